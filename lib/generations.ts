@@ -1,0 +1,195 @@
+/**
+ * trainGenerations(): the self-consuming loop. Generation 1 trains on real data; generation g >= 2
+ * trains a freshly initialised model on the set its scheme builds from the real data and the
+ * synthetic sets sampled so far. Test loss is always measured on the real held-out test set.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ImageSet, ImageSource } from '../data/images.ts';
+import type { ModelFactory } from '../models/types.ts';
+import { initBackend } from './backend.ts';
+import type { BackendChoice } from './backend.ts';
+import { genDirName, loadSynthetic, loadWeightsInto, openRun, readRecords, RUN_FORMAT, writeGeneration } from './checkpoint.ts';
+import type { GenerationRecord } from './record.ts';
+import { gridPng } from './report/grid.ts';
+import { createRng, Stream } from './rng.ts';
+import { buildTrainingSet, checkScheme, schemeName } from './schemes.ts';
+import type { Scheme } from './schemes.ts';
+import { abortError, evaluate, fit, NonFiniteLossError } from './train.ts';
+import type { BatchContext, EpochContext } from './train.ts';
+import { join } from 'node:path';
+import { versions } from './versions.ts';
+
+export interface GenerationsOptions {
+  /** Builds a freshly initialised model from a seed; called once per generation. */
+  model: ModelFactory;
+  /** Real training and held-out test images. */
+  data: { train: ImageSource; test: ImageSource };
+  /** How each generation's training set is built. */
+  scheme: Scheme;
+  /** Number of generations, the first trained on real data. Defaults to 7. */
+  generations?: number;
+  /** Epochs per generation. Defaults to 10. */
+  epochs?: number;
+  /** Images per optimiser step. Defaults to 128. */
+  batchSize?: number;
+  /** Adam's learning rate. Defaults to 1e-3. */
+  learningRate?: number;
+  /** Images sampled per generation. Defaults to the size of the real training set. */
+  syntheticSize?: number;
+  /** Images per batch when evaluating and sampling (no gradients, so larger). Defaults to 1000. */
+  evalBatchSize?: number;
+  /** Seed of every random draw in the run. Defaults to 0. */
+  seed?: number;
+  /** Start each generation from the previous generation's weights instead of a fresh init. Defaults to false. */
+  warmStart?: boolean;
+  /** Backend to initialise if none is yet. Defaults to 'auto'. */
+  backend?: BackendChoice;
+  /** Run directory (checkpoints, samples, logs). Defaults to none: nothing is written. */
+  runDir?: string;
+  /** Continue the run in `runDir` after its last complete generation. Defaults to false. */
+  resume?: boolean;
+  /** Replace a run already in `runDir`. Defaults to false. */
+  force?: boolean;
+  /** Extra settings recorded in run.json and checked on resume (e.g. the dataset). Defaults to {}. */
+  config?: Record<string, unknown>;
+  /** Stops the run between batches; nothing half-done is written. */
+  signal?: AbortSignal;
+  onBatch?: (ctx: BatchContext & { generation: number; generations: number }) => void;
+  onEpochEnd?: (ctx: EpochContext & { generation: number; generations: number }) => void | Promise<void>;
+  onGenerationStart?: (ctx: { generation: number; generations: number; trainSize: number; realFraction: number }) => void | Promise<void>;
+  onGenerationEnd?: (record: GenerationRecord) => void | Promise<void>;
+  /** Notes for the user (resume information, backend warnings). Defaults to none. */
+  log?: (line: string) => void;
+}
+
+/** Defaults of the survey's MNIST experiment (7 generations x 10 epochs, Adam 1e-3, batch 128). */
+export const GENERATION_DEFAULTS = {
+  generations: 7,
+  epochs: 10,
+  batchSize: 128,
+  learningRate: 1e-3,
+  evalBatchSize: 1000,
+  seed: 0,
+} as const;
+
+/** Images shown in each generation's samples.png. */
+const GRID_IMAGES = 100;
+
+/** Runs the loop and returns one record per generation (including generations done before a resume). */
+export async function trainGenerations(options: GenerationsOptions): Promise<GenerationRecord[]> {
+  const o = { ...GENERATION_DEFAULTS, ...definedOnly(options) };
+  const scheme = checkScheme(o.scheme);
+  const { train, test } = o.data;
+  const syntheticSize = o.syntheticSize ?? train.count;
+  for (const [name, v] of Object.entries({ generations: o.generations, epochs: o.epochs, batchSize: o.batchSize, evalBatchSize: o.evalBatchSize, syntheticSize })) {
+    if (!(Number.isInteger(v) && v > 0)) throw new Error(`${name} ${v} must be a positive integer.`);
+  }
+  if (!(Number.isInteger(o.seed) && o.seed >= 0)) throw new Error(`Seed ${o.seed} must be a non-negative integer.`);
+  if (train.shape.join('x') !== test.shape.join('x')) {
+    throw new Error(`Training images are ${train.shape.join('x')} but test images are ${test.shape.join('x')}; expected one shape.`);
+  }
+  const backend = await initBackend(o.backend ?? 'auto');
+  const name = schemeName(scheme);
+
+  // Built once to describe the run; generation models are built fresh below.
+  const probe = o.model({ seed: 0 });
+  const modelConfig = probe.config;
+  probe.dispose();
+  const config = {
+    model: modelConfig,
+    scheme: name,
+    epochs: o.epochs,
+    batchSize: o.batchSize,
+    learningRate: o.learningRate,
+    syntheticSize,
+    trainSize: train.count,
+    testSize: test.count,
+    warmStart: o.warmStart ?? false,
+    ...o.config,
+  };
+
+  const records: GenerationRecord[] = [];
+  const synthetic: ImageSet[] = [];
+  let start = 1;
+  if (o.runDir) {
+    const opened = await openRun(
+      o.runDir,
+      { format: RUN_FORMAT, config, seed: o.seed, backend: { name: backend.name, package: backend.package, version: backend.version }, versions: versions(), createdAt: new Date().toISOString() },
+      { resume: o.resume ?? false, force: o.force ?? false },
+    );
+    opened.notes.forEach((n) => o.log?.(n));
+    if (opened.completed > 0) {
+      o.log?.(`Resuming ${o.runDir} after generation ${opened.completed}.`);
+      records.push(...(await readRecords(o.runDir, Math.min(opened.completed, o.generations))));
+      for (let g = 1; g <= Math.min(opened.completed, o.generations - 1); g++) synthetic.push(await loadSynthetic(o.runDir, g));
+      start = opened.completed + 1;
+    }
+  }
+
+  for (let g = start; g <= o.generations; g++) {
+    if (o.signal?.aborted) throw abortError(o.signal);
+    const began = performance.now();
+    const { source, realFraction } = buildTrainingSet(scheme, { real: train, synthetic, rng: createRng(o.seed, g, Stream.scheme) });
+    await o.onGenerationStart?.({ generation: g, generations: o.generations, trainSize: source.count, realFraction });
+    const model = o.model({ seed: createRng(o.seed, g, Stream.init).seed() });
+    try {
+      if (o.warmStart && g > 1 && o.runDir) await loadWeightsInto(model, join(o.runDir, genDirName(g - 1)));
+      const ctx = { generation: g, generations: o.generations };
+      let fitted;
+      try {
+        fitted = await fit({
+          model,
+          data: source,
+          epochs: o.epochs,
+          batchSize: o.batchSize,
+          learningRate: o.learningRate,
+          rng: createRng(o.seed, g),
+          signal: o.signal,
+          onBatch: o.onBatch ? (b) => o.onBatch!({ ...b, ...ctx }) : undefined,
+          onEpochEnd: o.onEpochEnd ? (e) => o.onEpochEnd!({ ...e, ...ctx }) : undefined,
+        });
+      } catch (err) {
+        if (err instanceof NonFiniteLossError) throw new Error(`Generation ${g}: ${err.message} Generations before ${g} are kept.`);
+        throw err;
+      }
+      const testLoss = await evaluate(model, test, o.evalBatchSize, createRng(o.seed, g, Stream.eval));
+      if (!Number.isFinite(testLoss.total)) throw new Error(`Generation ${g}: the test loss is ${testLoss.total}; expected a finite number (try a lower --lr). Generations before ${g} are kept.`);
+      model.prepareSampling(source, o.evalBatchSize);
+      const samples = model.sample(syntheticSize, createRng(o.seed, g, Stream.sample), source, o.evalBatchSize);
+      const record: GenerationRecord = {
+        generation: g,
+        scheme: name,
+        trainSize: source.count,
+        realFraction,
+        trainLoss: fitted.trainLoss,
+        testLoss: testLoss.total,
+        testRecon: testLoss.recon,
+        testKl: testLoss.kl,
+        epochLosses: fitted.epochLosses,
+        numTensors: 0,
+        seconds: 0,
+        samplesPerSecond: fitted.imagesPerSecond,
+        rssMB: 0,
+      };
+      if (o.signal?.aborted) throw abortError(o.signal);
+      // numTensors is measured with this generation's model still alive, as every generation's is.
+      record.numTensors = tf.memory().numTensors;
+      record.seconds = (performance.now() - began) / 1000;
+      record.rssMB = Math.round(process.memoryUsage().rss / 1048576);
+      if (o.runDir) {
+        const gridIdx = Uint32Array.from({ length: Math.min(GRID_IMAGES, samples.count) }, (_, i) => i);
+        await writeGeneration(o.runDir, g, { model, synthetic: samples, samplesPng: await gridPng(samples, gridIdx), record });
+      }
+      if (g < o.generations) synthetic.push(samples);
+      records.push(record);
+      await o.onGenerationEnd?.(record);
+    } finally {
+      model.dispose();
+    }
+  }
+  return records;
+}
+
+function definedOnly<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}

@@ -1,0 +1,129 @@
+/**
+ * How generation g+1's training set is built from the real data and the synthetic sets sampled so
+ * far (Gerstgrasser et al. 2024, Fig. 5). Pure functions: they return views, never copies.
+ */
+import { concatSources, selectSource } from '../data/images.ts';
+import type { ImageSource } from '../data/images.ts';
+import type { Rng } from './rng.ts';
+
+export type Scheme =
+  /** Train only on the last generation's samples. */
+  | { kind: 'replace' }
+  /** Real data plus every synthetic set so far ("aug"). */
+  | { kind: 'accumulate' }
+  /** n images drawn from the accumulated pool, without ("sub") or with ("sub-repl") replacement. */
+  | { kind: 'accumulate-subsample'; replacement: boolean }
+  /** A fixed fraction of real data each generation, the rest from the last synthetic set. */
+  | { kind: 'mix'; realFraction: number };
+
+export const SCHEME_NAMES = ['replace', 'accumulate', 'sub', 'sub-repl', 'mix'] as const;
+export type SchemeName = (typeof SCHEME_NAMES)[number];
+
+/** The short name used on the command line, in run directories and in records. */
+export function schemeName(scheme: Scheme): string {
+  switch (scheme.kind) {
+    case 'replace':
+      return 'replace';
+    case 'accumulate':
+      return 'accumulate';
+    case 'accumulate-subsample':
+      return scheme.replacement ? 'sub-repl' : 'sub';
+    case 'mix':
+      return `mix-${scheme.realFraction}`;
+    default:
+      return assertNever(scheme);
+  }
+}
+
+/** Parses a command-line scheme name; `mix` takes its real fraction from `realFraction`. */
+export function parseScheme(name: string, realFraction?: number): Scheme {
+  switch (name) {
+    case 'replace':
+      return { kind: 'replace' };
+    case 'accumulate':
+    case 'aug':
+      return { kind: 'accumulate' };
+    case 'sub':
+      return { kind: 'accumulate-subsample', replacement: false };
+    case 'sub-repl':
+      return { kind: 'accumulate-subsample', replacement: true };
+    case 'mix': {
+      if (realFraction === undefined) throw new Error(`Scheme 'mix' needs a real fraction (--real-fraction) between 0 and 1.`);
+      return checkScheme({ kind: 'mix', realFraction });
+    }
+    default:
+      throw new Error(`Scheme '${name}' is not known; expected one of ${SCHEME_NAMES.join(', ')}.`);
+  }
+}
+
+/** Throws a clear error for a malformed scheme object (e.g. from a user's own code). */
+export function checkScheme(scheme: Scheme): Scheme {
+  switch (scheme?.kind) {
+    case 'replace':
+    case 'accumulate':
+      return scheme;
+    case 'accumulate-subsample':
+      if (typeof scheme.replacement !== 'boolean') throw new Error(`Scheme 'accumulate-subsample' needs replacement: true or false.`);
+      return scheme;
+    case 'mix':
+      if (!(typeof scheme.realFraction === 'number' && scheme.realFraction >= 0 && scheme.realFraction <= 1)) {
+        throw new Error(`Real fraction ${scheme.realFraction} is outside [0, 1]; expected a number from 0 to 1.`);
+      }
+      return scheme;
+    default:
+      throw new Error(`Scheme ${JSON.stringify(scheme)} is not known; expected kind 'replace', 'accumulate', 'accumulate-subsample' or 'mix'.`);
+  }
+}
+
+export interface TrainingSetInput {
+  real: ImageSource;
+  /** Synthetic sets of generations 1..g-1, oldest first (empty for generation 1). */
+  synthetic: readonly ImageSource[];
+  /** Randomness for the draws of 'accumulate-subsample' and 'mix'. */
+  rng: Rng;
+}
+
+export interface TrainingSet {
+  source: ImageSource;
+  /** Share of real images in `source`. */
+  realFraction: number;
+}
+
+/** Builds a generation's training set. Generation 1 (no synthetic sets yet) trains on real data. */
+export function buildTrainingSet(scheme: Scheme, input: TrainingSetInput): TrainingSet {
+  const { real, synthetic, rng } = input;
+  if (synthetic.length === 0) return { source: real, realFraction: 1 };
+  const last = synthetic[synthetic.length - 1];
+  const n = real.count;
+  switch (scheme.kind) {
+    case 'replace':
+      return { source: last, realFraction: 0 };
+    case 'accumulate': {
+      const source = concatSources([real, ...synthetic]);
+      return { source, realFraction: real.count / source.count };
+    }
+    case 'accumulate-subsample': {
+      const pool = concatSources([real, ...synthetic]);
+      const picked = rng.choose(pool.count, n, scheme.replacement);
+      let fromReal = 0;
+      for (const i of picked) if (i < real.count) fromReal++;
+      return { source: selectSource(pool, picked), realFraction: fromReal / n };
+    }
+    case 'mix': {
+      const k = Math.round(scheme.realFraction * n);
+      if (n - k > last.count) {
+        throw new Error(`Scheme mix-${scheme.realFraction} needs ${n - k} synthetic images but the last generation has ${last.count}; expected a synthetic size of at least ${n - k}.`);
+      }
+      const parts: ImageSource[] = [];
+      if (k > 0) parts.push(selectSource(real, rng.choose(real.count, k, false)));
+      if (n - k > 0) parts.push(selectSource(last, rng.choose(last.count, n - k, false)));
+      return { source: concatSources(parts), realFraction: k / n };
+    }
+    default:
+      return assertNever(scheme);
+  }
+}
+
+function assertNever(x: never): never {
+  throw new Error(`Unhandled scheme ${JSON.stringify(x)}.`);
+}

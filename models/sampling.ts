@@ -1,0 +1,66 @@
+/** Turning decoded pixel probabilities into uint8 synthetic images, batch by batch. */
+import * as tf from '@tensorflow/tfjs';
+import { createImageSet, pixelsPerImage, quantize, toFloatBatch } from '../data/images.ts';
+import type { ImageSet, ImageShape, ImageSource } from '../data/images.ts';
+import type { Rng } from '../lib/rng.ts';
+import type { GenerativeModel } from './types.ts';
+
+/**
+ * Draws `count` images by decoding latent codes from `model.sampleLatent`, `batchSize` at a time.
+ * With `bernoulli`, each pixel is 255 with probability p and 0 otherwise (a binary image, like a
+ * draw from the Bernoulli decoder); otherwise p itself is quantised.
+ */
+export function sampleFromLatent(model: GenerativeModel, count: number, rng: Rng, batchSize: number, bernoulli: boolean): ImageSet {
+  return fillBatches(model.imageShape, count, batchSize, (n) => {
+    const probs = tf.tidy(() => model.decode(model.sampleLatent(n, rng)));
+    const values = probs.dataSync() as Float32Array;
+    probs.dispose();
+    if (!bernoulli) return quantize(values);
+    const out = new Uint8Array(values.length);
+    for (let i = 0; i < values.length; i++) out[i] = rng.uniform() < values[i] ? 255 : 0;
+    return out;
+  });
+}
+
+/** Encodes and decodes images of `from` (a permutation of it, cycling when count > from.count). */
+export function sampleByReconstruction(model: GenerativeModel, count: number, rng: Rng, from: ImageSource, batchSize: number): ImageSet {
+  const order = drawIndices(from.count, count, rng);
+  let offset = 0;
+  return fillBatches(model.imageShape, count, batchSize, (n) => {
+    const idx = order.subarray(offset, offset + n);
+    offset += n;
+    const probs = tf.tidy(() => {
+      const x = toFloatBatch(from, idx, model.flatInput);
+      return model.decode(model.encode(x));
+    });
+    const values = probs.dataSync() as Float32Array;
+    probs.dispose();
+    return quantize(values);
+  });
+}
+
+function drawIndices(available: number, count: number, rng: Rng): Uint32Array {
+  const out = new Uint32Array(count);
+  for (let filled = 0; filled < count; filled += available) {
+    const perm = rng.permutation(available);
+    out.set(perm.subarray(0, Math.min(available, count - filled)), filled);
+  }
+  return out;
+}
+
+function fillBatches(shape: ImageShape, count: number, batchSize: number, batch: (n: number) => Uint8Array): ImageSet {
+  const per = pixelsPerImage(shape);
+  const pixels = new Uint8Array(count * per);
+  for (let start = 0; start < count; start += batchSize) {
+    const n = Math.min(batchSize, count - start);
+    pixels.set(batch(n), start * per);
+  }
+  return createImageSet(pixels, shape);
+}
+
+/** A [count, dim] standard-normal tensor drawn from `rng` (so sampling does not depend on tfjs's RNG). */
+export function normalTensor(rng: Rng, count: number, dim: number): tf.Tensor2D {
+  const v = new Float32Array(count * dim);
+  for (let i = 0; i < v.length; i++) v[i] = rng.normal();
+  return tf.tensor2d(v, [count, dim]);
+}
