@@ -133,6 +133,8 @@ export interface GenerationFiles {
   synthetic: ImageSet;
   samplesPng: Uint8Array;
   record: GenerationRecord;
+  /** More files for the folder (e.g. from an analysis), by plain file name. */
+  extraFiles?: Record<string, Uint8Array>;
 }
 
 /** Writes generation g as one unit (see the module comment), then rebuilds the run's logs. */
@@ -145,6 +147,10 @@ export async function writeGeneration(dir: string, g: number, files: GenerationF
   await writeFileAtomic(join(temp, 'synthetic.u8'), files.synthetic.pixels);
   await writeFileAtomic(join(temp, 'synthetic.json'), JSON.stringify({ count: files.synthetic.count, shape: files.synthetic.shape, dtype: 'uint8', layout: 'NHWC' }) + '\n');
   await writeFileAtomic(join(temp, 'samples.png'), files.samplesPng);
+  for (const [name, data] of Object.entries(files.extraFiles ?? {})) {
+    if (!/^[\w.-]+$/.test(name) || name === 'COMPLETE') throw new Error(`Extra file name '${name}' must be a plain file name (letters, digits, '.', '-', '_') other than COMPLETE.`);
+    await writeFileAtomic(join(temp, name), data);
+  }
   await writeFileAtomic(join(temp, 'record.json'), JSON.stringify(files.record, null, 2) + '\n');
   await writeFileAtomic(join(temp, 'COMPLETE'), new Date().toISOString() + '\n');
   await rm(final, { recursive: true, force: true });

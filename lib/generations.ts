@@ -5,13 +5,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ImageSet, ImageSource } from '../data/images.ts';
-import type { ModelFactory } from '../models/types.ts';
+import type { GenerativeModel, ModelFactory } from '../models/types.ts';
 import { initBackend } from './backend.ts';
 import type { BackendChoice } from './backend.ts';
 import { genDirName, loadSynthetic, loadWeightsInto, openRun, readRecords, RUN_FORMAT, writeGeneration } from './checkpoint.ts';
 import type { GenerationRecord } from './record.ts';
 import { gridPng } from './report/grid.ts';
 import { createRng, Stream } from './rng.ts';
+import type { Rng } from './rng.ts';
 import { buildTrainingSet, checkScheme, schemeName } from './schemes.ts';
 import type { Scheme } from './schemes.ts';
 import { abortError, evaluate, fit, NonFiniteLossError } from './train.ts';
@@ -58,8 +59,35 @@ export interface GenerationsOptions {
   onEpochEnd?: (ctx: EpochContext & { generation: number; generations: number }) => void | Promise<void>;
   onGenerationStart?: (ctx: { generation: number; generations: number; trainSize: number; realFraction: number }) => void | Promise<void>;
   onGenerationEnd?: (record: GenerationRecord) => void | Promise<void>;
+  /**
+   * Optional per-generation analysis (collapse metrics, grids): called with the trained model and
+   * its samples before they are disposed. Its `fields` are merged into the generation's record and
+   * its `files` written into gen-NNN/ with the rest of the generation. Defaults to none.
+   */
+  analyze?: (ctx: AnalyzeContext) => Promise<AnalyzeResult>;
   /** Notes for the user (resume information, backend warnings). Defaults to none. */
   log?: (line: string) => void;
+}
+
+export interface AnalyzeContext {
+  generation: number;
+  model: GenerativeModel;
+  /** The synthetic set this generation sampled. */
+  samples: ImageSet;
+  /** This generation's training set. */
+  trainSet: ImageSource;
+  /** The real training and test sets. */
+  data: { train: ImageSource; test: ImageSource };
+  /** A stream reserved for the analysis (same in a resumed run). */
+  rng: Rng;
+  /** The run directory, when there is one. */
+  runDir?: string;
+}
+
+export interface AnalyzeResult {
+  fields?: Record<string, unknown>;
+  /** File name (no folders) -> contents, written into gen-NNN/. */
+  files?: Record<string, Uint8Array>;
 }
 
 /** Defaults of the survey's MNIST experiment (7 generations x 10 epochs, Adam 1e-3, batch 128). */
@@ -171,6 +199,10 @@ export async function trainGenerations(options: GenerationsOptions): Promise<Gen
         samplesPerSecond: fitted.imagesPerSecond,
         rssMB: 0,
       };
+      const analysis = o.analyze
+        ? await o.analyze({ generation: g, model, samples, trainSet: source, data: o.data, rng: createRng(o.seed, g, Stream.analysis), runDir: o.runDir })
+        : {};
+      Object.assign(record, analysis.fields ?? {});
       if (o.signal?.aborted) throw abortError(o.signal);
       // numTensors is measured with this generation's model still alive, as every generation's is.
       record.numTensors = tf.memory().numTensors;
@@ -178,7 +210,7 @@ export async function trainGenerations(options: GenerationsOptions): Promise<Gen
       record.rssMB = Math.round(process.memoryUsage().rss / 1048576);
       if (o.runDir) {
         const gridIdx = Uint32Array.from({ length: Math.min(GRID_IMAGES, samples.count) }, (_, i) => i);
-        await writeGeneration(o.runDir, g, { model, synthetic: samples, samplesPng: await gridPng(samples, gridIdx), record });
+        await writeGeneration(o.runDir, g, { model, synthetic: samples, samplesPng: await gridPng(samples, gridIdx), record, extraFiles: analysis.files });
       }
       if (g < o.generations) synthetic.push(samples);
       records.push(record);

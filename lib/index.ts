@@ -17,7 +17,7 @@ export type { GenerativeModel, LossParts, ModelFactory, ModelInit, ModelKind, Sa
 
 // the generational trainer
 export { trainGenerations, GENERATION_DEFAULTS } from './generations.ts';
-export type { GenerationsOptions } from './generations.ts';
+export type { AnalyzeContext, AnalyzeResult, GenerationsOptions } from './generations.ts';
 export type { GenerationRecord } from './record.ts';
 export { buildTrainingSet, parseScheme, schemeName, checkScheme, SCHEME_NAMES } from './schemes.ts';
 export type { Scheme, SchemeName, TrainingSet, TrainingSetInput } from './schemes.ts';

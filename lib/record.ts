@@ -26,6 +26,8 @@ export interface GenerationRecord {
   samplesPerSecond: number;
   /** Resident memory of the process after the generation, MB. */
   rssMB: number;
+  /** Fields added by an analysis (e.g. collapse metrics: fid, classEntropy, precision, recall, latentStd). */
+  [extra: string]: unknown;
 }
 
 /** Fields a wall clock decides; everything else is fixed by the seed and the backend. */

@@ -31,6 +31,7 @@ export const Stream = {
   scheme: 5,
   eval: 6,
   fixed: 7,
+  analysis: 8,
 } as const;
 
 /** splitmix32-style finaliser: a bijective 32-bit mix with good avalanche. */
