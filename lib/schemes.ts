@@ -124,6 +124,22 @@ export function buildTrainingSet(scheme: Scheme, input: TrainingSetInput): Train
   }
 }
 
+/** How many images generation g will train on, for planning (ETAs, memory). */
+export function plannedTrainSize(scheme: Scheme, g: number, realCount: number, syntheticSize: number): number {
+  if (g <= 1) return realCount;
+  switch (scheme.kind) {
+    case 'replace':
+      return syntheticSize;
+    case 'accumulate':
+      return realCount + (g - 1) * syntheticSize;
+    case 'accumulate-subsample':
+    case 'mix':
+      return realCount;
+    default:
+      return assertNever(scheme);
+  }
+}
+
 function assertNever(x: never): never {
   throw new Error(`Unhandled scheme ${JSON.stringify(x)}.`);
 }

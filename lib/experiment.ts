@@ -1,0 +1,127 @@
+/**
+ * An experiment: the same model and data trained generation after generation under one or more
+ * schemes, one run directory per scheme under `out`. This is what the CLIs call.
+ */
+import { join } from 'node:path';
+import type { Writable } from 'node:stream';
+import { initBackend } from './backend.ts';
+import type { BackendInfo } from './backend.ts';
+import { completedGenerations, readRecords } from './checkpoint.ts';
+import { trainGenerations } from './generations.ts';
+import type { GenerationsOptions } from './generations.ts';
+import { createProgress } from './progress.ts';
+import type { GenerationRecord } from './record.ts';
+import { plannedTrainSize, schemeName } from './schemes.ts';
+import type { Scheme } from './schemes.ts';
+import { stat } from 'node:fs/promises';
+
+export interface ExperimentOptions extends Omit<GenerationsOptions, 'scheme' | 'runDir' | 'onBatch' | 'onEpochEnd' | 'onGenerationStart' | 'log'> {
+  /** Schemes to run, one after the other. */
+  schemes: Scheme[];
+  /** Root folder: each scheme's run directory is out/<scheme>. */
+  out: string;
+  /** Print each GenerationRecord as a JSON line on `stdout`. Defaults to false. */
+  json?: boolean;
+  /** Where results go. Defaults to process.stdout. */
+  stdout?: Writable;
+  /** Where progress and notes go. Defaults to process.stderr. */
+  stderr?: Writable & { isTTY?: boolean };
+}
+
+export interface SchemeRun {
+  scheme: string;
+  dir: string;
+  records: GenerationRecord[];
+}
+
+export interface ExperimentResult {
+  backend: BackendInfo;
+  runs: SchemeRun[];
+}
+
+export async function runExperiment(options: ExperimentOptions): Promise<ExperimentResult> {
+  const { schemes, out, json = false, stdout = process.stdout, stderr = process.stderr, ...common } = options;
+  if (schemes.length === 0) throw new Error('No scheme given; expected at least one of replace, accumulate, sub, sub-repl, mix.');
+  const names = schemes.map(schemeName);
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup) throw new Error(`Scheme '${dup}' is listed twice; expected each scheme once.`);
+  const backend = await initBackend(common.backend ?? 'auto');
+  stderr.write(`Backend: ${backend.name} (${backend.package} ${backend.version}${backend.gpu ? ', GPU' : ''})${backend.skipped.length ? `; skipped: ${backend.skipped.map((s) => s.why).join('; ')}` : ''}\n`);
+
+  const generations = common.generations ?? 7;
+  const epochs = common.epochs ?? 10;
+  const n = common.data.train.count;
+  const synth = common.syntheticSize ?? n;
+  let totalImages = 0;
+  let doneImages = 0;
+  for (const scheme of schemes) {
+    const dir = join(out, schemeName(scheme));
+    const done = common.resume ? await completedIfRun(dir) : 0;
+    for (let g = 1; g <= generations; g++) {
+      const size = epochs * plannedTrainSize(scheme, g, n, synth);
+      totalImages += size;
+      if (g <= done) doneImages += size;
+    }
+  }
+  const progress = createProgress({ stream: stderr, totalImages, doneImages });
+  const runs: SchemeRun[] = [];
+  try {
+    for (const scheme of schemes) {
+      const name = schemeName(scheme);
+      const dir = join(out, name);
+      let batchImages = 0;
+      const records = await trainGenerations({
+        ...common,
+        scheme,
+        runDir: dir,
+        log: (line) => progress.log(`[${name}] ${line}`),
+        onGenerationStart: (c) => progress.startGeneration(name, c.generation, c.generations, c.trainSize),
+        onBatch: (c) => {
+          progress.batch(c, c.images - batchImages);
+          batchImages = c.batch === c.batches ? 0 : c.images;
+        },
+        onEpochEnd: (c) => progress.epochEnd(c),
+        onGenerationEnd: async (r) => {
+          progress.log(`[${name}] generation ${r.generation}: train loss ${r.trainLoss.toFixed(2)}, test loss ${r.testLoss.toFixed(2)} (${r.seconds.toFixed(1)} s, ${Math.round(r.samplesPerSecond)} images/s)`);
+          if (json) stdout.write(JSON.stringify(r) + '\n');
+          await common.onGenerationEnd?.(r);
+        },
+      });
+      runs.push({ scheme: name, dir, records });
+    }
+  } finally {
+    progress.stop();
+  }
+  return { backend, runs };
+}
+
+async function completedIfRun(dir: string): Promise<number> {
+  try {
+    await stat(join(dir, 'run.json'));
+  } catch {
+    return 0;
+  }
+  return completedGenerations(dir);
+}
+
+/** Records of a finished or partial run directory (for reports). */
+export async function readRun(dir: string): Promise<GenerationRecord[]> {
+  return readRecords(dir, await completedGenerations(dir));
+}
+
+/** A table with a row per generation and train / test loss columns per scheme. */
+export function formatLossTable(runs: readonly SchemeRun[]): string {
+  const generations = Math.max(0, ...runs.map((r) => r.records.length));
+  const header = ['gen', ...runs.flatMap((r) => [`${r.scheme} train`, `${r.scheme} test`])];
+  const rows = [header];
+  for (let g = 1; g <= generations; g++) {
+    const row = [String(g)];
+    for (const run of runs) {
+      const rec = run.records.find((r) => r.generation === g);
+      row.push(rec ? rec.trainLoss.toFixed(2) : '-', rec ? rec.testLoss.toFixed(2) : '-');
+    }
+    rows.push(row);
+  }
+  const widths = header.map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')).join('\n') + '\n';
+}

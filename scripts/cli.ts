@@ -1,0 +1,230 @@
+/**
+ * What the image-experiment CLIs share: their flags, presets, the model factory they describe, and
+ * the main routine (graceful stop, errors as one sentence, the closing table). Each script only
+ * names its model family and dataset.
+ */
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import type { Argv } from 'yargs';
+import {
+  BACKEND_CHOICES,
+  createAutoencoder,
+  createVae,
+  formatLossTable,
+  GENERATION_DEFAULTS,
+  parseScheme,
+  runExperiment,
+  SCHEME_NAMES,
+} from '../lib/index.ts';
+import type { BackendChoice, ExperimentOptions, ImageSource, ModelFactory, Scheme } from '../lib/index.ts';
+
+export type Family = 'vae' | 'ae';
+
+/** Presets override only what differs from the defaults (the survey's full experiment). */
+export const PRESETS = {
+  /** Small enough for a 2-core CPU in a few minutes, large enough to show collapse. */
+  quick: { generations: 5, epochs: 5, trainSize: 10000, testSize: 10000 },
+  /** The survey's MNIST experiment: 7 generations x 10 epochs on all 60,000 training images. */
+  paper: { generations: 7, epochs: 10, trainSize: 60000, testSize: 10000 },
+} as const;
+export type PresetName = keyof typeof PRESETS;
+
+const DEFAULTS = {
+  scheme: 'replace,accumulate',
+  generations: GENERATION_DEFAULTS.generations,
+  epochs: GENERATION_DEFAULTS.epochs,
+  trainSize: 60000,
+  testSize: 10000,
+  batchSize: GENERATION_DEFAULTS.batchSize,
+  lr: GENERATION_DEFAULTS.learningRate,
+  latentDim: 20,
+  hidden: '400',
+  seed: GENERATION_DEFAULTS.seed,
+  backend: 'auto' as BackendChoice,
+};
+
+const SAMPLING: Record<Family, { choices: string[]; default: string }> = {
+  vae: { choices: ['mean', 'bernoulli'], default: 'mean' },
+  ae: { choices: ['latent-gaussian', 'reconstruct'], default: 'latent-gaussian' },
+};
+
+/** Declares the shared flags. Flags a preset sets have no yargs default, so explicit ones win. */
+export function experimentFlags(argv: Argv, family: Family, dataset: string) {
+  return argv
+    .option('preset', { choices: Object.keys(PRESETS) as PresetName[], describe: `quick: ${describe(PRESETS.quick)}; paper: ${describe(PRESETS.paper)}` })
+    .option('scheme', { type: 'string', describe: `one scheme or a comma list of ${SCHEME_NAMES.join(', ')} (default: ${DEFAULTS.scheme})` })
+    .option('real-fraction', { type: 'number', describe: 'share of real data kept each generation, for --scheme mix (0 to 1)' })
+    .option('generations', { type: 'number', describe: `generations, the first on real data (default: ${DEFAULTS.generations})` })
+    .option('epochs', { type: 'number', describe: `epochs per generation (default: ${DEFAULTS.epochs})` })
+    .option('train-size', { type: 'number', describe: `real training images used (default: ${DEFAULTS.trainSize})` })
+    .option('test-size', { type: 'number', describe: `real test images used (default: ${DEFAULTS.testSize})` })
+    .option('synthetic-size', { type: 'number', describe: 'images sampled per generation (default: the training size)' })
+    .option('batch-size', { type: 'number', describe: `images per step (default: ${DEFAULTS.batchSize})` })
+    .option('lr', { type: 'number', describe: `Adam learning rate (default: ${DEFAULTS.lr})` })
+    .option('latent-dim', { type: 'number', describe: `latent dimension (default: ${DEFAULTS.latentDim})` })
+    .option('hidden', { type: 'string', describe: `hidden layer sizes, comma list (default: ${DEFAULTS.hidden})` })
+    .option('sampling', { choices: SAMPLING[family].choices, describe: `how synthetic images are drawn (default: ${SAMPLING[family].default})` })
+    .option('warm-start', { type: 'boolean', describe: 'start each generation from the previous weights (default: false)' })
+    .option('seed', { type: 'number', describe: `seed of every random draw (default: ${DEFAULTS.seed})` })
+    .option('backend', { choices: BACKEND_CHOICES as BackendChoice[], describe: `tfjs backend (default: ${DEFAULTS.backend})` })
+    .option('out', { type: 'string', describe: `output root; one run directory per scheme under it (default: checkpoints/${family}-${dataset}[-<preset>])` })
+    .option('resume', { type: 'boolean', describe: 'continue the runs in --out after their last complete generation; starts them if absent (default: false)' })
+    .option('force', { type: 'boolean', describe: 'replace runs already in --out (default: false)' })
+    .option('json', { type: 'boolean', describe: 'print one GenerationRecord per line on stdout (default: false)' });
+}
+
+function describe(p: Record<string, number>): string {
+  return Object.entries(p)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+}
+
+type RawFlags = Partial<Record<string, unknown>> & { preset?: PresetName };
+
+export interface ExperimentFlags {
+  schemes: Scheme[];
+  generations: number;
+  epochs: number;
+  trainSize: number;
+  testSize: number;
+  syntheticSize?: number;
+  batchSize: number;
+  lr: number;
+  latentDim: number;
+  hidden: number[];
+  sampling: string;
+  warmStart: boolean;
+  seed: number;
+  backend: BackendChoice;
+  out: string;
+  resume: boolean;
+  force: boolean;
+  json: boolean;
+}
+
+/** Merges defaults < preset < explicit flags and checks every value (one sentence per problem). */
+export function resolveFlags(raw: RawFlags, family: Family, dataset: string): ExperimentFlags {
+  const preset = raw.preset ? PRESETS[raw.preset] : {};
+  const pick = <T>(flag: string, key: string, fallback: T): T => (raw[flag] ?? (preset as Record<string, unknown>)[key] ?? fallback) as T;
+  const int = (flag: string, key: string, fallback: number | undefined, min = 1): number => {
+    const v = pick<number | undefined>(flag, key, fallback);
+    if (v === undefined) return v as unknown as number;
+    if (!(Number.isInteger(v) && v >= min)) throw new Error(`--${flag} ${String(v)} is not valid; expected an integer of at least ${min}.`);
+    return v;
+  };
+  const realFraction = raw['real-fraction'] as number | undefined;
+  if (realFraction !== undefined && !(realFraction >= 0 && realFraction <= 1)) {
+    throw new Error(`--real-fraction ${realFraction} is outside [0, 1]; expected a number from 0 to 1.`);
+  }
+  const schemeList = String(pick('scheme', 'scheme', DEFAULTS.scheme));
+  const schemes = schemeList.split(',').map((s) => parseScheme(s.trim(), realFraction));
+  const lr = pick<number>('lr', 'lr', DEFAULTS.lr);
+  if (!(Number.isFinite(lr) && lr > 0)) throw new Error(`--lr ${lr} is not valid; expected a positive number.`);
+  const hiddenText = String(pick('hidden', 'hidden', DEFAULTS.hidden));
+  const hidden = hiddenText.split(',').map(Number);
+  if (!hidden.every((h) => Number.isInteger(h) && h > 0)) throw new Error(`--hidden '${hiddenText}' is not valid; expected positive integers separated by commas, e.g. 400 or 512,256.`);
+  return {
+    schemes,
+    generations: int('generations', 'generations', DEFAULTS.generations),
+    epochs: int('epochs', 'epochs', DEFAULTS.epochs),
+    trainSize: int('train-size', 'trainSize', DEFAULTS.trainSize),
+    testSize: int('test-size', 'testSize', DEFAULTS.testSize),
+    syntheticSize: int('synthetic-size', 'syntheticSize', undefined),
+    batchSize: int('batch-size', 'batchSize', DEFAULTS.batchSize),
+    lr,
+    latentDim: int('latent-dim', 'latentDim', DEFAULTS.latentDim),
+    hidden,
+    sampling: pick('sampling', 'sampling', SAMPLING[family].default),
+    warmStart: Boolean(raw['warm-start']),
+    seed: int('seed', 'seed', DEFAULTS.seed, 0),
+    backend: pick('backend', 'backend', DEFAULTS.backend),
+    out: pick('out', 'out', `checkpoints/${family}-${dataset}${raw.preset ? `-${raw.preset}` : ''}`),
+    resume: Boolean(raw.resume),
+    force: Boolean(raw.force),
+    json: Boolean(raw.json),
+  };
+}
+
+/** The dense model factory the flags describe. */
+export function denseFactory(family: Family, f: ExperimentFlags, imageShape: readonly [number, number, number]): ModelFactory {
+  return family === 'vae'
+    ? (init) => createVae({ imageShape, hidden: f.hidden, latentDim: f.latentDim, sampling: f.sampling as 'mean' | 'bernoulli', seed: init.seed })
+    : (init) => createAutoencoder({ imageShape, hidden: f.hidden, latentDim: f.latentDim, sampling: f.sampling as 'latent-gaussian' | 'reconstruct', seed: init.seed });
+}
+
+export interface MainSpec {
+  family: Family;
+  dataset: string;
+  /** Loads the real data for the resolved flags. */
+  load: (f: ExperimentFlags) => Promise<{ train: ImageSource; test: ImageSource; config: Record<string, unknown> }>;
+  model: (f: ExperimentFlags, shape: readonly [number, number, number]) => ModelFactory;
+  /** More flags a script adds. */
+  extend?: (argv: Argv) => Argv;
+  /** Extra experiment options from the parsed flags (e.g. an analysis). */
+  extra?: (raw: RawFlags, f: ExperimentFlags) => Partial<ExperimentOptions>;
+}
+
+/**
+ * Parses argv, runs the experiment, prints the table. Ctrl-C stops after the current batch, writes
+ * nothing half-done, and prints the command that resumes; a second Ctrl-C exits at once.
+ */
+export async function main(spec: MainSpec, argv = process.argv): Promise<void> {
+  const script = argv[1]?.replace(process.cwd() + '/', '') ?? 'script';
+  let parser = experimentFlags(yargs(hideBin(argv)), spec.family, spec.dataset);
+  if (spec.extend) parser = spec.extend(parser) as typeof parser;
+  const raw = (await parser
+    .strict()
+    .usage(`Usage: npx tsx ${script} [flags]\n\nTrains a ${spec.family.toUpperCase()} on ${spec.dataset} generation after generation under each scheme.`)
+    .fail((msg, err) => fail(msg ?? err?.message ?? 'Bad flags.'))
+    .help()
+    .parse()) as RawFlags;
+  const controller = new AbortController();
+  let stopping = false;
+  const onSignal = (sig: string) => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    process.stderr.write(`\n${sig}: stopping after the current batch (press again to exit at once)...\n`);
+    controller.abort(Object.assign(new Error(`Stopped by ${sig}.`), { name: 'AbortError' }));
+  };
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  let flags: ExperimentFlags | undefined;
+  try {
+    flags = resolveFlags(raw, spec.family, spec.dataset);
+    const data = await spec.load(flags);
+    const result = await runExperiment({
+      model: spec.model(flags, data.train.shape),
+      data,
+      schemes: flags.schemes,
+      generations: flags.generations,
+      epochs: flags.epochs,
+      batchSize: flags.batchSize,
+      learningRate: flags.lr,
+      syntheticSize: flags.syntheticSize,
+      seed: flags.seed,
+      warmStart: flags.warmStart,
+      backend: flags.backend,
+      out: flags.out,
+      resume: flags.resume,
+      force: flags.force,
+      json: flags.json,
+      config: data.config,
+      signal: controller.signal,
+      ...spec.extra?.(raw, flags),
+    });
+    const table = formatLossTable(result.runs);
+    (flags.json ? process.stderr : process.stdout).write(`\n${spec.family.toUpperCase()} on ${spec.dataset}, loss per image in nats (${result.backend.name} backend):\n${table}\nRun directories:\n${result.runs.map((r) => `  ${r.dir}`).join('\n')}\n`);
+  } catch (err) {
+    if ((err as Error).name === 'AbortError') {
+      const args = hideBin(argv).filter((a) => a !== '--resume' && a !== '--force');
+      process.stderr.write(`Stopped; every complete generation is saved. Resume with:\n  npx tsx ${script} ${[...args, '--resume'].join(' ')}\n`);
+      process.exit(130);
+    }
+    fail((err as Error).message);
+  }
+}
+
+function fail(message: string): never {
+  process.stderr.write(`Error: ${message}\n`);
+  process.exit(1);
+}
