@@ -23,7 +23,7 @@ export { buildTrainingSet, parseScheme, schemeName, checkScheme, SCHEME_NAMES } 
 export type { Scheme, SchemeName, TrainingSet, TrainingSetInput } from './schemes.ts';
 export { fit, evaluate, NonFiniteLossError } from './train.ts';
 export type { BatchContext, EpochContext, TrainOptions, TrainResult } from './train.ts';
-export { createRng, Stream } from './rng.ts';
+export { createRng, Stream, tfSeed } from './rng.ts';
 export type { Rng } from './rng.ts';
 export { initBackend, activeBackend, BACKEND_CHOICES } from './backend.ts';
 export type { BackendChoice, BackendInfo } from './backend.ts';

@@ -12,7 +12,7 @@ export interface Rng {
   int(n: number): number;
   /** Standard normal. */
   normal(): number;
-  /** A 31-bit integer, e.g. for tfjs ops that take a `seed`. */
+  /** An integer in [1, 2^31 - 1] for tfjs ops that take a `seed` (tfjs treats 0 as 'no seed'). */
   seed(): number;
   /** A random permutation of 0..n-1 (Fisher-Yates). */
   permutation(n: number): Uint32Array;
@@ -50,6 +50,14 @@ function hashPath(path: readonly number[]): number {
     h = mix32(h ^ Math.floor(p / 4294967296));
   }
   return h;
+}
+
+/**
+ * Maps any integer to a seed tfjs honours: tfjs's random ops fall back to Math.random when the
+ * seed is 0 (falsy), so 0 must never reach them.
+ */
+export function tfSeed(n: number): number {
+  return ((n >>> 0) % 2147483646) + 1;
 }
 
 /** A stream for `seed` and an optional path, e.g. `createRng(seed, generation, Stream.shuffle, epoch)`. */
@@ -96,7 +104,7 @@ function makeStream(path: number[]): Rng {
       spare = r * Math.sin(2 * Math.PI * v);
       return r * Math.cos(2 * Math.PI * v);
     },
-    seed: () => next() >>> 1,
+    seed: () => tfSeed(next()),
     permutation(n) {
       const p = new Uint32Array(n);
       for (let i = 0; i < n; i++) p[i] = i;

@@ -81,20 +81,24 @@ export async function fit(options: TrainOptions): Promise<TrainResult> {
       // The epoch's loss is summed on the device and read once, at the end: a read per batch
       // would force a device sync per step.
       let sum: tf.Scalar = tf.scalar(0);
-      for (let b = 0; b < batches; b++) {
-        if (signal?.aborted) throw abortError(signal);
-        const idx = order.subarray(b * batchSize, Math.min(data.count, (b + 1) * batchSize));
-        const x = toFloatBatch(data, idx, model.flatInput);
-        const loss = model.trainStep(x, optimizer, noise.seed());
-        const next = tf.tidy(() => tf.add(sum, tf.mul(loss, idx.length))) as tf.Scalar;
+      let trainLoss: number;
+      try {
+        for (let b = 0; b < batches; b++) {
+          if (signal?.aborted) throw abortError(signal);
+          const idx = order.subarray(b * batchSize, Math.min(data.count, (b + 1) * batchSize));
+          const x = toFloatBatch(data, idx, model.flatInput);
+          const loss = model.trainStep(x, optimizer, noise.seed());
+          const next = tf.tidy(() => tf.add(sum, tf.mul(loss, idx.length))) as tf.Scalar;
+          sum.dispose();
+          loss.dispose();
+          x.dispose();
+          sum = next;
+          options.onBatch?.({ epoch, epochs, batch: b + 1, batches, images: Math.min(data.count, (b + 1) * batchSize) });
+        }
+        trainLoss = (await sum.data())[0] / data.count;
+      } finally {
         sum.dispose();
-        loss.dispose();
-        x.dispose();
-        sum = next;
-        options.onBatch?.({ epoch, epochs, batch: b + 1, batches, images: Math.min(data.count, (b + 1) * batchSize) });
       }
-      const trainLoss = (await sum.data())[0] / data.count;
-      sum.dispose();
       if (!Number.isFinite(trainLoss)) throw new NonFiniteLossError(`training (epoch ${epoch})`, trainLoss);
       epochLosses.push(trainLoss);
       await options.onEpochEnd?.({ epoch, epochs, trainLoss, seconds: (performance.now() - epochStart) / 1000 });
@@ -111,19 +115,22 @@ export async function evaluate(model: GenerativeModel, data: ImageSource, batchS
   if (data.count === 0) throw new Error('The evaluation set is empty; expected at least one image.');
   const all = range(data.count);
   let sums: tf.Tensor1D = tf.zeros([3]);
-  for (let start = 0; start < data.count; start += batchSize) {
-    const idx = all.subarray(start, Math.min(data.count, start + batchSize));
-    const x = toFloatBatch(data, idx, model.flatInput);
-    const part = model.lossSums(x, rng.seed());
-    const next = tf.add(sums, part) as tf.Tensor1D;
+  try {
+    for (let start = 0; start < data.count; start += batchSize) {
+      const idx = all.subarray(start, Math.min(data.count, start + batchSize));
+      const x = toFloatBatch(data, idx, model.flatInput);
+      const part = model.lossSums(x, rng.seed());
+      const next = tf.add(sums, part) as tf.Tensor1D;
+      sums.dispose();
+      part.dispose();
+      x.dispose();
+      sums = next;
+    }
+    const [total, recon, kl] = Array.from(await sums.data(), (v) => v / data.count);
+    return { total, recon, kl };
+  } finally {
     sums.dispose();
-    part.dispose();
-    x.dispose();
-    sums = next;
   }
-  const [total, recon, kl] = Array.from(await sums.data(), (v) => v / data.count);
-  sums.dispose();
-  return { total, recon, kl };
 }
 
 function checkPositiveInt(name: string, v: number): void {

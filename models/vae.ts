@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { pixelsPerImage } from '../data/images.ts';
 import type { ImageShape, ImageSource } from '../data/images.ts';
+import { tfSeed } from '../lib/rng.ts';
 import type { Rng } from '../lib/rng.ts';
 import { applyStack, applyStackSymbolic, denseUnit, trainableVariables } from './dense.ts';
 import type { DenseUnit } from './dense.ts';
@@ -62,7 +63,7 @@ export function createVae(options: VaeOptions = {}): GenerativeModel {
   // Per-image loss parts with z = mu + sigma * eps (the reparameterisation trick).
   const lossParts = (x: tf.Tensor2D, noiseSeed: number) => {
     const { mu: m, logVar: lv } = encodeParts(x);
-    const eps = tf.randomNormal(m.shape, 0, 1, 'float32', noiseSeed);
+    const eps = tf.randomNormal(m.shape, 0, 1, 'float32', tfSeed(noiseSeed));
     const z = tf.add(m, tf.mul(tf.exp(tf.mul(0.5, lv)), eps)) as tf.Tensor2D;
     const recon = bernoulliNll(applyStack(decoder, z), x);
     return { recon, kl: gaussianKl(m, lv) };

@@ -1,0 +1,88 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { evaluate, fit, NonFiniteLossError } from '../../lib/train.ts';
+import { createRng } from '../../lib/rng.ts';
+import type { ImageSet } from '../../data/images.ts';
+import { useTestBackend } from '../helpers/backend.ts';
+import { tinyMnist, tinyVae } from '../helpers/tiny.ts';
+
+let train: ImageSet;
+let test: ImageSet;
+beforeAll(async () => {
+  await useTestBackend();
+  ({ train, test } = await tinyMnist());
+});
+
+describe('fit', () => {
+  it('trains for the requested epochs, reports every batch, and leaks nothing', async () => {
+    const model = tinyVae({ seed: 1 });
+    const before = tf.memory().numTensors;
+    const batches: number[] = [];
+    const epochs: number[] = [];
+    const result = await fit({
+      model, data: train, epochs: 3, batchSize: 64, learningRate: 1e-3, rng: createRng(0, 1),
+      onBatch: (c) => batches.push(c.images),
+      onEpochEnd: (c) => { epochs.push(c.trainLoss); },
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(batches.slice(0, 4)).toEqual([64, 128, 192, 200]);
+    expect(batches.length).toBe(12);
+    expect(result.epochLosses).toEqual(epochs);
+    expect(result.trainLoss).toBe(epochs[2]);
+    expect(epochs[2]).toBeLessThan(epochs[0]);
+    model.dispose();
+  });
+
+  it('is repeatable for the same rng stream and differs for another', async () => {
+    const run = async (seed: number) => {
+      const model = tinyVae({ seed: 1 });
+      const r = await fit({ model, data: train, epochs: 1, batchSize: 50, learningRate: 1e-3, rng: createRng(seed, 1) });
+      const e = await evaluate(model, test, 40, createRng(seed, 2));
+      model.dispose();
+      return [r.trainLoss, e.total];
+    };
+    const a = await run(1);
+    expect(await run(1)).toEqual(a);
+    expect(await run(2)).not.toEqual(a);
+  });
+
+  it('stops between batches when the signal aborts', async () => {
+    const model = tinyVae({ seed: 1 });
+    const controller = new AbortController();
+    const before = tf.memory().numTensors;
+    await expect(
+      fit({ model, data: train, epochs: 2, batchSize: 50, learningRate: 1e-3, rng: createRng(0), signal: controller.signal, onBatch: (c) => { if (c.batch === 2) controller.abort(); } }),
+    ).rejects.toThrow(/aborted/);
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+
+  it('refuses a non-finite loss, naming the epoch', async () => {
+    const model = tinyVae({ seed: 1 });
+    const broken = { ...model, trainStep: () => tf.scalar(Number.NaN) };
+    await expect(fit({ model: broken, data: train, epochs: 2, batchSize: 100, learningRate: 1e-3, rng: createRng(0) })).rejects.toThrow(NonFiniteLossError);
+    await expect(fit({ model: broken, data: train, epochs: 2, batchSize: 100, learningRate: 1e-3, rng: createRng(0) })).rejects.toThrow(/training \(epoch 1\) loss is NaN/);
+    model.dispose();
+  });
+
+  it('checks its arguments', async () => {
+    const model = tinyVae({ seed: 1 });
+    await expect(fit({ model, data: train, epochs: 0, batchSize: 10, learningRate: 1e-3, rng: createRng(0) })).rejects.toThrow(/epochs 0 must be a positive integer/);
+    await expect(fit({ model, data: train, epochs: 1, batchSize: 10, learningRate: -1, rng: createRng(0) })).rejects.toThrow(/Learning rate -1 must be a positive number/);
+    model.dispose();
+  });
+});
+
+describe('evaluate', () => {
+  it('averages loss parts per image over the whole set, whatever the batch size', async () => {
+    const model = tinyVae({ seed: 1 });
+    const a = await evaluate(model, test, 100, createRng(3));
+    const b = await evaluate(model, test, 100, createRng(3));
+    expect(a).toEqual(b);
+    expect(a.total).toBeCloseTo(a.recon + a.kl, 2);
+    // An untrained Bernoulli decoder sits near ln 2 nats per pixel.
+    expect(a.recon / 784).toBeGreaterThan(0.5);
+    expect(a.recon / 784).toBeLessThan(1);
+    model.dispose();
+  });
+});

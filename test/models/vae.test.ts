@@ -1,0 +1,107 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { createVae } from '../../models/vae.ts';
+import { loadMnist } from '../../data/mnist.ts';
+import { range, toFloatBatch } from '../../data/images.ts';
+import type { ImageSet } from '../../data/images.ts';
+import { createRng } from '../../lib/rng.ts';
+import { useTestBackend } from '../helpers/backend.ts';
+
+let train: ImageSet;
+beforeAll(async () => {
+  await useTestBackend();
+  train = (await loadMnist({ trainSize: 256, testSize: 10 })).train;
+});
+
+describe('createVae (dense, 784-400-20-400-784)', () => {
+  it('has the classic architecture and outputs of the right shapes', () => {
+    const m = createVae({ seed: 1 });
+    expect(m.network.countParams()).toBe(784 * 400 + 400 + 2 * (400 * 20 + 20) + 20 * 400 + 400 + 400 * 784 + 784);
+    const x = toFloatBatch(train, range(8), true);
+    const z = m.encode(x);
+    const y = m.decode(z);
+    expect(z.shape).toEqual([8, 20]);
+    expect(y.shape).toEqual([8, 784]);
+    const v = y.dataSync();
+    expect(v.every((p) => p >= 0 && p <= 1)).toBe(true);
+    tf.dispose([x, z, y]);
+    m.dispose();
+  });
+
+  it('reports a loss near 784 ln 2 nats per image before training (logits near 0)', () => {
+    const m = createVae({ seed: 1 });
+    const x = toFloatBatch(train, range(64), true);
+    const sums = m.lossSums(x, 3);
+    const [total, recon, kl] = Array.from(sums.dataSync()).map((s) => s / 64);
+    expect(total).toBeCloseTo(recon + kl, 3);
+    expect(kl).toBeGreaterThanOrEqual(0);
+    // Binary cross-entropy of p = 1/2 is ln 2 per pixel; random init moves it a little.
+    expect(recon).toBeGreaterThan(0.8 * 784 * Math.LN2);
+    expect(recon).toBeLessThan(1.3 * 784 * Math.LN2);
+    tf.dispose([x, sums]);
+    m.dispose();
+  });
+
+  it('learns: the loss falls over a few dozen steps, and no tensor leaks per step', () => {
+    const m = createVae({ seed: 2 });
+    const opt = tf.train.adam(1e-3);
+    const x = toFloatBatch(train, range(128), true);
+    const first = m.trainStep(x, opt, 0);
+    const firstLoss = first.dataSync()[0];
+    first.dispose();
+    const before = tf.memory().numTensors;
+    let last = 0;
+    for (let s = 1; s <= 40; s++) {
+      const loss = m.trainStep(x, opt, s);
+      last = loss.dataSync()[0];
+      loss.dispose();
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    expect(last).toBeLessThan(0.6 * firstLoss);
+    tf.dispose(x);
+    opt.dispose();
+    m.dispose();
+  });
+
+  it('is repeatable: the same seeds give the same weights and losses', () => {
+    const run = () => {
+      const m = createVae({ seed: 5 });
+      const opt = tf.train.adam(1e-3);
+      const x = toFloatBatch(train, range(32), true);
+      const losses = [0, 1, 2].map((s) => {
+        const l = m.trainStep(x, opt, s);
+        const v = l.dataSync()[0];
+        l.dispose();
+        return v;
+      });
+      tf.dispose(x);
+      opt.dispose();
+      m.dispose();
+      return losses;
+    };
+    expect(run()).toEqual(run());
+  });
+
+  it('samples uint8 images from the prior, as probabilities or as Bernoulli draws', () => {
+    for (const sampling of ['mean', 'bernoulli'] as const) {
+      const m = createVae({ seed: 1, sampling });
+      const before = tf.memory().numTensors;
+      const s = m.sample(30, createRng(1), train, 16);
+      expect(tf.memory().numTensors).toBe(before);
+      expect(s.count).toBe(30);
+      expect(s.shape).toEqual([28, 28, 1]);
+      expect(s.pixels).toBeInstanceOf(Uint8Array);
+      if (sampling === 'bernoulli') expect(s.pixels.every((p) => p === 0 || p === 255)).toBe(true);
+      else expect(new Set(s.pixels).size).toBeGreaterThan(2);
+      const again = m.sample(30, createRng(1), train, 16);
+      expect(Array.from(again.pixels)).toEqual(Array.from(s.pixels));
+      m.dispose();
+    }
+  });
+
+  it('rejects bad options with a clear sentence', () => {
+    expect(() => createVae({ latentDim: 0 })).toThrow(/latentDim 0 must be a positive integer/);
+    expect(() => createVae({ hidden: [400, -1] })).toThrow(/hidden sizes \[400,-1\] must be positive integers/);
+    expect(() => createVae({ sampling: 'reconstruct' as 'mean' })).toThrow(/expected 'mean' or 'bernoulli'/);
+  });
+});
