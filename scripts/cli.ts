@@ -174,6 +174,8 @@ export async function main(spec: MainSpec, argv = process.argv): Promise<void> {
   if (spec.extend) parser = spec.extend(parser) as typeof parser;
   const raw = (await parser
     .strict()
+    // A flag given twice takes its last value, as in most CLIs.
+    .parserConfiguration({ 'duplicate-arguments-array': false })
     .usage(`Usage: npx tsx ${script} [flags]\n\nTrains a ${spec.family.toUpperCase()} on ${spec.dataset} generation after generation under each scheme.`)
     .fail((msg, err) => fail(msg ?? err?.message ?? 'Bad flags.'))
     .help()

@@ -1,0 +1,83 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runCli } from '../helpers/cli.ts';
+import { tempDir } from '../helpers/tmp.ts';
+
+const SMALL = ['--train-size', '300', '--test-size', '100', '--generations', '3', '--epochs', '1', '--hidden', '32', '--latent-dim', '4', '--batch-size', '50', '--seed', '3'];
+let root: string;
+beforeAll(async () => {
+  root = await tempDir();
+});
+
+describe('scripts/vae-mnist.ts', () => {
+  it('runs replace and accumulate on real MNIST, prints JSON records and the table', async () => {
+    const out = join(root, 'json');
+    const r = await runCli('vae-mnist', [...SMALL, '--out', out, '--json']);
+    expect(r.stderr).toMatch(/Backend: wasm/);
+    expect(r.code).toBe(0);
+    const records = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(records.map((x) => `${x.scheme}:${x.generation}`)).toEqual(['replace:1', 'replace:2', 'replace:3', 'accumulate:1', 'accumulate:2', 'accumulate:3']);
+    expect(records.map((x) => x.trainSize)).toEqual([300, 300, 300, 300, 600, 900]);
+    expect(r.stderr).toMatch(/gen\s+replace train\s+replace test\s+accumulate train\s+accumulate test/);
+    expect((await readdir(out)).sort()).toEqual(['accumulate', 'replace']);
+    // Generation 1 is the same model on the same data under both schemes.
+    expect(records[0].testLoss).toBe(records[3].testLoss);
+  });
+
+  it('after a SIGKILL during generation 3, --resume reaches the uninterrupted generations.jsonl', async () => {
+    const whole = join(root, 'whole');
+    const cut = join(root, 'cut');
+    // Five epochs make generation 3 last long enough for the kill to land inside it.
+    const args = [...SMALL, '--scheme', 'accumulate', '--epochs', '5'];
+    expect((await runCli('vae-mnist', [...args, '--out', whole])).code).toBe(0);
+    const killed = await runCli('vae-mnist', [...args, '--out', cut], (err) => /generation 3\/3: training/.test(err));
+    expect(killed.signal).toBe('SIGKILL');
+    const gens = (await readdir(join(cut, 'accumulate'))).filter((n) => n.startsWith('gen-'));
+    expect(gens.sort()).toEqual(['gen-001', 'gen-002']);
+    const resumed = await runCli('vae-mnist', [...args, '--out', cut, '--resume']);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stderr).toMatch(/Resuming .* after generation 2/);
+    const read = (d: string) => readFile(join(d, 'accumulate', 'generations.jsonl'), 'utf8');
+    expect(await read(cut)).toBe(await read(whole));
+  });
+
+  it('stops on bad input with one sentence and a non-zero exit', async () => {
+    const cases: [string[], RegExp][] = [
+      [['--scheme', 'keep'], /Scheme 'keep' is not known; expected one of replace, accumulate, sub, sub-repl, mix/],
+      [['--epochs', '0'], /--epochs 0 is not valid; expected an integer of at least 1/],
+      [['--scheme', 'mix', '--real-fraction', '2'], /--real-fraction 2 is outside \[0, 1\]/],
+      [['--backend', 'gpu'], /Invalid values:[\s\S]*backend/],
+      [['--bogus'], /Unknown argument: bogus/],
+      [['--backend', 'tensorflow'], /Backend 'tensorflow' needs @tensorflow\/tfjs-node-gpu or @tensorflow\/tfjs-node[\s\S]*npm install @tensorflow\/tfjs-node-gpu@4.22.0/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await runCli('vae-mnist', [...SMALL, '--out', join(root, 'bad'), ...args]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trim().split('\n').filter((l) => l.startsWith('Error')).length).toBe(1);
+    }
+  });
+
+  it('refuses to overwrite a finished run without --force', async () => {
+    const out = join(root, 'json');
+    const before = await readFile(join(out, 'replace', 'generations.jsonl'), 'utf8');
+    const r = await runCli('vae-mnist', [...SMALL, '--out', out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/already holds a run; expected --resume to continue it or --force to replace it/);
+    expect(await readFile(join(out, 'replace', 'generations.jsonl'), 'utf8')).toBe(before);
+  });
+});
+
+describe('scripts/ae-mnist.ts', () => {
+  it('runs the autoencoder with latent-Gaussian sampling', async () => {
+    const out = join(root, 'ae');
+    const r = await runCli('ae-mnist', [...SMALL, '--generations', '2', '--scheme', 'replace', '--out', out, '--json']);
+    expect(r.code).toBe(0);
+    const records = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(records).toHaveLength(2);
+    expect(records.every((x) => x.testKl === 0)).toBe(true);
+    const run = JSON.parse(await readFile(join(out, 'replace', 'run.json'), 'utf8'));
+    expect(run.config.model).toMatchObject({ kind: 'ae', sampling: 'latent-gaussian' });
+  });
+});

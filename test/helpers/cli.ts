@@ -1,0 +1,34 @@
+/** Runs the project's CLIs as a user would: npx tsx scripts/<name>.ts ... */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Starts a script. `until`, when given, is called with stderr as it grows; returning true kills
+ * the process with SIGKILL (to simulate a crash at that point).
+ */
+export function runCli(script: string, args: string[], until?: (stderr: string) => boolean): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    // node --import tsx runs the script in this one process; the tsx binary would start a second,
+    // which a SIGKILL of the first leaves running.
+    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, ...args], { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => {
+      stderr += d;
+      if (until?.(stderr)) child.kill('SIGKILL');
+    });
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
