@@ -1,0 +1,293 @@
+/**
+ * The collapse analysis trainGenerations runs after each generation (its `analyze` seam):
+ *
+ *   fixed-samples.png/.u8    decoded from latent draws that are the same in every generation
+ *   reconstructions.png/.u8  ten fixed real test digits, one per class, encoded and decoded
+ *   analysis.json            what the pictures and metrics were made from, and the real-data baseline
+ *
+ * and the record fields fid, classEntropy, classHistogram, precision, recall, latentStd (and
+ * metricSamples), measured on the first `metricSamples` synthetic images with a classifier trained
+ * on real MNIST (lib/metrics/classifier.ts). latentStd encodes the samples with generation 1's
+ * encoder, kept from generation 1 or, after a resume, loaded from the run's gen-001/.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { join } from 'node:path';
+import { createImageSet, quantize, range, toFloatBatch } from '../data/images.ts';
+import type { ImageSet, ImageSource } from '../data/images.ts';
+import { loadMnist } from '../data/mnist.ts';
+import type { GenerativeModel, ModelFactory } from '../models/types.ts';
+import { genDirName, loadWeightsInto } from './checkpoint.ts';
+import type { AnalyzeContext, AnalyzeResult } from './generations.ts';
+import { loadOrTrainClassifier } from './metrics/classifier.ts';
+import type { Classifier } from './metrics/classifier.ts';
+import { classHistogram, entropy } from './metrics/entropy.ts';
+import { firstRows } from './metrics/features.ts';
+import type { Features } from './metrics/features.ts';
+import { fitGaussian, frechetDistance } from './metrics/fid.ts';
+import type { GaussianFit } from './metrics/fid.ts';
+import { latentStd } from './metrics/latent.ts';
+import { precisionRecall } from './metrics/precision-recall.ts';
+import { gridPng } from './report/grid.ts';
+import { createRng, Stream } from './rng.ts';
+
+export const ANALYSIS_FORMAT = 'collapse-lab-analysis/1';
+
+export interface CollapseAnalysisOptions {
+  /** Builds a model like the run's; used to hold generation 1's encoder. */
+  model: ModelFactory;
+  /** Seed of the fixed latent draws (use the run's seed, so schemes share them). Defaults to 0. */
+  seed?: number;
+  /** Measure the collapse metrics (classifier, FID, precision/recall, entropy, latentStd). Defaults to true. */
+  metrics?: boolean;
+  /** The classifier of the metrics. Defaults to the MNIST classifier cached in `classifierDir` (trained on first use). */
+  classifier?: () => Promise<Classifier>;
+  /** Folder of the cached MNIST classifier. Defaults to 'checkpoints/mnist-classifier'. */
+  classifierDir?: string;
+  /** Synthetic images measured per generation (and real images they are compared with). Defaults to 2000. */
+  metricSamples?: number;
+  /** Neighbour rank of the precision/recall radii (Kynkäänniemi et al. use 3). Defaults to 3. */
+  k?: number;
+  /** Latent draws decoded into fixed-samples.png. Defaults to 100. */
+  fixedDraws?: number;
+  /** Images per forward pass. Defaults to 1000. */
+  batchSize?: number;
+  /** Notes for the user (classifier training). Defaults to none. */
+  log?: (line: string) => void;
+}
+
+export const ANALYSIS_DEFAULTS = {
+  seed: 0,
+  metrics: true,
+  classifierDir: 'checkpoints/mnist-classifier',
+  metricSamples: 2000,
+  k: 3,
+  fixedDraws: 100,
+  batchSize: 1000,
+} as const;
+
+/** The record fields the analysis adds (all absent with metrics off). */
+export interface CollapseMetrics {
+  /** Fréchet distance between classifier features of the samples and of the real test set. */
+  fid: number;
+  /** Entropy (nats) of the samples' predicted classes; ln 10 ≈ 2.303 at most. */
+  classEntropy: number;
+  /** Count of samples per predicted class 0..9. */
+  classHistogram: number[];
+  /** Share of samples inside the real feature manifold (Kynkäänniemi et al. 2019). */
+  precision: number;
+  /** Share of real images inside the samples' feature manifold. */
+  recall: number;
+  /** Mean per-dimension standard deviation of the samples' codes under generation 1's encoder. */
+  latentStd: number;
+  /** Synthetic images the metrics were measured on. */
+  metricSamples: number;
+}
+
+/** What analysis.json holds. */
+export interface AnalysisInfo {
+  format: string;
+  generation: number;
+  imageShape: [number, number, number];
+  /** fixed-samples.u8: `count` images decoded from the draws of stream (seed, Stream.fixed); null when the model cannot decode draws (AE 'reconstruct'). */
+  fixedSamples: { count: number; seed: number } | null;
+  /** reconstructions.u8: the reconstructions of the real test images at `testIndices` (labels `labels`). */
+  reconstructions: { count: number; testIndices: number[]; labels: number[] };
+  /** The metrics' settings and the same metrics on real training images (the floor a perfect model reaches). */
+  metrics: null | {
+    samples: number;
+    k: number;
+    classifier: { testAccuracy: number; featureDim: number; hidden: number[]; trainSize: number };
+    baseline: Omit<CollapseMetrics, 'metricSamples'>;
+  };
+}
+
+export interface CollapseAnalysis {
+  /** Pass as trainGenerations' `analyze`. */
+  analyze(ctx: AnalyzeContext): Promise<AnalyzeResult>;
+  /** The classifier's test accuracy, once it is loaded. */
+  classifierAccuracy(): number | null;
+  /** Frees generation 1's encoder and the classifier. */
+  dispose(): void;
+}
+
+interface RealReference {
+  test: ImageSource;
+  gaussian: GaussianFit;
+  /** Features of the first metricSamples test images (the precision/recall reference). */
+  subset: Features;
+}
+
+/** One analysis can serve several runs (e.g. every scheme of an experiment): the classifier and the real reference are shared. */
+export function createCollapseAnalysis(options: CollapseAnalysisOptions): CollapseAnalysis {
+  const o = { ...ANALYSIS_DEFAULTS, ...definedOnly(options) };
+  for (const [name, v] of Object.entries({ metricSamples: o.metricSamples, k: o.k, fixedDraws: o.fixedDraws, batchSize: o.batchSize })) {
+    if (!(Number.isInteger(v) && v > 0)) throw new Error(`Analysis option ${name} ${v} must be a positive integer.`);
+  }
+  if (o.metricSamples <= o.k) throw new Error(`Analysis option metricSamples ${o.metricSamples} must exceed k ${o.k}.`);
+  let classifier: Classifier | null = null;
+  let reference: RealReference | null = null;
+  // The metrics of real training images against the reference (same for every generation of a run).
+  let baseline: { train: ImageSource; value: Omit<CollapseMetrics, 'metricSamples' | 'latentStd'> } | null = null;
+  // Generation 1's model of the run it came from (its encoder is the latentStd yardstick).
+  let firstGen: { model: GenerativeModel; runDir: string | undefined; realStd: number | null } | null = null;
+
+  const getClassifier = async () => {
+    classifier ??= await (o.classifier ?? (() =>
+      loadOrTrainClassifier({
+        dir: o.classifierDir,
+        data: () => loadMnist(),
+        log: o.log,
+      })))();
+    return classifier;
+  };
+
+  const getReference = (c: Classifier, test: ImageSource): RealReference => {
+    if (reference?.test === test) return reference;
+    if (test.count <= o.k) throw new Error(`The real test set has ${test.count} images; the metrics need more than k = ${o.k}.`);
+    const all = c.run(test, test.count, o.batchSize).features;
+    reference = { test, gaussian: fitGaussian(all), subset: firstRows(all, o.metricSamples) };
+    return reference;
+  };
+
+  const getFirstGen = async (ctx: AnalyzeContext): Promise<GenerativeModel> => {
+    if (ctx.generation === 1 || !firstGen || firstGen.runDir !== ctx.runDir) {
+      firstGen?.model.dispose();
+      firstGen = null;
+      const copy = options.model({ seed: 0 });
+      try {
+        if (ctx.generation === 1) copy.network.setWeights(ctx.model.network.getWeights());
+        else if (ctx.runDir) await loadWeightsInto(copy, join(ctx.runDir, genDirName(1)));
+        else throw new Error(`Generation ${ctx.generation} has no generation 1 to measure latentStd against: the analysis saw no generation 1 and has no run directory to load it from.`);
+      } catch (err) {
+        copy.dispose();
+        throw err;
+      }
+      firstGen = { model: copy, runDir: ctx.runDir, realStd: null };
+    }
+    return firstGen.model;
+  };
+
+  return {
+    async analyze(ctx) {
+      const { model, samples } = ctx;
+      const shape = model.imageShape;
+      const files: Record<string, Uint8Array> = {};
+
+      const fixed = decodeFixedDraws(model, o.fixedDraws, o.seed);
+      if (fixed) {
+        files['fixed-samples.u8'] = fixed.pixels;
+        files['fixed-samples.png'] = await gridPng(fixed, range(fixed.count), { columns: 10 });
+      }
+      const digits = tenDigits(ctx.data.test);
+      const recon = reconstruct(model, ctx.data.test, digits.indices);
+      files['reconstructions.u8'] = recon.pixels;
+      const pair = createImageSet(concatBytes(ctx.data.test.gather(digits.indices), recon.pixels), shape);
+      files['reconstructions.png'] = await gridPng(pair, range(pair.count), { columns: digits.indices.length });
+
+      const info: AnalysisInfo = {
+        format: ANALYSIS_FORMAT,
+        generation: ctx.generation,
+        imageShape: [shape[0], shape[1], shape[2]],
+        fixedSamples: fixed ? { count: fixed.count, seed: o.seed } : null,
+        reconstructions: { count: digits.indices.length, testIndices: Array.from(digits.indices), labels: digits.labels },
+        metrics: null,
+      };
+      let fields: Partial<CollapseMetrics> = {};
+      if (o.metrics) {
+        const c = await getClassifier();
+        const ref = getReference(c, ctx.data.test);
+        const encoder = await getFirstGen(ctx);
+        const n = Math.min(o.metricSamples, samples.count);
+        const measured = measure(c, ref, encoder, samples, n, o.k, o.batchSize);
+        fields = { ...measured, metricSamples: n };
+        const fg = firstGen!;
+        fg.realStd ??= latentStd(encoder, ctx.data.test, o.metricSamples, o.batchSize);
+        if (baseline?.train !== ctx.data.train) {
+          const { latentStd: _none, ...value } = measure(c, ref, null, ctx.data.train, Math.min(o.metricSamples, ctx.data.train.count), o.k, o.batchSize);
+          baseline = { train: ctx.data.train, value };
+        }
+        const cfg = c.info.config;
+        info.metrics = {
+          samples: n,
+          k: o.k,
+          classifier: { testAccuracy: c.info.testAccuracy, featureDim: c.featureDim, hidden: cfg.hidden, trainSize: cfg.trainSize },
+          baseline: { ...baseline.value, latentStd: fg.realStd },
+        };
+      }
+      files['analysis.json'] = new TextEncoder().encode(JSON.stringify(info, null, 2) + '\n');
+      return { fields, files };
+    },
+    classifierAccuracy: () => classifier?.info.testAccuracy ?? null,
+    dispose() {
+      firstGen?.model.dispose();
+      firstGen = null;
+      classifier?.dispose();
+      classifier = null;
+      reference = null;
+      baseline = null;
+    },
+  };
+}
+
+function measure(c: Classifier, ref: RealReference, encoder: GenerativeModel | null, images: ImageSource, n: number, k: number, batchSize: number): Omit<CollapseMetrics, 'metricSamples'> {
+  const out = c.run(images, n, batchSize);
+  const histogram = classHistogram(out.labels, c.info.config.classes);
+  const { precision, recall } = precisionRecall(ref.subset, out.features, k);
+  return {
+    fid: frechetDistance(fitGaussian(out.features), ref.gaussian),
+    classEntropy: entropy(histogram),
+    classHistogram: histogram,
+    precision,
+    recall,
+    latentStd: encoder ? latentStd(encoder, images, n, batchSize) : NaN,
+  };
+}
+
+/** `count` images decoded from the draws of stream (seed, Stream.fixed), or null when the model cannot draw latents. */
+export function decodeFixedDraws(model: GenerativeModel, count: number, seed: number): ImageSet | null {
+  let z: tf.Tensor2D;
+  try {
+    // The same eps every generation: the VAE decodes the very same z; the AE maps it through this
+    // generation's fitted latent Gaussian (mean + L eps), the same standardised position.
+    z = model.sampleLatent(count, createRng(seed, Stream.fixed));
+  } catch {
+    return null;
+  }
+  const probs = tf.tidy(() => model.decode(z));
+  z.dispose();
+  const pixels = quantize(probs.dataSync() as Float32Array);
+  probs.dispose();
+  return createImageSet(pixels, model.imageShape);
+}
+
+/** The first test image of each class 0..9 (or the first ten images of an unlabelled set). */
+export function tenDigits(test: ImageSource): { indices: Uint32Array; labels: number[] } {
+  if (!test.gatherLabels) {
+    const indices = range(Math.min(10, test.count));
+    return { indices, labels: Array.from(indices, () => -1) };
+  }
+  const labels = test.gatherLabels(range(test.count));
+  const first = new Map<number, number>();
+  for (let i = 0; i < labels.length && first.size < 10; i++) if (!first.has(labels[i])) first.set(labels[i], i);
+  const classes = [...first.keys()].sort((a, b) => a - b);
+  return { indices: Uint32Array.from(classes, (c) => first.get(c)!), labels: classes };
+}
+
+/** decode(encode(x)) of the images at `indices`, quantised. */
+export function reconstruct(model: GenerativeModel, source: ImageSource, indices: Uint32Array): ImageSet {
+  const probs = tf.tidy(() => model.decode(model.encode(toFloatBatch(source, indices, model.flatInput))));
+  const pixels = quantize(probs.dataSync() as Float32Array);
+  probs.dispose();
+  return createImageSet(pixels, model.imageShape);
+}
+
+function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+function definedOnly<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
