@@ -36,3 +36,5 @@ export type { ExperimentOptions, ExperimentResult, SchemeRun } from './experimen
 export { createProgress, formatSeconds } from './progress.ts';
 export type { Progress, ProgressOptions } from './progress.ts';
 export { plannedTrainSize } from './schemes.ts';
+export { benchModel, peakRssMB } from './bench.ts';
+export type { BenchOptions, ModelBench } from './bench.ts';

@@ -1,0 +1,77 @@
+/**
+ * Throughput measurements of the library's own code paths (fit, evaluate, sample), used by
+ * scripts/bench.ts. Numbers are wall-clock and depend on the machine: they belong in benchmarks,
+ * never in test assertions.
+ */
+import { takeFirst } from '../data/images.ts';
+import type { ImageSource } from '../data/images.ts';
+import type { ModelFactory } from '../models/types.ts';
+import { createRng } from './rng.ts';
+import { evaluate, fit } from './train.ts';
+
+export interface ModelBench {
+  /** Steady-state training images per second (after `warmupSteps`). */
+  imagesPerSecond: number;
+  /** Seconds to sample `sampleCount` synthetic images. */
+  sampleSeconds: number;
+  /** Seconds to evaluate the test set. */
+  evalSeconds: number;
+}
+
+export interface BenchOptions {
+  model: ModelFactory;
+  train: ImageSource;
+  test: ImageSource;
+  /** Images per step. Defaults to 128. */
+  batchSize?: number;
+  /** Steps before timing starts (kernel set-up, caches). Defaults to 20. */
+  warmupSteps?: number;
+  /** Timed steps. Defaults to 200. */
+  steps?: number;
+  /** Images to sample. Defaults to 60000 (one MNIST generation). */
+  sampleCount?: number;
+  /** Batch size of evaluation and sampling. Defaults to 1000. */
+  evalBatchSize?: number;
+}
+
+export async function benchModel(options: BenchOptions): Promise<ModelBench> {
+  const batchSize = options.batchSize ?? 128;
+  const warmup = options.warmupSteps ?? 20;
+  const steps = options.steps ?? 200;
+  const evalBatch = options.evalBatchSize ?? 1000;
+  const model = options.model({ seed: 1 });
+  try {
+    // One epoch of exactly warmup + steps batches through the library's own fit().
+    const data = takeFirst(options.train, (warmup + steps) * batchSize);
+    if (data.count < (warmup + steps) * batchSize) throw new Error(`The bench needs ${(warmup + steps) * batchSize} training images; got ${data.count}.`);
+    let timedFrom = 0;
+    let timedTo = 0;
+    await fit({
+      model, data, epochs: 1, batchSize, learningRate: 1e-3, rng: createRng(0),
+      onBatch: (c) => {
+        if (c.batch === warmup) timedFrom = performance.now();
+        if (c.batch === c.batches) timedTo = performance.now();
+      },
+    });
+    // fit() reads the loss back once, after the last batch: the timed span ends at that batch's
+    // dispatch, so on an asynchronous backend (GPU) the steady state is what is measured.
+    const imagesPerSecond = (steps * batchSize) / ((timedTo - timedFrom) / 1000);
+
+    let t = performance.now();
+    await evaluate(model, options.test, evalBatch, createRng(1));
+    const evalSeconds = (performance.now() - t) / 1000;
+
+    t = performance.now();
+    model.prepareSampling(takeFirst(options.train, Math.min(options.train.count, 10000)), evalBatch);
+    model.sample(options.sampleCount ?? 60000, createRng(2), options.train, evalBatch);
+    const sampleSeconds = (performance.now() - t) / 1000;
+    return { imagesPerSecond, sampleSeconds, evalSeconds };
+  } finally {
+    model.dispose();
+  }
+}
+
+/** Peak resident memory of this process so far, MB. */
+export function peakRssMB(): number {
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}
