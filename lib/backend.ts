@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
+import { registerWasmConvKernels } from './backend-wasm-kernels.ts';
 
 export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
@@ -107,6 +108,7 @@ let wasmPatched = false;
  * fast untransposed product. The numbers are the same products, summed in the same order per output.
  */
 function applyWasmWorkarounds(): void {
+  registerWasmConvKernels(); // conv gradients: see lib/backend-wasm-kernels.ts
   if (wasmPatched) return;
   const original = tf.getKernel('BatchMatMul', 'wasm');
   const transpose = tf.getKernel('Transpose', 'wasm');
