@@ -1,0 +1,142 @@
+/**
+ * A convolutional VAE: stride-2 convs down to a small feature map, dense heads for the posterior
+ * N(mu, diag(exp(logVar))), then a dense layer and stride-2 transposed convs back up to pixel logits.
+ * Same likelihood as the dense VAE (models/vae.ts): each pixel value in [0, 1] is scored by a
+ * Bernoulli on its logit, summed over pixels (and channels), plus the KL to N(0, I); nats per image.
+ *
+ * Presets: `CONV_MNIST` is the conv VAE Shumailov et al. (2024) use on MNIST (two 4x4 stride-2 convs
+ * of 64 and 128 channels, latent 20); `CONV_CELEBA` is a DCGAN-style 64x64x3 model.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ImageShape, ImageSource } from '../data/images.ts';
+import { tfSeed } from '../lib/rng.ts';
+import type { Rng } from '../lib/rng.ts';
+import { applyDecoder, applyEncoder, convDecoder, convEncoder, convVariablesOf, decoderSymbolic, decoderVariables, encoderSymbolic } from './conv.ts';
+import { applyDense, denseUnit, trainableVariables } from './dense.ts';
+import { bernoulliNll, gaussianKl } from './losses.ts';
+import { normalTensor, sampleFromLatent } from './sampling.ts';
+import type { GenerativeModel } from './types.ts';
+
+/** Layer sizes of a conv VAE or AE. */
+export interface ConvPreset {
+  imageShape: [number, number, number];
+  channels: number[];
+  kernelSize: number;
+  latentDim: number;
+}
+
+/** MNIST, as in Shumailov et al. (2024): 28x28x1 -> 14x14x64 -> 7x7x128 -> 20. */
+export const CONV_MNIST: Readonly<ConvPreset> = Object.freeze<ConvPreset>({ imageShape: [28, 28, 1], channels: [64, 128], kernelSize: 4, latentDim: 20 });
+
+/** CelebA at 64x64: 64x64x3 -> 32x32x32 -> 16x16x64 -> 8x8x128 -> 4x4x256 -> 128. */
+export const CONV_CELEBA: Readonly<ConvPreset> = Object.freeze<ConvPreset>({ imageShape: [64, 64, 3], channels: [32, 64, 128, 256], kernelSize: 4, latentDim: 128 });
+
+/**
+ * The default layer sizes for an image shape: the MNIST preset for 28x28x1, otherwise the CelebA
+ * channels with as many stride-2 layers (at most 4) as keep the smallest feature map at least 4
+ * pixels wide.
+ */
+export function convPresetFor(imageShape: ImageShape): ConvPreset {
+  const [h, w, c] = imageShape;
+  if (h === 28 && w === 28 && c === 1) return { ...CONV_MNIST, imageShape: [h, w, c], channels: [...CONV_MNIST.channels] };
+  let layers = 0;
+  while (layers < 4 && h % 2 ** (layers + 1) === 0 && w % 2 ** (layers + 1) === 0 && Math.min(h, w) / 2 ** (layers + 1) >= 4) layers++;
+  return { ...CONV_CELEBA, imageShape: [h, w, c], channels: CONV_CELEBA.channels.slice(0, Math.max(1, layers)) };
+}
+
+export interface ConvVaeOptions {
+  /** Image height, width, channels. Defaults to [64, 64, 3] (CelebA). */
+  imageShape?: ImageShape;
+  /** Channels of the encoder's stride-2 convs (the decoder mirrors them). Defaults to convPresetFor(imageShape).channels. */
+  channels?: number[];
+  /** Kernel size of every conv. Defaults to 4. */
+  kernelSize?: number;
+  /** Latent dimension. Defaults to convPresetFor(imageShape).latentDim (20 for MNIST, 128 otherwise). */
+  latentDim?: number;
+  /** 'mean' quantises the decoded probabilities; 'bernoulli' draws binary pixels. Defaults to 'mean'. */
+  sampling?: 'mean' | 'bernoulli';
+  /** Seed of the weight initialisation. Defaults to 0. */
+  seed?: number;
+}
+
+export function createConvVae(options: ConvVaeOptions = {}): GenerativeModel {
+  const imageShape = options.imageShape ?? CONV_CELEBA.imageShape;
+  const preset = convPresetFor(imageShape);
+  const arch = {
+    imageShape,
+    channels: options.channels ?? preset.channels,
+    kernelSize: options.kernelSize ?? preset.kernelSize,
+    latentDim: options.latentDim ?? preset.latentDim,
+  };
+  const sampling = options.sampling ?? 'mean';
+  const seed = options.seed ?? 0;
+  if (sampling !== 'mean' && sampling !== 'bernoulli') {
+    throw new Error(`createConvVae: sampling '${String(sampling)}' is not a VAE sampling mode; expected 'mean' or 'bernoulli'.`);
+  }
+  const { latentDim } = arch;
+  const encoder = convEncoder('createConvVae', arch, seed, 0);
+  let index = encoder.length;
+  const muHead = denseUnit({ units: latentDim, activation: 'linear', name: 'z_mean' }, seed, index++);
+  const logVarHead = denseUnit({ units: latentDim, activation: 'linear', name: 'z_log_var' }, seed, index++);
+  const decoder = convDecoder('createConvVae', arch, seed, index);
+
+  // The saved network maps an image to [z_mean, z_log_var, logits of the decoded z_mean].
+  const input = tf.input({ shape: [...imageShape], name: 'image' });
+  const features = encoderSymbolic(encoder, input);
+  const mu = muHead.layer.apply(features) as tf.SymbolicTensor;
+  const logVar = logVarHead.layer.apply(features) as tf.SymbolicTensor;
+  const network = tf.model({ inputs: input, outputs: [mu, logVar, decoderSymbolic(decoder, mu)], name: 'conv_vae' });
+  const variables = [...convVariablesOf(encoder), ...trainableVariables([muHead, logVarHead]), ...decoderVariables(decoder)];
+
+  const encodeParts = (x: tf.Tensor4D) => {
+    const h = applyEncoder(encoder, x);
+    return { mu: applyDense(muHead, h), logVar: applyDense(logVarHead, h) };
+  };
+  // Per-image loss parts with z = mu + sigma * eps (the reparameterisation trick).
+  const lossParts = (x: tf.Tensor4D, noiseSeed: number) => {
+    const { mu: m, logVar: lv } = encodeParts(x);
+    const eps = tf.randomNormal(m.shape, 0, 1, 'float32', tfSeed(noiseSeed));
+    const z = tf.add(m, tf.mul(tf.exp(tf.mul(0.5, lv)), eps)) as tf.Tensor2D;
+    return { recon: bernoulliNll(applyDecoder(decoder, z), x), kl: gaussianKl(m, lv) };
+  };
+
+  const model: GenerativeModel = {
+    kind: 'vae',
+    arch: 'conv',
+    imageShape,
+    latentDim,
+    flatInput: false,
+    config: { kind: 'vae', arch: 'conv', imageShape: [...imageShape], channels: [...arch.channels], kernelSize: arch.kernelSize, latentDim, sampling },
+    network,
+    trainStep(batch, optimizer, stepSeed) {
+      return tf.tidy(() => {
+        const cost = optimizer.minimize(
+          () => {
+            const { recon, kl } = lossParts(batch as tf.Tensor4D, stepSeed);
+            return tf.mean(tf.add(recon, kl)) as tf.Scalar;
+          },
+          true,
+          variables,
+        );
+        return cost as tf.Scalar;
+      });
+    },
+    lossSums(batch, evalSeed) {
+      return tf.tidy(() => {
+        const { recon, kl } = lossParts(batch as tf.Tensor4D, evalSeed);
+        const r = tf.sum(recon);
+        const k = tf.sum(kl);
+        return tf.stack([tf.add(r, k), r, k]) as tf.Tensor1D;
+      });
+    },
+    encode: (batch) => tf.tidy(() => encodeParts(batch as tf.Tensor4D).mu),
+    decode: (z) => tf.tidy(() => tf.sigmoid(applyDecoder(decoder, z))),
+    sampleLatent: (count: number, rng: Rng) => normalTensor(rng, count, latentDim),
+    prepareSampling(_train: ImageSource, _batchSize: number) {
+      // The VAE samples from its prior: nothing to fit.
+    },
+    sample: (count, rng, _from, batchSize) => sampleFromLatent(model, count, rng, batchSize, sampling === 'bernoulli'),
+    dispose: () => network.dispose(),
+  };
+  return model;
+}
