@@ -14,8 +14,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { openImageFile } from '../data/file-source.ts';
 import { createImageSet } from '../data/images.ts';
-import type { ImageSet, ImageShape } from '../data/images.ts';
+import type { ImageSet, ImageShape, ImageSource } from '../data/images.ts';
 import type { GenerativeModel } from '../models/types.ts';
 import { TEMP_SUFFIX, writeFileAtomic } from './atomic.ts';
 import type { GenerationRecord } from './record.ts';
@@ -180,6 +181,17 @@ export async function loadSynthetic(dir: string, g: number): Promise<ImageSet> {
   const header = JSON.parse(await readFile(join(gen, 'synthetic.json'), 'utf8')) as { count: number; shape: ImageShape };
   const pixels = new Uint8Array(await readFile(join(gen, 'synthetic.u8')));
   const set = createImageSet(pixels, header.shape);
+  if (set.count !== header.count) {
+    throw new Error(`Synthetic set ${join(gen, 'synthetic.u8')} holds ${set.count} images; its header says ${header.count}.`);
+  }
+  return set;
+}
+
+/** The synthetic set of generation g as a view of its synthetic.u8, read batch by batch, never loaded whole. */
+export async function openSynthetic(dir: string, g: number): Promise<ImageSource> {
+  const gen = join(dir, genDirName(g));
+  const header = JSON.parse(await readFile(join(gen, 'synthetic.json'), 'utf8')) as { count: number; shape: ImageShape };
+  const set = openImageFile(join(gen, 'synthetic.u8'), header.shape);
   if (set.count !== header.count) {
     throw new Error(`Synthetic set ${join(gen, 'synthetic.u8')} holds ${set.count} images; its header says ${header.count}.`);
   }

@@ -8,7 +8,7 @@ import type { ImageSet, ImageSource } from '../data/images.ts';
 import type { GenerativeModel, ModelFactory } from '../models/types.ts';
 import { initBackend } from './backend.ts';
 import type { BackendChoice } from './backend.ts';
-import { genDirName, loadSynthetic, loadWeightsInto, openRun, readRecords, RUN_FORMAT, writeGeneration } from './checkpoint.ts';
+import { genDirName, loadWeightsInto, openRun, openSynthetic, readRecords, RUN_FORMAT, writeGeneration } from './checkpoint.ts';
 import type { GenerationRecord } from './record.ts';
 import { gridPng } from './report/grid.ts';
 import { createRng, Stream } from './rng.ts';
@@ -137,7 +137,9 @@ export async function trainGenerations(options: GenerationsOptions): Promise<Gen
   };
 
   const records: GenerationRecord[] = [];
-  const synthetic: ImageSet[] = [];
+  // With a run directory, the synthetic sets are read back from gen-NNN/synthetic.u8 batch by batch
+  // (data/file-source.ts), so the accumulate pool does not grow in memory.
+  const synthetic: ImageSource[] = [];
   let start = 1;
   if (o.runDir) {
     const opened = await openRun(
@@ -149,7 +151,7 @@ export async function trainGenerations(options: GenerationsOptions): Promise<Gen
     if (opened.completed > 0) {
       o.log?.(`Resuming ${o.runDir} after generation ${opened.completed}.`);
       records.push(...(await readRecords(o.runDir, Math.min(opened.completed, o.generations))));
-      for (let g = 1; g <= Math.min(opened.completed, o.generations - 1); g++) synthetic.push(await loadSynthetic(o.runDir, g));
+      for (let g = 1; g <= Math.min(opened.completed, o.generations - 1); g++) synthetic.push(await openSynthetic(o.runDir, g));
       start = opened.completed + 1;
     }
   }
@@ -212,7 +214,7 @@ export async function trainGenerations(options: GenerationsOptions): Promise<Gen
         const gridIdx = Uint32Array.from({ length: Math.min(GRID_IMAGES, samples.count) }, (_, i) => i);
         await writeGeneration(o.runDir, g, { model, synthetic: samples, samplesPng: await gridPng(samples, gridIdx), record, extraFiles: analysis.files });
       }
-      if (g < o.generations) synthetic.push(samples);
+      if (g < o.generations) synthetic.push(o.runDir ? await openSynthetic(o.runDir, g) : samples);
       records.push(record);
       await o.onGenerationEnd?.(record);
     } finally {
