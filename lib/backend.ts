@@ -34,11 +34,16 @@ export function activeBackend(): BackendInfo | null {
   return active;
 }
 
+export interface BackendOptions {
+  /** Apply this library's kernel workarounds for the chosen backend (see applyWasmWorkarounds). Defaults to true; false is for measuring them. */
+  workarounds?: boolean;
+}
+
 /**
  * Initialises the backend. `auto` tries tfjs-node-gpu, tfjs-node, wasm, then cpu, and records why
  * each earlier one was skipped. Calling again with the same choice is cheap.
  */
-export async function initBackend(choice: BackendChoice = 'auto'): Promise<BackendInfo> {
+export async function initBackend(choice: BackendChoice = 'auto', options: BackendOptions = {}): Promise<BackendInfo> {
   if (!BACKEND_CHOICES.includes(choice)) {
     throw new Error(`Backend '${String(choice)}' is not known; expected one of ${BACKEND_CHOICES.join(', ')}.`);
   }
@@ -56,7 +61,7 @@ export async function initBackend(choice: BackendChoice = 'auto'): Promise<Backe
       await import('@tensorflow/tfjs-backend-wasm');
       if (!(await tf.setBackend('wasm'))) throw new Error('tf.setBackend(wasm) returned false');
       await tf.ready();
-      applyWasmWorkarounds();
+      if (options.workarounds ?? true) applyWasmWorkarounds();
       return (active = { name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', version: packageVersion('@tensorflow/tfjs-backend-wasm'), gpu: false, skipped });
     } catch (err) {
       if (choice === 'wasm') throw new Error(`Backend 'wasm' could not start: ${(err as Error).message}.`);

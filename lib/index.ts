@@ -26,7 +26,7 @@ export type { BatchContext, EpochContext, TrainOptions, TrainResult } from './tr
 export { createRng, Stream, tfSeed } from './rng.ts';
 export type { Rng } from './rng.ts';
 export { initBackend, activeBackend, BACKEND_CHOICES } from './backend.ts';
-export type { BackendChoice, BackendInfo } from './backend.ts';
+export type { BackendChoice, BackendInfo, BackendOptions } from './backend.ts';
 export { openRun, readRunInfo, readRecords, completedGenerations, loadSynthetic, loadNetwork, loadWeightsInto, saveNetwork, genDirName } from './checkpoint.ts';
 export type { RunInfo } from './checkpoint.ts';
 export { gridPng } from './report/grid.ts';
@@ -38,3 +38,49 @@ export type { Progress, ProgressOptions } from './progress.ts';
 export { plannedTrainSize } from './schemes.ts';
 export { benchModel, peakRssMB } from './bench.ts';
 export type { BenchOptions, ModelBench } from './bench.ts';
+
+// report + metrics (issue 5)
+export { createCollapseAnalysis, ANALYSIS_DEFAULTS, decodeFixedDraws, reconstruct, tenDigits } from './analysis.ts';
+export type { AnalysisInfo, CollapseAnalysis, CollapseAnalysisOptions, CollapseMetrics } from './analysis.ts';
+export { trainClassifier, loadClassifier, saveClassifier, loadOrTrainClassifier, accuracy, CLASSIFIER_DEFAULTS } from './metrics/classifier.ts';
+export type { CachedClassifierOptions, Classifier, ClassifierConfig, ClassifierInfo, ClassifierOutputs, TrainClassifierOptions } from './metrics/classifier.ts';
+export { fid, fitGaussian, frechetDistance } from './metrics/fid.ts';
+export type { GaussianFit } from './metrics/fid.ts';
+export { precisionRecall, PRECISION_RECALL_DEFAULTS } from './metrics/precision-recall.ts';
+export type { PrecisionRecall } from './metrics/precision-recall.ts';
+export { classHistogram, entropy } from './metrics/entropy.ts';
+export { latentStd, meanStd } from './metrics/latent.ts';
+export { features } from './metrics/features.ts';
+export type { Features } from './metrics/features.ts';
+export { writeReport, defaultReportPath } from './report/html.ts';
+export type { ReportOptions, ReportResult } from './report/html.ts';
+export { loadRun, loadRuns, expandRunDirs } from './report/runs.ts';
+export type { RunSummary } from './report/runs.ts';
+export { generationGrid } from './report/grids.ts';
+export { renderCurves } from './report/charts.ts';
+export { CURVE_FIELDS } from './report/curves.ts';
+
+// theory (issue 4)
+export { THEORY_SCHEMES, basel } from './theory/common.ts';
+export type { Curve as TheoryCurve, ProgressCallback as TrialProgressCallback, TheoryScheme, TrialRunOptions } from './theory/common.ts';
+export { simulateGaussian, gaussianTheory, gaussianJson, resolveGaussianOptions, GAUSSIAN_DEFAULTS } from './theory/gaussian.ts';
+export type { Estimator as GaussianEstimator, GaussianConfig, GaussianJson, GaussianOptions, GaussianResult } from './theory/gaussian.ts';
+export { simulateRegression, regressionTheory, regressionJson, resolveRegressionOptions, REGRESSION_DEFAULTS } from './theory/regression.ts';
+export type { Design as RegressionDesign, RegressionConfig, RegressionJson, RegressionOptions, RegressionResult } from './theory/regression.ts';
+export { simulateLogistic, logisticTheory, logisticJson, resolveLogisticOptions, fisherInformation, LOGISTIC_DEFAULTS } from './theory/logistic.ts';
+export type { LogisticConfig, LogisticJson, LogisticOptions, LogisticResult } from './theory/logistic.ts';
+export { runTheory, formatTheoryTable, theoryJson, THEORY_METRICS } from './theory/run.ts';
+export type { TheoryExperiment, TheoryMetric, TheoryResult, TheoryRunOptions } from './theory/run.ts';
+export { lineChartSpec, renderLineChartSvg, svgToPng, writeLineChart, writeLineChartTo } from './report/plot.ts';
+export type { LineChart, LineSeries, PlotOutput } from './report/plot.ts';
+
+// celeba + conv (issue 6)
+export { loadCeleba } from '../data/celeba.ts';
+export type { Celeba, CelebaOptions } from '../data/celeba.ts';
+export { openImageFile } from '../data/file-source.ts';
+export type { FileImageSource, FileSourceOptions } from '../data/file-source.ts';
+export { createConvVae, convPresetFor, CONV_CELEBA, CONV_MNIST } from '../models/conv-vae.ts';
+export type { ConvPreset, ConvVaeOptions } from '../models/conv-vae.ts';
+export { createConvAutoencoder } from '../models/conv-autoencoder.ts';
+export type { ConvAutoencoderOptions } from '../models/conv-autoencoder.ts';
+export { openSynthetic } from './checkpoint.ts';

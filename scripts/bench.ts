@@ -12,6 +12,7 @@ const argv = await yargs(hideBin(process.argv))
   .option('steps', { type: 'number', default: 200, describe: 'timed training steps per model (default: 200)' })
   .option('batch-size', { type: 'number', default: 128, describe: 'images per step (default: 128)' })
   .option('sample-count', { type: 'number', default: 60000, describe: 'images sampled (default: 60000, one generation)' })
+  .option('workarounds', { type: 'boolean', default: true, describe: "apply the library's backend kernel workarounds; --no-workarounds measures without them (default: true)" })
   .option('json', { type: 'boolean', default: false, describe: 'print one JSON object (default: false)' })
   .fail((msg, err) => {
     process.stderr.write(`Error: ${msg ?? err?.message}\n`);
@@ -23,12 +24,12 @@ try {
   for (const [name, v] of [['--steps', argv.steps], ['--batch-size', argv['batch-size']], ['--sample-count', argv['sample-count']]] as const) {
     if (!(Number.isInteger(v) && v > 0)) throw new Error(`${name} ${v} is not valid; expected a positive integer.`);
   }
-  const backend = await initBackend(argv.backend);
+  const backend = await initBackend(argv.backend, { workarounds: argv.workarounds });
   const { train, test } = await loadMnist();
   const common = { train, test, steps: argv.steps, batchSize: argv['batch-size'], sampleCount: argv['sample-count'] };
   const vae = await benchModel({ ...common, model: (i) => createVae({ seed: i.seed }) });
   const ae = await benchModel({ ...common, model: (i) => createAutoencoder({ seed: i.seed }) });
-  const result = { backend: backend.name, vae, ae, peakRssMB: peakRssMB() };
+  const result = { backend: backend.name, workarounds: argv.workarounds, vae, ae, peakRssMB: peakRssMB() };
   if (argv.json) {
     process.stdout.write(JSON.stringify(result) + '\n');
   } else {
