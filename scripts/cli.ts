@@ -9,6 +9,8 @@ import type { Argv } from 'yargs';
 import {
   BACKEND_CHOICES,
   createAutoencoder,
+  createConvAutoencoder,
+  createConvVae,
   createVae,
   formatLossTable,
   GENERATION_DEFAULTS,
@@ -61,8 +63,9 @@ export function experimentFlags(argv: Argv, family: Family, dataset: string) {
     .option('synthetic-size', { type: 'number', describe: 'images sampled per generation (default: the training size)' })
     .option('batch-size', { type: 'number', describe: `images per step (default: ${DEFAULTS.batchSize})` })
     .option('lr', { type: 'number', describe: `Adam learning rate (default: ${DEFAULTS.lr})` })
-    .option('latent-dim', { type: 'number', describe: `latent dimension (default: ${DEFAULTS.latentDim})` })
-    .option('hidden', { type: 'string', describe: `hidden layer sizes, comma list (default: ${DEFAULTS.hidden})` })
+    .option('latent-dim', { type: 'number', describe: `latent dimension (default: ${DEFAULTS.latentDim}; 128 for CelebA)` })
+    .option('arch', { choices: ['dense', 'conv'], describe: 'dense layers, or strided convolutions (models/conv-vae.ts) (default: dense for MNIST, conv for CelebA)' })
+    .option('hidden', { type: 'string', describe: `hidden layer sizes of the dense arch, comma list (default: ${DEFAULTS.hidden})` })
     .option('sampling', { choices: SAMPLING[family].choices, describe: `how synthetic images are drawn (default: ${SAMPLING[family].default})` })
     .option('warm-start', { type: 'boolean', describe: 'start each generation from the previous weights (default: false)' })
     .option('seed', { type: 'number', describe: `seed of every random draw (default: ${DEFAULTS.seed})` })
@@ -79,7 +82,7 @@ function describe(p: Record<string, number>): string {
     .join(', ');
 }
 
-type RawFlags = Partial<Record<string, unknown>> & { preset?: PresetName };
+export type RawFlags = Partial<Record<string, unknown>> & { preset?: PresetName };
 
 export interface ExperimentFlags {
   schemes: Scheme[];
@@ -91,6 +94,7 @@ export interface ExperimentFlags {
   batchSize: number;
   lr: number;
   latentDim: number;
+  arch: 'dense' | 'conv';
   hidden: number[];
   sampling: string;
   warmStart: boolean;
@@ -132,7 +136,8 @@ export function resolveFlags(raw: RawFlags, family: Family, dataset: string): Ex
     syntheticSize: int('synthetic-size', 'syntheticSize', undefined),
     batchSize: int('batch-size', 'batchSize', DEFAULTS.batchSize),
     lr,
-    latentDim: int('latent-dim', 'latentDim', DEFAULTS.latentDim),
+    latentDim: int('latent-dim', 'latentDim', dataset === 'celeba' ? 128 : DEFAULTS.latentDim),
+    arch: pick('arch', 'arch', dataset === 'celeba' ? 'conv' : 'dense'),
     hidden,
     sampling: pick('sampling', 'sampling', SAMPLING[family].default),
     warmStart: Boolean(raw['warm-start']),
@@ -152,11 +157,20 @@ export function denseFactory(family: Family, f: ExperimentFlags, imageShape: rea
     : (init) => createAutoencoder({ imageShape, hidden: f.hidden, latentDim: f.latentDim, sampling: f.sampling as 'latent-gaussian' | 'reconstruct', seed: init.seed });
 }
 
+/** The model factory the flags describe: --arch picks the dense or the convolutional family. */
+export function modelFactory(family: Family, f: ExperimentFlags, imageShape: readonly [number, number, number]): ModelFactory {
+  if (f.arch === 'dense') return denseFactory(family, f, imageShape);
+  const shape: [number, number, number] = [imageShape[0], imageShape[1], imageShape[2]];
+  return family === 'vae'
+    ? (init) => createConvVae({ imageShape: shape, latentDim: f.latentDim, sampling: f.sampling as 'mean' | 'bernoulli', seed: init.seed })
+    : (init) => createConvAutoencoder({ imageShape: shape, latentDim: f.latentDim, sampling: f.sampling as 'latent-gaussian' | 'reconstruct', seed: init.seed });
+}
+
 export interface MainSpec {
   family: Family;
   dataset: string;
   /** Loads the real data for the resolved flags. */
-  load: (f: ExperimentFlags) => Promise<{ train: ImageSource; test: ImageSource; config: Record<string, unknown> }>;
+  load: (f: ExperimentFlags, raw: RawFlags) => Promise<{ train: ImageSource; test: ImageSource; config: Record<string, unknown> }>;
   model: (f: ExperimentFlags, shape: readonly [number, number, number]) => ModelFactory;
   /** More flags a script adds. */
   extend?: (argv: Argv) => Argv;
@@ -193,7 +207,7 @@ export async function main(spec: MainSpec, argv = process.argv): Promise<void> {
   let flags: ExperimentFlags | undefined;
   try {
     flags = resolveFlags(raw, spec.family, spec.dataset);
-    const data = await spec.load(flags);
+    const data = await spec.load(flags, raw);
     const result = await runExperiment({
       model: spec.model(flags, data.train.shape),
       data,
