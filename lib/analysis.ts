@@ -2,7 +2,7 @@
  * The collapse analysis trainGenerations runs after each generation (its `analyze` seam):
  *
  *   fixed-samples.png/.u8    decoded from latent draws that are the same in every generation
- *   reconstructions.png/.u8  ten fixed real test digits, one per class, encoded and decoded
+ *   reconstructions.png/.u8  ten fixed real test digits, one per class, then their reconstructions
  *   analysis.json            what the pictures and metrics were made from, and the real-data baseline
  *
  * and the record fields fid, classEntropy, classHistogram, precision, recall, latentStd (and
@@ -22,11 +22,11 @@ import { loadOrTrainClassifier } from './metrics/classifier.ts';
 import type { Classifier } from './metrics/classifier.ts';
 import { classHistogram, entropy } from './metrics/entropy.ts';
 import { firstRows } from './metrics/features.ts';
-import type { Features } from './metrics/features.ts';
 import { fitGaussian, frechetDistance } from './metrics/fid.ts';
 import type { GaussianFit } from './metrics/fid.ts';
 import { latentStd } from './metrics/latent.ts';
-import { precisionRecall } from './metrics/precision-recall.ts';
+import { manifold, precisionRecall } from './metrics/precision-recall.ts';
+import type { Manifold } from './metrics/precision-recall.ts';
 import { gridPng } from './report/grid.ts';
 import { createRng, Stream } from './rng.ts';
 
@@ -90,7 +90,7 @@ export interface AnalysisInfo {
   imageShape: [number, number, number];
   /** fixed-samples.u8: `count` images decoded from the draws of stream (seed, Stream.fixed); null when the model cannot decode draws (AE 'reconstruct'). */
   fixedSamples: { count: number; seed: number } | null;
-  /** reconstructions.u8: the reconstructions of the real test images at `testIndices` (labels `labels`). */
+  /** reconstructions.u8: the `count` real test images at `testIndices` (labels `labels`), then their `count` reconstructions. */
   reconstructions: { count: number; testIndices: number[]; labels: number[] };
   /** The metrics' settings and the same metrics on real training images (the floor a perfect model reaches). */
   metrics: null | {
@@ -113,8 +113,8 @@ export interface CollapseAnalysis {
 interface RealReference {
   test: ImageSource;
   gaussian: GaussianFit;
-  /** Features of the first metricSamples test images (the precision/recall reference). */
-  subset: Features;
+  /** The k-NN manifold of the first metricSamples test images (the precision/recall reference). */
+  subset: Manifold;
 }
 
 /** One analysis can serve several runs (e.g. every scheme of an experiment): the classifier and the real reference are shared. */
@@ -145,7 +145,7 @@ export function createCollapseAnalysis(options: CollapseAnalysisOptions): Collap
     if (reference?.test === test) return reference;
     if (test.count <= o.k) throw new Error(`The real test set has ${test.count} images; the metrics need more than k = ${o.k}.`);
     const all = c.run(test, test.count, o.batchSize).features;
-    reference = { test, gaussian: fitGaussian(all), subset: firstRows(all, o.metricSamples) };
+    reference = { test, gaussian: fitGaussian(all), subset: manifold(firstRows(all, o.metricSamples), o.k) };
     return reference;
   };
 
@@ -180,8 +180,8 @@ export function createCollapseAnalysis(options: CollapseAnalysisOptions): Collap
       }
       const digits = tenDigits(ctx.data.test);
       const recon = reconstruct(model, ctx.data.test, digits.indices);
-      files['reconstructions.u8'] = recon.pixels;
       const pair = createImageSet(concatBytes(ctx.data.test.gather(digits.indices), recon.pixels), shape);
+      files['reconstructions.u8'] = pair.pixels;
       files['reconstructions.png'] = await gridPng(pair, range(pair.count), { columns: digits.indices.length });
 
       const info: AnalysisInfo = {

@@ -17,19 +17,41 @@ export interface PrecisionRecall {
 /** Defaults of the paper: k = 3. */
 export const PRECISION_RECALL_DEFAULTS = { k: 3 } as const;
 
-/** Precision and recall of `generated` against `real`, with k-th-neighbour radii. */
-export function precisionRecall(real: Features, generated: Features, k: number = PRECISION_RECALL_DEFAULTS.k): PrecisionRecall {
-  if (real.dim !== generated.dim) throw new Error(`Real features have dimension ${real.dim} and generated ones ${generated.dim}; expected one dimension.`);
+/** A feature set with the squared k-th-neighbour radius of each row (reusable across comparisons). */
+export interface Manifold {
+  readonly points: Features;
+  readonly radii2: Float64Array;
+  readonly k: number;
+}
+
+/** The k-NN manifold of a feature set; costs one pass over all pairs. */
+export function manifold(points: Features, k: number = PRECISION_RECALL_DEFAULTS.k): Manifold {
   if (!(Number.isInteger(k) && k > 0)) throw new Error(`k ${k} must be a positive integer.`);
-  for (const [name, f] of [['real', real], ['generated', generated]] as const) {
-    if (f.count <= k) throw new Error(`Precision and recall with k = ${k} need more than ${k} ${name} feature rows, got ${f.count}.`);
+  if (points.count <= k) throw new Error(`A k-NN manifold with k = ${k} needs more than ${k} feature rows, got ${points.count}.`);
+  return { points, radii2: kthNeighbourDistances(points, k), k };
+}
+
+/** Precision and recall of `generated` against `real`, with k-th-neighbour radii. */
+export function precisionRecall(real: Features | Manifold, generated: Features, k: number = PRECISION_RECALL_DEFAULTS.k): PrecisionRecall {
+  const realManifold = 'radii2' in real ? real : withName(() => manifold(real, k), 'real');
+  if (realManifold.k !== k) throw new Error(`The real manifold was built with k = ${realManifold.k}, not ${k}; expected one k.`);
+  if (realManifold.points.dim !== generated.dim) {
+    throw new Error(`Real features have dimension ${realManifold.points.dim} and generated ones ${generated.dim}; expected one dimension.`);
   }
-  const realRadii = kthNeighbourDistances(real, k);
-  const genRadii = kthNeighbourDistances(generated, k);
+  const gen = withName(() => manifold(generated, k), 'generated');
   return {
-    precision: coverage(generated, real, realRadii),
-    recall: coverage(real, generated, genRadii),
+    precision: coverage(generated, realManifold.points, realManifold.radii2),
+    recall: coverage(realManifold.points, generated, gen.radii2),
   };
+}
+
+/** Names the set in a size error ("... 3 real feature rows ..."). */
+function withName<T>(f: () => T, name: string): T {
+  try {
+    return f();
+  } catch (err) {
+    throw new Error((err as Error).message.replace(/feature rows/, `${name} feature rows`));
+  }
 }
 
 /** Squared distance between row i of a and row j of b. */

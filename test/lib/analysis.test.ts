@@ -67,7 +67,7 @@ describe('createCollapseAnalysis', () => {
     expect(info.reconstructions.labels).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(info.fixedSamples).toEqual({ count: 20, seed: 0 });
     expect((await readFile(join(dir, 'gen-002', 'fixed-samples.u8'))).length).toBe(20 * 784);
-    expect((await readFile(join(dir, 'gen-002', 'reconstructions.u8'))).length).toBe(10 * 784);
+    expect((await readFile(join(dir, 'gen-002', 'reconstructions.u8'))).length).toBe(2 * 10 * 784);
     expect(info.metrics!.baseline.precision).toBeGreaterThan(0);
     expect(info.metrics!.baseline.latentStd).toBeGreaterThan(0);
     a.dispose();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { features } from '../../../lib/metrics/features.ts';
-import { kthNeighbourDistances, precisionRecall } from '../../../lib/metrics/precision-recall.ts';
+import { kthNeighbourDistances, manifold, precisionRecall } from '../../../lib/metrics/precision-recall.ts';
 import { createRng } from '../../../lib/rng.ts';
 
 const line = (xs: number[]) => features(xs, 1);
@@ -32,6 +32,17 @@ describe('precisionRecall', () => {
   it('uses the k-th nearest other point, not the point itself', () => {
     expect(Array.from(kthNeighbourDistances(line([0, 1, 3, 7]), 1))).toEqual([1, 1, 4, 16]);
     expect(Array.from(kthNeighbourDistances(line([0, 1, 3, 7]), 2))).toEqual([9, 4, 9, 36]);
+  });
+
+  it('gives the same answer against a prepared real manifold, which must share k', () => {
+    const rng = createRng(2);
+    const a = features(Array.from({ length: 80 * 3 }, () => rng.normal()), 3);
+    const b = features(Array.from({ length: 60 * 3 }, () => 0.5 + rng.normal()), 3);
+    const direct = precisionRecall(a, b, 3);
+    expect(direct.precision).toBeGreaterThan(0);
+    expect(direct.precision).toBeLessThan(1);
+    expect(precisionRecall(manifold(a, 3), b, 3)).toEqual(direct);
+    expect(() => precisionRecall(manifold(a, 2), b, 3)).toThrow(/built with k = 2, not 3/);
   });
 
   it('refuses sets with no more than k rows or of different dimensions', () => {
