@@ -5,25 +5,50 @@ import { basename, dirname, join } from 'node:path';
 /** The suffix of every temporary file this library writes; leftovers are safe to delete. */
 export const TEMP_SUFFIX = '.partial';
 
-/** Writes `data` to `path` by way of a temporary file in the same folder, flushed, then renamed. */
+/**
+ * Writes `data` to `path` by way of a temporary file in the same folder, flushed, then renamed; the
+ * folder is flushed too, so that the rename itself survives a power cut.
+ */
 export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}${TEMP_SUFFIX}`);
-  const handle = await open(temp, 'w');
   try {
-    await handle.writeFile(data);
-    await handle.sync();
+    const handle = await open(temp, 'w');
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path);
   } catch (err) {
-    await handle.close().catch(() => {});
-    await rm(temp, { force: true });
+    await rm(temp, { force: true }).catch(() => {});
     throw describeWriteError(path, err);
   }
-  await handle.close();
-  await rename(temp, path);
+  await syncDir(dirname(path));
 }
 
-function describeWriteError(path: string, err: unknown): Error {
+/** Flushes a folder's entries (renames, new files) to disk. Best effort where a platform cannot. */
+export async function syncDir(dir: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(dir, 'r');
+  } catch {
+    return;
+  }
+  try {
+    await handle.sync();
+  } catch {
+    // Some platforms and file systems refuse fsync on a directory; the data itself is synced.
+  } finally {
+    await handle.close();
+  }
+}
+
+/** One sentence for a failed write, naming the path; shared by every writer in lib/. */
+export function describeWriteError(path: string, err: unknown): Error {
   const code = (err as { code?: string }).code;
-  if (code === 'ENOSPC') return new Error(`Writing ${path} failed: the disk is full; nothing was replaced.`);
-  if (code === 'EACCES' || code === 'EROFS') return new Error(`Writing ${path} failed: the folder is not writable; nothing was replaced.`);
-  return new Error(`Writing ${path} failed: ${(err as Error).message}; nothing was replaced.`);
+  if (code === 'ENOSPC' || code === 'EDQUOT') return new Error(`Writing ${path} failed: the disk is full; expected free space for the run's files (nothing was replaced).`);
+  if (code === 'EFBIG') return new Error(`Writing ${path} failed: the file is larger than this process may write (file size limit); expected room for the run's files (nothing was replaced).`);
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new Error(`Writing ${path} failed: the folder is not writable; expected a writable output folder (nothing was replaced).`);
+  return new Error(`Writing ${path} failed (${(err as Error).message}); nothing was replaced.`);
 }

@@ -9,6 +9,8 @@ import type { GenerativeModel, ModelFactory } from '../models/types.ts';
 import { initBackend } from './backend.ts';
 import type { BackendChoice } from './backend.ts';
 import { genDirName, loadWeightsInto, openRun, openSynthetic, readRecords, RUN_FORMAT, writeGeneration } from './checkpoint.ts';
+import type { OpenedRun } from './checkpoint.ts';
+import { epochCheckpoints } from './epoch-checkpoint.ts';
 import type { GenerationRecord } from './record.ts';
 import { gridPng } from './report/grid.ts';
 import { createRng, Stream } from './rng.ts';
@@ -17,7 +19,9 @@ import { buildTrainingSet, checkScheme, schemeName } from './schemes.ts';
 import type { Scheme } from './schemes.ts';
 import { abortError, evaluate, fit, NonFiniteLossError } from './train.ts';
 import type { BatchContext, EpochContext } from './train.ts';
+import { totalmem } from 'node:os';
 import { join } from 'node:path';
+import { pixelsPerImage } from '../data/images.ts';
 import { versions } from './versions.ts';
 
 export interface GenerationsOptions {
@@ -47,10 +51,17 @@ export interface GenerationsOptions {
   backend?: BackendChoice;
   /** Run directory (checkpoints, samples, logs). Defaults to none: nothing is written. */
   runDir?: string;
-  /** Continue the run in `runDir` after its last complete generation. Defaults to false. */
+  /**
+   * Continue the run in `runDir` after its last complete generation that verifies, from the last
+   * end-of-epoch checkpoint of the generation in progress. The learning rate may differ from the
+   * run's (e.g. lower after a NaN): generations trained with another one carry `learningRate` in
+   * their record. Defaults to false.
+   */
   resume?: boolean;
   /** Replace a run already in `runDir`. Defaults to false. */
   force?: boolean;
+  /** Bytes one synthetic set may take in memory (it is sampled whole). Defaults to half of the machine's memory. */
+  memoryBudget?: number;
   /** Extra settings recorded in run.json and checked on resume (e.g. the dataset). Defaults to {}. */
   config?: Record<string, unknown>;
   /** Stops the run between batches; nothing half-done is written. */
@@ -116,6 +127,11 @@ export async function trainGenerations(options: GenerationsOptions): Promise<Gen
   if (train.shape.join('x') !== test.shape.join('x')) {
     throw new Error(`Training images are ${train.shape.join('x')} but test images are ${test.shape.join('x')}; expected one shape.`);
   }
+  const budget = o.memoryBudget ?? Math.floor(totalmem() / 2);
+  const setBytes = syntheticSize * pixelsPerImage(train.shape);
+  if (setBytes > budget) {
+    throw new Error(`Synthetic size ${syntheticSize} needs ${gb(setBytes)} for one synthetic set of ${train.shape.join('x')} images; expected at most ${gb(budget)} (${o.memoryBudget === undefined ? "half of this machine's memory" : 'the memory budget'}): lower the synthetic size.`);
+  }
   const backend = await initBackend(o.backend ?? 'auto');
   const name = schemeName(scheme);
 
@@ -141,87 +157,117 @@ export async function trainGenerations(options: GenerationsOptions): Promise<Gen
   // (data/file-source.ts), so the accumulate pool does not grow in memory.
   const synthetic: ImageSource[] = [];
   let start = 1;
+  let opened: OpenedRun | undefined;
+  // The learning rate of run.json; generations trained with another one record theirs.
+  let runLearningRate = o.learningRate;
   if (o.runDir) {
-    const opened = await openRun(
+    opened = await openRun(
       o.runDir,
       { format: RUN_FORMAT, config, seed: o.seed, backend: { name: backend.name, package: backend.package, version: backend.version }, versions: versions(), createdAt: new Date().toISOString() },
-      { resume: o.resume ?? false, force: o.force ?? false },
+      { resume: o.resume ?? false, force: o.force ?? false, mayChange: ['learningRate'] },
     );
-    opened.notes.forEach((n) => o.log?.(n));
-    if (opened.completed > 0) {
-      o.log?.(`Resuming ${o.runDir} after generation ${opened.completed}.`);
-      records.push(...(await readRecords(o.runDir, Math.min(opened.completed, o.generations))));
-      for (let g = 1; g <= Math.min(opened.completed, o.generations - 1); g++) synthetic.push(await openSynthetic(o.runDir, g));
-      start = opened.completed + 1;
-    }
   }
-
-  for (let g = start; g <= o.generations; g++) {
-    if (o.signal?.aborted) throw abortError(o.signal);
-    const began = performance.now();
-    const { source, realFraction } = buildTrainingSet(scheme, { real: train, synthetic, rng: createRng(o.seed, g, Stream.scheme) });
-    await o.onGenerationStart?.({ generation: g, generations: o.generations, trainSize: source.count, realFraction });
-    const model = o.model({ seed: createRng(o.seed, g, Stream.init).seed() });
-    try {
-      if (o.warmStart && g > 1 && o.runDir) await loadWeightsInto(model, join(o.runDir, genDirName(g - 1)));
-      const ctx = { generation: g, generations: o.generations };
-      let fitted;
-      try {
-        fitted = await fit({
-          model,
-          data: source,
-          epochs: o.epochs,
-          batchSize: o.batchSize,
-          learningRate: o.learningRate,
-          rng: createRng(o.seed, g),
-          signal: o.signal,
-          onBatch: o.onBatch ? (b) => o.onBatch!({ ...b, ...ctx }) : undefined,
-          onEpochEnd: o.onEpochEnd ? (e) => o.onEpochEnd!({ ...e, ...ctx }) : undefined,
-        });
-      } catch (err) {
-        if (err instanceof NonFiniteLossError) throw new Error(`Generation ${g}: ${err.message} Generations before ${g} are kept.`);
-        throw err;
+  try {
+    if (o.runDir && opened) {
+      opened.notes.forEach((n) => o.log?.(n));
+      runLearningRate = opened.info.config.learningRate as number;
+      if (runLearningRate !== o.learningRate) {
+        o.log?.(`The learning rate is ${o.learningRate} from generation ${opened.completed + 1} on (the run started with ${runLearningRate}); those generations record it.`);
       }
-      const testLoss = await evaluate(model, test, o.evalBatchSize, createRng(o.seed, g, Stream.eval));
-      if (!Number.isFinite(testLoss.total)) throw new Error(`Generation ${g}: the test loss is ${testLoss.total}; expected a finite number (try a lower --lr). Generations before ${g} are kept.`);
-      model.prepareSampling(source, o.evalBatchSize);
-      const samples = model.sample(syntheticSize, createRng(o.seed, g, Stream.sample), source, o.evalBatchSize);
-      const record: GenerationRecord = {
-        generation: g,
-        scheme: name,
-        trainSize: source.count,
-        realFraction,
-        trainLoss: fitted.trainLoss,
-        testLoss: testLoss.total,
-        testRecon: testLoss.recon,
-        testKl: testLoss.kl,
-        epochLosses: fitted.epochLosses,
-        numTensors: 0,
-        seconds: 0,
-        samplesPerSecond: fitted.imagesPerSecond,
-        rssMB: 0,
-      };
-      const analysis = o.analyze
-        ? await o.analyze({ generation: g, model, samples, trainSet: source, data: o.data, rng: createRng(o.seed, g, Stream.analysis), runDir: o.runDir })
-        : {};
-      Object.assign(record, analysis.fields ?? {});
-      if (o.signal?.aborted) throw abortError(o.signal);
-      // numTensors is measured with this generation's model still alive, as every generation's is.
-      record.numTensors = tf.memory().numTensors;
-      record.seconds = (performance.now() - began) / 1000;
-      record.rssMB = Math.round(process.memoryUsage().rss / 1048576);
-      if (o.runDir) {
-        const gridIdx = Uint32Array.from({ length: Math.min(GRID_IMAGES, samples.count) }, (_, i) => i);
-        await writeGeneration(o.runDir, g, { model, synthetic: samples, samplesPng: await gridPng(samples, gridIdx), record, extraFiles: analysis.files });
+      if (opened.completed > 0) {
+        o.log?.(`Resuming ${o.runDir} after generation ${opened.completed}.`);
+        records.push(...(await readRecords(o.runDir, Math.min(opened.completed, o.generations))));
+        for (let g = 1; g <= Math.min(opened.completed, o.generations - 1); g++) synthetic.push(await openSynthetic(o.runDir, g));
+        start = opened.completed + 1;
       }
-      if (g < o.generations) synthetic.push(o.runDir ? await openSynthetic(o.runDir, g) : samples);
-      records.push(record);
-      await o.onGenerationEnd?.(record);
-    } finally {
-      model.dispose();
     }
+    for (let g = start; g <= o.generations; g++) {
+      if (o.signal?.aborted) throw abortError(o.signal);
+      const began = performance.now();
+      const { source, realFraction } = buildTrainingSet(scheme, { real: train, synthetic, rng: createRng(o.seed, g, Stream.scheme) });
+      await o.onGenerationStart?.({ generation: g, generations: o.generations, trainSize: source.count, realFraction });
+      const model = o.model({ seed: createRng(o.seed, g, Stream.init).seed() });
+      // End-of-epoch checkpoints of this generation (lib/epoch-checkpoint.ts): a resume continues from the last one.
+      const epochStore = o.runDir ? epochCheckpoints(o.runDir, { seed: o.seed, generation: g, epochs: o.epochs, learningRate: o.learningRate }, o.log) : undefined;
+      try {
+        const resumeFrom = o.resume && g === start ? await epochStore?.load() : undefined;
+        if (resumeFrom) o.log?.(`Resuming generation ${g} after epoch ${resumeFrom.epoch} of ${o.epochs}.`);
+        else if (o.warmStart && g > 1 && o.runDir) await loadWeightsInto(model, join(o.runDir, genDirName(g - 1)));
+        const ctx = { generation: g, generations: o.generations };
+        let fitted;
+        try {
+          fitted = await fit({
+            model,
+            data: source,
+            epochs: o.epochs,
+            batchSize: o.batchSize,
+            learningRate: o.learningRate,
+            rng: createRng(o.seed, g),
+            signal: o.signal,
+            resumeFrom,
+            saveEpoch: epochStore?.save,
+            onBatch: o.onBatch ? (b) => o.onBatch!({ ...b, ...ctx }) : undefined,
+            onEpochEnd: o.onEpochEnd ? (e) => o.onEpochEnd!({ ...e, ...ctx }) : undefined,
+          });
+        } catch (err) {
+          if (err instanceof NonFiniteLossError) {
+            // Nothing of a diverged generation is kept, not even its earlier epochs.
+            await epochStore?.clear();
+            throw new Error(`Generation ${g}: ${err.message} Generations before ${g} are kept.`);
+          }
+          throw err;
+        }
+        const testLoss = await evaluate(model, test, o.evalBatchSize, createRng(o.seed, g, Stream.eval));
+        if (!Number.isFinite(testLoss.total)) {
+          await epochStore?.clear();
+          throw new Error(`Generation ${g}: the test loss is ${testLoss.total}; expected a finite number (try a lower --lr). Generations before ${g} are kept.`);
+        }
+        model.prepareSampling(source, o.evalBatchSize);
+        const samples = model.sample(syntheticSize, createRng(o.seed, g, Stream.sample), source, o.evalBatchSize);
+        const record: GenerationRecord = {
+          generation: g,
+          scheme: name,
+          trainSize: source.count,
+          realFraction,
+          trainLoss: fitted.trainLoss,
+          testLoss: testLoss.total,
+          testRecon: testLoss.recon,
+          testKl: testLoss.kl,
+          epochLosses: fitted.epochLosses,
+          numTensors: 0,
+          seconds: 0,
+          samplesPerSecond: fitted.imagesPerSecond,
+          rssMB: 0,
+          ...(o.learningRate !== runLearningRate ? { learningRate: o.learningRate } : {}),
+        };
+        const analysis = o.analyze
+          ? await o.analyze({ generation: g, model, samples, trainSet: source, data: o.data, rng: createRng(o.seed, g, Stream.analysis), runDir: o.runDir })
+          : {};
+        Object.assign(record, analysis.fields ?? {});
+        if (o.signal?.aborted) throw abortError(o.signal);
+        // numTensors is measured with this generation's model still alive, as every generation's is.
+        record.numTensors = tf.memory().numTensors;
+        record.seconds = (performance.now() - began) / 1000;
+        record.rssMB = Math.round(process.memoryUsage().rss / 1048576);
+        if (o.runDir) {
+          const gridIdx = Uint32Array.from({ length: Math.min(GRID_IMAGES, samples.count) }, (_, i) => i);
+          await writeGeneration(o.runDir, g, { model, synthetic: samples, samplesPng: await gridPng(samples, gridIdx), record, extraFiles: analysis.files });
+        }
+        if (g < o.generations) synthetic.push(o.runDir ? await openSynthetic(o.runDir, g) : samples);
+        records.push(record);
+        await o.onGenerationEnd?.(record);
+      } finally {
+        model.dispose();
+      }
+    }
+  } finally {
+    await opened?.release();
   }
   return records;
+}
+
+function gb(bytes: number): string {
+  return `${(bytes / 1e9).toFixed(bytes < 1e9 ? 3 : 1)} GB`;
 }
 
 function definedOnly<T extends object>(o: T): T {

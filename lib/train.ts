@@ -39,9 +39,41 @@ export interface TrainOptions {
   /** This fit's randomness: shuffles come from rng.child(Stream.shuffle, epoch), noise from rng.child(Stream.noise, epoch). */
   rng: Rng;
   signal?: AbortSignal;
+  /**
+   * Continue an interrupted fit from the end of `resumeFrom.epoch` instead of from epoch 1: the
+   * weights and Adam's state are restored and the later epochs draw exactly what they would have
+   * drawn (their streams are named by the epoch). fit() takes ownership of its tensors. Defaults to none.
+   */
+  resumeFrom?: EpochState;
+  /**
+   * Persists the state at the end of every epoch, awaited before the next epoch starts. A checkpoint,
+   * not a hook: lib/generations.ts passes one whenever there is a run directory. Defaults to none.
+   */
+  saveEpoch?: (state: EpochSnapshot) => Promise<void>;
   onBatch?: (ctx: BatchContext) => void;
   onEpochEnd?: (ctx: EpochContext) => void | Promise<void>;
 }
+
+/** Adam's whole state: `tensors` as optimizer.getWeights() gives them (iteration count, then first and second moments), plus beta1^t and beta2^t. */
+export interface OptimizerState {
+  tensors: { name: string; tensor: tf.Tensor }[];
+  accBeta1: number;
+  accBeta2: number;
+}
+
+/** Everything a fit needs to continue after `epoch` (epochs done). */
+export interface EpochState {
+  epoch: number;
+  epochLosses: number[];
+  /** Seconds spent training so far (for the throughput figure only). */
+  trainSeconds: number;
+  /** The network's weights in network.getWeights() order. */
+  weights: tf.Tensor[];
+  optimizer: OptimizerState;
+}
+
+/** The state handed to `saveEpoch`: the live weights and optimizer tensors, valid only until it returns (do not dispose them). */
+export type EpochSnapshot = EpochState;
 
 export interface TrainResult {
   /** Mean loss per image over the last epoch. */
@@ -72,9 +104,28 @@ export async function fit(options: TrainOptions): Promise<TrainResult> {
   const optimizer = tf.train.adam(learningRate);
   const batches = Math.ceil(data.count / batchSize);
   const epochLosses: number[] = [];
-  const started = performance.now();
+  let trainSeconds = 0;
+  let first = 1;
   try {
-    for (let epoch = 1; epoch <= epochs; epoch++) {
+    if (options.resumeFrom) {
+      const r = options.resumeFrom;
+      if (!(Number.isInteger(r.epoch) && r.epoch >= 1 && r.epoch <= epochs && r.epochLosses.length === r.epoch)) {
+        throw new Error(`Cannot resume a fit of ${epochs} epochs after epoch ${r.epoch} with ${r.epochLosses.length} epoch losses; expected 1 to ${epochs} and one loss per epoch.`);
+      }
+      setNetworkWeights(model, r.weights);
+      await restoreAdam(optimizer, r.optimizer);
+      epochLosses.push(...r.epochLosses);
+      trainSeconds = r.trainSeconds;
+      first = r.epoch + 1;
+    }
+  } catch (err) {
+    optimizer.dispose();
+    throw err;
+  } finally {
+    if (options.resumeFrom) tf.dispose([...options.resumeFrom.weights, ...options.resumeFrom.optimizer.tensors.map((t) => t.tensor)]);
+  }
+  try {
+    for (let epoch = first; epoch <= epochs; epoch++) {
       const epochStart = performance.now();
       const order = rng.child(Stream.shuffle, epoch).permutation(data.count);
       const noise = rng.child(Stream.noise, epoch);
@@ -101,13 +152,69 @@ export async function fit(options: TrainOptions): Promise<TrainResult> {
       }
       if (!Number.isFinite(trainLoss)) throw new NonFiniteLossError(`training (epoch ${epoch})`, trainLoss);
       epochLosses.push(trainLoss);
-      await options.onEpochEnd?.({ epoch, epochs, trainLoss, seconds: (performance.now() - epochStart) / 1000 });
+      const seconds = (performance.now() - epochStart) / 1000;
+      trainSeconds += seconds;
+      if (options.saveEpoch) {
+        const adam = await captureAdam(optimizer);
+        try {
+          await options.saveEpoch({ epoch, epochLosses: [...epochLosses], trainSeconds, weights: model.network.getWeights(), optimizer: adam });
+        } finally {
+          // Only the iteration count is a fresh tensor; the moments are the optimizer's own variables.
+          adam.tensors[0].tensor.dispose();
+        }
+      }
+      await options.onEpochEnd?.({ epoch, epochs, trainLoss, seconds });
     }
   } finally {
     optimizer.dispose();
   }
-  const seconds = (performance.now() - started) / 1000;
-  return { trainLoss: epochLosses[epochLosses.length - 1], epochLosses, imagesPerSecond: (epochs * data.count) / seconds };
+  return { trainLoss: epochLosses[epochLosses.length - 1], epochLosses, imagesPerSecond: trainSeconds > 0 ? (epochs * data.count) / trainSeconds : 0 };
+}
+
+/**
+ * Adam's running powers beta1^t, beta2^t. tfjs's setWeights() recomputes them with pow(), which
+ * differs in the last bits from the product the optimizer accumulates step by step; a resumed run
+ * must continue from the exact float32 values, so we read and write the fields themselves (tfjs
+ * 4.22.0 is pinned, and both names are checked).
+ */
+function adamPowers(optimizer: tf.Optimizer): { accBeta1: tf.Variable; accBeta2: tf.Variable } {
+  const o = optimizer as unknown as { accBeta1?: tf.Variable; accBeta2?: tf.Variable };
+  if (!(o.accBeta1 instanceof tf.Variable && o.accBeta2 instanceof tf.Variable)) {
+    throw new Error('This tfjs Adam optimizer has no accBeta1/accBeta2 variables; expected the tfjs version pinned in package.json.');
+  }
+  return { accBeta1: o.accBeta1, accBeta2: o.accBeta2 };
+}
+
+/** Adam's state; tensors[0] (the iteration count) is a new tensor the caller disposes, the rest are the optimizer's variables. */
+export async function captureAdam(optimizer: tf.Optimizer): Promise<OptimizerState> {
+  const tensors = await optimizer.getWeights();
+  const { accBeta1, accBeta2 } = adamPowers(optimizer);
+  return { tensors, accBeta1: (await accBeta1.data())[0], accBeta2: (await accBeta2.data())[0] };
+}
+
+/**
+ * Puts a captured state into a fresh Adam optimizer. Its variables share the tensors' data (tfjs
+ * counts references), so the caller still owns `state`'s tensors and may dispose them right after.
+ */
+export async function restoreAdam(optimizer: tf.Optimizer, state: OptimizerState): Promise<void> {
+  const moments = state.tensors.length - 1;
+  if (state.tensors[0]?.name !== 'iter' || moments % 2 !== 0) {
+    throw new Error(`Optimizer state of ${state.tensors.length} tensors is not Adam's; expected 'iter' followed by first and second moments.`);
+  }
+  await optimizer.setWeights(state.tensors);
+  const { accBeta1, accBeta2 } = adamPowers(optimizer);
+  tf.tidy(() => {
+    accBeta1.assign(tf.scalar(state.accBeta1));
+    accBeta2.assign(tf.scalar(state.accBeta2));
+  });
+}
+
+function setNetworkWeights(model: GenerativeModel, weights: tf.Tensor[]): void {
+  const ours = model.network.getWeights();
+  if (weights.length !== ours.length || weights.some((w, i) => w.shape.join('x') !== ours[i].shape.join('x'))) {
+    throw new Error(`Saved weights (${weights.length} tensors) do not fit this model (${ours.length}); expected the same layers and shapes.`);
+  }
+  model.network.setWeights(weights);
 }
 
 /** Mean loss parts per image over every image of `data`, `batchSize` at a time. */

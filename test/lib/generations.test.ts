@@ -56,7 +56,7 @@ describe('trainGenerations', () => {
     const dir = join(root, 'contract');
     const records = await trainGenerations(base({ runDir: dir, model: tinyAe }));
     expect((await readdir(dir)).sort()).toEqual(['gen-001', 'gen-002', 'gen-003', 'generations.jsonl', 'run.json', 'timings.jsonl']);
-    expect((await readdir(join(dir, 'gen-002'))).sort()).toEqual(['COMPLETE', 'model.json', 'record.json', 'samples.png', 'synthetic.json', 'synthetic.u8', 'weights.bin']);
+    expect((await readdir(join(dir, 'gen-002'))).sort()).toEqual(['COMPLETE', 'manifest.json', 'model.json', 'record.json', 'samples.png', 'synthetic.json', 'synthetic.u8', 'weights.bin']);
     const lines = (await readFile(join(dir, 'generations.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.map((l) => l.testLoss)).toEqual(records.map((r) => r.testLoss));
     expect(lines[0].seconds).toBeUndefined();
