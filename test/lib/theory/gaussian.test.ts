@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { basel } from '../../../lib/theory/common.ts';
+import { gaussianJson, simulateGaussian } from '../../../lib/theory/gaussian.ts';
+import type { GaussianOptions } from '../../../lib/theory/gaussian.ts';
+
+const run = (o: GaussianOptions) => simulateGaussian({ workers: 1, ...o });
+
+function expectNear(sim: number, se: number, theory: number, z: number, rel: number): void {
+  expect(Math.abs(sim - theory)).toBeLessThan(z * se);
+  expect(Math.abs(sim - theory) / theory).toBeLessThan(rel);
+}
+
+describe('theory/gaussian', () => {
+  it('MLE under replace: E σ̂²_g/σ² = ((T-1)/T)^g, and Var(X_g) stays σ²', async () => {
+    const r = await run({ scheme: 'replace', estimator: 'mle', T: 5, generations: 6, trials: 4000, sigma: 3 });
+    for (const g of [1, 3, 6]) {
+      expect(r.fittedVariance.theory[g - 1]).toBeCloseTo(0.8 ** g, 12);
+      expectNear(r.fittedVariance.sim[g - 1], r.fittedVariance.se[g - 1], 0.8 ** g, 4, 0.08);
+      expectNear(r.marginalVariance.sim[g - 1], r.marginalVariance.se[g - 1], 9, 4, 0.05);
+    }
+  });
+
+  it('collapses under replace: the median fitted variance goes to 0 while the unbiased mean stays 1', async () => {
+    const r = await run({ scheme: 'replace', T: 5, generations: 20, trials: 4000 });
+    // E log(χ²_4/4) = ψ(2) - log 2 ≈ -0.27 per generation, so the median is near e^{-5.4} by g = 20.
+    expect(r.fittedVarianceMedian.sim[19]).toBeLessThan(0.02);
+    // The mean's Monte Carlo error grows like 1.5^g; at g = 4 it is still small.
+    expectNear(r.fittedVariance.sim[3], r.fittedVariance.se[3], 1, 4, 0.1);
+  });
+
+  it('unbiased replace: Var(X_g) = σ²(1 + g/T) and E||μ_g - μ||² = dσ²g/T', async () => {
+    const r = await run({ scheme: 'replace', T: 10, d: 3, generations: 5, trials: 3000 });
+    expectNear(r.marginalVariance.sim[4], r.marginalVariance.se[4], 1.5, 4, 0.05);
+    expectNear(r.meanError.sim[4], r.meanError.se[4], 1.5, 4, 0.08);
+    expectNear(r.varianceRatio.sim[4], r.varianceRatio.se[4], 5, 4, 0.08);
+  });
+
+  it("E W2² follows the first-order form (3σ²/2)·g/T at d = 1, with g terms (not g + 1)", async () => {
+    const r = await run({ scheme: 'replace', T: 400, generations: 4, trials: 4000 });
+    expect(r.testError.theory[0]).toBeCloseTo(1.5 / 400, 12);
+    expectNear(r.testError.sim[0], r.testError.se[0], 1.5 / 400, 4, 0.08);
+    expectNear(r.testError.sim[3], r.testError.se[3], (1.5 * 4) / 400, 4, 0.08);
+  });
+
+  it('W2² in d dimensions: σ²/T·(d + d(d+1)/4) per generation to first order', async () => {
+    const r = await run({ scheme: 'replace', d: 3, T: 400, generations: 2, trials: 2000 });
+    expectNear(r.testError.sim[1], r.testError.se[1], (2 * (3 + 3)) / 400, 4, 0.08);
+  });
+
+  it('accumulate: variance ratio near Σ1/i² (first order), below replace, sub schemes between', async () => {
+    const o = { T: 200, generations: 5, trials: 3000 };
+    const [rep, acc, sub, subr] = await Promise.all((['replace', 'accumulate', 'sub', 'sub-repl'] as const).map((scheme) => run({ ...o, scheme })));
+    expectNear(acc.varianceRatio.sim[4], acc.varianceRatio.se[4], basel(5), 4, 0.05);
+    for (const r of [sub, subr]) {
+      expect(r.testError.sim[4]).toBeGreaterThan(acc.testError.sim[4]);
+      expect(r.testError.sim[4]).toBeLessThan(rep.testError.sim[4]);
+    }
+  });
+
+  it('scales exactly with σ: W2² and the mean error by σ², the fitted ratio not at all', async () => {
+    const o = { scheme: 'sub' as const, d: 2, T: 8, generations: 3, trials: 50 };
+    const [one, two] = await Promise.all([run({ ...o, sigma: 1 }), run({ ...o, sigma: 2 })]);
+    for (let g = 0; g < 3; g++) {
+      expect(two.testError.sim[g] / one.testError.sim[g]).toBeCloseTo(4, 9);
+      expect(two.meanError.sim[g] / one.meanError.sim[g]).toBeCloseTo(4, 9);
+      expect(two.fittedVariance.sim[g]).toBeCloseTo(one.fittedVariance.sim[g], 9);
+    }
+  });
+
+  it('prints the shared fields and its own, with theory arrays (null without a closed form)', async () => {
+    const j = gaussianJson(await run({ scheme: 'sub-repl', generations: 2, trials: 10 }));
+    expect(Object.keys(j).slice(0, 6)).toEqual(['scheme', 'd', 'T', 'sigma', 'generations', 'trials']);
+    expect(j.varianceRatio).toHaveLength(2);
+    expect(j.theory).toEqual([null, null]);
+  });
+
+  it('rejects bad options with a sentence naming them', async () => {
+    await expect(run({ T: 1 })).rejects.toThrow("Option 'T' must be an integer >= 2; got 1.");
+    await expect(run({ sigma: 0 })).rejects.toThrow("Option 'sigma' must be a finite number > 0; got 0.");
+    await expect(run({ estimator: 'biased' as never })).rejects.toThrow("Option 'estimator' must be 'unbiased' or 'mle'; got 'biased'.");
+  });
+});
