@@ -10,6 +10,7 @@ import { completedGenerations, readRecords } from './checkpoint.ts';
 import { trainGenerations } from './generations.ts';
 import type { GenerationsOptions } from './generations.ts';
 import { createProgress } from './progress.ts';
+import type { Progress } from './progress.ts';
 import type { GenerationRecord } from './record.ts';
 import { plannedTrainSize, schemeName } from './schemes.ts';
 import type { Scheme } from './schemes.ts';
@@ -26,6 +27,8 @@ export interface ExperimentOptions extends Omit<GenerationsOptions, 'scheme' | '
   stdout?: Writable;
   /** Where progress and notes go. Defaults to process.stderr. */
   stderr?: Writable & { isTTY?: boolean };
+  /** Receives progress events. Defaults to bars or lines on `stderr` (createProgress). */
+  progress?: Progress;
 }
 
 export interface SchemeRun {
@@ -40,7 +43,7 @@ export interface ExperimentResult {
 }
 
 export async function runExperiment(options: ExperimentOptions): Promise<ExperimentResult> {
-  const { schemes, out, json = false, stdout = process.stdout, stderr = process.stderr, ...common } = options;
+  const { schemes, out, json = false, stdout = process.stdout, stderr = process.stderr, progress: given, ...common } = options;
   if (schemes.length === 0) throw new Error('No scheme given; expected at least one of replace, accumulate, sub, sub-repl, mix.');
   const names = schemes.map(schemeName);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
@@ -48,22 +51,8 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
   const backend = await initBackend(common.backend ?? 'auto');
   stderr.write(`Backend: ${backend.name} (${backend.package} ${backend.version}${backend.gpu ? ', GPU' : ''})${backend.skipped.length ? `; skipped: ${backend.skipped.map((s) => s.why).join('; ')}` : ''}\n`);
 
-  const generations = common.generations ?? 7;
-  const epochs = common.epochs ?? 10;
-  const n = common.data.train.count;
-  const synth = common.syntheticSize ?? n;
-  let totalImages = 0;
-  let doneImages = 0;
-  for (const scheme of schemes) {
-    const dir = join(out, schemeName(scheme));
-    const done = common.resume ? await completedIfRun(dir) : 0;
-    for (let g = 1; g <= generations; g++) {
-      const size = epochs * plannedTrainSize(scheme, g, n, synth);
-      totalImages += size;
-      if (g <= done) doneImages += size;
-    }
-  }
-  const progress = createProgress({ stream: stderr, totalImages, doneImages });
+  const plan = await planExperiment({ ...common, schemes, out });
+  const progress = given ?? createProgress({ stream: stderr, ...plan });
   const runs: SchemeRun[] = [];
   try {
     for (const scheme of schemes) {
@@ -77,10 +66,10 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
         log: (line) => progress.log(`[${name}] ${line}`),
         onGenerationStart: (c) => progress.startGeneration(name, c.generation, c.generations, c.trainSize),
         onBatch: (c) => {
-          progress.batch(c, c.images - batchImages);
+          progress.batch(name, c, c.images - batchImages);
           batchImages = c.batch === c.batches ? 0 : c.images;
         },
-        onEpochEnd: (c) => progress.epochEnd(c),
+        onEpochEnd: (c) => progress.epochEnd(name, c),
         onGenerationEnd: async (r) => {
           progress.log(`[${name}] generation ${r.generation}: train loss ${r.trainLoss.toFixed(2)}, test loss ${r.testLoss.toFixed(2)} (${r.seconds.toFixed(1)} s, ${Math.round(r.samplesPerSecond)} images/s)`);
           if (json) stdout.write(JSON.stringify(r) + '\n');
@@ -93,6 +82,32 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
     progress.stop();
   }
   return { backend, runs };
+}
+
+export interface ExperimentPlan {
+  /** Training images (epochs x training-set size, summed over generations and schemes). */
+  totalImages: number;
+  /** Of those, the images of generations already complete on disk (when resuming). */
+  doneImages: number;
+}
+
+/** How much training an experiment holds, for ETAs. */
+export async function planExperiment(options: Pick<ExperimentOptions, 'schemes' | 'out' | 'data' | 'generations' | 'epochs' | 'syntheticSize' | 'resume'>): Promise<ExperimentPlan> {
+  const generations = options.generations ?? 7;
+  const epochs = options.epochs ?? 10;
+  const n = options.data.train.count;
+  const synth = options.syntheticSize ?? n;
+  let totalImages = 0;
+  let doneImages = 0;
+  for (const scheme of options.schemes) {
+    const done = options.resume ? await completedIfRun(join(options.out, schemeName(scheme))) : 0;
+    for (let g = 1; g <= generations; g++) {
+      const size = epochs * plannedTrainSize(scheme, g, n, synth);
+      totalImages += size;
+      if (g <= done) doneImages += size;
+    }
+  }
+  return { totalImages, doneImages };
 }
 
 async function completedIfRun(dir: string): Promise<number> {

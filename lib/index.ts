@@ -31,8 +31,8 @@ export { openRun, readRunInfo, readRecords, completedGenerations, loadSynthetic,
 export type { RunInfo } from './checkpoint.ts';
 export { gridPng } from './report/grid.ts';
 export type { GridOptions } from './report/grid.ts';
-export { runExperiment, formatLossTable, readRun } from './experiment.ts';
-export type { ExperimentOptions, ExperimentResult, SchemeRun } from './experiment.ts';
+export { runExperiment, planExperiment, formatLossTable, readRun } from './experiment.ts';
+export type { ExperimentOptions, ExperimentPlan, ExperimentResult, SchemeRun } from './experiment.ts';
 export { createProgress, formatSeconds } from './progress.ts';
 export type { Progress, ProgressOptions } from './progress.ts';
 export { plannedTrainSize } from './schemes.ts';

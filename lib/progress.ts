@@ -1,7 +1,7 @@
 /**
- * Progress for long runs: two bars on a terminal (the whole experiment with its ETA, and the
- * current epoch), plain lines elsewhere (CI, logs). Everything goes to stderr so stdout stays for
- * results (--json).
+ * Progress for long runs: on a terminal, a bar for the whole experiment (with its ETA) and one per
+ * running scheme; elsewhere (CI, logs) plain lines. Everything goes to stderr so stdout stays for
+ * results (--json). Several schemes may run at once (one process each): every call names its run.
  */
 import cliProgress from 'cli-progress';
 import type { Writable } from 'node:stream';
@@ -18,11 +18,13 @@ export interface ProgressOptions {
   doneImages?: number;
 }
 
+/** The events a run reports; `label` names the run (its scheme). */
 export interface Progress {
   startGeneration(label: string, generation: number, generations: number, trainSize: number): void;
-  batch(ctx: BatchContext, batchImages: number): void;
-  epochEnd(ctx: EpochContext): void;
-  /** A line of text above the bars. */
+  /** `images` training images were processed since the last call for this label. */
+  batch(label: string, ctx: BatchContext, images: number): void;
+  epochEnd(label: string, ctx: EpochContext): void;
+  /** A line of text (above the bars on a terminal). */
   log(line: string): void;
   stop(): void;
 }
@@ -34,8 +36,7 @@ export function createProgress(options: ProgressOptions): Progress {
   let done = options.doneImages ?? 0;
   const startDone = done;
   const started = performance.now();
-  let label = '';
-  let where = '';
+  const where = new Map<string, string>();
   const eta = (): string => {
     const rate = (done - startDone) / ((performance.now() - started) / 1000);
     return rate > 0 ? formatSeconds((total - done) / rate) : '?';
@@ -43,17 +44,16 @@ export function createProgress(options: ProgressOptions): Progress {
 
   if (!bars) {
     return {
-      startGeneration(l, g, gens, size) {
-        label = l;
-        where = `generation ${g}/${gens}`;
-        stream.write(`[${label}] ${where}: training on ${size} images\n`);
+      startGeneration(label, g, gens, size) {
+        where.set(label, `generation ${g}/${gens}`);
+        stream.write(`[${label}] generation ${g}/${gens}: training on ${size} images\n`);
       },
-      batch(_ctx, n) {
+      batch(_label, _ctx, n) {
         done += n;
       },
-      epochEnd(ctx) {
+      epochEnd(label, ctx) {
         const pct = ((100 * done) / total).toFixed(1);
-        stream.write(`[${label}] ${where} epoch ${ctx.epoch}/${ctx.epochs}: train loss ${ctx.trainLoss.toFixed(2)} (${ctx.seconds.toFixed(1)} s) | ${pct}% of the experiment, ETA ${eta()}\n`);
+        stream.write(`[${label}] ${where.get(label)} epoch ${ctx.epoch}/${ctx.epochs}: train loss ${ctx.trainLoss.toFixed(2)} (${ctx.seconds.toFixed(1)} s) | ${pct}% of the experiment, ETA ${eta()}\n`);
       },
       log: (line) => stream.write(line + '\n'),
       stop() {},
@@ -65,22 +65,21 @@ export function createProgress(options: ProgressOptions): Progress {
     cliProgress.Presets.shades_classic,
   );
   const overall = multi.create(total, done, { label: 'experiment'.padEnd(28), info: '' });
-  let epochBar: cliProgress.SingleBar | null = null;
+  const runBars = new Map<string, cliProgress.SingleBar>();
   return {
-    startGeneration(l, g, gens, size) {
-      label = l;
-      where = `gen ${g}/${gens}`;
-      epochBar?.stop();
-      multi.remove(epochBar!);
-      epochBar = multi.create(size, 0, { label: `${label} ${where}`.padEnd(28), info: '' });
+    startGeneration(label, g, gens, size) {
+      where.set(label, `gen ${g}/${gens}`);
+      const old = runBars.get(label);
+      if (old) multi.remove(old);
+      runBars.set(label, multi.create(size, 0, { label: `${label} gen ${g}/${gens}`.padEnd(28), info: '' }));
     },
-    batch(ctx, n) {
+    batch(label, ctx, n) {
       done += n;
       overall.update(done, { info: `ETA ${eta()}` });
-      epochBar?.update(ctx.images, { info: `epoch ${ctx.epoch}/${ctx.epochs}` });
+      runBars.get(label)?.update(ctx.images, { info: `epoch ${ctx.epoch}/${ctx.epochs}` });
     },
-    epochEnd(ctx) {
-      multi.log(`[${label}] ${where} epoch ${ctx.epoch}/${ctx.epochs}: train loss ${ctx.trainLoss.toFixed(2)} (${ctx.seconds.toFixed(1)} s)\n`);
+    epochEnd(label, ctx) {
+      multi.log(`[${label}] ${where.get(label)} epoch ${ctx.epoch}/${ctx.epochs}: train loss ${ctx.trainLoss.toFixed(2)} (${ctx.seconds.toFixed(1)} s)\n`);
     },
     log: (line) => multi.log(line + '\n'),
     stop: () => multi.stop(),
