@@ -42,6 +42,8 @@ export interface LineChart {
   height?: number;
   /** Legend titles for solid and dashed lines, e.g. ['simulated', 'closed form']. Defaults to none. */
   dashLegend?: readonly [solid: string, dashed: string];
+  /** The x values are whole numbers (e.g. generations): ticks only at integers, printed without decimals. Defaults to false. */
+  integerX?: boolean;
 }
 
 export interface PlotOutput {
@@ -103,6 +105,7 @@ export function lineChartSpec(chart: LineChart): TopLevelSpec {
     });
   }
   const groups = [...new Set(chart.series.map((s) => s.group ?? s.name))];
+  const x = { field: 'x', type: 'quantitative' as const, title: chart.xLabel, ...(chart.integerX ? { axis: { tickMinStep: 1, format: 'd' } } : {}) };
   const explicit = new Map(chart.series.filter((s) => s.color).map((s) => [s.group ?? s.name, s.color as string]));
   let next = 0;
   const range = groups.map((g) => explicit.get(g) ?? TABLEAU10[next++ % TABLEAU10.length]);
@@ -132,7 +135,7 @@ export function lineChartSpec(chart: LineChart): TopLevelSpec {
         transform: [{ filter: 'isValid(datum.lo)' }],
         mark: { type: 'area', opacity: 0.18 },
         encoding: {
-          x: { field: 'x', type: 'quantitative', title: chart.xLabel },
+          x,
           y: { field: 'lo', type: 'quantitative', scale: yScale, title: chart.yLabel },
           y2: { field: 'hi' },
           color,
@@ -143,7 +146,7 @@ export function lineChartSpec(chart: LineChart): TopLevelSpec {
         transform: [{ filter: 'isValid(datum.y)' }],
         mark: { type: 'line', point: { size: 18 }, strokeWidth: 2 },
         encoding: {
-          x: { field: 'x', type: 'quantitative', title: chart.xLabel },
+          x,
           y: { field: 'y', type: 'quantitative', scale: yScale, title: chart.yLabel },
           color,
           strokeDash: {

@@ -1,0 +1,271 @@
+/**
+ * The run report: one self-contained HTML page beside the runs, readable from disk with no server
+ * and no network. Pictures are files next to it (relative links), so the page stays small and the
+ * PNGs stay usable on their own:
+ *
+ *   <report>.html
+ *   <report>-files/   curves (SVG + PNG), the Figure 9 grids of every run
+ *
+ * and each generation's own samples.png / fixed-samples.png are linked where they are in the runs.
+ */
+import { mkdir } from 'node:fs/promises';
+import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { writeFileAtomic } from '../atomic.ts';
+import { genDirName } from '../checkpoint.ts';
+import type { GenerationRecord } from '../record.ts';
+import { renderCurves } from './charts.ts';
+import type { RenderedChart } from './charts.ts';
+import { generationGrid } from './grids.ts';
+import type { GenerationGrid } from './grids.ts';
+import { loadRuns } from './runs.ts';
+import type { RunSummary } from './runs.ts';
+
+export interface ReportOptions {
+  /** Run directories to show side by side. */
+  runs: readonly string[];
+  /** Path of the page. Defaults to <run>/report.html for one run, else report.html in the runs' common parent folder. */
+  out?: string;
+  /** Page title. Defaults to "collapse-lab report". */
+  title?: string;
+  /** Draw the curves (vega-lite; the slowest part). Defaults to true. */
+  curves?: boolean;
+}
+
+export interface ReportResult {
+  /** Absolute path of the page. */
+  path: string;
+  /** Every file written (the page last). */
+  files: string[];
+  runs: RunSummary[];
+}
+
+/** Builds the report page and its pictures; returns where they are. */
+export async function writeReport(options: ReportOptions): Promise<ReportResult> {
+  const runs = await loadRuns(options.runs);
+  const path = resolve(options.out ?? defaultReportPath(runs.map((r) => r.dir)));
+  if (extname(path) !== '.html') throw new Error(`Report path ${path} must end in .html.`);
+  const here = dirname(path);
+  const assets = join(here, `${basename(path, '.html')}-files`);
+  await mkdir(assets, { recursive: true });
+  const files: string[] = [];
+  const write = async (name: string, data: Uint8Array | string) => {
+    const p = join(assets, name);
+    await writeFileAtomic(p, data);
+    files.push(p);
+    return p;
+  };
+
+  const grids: { run: RunSummary; recon: (GenerationGrid & { src: string }) | null; fixed: (GenerationGrid & { src: string }) | null }[] = [];
+  for (const [i, run] of runs.entries()) {
+    const slug = `${String(i + 1).padStart(2, '0')}-${slugify(run.label)}`;
+    const recon = await generationGrid(run, 'reconstructions');
+    const fixed = await generationGrid(run, 'fixed-samples');
+    grids.push({
+      run,
+      recon: recon && { ...recon, src: link(here, await write(`${slug}-reconstructions.png`, recon.png)) },
+      fixed: fixed && { ...fixed, src: link(here, await write(`${slug}-fixed-samples.png`, fixed.png)) },
+    });
+  }
+  const charts: (RenderedChart & { svgSrc: string; pngSrc: string })[] = [];
+  if (options.curves ?? true) {
+    for (const c of await renderCurves(runs)) {
+      const svg = await write(`${c.name}.svg`, c.svg);
+      const png = await write(`${c.name}.png`, c.png);
+      charts.push({ ...c, svgSrc: link(here, svg), pngSrc: link(here, png) });
+    }
+  }
+  const html = page({ title: options.title ?? 'collapse-lab report', here, runs, grids, charts });
+  await writeFileAtomic(path, html);
+  files.push(path);
+  return { path, files, runs };
+}
+
+/** <run>/report.html for one run; report.html in the deepest folder holding all of several. */
+export function defaultReportPath(dirs: readonly string[]): string {
+  const abs = dirs.map((d) => resolve(d));
+  if (abs.length === 1) return join(abs[0], 'report.html');
+  const parts = abs.map((d) => d.split(sep));
+  const common: string[] = [];
+  for (let i = 0; parts.every((p) => i < p.length - 1 && p[i] === parts[0][i]); i++) common.push(parts[0][i]);
+  return join(common.join(sep) || sep, 'report.html');
+}
+
+/** A relative URL from the page's folder to a file (each segment escaped). */
+function link(from: string, to: string): string {
+  return relative(from, to).split(sep).map(encodeURIComponent).join('/');
+}
+
+function slugify(s: string): string {
+  return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+}
+
+const esc = (s: unknown) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+function fmt(v: unknown): string {
+  if (typeof v !== 'number') return v === undefined || v === null ? '–' : esc(Array.isArray(v) ? v.join(' ') : v);
+  if (!Number.isFinite(v)) return String(v);
+  if (Number.isInteger(v)) return String(v);
+  const a = Math.abs(v);
+  return a >= 1000 ? v.toFixed(0) : a >= 10 ? v.toFixed(2) : v.toFixed(4);
+}
+
+/** Record columns in display order; any other numeric field follows. */
+const COLUMNS: [field: string, title: string][] = [
+  ['generation', 'gen'],
+  ['trainSize', 'train size'],
+  ['realFraction', 'real share'],
+  ['trainLoss', 'train loss'],
+  ['testLoss', 'test loss'],
+  ['testRecon', 'test recon'],
+  ['testKl', 'test KL'],
+  ['fid', 'FID'],
+  ['classEntropy', 'class entropy'],
+  ['precision', 'precision'],
+  ['recall', 'recall'],
+  ['latentStd', 'latent std'],
+  ['classHistogram', 'class histogram (0-9)'],
+  ['seconds', 'seconds'],
+  ['samplesPerSecond', 'images/s'],
+  ['rssMB', 'RSS MB'],
+  ['numTensors', 'tensors'],
+];
+const HIDDEN = new Set(['scheme', 'epochLosses', 'metricSamples']);
+
+function recordTable(run: RunSummary): string {
+  const present = (f: string) => run.records.some((r) => r[f] !== undefined);
+  const extra = [...new Set(run.records.flatMap((r) => Object.keys(r)))].filter((k) => !HIDDEN.has(k) && !COLUMNS.some(([f]) => f === k));
+  const cols = [...COLUMNS.filter(([f]) => present(f)), ...extra.map((k) => [k, k] as [string, string])];
+  const head = cols.map(([, t]) => `<th>${esc(t)}</th>`).join('');
+  const body = run.records
+    .map((r: GenerationRecord) => `<tr data-generation="${r.generation}">${cols.map(([f]) => `<td>${f === 'classHistogram' ? histogram(r[f]) : fmt(r[f])}</td>`).join('')}</tr>`)
+    .join('\n');
+  return `<table class="records" data-run="${esc(run.label)}"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+}
+
+/** Ten counts as a tiny inline bar chart (pure CSS) with the numbers in the tooltip. */
+function histogram(v: unknown): string {
+  if (!Array.isArray(v)) return '–';
+  const counts = v as number[];
+  const max = Math.max(1, ...counts);
+  const bars = counts.map((c, i) => `<span class="bar" style="height:${Math.round((20 * c) / max)}px" title="${i}: ${c}"></span>`).join('');
+  return `<span class="hist" title="${esc(counts.join(', '))}">${bars}</span>`;
+}
+
+function configTable(runs: readonly RunSummary[]): string {
+  const rows: [string, (r: RunSummary) => unknown][] = [
+    ['folder', (r) => r.dir],
+    ['model', (r) => JSON.stringify(r.info.config.model)],
+    ['scheme', (r) => r.scheme],
+    ['seed', (r) => r.seed],
+    ['generations done', (r) => r.records.length],
+    ['epochs', (r) => r.info.config.epochs],
+    ['real training images', (r) => r.info.config.trainSize],
+    ['synthetic per generation', (r) => r.info.config.syntheticSize],
+    ['test images', (r) => r.info.config.testSize],
+    ['batch size, learning rate', (r) => `${r.info.config.batchSize}, ${r.info.config.learningRate}`],
+    ['backend', (r) => `${r.info.backend.name} (${r.info.backend.package} ${r.info.backend.version})`],
+    ['metrics classifier', (r) => {
+      const m = r.analyses.find((a) => a?.metrics)?.metrics;
+      return m ? `test accuracy ${(m.classifier.testAccuracy * 100).toFixed(2)}%, ${m.classifier.featureDim} features, ${m.samples} samples per generation, k = ${m.k}` : 'no metrics';
+    }],
+    ['started', (r) => r.info.createdAt],
+  ];
+  const other = [...new Set(runs.flatMap((r) => Object.keys(r.info.config)))].filter(
+    (k) => !['model', 'scheme', 'epochs', 'trainSize', 'syntheticSize', 'testSize', 'batchSize', 'learningRate'].includes(k),
+  );
+  for (const k of other) rows.push([k, (r) => JSON.stringify(r.info.config[k])]);
+  const head = `<tr><th></th>${runs.map((r) => `<th>${esc(r.label)}</th>`).join('')}</tr>`;
+  const body = rows.map(([name, get]) => `<tr><th>${esc(name)}</th>${runs.map((r) => `<td>${esc(get(r) ?? '–')}</td>`).join('')}</tr>`).join('\n');
+  return `<table class="config">${head}\n${body}</table>`;
+}
+
+/** A grid picture with its row labels lined up beside it (the PNG holds no text). */
+function labelledGrid(g: GenerationGrid & { src: string }, alt: string): string {
+  const labels = g.rows.map((r) => `<div style="height:${g.rowPitch}px;line-height:${g.rowPitch}px">${esc(r)}</div>`).join('');
+  return `<div class="grid"><div class="rowlabels" style="padding-top:${g.top / 2}px">${labels}</div><img src="${esc(g.src)}" alt="${esc(alt)}"></div>`;
+}
+
+function page(p: {
+  title: string;
+  here: string;
+  runs: RunSummary[];
+  grids: { run: RunSummary; recon: (GenerationGrid & { src: string }) | null; fixed: (GenerationGrid & { src: string }) | null }[];
+  charts: (RenderedChart & { svgSrc: string; pngSrc: string })[];
+}): string {
+  const { runs, grids, charts, here } = p;
+  const kinds = [...new Set(runs.map((r) => r.kind))];
+  const figure9 = kinds
+    .map((kind) => {
+      const cols = grids
+        .filter((g) => g.run.kind === kind)
+        .map((g) => `<figure class="run"><figcaption>${esc(g.run.label)}</figcaption>${g.recon ? labelledGrid(g.recon, `reconstructions, ${g.run.label}`) : '<p class="none">no analysis in this run</p>'}</figure>`)
+        .join('');
+      return `<h3>${esc(kind.toUpperCase())}</h3><div class="side">${cols}</div>`;
+    })
+    .join('\n');
+  const fixed = grids
+    .filter((g) => g.fixed)
+    .map((g) => `<figure class="run"><figcaption>${esc(g.run.label)}</figcaption>${labelledGrid(g.fixed!, `fixed latent draws, ${g.run.label}`)}</figure>`)
+    .join('');
+  const maxGen = Math.max(0, ...runs.map((r) => r.records.length));
+  const sampleRows: string[] = [];
+  for (let g = 1; g <= maxGen; g++) {
+    const cells = runs.map((r) => {
+      if (g > r.records.length) return '<td></td>';
+      const src = link(here, join(r.dir, genDirName(g), 'samples.png'));
+      const fx = r.analyses[g - 1]?.fixedSamples ? `<img src="${esc(link(here, join(r.dir, genDirName(g), 'fixed-samples.png')))}" alt="fixed draws, generation ${g}, ${esc(r.label)}">` : '';
+      return `<td><img src="${esc(src)}" alt="samples, generation ${g}, ${esc(r.label)}">${fx}</td>`;
+    });
+    sampleRows.push(`<tr><th>gen ${g}</th>${cells.join('')}</tr>`);
+  }
+  const chartHtml = charts
+    .map((c) => `<figure class="chart" id="chart-${esc(c.name)}"><img src="${esc(c.pngSrc)}" alt="${esc(c.title)}" width="${c.width}" height="${c.height}"><figcaption>${esc(c.caption)} <a href="${esc(c.svgSrc)}">SVG</a></figcaption></figure>`)
+    .join('\n');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(p.title)}</title>
+<style>
+body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5em; color: #222; }
+h1 { font-size: 1.5em; } h2 { margin-top: 2em; border-bottom: 1px solid #ccc; }
+table { border-collapse: collapse; margin: 0.5em 0 1.5em; }
+td, th { border: 1px solid #ddd; padding: 2px 6px; text-align: right; vertical-align: top; }
+table.config td, table.config th { text-align: left; }
+.side { display: flex; flex-wrap: wrap; gap: 2em; align-items: flex-start; }
+figure { margin: 0; } figcaption { font-weight: 600; margin-bottom: 0.3em; }
+figure.chart figcaption { font-weight: normal; max-width: 560px; }
+.grid { display: flex; } .grid img { image-rendering: pixelated; }
+.rowlabels { font-size: 12px; color: #555; padding-right: 6px; text-align: right; }
+.charts { display: flex; flex-wrap: wrap; gap: 1.5em; }
+.samples img { width: 160px; image-rendering: pixelated; display: block; margin-bottom: 2px; }
+.hist { display: inline-flex; align-items: flex-end; height: 20px; gap: 1px; }
+.hist .bar { display: inline-block; width: 5px; background: #4c78a8; }
+.none { color: #999; }
+</style>
+</head>
+<body>
+<h1>${esc(p.title)}</h1>
+<p>${runs.length} run${runs.length === 1 ? '' : 's'}: ${runs.map((r) => esc(r.label)).join(', ')}. Written ${esc(new Date().toISOString())}.</p>
+<h2 id="config">Configuration</h2>
+${configTable(runs)}
+<h2 id="digits">Digits across generations</h2>
+<p>Ten fixed real test digits (top row) and each generation's reconstruction of them (the survey's Figure 9).</p>
+${figure9}
+<h2 id="fixed">Fixed latent draws</h2>
+<p>The same latent draws decoded by every generation (for an AE, the same standard-normal draws mapped through each generation's latent Gaussian).</p>
+<div class="side">${fixed || '<p class="none">none</p>'}</div>
+<h2 id="curves">Curves</h2>
+<div class="charts">${chartHtml || '<p class="none">none</p>'}</div>
+<h2 id="records">Records</h2>
+${runs.map((r) => `<h3>${esc(r.label)}</h3>\n${recordTable(r)}`).join('\n')}
+<h2 id="samples">Samples per generation</h2>
+<p>Each generation's samples.png (first 100 synthetic images) and its fixed latent draws.</p>
+<table class="samples"><thead><tr><th></th>${runs.map((r) => `<th>${esc(r.label)}</th>`).join('')}</tr></thead><tbody>
+${sampleRows.join('\n')}
+</tbody></table>
+</body>
+</html>
+`;
+}

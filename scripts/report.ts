@@ -1,0 +1,33 @@
+/** The run report: npx tsx scripts/report.ts <run dir> [<run dir> ...] (see --help) */
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { expandRunDirs, writeReport } from '../lib/index.ts';
+
+const argv = await yargs(hideBin(process.argv))
+  .strict()
+  .parserConfiguration({ 'duplicate-arguments-array': false })
+  .usage(
+    'Usage: npx tsx scripts/report.ts <run dir> [<run dir> ...] [flags]\n\n' +
+      'Writes report.html (config, records, digit grids, curves) for one or more runs, side by side. ' +
+      'A folder without run.json stands for the runs inside it (e.g. an experiment\'s --out).',
+  )
+  .command('$0 <runs..>', false, (y) => y.positional('runs', { type: 'string', array: true, describe: 'run directories' }))
+  .option('out', { type: 'string', describe: 'path of the page (default: <run>/report.html for one run, else report.html in the runs\' common folder)' })
+  .option('title', { type: 'string', describe: 'page title (default: collapse-lab report)' })
+  .option('curves', { type: 'boolean', default: true, describe: 'draw the curves; --no-curves skips them (default: true)' })
+  .fail((msg, err) => {
+    process.stderr.write(`Error: ${msg ?? err?.message}\n`);
+    process.exit(1);
+  })
+  .help()
+  .parse();
+
+try {
+  const dirs = await expandRunDirs(argv.runs as string[]);
+  const result = await writeReport({ runs: dirs, out: argv.out, title: argv.title, curves: argv.curves });
+  process.stdout.write(`${result.path}\n`);
+  process.stderr.write(`Report of ${result.runs.length} run${result.runs.length === 1 ? '' : 's'} (${result.runs.map((r) => `${r.label}: ${r.records.length} generations`).join('; ')}); ${result.files.length - 1} pictures beside it.\n`);
+} catch (err) {
+  process.stderr.write(`Error: ${(err as Error).message}\n`);
+  process.exit(1);
+}

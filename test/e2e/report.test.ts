@@ -1,0 +1,102 @@
+/**
+ * The report page in real headless Chromium: two tiny runs (replace, accumulate) with the analysis,
+ * scripts/report.ts as a user runs it, then the page opened from disk over the DevTools protocol.
+ * Skips only when no Chromium can be found (bash .ci/chromium.sh installs Debian's package).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyFile, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { ImageSet } from '../../data/images.ts';
+import { createCollapseAnalysis } from '../../lib/analysis.ts';
+import { trainGenerations } from '../../lib/generations.ts';
+import { trainClassifier } from '../../lib/metrics/classifier.ts';
+import { parseScheme } from '../../lib/schemes.ts';
+import { useTestBackend } from '../helpers/backend.ts';
+import { runCli } from '../helpers/cli.ts';
+import { tinyMnist, tinyVae } from '../helpers/tiny.ts';
+import { tempDir } from '../helpers/tmp.ts';
+import { findChromium, launch } from './report-chromium.ts';
+import type { Browser } from './report-chromium.ts';
+
+const chromium = findChromium();
+const GENERATIONS = 3;
+
+/** What the test asks the page: every image and its state, the records tables, outside links. */
+const INSPECT = `(() => ({
+  images: [...document.images].map((i) => ({ src: i.getAttribute('src'), complete: i.complete, width: i.naturalWidth })),
+  tables: [...document.querySelectorAll('table.records')].map((t) => ({ run: t.dataset.run, rows: t.querySelectorAll('tbody tr').length })),
+  external: [...document.querySelectorAll('[src], link[href]')].map((e) => e.getAttribute('src') ?? e.getAttribute('href')).filter((u) => /^[a-z]+:/i.test(u)),
+  title: document.title,
+}))()`;
+
+interface Inspection {
+  images: { src: string; complete: boolean; width: number }[];
+  tables: { run: string; rows: number }[];
+  external: string[];
+  title: string;
+}
+
+describe.skipIf(!chromium)(`report.html in headless Chromium${chromium ? '' : ' (skipped: no Chromium found; run bash .ci/chromium.sh or set CHROMIUM)'}`, () => {
+  let root: string;
+  let report: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    await useTestBackend();
+    root = await tempDir();
+    const data: { train: ImageSet; test: ImageSet } = await tinyMnist(200, 100);
+    const classifier = await trainClassifier({ hidden: [32, 8], epochs: 1, batchSize: 50, maxShift: 0, ...data });
+    const analysis = createCollapseAnalysis({ model: tinyVae, classifier: async () => classifier, metricSamples: 60, fixedDraws: 20, batchSize: 50 });
+    for (const scheme of ['replace', 'accumulate']) {
+      await trainGenerations({ model: tinyVae, data, scheme: parseScheme(scheme), generations: GENERATIONS, epochs: 1, batchSize: 50, syntheticSize: 100, seed: 5, runDir: join(root, 'exp', scheme), analyze: analysis.analyze });
+    }
+    analysis.dispose();
+    const r = await runCli('report', [join(root, 'exp')]);
+    expect(r.stderr).toMatch(/Report of 2 runs/);
+    expect(r.code).toBe(0);
+    report = r.stdout.trim();
+    browser = await launch(chromium!);
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('loads every image from disk, with a records row per generation and no network', async () => {
+    expect(report).toBe(join(root, 'exp', 'report.html'));
+    await browser.open(pathToFileURL(report).href);
+    const page = await browser.evaluate<Inspection>(INSPECT);
+    expect(page.title).toBe('collapse-lab report');
+    // Figure-9 grids, fixed-draw grids, 7 curves, and samples + fixed draws per generation and run.
+    expect(page.images.length).toBe(2 + 2 + 7 + 2 * GENERATIONS * 2);
+    const broken = page.images.filter((i) => !i.complete || i.width === 0);
+    expect(broken).toEqual([]);
+    expect(page.tables).toEqual([
+      { run: 'vae replace (seed 5)', rows: GENERATIONS },
+      { run: 'vae accumulate (seed 5)', rows: GENERATIONS },
+    ]);
+    expect(page.external).toEqual([]);
+    const failures = browser.events.filter((e) => e.method === 'Network.loadingFailed' || e.method === 'Runtime.exceptionThrown');
+    expect(failures).toEqual([]);
+    const shot = (await browser.send('Page.captureScreenshot', { format: 'png', captureBeyondViewport: true })) as { data: string };
+    expect(Buffer.from(shot.data, 'base64').length).toBeGreaterThan(10_000);
+    if (process.env.COLLAPSE_LAB_REPORT_SCREENSHOT) {
+      const { writeFile } = await import('node:fs/promises');
+      await writeFile(process.env.COLLAPSE_LAB_REPORT_SCREENSHOT, Buffer.from(shot.data, 'base64'));
+    }
+  });
+
+  it('notices a broken page: a missing picture is reported, not passed over', async () => {
+    const moved = join(root, 'exp', 'replace', 'gen-002', 'samples.png');
+    await rename(moved, `${moved}.away`);
+    try {
+      const before = browser.events.length;
+      await browser.open(pathToFileURL(report).href);
+      const page = await browser.evaluate<Inspection>(INSPECT);
+      expect(page.images.filter((i) => i.width === 0).map((i) => i.src)).toEqual(['replace/gen-002/samples.png']);
+      expect(browser.events.slice(before).some((e) => e.method === 'Network.loadingFailed')).toBe(true);
+    } finally {
+      await copyFile(`${moved}.away`, moved);
+    }
+  });
+});

@@ -1,0 +1,71 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { baselineValue, curvePoints, seriesNamer } from '../../../lib/report/curves.ts';
+import { curveChart, renderCurves } from '../../../lib/report/charts.ts';
+import { lineChartSpec } from '../../../lib/report/plot.ts';
+import { loadRuns } from '../../../lib/report/runs.ts';
+import type { RunSummary } from '../../../lib/report/runs.ts';
+import { tempDir } from '../../helpers/tmp.ts';
+import { writeFakeRun } from './fixture.ts';
+
+let runs: RunSummary[];
+beforeAll(async () => {
+  const root = await tempDir();
+  runs = await loadRuns([
+    await writeFakeRun(join(root, 's0', 'replace'), { seed: 0, generations: [{ fid: 10 }, { fid: 20 }, { fid: 30 }] }),
+    await writeFakeRun(join(root, 's1', 'replace'), { seed: 1, generations: [{ fid: 12 }, { fid: 40 }] }),
+    await writeFakeRun(join(root, 's0', 'accumulate'), { scheme: 'accumulate', generations: [{ fid: 10 }, { fid: 11 }, { fid: 12 }] }),
+    await writeFakeRun(join(root, 's0', 'ae-replace'), { kind: 'ae', generations: [{}, {}], analysis: false }),
+  ]);
+});
+
+describe('curves', () => {
+  it('averages seeds per generation with the lowest and highest as the band', () => {
+    const pts = curvePoints(runs.slice(0, 3), 'fid', seriesNamer(runs.slice(0, 3), false));
+    const rep = pts.filter((p) => p.series === 'replace');
+    expect(rep).toEqual([
+      { generation: 1, series: 'replace', mean: 11, lo: 10, hi: 12, seeds: 2 },
+      { generation: 2, series: 'replace', mean: 30, lo: 20, hi: 40, seeds: 2 },
+      { generation: 3, series: 'replace', mean: 30, lo: 30, hi: 30, seeds: 1 },
+    ]);
+    expect(pts.filter((p) => p.series === 'accumulate').map((p) => p.mean)).toEqual([10, 11, 12]);
+  });
+
+  it('skips runs without the field and names series with the model family when asked', () => {
+    const pts = curvePoints(runs, 'fid', seriesNamer(runs, true));
+    expect(new Set(pts.map((p) => p.series))).toEqual(new Set(['vae replace', 'vae accumulate']));
+  });
+
+  it('reads the real-data baseline from analysis.json', () => {
+    expect(baselineValue(runs, 'recall')).toBeCloseTo(0.8, 12);
+    expect(baselineValue(runs.slice(3), 'recall')).toBeNull();
+  });
+
+  it('draws a band only when several seeds meet, and the baseline as a dashed line', () => {
+    const one = curveChart({ title: 't', yLabel: 'y', points: [{ generation: 1, series: 'a', mean: 1, lo: 1, hi: 1, seeds: 1 }, { generation: 3, series: 'a', mean: 2, lo: 2, hi: 2, seeds: 1 }], baseline: 0.5 });
+    expect(one.series).toEqual([
+      { name: 'a', x: [1, 3], y: [1, 2] },
+      { name: 'real data', x: [1, 3], y: [0.5, 0.5], dashed: true, color: '#888888' },
+    ]);
+    // Generations are whole numbers: no 1.5 on the axis.
+    const spec = lineChartSpec(one) as unknown as { layer: { encoding: { x: { axis?: { format: string; tickMinStep: number } } } }[] };
+    expect(spec.layer.map((l) => l.encoding.x.axis)).toEqual([{ tickMinStep: 1, format: 'd' }, { tickMinStep: 1, format: 'd' }]);
+    const two = curveChart({ title: 't', yLabel: 'y', points: [{ generation: 1, series: 'a', mean: 1, lo: 0, hi: 2, seeds: 2 }] });
+    expect(two.series).toEqual([{ name: 'a', x: [1], y: [1], band: { lo: [0], hi: [2] } }]);
+  });
+
+  it('renders one chart per field present (losses per model family) as SVG and PNG', async () => {
+    const charts = await renderCurves(runs);
+    const names = charts.map((c) => c.name);
+    expect(names).toEqual(expect.arrayContaining(['vae-train-loss', 'vae-test-loss', 'ae-train-loss', 'ae-test-loss', 'fid']));
+    expect(names).not.toContain('recall'); // no run has recall
+    for (const c of charts) {
+      expect(c.svg.startsWith('<svg')).toBe(true);
+      expect(Array.from(c.png.subarray(1, 4), (b) => String.fromCharCode(b)).join('')).toBe('PNG');
+      expect(c.width).toBeGreaterThan(100);
+    }
+    const fid = charts.find((c) => c.name === 'fid')!;
+    expect(fid.caption).toMatch(/Band: lowest to highest seed/);
+    expect(fid.svg).toMatch(/real data/);
+  });
+});
