@@ -195,6 +195,9 @@ export function createCollapseAnalysis(options: CollapseAnalysisOptions): Collap
       let fields: Partial<CollapseMetrics> = {};
       if (o.metrics) {
         const c = await getClassifier();
+        if (c.info.config.imageShape.join('x') !== shape.join('x')) {
+          throw new Error(`The metrics classifier takes ${c.info.config.imageShape.join('x')} images but the model makes ${shape.join('x')}; expected MNIST-sized images (or metrics off).`);
+        }
         const ref = getReference(c, ctx.data.test);
         const encoder = await getFirstGen(ctx);
         const n = Math.min(o.metricSamples, samples.count);

@@ -15,6 +15,9 @@ import type { GenerationRecord } from './record.ts';
 import { plannedTrainSize, schemeName } from './schemes.ts';
 import type { Scheme } from './schemes.ts';
 import { stat } from 'node:fs/promises';
+import { createCollapseAnalysis } from './analysis.ts';
+import type { CollapseAnalysisOptions } from './analysis.ts';
+import { writeReport } from './report/html.ts';
 
 export interface ExperimentOptions extends Omit<GenerationsOptions, 'scheme' | 'runDir' | 'onBatch' | 'onEpochEnd' | 'onGenerationStart' | 'log'> {
   /** Schemes to run, one after the other. */
@@ -29,6 +32,10 @@ export interface ExperimentOptions extends Omit<GenerationsOptions, 'scheme' | '
   stderr?: Writable & { isTTY?: boolean };
   /** Receives progress events. Defaults to bars or lines on `stderr` (createProgress). */
   progress?: Progress;
+  /** Per-generation grids and collapse metrics (lib/analysis.ts), shared by the schemes; `metrics: false` keeps only the grids. Ignored when `analyze` is given. Defaults to none. */
+  analysis?: Omit<CollapseAnalysisOptions, 'model' | 'seed' | 'log'>;
+  /** Write out/report.html (lib/report/html.ts) once every scheme is done. Defaults to false. */
+  report?: boolean;
 }
 
 export interface SchemeRun {
@@ -40,10 +47,12 @@ export interface SchemeRun {
 export interface ExperimentResult {
   backend: BackendInfo;
   runs: SchemeRun[];
+  /** Path of report.html, when one was written. */
+  report?: string;
 }
 
 export async function runExperiment(options: ExperimentOptions): Promise<ExperimentResult> {
-  const { schemes, out, json = false, stdout = process.stdout, stderr = process.stderr, progress: given, ...common } = options;
+  const { schemes, out, json = false, stdout = process.stdout, stderr = process.stderr, progress: given, analysis: analysisOptions, report = false, ...common } = options;
   if (schemes.length === 0) throw new Error('No scheme given; expected at least one of replace, accumulate, sub, sub-repl, mix.');
   const names = schemes.map(schemeName);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
@@ -54,6 +63,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
   const plan = await planExperiment({ ...common, schemes, out });
   const progress = given ?? createProgress({ stream: stderr, ...plan });
   const runs: SchemeRun[] = [];
+  const analysis = analysisOptions && !common.analyze ? createCollapseAnalysis({ ...analysisOptions, model: common.model, seed: common.seed ?? 0, log: (line) => progress.log(line) }) : null;
   try {
     for (const scheme of schemes) {
       const name = schemeName(scheme);
@@ -63,6 +73,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
         ...common,
         scheme,
         runDir: dir,
+        analyze: common.analyze ?? analysis?.analyze,
         log: (line) => progress.log(`[${name}] ${line}`),
         onGenerationStart: (c) => progress.startGeneration(name, c.generation, c.generations, c.trainSize),
         onBatch: (c) => {
@@ -79,9 +90,11 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
       runs.push({ scheme: name, dir, records });
     }
   } finally {
+    analysis?.dispose();
     progress.stop();
   }
-  return { backend, runs };
+  const page = report ? (await writeReport({ runs: runs.map((r) => r.dir), out: join(out, 'report.html') })).path : undefined;
+  return { backend, runs, report: page };
 }
 
 export interface ExperimentPlan {

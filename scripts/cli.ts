@@ -73,7 +73,8 @@ export function experimentFlags(argv: Argv, family: Family, dataset: string) {
     .option('out', { type: 'string', describe: `output root; one run directory per scheme under it (default: checkpoints/${family}-${dataset}[-<preset>])` })
     .option('resume', { type: 'boolean', describe: 'continue the runs in --out after their last complete generation; starts them if absent (default: false)' })
     .option('force', { type: 'boolean', describe: 'replace runs already in --out (default: false)' })
-    .option('json', { type: 'boolean', describe: 'print one GenerationRecord per line on stdout (default: false)' });
+    .option('json', { type: 'boolean', describe: 'print one GenerationRecord per line on stdout (default: false)' })
+    .option('metrics', { type: 'boolean', describe: 'collapse metrics per generation (FID, precision/recall, class entropy, latent std; MNIST only, trains a classifier once); --no-metrics skips them (default: true)' });
 }
 
 function describe(p: Record<string, number>): string {
@@ -104,6 +105,7 @@ export interface ExperimentFlags {
   resume: boolean;
   force: boolean;
   json: boolean;
+  metrics: boolean;
 }
 
 /** Merges defaults < preset < explicit flags and checks every value (one sentence per problem). */
@@ -147,6 +149,7 @@ export function resolveFlags(raw: RawFlags, family: Family, dataset: string): Ex
     resume: Boolean(raw.resume),
     force: Boolean(raw.force),
     json: Boolean(raw.json),
+    metrics: raw.metrics !== false,
   };
 }
 
@@ -224,12 +227,15 @@ export async function main(spec: MainSpec, argv = process.argv): Promise<void> {
       resume: flags.resume,
       force: flags.force,
       json: flags.json,
+      // Grids always; the metrics' classifier is an MNIST one. The report is written at the end.
+      analysis: { metrics: flags.metrics && spec.dataset === 'mnist' },
+      report: true,
       config: data.config,
       signal: controller.signal,
       ...spec.extra?.(raw, flags),
     });
     const table = formatLossTable(result.runs);
-    (flags.json ? process.stderr : process.stdout).write(`\n${spec.family.toUpperCase()} on ${spec.dataset}, loss per image in nats (${result.backend.name} backend):\n${table}\nRun directories:\n${result.runs.map((r) => `  ${r.dir}`).join('\n')}\n`);
+    (flags.json ? process.stderr : process.stdout).write(`\n${spec.family.toUpperCase()} on ${spec.dataset}, loss per image in nats (${result.backend.name} backend):\n${table}\nRun directories:\n${result.runs.map((r) => `  ${r.dir}`).join('\n')}\n${result.report ? `Report: ${result.report}\n` : ''}`);
   } catch (err) {
     if ((err as Error).name === 'AbortError') {
       const args = hideBin(argv).filter((a) => a !== '--resume' && a !== '--force');

@@ -250,8 +250,8 @@ figure.chart figcaption { font-weight: normal; max-width: 560px; }
 <p>${runs.length} run${runs.length === 1 ? '' : 's'}: ${runs.map((r) => esc(r.label)).join(', ')}. Written ${esc(new Date().toISOString())}.</p>
 <h2 id="config">Configuration</h2>
 ${configTable(runs)}
-<h2 id="digits">Digits across generations</h2>
-<p>Ten fixed real test digits (top row) and each generation's reconstruction of them (the survey's Figure 9).</p>
+<h2 id="digits">Fixed test images across generations</h2>
+<p>Ten fixed real test images (top row; on MNIST the first test image of each digit) and each generation&#39;s reconstruction of them (the survey&#39;s Figure 9).</p>
 ${figure9}
 <h2 id="fixed">Fixed latent draws</h2>
 <p>The same latent draws decoded by every generation (for an AE, the same standard-normal draws mapped through each generation's latent Gaussian).</p>
