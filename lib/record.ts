@@ -26,7 +26,23 @@ export interface GenerationRecord {
   samplesPerSecond: number;
   /** Resident memory of the process after the generation, MB. */
   rssMB: number;
-  /** Fields added by an analysis (e.g. collapse metrics: fid, classEntropy, precision, recall, latentStd). */
+  // Collapse metrics (lib/analysis.ts), measured on the first `metricSamples` synthetic images with
+  // the MNIST classifier; absent with --no-metrics. See docs/report.md.
+  /** Fréchet distance between classifier features of the samples and of the real test set. */
+  fid?: number;
+  /** Entropy (nats, at most ln 10) of the samples' predicted classes. */
+  classEntropy?: number;
+  /** Samples per predicted class 0..9. */
+  classHistogram?: number[];
+  /** Share of samples inside the real k-NN feature manifold (Kynkäänniemi et al. 2019). */
+  precision?: number;
+  /** Share of real test images inside the samples' k-NN feature manifold. */
+  recall?: number;
+  /** Mean latent standard deviation of the samples under generation 1's encoder. */
+  latentStd?: number;
+  /** Synthetic images the metrics were measured on. */
+  metricSamples?: number;
+  /** Fields added by other analyses. */
   [extra: string]: unknown;
 }
 
