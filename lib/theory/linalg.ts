@@ -5,10 +5,17 @@
  */
 import { CholeskyDecomposition, EigenvalueDecomposition, Matrix, pseudoInverse } from 'ml-matrix';
 
+/**
+ * A symmetric ml-matrix Matrix from the upper triangle of `a`. ml-matrix's Cholesky insists on exact
+ * symmetry, which sums such as a running scatter matrix lose in the last bit.
+ */
 function toMatrix(a: Float64Array, d: number): Matrix {
   const m = new Matrix(d, d);
   for (let i = 0; i < d; i++) {
-    for (let j = 0; j < d; j++) m.set(i, j, a[i * d + j]);
+    for (let j = i; j < d; j++) {
+      m.set(i, j, a[i * d + j]);
+      m.set(j, i, a[i * d + j]);
+    }
   }
   return m;
 }
@@ -30,8 +37,8 @@ export function symmetrize(g: Float64Array, d: number): void {
 }
 
 /**
- * Solves A x = b for symmetric positive semi-definite A (normal equations, Newton steps):
- * Cholesky when A is positive definite, otherwise the minimum-norm solution A⁺ b through the SVD
+ * Solves A x = b for a symmetric positive semi-definite A (normal equations, Newton steps), read
+ * from its upper triangle: Cholesky when A is positive definite, otherwise the minimum-norm solution A⁺ b through the SVD
  * pseudo-inverse (the Moore-Penrose inverse of the survey's §4.1, for a design of deficient rank).
  * The relative cut-off 1e-10 is well above the rounding noise a Gram matrix carries in its null
  * space, so those directions are dropped rather than amplified.

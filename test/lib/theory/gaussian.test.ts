@@ -42,9 +42,11 @@ describe('theory/gaussian', () => {
     expectNear(r.testError.sim[3], r.testError.se[3], (1.5 * 4) / 400, 4, 0.08);
   });
 
-  it('W2² in d dimensions: σ²/T·(d + d(d+1)/4) per generation to first order', async () => {
-    const r = await run({ scheme: 'replace', d: 3, T: 400, generations: 2, trials: 2000 });
-    expectNear(r.testError.sim[1], r.testError.se[1], (2 * (3 + 3)) / 400, 4, 0.08);
+  it('W2² in d dimensions: σ²/T·(d + d(d+1)/4)·(g or Σ1/i²) to first order, for replace and accumulate', async () => {
+    const o = { d: 3, T: 400, generations: 3, trials: 1500 };
+    const [rep, acc] = await Promise.all([run({ ...o, scheme: 'replace' }), run({ ...o, scheme: 'accumulate' })]);
+    expectNear(rep.testError.sim[2], rep.testError.se[2], (6 * 3) / 400, 4, 0.08);
+    expectNear(acc.testError.sim[2], acc.testError.se[2], (6 * basel(3)) / 400, 4, 0.08);
   });
 
   it('accumulate: variance ratio near Σ1/i² (first order), below replace, sub schemes between', async () => {

@@ -11,6 +11,12 @@ describe('theory/linalg', () => {
     mul(a, x, 3).forEach((v, i) => expect(v).toBeCloseTo([1, 2, 3][i], 12));
   });
 
+  it('reads only the upper triangle, so a last-bit asymmetry does not stop Cholesky', () => {
+    const x = solveSymmetric(Float64Array.of(2, 1, 1 + 1e-16 + 1e-15, 2), Float64Array.of(3, 3), 2);
+    expect(x[0]).toBeCloseTo(1, 12);
+    expect(x[1]).toBeCloseTo(1, 12);
+  });
+
   it('gives the minimum-norm solution when the matrix is singular (pseudo-inverse)', () => {
     // [[1, 1], [1, 1]] x = [2, 2]: every x with x1 + x2 = 2 solves it; the shortest is (1, 1).
     const x = solveSymmetric(Float64Array.of(1, 1, 1, 1), Float64Array.of(2, 2), 2);
