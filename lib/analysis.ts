@@ -201,13 +201,11 @@ export function createCollapseAnalysis(options: CollapseAnalysisOptions): Collap
         const ref = getReference(c, ctx.data.test);
         const encoder = await getFirstGen(ctx);
         const n = Math.min(o.metricSamples, samples.count);
-        const measured = measure(c, ref, encoder, samples, n, o.k, o.batchSize);
-        fields = { ...measured, metricSamples: n };
+        fields = { ...measure(c, ref, samples, n, o.k, o.batchSize), latentStd: latentStd(encoder, samples, n, o.batchSize), metricSamples: n };
         const fg = firstGen!;
         fg.realStd ??= latentStd(encoder, ctx.data.test, o.metricSamples, o.batchSize);
         if (baseline?.train !== ctx.data.train) {
-          const { latentStd: _none, ...value } = measure(c, ref, null, ctx.data.train, Math.min(o.metricSamples, ctx.data.train.count), o.k, o.batchSize);
-          baseline = { train: ctx.data.train, value };
+          baseline = { train: ctx.data.train, value: measure(c, ref, ctx.data.train, Math.min(o.metricSamples, ctx.data.train.count), o.k, o.batchSize) };
         }
         const cfg = c.info.config;
         info.metrics = {
@@ -232,7 +230,8 @@ export function createCollapseAnalysis(options: CollapseAnalysisOptions): Collap
   };
 }
 
-function measure(c: Classifier, ref: RealReference, encoder: GenerativeModel | null, images: ImageSource, n: number, k: number, batchSize: number): Omit<CollapseMetrics, 'metricSamples'> {
+/** The classifier-based metrics of the first `n` images of `images` against the real reference. */
+function measure(c: Classifier, ref: RealReference, images: ImageSource, n: number, k: number, batchSize: number): Omit<CollapseMetrics, 'metricSamples' | 'latentStd'> {
   const out = c.run(images, n, batchSize);
   const histogram = classHistogram(out.labels, c.info.config.classes);
   const { precision, recall } = precisionRecall(ref.subset, out.features, k);
@@ -242,7 +241,6 @@ function measure(c: Classifier, ref: RealReference, encoder: GenerativeModel | n
     classHistogram: histogram,
     precision,
     recall,
-    latentStd: encoder ? latentStd(encoder, images, n, batchSize) : NaN,
   };
 }
 

@@ -174,18 +174,17 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
   } finally {
     optimizer.dispose();
   }
-  const seconds = (performance.now() - started) / 1000;
-  const classifier = wrap(network, {
+  const info: ClassifierInfo = {
     format: CLASSIFIER_FORMAT,
     config,
-    testAccuracy: 0,
+    testAccuracy: NaN,
     testSize: test.count,
-    seconds,
+    seconds: (performance.now() - started) / 1000,
     backend: activeBackend()?.name ?? tf.getBackend(),
     createdAt: new Date().toISOString(),
-  });
-  (classifier.info as { testAccuracy: number }).testAccuracy = accuracy(classifier, test);
-  return classifier;
+  };
+  // wrap() holds no tensors of its own: the measured one and the returned one share the network.
+  return wrap(network, { ...info, testAccuracy: accuracy(wrap(network, info), test) });
 }
 
 /** Share of `source`'s images whose predicted class is their label. */
