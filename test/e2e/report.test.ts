@@ -20,6 +20,8 @@ import { findChromium, launch } from './report-chromium.ts';
 import type { Browser } from './report-chromium.ts';
 
 const chromium = findChromium();
+const SKIP_REASON = 'no Chromium found (tried $CHROMIUM, chromium, chromium-browser, google-chrome); run bash .ci/chromium.sh or set CHROMIUM';
+if (!chromium) console.warn(`test/e2e/report.test.ts skipped: ${SKIP_REASON}.`);
 const GENERATIONS = 3;
 
 /** What the test asks the page: every image and its state, the records tables, outside links. */
@@ -37,7 +39,7 @@ interface Inspection {
   title: string;
 }
 
-describe.skipIf(!chromium)(`report.html in headless Chromium${chromium ? '' : ' (skipped: no Chromium found; run bash .ci/chromium.sh or set CHROMIUM)'}`, () => {
+describe.skipIf(!chromium)(`report.html in headless Chromium${chromium ? '' : ` (skipped: ${SKIP_REASON})`}`, () => {
   let root: string;
   let report: string;
   let browser: Browser;
