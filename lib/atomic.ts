@@ -5,11 +5,16 @@ import { basename, dirname, join } from 'node:path';
 /** The suffix of every temporary file this library writes; leftovers are safe to delete. */
 export const TEMP_SUFFIX = '.partial';
 
-/**
- * Writes `data` to `path` by way of a temporary file in the same folder, flushed, then renamed; the
- * folder is flushed too, so that the rename itself survives a power cut.
- */
-export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
+export interface AtomicWriteOptions {
+  /**
+   * Flush the folder after the rename, so that the rename itself survives a power cut. Files written
+   * into a temporary folder that is flushed once before its own rename skip it. Defaults to true.
+   */
+  syncFolder?: boolean;
+}
+
+/** Writes `data` to `path` by way of a temporary file in the same folder, flushed, then renamed. */
+export async function writeFileAtomic(path: string, data: Uint8Array | string, options: AtomicWriteOptions = {}): Promise<void> {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}${TEMP_SUFFIX}`);
   try {
     const handle = await open(temp, 'w');
@@ -24,7 +29,7 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string): 
     await rm(temp, { force: true }).catch(() => {});
     throw describeWriteError(path, err);
   }
-  await syncDir(dirname(path));
+  if (options.syncFolder ?? true) await syncDir(dirname(path));
 }
 
 /** Flushes a folder's entries (renames, new files) to disk. Best effort where a platform cannot. */

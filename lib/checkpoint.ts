@@ -284,11 +284,11 @@ export async function writeGeneration(dir: string, g: number, files: GenerationF
   try {
     await mkdir(temp, { recursive: true });
     await saveNetwork(files.model.network, temp);
-    await writeFileAtomic(join(temp, 'synthetic.u8'), files.synthetic.pixels);
-    await writeFileAtomic(join(temp, 'synthetic.json'), JSON.stringify({ count: files.synthetic.count, shape: files.synthetic.shape, dtype: 'uint8', layout: 'NHWC' }) + '\n');
-    await writeFileAtomic(join(temp, 'samples.png'), files.samplesPng);
-    for (const [name, data] of Object.entries(files.extraFiles ?? {})) await writeFileAtomic(join(temp, name), data);
-    await writeFileAtomic(join(temp, 'record.json'), JSON.stringify(files.record, null, 2) + '\n');
+    await writeFileAtomic(join(temp, 'synthetic.u8'), files.synthetic.pixels, inFolder);
+    await writeFileAtomic(join(temp, 'synthetic.json'), JSON.stringify({ count: files.synthetic.count, shape: files.synthetic.shape, dtype: 'uint8', layout: 'NHWC' }) + '\n', inFolder);
+    await writeFileAtomic(join(temp, 'samples.png'), files.samplesPng, inFolder);
+    for (const [name, data] of Object.entries(files.extraFiles ?? {})) await writeFileAtomic(join(temp, name), data, inFolder);
+    await writeFileAtomic(join(temp, 'record.json'), JSON.stringify(files.record, null, 2) + '\n', inFolder);
     await sealFolder(temp);
   } catch (err) {
     // A failed write (full disk) leaves nothing behind; a crash leaves the .partial folder to the next start.
@@ -301,6 +301,9 @@ export async function writeGeneration(dir: string, g: number, files: GenerationF
   await removeEpochFolders(dir, (n) => n === g);
   await rebuildLogs(dir, g);
 }
+
+/** Files written into a .partial folder skip their folder flush: sealFolder flushes the folder once. */
+const inFolder = { syncFolder: false } as const;
 
 /** Names writeGeneration writes itself. */
 const RESERVED = new Set(['model.json', 'weights.bin', 'synthetic.u8', 'synthetic.json', 'samples.png', 'record.json', 'manifest.json', 'COMPLETE']);

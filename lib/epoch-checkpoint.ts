@@ -107,8 +107,8 @@ export function epochCheckpoints(runDir: string, key: EpochCheckpointKey, log?: 
         // Names are positional here (weights and moments are restored in order), so plain indices do.
         const model = await tf.io.encodeWeights(s.weights.map((tensor, i) => ({ name: `w${i}`, tensor })));
         const optimizer = await tf.io.encodeWeights(s.optimizer.tensors);
-        await writeFileAtomic(join(temp, 'model.bin'), new Uint8Array(model.data));
-        await writeFileAtomic(join(temp, 'optimizer.bin'), new Uint8Array(optimizer.data));
+        await writeFileAtomic(join(temp, 'model.bin'), new Uint8Array(model.data), { syncFolder: false });
+        await writeFileAtomic(join(temp, 'optimizer.bin'), new Uint8Array(optimizer.data), { syncFolder: false });
         const file: EpochFile = {
           format: EPOCH_FORMAT,
           seed: key.seed,
@@ -122,7 +122,7 @@ export function epochCheckpoints(runDir: string, key: EpochCheckpointKey, log?: 
           model: model.specs,
           optimizer: { specs: optimizer.specs, accBeta1: s.optimizer.accBeta1, accBeta2: s.optimizer.accBeta2 },
         };
-        await writeFileAtomic(join(temp, 'state.json'), JSON.stringify(file, null, 2) + '\n');
+        await writeFileAtomic(join(temp, 'state.json'), JSON.stringify(file, null, 2) + '\n', { syncFolder: false });
         await sealFolder(temp);
       } catch (err) {
         await rm(temp, { recursive: true, force: true }).catch(() => {});

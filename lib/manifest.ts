@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { TEMP_SUFFIX, writeFileAtomic } from './atomic.ts';
+import { syncDir, TEMP_SUFFIX, writeFileAtomic } from './atomic.ts';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const COMPLETE_FILE = 'COMPLETE';
@@ -56,7 +56,8 @@ export async function hashFile(path: string): Promise<ManifestEntry> {
 
 /**
  * Seals `dir`: hashes every file already in it (read back from disk, so the manifest describes what
- * is really there), writes manifest.json, then COMPLETE. Call it when every other file is written.
+ * is really there), writes manifest.json, then COMPLETE, and flushes the folder. Call it when every
+ * other file is written; they may skip their own folder flush.
  */
 export async function sealFolder(dir: string, completedAt = new Date()): Promise<void> {
   const names = (await readdir(dir, { withFileTypes: true }))
@@ -66,8 +67,10 @@ export async function sealFolder(dir: string, completedAt = new Date()): Promise
   const manifest: Manifest = { format: MANIFEST_FORMAT, files: {} };
   for (const name of names) manifest.files[name] = await hashFile(join(dir, name));
   const text = JSON.stringify(manifest, null, 2) + '\n';
-  await writeFileAtomic(join(dir, MANIFEST_FILE), text);
-  await writeFileAtomic(join(dir, COMPLETE_FILE), JSON.stringify({ manifestSha256: sha256(text), completedAt: completedAt.toISOString() }) + '\n');
+  await writeFileAtomic(join(dir, MANIFEST_FILE), text, { syncFolder: false });
+  await writeFileAtomic(join(dir, COMPLETE_FILE), JSON.stringify({ manifestSha256: sha256(text), completedAt: completedAt.toISOString() }) + '\n', { syncFolder: false });
+  // One flush of the folder covers every file written into it (each written with syncFolder: false).
+  await syncDir(dir);
 }
 
 /** The folder's manifest, after checking it against COMPLETE (not the files themselves). */

@@ -238,12 +238,21 @@ export async function main(spec: MainSpec, argv = process.argv): Promise<void> {
     (flags.json ? process.stderr : process.stdout).write(`\n${spec.family.toUpperCase()} on ${spec.dataset}, loss per image in nats (${result.backend.name} backend):\n${table}\nRun directories:\n${result.runs.map((r) => `  ${r.dir}`).join('\n')}\n${result.report ? `Report: ${result.report}\n` : ''}`);
   } catch (err) {
     if ((err as Error).name === 'AbortError') {
-      const args = hideBin(argv).filter((a) => a !== '--resume' && a !== '--force');
-      process.stderr.write(`Stopped; every complete generation is saved. Resume with:\n  npx tsx ${script} ${[...args, '--resume'].join(' ')}\n`);
+      process.stderr.write(`Stopped; every complete generation and epoch is saved. Resume with:\n  ${resumeCommand(script, hideBin(argv))}\n`);
       process.exit(130);
     }
     fail((err as Error).message);
   }
+}
+
+/** The command that continues a stopped run: the same flags, --force dropped, --resume added, quoted for a POSIX shell. */
+export function resumeCommand(script: string, args: readonly string[]): string {
+  const kept = args.filter((a) => !/^--(no-)?(resume|force)(=.*)?$/.test(a));
+  return ['npx', 'tsx', script, ...kept, '--resume'].map(shellQuote).join(' ');
+}
+
+function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
 function fail(message: string): never {
