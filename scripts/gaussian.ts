@@ -27,7 +27,7 @@ const argv = await yargs(hideBin(process.argv))
   .option('workers', { type: 'number', describe: 'worker threads; 1 runs in the main thread (default: number of cores)' })
   .option('json', { type: 'boolean', default: false, describe: 'print one JSON object per scheme instead of the table' })
   .option('plot', { type: 'string', describe: 'write the figure to this .png or .svg file' })
-  .option('plot-metric', { choices: THEORY_METRICS.gaussian, default: 'testError' as const, describe: 'curve to plot' })
+  .option('plot-metric', { array: true, choices: THEORY_METRICS.gaussian, default: ['testError' as const], describe: 'curve(s) to plot' })
   .option('log-y', { type: 'boolean', default: false, describe: 'logarithmic y axis in the figure' })
   .strict()
   .fail((msg, err) => {

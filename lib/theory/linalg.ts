@@ -38,8 +38,9 @@ export function symmetrize(g: Float64Array, d: number): void {
 
 /**
  * Solves A x = b for a symmetric positive semi-definite A (normal equations, Newton steps), read
- * from its upper triangle: Cholesky when A is positive definite, otherwise the minimum-norm solution A⁺ b through the SVD
- * pseudo-inverse (the Moore-Penrose inverse of the survey's §4.1, for a design of deficient rank).
+ * from its upper triangle: Cholesky when A is positive definite, otherwise the minimum-norm
+ * solution A⁺ b through the SVD pseudo-inverse (the Moore-Penrose inverse of the survey's §4.1,
+ * for a design of deficient rank).
  * The relative cut-off 1e-10 is well above the rounding noise a Gram matrix carries in its null
  * space, so those directions are dropped rather than amplified.
  */

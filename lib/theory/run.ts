@@ -30,9 +30,12 @@ type Common = 'scheme' | 'onProgress';
 
 /** One experiment, its options (everything but the scheme), and which curve to plot. */
 export type TheoryExperiment =
-  | { experiment: 'regression'; options: Omit<RegressionOptions, Common>; plotMetric?: TheoryMetric<'regression'> }
-  | { experiment: 'gaussian'; options: Omit<GaussianOptions, Common>; plotMetric?: TheoryMetric<'gaussian'> }
-  | { experiment: 'logistic'; options: Omit<LogisticOptions, Common>; plotMetric?: TheoryMetric<'logistic'> };
+  | { experiment: 'regression'; options: Omit<RegressionOptions, Common>; plotMetric?: OneOrMore<TheoryMetric<'regression'>> }
+  | { experiment: 'gaussian'; options: Omit<GaussianOptions, Common>; plotMetric?: OneOrMore<TheoryMetric<'gaussian'>> }
+  | { experiment: 'logistic'; options: Omit<LogisticOptions, Common>; plotMetric?: OneOrMore<TheoryMetric<'logistic'>> };
+
+/** A metric, or several drawn in one figure (e.g. the fitted variance's mean and median). Defaults to 'varianceRatio'. */
+type OneOrMore<T> = T | readonly T[];
 
 export type TheoryRunOptions = TheoryExperiment & {
   /** Schemes to simulate, each with the same seed (so generation 1 is shared). */
@@ -155,22 +158,25 @@ export function formatTheoryTable(r: TheoryResult): string {
   return lines.join('\n');
 }
 
-function chartSeries(results: TheoryResult[], metric: string): LineSeries[] {
+function chartSeries(results: TheoryResult[], metrics: readonly string[]): LineSeries[] {
   const series: LineSeries[] = [];
-  for (const r of results) {
-    const c = (r as unknown as Record<string, Curve>)[metric];
-    const x = c.sim.map((_, i) => i + 1);
-    const hasSe = c.se.some((s) => Number.isFinite(s) && s > 0);
-    series.push({
-      name: r.scheme,
-      x,
-      y: c.sim,
-      // ±2 standard errors of the Monte Carlo estimate.
-      band: hasSe ? { lo: c.sim.map((s, i) => s - 2 * c.se[i]), hi: c.sim.map((s, i) => s + 2 * c.se[i]) } : undefined,
-    });
-    if (c.theory.some((t) => t !== null)) series.push({ name: `${r.scheme} (closed form)`, group: r.scheme, x, y: c.theory, dashed: true });
+  for (const metric of metrics) {
+    for (const r of results) {
+      const c = (r as unknown as Record<string, Curve>)[metric];
+      const x = c.sim.map((_, i) => i + 1);
+      const name = metrics.length === 1 ? r.scheme : `${r.scheme} ${metric}`;
+      const hasSe = c.se.some((s) => Number.isFinite(s) && s > 0);
+      series.push({
+        name,
+        x,
+        y: c.sim,
+        // ±2 standard errors of the Monte Carlo estimate.
+        band: hasSe ? { lo: c.sim.map((s, i) => s - 2 * c.se[i]), hi: c.sim.map((s, i) => s + 2 * c.se[i]) } : undefined,
+      });
+      if (c.theory.some((t) => t !== null)) series.push({ name: `${name} (closed form)`, group: name, x, y: c.theory, dashed: true });
+    }
   }
-  if (metric === 'varianceRatio' && results.some((r) => r.scheme === 'accumulate')) {
+  if (metrics.includes('varianceRatio') && results.some((r) => r.scheme === 'accumulate')) {
     const x = results[0].varianceRatio.sim.map((_, i) => i + 1);
     series.push({ name: 'π²/6 bound', x, y: x.map(() => Math.PI ** 2 / 6), dashed: true, color: '#888' });
   }
@@ -179,9 +185,11 @@ function chartSeries(results: TheoryResult[], metric: string): LineSeries[] {
 
 /** Simulates every scheme, prints, plots; returns the results. */
 export async function runTheory(o: TheoryRunOptions): Promise<TheoryResult[]> {
-  const metric = o.plotMetric ?? 'varianceRatio';
-  if (!(THEORY_METRICS[o.experiment] as readonly string[]).includes(metric)) {
-    throw new Error(`Plot metric '${metric}' is not reported by ${o.experiment}; expected one of ${THEORY_METRICS[o.experiment].join(', ')}.`);
+  const metrics: readonly string[] = typeof o.plotMetric === 'string' ? [o.plotMetric] : (o.plotMetric ?? ['varianceRatio']);
+  for (const metric of metrics) {
+    if (!(THEORY_METRICS[o.experiment] as readonly string[]).includes(metric)) {
+      throw new Error(`Plot metric '${metric}' is not reported by ${o.experiment}; expected one of ${THEORY_METRICS[o.experiment].join(', ')}.`);
+    }
   }
   if (o.schemes.length === 0) throw new Error(`Option 'scheme' needs at least one scheme.`);
   const results: TheoryResult[] = [];
@@ -207,14 +215,15 @@ export async function runTheory(o: TheoryRunOptions): Promise<TheoryResult[]> {
   }
   if (o.plot) {
     const r0 = results[0];
+    const series = chartSeries(results, metrics);
     await writeLineChartTo(
       {
         title: `${TITLES[o.experiment]}: ${describe(r0)}, ${r0.trials} trials`,
         xLabel: 'generation',
-        yLabel: LABELS[o.experiment][metric],
-        series: chartSeries(results, metric),
+        yLabel: metrics.map((m) => LABELS[o.experiment][m]).join(', '),
+        series,
         logY: o.logY,
-        dashLegend: ['simulated (±2 SE)', 'closed form'],
+        dashLegend: series.some((s) => s.dashed) ? ['simulated (±2 SE)', 'closed form'] : undefined,
       },
       o.plot,
     );
