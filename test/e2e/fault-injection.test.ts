@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { soak } from '../helpers/faults.ts';
+import type { TrialResult } from '../helpers/faults.ts';
+import { tempDir } from '../helpers/tmp.ts';
+
+/** The configuration scripts/soak.ts uses: three generations of two epochs on 100 real MNIST images. */
+const ARGS = ['--train-size', '100', '--test-size', '50', '--generations', '3', '--epochs', '2', '--hidden', '16', '--latent-dim', '2', '--batch-size', '50', '--seed', '5', '--scheme', 'accumulate', '--backend', 'wasm', '--no-metrics'];
+const TRIALS = 20;
+
+describe('fault injection (scripts/vae-mnist.ts)', () => {
+  it(`${TRIALS} SIGKILLs at random moments, weighted toward the save path, each resumed to the uninterrupted generations.jsonl`, { timeout: 300_000 }, async () => {
+    const root = await tempDir('collapse-lab-faults-');
+    const lines: string[] = [];
+    const { reference, results } = await soak({
+      setup: { script: 'vae-mnist', args: ARGS, scheme: 'accumulate' },
+      trials: TRIALS,
+      // Kill points come from a seeded stream: a failure can be replayed with scripts/soak.ts --seed 7.
+      seed: 7,
+      concurrency: 2,
+      killResume: 0.1,
+      root,
+      onTrial: (i, r) => lines.push(`trial ${i + 1}: ${r.plan.kind} ${r.plan.at}${r.plan.kind === 'write' ? ` ${r.plan.phase}` : ' ms'} -> ${r.killed ? (r.insideSave ? `killed inside a save (${r.leftovers.join(', ')})` : 'killed') : 'finished first'}; ${r.ok ? 'ok' : r.problem}`),
+    });
+    const failed = results.filter((r: TrialResult) => !r.ok);
+    expect(failed.map((r) => r.problem), lines.join('\n')).toEqual([]);
+    expect(results).toHaveLength(TRIALS);
+    // The save path really was hit: most kills land at a write, and several leave a half-written save behind.
+    expect(reference.writes).toBeGreaterThan(100);
+    expect(results.filter((r) => r.killed).length).toBeGreaterThanOrEqual(TRIALS * 0.75);
+    expect(results.filter((r) => r.insideSave).length).toBeGreaterThanOrEqual(5);
+    console.log(`fault injection: ${results.filter((r) => r.ok).length}/${TRIALS} passed, ${results.filter((r) => r.killed).length} kills, ${results.filter((r) => r.insideSave).length} inside a save\n${lines.join('\n')}`);
+  });
+});

@@ -1,0 +1,83 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { verifyRun } from '../../lib/checkpoint.ts';
+import { verifyFolder } from '../../lib/manifest.ts';
+import { ROOT, runCli } from '../helpers/cli.ts';
+import type { CliResult } from '../helpers/cli.ts';
+import { tempDir } from '../helpers/tmp.ts';
+
+// Thirty batches per epoch, so that a signal sent at the end of an epoch arrives mid-epoch.
+const ARGS = ['--train-size', '300', '--test-size', '50', '--generations', '3', '--epochs', '4', '--hidden', '16', '--latent-dim', '2', '--batch-size', '10', '--seed', '8', '--scheme', 'accumulate', '--backend', 'wasm', '--no-metrics'];
+let root: string;
+let reference: string;
+beforeAll(async () => {
+  root = await tempDir();
+  const r = await runCli('vae-mnist', [...ARGS, '--out', join(root, 'reference')]);
+  expect(r.code, r.stderr).toBe(0);
+  reference = await readFile(join(root, 'reference', 'accumulate', 'generations.jsonl'), 'utf8');
+});
+
+/** Runs a script and sends it `signal` once stderr matches `when`. */
+function runAndSignal(args: string[], when: RegExp, signal: NodeJS.Signals): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/vae-mnist.ts', ...args], { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0' } });
+    let stdout = '';
+    let stderr = '';
+    let sent = false;
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => {
+      stderr += d;
+      if (!sent && when.test(stderr)) {
+        sent = true;
+        child.kill(signal);
+      }
+    });
+    child.on('error', reject);
+    child.on('close', (code, sig) => resolve({ code, signal: sig, stdout, stderr }));
+  });
+}
+
+/** Runs a command line through the shell, as a user pasting it would. */
+function shell(command: string): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('/bin/sh', ['-c', command], { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+describe('graceful stop (scripts/vae-mnist.ts)', () => {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`${signal} stops after the current batch, leaves nothing half-done, and prints the exact command that resumes`, async () => {
+      // A space and a quote in the path: the printed command must survive a shell.
+      const out = join(root, `stopped by ${signal} (it's fine)`);
+      const args = [...ARGS, '--out', out];
+      const r = await runAndSignal(args, /generation 2\/3 epoch 1\/4/, signal);
+      expect(r.code, r.stderr).toBe(130);
+      expect(r.stderr).toContain(`${signal}: stopping after the current batch`);
+      const quoted = `'${out.replace(/'/g, `'\\''`)}'`;
+      const command = `npx tsx scripts/vae-mnist.ts ${ARGS.join(' ')} --out ${quoted} --resume`;
+      expect(r.stderr).toContain(`Resume with:\n  ${command}\n`);
+
+      // Nothing half-done: no temporary file, no lock, every generation and epoch folder verifies.
+      const dir = join(out, 'accumulate');
+      const names = await readdir(dir);
+      expect(names.filter((n) => n.endsWith('.partial') || n === 'run.lock')).toEqual([]);
+      expect(await verifyRun(dir)).toEqual({ completed: 1, found: 1 });
+      const epochs = names.filter((n) => n.startsWith('gen-002.epoch-'));
+      expect(epochs).toHaveLength(1);
+      await verifyFolder(join(dir, epochs[0]));
+
+      const resumed = await shell(command);
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(resumed.stderr).toMatch(/Resuming generation 2 after epoch [1-4] of 4\./);
+      expect(await readFile(join(dir, 'generations.jsonl'), 'utf8')).toBe(reference);
+    });
+  }
+});
