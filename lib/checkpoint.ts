@@ -18,7 +18,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { openImageFile } from '../data/file-source.ts';
 import { createImageSet } from '../data/images.ts';
 import type { ImageSet, ImageShape, ImageSource } from '../data/images.ts';
@@ -425,9 +425,17 @@ async function listDir(dir: string): Promise<string[] | null> {
     return await readdir(dir);
   } catch (err) {
     if ((err as { code?: string }).code === 'ENOENT') return null;
-    if ((err as { code?: string }).code === 'ENOTDIR') throw new Error(`Output path ${dir} is a file; expected a directory.`);
+    if ((err as { code?: string }).code === 'ENOTDIR') throw new Error(`Output path ${dir} is not a folder (${await fileOnPath(dir)} is a file); expected a directory.`);
     throw err;
   }
+}
+
+/** The first path from `path` upwards that is a file (for the message when a run directory cannot be one). */
+async function fileOnPath(path: string): Promise<string> {
+  for (let p = path; p !== dirname(p); p = dirname(p)) {
+    if ((await stat(p).catch(() => null))?.isFile()) return p;
+  }
+  return path;
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -256,6 +256,7 @@ function shellQuote(arg: string): string {
 }
 
 function fail(message: string): never {
-  process.stderr.write(`Error: ${message}\n`);
+  // One line, always: yargs spreads its "Invalid values:" message over several.
+  process.stderr.write(`Error: ${message.trim().replace(/\s*\n\s*/g, ' ')}\n`);
   process.exit(1);
 }
