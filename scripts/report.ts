@@ -5,7 +5,6 @@ import { expandRunDirs, writeReport } from '../lib/index.ts';
 
 const argv = await yargs(hideBin(process.argv))
   .strict()
-  .parserConfiguration({ 'duplicate-arguments-array': false })
   .usage(
     'Usage: npx tsx scripts/report.ts <run dir> [<run dir> ...] [flags]\n\n' +
       'Writes report.html (config, records, digit grids, curves) for one or more runs, side by side. ' +
@@ -24,7 +23,9 @@ const argv = await yargs(hideBin(process.argv))
 
 try {
   const dirs = await expandRunDirs(argv.runs as string[]);
-  const result = await writeReport({ runs: dirs, out: argv.out, title: argv.title, curves: argv.curves });
+  // A repeated flag takes its last value (as in the other scripts); the run list is the only array.
+  const last = <T>(v: T | T[] | undefined) => (Array.isArray(v) ? v[v.length - 1] : v);
+  const result = await writeReport({ runs: dirs, out: last(argv.out), title: last(argv.title), curves: last(argv.curves) });
   process.stdout.write(`${result.path}\n`);
   process.stderr.write(`Report of ${result.runs.length} run${result.runs.length === 1 ? '' : 's'} (${result.runs.map((r) => `${r.label}: ${r.records.length} generations`).join('; ')}); ${result.files.length - 1} pictures beside it.\n`);
 } catch (err) {

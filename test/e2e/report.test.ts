@@ -88,6 +88,17 @@ describe.skipIf(!chromium)(`report.html in headless Chromium${chromium ? '' : ` 
     }
   });
 
+  it('takes several run directories, and refuses a folder that is not a run in one sentence', async () => {
+    const out = join(root, 'two.html');
+    const r = await runCli('report', [join(root, 'exp', 'accumulate'), join(root, 'exp', 'replace'), '--out', out, '--no-curves']);
+    expect(r.stderr).toMatch(/Report of 2 runs \(vae accumulate \(seed 5\): 3 generations; vae replace \(seed 5\): 3 generations\)/);
+    expect(r.stdout.trim()).toBe(out);
+    const bad = await runCli('report', [join(root, 'exp', 'replace', 'gen-001')]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^Error: .*holds no run.json and no run directories; expected a run directory made by collapse-lab/m);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
   it('notices a broken page: a missing picture is reported, not passed over', async () => {
     const moved = join(root, 'exp', 'replace', 'gen-002', 'samples.png');
     await rename(moved, `${moved}.away`);
