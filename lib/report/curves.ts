@@ -27,7 +27,8 @@ export const CURVE_FIELDS: readonly CurveField[] = [
   { field: 'classEntropy', title: 'Class entropy', unit: 'entropy (nats), ln 10 = 2.30 at most', perKind: false, baseline: 'classEntropy', caption: 'Entropy of the classes the classifier sees in the samples; a fall means some digits are disappearing (mode collapse).' },
   { field: 'precision', title: 'Precision', unit: 'share of samples on the real manifold', perKind: false, baseline: 'precision', caption: 'k-NN precision (Kynkäänniemi et al. 2019): are the samples realistic?' },
   { field: 'recall', title: 'Recall', unit: 'share of real digits covered', perKind: false, baseline: 'recall', caption: 'k-NN recall: do the samples cover the variety of real digits?' },
-  { field: 'latentStd', title: 'Latent spread', unit: 'mean latent std (generation 1 encoder)', perKind: false, baseline: 'latentStd', caption: 'Mean standard deviation of the samples\' codes under generation 1\'s encoder (Shumailov et al. 2024): shrinks as samples collapse.' },
+  // Per family: each family's codes live in its own generation-1 encoder's space.
+  { field: 'latentStd', title: 'Latent spread', unit: 'mean latent std (generation 1 encoder)', perKind: true, baseline: 'latentStd', caption: 'Mean standard deviation of the samples\' codes under generation 1\'s encoder (Shumailov et al. 2024): shrinks as samples collapse.' },
 ];
 
 /** One point of a curve: the mean over seeds and the lowest and highest seed. */

@@ -15,7 +15,7 @@ beforeAll(async () => {
     await writeFakeRun(join(root, 's0', 'replace'), { seed: 0, generations: [{ fid: 10 }, { fid: 20 }, { fid: 30 }] }),
     await writeFakeRun(join(root, 's1', 'replace'), { seed: 1, generations: [{ fid: 12 }, { fid: 40 }] }),
     await writeFakeRun(join(root, 's0', 'accumulate'), { scheme: 'accumulate', generations: [{ fid: 10 }, { fid: 11 }, { fid: 12 }] }),
-    await writeFakeRun(join(root, 's0', 'ae-replace'), { kind: 'ae', generations: [{}, {}], analysis: false }),
+    await writeFakeRun(join(root, 's0', 'ae-replace'), { kind: 'ae', generations: [{ latentStd: 3 }, { latentStd: 2 }], analysis: false }),
   ]);
 });
 
@@ -59,6 +59,8 @@ describe('curves', () => {
     const names = charts.map((c) => c.name);
     expect(names).toEqual(expect.arrayContaining(['vae-train-loss', 'vae-test-loss', 'ae-train-loss', 'ae-test-loss', 'fid']));
     expect(names).not.toContain('recall'); // no run has recall
+    // Latent spreads of different families live in different spaces: one chart per family.
+    expect(names.filter((n) => n.includes('latent-std'))).toEqual(['ae-latent-std']);
     for (const c of charts) {
       expect(c.svg.startsWith('<svg')).toBe(true);
       expect(Array.from(c.png.subarray(1, 4), (b) => String.fromCharCode(b)).join('')).toBe('PNG');
