@@ -8,7 +8,7 @@
  *
  * and each generation's own samples.png / fixed-samples.png are linked where they are in the runs.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { writeFileAtomic } from '../atomic.ts';
 import { genDirName } from '../checkpoint.ts';
@@ -76,6 +76,10 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
   }
   const html = page({ title: options.title ?? 'collapse-lab report', here, runs, grids, charts });
   await writeFileAtomic(path, html);
+  // The folder belongs to this page: pictures of an earlier report (another run set) would only mislead.
+  for (const name of await readdir(assets)) {
+    if (!files.includes(join(assets, name))) await rm(join(assets, name), { force: true });
+  }
   files.push(path);
   return { path, files, runs };
 }

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { access, readFile } from 'node:fs/promises';
+import { access, readdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { defaultReportPath, writeReport } from '../../../lib/report/html.ts';
 import { tempDir } from '../../helpers/tmp.ts';
@@ -46,6 +46,14 @@ describe('writeReport', () => {
     expect(html).toMatch(/<title>A &amp; B<\/title>/);
     expect(html).toMatch(/id="chart-vae-test-loss"/);
     for (const s of srcs(html)) await access(resolve(dirname(r.path), decodeURIComponent(s)));
+  });
+
+  it('keeps only its own pictures in its folder', async () => {
+    const out = join(root, 'again.html');
+    await writeReport({ runs: dirs, out });
+    expect((await readdir(join(root, 'again-files'))).filter((n) => n.endsWith('.svg')).length).toBeGreaterThan(0);
+    await writeReport({ runs: dirs.slice(0, 1), out, curves: false });
+    expect((await readdir(join(root, 'again-files'))).sort()).toEqual(['01-vae-replace-seed-0-fixed-samples.png', '01-vae-replace-seed-0-reconstructions.png']);
   });
 
   it('defaults to report.html in the run, or in the runs\' common folder', () => {
