@@ -6,6 +6,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import type { Argv } from 'yargs';
+import { defaultJobs, isSchemeWorker, runSchemesInParallel, sendDone, sendRecord, workerProgress } from './parallel.ts';
 import {
   BACKEND_CHOICES,
   createAutoencoder,
@@ -14,11 +15,13 @@ import {
   createVae,
   formatLossTable,
   GENERATION_DEFAULTS,
+  initBackend,
+  planExperiment,
   parseScheme,
   runExperiment,
   SCHEME_NAMES,
 } from '../lib/index.ts';
-import type { BackendChoice, ExperimentOptions, ImageSource, ModelFactory, Scheme } from '../lib/index.ts';
+import type { BackendChoice, ExperimentOptions, ExperimentResult, ImageSource, ModelFactory, Scheme } from '../lib/index.ts';
 
 export type Family = 'vae' | 'ae';
 
@@ -74,6 +77,7 @@ export function experimentFlags(argv: Argv, family: Family, dataset: string) {
     .option('resume', { type: 'boolean', describe: 'continue the runs in --out after their last complete generation; starts them if absent (default: false)' })
     .option('force', { type: 'boolean', describe: 'replace runs already in --out (default: false)' })
     .option('json', { type: 'boolean', describe: 'print one GenerationRecord per line on stdout (default: false)' })
+    .option('jobs', { type: 'number', describe: 'schemes trained at once, one process each (default: one per scheme up to the CPU cores on wasm/cpu; 1 on tensorflow)' })
     .option('metrics', { type: 'boolean', describe: 'collapse metrics per generation (FID, precision/recall, class entropy, latent std; MNIST only, trains a classifier once); --no-metrics skips them (default: true)' });
 }
 
@@ -105,6 +109,8 @@ export interface ExperimentFlags {
   resume: boolean;
   force: boolean;
   json: boolean;
+  /** Schemes at once; undefined: decided by the backend (defaultJobs). */
+  jobs?: number;
   metrics: boolean;
 }
 
@@ -149,6 +155,7 @@ export function resolveFlags(raw: RawFlags, family: Family, dataset: string): Ex
     resume: Boolean(raw.resume),
     force: Boolean(raw.force),
     json: Boolean(raw.json),
+    jobs: int('jobs', 'jobs', undefined),
     metrics: raw.metrics !== false,
   };
 }
@@ -211,29 +218,50 @@ export async function main(spec: MainSpec, argv = process.argv): Promise<void> {
   try {
     flags = resolveFlags(raw, spec.family, spec.dataset);
     const data = await spec.load(flags, raw);
-    const result = await runExperiment({
-      model: spec.model(flags, data.train.shape),
+    const f = flags;
+    const experiment = (over: Partial<ExperimentOptions>) =>
+      runExperiment({
+      model: spec.model(f, data.train.shape),
       data,
-      schemes: flags.schemes,
-      generations: flags.generations,
-      epochs: flags.epochs,
-      batchSize: flags.batchSize,
-      learningRate: flags.lr,
-      syntheticSize: flags.syntheticSize,
-      seed: flags.seed,
-      warmStart: flags.warmStart,
-      backend: flags.backend,
-      out: flags.out,
-      resume: flags.resume,
-      force: flags.force,
-      json: flags.json,
+      schemes: f.schemes,
+      generations: f.generations,
+      epochs: f.epochs,
+      batchSize: f.batchSize,
+      learningRate: f.lr,
+      syntheticSize: f.syntheticSize,
+      seed: f.seed,
+      warmStart: f.warmStart,
+      backend: f.backend,
+      out: f.out,
+      resume: f.resume,
+      force: f.force,
+      json: f.json,
       // Grids always; the metrics' classifier is an MNIST one. The report is written at the end.
-      analysis: { metrics: flags.metrics && spec.dataset === 'mnist' },
+      analysis: { metrics: f.metrics && spec.dataset === 'mnist' },
       report: true,
       config: data.config,
       signal: controller.signal,
-      ...spec.extra?.(raw, flags),
-    });
+      ...spec.extra?.(raw, f),
+      ...over,
+      });
+    const backend = await initBackend(flags.backend);
+    const jobs = flags.jobs ?? defaultJobs(backend, flags.schemes.length);
+    let result: ExperimentResult;
+    if (isSchemeWorker()) {
+      // A child of a parallel run: one scheme, reported to the parent, no table or report of its own.
+      process.on('disconnect', () => controller.abort(Object.assign(new Error('The parent process ended.'), { name: 'AbortError' })));
+      result = await experiment({ json: false, report: false, progress: workerProgress(), onGenerationEnd: sendRecord });
+      await sendDone(result.runs[0]);
+      // The IPC channel would keep this process alive.
+      process.disconnect();
+      return;
+    } else if (jobs > 1 && flags.schemes.length > 1) {
+      process.stderr.write(`Backend: ${backend.name} (${backend.package} ${backend.version}); ${Math.min(jobs, flags.schemes.length)} schemes at once, one process each (--jobs)\n`);
+      const plan = await planExperiment({ schemes: f.schemes, out: f.out, data, generations: f.generations, epochs: f.epochs, syntheticSize: f.syntheticSize, resume: f.resume });
+      result = await runSchemesInParallel({ script: argv[1], args: hideBin(argv), schemes: f.schemes, jobs, json: f.json, plan, backend, signal: controller.signal, out: f.out, report: true });
+    } else {
+      result = await experiment({});
+    }
     const table = formatLossTable(result.runs);
     (flags.json ? process.stderr : process.stdout).write(`\n${spec.family.toUpperCase()} on ${spec.dataset}, loss per image in nats (${result.backend.name} backend):\n${table}\nRun directories:\n${result.runs.map((r) => `  ${r.dir}`).join('\n')}\n${result.report ? `Report: ${result.report}\n` : ''}`);
   } catch (err) {
