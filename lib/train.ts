@@ -97,10 +97,16 @@ export class NonFiniteLossError extends Error {
 /** Trains `model` in place and returns its losses. */
 export async function fit(options: TrainOptions): Promise<TrainResult> {
   const { model, data, epochs, batchSize, learningRate, rng, signal } = options;
-  checkPositiveInt('epochs', epochs);
-  checkPositiveInt('batchSize', batchSize);
-  if (!(learningRate > 0 && Number.isFinite(learningRate))) throw new Error(`Learning rate ${learningRate} must be a positive number.`);
-  if (data.count === 0) throw new Error('The training set is empty; expected at least one image.');
+  try {
+    checkPositiveInt('epochs', epochs);
+    checkPositiveInt('batchSize', batchSize);
+    if (!(learningRate > 0 && Number.isFinite(learningRate))) throw new Error(`Learning rate ${learningRate} must be a positive number.`);
+    if (data.count === 0) throw new Error('The training set is empty; expected at least one image.');
+  } catch (err) {
+    // fit() owns resumeFrom's tensors even when it refuses to start.
+    if (options.resumeFrom) tf.dispose([...options.resumeFrom.weights, ...options.resumeFrom.optimizer.tensors.map((t) => t.tensor)]);
+    throw err;
+  }
   const optimizer = tf.train.adam(learningRate);
   const batches = Math.ceil(data.count / batchSize);
   const epochLosses: number[] = [];
