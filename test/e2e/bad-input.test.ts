@@ -90,7 +90,7 @@ async function snapshot(dir: string, rel = ''): Promise<Record<string, string>> 
 
 interface CliCase {
   what: string;
-  script?: 'vae-mnist' | 'ae-mnist';
+  script?: 'vae-mnist' | 'ae-mnist' | 'vae-celeba';
   /** Flags after RUN (a later flag wins); `S` in a value is replaced by the sandbox path. */
   args: string[];
   message: RegExp;
@@ -115,6 +115,8 @@ const CLI: CliCase[] = [
   { what: 'a hidden size that is not a number', args: ['--hidden', '32,x'], message: /--hidden '32,x' is not valid; expected positive integers separated by commas/ },
   { what: 'a fractional seed', args: ['--seed', '1.5'], message: /--seed 1\.5 is not valid; expected an integer of at least 0/ },
   { what: 'a sampling mode of the other model family', script: 'ae-mnist', args: ['--sampling', 'bernoulli'], message: /Invalid values:[\s\S]*sampling/ },
+  { what: 'a missing CelebA folder', script: 'vae-celeba', args: ['--data-dir', 'S/no-such-folder'], message: /CelebA folder .*no-such-folder does not exist; expected a folder holding img_align_celeba\/\*\.jpg/ },
+  { what: 'an empty CelebA folder', script: 'vae-celeba', args: ['--data-dir', 'S/data-empty'], message: /CelebA folder .*data-empty has no \.jpg images in .*; expected img_align_celeba\/000001\.jpg/ },
   { what: 'an unknown backend', args: ['--backend', 'gpu'], message: /Invalid values:[\s\S]*backend/ },
   { what: 'an existing run without --resume or --force', args: ['--out', 'S/existing'], message: /Run directory .*existing\/replace already holds a run; expected --resume to continue it or --force to replace it/ },
   { what: 'a run directory from another config', args: ['--out', 'S/existing', '--resume', '--epochs', '2'], message: /Run directory .*existing\/replace was made with another configuration \(epochs was 1, now 2\); expected the same configuration to resume it/ },
