@@ -32,10 +32,9 @@ export function mnistDataDir(): string {
 /** Loads MNIST's training and test sets as uint8 28x28x1 images with labels. */
 export async function loadMnist(options: MnistOptions = {}): Promise<Mnist> {
   const dir = options.dir ?? mnistDataDir();
-  const [train, test] = await Promise.all([
-    loadSplit(dir, 'train', options.trainSize, 60000),
-    loadSplit(dir, 't10k', options.testSize, 10000),
-  ]);
+  // One after the other, so that a bad folder is always reported by its first bad file.
+  const train = await loadSplit(dir, 'train', options.trainSize, 60000);
+  const test = await loadSplit(dir, 't10k', options.testSize, 10000);
   return { train, test };
 }
 
