@@ -61,6 +61,8 @@ export async function initBackend(choice: BackendChoice = 'auto', options: Backe
       await import('@tensorflow/tfjs-backend-wasm');
       if (!(await tf.setBackend('wasm'))) throw new Error('tf.setBackend(wasm) returned false');
       await tf.ready();
+      // A kernel the backend lacks is always added; the speed workarounds can be left out to measure them.
+      registerWasmConvKernels(); // conv gradients: see lib/backend-wasm-kernels.ts
       if (options.workarounds ?? true) applyWasmWorkarounds();
       return (active = { name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', version: packageVersion('@tensorflow/tfjs-backend-wasm'), gpu: false, skipped });
     } catch (err) {
@@ -113,7 +115,6 @@ let wasmPatched = false;
  * fast untransposed product. The numbers are the same products, summed in the same order per output.
  */
 function applyWasmWorkarounds(): void {
-  registerWasmConvKernels(); // conv gradients: see lib/backend-wasm-kernels.ts
   if (wasmPatched) return;
   const original = tf.getKernel('BatchMatMul', 'wasm');
   const transpose = tf.getKernel('Transpose', 'wasm');
