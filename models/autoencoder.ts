@@ -9,10 +9,7 @@ import { pixelsPerImage } from '../data/images.ts';
 import type { ImageShape } from '../data/images.ts';
 import { applyStack, applyStackSymbolic, denseUnit, trainableVariables } from './dense.ts';
 import type { DenseUnit } from './dense.ts';
-import { drawLatentGaussian, fitLatentGaussian } from './latent-gaussian.ts';
-import type { LatentGaussian } from './latent-gaussian.ts';
-import { bernoulliNll } from './losses.ts';
-import { sampleByReconstruction, sampleFromLatent } from './sampling.ts';
+import { autoencoderFamily } from './families.ts';
 import type { GenerativeModel } from './types.ts';
 import { checkSizes } from './vae.ts';
 
@@ -53,42 +50,16 @@ export function createAutoencoder(options: AutoencoderOptions = {}): GenerativeM
   const input = tf.input({ shape: [inputDim], name: 'image' });
   const code = applyStackSymbolic(encoder, input);
   const network = tf.model({ inputs: input, outputs: [code, applyStackSymbolic(decoder, code)], name: 'autoencoder' });
-  const variables = trainableVariables([...encoder, ...decoder]);
-  const recon = (x: tf.Tensor2D) => bernoulliNll(applyStack(decoder, applyStack(encoder, x)), x);
-  let latent: LatentGaussian | null = null;
-
-  const model: GenerativeModel = {
-    kind: 'ae',
+  return autoencoderFamily({
     arch: 'dense',
     imageShape,
     latentDim,
     flatInput: true,
-    config: { kind: 'ae', arch: 'dense', imageShape: [...imageShape], hidden: [...hidden], latentDim, sampling },
+    config: { imageShape: [...imageShape], hidden: [...hidden], latentDim },
     network,
-    trainStep(batch, optimizer) {
-      return tf.tidy(() => optimizer.minimize(() => tf.mean(recon(batch as tf.Tensor2D)) as tf.Scalar, true, variables) as tf.Scalar);
-    },
-    lossSums(batch) {
-      return tf.tidy(() => {
-        const r = tf.sum(recon(batch as tf.Tensor2D));
-        return tf.stack([r, r, tf.zerosLike(r)]) as tf.Tensor1D;
-      });
-    },
-    encode: (batch) => tf.tidy(() => applyStack(encoder, batch as tf.Tensor2D)),
-    decode: (z) => tf.tidy(() => tf.sigmoid(applyStack(decoder, z))),
-    sampleLatent(count, rng) {
-      if (!latent) throw new Error('The autoencoder has no latent Gaussian yet; call prepareSampling(trainingSet) after training.');
-      return drawLatentGaussian(latent, count, rng);
-    },
-    prepareSampling(train, batchSize) {
-      if (sampling === 'latent-gaussian') latent = fitLatentGaussian(train, batchSize, true, latentDim, model.encode);
-    },
-    sample(count, rng, from, batchSize) {
-      return sampling === 'reconstruct'
-        ? sampleByReconstruction(model, count, rng, from, batchSize)
-        : sampleFromLatent(model, count, rng, batchSize, false);
-    },
-    dispose: () => network.dispose(),
-  };
-  return model;
+    variables: trainableVariables([...encoder, ...decoder]),
+    encodeCode: (x) => applyStack(encoder, x as tf.Tensor2D),
+    decodeLogits: (z) => applyStack(decoder, z),
+    sampling,
+  });
 }

@@ -9,10 +9,7 @@ import type { ImageShape } from '../data/images.ts';
 import { applyDecoder, applyEncoder, convDecoder, convEncoder, convVariablesOf, decoderSymbolic, decoderVariables, encoderSymbolic } from './conv.ts';
 import { CONV_CELEBA, convPresetFor } from './conv-vae.ts';
 import { applyDense, denseUnit, trainableVariables } from './dense.ts';
-import { drawLatentGaussian, fitLatentGaussian } from './latent-gaussian.ts';
-import type { LatentGaussian } from './latent-gaussian.ts';
-import { bernoulliNll } from './losses.ts';
-import { sampleByReconstruction, sampleFromLatent } from './sampling.ts';
+import { autoencoderFamily } from './families.ts';
 import type { GenerativeModel } from './types.ts';
 
 export interface ConvAutoencoderOptions {
@@ -52,43 +49,16 @@ export function createConvAutoencoder(options: ConvAutoencoderOptions = {}): Gen
   const input = tf.input({ shape: [...imageShape], name: 'image' });
   const code = codeHead.layer.apply(encoderSymbolic(encoder, input)) as tf.SymbolicTensor;
   const network = tf.model({ inputs: input, outputs: [code, decoderSymbolic(decoder, code)], name: 'conv_autoencoder' });
-  const variables = [...convVariablesOf(encoder), ...trainableVariables([codeHead]), ...decoderVariables(decoder)];
-  const encodeCode = (x: tf.Tensor4D) => applyDense(codeHead, applyEncoder(encoder, x));
-  const recon = (x: tf.Tensor4D) => bernoulliNll(applyDecoder(decoder, encodeCode(x)), x);
-  let latent: LatentGaussian | null = null;
-
-  const model: GenerativeModel = {
-    kind: 'ae',
+  return autoencoderFamily({
     arch: 'conv',
     imageShape,
     latentDim,
     flatInput: false,
-    config: { kind: 'ae', arch: 'conv', imageShape: [...imageShape], channels: [...arch.channels], kernelSize: arch.kernelSize, latentDim, sampling },
+    config: { imageShape: [...imageShape], channels: [...arch.channels], kernelSize: arch.kernelSize, latentDim },
     network,
-    trainStep(batch, optimizer) {
-      return tf.tidy(() => optimizer.minimize(() => tf.mean(recon(batch as tf.Tensor4D)) as tf.Scalar, true, variables) as tf.Scalar);
-    },
-    lossSums(batch) {
-      return tf.tidy(() => {
-        const r = tf.sum(recon(batch as tf.Tensor4D));
-        return tf.stack([r, r, tf.zerosLike(r)]) as tf.Tensor1D;
-      });
-    },
-    encode: (batch) => tf.tidy(() => encodeCode(batch as tf.Tensor4D)),
-    decode: (z) => tf.tidy(() => tf.sigmoid(applyDecoder(decoder, z))),
-    sampleLatent(count, rng) {
-      if (!latent) throw new Error('The autoencoder has no latent Gaussian yet; call prepareSampling(trainingSet) after training.');
-      return drawLatentGaussian(latent, count, rng);
-    },
-    prepareSampling(train, batchSize) {
-      if (sampling === 'latent-gaussian') latent = fitLatentGaussian(train, batchSize, false, latentDim, model.encode);
-    },
-    sample(count, rng, from, batchSize) {
-      return sampling === 'reconstruct'
-        ? sampleByReconstruction(model, count, rng, from, batchSize)
-        : sampleFromLatent(model, count, rng, batchSize, false);
-    },
-    dispose: () => network.dispose(),
-  };
-  return model;
+    variables: [...convVariablesOf(encoder), ...trainableVariables([codeHead]), ...decoderVariables(decoder)],
+    encodeCode: (x) => applyDense(codeHead, applyEncoder(encoder, x as tf.Tensor4D)),
+    decodeLogits: (z) => applyDecoder(decoder, z),
+    sampling,
+  });
 }

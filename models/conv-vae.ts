@@ -8,13 +8,10 @@
  * of 64 and 128 channels, latent 20); `CONV_CELEBA` is a DCGAN-style 64x64x3 model.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ImageShape, ImageSource } from '../data/images.ts';
-import { tfSeed } from '../lib/rng.ts';
-import type { Rng } from '../lib/rng.ts';
+import type { ImageShape } from '../data/images.ts';
 import { applyDecoder, applyEncoder, convDecoder, convEncoder, convVariablesOf, decoderSymbolic, decoderVariables, encoderSymbolic } from './conv.ts';
 import { applyDense, denseUnit, trainableVariables } from './dense.ts';
-import { bernoulliNll, gaussianKl } from './losses.ts';
-import { normalTensor, sampleFromLatent } from './sampling.ts';
+import { vaeFamily } from './families.ts';
 import type { GenerativeModel } from './types.ts';
 
 /** Layer sizes of a conv VAE or AE. */
@@ -86,57 +83,19 @@ export function createConvVae(options: ConvVaeOptions = {}): GenerativeModel {
   const mu = muHead.layer.apply(features) as tf.SymbolicTensor;
   const logVar = logVarHead.layer.apply(features) as tf.SymbolicTensor;
   const network = tf.model({ inputs: input, outputs: [mu, logVar, decoderSymbolic(decoder, mu)], name: 'conv_vae' });
-  const variables = [...convVariablesOf(encoder), ...trainableVariables([muHead, logVarHead]), ...decoderVariables(decoder)];
-
-  const encodeParts = (x: tf.Tensor4D) => {
-    const h = applyEncoder(encoder, x);
-    return { mu: applyDense(muHead, h), logVar: applyDense(logVarHead, h) };
-  };
-  // Per-image loss parts with z = mu + sigma * eps (the reparameterisation trick).
-  const lossParts = (x: tf.Tensor4D, noiseSeed: number) => {
-    const { mu: m, logVar: lv } = encodeParts(x);
-    const eps = tf.randomNormal(m.shape, 0, 1, 'float32', tfSeed(noiseSeed));
-    const z = tf.add(m, tf.mul(tf.exp(tf.mul(0.5, lv)), eps)) as tf.Tensor2D;
-    return { recon: bernoulliNll(applyDecoder(decoder, z), x), kl: gaussianKl(m, lv) };
-  };
-
-  const model: GenerativeModel = {
-    kind: 'vae',
+  return vaeFamily({
     arch: 'conv',
     imageShape,
     latentDim,
     flatInput: false,
-    config: { kind: 'vae', arch: 'conv', imageShape: [...imageShape], channels: [...arch.channels], kernelSize: arch.kernelSize, latentDim, sampling },
+    config: { imageShape: [...imageShape], channels: [...arch.channels], kernelSize: arch.kernelSize, latentDim },
     network,
-    trainStep(batch, optimizer, stepSeed) {
-      return tf.tidy(() => {
-        const cost = optimizer.minimize(
-          () => {
-            const { recon, kl } = lossParts(batch as tf.Tensor4D, stepSeed);
-            return tf.mean(tf.add(recon, kl)) as tf.Scalar;
-          },
-          true,
-          variables,
-        );
-        return cost as tf.Scalar;
-      });
+    variables: [...convVariablesOf(encoder), ...trainableVariables([muHead, logVarHead]), ...decoderVariables(decoder)],
+    encodePosterior: (x) => {
+      const h = applyEncoder(encoder, x as tf.Tensor4D);
+      return { mu: applyDense(muHead, h), logVar: applyDense(logVarHead, h) };
     },
-    lossSums(batch, evalSeed) {
-      return tf.tidy(() => {
-        const { recon, kl } = lossParts(batch as tf.Tensor4D, evalSeed);
-        const r = tf.sum(recon);
-        const k = tf.sum(kl);
-        return tf.stack([tf.add(r, k), r, k]) as tf.Tensor1D;
-      });
-    },
-    encode: (batch) => tf.tidy(() => encodeParts(batch as tf.Tensor4D).mu),
-    decode: (z) => tf.tidy(() => tf.sigmoid(applyDecoder(decoder, z))),
-    sampleLatent: (count: number, rng: Rng) => normalTensor(rng, count, latentDim),
-    prepareSampling(_train: ImageSource, _batchSize: number) {
-      // The VAE samples from its prior: nothing to fit.
-    },
-    sample: (count, rng, _from, batchSize) => sampleFromLatent(model, count, rng, batchSize, sampling === 'bernoulli'),
-    dispose: () => network.dispose(),
-  };
-  return model;
+    decodeLogits: (z) => applyDecoder(decoder, z),
+    sampling,
+  });
 }

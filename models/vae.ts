@@ -4,13 +4,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { pixelsPerImage } from '../data/images.ts';
-import type { ImageShape, ImageSource } from '../data/images.ts';
-import { tfSeed } from '../lib/rng.ts';
-import type { Rng } from '../lib/rng.ts';
+import type { ImageShape } from '../data/images.ts';
 import { applyStack, applyStackSymbolic, denseUnit, trainableVariables } from './dense.ts';
 import type { DenseUnit } from './dense.ts';
-import { bernoulliNll, gaussianKl } from './losses.ts';
-import { normalTensor, sampleFromLatent } from './sampling.ts';
+import { vaeFamily } from './families.ts';
 import type { GenerativeModel } from './types.ts';
 
 export interface VaeOptions {
@@ -54,60 +51,21 @@ export function createVae(options: VaeOptions = {}): GenerativeModel {
   const logVar = logVarHead.layer.apply(h) as tf.SymbolicTensor;
   const logits = applyStackSymbolic(decoder, mu);
   const network = tf.model({ inputs: input, outputs: [mu, logVar, logits], name: 'vae' });
-  const variables = trainableVariables([...encoder, muHead, logVarHead, ...decoder]);
-
-  const encodeParts = (x: tf.Tensor2D) => {
-    const hh = applyStack(encoder, x);
-    return { mu: applyStack([muHead], hh), logVar: applyStack([logVarHead], hh) };
-  };
-  // Per-image loss parts with z = mu + sigma * eps (the reparameterisation trick).
-  const lossParts = (x: tf.Tensor2D, noiseSeed: number) => {
-    const { mu: m, logVar: lv } = encodeParts(x);
-    const eps = tf.randomNormal(m.shape, 0, 1, 'float32', tfSeed(noiseSeed));
-    const z = tf.add(m, tf.mul(tf.exp(tf.mul(0.5, lv)), eps)) as tf.Tensor2D;
-    const recon = bernoulliNll(applyStack(decoder, z), x);
-    return { recon, kl: gaussianKl(m, lv) };
-  };
-
-  const model: GenerativeModel = {
-    kind: 'vae',
+  return vaeFamily({
     arch: 'dense',
     imageShape,
     latentDim,
     flatInput: true,
-    config: { kind: 'vae', arch: 'dense', imageShape: [...imageShape], hidden: [...hidden], latentDim, sampling },
+    config: { imageShape: [...imageShape], hidden: [...hidden], latentDim },
     network,
-    trainStep(batch, optimizer, stepSeed) {
-      return tf.tidy(() => {
-        const cost = optimizer.minimize(
-          () => {
-            const { recon, kl } = lossParts(batch as tf.Tensor2D, stepSeed);
-            return tf.mean(tf.add(recon, kl)) as tf.Scalar;
-          },
-          true,
-          variables,
-        );
-        return cost as tf.Scalar;
-      });
+    variables: trainableVariables([...encoder, muHead, logVarHead, ...decoder]),
+    encodePosterior: (x) => {
+      const hh = applyStack(encoder, x as tf.Tensor2D);
+      return { mu: applyStack([muHead], hh), logVar: applyStack([logVarHead], hh) };
     },
-    lossSums(batch, evalSeed) {
-      return tf.tidy(() => {
-        const { recon, kl } = lossParts(batch as tf.Tensor2D, evalSeed);
-        const r = tf.sum(recon);
-        const k = tf.sum(kl);
-        return tf.stack([tf.add(r, k), r, k]) as tf.Tensor1D;
-      });
-    },
-    encode: (batch) => tf.tidy(() => encodeParts(batch as tf.Tensor2D).mu),
-    decode: (z) => tf.tidy(() => tf.sigmoid(applyStack(decoder, z))),
-    sampleLatent: (count: number, rng: Rng) => normalTensor(rng, count, latentDim),
-    prepareSampling(_train: ImageSource, _batchSize: number) {
-      // The VAE samples from its prior: nothing to fit.
-    },
-    sample: (count, rng, _from, batchSize) => sampleFromLatent(model, count, rng, batchSize, sampling === 'bernoulli'),
-    dispose: () => network.dispose(),
-  };
-  return model;
+    decodeLogits: (z) => applyStack(decoder, z),
+    sampling,
+  });
 }
 
 export function checkSizes(owner: string, hidden: number[], latentDim: number): void {
