@@ -1,7 +1,8 @@
 /**
  * The losses the trainer reports must not move when the training step is made faster: these
- * numbers were recorded from the first implementation (dense VAE / AE, real MNIST, fixed seeds) and
- * any speed change must reproduce them. wasm and cpu agree with them to about 1e-7.
+ * numbers were recorded (dense VAE / AE, real MNIST, fixed seeds) from the implementation as it was
+ * when this test was written, and any later speed change must reproduce them. The wasm and cpu
+ * backends agree with them to about 1e-7.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadMnist } from '../../data/mnist.ts';
