@@ -1,5 +1,5 @@
 /** Writing files so that a crash never leaves a half-written file under the real name. */
-import { open, rename, rm } from 'node:fs/promises';
+import { open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** The suffix of every temporary file this library writes; leftovers are safe to delete. */
@@ -30,6 +30,31 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string, o
     throw describeWriteError(path, err);
   }
   if (options.syncFolder ?? true) await syncDir(dirname(path));
+  await removeStaleTemps(path);
+}
+
+/**
+ * Deletes temporary files of `path` that processes now gone left behind (killed mid-write), so that
+ * writing a file again also cleans up after an earlier crash, in folders nothing else tidies.
+ */
+async function removeStaleTemps(path: string): Promise<void> {
+  const dir = dirname(path);
+  const prefix = `.${basename(path)}.`;
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    if (!name.startsWith(prefix) || !name.endsWith(TEMP_SUFFIX)) continue;
+    const pid = Number(name.slice(prefix.length, -TEMP_SUFFIX.length));
+    if (Number.isInteger(pid) && pid !== process.pid && !isAlive(pid)) await rm(join(dir, name), { force: true }).catch(() => {});
+  }
+}
+
+/** True while process `pid` exists (on this machine). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as { code?: string }).code === 'EPERM';
+  }
 }
 
 /** Flushes a folder's entries (renames, new files) to disk. Best effort where a platform cannot. */

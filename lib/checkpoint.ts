@@ -23,7 +23,7 @@ import { openImageFile } from '../data/file-source.ts';
 import { createImageSet } from '../data/images.ts';
 import type { ImageSet, ImageShape, ImageSource } from '../data/images.ts';
 import type { GenerativeModel } from '../models/types.ts';
-import { describeWriteError, syncDir, TEMP_SUFFIX, writeFileAtomic } from './atomic.ts';
+import { describeWriteError, isAlive, syncDir, TEMP_SUFFIX, writeFileAtomic } from './atomic.ts';
 import { CorruptFolderError, isSealed, readChecked, readManifest, sealFolder, sha256, verifyFolder } from './manifest.ts';
 import type { GenerationRecord } from './record.ts';
 import { reproducibleRecord, timingRecord } from './record.ts';
@@ -253,15 +253,6 @@ async function lockRun(dir: string): Promise<() => Promise<void>> {
     await rm(path, { force: true });
   }
   throw new Error(`Run directory ${dir} could not be locked (${path} keeps coming back); expected one process per run directory.`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as { code?: string }).code === 'EPERM';
-  }
 }
 
 export interface GenerationFiles {

@@ -59,8 +59,6 @@ export interface TrialResult {
   insideSave: boolean;
   /** What the kill left in the run directory, for the record. */
   leftovers: string[];
-  /** Temporary files left outside the run directory after the final resume (report pictures; never read). */
-  litter?: string[];
   /** Runs started in all (first run + resumes). */
   runs: number;
   ok: boolean;
@@ -156,8 +154,9 @@ export async function runTrial(setup: FaultSetup, out: string, ref: Reference, p
   if (jsonl !== ref.jsonl) return { ...result, problem: `generations.jsonl differs from the uninterrupted run:\n${jsonl}\nexpected\n${ref.jsonl}` };
   const left = (await readdir(dir)).filter((n) => n.includes('.partial') || n.includes('.epoch-') || n === 'run.lock');
   if (left.length > 0) return { ...result, problem: `left behind after the resume: ${left.join(', ')}` };
-  // Outside the run directory (the report's pictures) a killed write may leave a temporary file that nothing reads.
-  result.litter = (await partials(out)).filter((n) => !n.startsWith(`${setup.scheme}/`));
+  // Outside the run directory too (the report and its pictures): rewriting a file removes what a killed write of it left.
+  const litter = await partials(out);
+  if (litter.length > 0) return { ...result, problem: `temporary files left in the output folder: ${litter.join(', ')}` };
   const verified = await verifyRun(dir);
   if (verified.problem || verified.completed !== verified.found) return { ...result, problem: `the finished run does not verify: ${verified.problem?.message ?? `${verified.completed} of ${verified.found}`}` };
   return { ...result, ok: true };
