@@ -13,7 +13,10 @@ import {
   createConvAutoencoder,
   createConvVae,
   createVae,
+  ANALYSIS_DEFAULTS,
   formatLossTable,
+  loadMnist,
+  loadOrTrainClassifier,
   GENERATION_DEFAULTS,
   initBackend,
   planExperiment,
@@ -261,6 +264,11 @@ export async function main(spec: MainSpec, argv = process.argv): Promise<void> {
       return;
     } else if (jobs > 1 && flags.schemes.length > 1) {
       process.stderr.write(`Backend: ${backend.name} (${backend.package} ${backend.version}); ${Math.min(jobs, flags.schemes.length)} schemes at once, one process each (--jobs)\n`);
+      if (f.metrics && spec.dataset === 'mnist') {
+        // Train (or load) the metrics classifier once here, not once in every child.
+        const classifier = await loadOrTrainClassifier({ dir: ANALYSIS_DEFAULTS.classifierDir, data: () => loadMnist(), log: (line) => process.stderr.write(line + '\n') });
+        classifier.dispose();
+      }
       const plan = await planExperiment({ schemes: f.schemes, out: f.out, data, generations: f.generations, epochs: f.epochs, syntheticSize: f.syntheticSize, resume: f.resume });
       result = await runSchemesInParallel({ script: argv[1], args: hideBin(argv), schemes: f.schemes, jobs, json: f.json, plan, backend, signal: controller.signal, out: f.out, report: true });
     } else {
