@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { soak } from '../helpers/faults.ts';
 import type { TrialResult } from '../helpers/faults.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -6,10 +6,13 @@ import { tempDir } from '../helpers/tmp.ts';
 /** The configuration scripts/soak.ts uses: three generations of two epochs on 100 real MNIST images. */
 const ARGS = ['--train-size', '100', '--test-size', '50', '--generations', '3', '--epochs', '2', '--hidden', '16', '--latent-dim', '2', '--batch-size', '50', '--seed', '5', '--scheme', 'accumulate', '--backend', 'wasm', '--no-metrics'];
 const TRIALS = 20;
+let root: string;
+beforeAll(async () => {
+  root = await tempDir('collapse-lab-faults-');
+});
 
 describe('fault injection (scripts/vae-mnist.ts)', () => {
   it(`${TRIALS} SIGKILLs at random moments, weighted toward the save path, each resumed to the uninterrupted generations.jsonl`, { timeout: 300_000 }, async () => {
-    const root = await tempDir('collapse-lab-faults-');
     const lines: string[] = [];
     const { reference, results } = await soak({
       setup: { script: 'vae-mnist', args: ARGS, scheme: 'accumulate' },
