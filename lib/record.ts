@@ -27,7 +27,7 @@ export interface GenerationRecord {
   /** Resident memory of the process after the generation, MB. */
   rssMB: number;
   // Collapse metrics (lib/analysis.ts), measured on the first `metricSamples` synthetic images with
-  // the MNIST classifier; absent with --no-metrics. See docs/report.md.
+  // the MNIST classifier; absent with --no-metrics. See the README, "Seeing collapse".
   /** Fréchet distance between classifier features of the samples and of the real test set. */
   fid?: number;
   /** Entropy (nats, at most ln 10) of the samples' predicted classes. */

@@ -1,6 +1,6 @@
 /**
  * The VAE-on-CelebA experiment of Gerstgrasser et al. (2024), survey section 4.2, on a copy of CelebA
- * you bring (docs/celeba.md): npx tsx scripts/vae-celeba.ts --data-dir <path> --help
+ * you bring (README, "CelebA and the convolutional models"): npx tsx scripts/vae-celeba.ts --data-dir <path> --help
  */
 import cliProgress from 'cli-progress';
 import { loadCeleba } from '../lib/index.ts';
@@ -14,7 +14,7 @@ await main({
   dataset: 'celeba',
   extend: (argv) =>
     argv
-      .option('data-dir', { type: 'string', demandOption: true, describe: 'CelebA folder holding img_align_celeba/ (and list_eval_partition.txt); see docs/celeba.md' })
+      .option('data-dir', { type: 'string', demandOption: true, describe: 'CelebA folder holding img_align_celeba/ (and list_eval_partition.txt); see the README, "Get CelebA"' })
       .option('image-size', { type: 'number', describe: `height and width the images are cropped and resized to (default: ${IMAGE_SIZE})` })
       .option('limit', { type: 'number', describe: 'use only the first N training images of the folder, and the same share of its test images (default: all)' })
       .option('cache-dir', { type: 'string', describe: 'folder for the decoded-image cache (default: <data-dir>/collapse-lab-cache)' }),
