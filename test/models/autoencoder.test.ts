@@ -6,6 +6,7 @@ import { createImageSet, range, toFloatBatch } from '../../data/images.ts';
 import type { ImageSet } from '../../data/images.ts';
 import { createRng } from '../../lib/rng.ts';
 import { useTestBackend } from '../helpers/backend.ts';
+import { expectLearnsWithoutLeak, expectNoKl } from '../helpers/models.ts';
 
 let train: ImageSet;
 beforeAll(async () => {
@@ -17,26 +18,10 @@ describe('createAutoencoder (dense, 784-400-20-400-784)', () => {
   it('learns to reconstruct, with no tensor leak per step and no KL term', () => {
     const m = createAutoencoder({ seed: 1 });
     expect(m.kind).toBe('ae');
-    const opt = tf.train.adam(1e-3);
     const x = toFloatBatch(train, range(128), true);
-    const l0 = m.trainStep(x, opt, 0);
-    const first = l0.dataSync()[0];
-    l0.dispose();
-    const before = tf.memory().numTensors;
-    let last = 0;
-    for (let s = 1; s <= 40; s++) {
-      const l = m.trainStep(x, opt, s);
-      last = l.dataSync()[0];
-      l.dispose();
-    }
-    expect(tf.memory().numTensors).toBe(before);
-    expect(last).toBeLessThan(0.6 * first);
-    const sums = m.lossSums(x, 0);
-    const [total, recon, kl] = Array.from(sums.dataSync());
-    expect(kl).toBe(0);
-    expect(total).toBe(recon);
-    tf.dispose([x, sums]);
-    opt.dispose();
+    expectLearnsWithoutLeak(m, x, { lr: 1e-3, steps: 40, factor: 0.6 });
+    expectNoKl(m, x);
+    tf.dispose(x);
     m.dispose();
   });
 

@@ -6,6 +6,7 @@ import type { ImageSet } from '../../data/images.ts';
 import { loadNetwork, saveNetwork } from '../../lib/checkpoint.ts';
 import { createRng } from '../../lib/rng.ts';
 import { useTestBackend } from '../helpers/backend.ts';
+import { expectLearnsWithoutLeak, expectNoKl } from '../helpers/models.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 let colour: ImageSet;
@@ -38,26 +39,10 @@ describe('createConvAutoencoder', () => {
 
   it('learns to reconstruct, with no tensor leak per step and no KL term', () => {
     const m = tiny(1);
-    const opt = tf.train.adam(3e-3);
     const x = toFloatBatch(colour, range(32), false);
-    const l0 = m.trainStep(x, opt, 0);
-    const first = l0.dataSync()[0];
-    l0.dispose();
-    const before = tf.memory().numTensors;
-    let last = 0;
-    for (let s = 1; s <= 30; s++) {
-      const l = m.trainStep(x, opt, s);
-      last = l.dataSync()[0];
-      l.dispose();
-    }
-    expect(tf.memory().numTensors).toBe(before);
-    expect(last).toBeLessThan(0.75 * first);
-    const sums = m.lossSums(x, 0);
-    const [total, recon, kl] = Array.from(sums.dataSync());
-    expect(kl).toBe(0);
-    expect(total).toBe(recon);
-    tf.dispose([x, sums]);
-    opt.dispose();
+    expectLearnsWithoutLeak(m, x, { lr: 3e-3, steps: 30, factor: 0.75 });
+    expectNoKl(m, x);
+    tf.dispose(x);
     m.dispose();
   });
 
