@@ -11,6 +11,7 @@ export type { Mnist, MnistOptions } from '../data/mnist.ts';
 // models
 export { createVae } from '../models/vae.ts';
 export type { VaeOptions } from '../models/vae.ts';
+export type { DenseModelOptions } from '../models/dense.ts';
 export { createAutoencoder } from '../models/autoencoder.ts';
 export type { AutoencoderOptions } from '../models/autoencoder.ts';
 export type { GenerativeModel, LossParts, ModelFactory, ModelInit, ModelKind, SamplingMode } from '../models/types.ts';
@@ -85,7 +86,7 @@ export type { Celeba, CelebaOptions } from '../data/celeba.ts';
 export { openImageFile } from '../data/file-source.ts';
 export type { FileImageSource, FileSourceOptions } from '../data/file-source.ts';
 export { createConvVae, convPresetFor, CONV_CELEBA, CONV_MNIST } from '../models/conv-vae.ts';
-export type { ConvPreset, ConvVaeOptions } from '../models/conv-vae.ts';
+export type { ConvModelOptions, ConvPreset, ConvVaeOptions } from '../models/conv-vae.ts';
 export { createConvAutoencoder } from '../models/conv-autoencoder.ts';
 export type { ConvAutoencoderOptions } from '../models/conv-autoencoder.ts';
 export { openSynthetic } from './checkpoint.ts';

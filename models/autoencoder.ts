@@ -6,24 +6,15 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { pixelsPerImage } from '../data/images.ts';
-import type { ImageShape } from '../data/images.ts';
 import { applyStack, applyStackSymbolic, denseUnit, trainableVariables } from './dense.ts';
-import type { DenseUnit } from './dense.ts';
+import type { DenseModelOptions, DenseUnit } from './dense.ts';
 import { autoencoderFamily } from './families.ts';
 import type { GenerativeModel } from './types.ts';
 import { checkSizes } from './vae.ts';
 
-export interface AutoencoderOptions {
-  /** Image height, width, channels. Defaults to [28, 28, 1] (MNIST). */
-  imageShape?: ImageShape;
-  /** Hidden layer sizes of the encoder (the decoder mirrors them). Defaults to [400]. */
-  hidden?: number[];
-  /** Code dimension. Defaults to 20. */
-  latentDim?: number;
+export interface AutoencoderOptions extends DenseModelOptions {
   /** 'latent-gaussian' decodes draws from a Gaussian fitted to the codes; 'reconstruct' re-encodes training images. Defaults to 'latent-gaussian'. */
   sampling?: 'latent-gaussian' | 'reconstruct';
-  /** Seed of the weight initialisation. Defaults to 0. */
-  seed?: number;
 }
 
 export function createAutoencoder(options: AutoencoderOptions = {}): GenerativeModel {

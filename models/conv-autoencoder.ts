@@ -5,37 +5,21 @@
  * ('latent-gaussian') or re-encoded training images ('reconstruct').
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ImageShape } from '../data/images.ts';
 import { applyDecoder, applyEncoder, convDecoder, convEncoder, convVariablesOf, decoderSymbolic, decoderVariables, encoderSymbolic } from './conv.ts';
-import { CONV_CELEBA, convPresetFor } from './conv-vae.ts';
+import { resolveConvArch } from './conv-vae.ts';
+import type { ConvModelOptions } from './conv-vae.ts';
 import { applyDense, denseUnit, trainableVariables } from './dense.ts';
 import { autoencoderFamily } from './families.ts';
 import type { GenerativeModel } from './types.ts';
 
-export interface ConvAutoencoderOptions {
-  /** Image height, width, channels. Defaults to [64, 64, 3] (CelebA). */
-  imageShape?: ImageShape;
-  /** Channels of the encoder's stride-2 convs (the decoder mirrors them). Defaults to convPresetFor(imageShape).channels. */
-  channels?: number[];
-  /** Kernel size of every conv. Defaults to 4. */
-  kernelSize?: number;
-  /** Code dimension. Defaults to convPresetFor(imageShape).latentDim (20 for MNIST, 128 otherwise). */
-  latentDim?: number;
+export interface ConvAutoencoderOptions extends ConvModelOptions {
   /** 'latent-gaussian' decodes draws from a Gaussian fitted to the codes; 'reconstruct' re-encodes training images. Defaults to 'latent-gaussian'. */
   sampling?: 'latent-gaussian' | 'reconstruct';
-  /** Seed of the weight initialisation. Defaults to 0. */
-  seed?: number;
 }
 
 export function createConvAutoencoder(options: ConvAutoencoderOptions = {}): GenerativeModel {
-  const imageShape = options.imageShape ?? CONV_CELEBA.imageShape;
-  const preset = convPresetFor(imageShape);
-  const arch = {
-    imageShape,
-    channels: options.channels ?? preset.channels,
-    kernelSize: options.kernelSize ?? preset.kernelSize,
-    latentDim: options.latentDim ?? preset.latentDim,
-  };
+  const arch = resolveConvArch(options);
+  const { imageShape } = arch;
   const sampling = options.sampling ?? 'latent-gaussian';
   const seed = options.seed ?? 0;
   if (sampling !== 'latent-gaussian' && sampling !== 'reconstruct') {

@@ -41,30 +41,40 @@ export function convPresetFor(imageShape: ImageShape): ConvPreset {
   return { ...CONV_CELEBA, imageShape: [h, w, c], channels: CONV_CELEBA.channels.slice(0, Math.max(1, layers)) };
 }
 
-export interface ConvVaeOptions {
+/** The options the conv VAE and conv autoencoder share. */
+export interface ConvModelOptions {
   /** Image height, width, channels. Defaults to [64, 64, 3] (CelebA). */
   imageShape?: ImageShape;
   /** Channels of the encoder's stride-2 convs (the decoder mirrors them). Defaults to convPresetFor(imageShape).channels. */
   channels?: number[];
   /** Kernel size of every conv. Defaults to 4. */
   kernelSize?: number;
-  /** Latent dimension. Defaults to convPresetFor(imageShape).latentDim (20 for MNIST, 128 otherwise). */
+  /** Latent (code) dimension. Defaults to convPresetFor(imageShape).latentDim (20 for MNIST, 128 otherwise). */
   latentDim?: number;
-  /** 'mean' quantises the decoded probabilities; 'bernoulli' draws binary pixels. Defaults to 'mean'. */
-  sampling?: 'mean' | 'bernoulli';
   /** Seed of the weight initialisation. Defaults to 0. */
   seed?: number;
 }
 
-export function createConvVae(options: ConvVaeOptions = {}): GenerativeModel {
+/** The architecture the options ask for, preset values filling what they leave out. */
+export function resolveConvArch(options: ConvModelOptions) {
   const imageShape = options.imageShape ?? CONV_CELEBA.imageShape;
   const preset = convPresetFor(imageShape);
-  const arch = {
+  return {
     imageShape,
     channels: options.channels ?? preset.channels,
     kernelSize: options.kernelSize ?? preset.kernelSize,
     latentDim: options.latentDim ?? preset.latentDim,
   };
+}
+
+export interface ConvVaeOptions extends ConvModelOptions {
+  /** 'mean' quantises the decoded probabilities; 'bernoulli' draws binary pixels. Defaults to 'mean'. */
+  sampling?: 'mean' | 'bernoulli';
+}
+
+export function createConvVae(options: ConvVaeOptions = {}): GenerativeModel {
+  const arch = resolveConvArch(options);
+  const { imageShape } = arch;
   const sampling = options.sampling ?? 'mean';
   const seed = options.seed ?? 0;
   if (sampling !== 'mean' && sampling !== 'bernoulli') {

@@ -4,7 +4,20 @@
  * kernel per layer (product + bias + activation) instead of the layer machinery's several.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { ImageShape } from '../data/images.ts';
 import { createRng } from '../lib/rng.ts';
+
+/** The options the dense VAE and autoencoder share. */
+export interface DenseModelOptions {
+  /** Image height, width, channels. Defaults to [28, 28, 1] (MNIST). */
+  imageShape?: ImageShape;
+  /** Hidden layer sizes of the encoder (the decoder mirrors them). Defaults to [400]. */
+  hidden?: number[];
+  /** Latent (code) dimension. Defaults to 20. */
+  latentDim?: number;
+  /** Seed of the weight initialisation. Defaults to 0. */
+  seed?: number;
+}
 
 export interface DenseSpec {
   units: number;

@@ -4,23 +4,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { pixelsPerImage } from '../data/images.ts';
-import type { ImageShape } from '../data/images.ts';
 import { applyStack, applyStackSymbolic, denseUnit, trainableVariables } from './dense.ts';
-import type { DenseUnit } from './dense.ts';
+import type { DenseModelOptions, DenseUnit } from './dense.ts';
 import { vaeFamily } from './families.ts';
 import type { GenerativeModel } from './types.ts';
 
-export interface VaeOptions {
-  /** Image height, width, channels. Defaults to [28, 28, 1] (MNIST). */
-  imageShape?: ImageShape;
-  /** Hidden layer sizes of the encoder (the decoder mirrors them). Defaults to [400]. */
-  hidden?: number[];
-  /** Latent dimension. Defaults to 20. */
-  latentDim?: number;
+export interface VaeOptions extends DenseModelOptions {
   /** 'mean' quantises the decoded probabilities; 'bernoulli' draws binary pixels. Defaults to 'mean'. */
   sampling?: 'mean' | 'bernoulli';
-  /** Seed of the weight initialisation. Defaults to 0. */
-  seed?: number;
 }
 
 export function createVae(options: VaeOptions = {}): GenerativeModel {
