@@ -29,6 +29,9 @@ import type { BackendChoice, ExperimentOptions, ExperimentResult, ImageSource, M
 
 export type Family = 'vae' | 'ae';
 
+const FAMILY_NAMES: Record<Family, string> = { vae: 'a VAE', ae: 'an autoencoder' };
+const datasetName = (d: string) => ({ mnist: 'MNIST', celeba: 'CelebA' })[d] ?? d;
+
 /** Presets override only what differs from the defaults (the survey's full experiment). */
 export const PRESETS = {
   /** Small enough for a 2-core CPU in a few minutes, large enough to show collapse. */
@@ -207,7 +210,7 @@ export async function main(spec: MainSpec, argv = process.argv): Promise<void> {
     .strict()
     // A flag given twice takes its last value, as in most CLIs.
     .parserConfiguration({ 'duplicate-arguments-array': false })
-    .usage(`Usage: npx tsx ${script} [flags]\n\nTrains a ${spec.family.toUpperCase()} on ${spec.dataset} generation after generation under each scheme.`)
+    .usage(`Usage: npx tsx ${script} [flags]\n\nTrains ${FAMILY_NAMES[spec.family]} on ${datasetName(spec.dataset)} generation after generation under each scheme.`)
     .fail((msg, err) => fail(msg ?? err?.message ?? 'Bad flags.'))
     .help()
     .parse()) as RawFlags;
@@ -275,7 +278,7 @@ export async function main(spec: MainSpec, argv = process.argv): Promise<void> {
       result = await experiment({});
     }
     const table = formatLossTable(result.runs);
-    (flags.json ? process.stderr : process.stdout).write(`\n${spec.family.toUpperCase()} on ${spec.dataset}, loss per image in nats (${result.backend.name} backend):\n${table}\nRun directories:\n${result.runs.map((r) => `  ${r.dir}`).join('\n')}\n${result.report ? `Report: ${result.report}\n` : ''}`);
+    (flags.json ? process.stderr : process.stdout).write(`\n${spec.family.toUpperCase()} on ${datasetName(spec.dataset)}, loss per image in nats (${result.backend.name} backend):\n${table}\nRun directories:\n${result.runs.map((r) => `  ${r.dir}`).join('\n')}\n${result.report ? `Report: ${result.report}\n` : ''}`);
   } catch (err) {
     if ((err as Error).name === 'AbortError') {
       process.stderr.write(`Stopped; every complete generation and epoch is saved. Resume with:\n  ${resumeCommand(script, hideBin(argv))}\n`);
