@@ -16,15 +16,15 @@
  * disagree with the folders. run.json carries the SHA-256 of its own content.
  */
 import * as tf from '@tensorflow/tfjs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { openImageFile } from '../data/file-source.ts';
 import { createImageSet } from '../data/images.ts';
 import type { ImageSet, ImageShape, ImageSource } from '../data/images.ts';
 import type { GenerativeModel } from '../models/types.ts';
-import { describeWriteError, isAlive, syncDir, TEMP_SUFFIX, writeFileAtomic } from './atomic.ts';
-import { CorruptFolderError, isSealed, readChecked, readManifest, sealFolder, sha256, verifyFolder } from './manifest.ts';
+import { describeWriteError, isAlive, TEMP_SUFFIX, writeFileAtomic } from './atomic.ts';
+import { CorruptFolderError, isSealed, readChecked, readManifest, sha256, verifyFolder, writeSealedFolder } from './manifest.ts';
 import type { GenerationRecord } from './record.ts';
 import { reproducibleRecord, timingRecord } from './record.ts';
 
@@ -266,29 +266,17 @@ export interface GenerationFiles {
 
 /** Writes generation g as one unit (see the module comment), then rebuilds the run's logs. */
 export async function writeGeneration(dir: string, g: number, files: GenerationFiles): Promise<void> {
-  const final = join(dir, genDirName(g));
-  const temp = final + TEMP_SUFFIX;
   for (const name of Object.keys(files.extraFiles ?? {})) {
     if (!/^[\w.-]+$/.test(name) || RESERVED.has(name)) throw new Error(`Extra file name '${name}' must be a plain file name (letters, digits, '.', '-', '_') other than ${[...RESERVED].join(', ')}.`);
   }
-  await rm(temp, { recursive: true, force: true });
-  try {
-    await mkdir(temp, { recursive: true });
+  await writeSealedFolder(join(dir, genDirName(g)), async (temp) => {
     await saveNetwork(files.model.network, temp);
     await writeFileAtomic(join(temp, 'synthetic.u8'), files.synthetic.pixels, inFolder);
     await writeFileAtomic(join(temp, 'synthetic.json'), JSON.stringify({ count: files.synthetic.count, shape: files.synthetic.shape, dtype: 'uint8', layout: 'NHWC' }) + '\n', inFolder);
     await writeFileAtomic(join(temp, 'samples.png'), files.samplesPng, inFolder);
     for (const [name, data] of Object.entries(files.extraFiles ?? {})) await writeFileAtomic(join(temp, name), data, inFolder);
     await writeFileAtomic(join(temp, 'record.json'), JSON.stringify(files.record, null, 2) + '\n', inFolder);
-    await sealFolder(temp);
-  } catch (err) {
-    // A failed write (full disk) leaves nothing behind; a crash leaves the .partial folder to the next start.
-    await rm(temp, { recursive: true, force: true }).catch(() => {});
-    throw err;
-  }
-  await rm(final, { recursive: true, force: true });
-  await rename(temp, final);
-  await syncDir(dir);
+  });
   await removeEpochFolders(dir, (n) => n === g);
   await rebuildLogs(dir, g);
 }

@@ -13,11 +13,11 @@
  * | Stream.noise, e) (lib/rng.ts), so naming the epoch restores the RNG position.
  */
 import * as tf from '@tensorflow/tfjs';
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { syncDir, TEMP_SUFFIX, writeFileAtomic } from './atomic.ts';
+import { writeFileAtomic } from './atomic.ts';
 import { genDirName } from './checkpoint.ts';
-import { CorruptFolderError, readVerified, sealFolder, verifyFolder } from './manifest.ts';
+import { CorruptFolderError, readVerified, verifyFolder, writeSealedFolder } from './manifest.ts';
 import type { EpochSnapshot, EpochState } from './train.ts';
 
 export const EPOCH_FORMAT = 'collapse-lab-epoch/1';
@@ -99,11 +99,7 @@ export function epochCheckpoints(runDir: string, key: EpochCheckpointKey, log?: 
     },
 
     async save(s) {
-      const final = join(runDir, epochDirName(g, s.epoch));
-      const temp = final + TEMP_SUFFIX;
-      await rm(temp, { recursive: true, force: true });
-      try {
-        await mkdir(temp);
+      await writeSealedFolder(join(runDir, epochDirName(g, s.epoch)), async (temp) => {
         // Names are positional here (weights and moments are restored in order), so plain indices do.
         const model = await tf.io.encodeWeights(s.weights.map((tensor, i) => ({ name: `w${i}`, tensor })));
         const optimizer = await tf.io.encodeWeights(s.optimizer.tensors);
@@ -123,14 +119,7 @@ export function epochCheckpoints(runDir: string, key: EpochCheckpointKey, log?: 
           optimizer: { specs: optimizer.specs, accBeta1: s.optimizer.accBeta1, accBeta2: s.optimizer.accBeta2 },
         };
         await writeFileAtomic(join(temp, 'state.json'), JSON.stringify(file, null, 2) + '\n', { syncFolder: false });
-        await sealFolder(temp);
-      } catch (err) {
-        await rm(temp, { recursive: true, force: true }).catch(() => {});
-        throw err;
-      }
-      await rm(final, { recursive: true, force: true });
-      await rename(temp, final);
-      await syncDir(runDir);
+      });
       for (const f of await folders()) if (f.epoch < s.epoch) await rm(join(runDir, f.name), { recursive: true, force: true });
     },
 

@@ -7,8 +7,8 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { syncDir, TEMP_SUFFIX, writeFileAtomic } from './atomic.ts';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -59,6 +59,27 @@ export async function hashFile(path: string): Promise<ManifestEntry> {
  * is really there), writes manifest.json, then COMPLETE, and flushes the folder. Call it when every
  * other file is written; they may skip their own folder flush.
  */
+/**
+ * Publishes a folder as one unit: `fill` writes its files into `<final>.partial/`, which is sealed
+ * (manifest, COMPLETE) and renamed to `final`. A failed write leaves nothing behind; a crash leaves
+ * only the .partial folder, which the next start deletes.
+ */
+export async function writeSealedFolder(final: string, fill: (temp: string) => Promise<void>): Promise<void> {
+  const temp = final + TEMP_SUFFIX;
+  await rm(temp, { recursive: true, force: true });
+  try {
+    await mkdir(temp, { recursive: true });
+    await fill(temp);
+    await sealFolder(temp);
+  } catch (err) {
+    await rm(temp, { recursive: true, force: true }).catch(() => {});
+    throw err;
+  }
+  await rm(final, { recursive: true, force: true });
+  await rename(temp, final);
+  await syncDir(dirname(final));
+}
+
 export async function sealFolder(dir: string, completedAt = new Date()): Promise<void> {
   const names = (await readdir(dir, { withFileTypes: true }))
     .filter((e) => e.isFile() && e.name !== MANIFEST_FILE && e.name !== COMPLETE_FILE && !e.name.endsWith(TEMP_SUFFIX))
