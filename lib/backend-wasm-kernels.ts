@@ -111,10 +111,18 @@ function chunkRows(width: number, total: number): number {
   return Math.max(1, Math.min(total, Math.floor(chunkFloats / Math.max(1, width))));
 }
 
+/** The attributes both conv gradient kernels receive. */
+interface ConvAttrs {
+  strides: number | [number, number];
+  pad: Pad;
+  dataFormat?: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
 interface BackpropFilterArgs {
   inputs: { x: tf.TensorInfo; dy: tf.TensorInfo };
   backend: WasmBackend;
-  attrs: { strides: number | [number, number]; pad: Pad; dataFormat?: 'NHWC' | 'NCHW'; dimRoundingMode?: 'floor' | 'round' | 'ceil'; filterShape: [number, number, number, number] };
+  attrs: ConvAttrs & { filterShape: [number, number, number, number] };
 }
 
 function conv2dBackpropFilter({ inputs, backend, attrs }: BackpropFilterArgs): tf.TensorInfo {
@@ -209,7 +217,7 @@ function im2col(x: Float32Array, g: Geometry, m0: number, rows: number, cols: Fl
 interface BackpropInputArgs {
   inputs: { dy: tf.TensorInfo; filter: tf.TensorInfo };
   backend: WasmBackend;
-  attrs: { strides: number | [number, number]; pad: Pad; dataFormat?: 'NHWC' | 'NCHW'; dimRoundingMode?: 'floor' | 'round' | 'ceil'; inputShape: [number, number, number, number] };
+  attrs: ConvAttrs & { inputShape: [number, number, number, number] };
 }
 
 function conv2dBackpropInput({ inputs, backend, attrs }: BackpropInputArgs): tf.TensorInfo {

@@ -32,3 +32,18 @@ export function expectNoKl(m: GenerativeModel, x: tf.Tensor): void {
   expect(kl).toBe(0);
   expect(total).toBe(recon);
 }
+
+/** The losses of the first `steps` Adam steps of a fresh model on one batch (for repeatability checks). */
+export function firstLosses(make: () => GenerativeModel, x: tf.Tensor, steps = 3): number[] {
+  const m = make();
+  const opt = tf.train.adam(1e-3);
+  const losses = Array.from({ length: steps }, (_, s) => {
+    const l = m.trainStep(x, opt, s);
+    const v = l.dataSync()[0];
+    l.dispose();
+    return v;
+  });
+  opt.dispose();
+  m.dispose();
+  return losses;
+}
