@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { createImageSet, quantize, range, toFloatBatch } from '../data/images.ts';
 import type { ImageSet, ImageSource } from '../data/images.ts';
 import { loadMnist } from '../data/mnist.ts';
+import { readAndDispose } from '../models/sampling.ts';
 import type { GenerativeModel, ModelFactory } from '../models/types.ts';
 import { genDirName, loadWeightsInto } from './checkpoint.ts';
 import type { AnalyzeContext, AnalyzeResult } from './generations.ts';
@@ -141,10 +142,10 @@ export function createCollapseAnalysis(options: CollapseAnalysisOptions): Collap
     return classifier;
   };
 
-  const getReference = (c: Classifier, test: ImageSource): RealReference => {
+  const getReference = async (c: Classifier, test: ImageSource): Promise<RealReference> => {
     if (reference?.test === test) return reference;
     if (test.count <= o.k) throw new Error(`The real test set has ${test.count} images; the metrics need more than k = ${o.k}.`);
-    const all = c.run(test, test.count, o.batchSize).features;
+    const all = (await c.run(test, test.count, o.batchSize)).features;
     reference = { test, gaussian: fitGaussian(all), subset: manifold(firstRows(all, o.metricSamples), o.k) };
     return reference;
   };
@@ -173,13 +174,13 @@ export function createCollapseAnalysis(options: CollapseAnalysisOptions): Collap
       const shape = model.imageShape;
       const files: Record<string, Uint8Array> = {};
 
-      const fixed = decodeFixedDraws(model, o.fixedDraws, o.seed);
+      const fixed = await decodeFixedDraws(model, o.fixedDraws, o.seed);
       if (fixed) {
         files['fixed-samples.u8'] = fixed.pixels;
         files['fixed-samples.png'] = await gridPng(fixed, range(fixed.count), { columns: 10 });
       }
       const digits = tenDigits(ctx.data.test);
-      const recon = reconstruct(model, ctx.data.test, digits.indices);
+      const recon = await reconstruct(model, ctx.data.test, digits.indices);
       const pair = createImageSet(concatBytes(ctx.data.test.gather(digits.indices), recon.pixels), shape);
       files['reconstructions.u8'] = pair.pixels;
       files['reconstructions.png'] = await gridPng(pair, range(pair.count), { columns: digits.indices.length });
@@ -198,14 +199,14 @@ export function createCollapseAnalysis(options: CollapseAnalysisOptions): Collap
         if (c.info.config.imageShape.join('x') !== shape.join('x')) {
           throw new Error(`The metrics classifier takes ${c.info.config.imageShape.join('x')} images but the model makes ${shape.join('x')}; expected MNIST-sized images (or metrics off).`);
         }
-        const ref = getReference(c, ctx.data.test);
+        const ref = await getReference(c, ctx.data.test);
         const encoder = await getFirstGen(ctx);
         const n = Math.min(o.metricSamples, samples.count);
-        fields = { ...measure(c, ref, samples, n, o.k, o.batchSize), latentStd: latentStd(encoder, samples, n, o.batchSize), metricSamples: n };
+        fields = { ...(await measure(c, ref, samples, n, o.k, o.batchSize)), latentStd: await latentStd(encoder, samples, n, o.batchSize), metricSamples: n };
         const fg = firstGen!;
-        fg.realStd ??= latentStd(encoder, ctx.data.test, o.metricSamples, o.batchSize);
+        fg.realStd ??= await latentStd(encoder, ctx.data.test, o.metricSamples, o.batchSize);
         if (baseline?.train !== ctx.data.train) {
-          baseline = { train: ctx.data.train, value: measure(c, ref, ctx.data.train, Math.min(o.metricSamples, ctx.data.train.count), o.k, o.batchSize) };
+          baseline = { train: ctx.data.train, value: await measure(c, ref, ctx.data.train, Math.min(o.metricSamples, ctx.data.train.count), o.k, o.batchSize) };
         }
         const cfg = c.info.config;
         info.metrics = {
@@ -231,8 +232,8 @@ export function createCollapseAnalysis(options: CollapseAnalysisOptions): Collap
 }
 
 /** The classifier-based metrics of the first `n` images of `images` against the real reference. */
-function measure(c: Classifier, ref: RealReference, images: ImageSource, n: number, k: number, batchSize: number): Omit<CollapseMetrics, 'metricSamples' | 'latentStd'> {
-  const out = c.run(images, n, batchSize);
+async function measure(c: Classifier, ref: RealReference, images: ImageSource, n: number, k: number, batchSize: number): Promise<Omit<CollapseMetrics, 'metricSamples' | 'latentStd'>> {
+  const out = await c.run(images, n, batchSize);
   const histogram = classHistogram(out.labels, c.info.config.classes);
   const { precision, recall } = precisionRecall(ref.subset, out.features, k);
   return {
@@ -245,7 +246,7 @@ function measure(c: Classifier, ref: RealReference, images: ImageSource, n: numb
 }
 
 /** `count` images decoded from the draws of stream (seed, Stream.fixed), or null when the model cannot draw latents. */
-export function decodeFixedDraws(model: GenerativeModel, count: number, seed: number): ImageSet | null {
+export async function decodeFixedDraws(model: GenerativeModel, count: number, seed: number): Promise<ImageSet | null> {
   let z: tf.Tensor2D;
   try {
     // The same eps every generation: the VAE decodes the very same z; the AE maps it through this
@@ -256,9 +257,7 @@ export function decodeFixedDraws(model: GenerativeModel, count: number, seed: nu
   }
   const probs = tf.tidy(() => model.decode(z));
   z.dispose();
-  const pixels = quantize(probs.dataSync() as Float32Array);
-  probs.dispose();
-  return createImageSet(pixels, model.imageShape);
+  return createImageSet(quantize(await readAndDispose(probs)), model.imageShape);
 }
 
 /** The first test image of each class 0..9 (or the first ten images of an unlabelled set). */
@@ -275,11 +274,9 @@ export function tenDigits(test: ImageSource): { indices: Uint32Array; labels: nu
 }
 
 /** decode(encode(x)) of the images at `indices`, quantised. */
-export function reconstruct(model: GenerativeModel, source: ImageSource, indices: Uint32Array): ImageSet {
+export async function reconstruct(model: GenerativeModel, source: ImageSource, indices: Uint32Array): Promise<ImageSet> {
   const probs = tf.tidy(() => model.decode(model.encode(toFloatBatch(source, indices, model.flatInput))));
-  const pixels = quantize(probs.dataSync() as Float32Array);
-  probs.dispose();
-  return createImageSet(pixels, model.imageShape);
+  return createImageSet(quantize(await readAndDispose(probs)), model.imageShape);
 }
 
 function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {

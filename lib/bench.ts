@@ -62,8 +62,8 @@ export async function benchModel(options: BenchOptions): Promise<ModelBench> {
     const evalSeconds = (performance.now() - t) / 1000;
 
     t = performance.now();
-    model.prepareSampling(takeFirst(options.train, Math.min(options.train.count, 10000)), evalBatch);
-    model.sample(options.sampleCount ?? 60000, createRng(2), options.train, evalBatch);
+    await model.prepareSampling(takeFirst(options.train, Math.min(options.train.count, 10000)), evalBatch);
+    await model.sample(options.sampleCount ?? 60000, createRng(2), options.train, evalBatch);
     const sampleSeconds = (performance.now() - t) / 1000;
     return { imagesPerSecond, sampleSeconds, evalSeconds };
   } finally {

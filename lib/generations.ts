@@ -222,8 +222,8 @@ export async function trainGenerations(options: GenerationsOptions): Promise<Gen
           await epochStore?.clear();
           throw new Error(`Generation ${g}: the test loss is ${testLoss.total}; expected a finite number (try a lower --lr). Generations before ${g} are kept.`);
         }
-        model.prepareSampling(source, o.evalBatchSize);
-        const samples = model.sample(syntheticSize, createRng(o.seed, g, Stream.sample), source, o.evalBatchSize);
+        await model.prepareSampling(source, o.evalBatchSize);
+        const samples = await model.sample(syntheticSize, createRng(o.seed, g, Stream.sample), source, o.evalBatchSize);
         const record: GenerationRecord = {
           generation: g,
           scheme: name,

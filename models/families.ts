@@ -69,7 +69,7 @@ export function vaeFamily(a: VaeArchitecture): GenerativeModel {
     },
     encode: (batch) => tf.tidy(() => a.encodePosterior(batch).mu),
     sampleLatent: (count: number, rng: Rng) => normalTensor(rng, count, a.latentDim),
-    prepareSampling(_train: ImageSource, _batchSize: number) {
+    async prepareSampling(_train: ImageSource, _batchSize: number) {
       // The VAE samples from its prior: nothing to fit.
     },
     sample: (count, rng, _from, batchSize) => sampleFromLatent(model, count, rng, batchSize, a.sampling === 'bernoulli'),
@@ -97,8 +97,8 @@ export function autoencoderFamily(a: AutoencoderArchitecture): GenerativeModel {
       if (!latent) throw new Error('The autoencoder has no latent Gaussian yet; call prepareSampling(trainingSet) after training.');
       return drawLatentGaussian(latent, count, rng);
     },
-    prepareSampling(train, batchSize) {
-      if (a.sampling === 'latent-gaussian') latent = fitLatentGaussian(train, batchSize, a.flatInput, a.latentDim, model.encode);
+    async prepareSampling(train, batchSize) {
+      if (a.sampling === 'latent-gaussian') latent = await fitLatentGaussian(train, batchSize, a.flatInput, a.latentDim, model.encode);
     },
     sample(count, rng, from, batchSize) {
       return a.sampling === 'reconstruct' ? sampleByReconstruction(model, count, rng, from, batchSize) : sampleFromLatent(model, count, rng, batchSize, false);

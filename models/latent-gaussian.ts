@@ -4,6 +4,7 @@ import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 import { range, toFloatBatch } from '../data/images.ts';
 import type { ImageSource } from '../data/images.ts';
 import type { Rng } from '../lib/rng.ts';
+import { readAndDispose } from './sampling.ts';
 
 export interface LatentGaussian {
   mean: Float64Array;
@@ -12,13 +13,13 @@ export interface LatentGaussian {
 }
 
 /** Mean and covariance of `encode(x)` over every image of `source`, encoded `batchSize` at a time. */
-export function fitLatentGaussian(
+export async function fitLatentGaussian(
   source: ImageSource,
   batchSize: number,
   flat: boolean,
   dim: number,
   encode: (x: tf.Tensor) => tf.Tensor2D,
-): LatentGaussian {
+): Promise<LatentGaussian> {
   const n = source.count;
   if (n < 2) throw new Error(`Fitting a latent Gaussian needs at least 2 training images, got ${n}.`);
   const sum = new Float64Array(dim);
@@ -27,8 +28,7 @@ export function fitLatentGaussian(
   for (let start = 0; start < n; start += batchSize) {
     const idx = all.subarray(start, Math.min(n, start + batchSize));
     const codes = tf.tidy(() => encode(toFloatBatch(source, idx, flat)));
-    const v = codes.dataSync();
-    codes.dispose();
+    const v = await readAndDispose(codes);
     for (let r = 0; r < idx.length; r++) {
       for (let i = 0; i < dim; i++) {
         const a = v[r * dim + i];

@@ -10,11 +10,10 @@ import type { GenerativeModel } from './types.ts';
  * With `bernoulli`, each pixel is 255 with probability p and 0 otherwise (a binary image, like a
  * draw from the Bernoulli decoder); otherwise p itself is quantised.
  */
-export function sampleFromLatent(model: GenerativeModel, count: number, rng: Rng, batchSize: number, bernoulli: boolean): ImageSet {
-  return fillBatches(model.imageShape, count, batchSize, (n) => {
+export function sampleFromLatent(model: GenerativeModel, count: number, rng: Rng, batchSize: number, bernoulli: boolean): Promise<ImageSet> {
+  return fillBatches(model.imageShape, count, batchSize, async (n) => {
     const probs = tf.tidy(() => model.decode(model.sampleLatent(n, rng)));
-    const values = probs.dataSync() as Float32Array;
-    probs.dispose();
+    const values = await readAndDispose(probs);
     if (!bernoulli) return quantize(values);
     const out = new Uint8Array(values.length);
     for (let i = 0; i < values.length; i++) out[i] = rng.uniform() < values[i] ? 255 : 0;
@@ -23,19 +22,17 @@ export function sampleFromLatent(model: GenerativeModel, count: number, rng: Rng
 }
 
 /** Encodes and decodes images of `from` (a permutation of it, cycling when count > from.count). */
-export function sampleByReconstruction(model: GenerativeModel, count: number, rng: Rng, from: ImageSource, batchSize: number): ImageSet {
+export function sampleByReconstruction(model: GenerativeModel, count: number, rng: Rng, from: ImageSource, batchSize: number): Promise<ImageSet> {
   const order = drawIndices(from.count, count, rng);
   let offset = 0;
-  return fillBatches(model.imageShape, count, batchSize, (n) => {
+  return fillBatches(model.imageShape, count, batchSize, async (n) => {
     const idx = order.subarray(offset, offset + n);
     offset += n;
     const probs = tf.tidy(() => {
       const x = toFloatBatch(from, idx, model.flatInput);
       return model.decode(model.encode(x));
     });
-    const values = probs.dataSync() as Float32Array;
-    probs.dispose();
-    return quantize(values);
+    return quantize(await readAndDispose(probs));
   });
 }
 
@@ -48,14 +45,26 @@ function drawIndices(available: number, count: number, rng: Rng): Uint32Array {
   return out;
 }
 
-function fillBatches(shape: ImageShape, count: number, batchSize: number, batch: (n: number) => Uint8Array): ImageSet {
+async function fillBatches(shape: ImageShape, count: number, batchSize: number, batch: (n: number) => Promise<Uint8Array>): Promise<ImageSet> {
   const per = pixelsPerImage(shape);
   const pixels = new Uint8Array(count * per);
   for (let start = 0; start < count; start += batchSize) {
     const n = Math.min(batchSize, count - start);
-    pixels.set(batch(n), start * per);
+    pixels.set(await batch(n), start * per);
   }
   return createImageSet(pixels, shape);
+}
+
+/**
+ * A tensor's values, read asynchronously (a synchronous read blocks a GPU and fails on WebGPU), and
+ * the tensor disposed, also when the read fails.
+ */
+export async function readAndDispose(t: tf.Tensor): Promise<Float32Array> {
+  try {
+    return (await t.data()) as Float32Array;
+  } finally {
+    t.dispose();
+  }
 }
 
 /** A [count, dim] standard-normal tensor drawn from `rng` (so sampling does not depend on tfjs's RNG). */

@@ -55,9 +55,9 @@ export interface GenerativeModel {
    */
   sampleLatent(count: number, rng: Rng): tf.Tensor2D;
   /** Called once after training, before sampling (the AE fits its latent Gaussian here). */
-  prepareSampling(train: ImageSource, batchSize: number): void;
+  prepareSampling(train: ImageSource, batchSize: number): Promise<void>;
   /** `count` synthetic images, quantised to uint8. `from` is the training set (for 'reconstruct'). */
-  sample(count: number, rng: Rng, from: ImageSource, batchSize: number): ImageSet;
+  sample(count: number, rng: Rng, from: ImageSource, batchSize: number): Promise<ImageSet>;
   dispose(): void;
 }
 

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { pixelsPerImage, range } from '../../data/images.ts';
 import type { ImageShape, ImageSource } from '../../data/images.ts';
 import { TEMP_SUFFIX, writeFileAtomic } from '../atomic.ts';
+import { readAndDispose } from '../../models/sampling.ts';
 import { activeBackend } from '../backend.ts';
 import { loadNetwork, saveNetwork } from '../checkpoint.ts';
 import { createRng, Stream } from '../rng.ts';
@@ -85,7 +86,7 @@ export interface Classifier {
   readonly network: tf.LayersModel;
   readonly featureDim: number;
   /** Predictions and features of the first `count` images of `source` (all when omitted). */
-  run(source: ImageSource, count?: number, batchSize?: number): ClassifierOutputs;
+  run(source: ImageSource, count?: number, batchSize?: number): Promise<ClassifierOutputs>;
   dispose(): void;
 }
 
@@ -184,13 +185,13 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
     createdAt: new Date().toISOString(),
   };
   // wrap() holds no tensors of its own: the measured one and the returned one share the network.
-  return wrap(network, { ...info, testAccuracy: accuracy(wrap(network, info), test) });
+  return wrap(network, { ...info, testAccuracy: await accuracy(wrap(network, info), test) });
 }
 
 /** Share of `source`'s images whose predicted class is their label. */
-export function accuracy(classifier: Classifier, source: ImageSource): number {
+export async function accuracy(classifier: Classifier, source: ImageSource): Promise<number> {
   if (!source.gatherLabels) throw new Error('Accuracy needs labelled images.');
-  const { labels } = classifier.run(source);
+  const { labels } = await classifier.run(source);
   const truth = source.gatherLabels(range(source.count));
   let correct = 0;
   for (let i = 0; i < truth.length; i++) if (labels[i] === truth[i]) correct++;
@@ -224,7 +225,7 @@ function wrap(network: tf.LayersModel, info: ClassifierInfo): Classifier {
     info,
     network,
     featureDim,
-    run(source, count = source.count, batchSize = 1000) {
+    async run(source, count = source.count, batchSize = 1000) {
       const n = Math.min(count, source.count);
       const labels = new Uint8Array(n);
       const feats = new Float32Array(n * featureDim);
@@ -241,10 +242,10 @@ function wrap(network: tf.LayersModel, info: ClassifierInfo): Classifier {
           });
           return [feat!, tf.argMax(h, 1)];
         });
-        feats.set(f.dataSync() as Float32Array, start * featureDim);
-        labels.set(p.dataSync(), start);
-        f.dispose();
-        p.dispose();
+        // Both reads are started before either is awaited, so the device is waited on once.
+        const [fv, pv] = await Promise.all([readAndDispose(f), p.data().finally(() => p.dispose())]);
+        feats.set(fv, start * featureDim);
+        labels.set(pv, start);
       }
       return { labels, features: features(feats, featureDim) };
     },

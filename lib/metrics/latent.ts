@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { range, toFloatBatch } from '../../data/images.ts';
 import type { ImageSource } from '../../data/images.ts';
+import { readAndDispose } from '../../models/sampling.ts';
 import type { GenerativeModel } from '../../models/types.ts';
 import { features } from './features.ts';
 import type { Features } from './features.ts';
@@ -27,20 +28,19 @@ export function meanStd(codes: Features): number {
 }
 
 /** Latent codes (the VAE's posterior means) of the first `count` images of `source`. */
-export function encodeAll(model: GenerativeModel, source: ImageSource, count: number, batchSize: number): Features {
+export async function encodeAll(model: GenerativeModel, source: ImageSource, count: number, batchSize: number): Promise<Features> {
   const n = Math.min(count, source.count);
   const out = new Float32Array(n * model.latentDim);
   const all = range(n);
   for (let start = 0; start < n; start += batchSize) {
     const idx = all.subarray(start, Math.min(n, start + batchSize));
     const z = tf.tidy(() => model.encode(toFloatBatch(source, idx, model.flatInput)));
-    out.set(z.dataSync() as Float32Array, start * model.latentDim);
-    z.dispose();
+    out.set(await readAndDispose(z), start * model.latentDim);
   }
   return features(out, model.latentDim);
 }
 
 /** latentStd: the mean latent standard deviation of the first `count` images under `encoder`. */
-export function latentStd(encoder: GenerativeModel, source: ImageSource, count: number, batchSize: number): number {
-  return meanStd(encodeAll(encoder, source, count, batchSize));
+export async function latentStd(encoder: GenerativeModel, source: ImageSource, count: number, batchSize: number): Promise<number> {
+  return meanStd(await encodeAll(encoder, source, count, batchSize));
 }

@@ -86,12 +86,12 @@ describe('createCollapseAnalysis', () => {
     fresh.dispose();
   });
 
-  it('decodes the same draws every time, and skips them for a model that cannot draw latents', () => {
+  it('decodes the same draws every time, and skips them for a model that cannot draw latents', async () => {
     const vae = tinyVae({ seed: 3 });
-    expect(decodeFixedDraws(vae, 5, 1)!.pixels).toEqual(decodeFixedDraws(vae, 5, 1)!.pixels);
-    expect(decodeFixedDraws(vae, 5, 2)!.pixels).not.toEqual(decodeFixedDraws(vae, 5, 1)!.pixels);
+    expect((await decodeFixedDraws(vae, 5, 1))!.pixels).toEqual((await decodeFixedDraws(vae, 5, 1))!.pixels);
+    expect((await decodeFixedDraws(vae, 5, 2))!.pixels).not.toEqual((await decodeFixedDraws(vae, 5, 1))!.pixels);
     const ae = createAutoencoder({ hidden: [16], latentDim: 3, sampling: 'reconstruct' });
-    expect(decodeFixedDraws(ae, 5, 1)).toBeNull();
+    expect(await decodeFixedDraws(ae, 5, 1)).toBeNull();
     vae.dispose();
     ae.dispose();
   });

@@ -25,11 +25,11 @@ describe('createAutoencoder (dense, 784-400-20-400-784)', () => {
     m.dispose();
   });
 
-  it('fits a latent Gaussian whose draws match the codes mean and covariance', () => {
+  it('fits a latent Gaussian whose draws match the codes mean and covariance', async () => {
     // Codes of a linear-ish encoder are easiest to check through sampleLatent itself.
     const m = createAutoencoder({ seed: 3, latentDim: 4, hidden: [16] });
     expect(() => m.sampleLatent(2, createRng(0))).toThrow(/call prepareSampling/);
-    m.prepareSampling(train, 100);
+    await m.prepareSampling(train, 100);
     const codes = m.encode(toFloatBatch(train, range(train.count), true));
     const draws = m.sampleLatent(20000, createRng(1));
     const stat = (t: tf.Tensor2D) => tf.tidy(() => {
@@ -47,11 +47,11 @@ describe('createAutoencoder (dense, 784-400-20-400-784)', () => {
     m.dispose();
   });
 
-  it('samples by reconstruction: one output per requested image, cycling through the set', () => {
+  it('samples by reconstruction: one output per requested image, cycling through the set', async () => {
     const m = createAutoencoder({ seed: 1, sampling: 'reconstruct' });
     const small = createImageSet(train.pixels.slice(0, 784 * 5), [28, 28, 1]);
     const before = tf.memory().numTensors;
-    const s = m.sample(12, createRng(0), small, 4);
+    const s = await m.sample(12, createRng(0), small, 4);
     expect(tf.memory().numTensors).toBe(before);
     expect(s.count).toBe(12);
     m.dispose();

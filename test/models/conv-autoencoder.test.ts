@@ -46,17 +46,17 @@ describe('createConvAutoencoder', () => {
     m.dispose();
   });
 
-  it('samples from a Gaussian fitted to its codes, or by reconstructing training images', () => {
+  it('samples from a Gaussian fitted to its codes, or by reconstructing training images', async () => {
     for (const sampling of ['latent-gaussian', 'reconstruct'] as const) {
       const m = tiny(2, sampling);
       if (sampling === 'latent-gaussian') expect(() => m.sampleLatent(2, createRng(0))).toThrow(/call prepareSampling/);
-      m.prepareSampling(colour, 16);
+      await m.prepareSampling(colour, 16);
       const before = tf.memory().numTensors;
-      const s = m.sample(20, createRng(1), colour, 8);
+      const s = await m.sample(20, createRng(1), colour, 8);
       expect(tf.memory().numTensors).toBe(before);
       expect(s.count).toBe(20);
       expect(s.shape).toEqual([16, 16, 3]);
-      expect(Array.from(m.sample(20, createRng(1), colour, 8).pixels)).toEqual(Array.from(s.pixels));
+      expect(Array.from((await m.sample(20, createRng(1), colour, 8)).pixels)).toEqual(Array.from(s.pixels));
       m.dispose();
     }
   });

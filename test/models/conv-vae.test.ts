@@ -89,16 +89,16 @@ describe('createConvVae', () => {
     tf.dispose(x);
   });
 
-  it('samples uint8 images of its shape, the same for the same stream', () => {
+  it('samples uint8 images of its shape, the same for the same stream', async () => {
     for (const sampling of ['mean', 'bernoulli'] as const) {
       const m = createConvVae({ imageShape: [16, 16, 3], channels: [8, 16], latentDim: 4, sampling, seed: 1 });
       const before = tf.memory().numTensors;
-      const s = m.sample(10, createRng(1), colour, 4);
+      const s = await m.sample(10, createRng(1), colour, 4);
       expect(tf.memory().numTensors).toBe(before);
       expect(s.count).toBe(10);
       expect(s.shape).toEqual([16, 16, 3]);
       if (sampling === 'bernoulli') expect(s.pixels.every((p) => p === 0 || p === 255)).toBe(true);
-      expect(Array.from(m.sample(10, createRng(1), colour, 4).pixels)).toEqual(Array.from(s.pixels));
+      expect(Array.from((await m.sample(10, createRng(1), colour, 4)).pixels)).toEqual(Array.from(s.pixels));
       m.dispose();
     }
   });

@@ -57,18 +57,18 @@ describe('createVae (dense, 784-400-20-400-784)', () => {
     tf.dispose(x);
   });
 
-  it('samples uint8 images from the prior, as probabilities or as Bernoulli draws', () => {
+  it('samples uint8 images from the prior, as probabilities or as Bernoulli draws', async () => {
     for (const sampling of ['mean', 'bernoulli'] as const) {
       const m = createVae({ seed: 1, sampling });
       const before = tf.memory().numTensors;
-      const s = m.sample(30, createRng(1), train, 16);
+      const s = await m.sample(30, createRng(1), train, 16);
       expect(tf.memory().numTensors).toBe(before);
       expect(s.count).toBe(30);
       expect(s.shape).toEqual([28, 28, 1]);
       expect(s.pixels).toBeInstanceOf(Uint8Array);
       if (sampling === 'bernoulli') expect(s.pixels.every((p) => p === 0 || p === 255)).toBe(true);
       else expect(new Set(s.pixels).size).toBeGreaterThan(2);
-      const again = m.sample(30, createRng(1), train, 16);
+      const again = await m.sample(30, createRng(1), train, 16);
       expect(Array.from(again.pixels)).toEqual(Array.from(s.pixels));
       m.dispose();
     }

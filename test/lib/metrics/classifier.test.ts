@@ -26,8 +26,8 @@ describe('classifier', () => {
     const before = tf.memory().numTensors;
     const c = await trainClassifier({ ...TINY, ...data });
     expect(c.info.testAccuracy).toBeGreaterThan(0.6);
-    expect(accuracy(c, data.test)).toBe(c.info.testAccuracy);
-    const out = c.run(data.test, 30, 7);
+    expect(await accuracy(c, data.test)).toBe(c.info.testAccuracy);
+    const out = await c.run(data.test, 30, 7);
     expect(out.labels).toHaveLength(30);
     expect([out.features.count, out.features.dim]).toEqual([30, 16]);
     expect(Array.from(out.features.data).every((v) => v >= 0)).toBe(true); // relu features
@@ -51,7 +51,7 @@ describe('classifier', () => {
     const b = await loadOrTrainClassifier(opts);
     expect(loads).toBe(1);
     expect(b.info.testAccuracy).toBe(a.info.testAccuracy);
-    expect(Array.from(b.run(data.test, 50).labels)).toEqual(Array.from(a.run(data.test, 50).labels));
+    expect(Array.from((await b.run(data.test, 50)).labels)).toEqual(Array.from((await a.run(data.test, 50)).labels));
     b.dispose();
 
     // Other settings: trained again, replacing the cache.

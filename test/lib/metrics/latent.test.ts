@@ -18,8 +18,8 @@ describe('latentStd', () => {
     const model = tinyVae({ seed: 1 });
     const before = tf.memory().numTensors;
     const same = { ...test, count: 20, gather: (ix: ArrayLike<number>) => test.gather(Array.from(ix, () => 0)) };
-    expect(latentStd(model, same, 20, 7)).toBeCloseTo(0, 12);
-    const codes = encodeAll(model, test, 15, 7);
+    expect(await latentStd(model, same, 20, 7)).toBeCloseTo(0, 12);
+    const codes = await encodeAll(model, test, 15, 7);
     expect([codes.count, codes.dim]).toEqual([15, model.latentDim]);
     expect(meanStd(codes)).toBeGreaterThan(0);
     expect(tf.memory().numTensors).toBe(before);
