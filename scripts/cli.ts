@@ -187,6 +187,8 @@ export function modelFactory(family: Family, f: ExperimentFlags, imageShape: rea
 }
 
 export interface MainSpec {
+  /** The script's name, e.g. 'vae-mnist' (scripts/<name>.ts). */
+  name: string;
   family: Family;
   dataset: string;
   /** Loads the real data for the resolved flags. */
@@ -198,21 +200,40 @@ export interface MainSpec {
   extra?: (raw: RawFlags, f: ExperimentFlags) => Partial<ExperimentOptions>;
 }
 
+/** The flag parser of one experiment CLI (its flags, usage line and help). */
+function experimentParser(spec: MainSpec, args: readonly string[]) {
+  let parser = experimentFlags(yargs([...args]), spec.family, spec.dataset);
+  if (spec.extend) parser = spec.extend(parser) as typeof parser;
+  return parser
+    .strict()
+    // A flag given twice takes its last value, as in most CLIs.
+    .parserConfiguration({ 'duplicate-arguments-array': false })
+    .usage(`Usage: npx tsx scripts/${spec.name}.ts [flags]\n\nTrains ${FAMILY_NAMES[spec.family]} on ${datasetName(spec.dataset)} generation after generation under each scheme.`)
+    .help();
+}
+
+/**
+ * Parses and checks an experiment CLI's flags without running anything (for sweeps, which validate
+ * every task before one starts). Throws one sentence on bad flags; writes nothing.
+ */
+export async function parseExperimentArgs(spec: MainSpec, args: readonly string[]): Promise<{ raw: RawFlags; flags: ExperimentFlags }> {
+  const raw = (await experimentParser(spec, args)
+    .exitProcess(false)
+    .fail((msg, err) => {
+      throw new Error(oneLine(msg ?? err?.message ?? 'Bad flags.'));
+    })
+    .parse()) as RawFlags;
+  return { raw, flags: resolveFlags(raw, spec.family, spec.dataset) };
+}
+
 /**
  * Parses argv, runs the experiment, prints the table. Ctrl-C stops after the current batch, writes
  * nothing half-done, and prints the command that resumes; a second Ctrl-C exits at once.
  */
 export async function main(spec: MainSpec, argv = process.argv): Promise<void> {
-  const script = argv[1]?.replace(process.cwd() + '/', '') ?? 'script';
-  let parser = experimentFlags(yargs(hideBin(argv)), spec.family, spec.dataset);
-  if (spec.extend) parser = spec.extend(parser) as typeof parser;
-  const raw = (await parser
-    .strict()
-    // A flag given twice takes its last value, as in most CLIs.
-    .parserConfiguration({ 'duplicate-arguments-array': false })
-    .usage(`Usage: npx tsx ${script} [flags]\n\nTrains ${FAMILY_NAMES[spec.family]} on ${datasetName(spec.dataset)} generation after generation under each scheme.`)
+  const script = argv[1]?.replace(process.cwd() + '/', '') ?? `scripts/${spec.name}.ts`;
+  const raw = (await experimentParser(spec, hideBin(argv))
     .fail((msg, err) => fail(msg ?? err?.message ?? 'Bad flags.'))
-    .help()
     .parse()) as RawFlags;
   const controller = new AbortController();
   let stopping = false;
@@ -298,8 +319,12 @@ function shellQuote(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
+/** One line, always: yargs spreads its "Invalid values:" message over several. */
+function oneLine(message: string): string {
+  return message.trim().replace(/\s*\n\s*/g, ' ');
+}
+
 function fail(message: string): never {
-  // One line, always: yargs spreads its "Invalid values:" message over several.
-  process.stderr.write(`Error: ${message.trim().replace(/\s*\n\s*/g, ' ')}\n`);
+  process.stderr.write(`Error: ${oneLine(message)}\n`);
   process.exit(1);
 }

@@ -1,0 +1,92 @@
+/**
+ * The experiment CLIs by name: what each trains, on which data, with which extra flags. The scripts
+ * (scripts/<name>.ts) run one; sweeps look them up by the name a grid file gives.
+ */
+import cliProgress from 'cli-progress';
+import { loadCeleba, loadMnist } from '../lib/index.ts';
+import type { MainSpec, RawFlags } from './cli.ts';
+import { modelFactory } from './cli.ts';
+
+const CELEBA_IMAGE_SIZE = 64;
+
+export const EXPERIMENTS = {
+  /** The survey's VAE-on-MNIST experiment. */
+  'vae-mnist': {
+    name: 'vae-mnist',
+    family: 'vae',
+    dataset: 'mnist',
+    load: async (f) => ({ ...(await loadMnist({ trainSize: f.trainSize, testSize: f.testSize })), config: { dataset: 'mnist' } }),
+    model: (f, shape) => modelFactory('vae', f, shape),
+  },
+  /** The survey's autoencoder-on-MNIST experiment. */
+  'ae-mnist': {
+    name: 'ae-mnist',
+    family: 'ae',
+    dataset: 'mnist',
+    load: async (f) => ({ ...(await loadMnist({ trainSize: f.trainSize, testSize: f.testSize })), config: { dataset: 'mnist' } }),
+    model: (f, shape) => modelFactory('ae', f, shape),
+  },
+  /** The VAE-on-CelebA experiment of Gerstgrasser et al. (2024), survey section 4.2, on a copy of CelebA the user brings. */
+  'vae-celeba': {
+    name: 'vae-celeba',
+    family: 'vae',
+    dataset: 'celeba',
+    extend: (argv) =>
+      argv
+        .option('data-dir', { type: 'string', demandOption: true, describe: 'CelebA folder holding img_align_celeba/ (and list_eval_partition.txt); see the README, "Get CelebA"' })
+        .option('image-size', { type: 'number', describe: `height and width the images are cropped and resized to (default: ${CELEBA_IMAGE_SIZE})` })
+        .option('limit', { type: 'number', describe: 'use only the first N training images of the folder, and the same share of its test images (default: all)' })
+        .option('cache-dir', { type: 'string', describe: 'folder for the decoded-image cache (default: <data-dir>/collapse-lab-cache)' }),
+    load: (_f, raw) => loadCelebaForCli(raw),
+    model: (f, shape) => modelFactory('vae', f, shape),
+  },
+} satisfies Record<string, MainSpec>;
+
+export type ExperimentName = keyof typeof EXPERIMENTS;
+
+/** True when `name` names an experiment CLI. */
+export function isExperimentName(name: string): name is ExperimentName {
+  return Object.hasOwn(EXPERIMENTS, name);
+}
+
+async function loadCelebaForCli(raw: RawFlags) {
+  const positive = (name: string): number | undefined => {
+    const v = raw[name] as number | undefined;
+    if (v !== undefined && !(Number.isInteger(v) && v > 0)) throw new Error(`--${name} ${String(v)} is not valid; expected a positive integer.`);
+    return v;
+  };
+  const imageSize = positive('image-size') ?? CELEBA_IMAGE_SIZE;
+  // --train-size / --test-size, when given, cap the sets as for MNIST; presets' MNIST sizes do not apply.
+  const trainSize = positive('train-size');
+  const testSize = positive('test-size');
+  const limits = [positive('limit'), trainSize].filter((v): v is number => v !== undefined);
+  const limit = limits.length > 0 ? Math.min(...limits) : undefined;
+  const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'decoding CelebA [{bar}] {value}/{total} images | ETA {eta_formatted}', clearOnComplete: true }, cliProgress.Presets.shades_classic) : null;
+  let lastTenth = -1;
+  const celeba = await loadCeleba({
+    dir: String(raw['data-dir']),
+    imageSize,
+    limit,
+    testLimit: testSize,
+    cacheDir: raw['cache-dir'] as string | undefined,
+    log: (line) => process.stderr.write(line + '\n'),
+    onProgress: (done, total) => {
+      if (bar) {
+        if (done === 1) bar.start(total, 0);
+        bar.update(done);
+        if (done === total) bar.stop();
+        return;
+      }
+      const tenth = Math.floor((10 * done) / total);
+      if (tenth !== lastTenth) process.stderr.write(`decoding CelebA: ${done}/${total} images\n`);
+      lastTenth = tenth;
+    },
+  });
+  const { train } = celeba;
+  process.stderr.write(`CelebA (${celeba.split} split): ${train.count} training and ${celeba.test.count} test images of ${imageSize}x${imageSize}x3.\n`);
+  return {
+    train,
+    test: celeba.test,
+    config: { dataset: 'celeba', imageSize, split: celeba.split, trainImages: train.count, testImages: celeba.test.count, skipped: celeba.skipped.length },
+  };
+}
