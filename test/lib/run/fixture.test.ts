@@ -1,0 +1,66 @@
+/**
+ * A run directory written by the code before the lib/run/ redesign (test/fixtures/run-v1/: two
+ * generations and generation 3's epoch checkpoint in progress) still loads, resumes from its epoch
+ * checkpoint to the numbers of an uninterrupted run, and makes a report.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cp, readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createCollapseAnalysis, loadNetwork, loadRun, parseScheme, trainGenerations, verifyRun, writeReport } from '../../../lib/index.ts';
+import type { GenerationsOptions, ImageSet } from '../../../lib/index.ts';
+import { FIXTURE_ANALYSIS, FIXTURE_DIR, FIXTURE_OPTIONS, fixtureData, fixtureModel } from '../../fixtures/run-v1.ts';
+import { useTestBackend } from '../../helpers/backend.ts';
+import { tempDir } from '../../helpers/tmp.ts';
+
+let data: { train: ImageSet; test: ImageSet };
+let root: string;
+beforeAll(async () => {
+  await useTestBackend();
+  data = await fixtureData();
+  root = await tempDir();
+});
+
+/** The fixture's run, with its own analysis (grids only), into `runDir`. */
+async function train(runDir: string, over: Partial<GenerationsOptions> = {}) {
+  const analysis = createCollapseAnalysis({ model: fixtureModel, seed: FIXTURE_OPTIONS.seed, ...FIXTURE_ANALYSIS });
+  try {
+    return await trainGenerations({ model: fixtureModel, data, scheme: parseScheme('accumulate'), runDir, ...FIXTURE_OPTIONS, analyze: analysis.analyze, ...over });
+  } finally {
+    analysis.dispose();
+  }
+}
+
+const jsonl = (dir: string) => readFile(join(dir, 'generations.jsonl'), 'utf8');
+
+describe('a run directory made before the redesign (test/fixtures/run-v1)', () => {
+  it('loads as it is: two verified generations, their records, networks and analysis files', async () => {
+    expect(await verifyRun(FIXTURE_DIR)).toMatchObject({ completed: 2, found: 2 });
+    const run = await loadRun(FIXTURE_DIR);
+    expect(run.records.map((r) => r.generation)).toEqual([1, 2]);
+    expect(run.records.map((r) => r.trainSize)).toEqual([40, 80]);
+    expect(run.analyses.map((a) => a?.fixedSamples?.count)).toEqual([10, 10]);
+    expect(run.info.seed).toBe(3);
+    const net = await loadNetwork(join(FIXTURE_DIR, 'gen-002'));
+    expect(net.outputs).toHaveLength(3);
+    net.dispose();
+  });
+
+  it('resumes from its epoch checkpoint to the generations.jsonl of an uninterrupted run, and reports it', async () => {
+    const dir = join(root, 'resumed');
+    await cp(FIXTURE_DIR, dir, { recursive: true });
+    const log: string[] = [];
+    const records = await train(dir, { resume: true, log: (l) => log.push(l) });
+    expect(log).toContain('Resuming generation 3 after epoch 1 of 2.');
+    expect(records.map((r) => r.generation)).toEqual([1, 2, 3]);
+    const whole = join(root, 'whole');
+    await train(whole);
+    expect(await jsonl(dir)).toBe(await jsonl(whole));
+    // The first two generations were not touched by the resume.
+    expect((await jsonl(dir)).split('\n').slice(0, 2)).toEqual((await jsonl(FIXTURE_DIR)).split('\n').slice(0, 2));
+    expect((await readdir(dir)).filter((n) => n.startsWith('gen-')).sort()).toEqual(['gen-001', 'gen-002', 'gen-003']);
+    const report = await writeReport({ runs: [dir], curves: false });
+    expect(report.runs[0].records).toHaveLength(3);
+    const html = await readFile(report.path, 'utf8');
+    expect(html.match(/<tr data-generation=/g)).toHaveLength(3);
+  });
+});
