@@ -11,14 +11,15 @@
  * encoder, kept from generation 1 or, after a resume, loaded from the run's gen-001/.
  */
 import * as tf from '@tensorflow/tfjs';
-import { join } from 'node:path';
 import { createImageSet, quantize, range, toFloatBatch } from '../data/images.ts';
 import type { ImageSet, ImageSource } from '../data/images.ts';
 import { loadMnist } from '../data/mnist.ts';
 import { readAndDispose } from '../models/sampling.ts';
 import type { GenerativeModel, ModelFactory } from '../models/types.ts';
-import { genDirName, loadWeightsInto } from './checkpoint.ts';
-import type { AnalyzeContext, AnalyzeResult } from './generations.ts';
+import { checkInteger, definedOnly, OptionError, say } from './options.ts';
+import type { GenerationRecord } from './record.ts';
+import type { AnalyzeContext, AnalyzeResult } from './resolve.ts';
+import { ANALYSIS_FILES } from './run/layout.ts';
 import { loadOrTrainClassifier } from './metrics/classifier.ts';
 import type { Classifier } from './metrics/classifier.ts';
 import { classHistogram, entropy } from './metrics/entropy.ts';
@@ -66,7 +67,7 @@ export const ANALYSIS_DEFAULTS = {
   batchSize: 1000,
 } as const;
 
-/** The record fields the analysis adds (all absent with metrics off). */
+/** The record fields the analysis adds (all absent with metrics off); the JSON on disk keeps them beside the core fields. */
 export interface CollapseMetrics {
   /** Fréchet distance between classifier features of the samples and of the real test set. */
   fid: number;
@@ -83,6 +84,9 @@ export interface CollapseMetrics {
   /** Synthetic images the metrics were measured on. */
   metricSamples: number;
 }
+
+/** A record of a run measured by the collapse analysis. */
+export type CollapseRecord = GenerationRecord & Partial<CollapseMetrics>;
 
 /** What analysis.json holds. */
 export interface AnalysisInfo {
@@ -121,10 +125,8 @@ interface RealReference {
 /** One analysis can serve several runs (e.g. every scheme of an experiment): the classifier and the real reference are shared. */
 export function createCollapseAnalysis(options: CollapseAnalysisOptions): CollapseAnalysis {
   const o = { ...ANALYSIS_DEFAULTS, ...definedOnly(options) };
-  for (const [name, v] of Object.entries({ metricSamples: o.metricSamples, k: o.k, fixedDraws: o.fixedDraws, batchSize: o.batchSize })) {
-    if (!(Number.isInteger(v) && v > 0)) throw new Error(`Analysis option ${name} ${v} must be a positive integer.`);
-  }
-  if (o.metricSamples <= o.k) throw new Error(`Analysis option metricSamples ${o.metricSamples} must exceed k ${o.k}.`);
+  for (const [name, v] of Object.entries({ metricSamples: o.metricSamples, k: o.k, fixedDraws: o.fixedDraws, batchSize: o.batchSize })) checkInteger(name, v, 1);
+  if (o.metricSamples <= o.k) throw new OptionError('metricSamples', o.metricSamples, say`Analysis option metricSamples ${o.metricSamples} must exceed k ${o.k}.`);
   let classifier: Classifier | null = null;
   let reference: RealReference | null = null;
   // The metrics of real training images against the reference (same for every generation of a run).
@@ -151,19 +153,19 @@ export function createCollapseAnalysis(options: CollapseAnalysisOptions): Collap
   };
 
   const getFirstGen = async (ctx: AnalyzeContext): Promise<GenerativeModel> => {
-    if (ctx.generation === 1 || !firstGen || firstGen.runDir !== ctx.runDir) {
+    if (ctx.generation === 1 || !firstGen || firstGen.runDir !== ctx.run?.dir) {
       firstGen?.model.dispose();
       firstGen = null;
       const copy = options.model({ seed: 0 });
       try {
         if (ctx.generation === 1) copy.network.setWeights(ctx.model.network.getWeights());
-        else if (ctx.runDir) await loadWeightsInto(copy, join(ctx.runDir, genDirName(1)));
+        else if (ctx.run) await ctx.run.loadWeightsInto(copy, 1);
         else throw new Error(`Generation ${ctx.generation} has no generation 1 to measure latentStd against: the analysis saw no generation 1 and has no run directory to load it from.`);
       } catch (err) {
         copy.dispose();
         throw err;
       }
-      firstGen = { model: copy, runDir: ctx.runDir, realStd: null };
+      firstGen = { model: copy, runDir: ctx.run?.dir, realStd: null };
     }
     return firstGen.model;
   };
@@ -176,14 +178,14 @@ export function createCollapseAnalysis(options: CollapseAnalysisOptions): Collap
 
       const fixed = await decodeFixedDraws(model, o.fixedDraws, o.seed);
       if (fixed) {
-        files['fixed-samples.u8'] = fixed.pixels;
-        files['fixed-samples.png'] = await gridPng(fixed, range(fixed.count), { columns: 10 });
+        files[ANALYSIS_FILES.fixedSamples] = fixed.pixels;
+        files[ANALYSIS_FILES.fixedSamplesPng] = await gridPng(fixed, range(fixed.count), { columns: 10 });
       }
       const digits = tenDigits(ctx.data.test);
       const recon = await reconstruct(model, ctx.data.test, digits.indices);
       const pair = createImageSet(concatBytes(ctx.data.test.gather(digits.indices), recon.pixels), shape);
-      files['reconstructions.u8'] = pair.pixels;
-      files['reconstructions.png'] = await gridPng(pair, range(pair.count), { columns: digits.indices.length });
+      files[ANALYSIS_FILES.reconstructions] = pair.pixels;
+      files[ANALYSIS_FILES.reconstructionsPng] = await gridPng(pair, range(pair.count), { columns: digits.indices.length });
 
       const info: AnalysisInfo = {
         format: ANALYSIS_FORMAT,
@@ -216,7 +218,7 @@ export function createCollapseAnalysis(options: CollapseAnalysisOptions): Collap
           baseline: { ...baseline.value, latentStd: fg.realStd },
         };
       }
-      files['analysis.json'] = new TextEncoder().encode(JSON.stringify(info, null, 2) + '\n');
+      files[ANALYSIS_FILES.info] = new TextEncoder().encode(JSON.stringify(info, null, 2) + '\n');
       return { fields, files };
     },
     classifierAccuracy: () => classifier?.info.testAccuracy ?? null,
@@ -284,8 +286,4 @@ function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
   out.set(a);
   out.set(b, a.length);
   return out;
-}
-
-function definedOnly<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }

@@ -1,29 +1,51 @@
 /**
  * An experiment: the same model and data trained generation after generation under one or more
- * schemes, one run directory per scheme under `out`. This is what the CLIs call.
+ * schemes, one run directory per scheme under `out`, one after the other in this process or side by
+ * side in worker processes (`jobs`); one result either way. This is what the CLIs call.
  */
-import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import type { Writable } from 'node:stream';
+import { ANALYSIS_DEFAULTS, createCollapseAnalysis } from './analysis.ts';
+import type { CollapseAnalysisOptions } from './analysis.ts';
 import { initBackend } from './backend.ts';
 import type { BackendInfo } from './backend.ts';
-import { completedGenerations, readRecords } from './checkpoint.ts';
-import { trainGenerations } from './generations.ts';
-import type { GenerationsOptions } from './generations.ts';
+import { loadMnist } from '../data/mnist.ts';
+import { runGenerations } from './generations.ts';
+import { runInWorkers } from './jobs/pool.ts';
+import type { WorkerOptions, WorkerSetup } from './jobs/protocol.ts';
+import { progressHooks } from './jobs/scheme.ts';
+import { loadOrTrainClassifier } from './metrics/classifier.ts';
+import { checkBoolean, checkInteger, invalidOption, opt, OptionError, say } from './options.ts';
 import { createProgress } from './progress.ts';
 import type { Progress } from './progress.ts';
 import type { GenerationRecord } from './record.ts';
-import { plannedTrainSize, schemeName } from './schemes.ts';
-import type { Scheme } from './schemes.ts';
-import { stat } from 'node:fs/promises';
-import { createCollapseAnalysis } from './analysis.ts';
-import type { CollapseAnalysisOptions } from './analysis.ts';
 import { writeReport } from './report/html.ts';
+import { resolveOptions } from './resolve.ts';
+import type { GenerationsOptions, ResolvedOptions } from './resolve.ts';
+import { experimentReport, schemeRunDir } from './run/layout.ts';
+import { checkRunDir } from './run/open.ts';
+import { isRunDir } from './run/read.ts';
+import { RunDir } from './run/run-dir.ts';
+import { plannedTrainSize, resolveScheme, schemeName } from './schemes.ts';
+import type { Scheme } from './schemes.ts';
 
 export interface ExperimentOptions extends Omit<GenerationsOptions, 'scheme' | 'runDir' | 'onBatch' | 'onEpochEnd' | 'onGenerationStart' | 'log'> {
-  /** Schemes to run, one after the other. */
+  /** Schemes to run, each as { kind, ...its parameters }. */
   schemes: Scheme[];
-  /** Root folder: each scheme's run directory is out/<scheme>. */
+  /** Root folder: each scheme's run directory is out/<scheme name>. */
   out: string;
+  /**
+   * Schemes trained at once. 1 trains them one after the other in this process; more start that
+   * many worker processes, one scheme each (they need `workerSetup`). Defaults to 1 without a
+   * workerSetup; with one, to one per scheme up to the CPU cores on wasm and cpu (which use one core
+   * each), and 1 on tensorflow (which uses every core or the GPU).
+   */
+  jobs?: number;
+  /**
+   * How a worker process rebuilds the model factory and the data, which cannot be sent to it: a
+   * module it imports and the function it calls (see WorkerSetup). Defaults to none (no workers).
+   */
+  workerSetup?: WorkerSetup;
   /** Print each GenerationRecord as a JSON line on `stdout`. Defaults to false. */
   json?: boolean;
   /** Where results go. Defaults to process.stdout. */
@@ -51,50 +73,104 @@ export interface ExperimentResult {
   report?: string;
 }
 
-export async function runExperiment(options: ExperimentOptions): Promise<ExperimentResult> {
-  const { schemes, out, json = false, stdout = process.stdout, stderr = process.stderr, progress: given, analysis: analysisOptions, report = false, ...common } = options;
-  if (schemes.length === 0) throw new Error('No scheme given; expected at least one of replace, accumulate, sub, sub-repl, mix.');
-  const names = schemes.map(schemeName);
-  const dup = names.find((n, i) => names.indexOf(n) !== i);
-  if (dup) throw new Error(`Scheme '${dup}' is listed twice; expected each scheme once.`);
-  const backend = await initBackend(common.backend ?? 'auto');
-  stderr.write(`Backend: ${backend.name} (${backend.package} ${backend.version}${backend.gpu ? ', GPU' : ''})${backend.skipped.length ? `; skipped: ${backend.skipped.map((s) => s.why).join('; ')}` : ''}\n`);
+/** Every scheme checked and resolved, its output folder checked: nothing is written before this succeeds. */
+interface Plan {
+  runs: { name: string; dir: string; resolved: ResolvedOptions }[];
+  backend: BackendInfo;
+  jobs: number;
+}
 
-  const plan = await planExperiment({ ...common, schemes, out });
-  const progress = given ?? createProgress({ stream: stderr, ...plan });
-  const runs: SchemeRun[] = [];
-  const analysis = analysisOptions && !common.analyze ? createCollapseAnalysis({ ...analysisOptions, model: common.model, seed: common.seed ?? 0, log: (line) => progress.log(line) }) : null;
+export async function runExperiment(options: ExperimentOptions): Promise<ExperimentResult> {
+  const { schemes, out, jobs: _jobs, workerSetup, json = false, stdout = process.stdout, stderr = process.stderr, progress: given, analysis: analysisOptions, report = false, ...common } = options;
+  const plan = await resolveExperiment(options);
+  const { backend, jobs } = plan;
+  stderr.write(`Backend: ${backend.name} (${backend.package} ${backend.version}${backend.gpu ? ', GPU' : ''})${backend.skipped.length ? `; skipped: ${backend.skipped.map((s) => s.why).join('; ')}` : ''}${jobs > 1 ? `; ${jobs} schemes at once, one process each` : ''}\n`);
+  const progress = given ?? createProgress({ stream: stderr, ...(await planExperiment({ ...common, schemes, out })) });
+  const onRecord = async (r: GenerationRecord) => {
+    if (json) stdout.write(JSON.stringify(r) + '\n');
+    await common.onGenerationEnd?.(r);
+  };
+  const analyze = analysisOptions && !common.analyze;
+  let records: GenerationRecord[][];
   try {
-    for (const scheme of schemes) {
-      const name = schemeName(scheme);
-      const dir = join(out, name);
-      let batchImages = 0;
-      const records = await trainGenerations({
-        ...common,
-        scheme,
-        runDir: dir,
-        analyze: common.analyze ?? analysis?.analyze,
-        log: (line) => progress.log(`[${name}] ${line}`),
-        onGenerationStart: (c) => progress.startGeneration(name, c.generation, c.generations, c.trainSize),
-        onBatch: (c) => {
-          progress.batch(name, c, c.images - batchImages);
-          batchImages = c.batch === c.batches ? 0 : c.images;
-        },
-        onEpochEnd: (c) => progress.epochEnd(name, c),
-        onGenerationEnd: async (r) => {
-          progress.log(`[${name}] generation ${r.generation}: train loss ${r.trainLoss.toFixed(2)}, test loss ${r.testLoss.toFixed(2)} (${r.seconds.toFixed(1)} s, ${Math.round(r.samplesPerSecond)} images/s)`);
-          if (json) stdout.write(JSON.stringify(r) + '\n');
-          await common.onGenerationEnd?.(r);
-        },
+    if (jobs > 1) {
+      // Train (or load) the metrics classifier once here, not once in every worker.
+      if (analyze && analysisOptions.metrics !== false) (await loadOrTrainClassifier({ dir: analysisOptions.classifierDir ?? ANALYSIS_DEFAULTS.classifierDir, data: () => loadMnist(), log: (l) => progress.log(l) })).dispose();
+      records = await runInWorkers({
+        jobs: plan.runs.map((r) => ({ label: r.name, job: { kind: 'job', label: r.name, setup: workerSetup!, options: workerOptions(r.resolved), analysis: analyze ? analysisOptions : undefined } })),
+        size: jobs,
+        progress,
+        onRecord: (_label, r) => onRecord(r),
+        signal: common.signal,
       });
-      runs.push({ scheme: name, dir, records });
+    } else {
+      const analysis = analyze ? createCollapseAnalysis({ ...analysisOptions, model: common.model, seed: common.seed ?? 0, log: (line) => progress.log(line) }) : null;
+      records = [];
+      try {
+        for (const r of plan.runs) records.push(await runGenerations({ ...r.resolved, analyze: common.analyze ?? analysis?.analyze, ...progressHooks(r.name, progress, onRecord) }));
+      } finally {
+        analysis?.dispose();
+      }
     }
   } finally {
-    analysis?.dispose();
     progress.stop();
   }
-  const page = report ? (await writeReport({ runs: runs.map((r) => r.dir), out: join(out, 'report.html') })).path : undefined;
+  const runs = plan.runs.map((r, i) => ({ scheme: r.name, dir: r.dir, records: records[i] }));
+  const page = report ? (await writeReport({ runs: runs.map((r) => r.dir), out: experimentReport(out) })).path : undefined;
   return { backend, runs, report: page };
+}
+
+/** Checks the experiment's own options and every scheme's run (settings and output folder) before any starts. */
+async function resolveExperiment(options: ExperimentOptions): Promise<Plan> {
+  const { schemes, out, jobs, workerSetup, json, report, analysis, stdout, stderr, progress, ...common } = options;
+  if (!Array.isArray(schemes) || schemes.length === 0) throw new OptionError('schemes', schemes, say`No scheme given; expected at least one of replace, accumulate, sub, sub-repl, mix in ${opt('schemes')}.`);
+  const names = schemes.map((s) => schemeName(resolveScheme(s)));
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup) throw new OptionError('schemes', dup, say`Scheme '${dup}' is listed twice; expected each scheme once.`);
+  if (!(typeof out === 'string' && out.length > 0)) throw invalidOption('out', out, 'a non-empty path');
+  for (const [k, v] of Object.entries({ json, report })) if (v !== undefined) checkBoolean(k, v);
+  if (workerSetup !== undefined && !(typeof workerSetup?.module === 'string' && workerSetup.module.length > 0)) throw invalidOption('workerSetup', workerSetup, "{ module: a file URL or path, export?: a function's name, args? }");
+  if (jobs !== undefined) checkInteger('jobs', jobs, 1);
+  if ((jobs ?? 1) > 1 && !workerSetup) throw new OptionError('jobs', jobs, say`${opt('jobs')} ${jobs} needs ${opt('workerSetup')} (how each worker process rebuilds the model and the data); expected jobs: 1 or a workerSetup.`);
+  if ((jobs ?? 1) > 1 && analysis?.classifier) throw new OptionError('analysis.classifier', analysis.classifier, say`analysis.classifier is a function, which cannot reach worker processes; expected ${opt('jobs', 1)} or analysis.classifierDir.`);
+  const backend = await initBackend(common.backend ?? 'auto');
+  const runs: Plan['runs'] = [];
+  for (const [i, scheme] of schemes.entries()) {
+    const dir = schemeRunDir(out, names[i]);
+    const resolved = await resolveOptions({ ...common, scheme, runDir: dir }, backend);
+    await checkRunDir(dir, resolved.runInfo, { resume: resolved.resume, force: resolved.force, mayChange: ['learningRate'] });
+    runs.push({ name: names[i], dir, resolved });
+  }
+  const size = workerSetup ? Math.min(schemes.length, jobs ?? defaultJobs(backend, schemes.length)) : 1;
+  return { runs, backend, jobs: size };
+}
+
+/** How many schemes to run at once when `jobs` is not given. */
+export function defaultJobs(backend: BackendInfo, schemes: number): number {
+  // Native TensorFlow (CPU or GPU) already uses every core or the whole GPU: one run at a time.
+  if (backend.name === 'tensorflow') return 1;
+  return Math.max(1, Math.min(schemes, availableParallelism()));
+}
+
+/** The plain-data part of a resolved run, for a worker process (it resolves them again, and checks the same). */
+function workerOptions(r: ResolvedOptions): WorkerOptions {
+  return {
+    scheme: r.scheme,
+    generations: r.generations,
+    epochs: r.epochs,
+    batchSize: r.batchSize,
+    learningRate: r.learningRate,
+    syntheticSize: r.syntheticSize,
+    evalBatchSize: r.evalBatchSize,
+    seed: r.seed,
+    warmStart: r.warmStart,
+    backend: r.backend.name as WorkerOptions['backend'],
+    runDir: r.runDir,
+    resume: r.resume,
+    force: r.force,
+    memoryBudget: r.memoryBudget,
+    config: r.config,
+  };
 }
 
 export interface ExperimentPlan {
@@ -113,7 +189,8 @@ export async function planExperiment(options: Pick<ExperimentOptions, 'schemes' 
   let totalImages = 0;
   let doneImages = 0;
   for (const scheme of options.schemes) {
-    const done = options.resume ? await completedIfRun(join(options.out, schemeName(scheme))) : 0;
+    const dir = schemeRunDir(options.out, schemeName(scheme));
+    const done = options.resume && (await isRunDir(dir)) ? await new RunDir(dir).completed() : 0;
     for (let g = 1; g <= generations; g++) {
       const size = epochs * plannedTrainSize(scheme, g, n, synth);
       totalImages += size;
@@ -121,20 +198,6 @@ export async function planExperiment(options: Pick<ExperimentOptions, 'schemes' 
     }
   }
   return { totalImages, doneImages };
-}
-
-async function completedIfRun(dir: string): Promise<number> {
-  try {
-    await stat(join(dir, 'run.json'));
-  } catch {
-    return 0;
-  }
-  return completedGenerations(dir);
-}
-
-/** Records of a finished or partial run directory (for reports). */
-export async function readRun(dir: string): Promise<GenerationRecord[]> {
-  return readRecords(dir, await completedGenerations(dir));
 }
 
 /** A table with a row per generation and train / test loss columns per scheme. */
@@ -153,3 +216,4 @@ export function formatLossTable(runs: readonly SchemeRun[]): string {
   const widths = header.map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')).join('\n') + '\n';
 }
+

@@ -1,4 +1,4 @@
-/** What every generation reports. */
+/** What every generation reports. The JSON on disk (record.json, generations.jsonl) is flat: the core fields and an analysis' fields side by side. */
 
 export interface GenerationRecord {
   generation: number;
@@ -18,7 +18,7 @@ export interface GenerationRecord {
   testKl: number;
   /** Mean training loss of every epoch, in order. */
   epochLosses: number[];
-  /** Live tfjs tensors after the generation was disposed (must not grow with the generation). */
+  /** Live tfjs tensors at the end of the generation, its model still alive (must not grow with the generation). */
   numTensors: number;
   /** Wall-clock seconds of the generation: train, evaluate, sample (saving excluded). */
   seconds: number;
@@ -26,25 +26,14 @@ export interface GenerationRecord {
   samplesPerSecond: number;
   /** Resident memory of the process after the generation, MB. */
   rssMB: number;
-  // Collapse metrics (lib/analysis.ts), measured on the first `metricSamples` synthetic images with
-  // the MNIST classifier; absent with --no-metrics. See the README, "Seeing collapse".
-  /** Fréchet distance between classifier features of the samples and of the real test set. */
-  fid?: number;
-  /** Entropy (nats, at most ln 10) of the samples' predicted classes. */
-  classEntropy?: number;
-  /** Samples per predicted class 0..9. */
-  classHistogram?: number[];
-  /** Share of samples inside the real k-NN feature manifold (Kynkäänniemi et al. 2019). */
-  precision?: number;
-  /** Share of real test images inside the samples' k-NN feature manifold. */
-  recall?: number;
-  /** Mean latent standard deviation of the samples under generation 1's encoder. */
-  latentStd?: number;
-  /** Synthetic images the metrics were measured on. */
-  metricSamples?: number;
-  /** Fields added by other analyses. */
+  /** Present only in generations trained with a learning rate other than the run's (after a resume with another one). */
+  learningRate?: number;
+  /** Fields an analysis added (its own type says which: e.g. CollapseMetrics of lib/analysis.ts). */
   [extra: string]: unknown;
 }
+
+/** The record's own fields: an analysis may not add a field of these names. */
+export const RECORD_FIELDS: readonly string[] = ['generation', 'scheme', 'trainSize', 'realFraction', 'trainLoss', 'testLoss', 'testRecon', 'testKl', 'epochLosses', 'numTensors', 'seconds', 'samplesPerSecond', 'rssMB', 'learningRate'];
 
 /** Fields a wall clock decides; everything else is fixed by the seed and the backend. */
 const TIMING_FIELDS = ['seconds', 'samplesPerSecond', 'rssMB'] as const;

@@ -4,6 +4,7 @@
  */
 import { concatSources, selectSource } from '../data/images.ts';
 import type { ImageSource } from '../data/images.ts';
+import { checkFraction, invalidOption, opt, OptionError, say, show } from './options.ts';
 import type { Rng } from './rng.ts';
 
 export type Scheme =
@@ -35,7 +36,7 @@ export function schemeName(scheme: Scheme): string {
   }
 }
 
-/** Parses a command-line scheme name; `mix` takes its real fraction from `realFraction`. */
+/** Parses a scheme name (as the CLIs take it); `mix` takes its real fraction from `realFraction`. */
 export function parseScheme(name: string, realFraction?: number): Scheme {
   switch (name) {
     case 'replace':
@@ -48,30 +49,32 @@ export function parseScheme(name: string, realFraction?: number): Scheme {
     case 'sub-repl':
       return { kind: 'accumulate-subsample', replacement: true };
     case 'mix': {
-      if (realFraction === undefined) throw new Error(`Scheme 'mix' needs a real fraction (--real-fraction) between 0 and 1.`);
-      return checkScheme({ kind: 'mix', realFraction });
+      if (realFraction === undefined) throw new OptionError('realFraction', undefined, say`Scheme 'mix' needs ${opt('realFraction')}; expected a number from 0 to 1.`);
+      return resolveScheme({ kind: 'mix', realFraction });
     }
     default:
-      throw new Error(`Scheme '${name}' is not known; expected one of ${SCHEME_NAMES.join(', ')}.`);
+      throw new OptionError('scheme', name, say`Scheme '${name}' is not known; expected one of ${SCHEME_NAMES.join(', ')}.`);
   }
 }
 
-/** Throws a clear error for a malformed scheme object (e.g. from a user's own code). */
-export function checkScheme(scheme: Scheme): Scheme {
-  switch (scheme?.kind) {
+/** Checks a scheme object (e.g. from a user's own code) and returns it; one sentence naming the option when it is malformed. */
+export function resolveScheme(scheme: unknown): Scheme {
+  const s = scheme as Scheme | undefined;
+  switch (s?.kind) {
     case 'replace':
     case 'accumulate':
-      return scheme;
+      return s;
     case 'accumulate-subsample':
-      if (typeof scheme.replacement !== 'boolean') throw new Error(`Scheme 'accumulate-subsample' needs replacement: true or false.`);
-      return scheme;
+      if (typeof s.replacement !== 'boolean') throw invalidOption('replacement', s.replacement, "true or false (scheme 'accumulate-subsample')");
+      return s;
     case 'mix':
-      if (!(typeof scheme.realFraction === 'number' && scheme.realFraction >= 0 && scheme.realFraction <= 1)) {
-        throw new Error(`Real fraction ${scheme.realFraction} is outside [0, 1]; expected a number from 0 to 1.`);
-      }
-      return scheme;
+      checkFraction('realFraction', s.realFraction);
+      return s;
     default:
-      throw new Error(`Scheme ${JSON.stringify(scheme)} is not known; expected kind 'replace', 'accumulate', 'accumulate-subsample' or 'mix'.`);
+      if (typeof scheme === 'string') {
+        throw new OptionError('scheme', scheme, say`${opt('scheme')} ${show(scheme)} is a name; expected a scheme object, e.g. parseScheme(${show(scheme)}) or { kind: 'replace' }.`);
+      }
+      throw new OptionError('scheme', scheme, say`${opt('scheme')} ${show(scheme)} is not known; expected kind 'replace', 'accumulate', 'accumulate-subsample' or 'mix'.`);
   }
 }
 

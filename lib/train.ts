@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { range, toFloatBatch } from '../data/images.ts';
 import type { ImageSource } from '../data/images.ts';
 import type { GenerativeModel, LossParts } from '../models/types.ts';
+import { checkInteger, checkPositive, opt, OptionError, say } from './options.ts';
 import { Stream } from './rng.ts';
 import type { Rng } from './rng.ts';
 
@@ -83,13 +84,14 @@ export interface TrainResult {
   imagesPerSecond: number;
 }
 
-/** Raised when a loss is NaN or infinite; names where it happened. */
-export class NonFiniteLossError extends Error {
+/** Raised when a loss is NaN or infinite; names where it happened, and the option that usually helps. */
+export class NonFiniteLossError extends OptionError {
   constructor(
     readonly where: string,
-    readonly value: number,
+    readonly loss: number,
+    learningRate: number,
   ) {
-    super(`The ${where} loss is ${value}; expected a finite number (try a lower --lr).`);
+    super('learningRate', learningRate, say`The ${where} loss is ${loss}; expected a finite number (try a lower ${opt('learningRate')}).`);
     this.name = 'NonFiniteLossError';
   }
 }
@@ -98,9 +100,9 @@ export class NonFiniteLossError extends Error {
 export async function fit(options: TrainOptions): Promise<TrainResult> {
   const { model, data, epochs, batchSize, learningRate, rng, signal } = options;
   try {
-    checkPositiveInt('epochs', epochs);
-    checkPositiveInt('batchSize', batchSize);
-    if (!(learningRate > 0 && Number.isFinite(learningRate))) throw new Error(`Learning rate ${learningRate} must be a positive number.`);
+    checkInteger('epochs', epochs, 1);
+    checkInteger('batchSize', batchSize, 1);
+    checkPositive('learningRate', learningRate);
     if (data.count === 0) throw new Error('The training set is empty; expected at least one image.');
   } catch (err) {
     // fit() owns resumeFrom's tensors even when it refuses to start.
@@ -156,7 +158,7 @@ export async function fit(options: TrainOptions): Promise<TrainResult> {
       } finally {
         sum.dispose();
       }
-      if (!Number.isFinite(trainLoss)) throw new NonFiniteLossError(`training (epoch ${epoch})`, trainLoss);
+      if (!Number.isFinite(trainLoss)) throw new NonFiniteLossError(`training (epoch ${epoch})`, trainLoss, learningRate);
       epochLosses.push(trainLoss);
       const seconds = (performance.now() - epochStart) / 1000;
       trainSeconds += seconds;
@@ -244,10 +246,6 @@ export async function evaluate(model: GenerativeModel, data: ImageSource, batchS
   } finally {
     sums.dispose();
   }
-}
-
-function checkPositiveInt(name: string, v: number): void {
-  if (!(Number.isInteger(v) && v > 0)) throw new Error(`${name} ${v} must be a positive integer.`);
 }
 
 export function abortError(signal: AbortSignal): Error {

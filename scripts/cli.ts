@@ -6,26 +6,21 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import type { Argv } from 'yargs';
-import { defaultJobs, isSchemeWorker, runSchemesInParallel, sendDone, sendRecord, workerProgress } from './parallel.ts';
 import {
   BACKEND_CHOICES,
   createAutoencoder,
   createConvAutoencoder,
   createConvVae,
   createVae,
-  ANALYSIS_DEFAULTS,
   formatLossTable,
-  loadMnist,
-  loadOrTrainClassifier,
   GENERATION_DEFAULTS,
-  initBackend,
-  planExperiment,
+  OptionError,
   parseScheme,
   schemeName,
   runExperiment,
   SCHEME_NAMES,
 } from '../lib/index.ts';
-import type { BackendChoice, ExperimentOptions, ExperimentResult, ImageSource, ModelFactory, Scheme } from '../lib/index.ts';
+import type { BackendChoice, ExperimentOptions, ImageSource, ModelFactory, Scheme, WorkerSetup } from '../lib/index.ts';
 
 export type Family = 'vae' | 'ae';
 
@@ -223,7 +218,41 @@ export async function parseExperimentArgs(spec: MainSpec, args: readonly string[
       throw new Error(oneLine(msg ?? err?.message ?? 'Bad flags.'));
     })
     .parse()) as RawFlags;
-  return { raw, flags: resolveFlags(raw, spec.family, spec.dataset) };
+  try {
+    return { raw, flags: resolveFlags(raw, spec.family, spec.dataset) };
+  } catch (err) {
+    throw asFlagError(err);
+  }
+}
+
+/** The experiment options the flags describe (everything runExperiment needs but the signal). */
+export async function experimentOptions(spec: MainSpec, args: readonly string[], f: ExperimentFlags, raw: RawFlags): Promise<ExperimentOptions> {
+  const data = await spec.load(f, raw);
+  return {
+    model: spec.model(f, data.train.shape),
+    data,
+    schemes: f.schemes,
+    generations: f.generations,
+    epochs: f.epochs,
+    batchSize: f.batchSize,
+    learningRate: f.lr,
+    syntheticSize: f.syntheticSize,
+    seed: f.seed,
+    warmStart: f.warmStart,
+    backend: f.backend,
+    out: f.out,
+    resume: f.resume,
+    force: f.force,
+    json: f.json,
+    jobs: f.jobs,
+    // Worker processes rebuild the model and the data from the same flags (scripts/experiments.ts).
+    workerSetup: { module: new URL('./experiments.ts', import.meta.url).href, export: 'workerSetup', args: { name: spec.name, args: [...args] } } satisfies WorkerSetup,
+    // Grids always; the metrics' classifier is an MNIST one. The report is written at the end.
+    analysis: { metrics: f.metrics && spec.dataset === 'mnist' },
+    report: true,
+    config: data.config,
+    ...spec.extra?.(raw, f),
+  };
 }
 
 /**
@@ -232,7 +261,8 @@ export async function parseExperimentArgs(spec: MainSpec, args: readonly string[
  */
 export async function main(spec: MainSpec, argv = process.argv): Promise<void> {
   const script = argv[1]?.replace(process.cwd() + '/', '') ?? `scripts/${spec.name}.ts`;
-  const raw = (await experimentParser(spec, hideBin(argv))
+  const args = hideBin(argv);
+  const raw = (await experimentParser(spec, args)
     .fail((msg, err) => fail(msg ?? err?.message ?? 'Bad flags.'))
     .parse()) as RawFlags;
   const controller = new AbortController();
@@ -245,68 +275,34 @@ export async function main(spec: MainSpec, argv = process.argv): Promise<void> {
   };
   process.on('SIGINT', () => onSignal('SIGINT'));
   process.on('SIGTERM', () => onSignal('SIGTERM'));
-  let flags: ExperimentFlags | undefined;
   try {
-    flags = resolveFlags(raw, spec.family, spec.dataset);
-    const data = await spec.load(flags, raw);
-    const f = flags;
-    const experiment = (over: Partial<ExperimentOptions>) =>
-      runExperiment({
-      model: spec.model(f, data.train.shape),
-      data,
-      schemes: f.schemes,
-      generations: f.generations,
-      epochs: f.epochs,
-      batchSize: f.batchSize,
-      learningRate: f.lr,
-      syntheticSize: f.syntheticSize,
-      seed: f.seed,
-      warmStart: f.warmStart,
-      backend: f.backend,
-      out: f.out,
-      resume: f.resume,
-      force: f.force,
-      json: f.json,
-      // Grids always; the metrics' classifier is an MNIST one. The report is written at the end.
-      analysis: { metrics: f.metrics && spec.dataset === 'mnist' },
-      report: true,
-      config: data.config,
-      signal: controller.signal,
-      ...spec.extra?.(raw, f),
-      ...over,
-      });
-    const backend = await initBackend(flags.backend);
-    const jobs = flags.jobs ?? defaultJobs(backend, flags.schemes.length);
-    let result: ExperimentResult;
-    if (isSchemeWorker()) {
-      // A child of a parallel run: one scheme, reported to the parent, no table or report of its own.
-      process.on('disconnect', () => controller.abort(Object.assign(new Error('The parent process ended.'), { name: 'AbortError' })));
-      result = await experiment({ json: false, report: false, progress: workerProgress(), onGenerationEnd: sendRecord });
-      await sendDone(result.runs[0]);
-      // The IPC channel would keep this process alive.
-      process.disconnect();
-      return;
-    } else if (jobs > 1 && flags.schemes.length > 1) {
-      process.stderr.write(`Backend: ${backend.name} (${backend.package} ${backend.version}); ${Math.min(jobs, flags.schemes.length)} schemes at once, one process each (--jobs)\n`);
-      if (f.metrics && spec.dataset === 'mnist') {
-        // Train (or load) the metrics classifier once here, not once in every child.
-        const classifier = await loadOrTrainClassifier({ dir: ANALYSIS_DEFAULTS.classifierDir, data: () => loadMnist(), log: (line) => process.stderr.write(line + '\n') });
-        classifier.dispose();
-      }
-      const plan = await planExperiment({ schemes: f.schemes, out: f.out, data, generations: f.generations, epochs: f.epochs, syntheticSize: f.syntheticSize, resume: f.resume });
-      result = await runSchemesInParallel({ script: argv[1], args: hideBin(argv), schemes: f.schemes, jobs, json: f.json, plan, backend, signal: controller.signal, out: f.out, report: true });
-    } else {
-      result = await experiment({});
-    }
+    const flags = resolveFlags(raw, spec.family, spec.dataset);
+    const result = await runExperiment({ ...(await experimentOptions(spec, args, flags, raw)), signal: controller.signal });
     const table = formatLossTable(result.runs);
     (flags.json ? process.stderr : process.stdout).write(`\n${spec.family.toUpperCase()} on ${datasetName(spec.dataset)}, loss per image in nats (${result.backend.name} backend):\n${table}\nRun directories:\n${result.runs.map((r) => `  ${r.dir}`).join('\n')}\n${result.report ? `Report: ${result.report}\n` : ''}`);
   } catch (err) {
     if ((err as Error).name === 'AbortError') {
-      process.stderr.write(`Stopped; every complete generation and epoch is saved. Resume with:\n  ${resumeCommand(script, hideBin(argv))}\n`);
+      process.stderr.write(`Stopped; every complete generation and epoch is saved. Resume with:\n  ${resumeCommand(script, args)}\n`);
       process.exit(130);
     }
-    fail((err as Error).message);
+    fail(asFlagError(err).message);
   }
+}
+
+/** Option names of the library that are not the kebab-case of their flag. */
+const FLAG_OF: Record<string, string> = { learningRate: 'lr', schemes: 'scheme', runDir: 'out' };
+
+/** An option of the library as the CLI's flag: learningRate -> --lr, force: true -> --force. */
+export function flagName(option: string, value?: string): string {
+  const flag = FLAG_OF[option] ?? option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  if (value === 'true') return `--${flag}`;
+  if (value === 'false') return `--no-${flag}`;
+  return value === undefined ? `--${flag}` : `--${flag} ${value}`;
+}
+
+/** A library error with its option names turned into this CLI's flags. */
+function asFlagError(err: unknown): Error {
+  return err instanceof OptionError ? new Error(err.render(flagName)) : (err as Error);
 }
 
 /** The command that continues a stopped run: the same flags, --force dropped, --resume added, quoted for a POSIX shell. */

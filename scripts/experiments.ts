@@ -5,7 +5,7 @@
 import cliProgress from 'cli-progress';
 import { loadCeleba, loadMnist } from '../lib/index.ts';
 import type { MainSpec, RawFlags } from './cli.ts';
-import { modelFactory } from './cli.ts';
+import { experimentOptions, modelFactory, parseExperimentArgs } from './cli.ts';
 
 const CELEBA_IMAGE_SIZE = 64;
 
@@ -89,4 +89,16 @@ async function loadCelebaForCli(raw: RawFlags) {
     test: celeba.test,
     config: { dataset: 'celeba', imageSize, split: celeba.split, trainImages: train.count, testImages: celeba.test.count, skipped: celeba.skipped.length },
   };
+}
+
+/**
+ * Rebuilds an experiment CLI's model factory and data in a worker process of a parallel run
+ * (runExperiment's workerSetup): the same flags give the same model and data as in the parent.
+ */
+export async function workerSetup(setup: { name: string; args: string[] }) {
+  if (!isExperimentName(setup.name)) throw new Error(`Experiment '${setup.name}' is not known; expected one of ${Object.keys(EXPERIMENTS).join(', ')}.`);
+  const spec: MainSpec = EXPERIMENTS[setup.name];
+  const { raw, flags } = await parseExperimentArgs(spec, setup.args);
+  const options = await experimentOptions(spec, setup.args, flags, raw);
+  return { model: options.model, data: options.data };
 }

@@ -13,10 +13,10 @@ import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pixelsPerImage, range } from '../../data/images.ts';
 import type { ImageShape, ImageSource } from '../../data/images.ts';
-import { TEMP_SUFFIX, writeFileAtomic } from '../atomic.ts';
+import { TEMP_SUFFIX, writeFileAtomic } from '../run/atomic.ts';
 import { readAndDispose } from '../../models/sampling.ts';
 import { activeBackend } from '../backend.ts';
-import { loadNetwork, saveNetwork } from '../checkpoint.ts';
+import { loadNetworkFrom, saveNetwork } from '../run/network-io.ts';
 import { createRng, Stream } from '../rng.ts';
 import type { Rng } from '../rng.ts';
 import { features } from './features.ts';
@@ -280,7 +280,7 @@ export async function loadClassifier(dir: string): Promise<Classifier> {
     throw new Error(`Classifier file ${path} could not be read (${(err as Error).message}); expected a folder written by saveClassifier.`);
   }
   if (info.format !== CLASSIFIER_FORMAT) throw new Error(`Classifier file ${path} has format '${info.format}'; expected '${CLASSIFIER_FORMAT}'.`);
-  return wrap(await loadNetwork(dir), info);
+  return wrap(await loadNetworkFrom(dir), info);
 }
 
 export interface CachedClassifierOptions extends Partial<Omit<ClassifierConfig, 'trainSize'>> {

@@ -2,15 +2,16 @@
  * Run-level pictures (the survey's Figure 9): one row per generation, one column per digit, built
  * from the small uint8 files the analysis writes into each gen-NNN/.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { createImageSet, pixelsPerImage, range } from '../../data/images.ts';
-import { genDirName } from '../checkpoint.ts';
+import { ANALYSIS_FILES } from '../run/layout.ts';
 import { gridPng } from './grid.ts';
 import type { GridOptions } from './grid.ts';
 import type { RunSummary } from './runs.ts';
 
 export type GenerationPicture = 'reconstructions' | 'fixed-samples';
+
+/** The uint8 file each picture is built from. */
+const SOURCE: Record<GenerationPicture, string> = { reconstructions: ANALYSIS_FILES.reconstructions, 'fixed-samples': ANALYSIS_FILES.fixedSamples };
 
 export interface GenerationGrid {
   png: Uint8Array;
@@ -46,7 +47,7 @@ export async function generationGrid(run: RunSummary, picture: GenerationPicture
     const a = run.analyses[g - 1];
     let bytes: Uint8Array | null = null;
     if (a && (picture === 'reconstructions' || a.fixedSamples)) {
-      bytes = new Uint8Array(await readFile(join(run.dir, genDirName(g), `${picture}.u8`)));
+      bytes = new Uint8Array(await run.run.read(g, SOURCE[picture]));
     }
     if (picture === 'reconstructions') {
       const n = a?.reconstructions.count ?? columns;

@@ -10,8 +10,8 @@
  */
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
-import { writeFileAtomic } from '../atomic.ts';
-import { genDirName } from '../checkpoint.ts';
+import { writeFileAtomic } from '../run/atomic.ts';
+import { ANALYSIS_FILES, GENERATION_FILES, REPORT_FILE } from '../run/layout.ts';
 import type { GenerationRecord } from '../record.ts';
 import { renderCurves } from './charts.ts';
 import type { RenderedChart } from './charts.ts';
@@ -21,7 +21,7 @@ import { loadRuns } from './runs.ts';
 import type { RunSummary } from './runs.ts';
 
 export interface ReportOptions {
-  /** Run directories to show side by side. */
+  /** Run directories to show side by side; a folder without run.json stands for the runs inside it (an experiment's output folder). */
   runs: readonly string[];
   /** Path of the page. Defaults to <run>/report.html for one run, else report.html in the runs' common parent folder. */
   out?: string;
@@ -87,11 +87,11 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
 /** <run>/report.html for one run; report.html in the deepest folder holding all of several. */
 export function defaultReportPath(dirs: readonly string[]): string {
   const abs = dirs.map((d) => resolve(d));
-  if (abs.length === 1) return join(abs[0], 'report.html');
+  if (abs.length === 1) return join(abs[0], REPORT_FILE);
   const parts = abs.map((d) => d.split(sep));
   const common: string[] = [];
   for (let i = 0; parts.every((p) => i < p.length - 1 && p[i] === parts[0][i]); i++) common.push(parts[0][i]);
-  return join(common.join(sep) || sep, 'report.html');
+  return join(common.join(sep) || sep, REPORT_FILE);
 }
 
 /** A relative URL from the page's folder to a file (each segment escaped). */
@@ -216,8 +216,8 @@ function page(p: {
   for (let g = 1; g <= maxGen; g++) {
     const cells = runs.map((r) => {
       if (g > r.records.length) return '<td></td>';
-      const src = link(here, join(r.dir, genDirName(g), 'samples.png'));
-      const fx = r.analyses[g - 1]?.fixedSamples ? `<img src="${esc(link(here, join(r.dir, genDirName(g), 'fixed-samples.png')))}" alt="fixed draws, generation ${g}, ${esc(r.label)}">` : '';
+      const src = link(here, r.run.generationPath(g, GENERATION_FILES.samples));
+      const fx = r.analyses[g - 1]?.fixedSamples ? `<img src="${esc(link(here, r.run.generationPath(g, ANALYSIS_FILES.fixedSamplesPng)))}" alt="fixed draws, generation ${g}, ${esc(r.label)}">` : '';
       return `<td><img src="${esc(src)}" alt="samples, generation ${g}, ${esc(r.label)}">${fx}</td>`;
     });
     sampleRows.push(`<tr><th>gen ${g}</th>${cells.join('')}</tr>`);

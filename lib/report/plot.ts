@@ -8,7 +8,7 @@ import sharp from 'sharp';
 import { parse, View } from 'vega';
 import { compile } from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
-import { writeFileAtomic } from '../atomic.ts';
+import { writeFileAtomic } from '../run/atomic.ts';
 
 export interface LineSeries {
   /** Legend label; unique within a chart. */

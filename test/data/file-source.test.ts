@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { openImageFile } from '../../data/file-source.ts';
 import { concatSources, createImageSet, range } from '../../data/images.ts';
 import type { ImageSet } from '../../data/images.ts';
-import { loadSynthetic, openSynthetic } from '../../lib/checkpoint.ts';
+import { loadSynthetic, RunDir } from '../../lib/run/run-dir.ts';
 import { trainGenerations } from '../../lib/generations.ts';
 import { parseScheme } from '../../lib/schemes.ts';
 import { useTestBackend } from '../helpers/backend.ts';
@@ -61,7 +61,7 @@ describe('the disk-backed accumulate pool (trainGenerations with a run directory
     const onDisk = await trainGenerations({ ...options, runDir: run });
     const numbers = (rs: typeof inMemory) => rs.map((r) => [r.trainSize, r.trainLoss, r.testLoss]);
     expect(numbers(onDisk)).toEqual(numbers(inMemory));
-    const g1 = await openSynthetic(run, 1);
+    const g1 = await new RunDir(run).synthetic(1);
     expect(g1.count).toBe(100);
     expect(g1.shape).toEqual([28, 28, 1]);
     expect(Buffer.from(g1.gather(range(100))).equals(Buffer.from((await loadSynthetic(run, 1)).pixels))).toBe(true);

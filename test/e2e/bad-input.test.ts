@@ -15,7 +15,7 @@ import { encodeIdx, parseIdx } from '../../data/idx.ts';
 import { loadMnist } from '../../data/mnist.ts';
 import { runExperiment } from '../../lib/experiment.ts';
 import { trainGenerations } from '../../lib/generations.ts';
-import type { GenerationsOptions } from '../../lib/generations.ts';
+import type { GenerationsOptions } from '../../lib/resolve.ts';
 import { createRng } from '../../lib/rng.ts';
 import { parseScheme } from '../../lib/schemes.ts';
 import type { Scheme } from '../../lib/schemes.ts';
@@ -161,11 +161,11 @@ interface ApiCase {
 }
 
 const API: ApiCase[] = [
-  { what: 'a mix scheme with a real fraction of 2', call: () => trainGenerations(base({ scheme: { kind: 'mix', realFraction: 2 } })), message: /Real fraction 2 is outside \[0, 1\]; expected a number from 0 to 1/ },
-  { what: 'an unknown scheme kind', call: () => trainGenerations(base({ scheme: { kind: 'keep' } as unknown as Scheme })), message: /Scheme \{"kind":"keep"\} is not known; expected kind 'replace', 'accumulate', 'accumulate-subsample' or 'mix'/ },
+  { what: 'a mix scheme with a real fraction of 2', call: () => trainGenerations(base({ scheme: { kind: 'mix', realFraction: 2 } })), message: /realFraction 2 is not valid; expected a number from 0 to 1/ },
+  { what: 'an unknown scheme kind', call: () => trainGenerations(base({ scheme: { kind: 'keep' } as unknown as Scheme })), message: /scheme \{"kind":"keep"\} is not known; expected kind 'replace', 'accumulate', 'accumulate-subsample' or 'mix'/ },
   { what: 'an unknown scheme name', call: async () => parseScheme('keep'), message: /Scheme 'keep' is not known; expected one of replace, accumulate/ },
-  { what: 'zero epochs', call: () => trainGenerations(base({ epochs: 0 })), message: /epochs 0 must be a positive integer/ },
-  { what: 'a negative seed', call: () => trainGenerations(base({ seed: -1 })), message: /Seed -1 must be a non-negative integer/ },
+  { what: 'zero epochs', call: () => trainGenerations(base({ epochs: 0 })), message: /epochs 0 is not valid; expected a positive integer/ },
+  { what: 'a negative seed', call: () => trainGenerations(base({ seed: -1 })), message: /seed -1 is not valid; expected a non-negative integer/ },
   { what: 'a synthetic size beyond an explicit memory budget', call: () => trainGenerations(base({ syntheticSize: 2000, memoryBudget: 1_000_000 })), message: /Synthetic size 2000 needs 0\.002 GB for one synthetic set of 28x28x1 images; expected at most 0\.001 GB \(the memory budget\)/ },
   { what: 'test images of another shape', call: () => trainGenerations(base({ data: { train: data.train, test: { ...data.test, shape: [32, 32, 1] } } })), message: /Training images are 28x28x1 but test images are 32x32x1; expected one shape/ },
   { what: 'no scheme for an experiment', call: (box) => runExperiment({ ...base(), schemes: [], out: join(box, 'exp'), stderr: sink() }), message: /No scheme given; expected at least one of replace, accumulate/ },
@@ -174,7 +174,7 @@ const API: ApiCase[] = [
   { what: 'a truncated IDX file', call: (box) => loadMnist({ dir: join(box, 'data-truncated') }), message: /IDX file .*data-truncated\/train-images-idx3-ubyte holds 78700 data bytes; its dimensions \[60000, 28, 28\] need exactly 47040000 \(truncated or corrupt file\)/ },
   { what: 'images of the wrong size', call: (box) => loadMnist({ dir: join(box, 'data-32') }), message: /IDX file .*data-32\/train-images-idx3-ubyte has dimensions \[10, 32, 32\]; expected \[N, 28, 28\] MNIST images/ },
   { what: 'an IDX file with a bad magic number', call: async () => parseIdx(new Uint8Array([1, 2, 3, 4, 0, 0, 0, 1, 7]), 'bytes.idx'), message: /IDX file bytes\.idx has magic number 0x01020304; expected it to start with 0x0000/ },
-  { what: 'a learning rate of NaN', call: () => fit({ model: tinyVae({ seed: 1 }), data: data.train, epochs: 1, batchSize: 30, learningRate: Number.NaN, rng: createRng(1) }), message: /Learning rate NaN must be a positive number/ },
+  { what: 'a learning rate of NaN', call: () => fit({ model: tinyVae({ seed: 1 }), data: data.train, epochs: 1, batchSize: 30, learningRate: Number.NaN, rng: createRng(1) }), message: /learningRate NaN is not valid; expected a positive number/ },
   { what: 'a negative random seed', call: async () => createRng(-1), message: /Seed -1 must be a non-negative integer/ },
 ];
 

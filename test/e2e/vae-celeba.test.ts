@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { loadNetwork } from '../../lib/checkpoint.ts';
+import { loadNetwork } from '../../lib/run/run-dir.ts';
 import { runCli } from '../helpers/cli.ts';
 import { makeFaceFolder } from '../helpers/faces.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -30,7 +30,7 @@ describe('scripts/vae-celeba.ts', () => {
     for (const x of records) expect(Number.isFinite(x.testLoss)).toBe(true);
     const gen2 = join(out, 'accumulate', 'gen-002');
     expect((await readdir(gen2)).sort()).toEqual(expect.arrayContaining(['COMPLETE', 'model.json', 'samples.png', 'synthetic.u8', 'weights.bin']));
-    const net = await loadNetwork(gen2);
+    const net = await loadNetwork(join(out, 'accumulate'), 2);
     expect(net.outputs.map((o) => o.shape)).toEqual([[null, 8], [null, 8], [null, 16, 16, 3]]);
     net.dispose();
     expect(tf.memory().numTensors).toBe(0);

@@ -15,7 +15,7 @@
 import { spawn } from 'node:child_process';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { verifyRun } from '../../lib/checkpoint.ts';
+import { verifyRun } from '../../lib/run/run-dir.ts';
 import { createRng } from '../../lib/rng.ts';
 import type { Rng } from '../../lib/rng.ts';
 import { ROOT } from './cli.ts';

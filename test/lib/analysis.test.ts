@@ -7,7 +7,7 @@ import { createAutoencoder } from '../../models/autoencoder.ts';
 import { createCollapseAnalysis, decodeFixedDraws, tenDigits } from '../../lib/analysis.ts';
 import type { AnalysisInfo } from '../../lib/analysis.ts';
 import { trainGenerations } from '../../lib/generations.ts';
-import type { GenerationsOptions } from '../../lib/generations.ts';
+import type { GenerationsOptions } from '../../lib/resolve.ts';
 import { trainClassifier } from '../../lib/metrics/classifier.ts';
 import type { Classifier } from '../../lib/metrics/classifier.ts';
 import { createRng } from '../../lib/rng.ts';

@@ -67,8 +67,8 @@ describe('fit', () => {
 
   it('checks its arguments', async () => {
     const model = tinyVae({ seed: 1 });
-    await expect(fit({ model, data: train, epochs: 0, batchSize: 10, learningRate: 1e-3, rng: createRng(0) })).rejects.toThrow(/epochs 0 must be a positive integer/);
-    await expect(fit({ model, data: train, epochs: 1, batchSize: 10, learningRate: -1, rng: createRng(0) })).rejects.toThrow(/Learning rate -1 must be a positive number/);
+    await expect(fit({ model, data: train, epochs: 0, batchSize: 10, learningRate: 1e-3, rng: createRng(0) })).rejects.toThrow(/epochs 0 is not valid; expected a positive integer/);
+    await expect(fit({ model, data: train, epochs: 1, batchSize: 10, learningRate: -1, rng: createRng(0) })).rejects.toThrow(/learningRate -1 is not valid; expected a positive number/);
     model.dispose();
   });
 });

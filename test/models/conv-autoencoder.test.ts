@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createConvAutoencoder } from '../../models/conv-autoencoder.ts';
 import { createImageSet, range, toFloatBatch } from '../../data/images.ts';
 import type { ImageSet } from '../../data/images.ts';
-import { loadNetwork, saveNetwork } from '../../lib/checkpoint.ts';
+import { loadNetworkFrom as loadNetwork, saveNetwork } from '../../lib/run/network-io.ts';
 import { createRng } from '../../lib/rng.ts';
 import { useTestBackend } from '../helpers/backend.ts';
 import { expectLearnsWithoutLeak, expectNoKl } from '../helpers/models.ts';

@@ -4,7 +4,7 @@ import { createConvVae, CONV_CELEBA, CONV_MNIST, convPresetFor } from '../../mod
 import { loadMnist } from '../../data/mnist.ts';
 import { createImageSet, range, toFloatBatch } from '../../data/images.ts';
 import type { ImageSet } from '../../data/images.ts';
-import { loadNetwork, saveNetwork } from '../../lib/checkpoint.ts';
+import { loadNetworkFrom as loadNetwork, saveNetwork } from '../../lib/run/network-io.ts';
 import { createRng } from '../../lib/rng.ts';
 import { useTestBackend } from '../helpers/backend.ts';
 import { expectLearnsWithoutLeak, firstLosses } from '../helpers/models.ts';

@@ -2,7 +2,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { genDirName, RUN_FORMAT } from '../../../lib/checkpoint.ts';
+import { RUN_FORMAT } from '../../../lib/run/info.ts';
+import { genDirName } from '../../../lib/run/layout.ts';
 import type { AnalysisInfo } from '../../../lib/analysis.ts';
 
 export interface FakeRun {

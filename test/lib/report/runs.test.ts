@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { expandRunDirs, loadRun, loadRuns } from '../../../lib/report/runs.ts';
+import { loadRun, loadRuns } from '../../../lib/report/runs.ts';
+import { expandRunDirs } from '../../../lib/run/read.ts';
 import { tempDir } from '../../helpers/tmp.ts';
 import { writeFakeRun } from './fixture.ts';
 

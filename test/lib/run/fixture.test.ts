@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cp, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createCollapseAnalysis, loadNetwork, loadRun, parseScheme, trainGenerations, verifyRun, writeReport } from '../../../lib/index.ts';
+import { createCollapseAnalysis, loadNetwork, parseScheme, readRun, trainGenerations, verifyRun, writeReport } from '../../../lib/index.ts';
 import type { GenerationsOptions, ImageSet } from '../../../lib/index.ts';
 import { FIXTURE_ANALYSIS, FIXTURE_DIR, FIXTURE_OPTIONS, fixtureData, fixtureModel } from '../../fixtures/run-v1.ts';
 import { useTestBackend } from '../../helpers/backend.ts';
@@ -35,12 +35,14 @@ const jsonl = (dir: string) => readFile(join(dir, 'generations.jsonl'), 'utf8');
 describe('a run directory made before the redesign (test/fixtures/run-v1)', () => {
   it('loads as it is: two verified generations, their records, networks and analysis files', async () => {
     expect(await verifyRun(FIXTURE_DIR)).toMatchObject({ completed: 2, found: 2 });
-    const run = await loadRun(FIXTURE_DIR);
+    const run = await readRun(FIXTURE_DIR);
     expect(run.records.map((r) => r.generation)).toEqual([1, 2]);
     expect(run.records.map((r) => r.trainSize)).toEqual([40, 80]);
-    expect(run.analyses.map((a) => a?.fixedSamples?.count)).toEqual([10, 10]);
+    expect(run.generations.map((g) => g.generation)).toEqual([1, 2]);
+    const analysis = JSON.parse((await run.run.read(2, 'analysis.json')).toString('utf8'));
+    expect(analysis.fixedSamples.count).toBe(10);
     expect(run.info.seed).toBe(3);
-    const net = await loadNetwork(join(FIXTURE_DIR, 'gen-002'));
+    const net = await loadNetwork(FIXTURE_DIR, 2);
     expect(net.outputs).toHaveLength(3);
     net.dispose();
   });

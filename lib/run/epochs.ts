@@ -5,7 +5,7 @@
  *   state.json      epoch, epoch losses, learning rate, seed, the tensor specs below
  *   model.bin       the network's weights (network.getWeights() order)
  *   optimizer.bin   Adam's iteration count and moments; beta1^t, beta2^t are in state.json
- *   manifest.json   COMPLETE   (lib/manifest.ts)
+ *   manifest.json   COMPLETE   (sealed.ts)
  *
  * written as gen-NNN.epoch-EEEE.partial/ and renamed, after which the folder of epoch E-1 is deleted:
  * a crash leaves at least one sealed epoch folder or none, never a half-written one that is read.
@@ -15,14 +15,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { EpochSnapshot, EpochState } from '../train.ts';
 import { writeFileAtomic } from './atomic.ts';
-import { genDirName } from './checkpoint.ts';
-import { CorruptFolderError, readVerified, verifyFolder, writeSealedFolder } from './manifest.ts';
-import type { EpochSnapshot, EpochState } from './train.ts';
+import { EPOCH_FILES, epochDirName, epochFolderOf } from './layout.ts';
+import { CorruptFolderError, readVerified, verifyFolder, writeSealedFolder } from './sealed.ts';
 
 export const EPOCH_FORMAT = 'collapse-lab-epoch/1';
-
-export const epochDirName = (generation: number, epoch: number) => `${genDirName(generation)}.epoch-${String(epoch).padStart(4, '0')}`;
 
 /** What an epoch checkpoint must agree with to be used. */
 export interface EpochCheckpointKey {
@@ -59,13 +57,12 @@ export interface EpochCheckpoints {
 /** Epoch checkpoints of generation `key.generation` in `runDir`; `log` hears why a folder was passed over. */
 export function epochCheckpoints(runDir: string, key: EpochCheckpointKey, log?: (line: string) => void): EpochCheckpoints {
   const g = key.generation;
-  const folders = async (): Promise<{ name: string; epoch: number }[]> => {
-    const prefix = `${genDirName(g)}.epoch-`;
-    return (await readdir(runDir))
-      .filter((n) => n.startsWith(prefix) && /^\d+$/.test(n.slice(prefix.length)))
-      .map((name) => ({ name, epoch: Number(name.slice(prefix.length)) }))
+  const folders = async (): Promise<{ name: string; epoch: number }[]> =>
+    (await readdir(runDir))
+      .map((name) => ({ name, at: epochFolderOf(name) }))
+      .filter((f) => f.at?.generation === g)
+      .map((f) => ({ name: f.name, epoch: f.at!.epoch }))
       .sort((a, b) => b.epoch - a.epoch);
-  };
 
   return {
     async load() {
@@ -73,15 +70,15 @@ export function epochCheckpoints(runDir: string, key: EpochCheckpointKey, log?: 
         const dir = join(runDir, name);
         try {
           await verifyFolder(dir);
-          const state = JSON.parse((await readVerified(dir, 'state.json')).toString('utf8')) as EpochFile;
+          const state = JSON.parse((await readVerified(dir, EPOCH_FILES.state)).toString('utf8')) as EpochFile;
           const mismatch = describeMismatch(state, key);
           if (mismatch) {
             log?.(`Epoch checkpoint ${dir} was made with ${mismatch}; it is discarded and generation ${g} starts over.`);
             await rm(dir, { recursive: true, force: true });
             continue;
           }
-          const weights = decode(await readVerified(dir, 'model.bin'), state.model);
-          const optimizer = decode(await readVerified(dir, 'optimizer.bin'), state.optimizer.specs);
+          const weights = decode(await readVerified(dir, EPOCH_FILES.weights), state.model);
+          const optimizer = decode(await readVerified(dir, EPOCH_FILES.optimizer), state.optimizer.specs);
           return {
             epoch: state.epoch,
             epochLosses: state.epochLosses,
@@ -103,8 +100,8 @@ export function epochCheckpoints(runDir: string, key: EpochCheckpointKey, log?: 
         // Names are positional here (weights and moments are restored in order), so plain indices do.
         const model = await tf.io.encodeWeights(s.weights.map((tensor, i) => ({ name: `w${i}`, tensor })));
         const optimizer = await tf.io.encodeWeights(s.optimizer.tensors);
-        await writeFileAtomic(join(temp, 'model.bin'), new Uint8Array(model.data), { syncFolder: false });
-        await writeFileAtomic(join(temp, 'optimizer.bin'), new Uint8Array(optimizer.data), { syncFolder: false });
+        await writeFileAtomic(join(temp, EPOCH_FILES.weights), new Uint8Array(model.data), { syncFolder: false });
+        await writeFileAtomic(join(temp, EPOCH_FILES.optimizer), new Uint8Array(optimizer.data), { syncFolder: false });
         const file: EpochFile = {
           format: EPOCH_FORMAT,
           seed: key.seed,
@@ -118,7 +115,7 @@ export function epochCheckpoints(runDir: string, key: EpochCheckpointKey, log?: 
           model: model.specs,
           optimizer: { specs: optimizer.specs, accBeta1: s.optimizer.accBeta1, accBeta2: s.optimizer.accBeta2 },
         };
-        await writeFileAtomic(join(temp, 'state.json'), JSON.stringify(file, null, 2) + '\n', { syncFolder: false });
+        await writeFileAtomic(join(temp, EPOCH_FILES.state), JSON.stringify(file, null, 2) + '\n', { syncFolder: false });
       });
       for (const f of await folders()) if (f.epoch < s.epoch) await rm(join(runDir, f.name), { recursive: true, force: true });
     },

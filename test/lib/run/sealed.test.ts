@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CorruptFolderError, isSealed, readChecked, readVerified, sealFolder, sha256, verifyFolder } from '../../lib/manifest.ts';
-import { tempDir } from '../helpers/tmp.ts';
+import { CorruptFolderError, isSealed, readChecked, readVerified, sealFolder, sha256, verifyFolder } from '../../../lib/run/sealed.ts';
+import { tempDir } from '../../helpers/tmp.ts';
 
 let root: string;
 beforeAll(async () => {

@@ -2,17 +2,19 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { cp, mkdir, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { trainGenerations } from '../../lib/generations.ts';
-import type { GenerationsOptions } from '../../lib/generations.ts';
-import { parseScheme } from '../../lib/schemes.ts';
-import { genDirName, loadNetwork, loadSynthetic, readRecords, readRunInfo, verifyRun } from '../../lib/checkpoint.ts';
-import { fit } from '../../lib/train.ts';
-import { createRng } from '../../lib/rng.ts';
-import type { EpochState } from '../../lib/train.ts';
-import type { ImageSet } from '../../data/images.ts';
-import { useTestBackend } from '../helpers/backend.ts';
-import { tinyMnist, tinyVae } from '../helpers/tiny.ts';
-import { tempDir } from '../helpers/tmp.ts';
+import { trainGenerations } from '../../../lib/generations.ts';
+import type { GenerationsOptions } from '../../../lib/resolve.ts';
+import { parseScheme } from '../../../lib/schemes.ts';
+import { readRunInfo } from '../../../lib/run/info.ts';
+import { genDirName } from '../../../lib/run/layout.ts';
+import { loadNetwork, loadSynthetic, RunDir, verifyRun } from '../../../lib/run/run-dir.ts';
+import { fit } from '../../../lib/train.ts';
+import { createRng } from '../../../lib/rng.ts';
+import type { EpochState } from '../../../lib/train.ts';
+import type { ImageSet } from '../../../data/images.ts';
+import { useTestBackend } from '../../helpers/backend.ts';
+import { tinyMnist, tinyVae } from '../../helpers/tiny.ts';
+import { tempDir } from '../../helpers/tmp.ts';
 
 let data: { train: ImageSet; test: ImageSet };
 let root: string;
@@ -160,8 +162,8 @@ describe('checksums on load and resume', () => {
       await writeFile(join(gen, f), b);
     }
     await expect(loadSynthetic(dir, 1)).rejects.toThrow(/gen-001\/synthetic\.u8 does not match its SHA-256 in manifest\.json/);
-    await expect(loadNetwork(gen)).rejects.toThrow(/gen-001\/weights\.bin does not match its SHA-256/);
-    await expect(readRecords(dir, 1)).rejects.toThrow(/gen-001\/record\.json does not match its SHA-256/);
+    await expect(loadNetwork(dir, 1)).rejects.toThrow(/gen-001\/weights\.bin does not match its SHA-256/);
+    await expect(new RunDir(dir).records(1)).rejects.toThrow(/gen-001\/record\.json does not match its SHA-256/);
   });
 
   it('resume discards the first damaged generation and all after it, trains them again and reaches the same numbers', async () => {

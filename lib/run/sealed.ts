@@ -10,9 +10,8 @@ import { createReadStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { syncDir, TEMP_SUFFIX, writeFileAtomic } from './atomic.ts';
+import { COMPLETE_FILE, MANIFEST_FILE } from './layout.ts';
 
-export const MANIFEST_FILE = 'manifest.json';
-export const COMPLETE_FILE = 'COMPLETE';
 export const MANIFEST_FORMAT = 'collapse-lab-manifest/1';
 
 export interface ManifestEntry {
@@ -54,18 +53,23 @@ export async function hashFile(path: string): Promise<ManifestEntry> {
   return { size, sha256: hash.digest('hex') };
 }
 
-/**
- * Seals `dir`: hashes every file already in it (read back from disk, so the manifest describes what
- * is really there), writes manifest.json, then COMPLETE, and flushes the folder. Call it when every
- * other file is written; they may skip their own folder flush.
- */
+export interface SealedFolderOptions {
+  /**
+   * Several processes may publish the same folder at once (a shared cache): each fills its own
+   * temporary folder, and when another one's copy is already in place it is kept and ours dropped.
+   * Defaults to false (one writer: the run lock sees to it).
+   */
+  concurrent?: boolean;
+}
+
 /**
  * Publishes a folder as one unit: `fill` writes its files into `<final>.partial/`, which is sealed
  * (manifest, COMPLETE) and renamed to `final`. A failed write leaves nothing behind; a crash leaves
- * only the .partial folder, which the next start deletes.
+ * only the .partial folder, which the next start deletes. Files written in `fill` may skip their
+ * folder flush (`{ syncFolder: false }`): sealing flushes the folder once.
  */
-export async function writeSealedFolder(final: string, fill: (temp: string) => Promise<void>): Promise<void> {
-  const temp = final + TEMP_SUFFIX;
+export async function writeSealedFolder(final: string, fill: (temp: string) => Promise<void>, options: SealedFolderOptions = {}): Promise<void> {
+  const temp = options.concurrent ? `${final}.${process.pid}${TEMP_SUFFIX}` : final + TEMP_SUFFIX;
   await rm(temp, { recursive: true, force: true });
   try {
     await mkdir(temp, { recursive: true });
@@ -76,9 +80,22 @@ export async function writeSealedFolder(final: string, fill: (temp: string) => P
     throw err;
   }
   await rm(final, { recursive: true, force: true });
-  await rename(temp, final);
+  try {
+    await rename(temp, final);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    await rm(temp, { recursive: true, force: true }).catch(() => {});
+    // Another writer's copy got there between our rm and rename: same settings, same bytes; keep it.
+    if (!(options.concurrent && (code === 'ENOTEMPTY' || code === 'EEXIST'))) throw err;
+  }
   await syncDir(dirname(final));
 }
+
+/**
+ * Seals `dir`: hashes every file already in it (read back from disk, so the manifest describes what
+ * is really there), writes manifest.json, then COMPLETE, and flushes the folder. Call it when every
+ * other file is written; they may skip their own folder flush.
+ */
 
 export async function sealFolder(dir: string, completedAt = new Date()): Promise<void> {
   const names = (await readdir(dir, { withFileTypes: true }))

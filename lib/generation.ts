@@ -1,0 +1,131 @@
+/**
+ * runGeneration(g): one generation of the self-consuming loop, start to finish: build its training
+ * set, fit a fresh model (resuming from an epoch checkpoint when there is one), evaluate it on the
+ * real test set, sample the next synthetic set, run the analysis, and seal the generation in the run
+ * directory. Returns the finished record; nothing is filled in later.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ImageSet, ImageSource } from '../data/images.ts';
+import { range } from '../data/images.ts';
+import type { GenerativeModel } from '../models/types.ts';
+import { OptionError, opt, say } from './options.ts';
+import { RECORD_FIELDS } from './record.ts';
+import type { GenerationRecord } from './record.ts';
+import type { AnalyzeResult, ResolvedOptions } from './resolve.ts';
+import { gridPng } from './report/grid.ts';
+import type { RunDir } from './run/run-dir.ts';
+import { createRng, Stream } from './rng.ts';
+import { buildTrainingSet } from './schemes.ts';
+import { abortError, evaluate, fit, NonFiniteLossError } from './train.ts';
+import type { TrainResult } from './train.ts';
+import type { LossParts } from '../models/types.ts';
+
+/** What a generation needs besides the options: the run directory and the synthetic sets so far. */
+export interface GenerationInput {
+  run?: RunDir;
+  /** Synthetic sets of generations 1..g-1, oldest first. */
+  synthetic: readonly ImageSource[];
+  /** Continue from this generation's last epoch checkpoint, if it has one (the first generation of a resume). */
+  resuming: boolean;
+  /** The run's learning rate (run.json); a generation trained with another records its own. */
+  runLearningRate: number;
+}
+
+export interface GenerationOutput {
+  record: GenerationRecord;
+  /** This generation's synthetic set for the ones after it (read back from the run directory when there is one); none after the last. */
+  synthetic?: ImageSource;
+}
+
+/** Images shown in each generation's samples.png. */
+const GRID_IMAGES = 100;
+
+export async function runGeneration(o: ResolvedOptions, g: number, input: GenerationInput): Promise<GenerationOutput> {
+  if (o.signal?.aborted) throw abortError(o.signal);
+  const began = performance.now();
+  const { source, realFraction } = buildTrainingSet(o.scheme, { real: o.data.train, synthetic: input.synthetic, rng: createRng(o.seed, g, Stream.scheme) });
+  await o.onGenerationStart?.({ generation: g, generations: o.generations, trainSize: source.count, realFraction });
+  const model = o.model({ seed: createRng(o.seed, g, Stream.init).seed() });
+  try {
+    const fitted = await train(o, g, model, source, input);
+    const test = await testLoss(o, g, model, input.run);
+    await model.prepareSampling(source, o.evalBatchSize);
+    const samples = await model.sample(o.syntheticSize, createRng(o.seed, g, Stream.sample), source, o.evalBatchSize);
+    const analysis = o.analyze ? checkAnalysis(await o.analyze({ generation: g, model, samples, trainSet: source, data: o.data, rng: createRng(o.seed, g, Stream.analysis), run: input.run })) : {};
+    if (o.signal?.aborted) throw abortError(o.signal);
+    // Field order is the order of generations.jsonl: core fields, then the analysis'.
+    const record: GenerationRecord = {
+      generation: g,
+      scheme: o.schemeName,
+      trainSize: source.count,
+      realFraction,
+      trainLoss: fitted.trainLoss,
+      testLoss: test.total,
+      testRecon: test.recon,
+      testKl: test.kl,
+      epochLosses: fitted.epochLosses,
+      // Measured with this generation's model still alive, as every generation's is.
+      numTensors: tf.memory().numTensors,
+      seconds: (performance.now() - began) / 1000,
+      samplesPerSecond: fitted.imagesPerSecond,
+      rssMB: Math.round(process.memoryUsage().rss / 1048576),
+      ...(o.learningRate !== input.runLearningRate ? { learningRate: o.learningRate } : {}),
+      ...analysis.fields,
+    };
+    const last = g === o.generations;
+    if (!input.run) return { record, synthetic: last ? undefined : samples };
+    await input.run.writeGeneration(g, { model, synthetic: samples, samplesPng: await samplesGrid(samples), record, extraFiles: analysis.files });
+    // Read back batch by batch (data/file-source.ts), so the accumulate pool does not grow in memory.
+    return { record, synthetic: last ? undefined : await input.run.synthetic(g) };
+  } finally {
+    model.dispose();
+  }
+}
+
+/** Fits the model, from the generation's last epoch checkpoint when resuming (or the previous weights with warmStart). */
+async function train(o: ResolvedOptions, g: number, model: GenerativeModel, source: ImageSource, input: GenerationInput): Promise<TrainResult> {
+  const epochs = input.run?.epochs({ seed: o.seed, generation: g, epochs: o.epochs, learningRate: o.learningRate }, o.log);
+  const resumeFrom = input.resuming ? await epochs?.load() : undefined;
+  if (resumeFrom) o.log?.(`Resuming generation ${g} after epoch ${resumeFrom.epoch} of ${o.epochs}.`);
+  else if (o.warmStart && g > 1 && input.run) await input.run.loadWeightsInto(model, g - 1);
+  const ctx = { generation: g, generations: o.generations };
+  try {
+    return await fit({
+      model,
+      data: source,
+      epochs: o.epochs,
+      batchSize: o.batchSize,
+      learningRate: o.learningRate,
+      rng: createRng(o.seed, g),
+      signal: o.signal,
+      resumeFrom,
+      saveEpoch: epochs?.save,
+      onBatch: o.onBatch ? (b) => o.onBatch!({ ...b, ...ctx }) : undefined,
+      onEpochEnd: o.onEpochEnd ? (e) => o.onEpochEnd!({ ...e, ...ctx }) : undefined,
+    });
+  } catch (err) {
+    if (!(err instanceof NonFiniteLossError)) throw err;
+    // Nothing of a diverged generation is kept, not even its earlier epochs.
+    await epochs?.clear();
+    throw err.within(`Generation ${g}: `, ` Generations before ${g} are kept.`);
+  }
+}
+
+/** The loss on the real test set; a non-finite one stops the run like a non-finite training loss. */
+async function testLoss(o: ResolvedOptions, g: number, model: GenerativeModel, run: RunDir | undefined): Promise<LossParts> {
+  const loss = await evaluate(model, o.data.test, o.evalBatchSize, createRng(o.seed, g, Stream.eval));
+  if (Number.isFinite(loss.total)) return loss;
+  await run?.epochs({ seed: o.seed, generation: g, epochs: o.epochs, learningRate: o.learningRate }).clear();
+  throw new OptionError('learningRate', o.learningRate, say`Generation ${g}: the test loss is ${loss.total}; expected a finite number (try a lower ${opt('learningRate')}). Generations before ${g} are kept.`);
+}
+
+/** An analysis adds fields of its own; one that would overwrite the record's (e.g. testLoss) is refused. */
+function checkAnalysis(result: AnalyzeResult): AnalyzeResult {
+  const clash = Object.keys(result?.fields ?? {}).find((k) => RECORD_FIELDS.includes(k));
+  if (clash) throw new OptionError('analyze', clash, say`The ${opt('analyze')} hook returned the field '${clash}', which is one of the record's own; expected fields of the analysis' own names (not ${RECORD_FIELDS.join(', ')}).`);
+  return result ?? {};
+}
+
+function samplesGrid(samples: ImageSet): Promise<Uint8Array> {
+  return gridPng(samples, range(Math.min(GRID_IMAGES, samples.count)));
+}

@@ -1,0 +1,261 @@
+/**
+ * The one place where trainGenerations' options are checked and completed: every check runs here,
+ * before anything is trained or written (an aborted signal, a string learning rate or a scheme the
+ * data cannot feed never creates run.json). A new option gets its default in GENERATION_DEFAULTS and
+ * its check in resolveOptions.
+ */
+import { totalmem } from 'node:os';
+import { pixelsPerImage } from '../data/images.ts';
+import type { ImageSet, ImageSource } from '../data/images.ts';
+import type { GenerativeModel, ModelFactory } from '../models/types.ts';
+import { BACKEND_CHOICES, initBackend } from './backend.ts';
+import type { BackendChoice, BackendInfo } from './backend.ts';
+import { checkBoolean, checkFunction, checkInteger, checkPath, checkPositive, definedOnly, invalidOption, OptionError, say, opt, show } from './options.ts';
+import type { GenerationRecord } from './record.ts';
+import { RUN_FORMAT } from './run/info.ts';
+import type { RunInfo } from './run/info.ts';
+import type { RunDir } from './run/run-dir.ts';
+import type { Rng } from './rng.ts';
+import { resolveScheme, schemeName } from './schemes.ts';
+import type { Scheme } from './schemes.ts';
+import { abortError } from './train.ts';
+import type { BatchContext, EpochContext } from './train.ts';
+import { versions } from './versions.ts';
+
+export interface GenerationsOptions {
+  /** Builds a freshly initialised model from a seed; called once per generation. */
+  model: ModelFactory;
+  /** Real training and held-out test images. */
+  data: { train: ImageSource; test: ImageSource };
+  /** How each generation's training set is built. */
+  scheme: Scheme;
+  /** Number of generations, the first trained on real data. Defaults to 7. */
+  generations?: number;
+  /** Epochs per generation. Defaults to 10. */
+  epochs?: number;
+  /** Images per optimiser step. Defaults to 128. */
+  batchSize?: number;
+  /** Adam's learning rate. Defaults to 1e-3. */
+  learningRate?: number;
+  /** Images sampled per generation. Defaults to the size of the real training set. */
+  syntheticSize?: number;
+  /** Images per batch when evaluating and sampling (no gradients, so larger). Defaults to 1000. */
+  evalBatchSize?: number;
+  /** Seed of every random draw in the run. Defaults to 0. */
+  seed?: number;
+  /** Start each generation from the previous generation's weights instead of a fresh init. Defaults to false. */
+  warmStart?: boolean;
+  /** Backend to initialise if none is yet. Defaults to 'auto'. */
+  backend?: BackendChoice;
+  /** Run directory (checkpoints, samples, logs). Defaults to none: nothing is written. */
+  runDir?: string;
+  /**
+   * Continue the run in `runDir` after its last complete generation that verifies, from the last
+   * end-of-epoch checkpoint of the generation in progress. The learning rate may differ from the
+   * run's (e.g. lower after a NaN): generations trained with another one carry `learningRate` in
+   * their record. Defaults to false.
+   */
+  resume?: boolean;
+  /** Replace a run already in `runDir`. Defaults to false. */
+  force?: boolean;
+  /** Bytes one synthetic set may take in memory (it is sampled whole). Defaults to half of the machine's memory. */
+  memoryBudget?: number;
+  /** Extra settings recorded in run.json and checked on resume (e.g. the dataset). Defaults to {}. */
+  config?: Record<string, unknown>;
+  /** Stops the run between batches; nothing half-done is written. Defaults to none. */
+  signal?: AbortSignal;
+  /** Called after every batch. Defaults to none. */
+  onBatch?: (ctx: BatchContext & { generation: number; generations: number }) => void;
+  /** Called after every epoch. Defaults to none. */
+  onEpochEnd?: (ctx: EpochContext & { generation: number; generations: number }) => void | Promise<void>;
+  /** Called when a generation starts, with the size of its training set. Defaults to none. */
+  onGenerationStart?: (ctx: { generation: number; generations: number; trainSize: number; realFraction: number }) => void | Promise<void>;
+  /** Called with each finished generation's record (after it is saved). Defaults to none. */
+  onGenerationEnd?: (record: GenerationRecord) => void | Promise<void>;
+  /**
+   * Optional per-generation analysis (collapse metrics, grids): called with the trained model and
+   * its samples before they are disposed. Its `fields` join the generation's record (a field of the
+   * record's own, e.g. testLoss, is refused) and its `files` are written into the generation's
+   * folder with the rest of the generation. Defaults to none.
+   */
+  analyze?: (ctx: AnalyzeContext) => Promise<AnalyzeResult>;
+  /** Notes for the user (resume information, backend warnings). Defaults to none. */
+  log?: (line: string) => void;
+}
+
+export interface AnalyzeContext {
+  generation: number;
+  model: GenerativeModel;
+  /** The synthetic set this generation sampled. */
+  samples: ImageSet;
+  /** This generation's training set. */
+  trainSet: ImageSource;
+  /** The real training and test sets. */
+  data: { train: ImageSource; test: ImageSource };
+  /** A stream reserved for the analysis (same in a resumed run). */
+  rng: Rng;
+  /** The run directory, when there is one (earlier generations can be read from it). */
+  run?: RunDir;
+}
+
+export interface AnalyzeResult {
+  /** Fields for the generation's record; none may be one of the record's own (RECORD_FIELDS). */
+  fields?: Record<string, unknown>;
+  /** File name (no folders) -> contents, written into the generation's folder. */
+  files?: Record<string, Uint8Array>;
+}
+
+/** Defaults of the survey's MNIST experiment (7 generations x 10 epochs, Adam 1e-3, batch 128). */
+export const GENERATION_DEFAULTS = {
+  generations: 7,
+  epochs: 10,
+  batchSize: 128,
+  learningRate: 1e-3,
+  evalBatchSize: 1000,
+  seed: 0,
+  warmStart: false,
+  backend: 'auto',
+  resume: false,
+  force: false,
+  config: {},
+} as const satisfies Partial<GenerationsOptions>;
+
+/** Every option checked and with its default: what the loop runs on. */
+export interface ResolvedOptions extends Required<Pick<GenerationsOptions, 'model' | 'data' | 'scheme' | 'generations' | 'epochs' | 'batchSize' | 'learningRate' | 'syntheticSize' | 'evalBatchSize' | 'seed' | 'warmStart' | 'resume' | 'force' | 'config'>>,
+    Pick<GenerationsOptions, 'runDir' | 'memoryBudget' | 'signal' | 'onBatch' | 'onEpochEnd' | 'onGenerationStart' | 'onGenerationEnd' | 'analyze' | 'log'> {
+  /** The scheme's display name (records, folders). */
+  schemeName: string;
+  backend: BackendInfo;
+  /** What run.json records for these options. */
+  runInfo: RunInfo;
+}
+
+const HOOKS = ['onBatch', 'onEpochEnd', 'onGenerationStart', 'onGenerationEnd', 'analyze', 'log'] as const;
+
+/**
+ * Checks every option, fills in the defaults, starts the backend (unless `backend` is given: an
+ * experiment starts it once for all its runs) and describes the run, all before anything is written.
+ */
+export async function resolveOptions(options: GenerationsOptions, started?: BackendInfo): Promise<ResolvedOptions> {
+  if (typeof options !== 'object' || options === null) throw invalidOption('options', options, 'an object of trainGenerations options');
+  const o = { ...GENERATION_DEFAULTS, ...definedOnly(options) };
+  const model = checkFunction<ModelFactory>('model', o.model, false)!;
+  const { train, test } = checkData(o.data);
+  const scheme = resolveScheme(o.scheme);
+  const syntheticSize = checkInteger('syntheticSize', o.syntheticSize ?? train.count, 1);
+  const resolved = {
+    model,
+    data: { train, test },
+    scheme,
+    generations: checkInteger('generations', o.generations, 1),
+    epochs: checkInteger('epochs', o.epochs, 1),
+    batchSize: checkInteger('batchSize', o.batchSize, 1),
+    learningRate: checkPositive('learningRate', o.learningRate),
+    syntheticSize,
+    evalBatchSize: checkInteger('evalBatchSize', o.evalBatchSize, 1),
+    seed: checkInteger('seed', o.seed, 0),
+    warmStart: checkBoolean('warmStart', o.warmStart),
+    resume: checkBoolean('resume', o.resume),
+    force: checkBoolean('force', o.force),
+    runDir: checkPath('runDir', o.runDir),
+    memoryBudget: o.memoryBudget,
+    config: checkConfig(o.config),
+    signal: checkSignal(o.signal),
+  };
+  for (const hook of HOOKS) checkFunction(hook, o[hook]);
+  checkMemory(syntheticSize, train, o.memoryBudget);
+  checkMixSize(scheme, train.count, syntheticSize);
+  if (!BACKEND_CHOICES.includes(o.backend as BackendChoice)) throw invalidOption('backend', o.backend, `one of ${BACKEND_CHOICES.join(', ')}`);
+  if (resolved.signal?.aborted) throw abortError(resolved.signal);
+  const backend = started ?? (await initBackend(o.backend as BackendChoice));
+  const name = schemeName(scheme);
+  const config = {
+    model: describeModel(model, train),
+    scheme: name,
+    epochs: resolved.epochs,
+    batchSize: resolved.batchSize,
+    learningRate: resolved.learningRate,
+    syntheticSize,
+    trainSize: train.count,
+    testSize: test.count,
+    warmStart: resolved.warmStart,
+    ...resolved.config,
+  };
+  const runInfo: RunInfo = {
+    format: RUN_FORMAT,
+    config,
+    seed: resolved.seed,
+    backend: { name: backend.name, package: backend.package, version: backend.version },
+    versions: versions(),
+    createdAt: new Date().toISOString(),
+  };
+  return { ...resolved, onBatch: o.onBatch, onEpochEnd: o.onEpochEnd, onGenerationStart: o.onGenerationStart, onGenerationEnd: o.onGenerationEnd, analyze: o.analyze, log: o.log, schemeName: name, backend, runInfo };
+}
+
+function checkData(data: unknown): { train: ImageSource; test: ImageSource } {
+  const d = data as { train?: ImageSource; test?: ImageSource } | undefined;
+  if (typeof d !== 'object' || d === null) throw invalidOption('data', data, 'an object with train and test image sets');
+  for (const part of ['train', 'test'] as const) {
+    const set = d[part];
+    if (!(typeof set === 'object' && set !== null && Array.isArray(set.shape) && typeof set.gather === 'function' && typeof set.count === 'number')) {
+      throw invalidOption(`data.${part}`, set, 'an image set (ImageSet or ImageSource: shape, count, gather)');
+    }
+    if (!(Number.isInteger(set.count) && set.count > 0)) throw new OptionError(`data.${part}`, set.count, say`${opt(`data.${part}`)} holds ${set.count} images; expected at least one.`);
+  }
+  const { train, test } = d as { train: ImageSource; test: ImageSource };
+  if (train.shape.join('x') !== test.shape.join('x')) {
+    throw new OptionError('data.test', test.shape, say`Training images are ${train.shape.join('x')} but test images are ${test.shape.join('x')}; expected one shape.`);
+  }
+  return { train, test };
+}
+
+function checkConfig(config: unknown): Record<string, unknown> {
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) throw invalidOption('config', config, 'an object of extra settings');
+  return config as Record<string, unknown>;
+}
+
+function checkSignal(signal: unknown): AbortSignal | undefined {
+  if (signal === undefined) return undefined;
+  if (!(signal instanceof AbortSignal)) throw invalidOption('signal', signal, 'an AbortSignal');
+  return signal;
+}
+
+/** One synthetic set is sampled whole, so it must fit in memory. */
+function checkMemory(syntheticSize: number, train: ImageSource, memoryBudget: unknown): void {
+  const budget = memoryBudget === undefined ? Math.floor(totalmem() / 2) : checkPositive('memoryBudget', memoryBudget);
+  const setBytes = syntheticSize * pixelsPerImage(train.shape);
+  if (setBytes > budget) {
+    throw new OptionError('syntheticSize', syntheticSize, say`Synthetic size ${syntheticSize} needs ${gb(setBytes)} for one synthetic set of ${train.shape.join('x')} images; expected at most ${gb(budget)} (${memoryBudget === undefined ? "half of this machine's memory" : 'the memory budget'}): lower ${opt('syntheticSize')}.`);
+  }
+}
+
+/** mix draws n(1 - realFraction) images from the last synthetic set, so that set must be large enough. */
+function checkMixSize(scheme: Scheme, n: number, syntheticSize: number): void {
+  if (scheme.kind !== 'mix') return;
+  const need = n - Math.round(scheme.realFraction * n);
+  if (need > syntheticSize) {
+    throw new OptionError('syntheticSize', syntheticSize, say`Scheme ${schemeName(scheme)} needs ${need} synthetic images per generation but ${opt('syntheticSize')} is ${syntheticSize}; expected at least ${need}.`);
+  }
+}
+
+/** Builds one model to check the factory and read its config (run.json); generation models are built fresh later. */
+function describeModel(factory: ModelFactory, train: ImageSource): Record<string, unknown> {
+  const probe = factory({ seed: 0 }) as Partial<GenerativeModel> | undefined;
+  const missing = ['config', 'network', 'trainStep', 'lossSums', 'sample', 'dispose'].filter((k) => probe?.[k as keyof GenerativeModel] === undefined);
+  if (missing.length > 0) {
+    (probe as GenerativeModel | undefined)?.dispose?.();
+    throw new OptionError('model', probe, say`${opt('model')} returned ${show(probe)}, which lacks ${missing.join(', ')}; expected a factory returning a GenerativeModel (e.g. createVae).`);
+  }
+  const model = probe as GenerativeModel;
+  const config = model.config as Record<string, unknown>;
+  const shape = model.imageShape;
+  model.dispose();
+  if (shape && pixelsPerImage(shape) !== pixelsPerImage(train.shape)) {
+    throw new OptionError('model', shape, say`${opt('model')} makes ${shape.join('x')} images but the training images are ${train.shape.join('x')}; expected one shape.`);
+  }
+  return config;
+}
+
+function gb(bytes: number): string {
+  return `${(bytes / 1e9).toFixed(bytes < 1e9 ? 3 : 1)} GB`;
+}

@@ -1,0 +1,241 @@
+/**
+ * RunDir: one run directory, read and written only through here. Every read of a generation's file
+ * is checked against the generation's manifest (sealed.ts), so a damaged file is named and never
+ * loaded; a generation is written as one sealed unit, after which the two logs are rebuilt from the
+ * generations' record.json files (so they can never disagree with the folders).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { openImageFile } from '../../data/file-source.ts';
+import { createImageSet } from '../../data/images.ts';
+import type { ImageSet, ImageShape, ImageSource } from '../../data/images.ts';
+import type { GenerativeModel } from '../../models/types.ts';
+import type { GenerationRecord } from '../record.ts';
+import { reproducibleRecord, timingRecord } from '../record.ts';
+import { writeFileAtomic } from './atomic.ts';
+import { epochCheckpoints } from './epochs.ts';
+import type { EpochCheckpointKey, EpochCheckpoints } from './epochs.ts';
+import { readRunInfo } from './info.ts';
+import type { RunInfo } from './info.ts';
+import { epochFolderOf, GENERATION_FILES, GENERATIONS_LOG, generationOf, generationPath, RESERVED_GENERATION_FILES, runFile, TIMINGS_LOG, COMPLETE_FILE, MANIFEST_FILE } from './layout.ts';
+import { loadNetworkFrom, loadWeightsFrom, saveNetwork } from './network-io.ts';
+import { CorruptFolderError, isSealed, readChecked, readManifest, verifyFolder, writeSealedFolder } from './sealed.ts';
+
+export interface GenerationFiles {
+  model: GenerativeModel;
+  synthetic: ImageSet;
+  samplesPng: Uint8Array;
+  record: GenerationRecord;
+  /** More files for the folder (e.g. from an analysis), by plain file name. */
+  extraFiles?: Record<string, Uint8Array>;
+}
+
+export interface RunVerification {
+  /** Generations, counted from 1, whose every file matches their manifest. */
+  completed: number;
+  /** gen-NNN folders present, counted from 1 without a gap. */
+  found: number;
+  /** The first generation that failed, and why (names the file). */
+  problem?: { generation: number; path: string; message: string };
+}
+
+/** Files written into a .partial folder skip their folder flush: sealing flushes the folder once. */
+const inFolder = { syncFolder: false } as const;
+
+export class RunDir {
+  constructor(
+    /** The run directory's path. */
+    readonly dir: string,
+  ) {}
+
+  /** Path of generation g's folder, or of one of its files (for links; read through the methods below). */
+  generationPath(g: number, file?: string): string {
+    return generationPath(this.dir, g, file);
+  }
+
+  /** run.json, checked against its own checksum. */
+  info(): Promise<RunInfo> {
+    return readRunInfo(this.dir);
+  }
+
+  /** Generations, counted from 1 without a gap, that have COMPLETE (not verified: see verify()). */
+  async completed(): Promise<number> {
+    let g = 0;
+    while (await exists(this.generationPath(g + 1, COMPLETE_FILE))) g++;
+    return g;
+  }
+
+  /** Verifies gen-001, gen-002, ... against their manifests (sizes and SHA-256), stopping at the first failure. */
+  async verify(): Promise<RunVerification> {
+    let found = 0;
+    while (await exists(this.generationPath(found + 1))) found++;
+    for (let g = 1; g <= found; g++) {
+      try {
+        await verifyFolder(this.generationPath(g));
+      } catch (err) {
+        if (!(err instanceof CorruptFolderError)) throw err;
+        return { completed: g - 1, found, problem: { generation: g, path: err.path, message: err.message } };
+      }
+    }
+    return { completed: found, found };
+  }
+
+  /** One file of generation g, checked against its manifest. */
+  read(g: number, name: string): Promise<Buffer> {
+    return readChecked(this.generationPath(g), name);
+  }
+
+  /** A file of generation g that it may not have (e.g. an analysis file): null when absent, checked when present. */
+  async readOptional(g: number, name: string): Promise<Buffer | null> {
+    const gen = this.generationPath(g);
+    if (await isSealed(gen)) {
+      if (!(name in (await readManifest(gen)).files)) return null;
+    } else if (!(await exists(join(gen, name)))) {
+      return null;
+    }
+    return this.read(g, name);
+  }
+
+  /** Generation g's record (record.json: every field, wall-clock ones included). */
+  async record(g: number): Promise<GenerationRecord> {
+    return JSON.parse((await this.read(g, GENERATION_FILES.record)).toString('utf8')) as GenerationRecord;
+  }
+
+  /** The records of generations 1..count (default: every complete generation). */
+  async records(count?: number): Promise<GenerationRecord[]> {
+    const n = count ?? (await this.completed());
+    const out: GenerationRecord[] = [];
+    for (let g = 1; g <= n; g++) out.push(await this.record(g));
+    return out;
+  }
+
+  /** The synthetic set of generation g, in memory, every byte verified. */
+  async loadSynthetic(g: number): Promise<ImageSet> {
+    const header = await this.syntheticHeader(g);
+    const data = await this.read(g, GENERATION_FILES.synthetic);
+    const set = createImageSet(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), header.shape);
+    this.checkCount(g, set.count, header.count);
+    return set;
+  }
+
+  /**
+   * The synthetic set of generation g as a view of its file, read batch by batch, never loaded
+   * whole. The header is verified and the file's size checked against the manifest here; its
+   * SHA-256 was checked when the run was opened (verify) or computed as it was written.
+   */
+  async synthetic(g: number): Promise<ImageSource> {
+    const header = await this.syntheticHeader(g);
+    const path = this.generationPath(g, GENERATION_FILES.synthetic);
+    if (await isSealed(this.generationPath(g))) {
+      const entry = (await readManifest(this.generationPath(g))).files[GENERATION_FILES.synthetic];
+      const size = (await stat(path).catch(() => null))?.size;
+      if (!entry || size !== entry.size) {
+        throw new CorruptFolderError(path, `${path} is ${size ?? 'missing'}${size === undefined ? '' : ' bytes'}; expected ${entry?.size ?? 'a file listed'} ${entry ? `bytes as listed in ${MANIFEST_FILE}` : `in ${MANIFEST_FILE}`}.`);
+      }
+    }
+    const set = openImageFile(path, header.shape);
+    this.checkCount(g, set.count, header.count);
+    return set;
+  }
+
+  /** The network generation g trained (its manifest checked). */
+  loadNetwork(g: number): Promise<tf.LayersModel> {
+    return loadNetworkFrom(this.generationPath(g));
+  }
+
+  /** Copies generation g's weights into `model` (same architecture). */
+  loadWeightsInto(model: GenerativeModel, g: number): Promise<void> {
+    return loadWeightsFrom(this.generationPath(g), model.network);
+  }
+
+  /** End-of-epoch checkpoints of the generation `key` names (epochs.ts). */
+  epochs(key: EpochCheckpointKey, log?: (line: string) => void): EpochCheckpoints {
+    return epochCheckpoints(this.dir, key, log);
+  }
+
+  /** Writes generation g as one sealed unit, drops its epoch checkpoints, then rebuilds the logs. */
+  async writeGeneration(g: number, files: GenerationFiles): Promise<void> {
+    for (const name of Object.keys(files.extraFiles ?? {})) {
+      if (!/^[\w.-]+$/.test(name) || RESERVED_GENERATION_FILES.has(name)) {
+        throw new Error(`Extra file name '${name}' must be a plain file name (letters, digits, '.', '-', '_') other than ${[...RESERVED_GENERATION_FILES].join(', ')}.`);
+      }
+    }
+    await writeSealedFolder(this.generationPath(g), async (temp) => {
+      await saveNetwork(files.model.network, temp, inFolder);
+      await writeFileAtomic(join(temp, GENERATION_FILES.synthetic), files.synthetic.pixels, inFolder);
+      await writeFileAtomic(join(temp, GENERATION_FILES.syntheticHeader), JSON.stringify({ count: files.synthetic.count, shape: files.synthetic.shape, dtype: 'uint8', layout: 'NHWC' }) + '\n', inFolder);
+      await writeFileAtomic(join(temp, GENERATION_FILES.samples), files.samplesPng, inFolder);
+      for (const [name, data] of Object.entries(files.extraFiles ?? {})) await writeFileAtomic(join(temp, name), data, inFolder);
+      await writeFileAtomic(join(temp, GENERATION_FILES.record), JSON.stringify(files.record, null, 2) + '\n', inFolder);
+    });
+    await this.removeEpochFolders((n) => n === g);
+    await this.rebuildLogs(g);
+  }
+
+  /**
+   * Rewrites generations.jsonl and timings.jsonl from the record.json files. With `notes`, a log that
+   * disagrees with the records (beyond lagging behind them after a crash) is reported.
+   */
+  async rebuildLogs(count: number, notes?: string[]): Promise<void> {
+    const records = await this.records(count);
+    const lines = (f: (r: GenerationRecord) => object) => records.map((r) => JSON.stringify(f(r)) + '\n').join('');
+    for (const [name, text] of [[GENERATIONS_LOG, lines(reproducibleRecord)], [TIMINGS_LOG, lines(timingRecord)]] as const) {
+      const path = runFile(this.dir, name);
+      const old = notes ? await readFile(path, 'utf8').catch(() => null) : null;
+      // After a crash the log may lag behind the folders, or run ahead of generations just discarded, by whole lines.
+      const lagging = (old ?? '') === '' || (old!.endsWith('\n') && (text.startsWith(old!) || old!.startsWith(text)));
+      if (old !== null && !lagging) {
+        notes!.push(`${path} did not match the generations' record.json files (damaged or edited); it was rewritten from them.`);
+      }
+      await writeFileAtomic(path, text);
+    }
+  }
+
+  /** Deletes gen-NNN folders above `keep` (they follow a generation that is gone or damaged). */
+  async discardGenerationsAfter(keep: number): Promise<void> {
+    for (const name of await readdir(this.dir)) {
+      const g = generationOf(name);
+      if (g !== null && g > keep) await rm(join(this.dir, name), { recursive: true, force: true });
+    }
+  }
+
+  /** Deletes end-of-epoch folders of the generations `which` selects. */
+  async removeEpochFolders(which: (generation: number) => boolean): Promise<void> {
+    for (const name of await readdir(this.dir)) {
+      const at = epochFolderOf(name);
+      if (at && which(at.generation)) await rm(join(this.dir, name), { recursive: true, force: true });
+    }
+  }
+
+  private async syntheticHeader(g: number): Promise<{ count: number; shape: ImageShape }> {
+    return JSON.parse((await this.read(g, GENERATION_FILES.syntheticHeader)).toString('utf8')) as { count: number; shape: ImageShape };
+  }
+
+  private checkCount(g: number, count: number, expected: number): void {
+    if (count !== expected) throw new Error(`Synthetic set ${this.generationPath(g, GENERATION_FILES.synthetic)} holds ${count} images; its header says ${expected}.`);
+  }
+}
+
+/** A RunDir for a path, or the RunDir itself (what the readers accept). */
+export type RunLike = string | { dir: string };
+
+export const runDirOf = (run: RunLike): RunDir => (run instanceof RunDir ? run : new RunDir(typeof run === 'string' ? run : run.dir));
+
+/** Verifies every generation of the run in `run` (see RunDir.verify). */
+export const verifyRun = (run: RunLike): Promise<RunVerification> => runDirOf(run).verify();
+
+/** Generation g's synthetic set, in memory, verified. */
+export const loadSynthetic = (run: RunLike, g: number): Promise<ImageSet> => runDirOf(run).loadSynthetic(g);
+
+/** Generation g's trained network, verified (any backend). */
+export const loadNetwork = (run: RunLike, g: number): Promise<tf.LayersModel> => runDirOf(run).loadNetwork(g);
+
+export async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
