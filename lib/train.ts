@@ -96,6 +96,54 @@ export class NonFiniteLossError extends OptionError {
   }
 }
 
+export interface EpochLoopOptions {
+  /** Items in the training set. */
+  count: number;
+  batchSize: number;
+  epochs: number;
+  /** The first epoch to run (later than 1 after a resume). Defaults to 1. */
+  first?: number;
+  /** The order of epoch e's items (a seeded permutation); called once at the start of each epoch. */
+  order: (epoch: number) => Uint32Array;
+  /** One optimiser step on the items at `idx`; returns the batch's mean loss, a scalar the loop disposes. */
+  step: (idx: Uint32Array, epoch: number) => tf.Scalar;
+  signal?: AbortSignal;
+  onBatch?: (ctx: BatchContext) => void;
+  /** Called with each epoch's mean loss per item and its seconds; awaited before the next epoch. */
+  endEpoch: (epoch: number, loss: number, seconds: number) => void | Promise<void>;
+}
+
+/**
+ * The loop every trainer here shares (fit() and the metrics classifier): epoch by epoch, the batches
+ * of a seeded order, one step each. The epoch's loss is summed on the device and read once, at the
+ * end: a read per batch would force a device sync per step.
+ */
+export async function runEpochs(o: EpochLoopOptions): Promise<void> {
+  const batches = Math.ceil(o.count / o.batchSize);
+  for (let epoch = o.first ?? 1; epoch <= o.epochs; epoch++) {
+    const epochStart = performance.now();
+    const order = o.order(epoch);
+    let sum: tf.Scalar = tf.scalar(0);
+    let loss: number;
+    try {
+      for (let b = 0; b < batches; b++) {
+        if (o.signal?.aborted) throw abortError(o.signal);
+        const idx = order.subarray(b * o.batchSize, Math.min(o.count, (b + 1) * o.batchSize));
+        const batchLoss = o.step(idx, epoch);
+        const next = tf.tidy(() => tf.add(sum, tf.mul(batchLoss, idx.length))) as tf.Scalar;
+        sum.dispose();
+        batchLoss.dispose();
+        sum = next;
+        o.onBatch?.({ epoch, epochs: o.epochs, batch: b + 1, batches, images: Math.min(o.count, (b + 1) * o.batchSize) });
+      }
+      loss = (await sum.data())[0] / o.count;
+    } finally {
+      sum.dispose();
+    }
+    await o.endEpoch(epoch, loss, (performance.now() - epochStart) / 1000);
+  }
+}
+
 /** Trains `model` in place and returns its losses. */
 export async function fit(options: TrainOptions): Promise<TrainResult> {
   const { model, data, epochs, batchSize, learningRate, rng, signal } = options;
@@ -110,7 +158,6 @@ export async function fit(options: TrainOptions): Promise<TrainResult> {
     throw err;
   }
   const optimizer = tf.train.adam(learningRate);
-  const batches = Math.ceil(data.count / batchSize);
   const epochLosses: number[] = [];
   let trainSeconds = 0;
   let first = 1;
@@ -132,47 +179,43 @@ export async function fit(options: TrainOptions): Promise<TrainResult> {
   } finally {
     if (options.resumeFrom) tf.dispose([...options.resumeFrom.weights, ...options.resumeFrom.optimizer.tensors.map((t) => t.tensor)]);
   }
+  let noise: Rng = rng;
   try {
-    for (let epoch = first; epoch <= epochs; epoch++) {
-      const epochStart = performance.now();
-      const order = rng.child(Stream.shuffle, epoch).permutation(data.count);
-      const noise = rng.child(Stream.noise, epoch);
-      // The epoch's loss is summed on the device and read once, at the end: a read per batch
-      // would force a device sync per step.
-      let sum: tf.Scalar = tf.scalar(0);
-      let trainLoss: number;
-      try {
-        for (let b = 0; b < batches; b++) {
-          if (signal?.aborted) throw abortError(signal);
-          const idx = order.subarray(b * batchSize, Math.min(data.count, (b + 1) * batchSize));
-          const x = toFloatBatch(data, idx, model.flatInput);
-          const loss = model.trainStep(x, optimizer, noise.seed());
-          const next = tf.tidy(() => tf.add(sum, tf.mul(loss, idx.length))) as tf.Scalar;
-          sum.dispose();
-          loss.dispose();
-          x.dispose();
-          sum = next;
-          options.onBatch?.({ epoch, epochs, batch: b + 1, batches, images: Math.min(data.count, (b + 1) * batchSize) });
-        }
-        trainLoss = (await sum.data())[0] / data.count;
-      } finally {
-        sum.dispose();
-      }
-      if (!Number.isFinite(trainLoss)) throw new NonFiniteLossError(`training (epoch ${epoch})`, trainLoss, learningRate);
-      epochLosses.push(trainLoss);
-      const seconds = (performance.now() - epochStart) / 1000;
-      trainSeconds += seconds;
-      if (options.saveEpoch) {
-        const adam = await captureAdam(optimizer);
+    await runEpochs({
+      count: data.count,
+      batchSize,
+      epochs,
+      first,
+      signal,
+      onBatch: options.onBatch,
+      order: (epoch) => {
+        noise = rng.child(Stream.noise, epoch);
+        return rng.child(Stream.shuffle, epoch).permutation(data.count);
+      },
+      step: (idx) => {
+        const x = toFloatBatch(data, idx, model.flatInput);
         try {
-          await options.saveEpoch({ epoch, epochLosses: [...epochLosses], trainSeconds, weights: model.network.getWeights(), optimizer: adam });
+          return model.trainStep(x, optimizer, noise.seed());
         } finally {
-          // Only the iteration count is a fresh tensor; the moments are the optimizer's own variables.
-          adam.tensors[0].tensor.dispose();
+          x.dispose();
         }
-      }
-      await options.onEpochEnd?.({ epoch, epochs, trainLoss, seconds });
-    }
+      },
+      endEpoch: async (epoch, trainLoss, seconds) => {
+        if (!Number.isFinite(trainLoss)) throw new NonFiniteLossError(`training (epoch ${epoch})`, trainLoss, learningRate);
+        epochLosses.push(trainLoss);
+        trainSeconds += seconds;
+        if (options.saveEpoch) {
+          const adam = await captureAdam(optimizer);
+          try {
+            await options.saveEpoch({ epoch, epochLosses: [...epochLosses], trainSeconds, weights: model.network.getWeights(), optimizer: adam });
+          } finally {
+            // Only the iteration count is a fresh tensor; the moments are the optimizer's own variables.
+            adam.tensors[0].tensor.dispose();
+          }
+        }
+        await options.onEpochEnd?.({ epoch, epochs, trainLoss, seconds });
+      },
+    });
   } finally {
     optimizer.dispose();
   }

@@ -4,20 +4,25 @@
  * CNN: the wasm backend has no Conv2DBackpropFilter kernel, and a dense net trained on randomly
  * shifted digits reaches 98.5% on the test set in a few minutes on two CPU cores.
  *
- * It is trained once on the real MNIST training set and cached (loadOrTrainClassifier): the
- * folder holds model.json + weights.bin + classifier.json and appears in one rename, so a crash
- * never leaves half a classifier and two processes that train at once keep one of the two.
+ * It is trained once on the real MNIST training set (with the training loop fit() uses, runEpochs)
+ * and cached (loadOrTrainClassifier): the folder holds the network and its description, sealed,
+ * and appears in one rename, so a crash never leaves half a classifier.
  */
 import * as tf from '@tensorflow/tfjs';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pixelsPerImage, range } from '../../data/images.ts';
 import type { ImageShape, ImageSource } from '../../data/images.ts';
-import { TEMP_SUFFIX, writeFileAtomic } from '../run/atomic.ts';
+import { writeFileAtomic } from '../run/atomic.ts';
+import { CLASSIFIER_FILE } from '../run/layout.ts';
+import { readChecked, writeSealedFolder } from '../run/sealed.ts';
 import { readAndDispose } from '../../models/sampling.ts';
 import { activeBackend } from '../backend.ts';
 import { loadNetworkFrom, saveNetwork } from '../run/network-io.ts';
+import { definedOnly } from '../options.ts';
 import { createRng, Stream } from '../rng.ts';
+import { runEpochs } from '../train.ts';
+import type { EpochContext } from '../train.ts';
 import type { Rng } from '../rng.ts';
 import { features } from './features.ts';
 import type { Features } from './features.ts';
@@ -90,19 +95,12 @@ export interface Classifier {
   dispose(): void;
 }
 
-export interface EpochReport {
-  epoch: number;
-  epochs: number;
-  trainLoss: number;
-  seconds: number;
-}
-
 export interface TrainClassifierOptions extends Partial<Omit<ClassifierConfig, 'trainSize'>> {
   /** Labelled training images. */
   train: ImageSource;
   /** Labelled test images; the accuracy on them goes into the info. */
   test: ImageSource;
-  onEpochEnd?: (e: EpochReport) => void;
+  onEpochEnd?: (e: EpochContext) => void;
 }
 
 /** The dense network: input -> hidden (relu) ... -> 'features' (relu) -> logits. */
@@ -148,30 +146,32 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
   // The learning rate drops tenfold for the last 30% of the epochs (a fresh Adam for that phase).
   const decayFrom = Math.max(2, Math.ceil(config.epochs * 0.7) + 1);
   let optimizer = tf.train.adam(config.learningRate);
+  // Epoch e's shuffle and then its shifts, batch by batch, come from one stream (seed, Stream.shuffle, e).
+  let rng: Rng = createRng(config.seed, Stream.shuffle, 1);
   try {
-    for (let epoch = 1; epoch <= config.epochs; epoch++) {
-      const t0 = performance.now();
-      if (epoch === decayFrom) {
-        optimizer.dispose();
-        optimizer = tf.train.adam(config.learningRate / 10);
-      }
-      const rng = createRng(config.seed, Stream.shuffle, epoch);
-      const order = rng.permutation(train.count);
-      let sum = 0;
-      for (let start = 0; start < train.count; start += config.batchSize) {
-        const idx = order.subarray(start, Math.min(train.count, start + config.batchSize));
+    await runEpochs({
+      count: train.count,
+      batchSize: config.batchSize,
+      epochs: config.epochs,
+      order: (epoch) => {
+        if (epoch === decayFrom) {
+          optimizer.dispose();
+          optimizer = tf.train.adam(config.learningRate / 10);
+        }
+        rng = createRng(config.seed, Stream.shuffle, epoch);
+        return rng.permutation(train.count);
+      },
+      step: (idx) => {
         const pixels = shiftImages(train.gather(idx), idx.length, config.imageShape, config.maxShift, rng);
         const labels = train.gatherLabels!(idx);
-        const loss = tf.tidy(() => {
+        return tf.tidy(() => {
           const x = tf.div(tf.tensor2d(pixels, [idx.length, pixels.length / idx.length], 'int32'), 255);
           const y = tf.oneHot(tf.tensor1d(labels, 'int32'), config.classes);
           return optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, network.apply(x) as tf.Tensor) as tf.Scalar, true, variables)!;
         });
-        sum += (await loss.data())[0] * idx.length;
-        loss.dispose();
-      }
-      options.onEpochEnd?.({ epoch, epochs: config.epochs, trainLoss: sum / train.count, seconds: (performance.now() - t0) / 1000 });
-    }
+      },
+      endEpoch: (epoch, trainLoss, seconds) => options.onEpochEnd?.({ epoch, epochs: config.epochs, trainLoss, seconds }),
+    });
   } finally {
     optimizer.dispose();
   }
@@ -253,29 +253,27 @@ function wrap(network: tf.LayersModel, info: ClassifierInfo): Classifier {
   };
 }
 
-/** Writes a classifier folder (model.json, weights.bin, classifier.json) as one rename. */
+/**
+ * Writes a classifier folder (the network and its description, sealed like a generation) as one
+ * rename; two processes that train at once keep one of the two (same settings, same numbers).
+ */
 export async function saveClassifier(classifier: Classifier, dir: string): Promise<void> {
-  const temp = `${dir}.${process.pid}${TEMP_SUFFIX}`;
-  await rm(temp, { recursive: true, force: true });
-  await mkdir(temp, { recursive: true });
-  await saveNetwork(classifier.network, temp);
-  await writeFileAtomic(join(temp, 'classifier.json'), JSON.stringify(classifier.info, null, 2) + '\n');
-  await rm(dir, { recursive: true, force: true });
-  try {
-    await rename(temp, dir);
-  } catch (err) {
-    // Another process put its copy there first: keep theirs (same settings, same numbers).
-    await rm(temp, { recursive: true, force: true });
-    if ((err as { code?: string }).code !== 'ENOTEMPTY' && (err as { code?: string }).code !== 'EEXIST') throw err;
-  }
+  await writeSealedFolder(
+    dir,
+    async (temp) => {
+      await saveNetwork(classifier.network, temp, { syncFolder: false });
+      await writeFileAtomic(join(temp, CLASSIFIER_FILE), JSON.stringify(classifier.info, null, 2) + '\n', { syncFolder: false });
+    },
+    { concurrent: true },
+  );
 }
 
-/** Reads a classifier folder written by saveClassifier. */
+/** Reads a classifier folder written by saveClassifier (checked against its manifest). */
 export async function loadClassifier(dir: string): Promise<Classifier> {
-  const path = join(dir, 'classifier.json');
+  const path = join(dir, CLASSIFIER_FILE);
   let info: ClassifierInfo;
   try {
-    info = JSON.parse(await readFile(path, 'utf8')) as ClassifierInfo;
+    info = JSON.parse((await readChecked(dir, CLASSIFIER_FILE)).toString('utf8')) as ClassifierInfo;
   } catch (err) {
     throw new Error(`Classifier file ${path} could not be read (${(err as Error).message}); expected a folder written by saveClassifier.`);
   }
@@ -328,8 +326,4 @@ export async function loadOrTrainClassifier(options: CachedClassifierOptions): P
   await mkdir(join(dir, '..'), { recursive: true });
   await saveClassifier(classifier, dir);
   return classifier;
-}
-
-function definedOnly<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }

@@ -43,7 +43,7 @@ describe('classifier', () => {
     const a = await loadOrTrainClassifier(opts);
     expect(loads).toBe(1);
     expect(lines.some((l) => /Warning: .*below 99\.0%/.test(l))).toBe(true);
-    expect((await readdir(dir)).sort()).toEqual(['classifier.json', 'model.json', 'weights.bin']);
+    expect((await readdir(dir)).sort()).toEqual(['COMPLETE', 'classifier.json', 'manifest.json', 'model.json', 'weights.bin']);
     expect((await readdir(root)).filter((n) => n.includes('partial'))).toEqual([]);
     const info = JSON.parse(await readFile(join(dir, 'classifier.json'), 'utf8'));
     expect(info.config).toMatchObject({ hidden: [64, 16], epochs: 1, trainSize: 1000 });
