@@ -10,23 +10,17 @@ import { applyStack, applyStackSymbolic, denseUnit, trainableVariables } from '.
 import type { DenseModelOptions, DenseUnit } from './dense.ts';
 import { autoencoderFamily } from './families.ts';
 import type { GenerativeModel } from './types.ts';
-import { checkSizes } from './vae.ts';
+import { resolveCommon, resolveDenseArch } from './options.ts';
+import type { AutoencoderSampling } from './options.ts';
 
 export interface AutoencoderOptions extends DenseModelOptions {
   /** 'latent-gaussian' decodes draws from a Gaussian fitted to the codes; 'reconstruct' re-encodes training images. Defaults to 'latent-gaussian'. */
-  sampling?: 'latent-gaussian' | 'reconstruct';
+  sampling?: AutoencoderSampling;
 }
 
 export function createAutoencoder(options: AutoencoderOptions = {}): GenerativeModel {
-  const imageShape = options.imageShape ?? [28, 28, 1];
-  const hidden = options.hidden ?? [400];
-  const latentDim = options.latentDim ?? 20;
-  const sampling = options.sampling ?? 'latent-gaussian';
-  const seed = options.seed ?? 0;
-  checkSizes('createAutoencoder', hidden, latentDim);
-  if (sampling !== 'latent-gaussian' && sampling !== 'reconstruct') {
-    throw new Error(`createAutoencoder: sampling '${String(sampling)}' is not an autoencoder sampling mode; expected 'latent-gaussian' or 'reconstruct'.`);
-  }
+  const { imageShape, hidden, latentDim } = resolveDenseArch('createAutoencoder', options);
+  const { sampling, seed } = resolveCommon('createAutoencoder', 'ae', options);
   const inputDim = pixelsPerImage(imageShape);
 
   let index = 0;

@@ -10,21 +10,19 @@ import { resolveConvArch } from './conv-vae.ts';
 import type { ConvModelOptions } from './conv-vae.ts';
 import { applyDense, denseUnit, trainableVariables } from './dense.ts';
 import { autoencoderFamily } from './families.ts';
+import { resolveCommon } from './options.ts';
+import type { AutoencoderSampling } from './options.ts';
 import type { GenerativeModel } from './types.ts';
 
 export interface ConvAutoencoderOptions extends ConvModelOptions {
   /** 'latent-gaussian' decodes draws from a Gaussian fitted to the codes; 'reconstruct' re-encodes training images. Defaults to 'latent-gaussian'. */
-  sampling?: 'latent-gaussian' | 'reconstruct';
+  sampling?: AutoencoderSampling;
 }
 
 export function createConvAutoencoder(options: ConvAutoencoderOptions = {}): GenerativeModel {
   const arch = resolveConvArch(options);
   const { imageShape } = arch;
-  const sampling = options.sampling ?? 'latent-gaussian';
-  const seed = options.seed ?? 0;
-  if (sampling !== 'latent-gaussian' && sampling !== 'reconstruct') {
-    throw new Error(`createConvAutoencoder: sampling '${String(sampling)}' is not an autoencoder sampling mode; expected 'latent-gaussian' or 'reconstruct'.`);
-  }
+  const { sampling, seed } = resolveCommon('createConvAutoencoder', 'ae', options);
   const { latentDim } = arch;
   const encoder = convEncoder('createConvAutoencoder', arch, seed, 0);
   const codeHead = denseUnit({ units: latentDim, activation: 'linear', name: 'code' }, seed, encoder.length);

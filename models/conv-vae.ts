@@ -12,6 +12,8 @@ import type { ImageShape } from '../data/images.ts';
 import { applyDecoder, applyEncoder, convDecoder, convEncoder, convVariablesOf, decoderSymbolic, decoderVariables, encoderSymbolic } from './conv.ts';
 import { applyDense, denseUnit, trainableVariables } from './dense.ts';
 import { vaeFamily } from './families.ts';
+import { resolveCommon } from './options.ts';
+import type { VaeSampling } from './options.ts';
 import type { GenerativeModel } from './types.ts';
 
 /** Layer sizes of a conv VAE or AE. */
@@ -69,17 +71,13 @@ export function resolveConvArch(options: ConvModelOptions) {
 
 export interface ConvVaeOptions extends ConvModelOptions {
   /** 'mean' quantises the decoded probabilities; 'bernoulli' draws binary pixels. Defaults to 'mean'. */
-  sampling?: 'mean' | 'bernoulli';
+  sampling?: VaeSampling;
 }
 
 export function createConvVae(options: ConvVaeOptions = {}): GenerativeModel {
   const arch = resolveConvArch(options);
   const { imageShape } = arch;
-  const sampling = options.sampling ?? 'mean';
-  const seed = options.seed ?? 0;
-  if (sampling !== 'mean' && sampling !== 'bernoulli') {
-    throw new Error(`createConvVae: sampling '${String(sampling)}' is not a VAE sampling mode; expected 'mean' or 'bernoulli'.`);
-  }
+  const { sampling, seed } = resolveCommon('createConvVae', 'vae', options);
   const { latentDim } = arch;
   const encoder = convEncoder('createConvVae', arch, seed, 0);
   let index = encoder.length;

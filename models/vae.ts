@@ -7,23 +7,18 @@ import { pixelsPerImage } from '../data/images.ts';
 import { applyStack, applyStackSymbolic, denseUnit, trainableVariables } from './dense.ts';
 import type { DenseModelOptions, DenseUnit } from './dense.ts';
 import { vaeFamily } from './families.ts';
+import { resolveCommon, resolveDenseArch } from './options.ts';
+import type { VaeSampling } from './options.ts';
 import type { GenerativeModel } from './types.ts';
 
 export interface VaeOptions extends DenseModelOptions {
   /** 'mean' quantises the decoded probabilities; 'bernoulli' draws binary pixels. Defaults to 'mean'. */
-  sampling?: 'mean' | 'bernoulli';
+  sampling?: VaeSampling;
 }
 
 export function createVae(options: VaeOptions = {}): GenerativeModel {
-  const imageShape = options.imageShape ?? [28, 28, 1];
-  const hidden = options.hidden ?? [400];
-  const latentDim = options.latentDim ?? 20;
-  const sampling = options.sampling ?? 'mean';
-  const seed = options.seed ?? 0;
-  checkSizes('createVae', hidden, latentDim);
-  if (sampling !== 'mean' && sampling !== 'bernoulli') {
-    throw new Error(`createVae: sampling '${String(sampling)}' is not a VAE sampling mode; expected 'mean' or 'bernoulli'.`);
-  }
+  const { imageShape, hidden, latentDim } = resolveDenseArch('createVae', options);
+  const { sampling, seed } = resolveCommon('createVae', 'vae', options);
   const inputDim = pixelsPerImage(imageShape);
 
   let index = 0;
@@ -57,13 +52,4 @@ export function createVae(options: VaeOptions = {}): GenerativeModel {
     decodeLogits: (z) => applyStack(decoder, z),
     sampling,
   });
-}
-
-export function checkSizes(owner: string, hidden: number[], latentDim: number): void {
-  if (!Array.isArray(hidden) || !hidden.every((u) => Number.isInteger(u) && u > 0)) {
-    throw new Error(`${owner}: hidden sizes [${String(hidden)}] must be positive integers.`);
-  }
-  if (!(Number.isInteger(latentDim) && latentDim > 0)) {
-    throw new Error(`${owner}: latentDim ${latentDim} must be a positive integer.`);
-  }
 }
