@@ -6,8 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { pixelsPerImage } from '../data/images.ts';
-import { applyStack, applyStackSymbolic, denseUnit, trainableVariables } from './dense.ts';
-import type { DenseModelOptions, DenseUnit } from './dense.ts';
+import { applyStack, applyStackSymbolic, denseDecoder, denseUnit, hiddenUnits, trainableVariables } from './dense.ts';
+import type { DenseModelOptions } from './dense.ts';
 import { autoencoderFamily } from './families.ts';
 import type { GenerativeModel } from './types.ts';
 import { resolveCommon, resolveDenseArch } from './options.ts';
@@ -23,15 +23,9 @@ export function createAutoencoder(options: AutoencoderOptions = {}): GenerativeM
   const { sampling, seed } = resolveCommon('createAutoencoder', 'ae', options);
   const inputDim = pixelsPerImage(imageShape);
 
-  let index = 0;
-  const encoder: DenseUnit[] = [
-    ...hidden.map((units, i) => denseUnit({ units, activation: 'relu', name: `enc_${i}` }, seed, index++)),
-    denseUnit({ units: latentDim, activation: 'linear', name: 'code' }, seed, index++),
-  ];
-  const decoder: DenseUnit[] = [
-    ...[...hidden].reverse().map((units, i) => denseUnit({ units, activation: 'relu', name: `dec_${i}` }, seed, index++)),
-    denseUnit({ units: inputDim, activation: 'linear', name: 'logits' }, seed, index++),
-  ];
+  // Layer i is seeded from (seed, i): encoder, the code, then the decoder.
+  const encoder = [...hiddenUnits('enc', hidden, seed, 0), denseUnit({ units: latentDim, activation: 'linear', name: 'code' }, seed, hidden.length)];
+  const decoder = denseDecoder(hidden, inputDim, seed, hidden.length + 1);
   const input = tf.input({ shape: [inputDim], name: 'image' });
   const code = applyStackSymbolic(encoder, input);
   const network = tf.model({ inputs: input, outputs: [code, applyStackSymbolic(decoder, code)], name: 'autoencoder' });

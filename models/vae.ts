@@ -4,8 +4,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { pixelsPerImage } from '../data/images.ts';
-import { applyStack, applyStackSymbolic, denseUnit, trainableVariables } from './dense.ts';
-import type { DenseModelOptions, DenseUnit } from './dense.ts';
+import { applyStack, applyStackSymbolic, denseDecoder, denseUnit, hiddenUnits, trainableVariables } from './dense.ts';
+import type { DenseModelOptions } from './dense.ts';
 import { vaeFamily } from './families.ts';
 import { resolveCommon, resolveDenseArch } from './options.ts';
 import type { VaeSampling } from './options.ts';
@@ -21,14 +21,11 @@ export function createVae(options: VaeOptions = {}): GenerativeModel {
   const { sampling, seed } = resolveCommon('createVae', 'vae', options);
   const inputDim = pixelsPerImage(imageShape);
 
-  let index = 0;
-  const encoder: DenseUnit[] = hidden.map((units, i) => denseUnit({ units, activation: 'relu', name: `enc_${i}` }, seed, index++));
-  const muHead = denseUnit({ units: latentDim, activation: 'linear', name: 'z_mean' }, seed, index++);
-  const logVarHead = denseUnit({ units: latentDim, activation: 'linear', name: 'z_log_var' }, seed, index++);
-  const decoder: DenseUnit[] = [
-    ...[...hidden].reverse().map((units, i) => denseUnit({ units, activation: 'relu', name: `dec_${i}` }, seed, index++)),
-    denseUnit({ units: inputDim, activation: 'linear', name: 'logits' }, seed, index++),
-  ];
+  // Layer i is seeded from (seed, i): encoder, the two heads, then the decoder.
+  const encoder = hiddenUnits('enc', hidden, seed, 0);
+  const muHead = denseUnit({ units: latentDim, activation: 'linear', name: 'z_mean' }, seed, hidden.length);
+  const logVarHead = denseUnit({ units: latentDim, activation: 'linear', name: 'z_log_var' }, seed, hidden.length + 1);
+  const decoder = denseDecoder(hidden, inputDim, seed, hidden.length + 2);
 
   // The saved network maps an image to [z_mean, z_log_var, logits of the decoded z_mean].
   const input = tf.input({ shape: [inputDim], name: 'image' });
