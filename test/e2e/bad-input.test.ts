@@ -44,6 +44,9 @@ beforeAll(async () => {
   expect(r.code, r.stderr).toBe(0);
   await writeFile(join(template, 'a-file'), 'not a folder\n');
   await mkdir(join(template, 'not-a-run', 'replace'), { recursive: true });
+  // The second scheme's output path is a file: found before the first scheme writes anything.
+  await mkdir(join(template, 'half'));
+  await writeFile(join(template, 'half', 'accumulate'), 'in the way\n');
   await writeFile(join(template, 'not-a-run', 'replace', 'notes.txt'), 'mine\n');
   await cp(join(template, 'existing'), join(template, 'damaged'), { recursive: true });
   const runJson = join(template, 'damaged', 'replace', 'run.json');
@@ -124,6 +127,7 @@ const CLI: CliCase[] = [
   { what: 'a damaged run.json', args: ['--out', 'S/damaged', '--resume'], message: /Run file .*damaged\/replace\/run\.json does not match its own checksum \(damaged or edited\); expected the run\.json collapse-lab wrote/ },
   { what: 'a run directory another live process holds', args: ['--out', 'S/locked', '--resume', '--generations', '2'], message: /Run directory .*locked\/replace is in use by process \d+; expected one process per run directory/ },
   { what: 'an output path that is a file', args: ['--out', 'S/a-file'], message: /Output path .*a-file\/replace is not a folder \(.*a-file is a file\); expected a directory/ },
+  { what: 'a second scheme whose output path is a file (the first writes nothing)', args: ['--scheme', 'replace,accumulate', '--out', 'S/half'], message: /Output path .*half\/accumulate is not a folder \(.*half\/accumulate is a file\); expected a directory/ },
   { what: 'a folder that is not a run', args: ['--out', 'S/not-a-run'], message: /Directory .*not-a-run\/replace is not empty and is not a run directory; expected an empty or new folder \(or --force\)/ },
   { what: '--resume in a folder that is not a run', args: ['--out', 'S/not-a-run', '--resume'], message: /Directory .*not-a-run\/replace has no run\.json; expected a run directory made by collapse-lab to resume/ },
   { what: 'a read-only output folder', args: ['--out', 'S/read-only/out'], unprivileged: true, message: /Writing .*read-only\/out.* failed: the folder is not writable; expected a writable output folder/ },
@@ -174,6 +178,12 @@ const API: ApiCase[] = [
   { what: 'a truncated IDX file', call: (box) => loadMnist({ dir: join(box, 'data-truncated') }), message: /IDX file .*data-truncated\/train-images-idx3-ubyte holds 78700 data bytes; its dimensions \[60000, 28, 28\] need exactly 47040000 \(truncated or corrupt file\)/ },
   { what: 'images of the wrong size', call: (box) => loadMnist({ dir: join(box, 'data-32') }), message: /IDX file .*data-32\/train-images-idx3-ubyte has dimensions \[10, 32, 32\]; expected \[N, 28, 28\] MNIST images/ },
   { what: 'an IDX file with a bad magic number', call: async () => parseIdx(new Uint8Array([1, 2, 3, 4, 0, 0, 0, 1, 7]), 'bytes.idx'), message: /IDX file bytes\.idx has magic number 0x01020304; expected it to start with 0x0000/ },
+  { what: 'a learning rate given as a string (no run.json made)', call: (box) => trainGenerations(base({ runDir: join(box, 'new-run'), learningRate: '0.001' as unknown as number })), message: /^learningRate "0\.001" is not valid; expected a positive number\.$/ },
+  { what: 'an already-aborted signal (no run.json made)', call: (box) => trainGenerations(base({ runDir: join(box, 'new-run'), signal: AbortSignal.abort() })), message: /aborted/ },
+  { what: 'a scheme given as a plain string', call: () => trainGenerations(base({ scheme: 'replace' as unknown as Scheme })), message: /^scheme "replace" is a name; expected a scheme object, e\.g\. parseScheme\("replace"\) or \{ kind: 'replace' \}\.$/ },
+  { what: 'a model factory that returns {}', call: () => trainGenerations(base({ model: () => ({}) as never })), message: /^model returned \{\}, which lacks config, network, trainStep, lossSums, sample, dispose; expected a factory returning a GenerativeModel/ },
+  { what: 'an analyze hook that would overwrite testLoss', call: () => trainGenerations(base({ analyze: async () => ({ fields: { testLoss: 0 } }) })), message: /^The analyze hook returned the field 'testLoss', which is one of the record's own; expected fields of the analysis' own names/ },
+  { what: 'jobs: 2 with a second scheme whose output path is a file (no worker starts)', call: (box) => runExperiment({ ...base(), schemes: [parseScheme('replace'), parseScheme('accumulate')], out: join(box, 'half'), jobs: 2, workerSetup: { module: new URL('../helpers/worker-setup.ts', import.meta.url).href, args: { trainSize: 60, testSize: 30 } }, stderr: sink() }), message: /Output path .*half\/accumulate is not a folder/ },
   { what: 'a learning rate of NaN', call: () => fit({ model: tinyVae({ seed: 1 }), data: data.train, epochs: 1, batchSize: 30, learningRate: Number.NaN, rng: createRng(1) }), message: /learningRate NaN is not valid; expected a positive number/ },
   { what: 'a negative random seed', call: async () => createRng(-1), message: /Seed -1 must be a non-negative integer/ },
 ];

@@ -85,4 +85,18 @@ describe('scripts/ae-mnist.ts', () => {
     const run = JSON.parse(await readFile(join(out, 'replace', 'run.json'), 'utf8'));
     expect(run.config.model).toMatchObject({ kind: 'ae', sampling: 'latent-gaussian' });
   });
+
+  it('runs mix and sub side by side: each worker gets the scheme with its parameters, not its name', async () => {
+    const out = join(root, 'mix-sub');
+    const r = await runCli('ae-mnist', ['--scheme', 'mix,sub', '--real-fraction', '0.5', '--train-size', '500', '--test-size', '200', '--generations', '2', '--epochs', '1', '--no-metrics', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/2 schemes at once, one process each/);
+    expect((await readdir(out)).filter((n) => !n.startsWith('report')).sort()).toEqual(['mix-0.5', 'sub']);
+    for (const name of ['mix-0.5', 'sub']) {
+      const lines = (await readFile(join(out, name, 'generations.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+      expect(lines.map((l) => [l.generation, l.scheme])).toEqual([[1, name], [2, name]]);
+    }
+    const mix = (await readFile(join(out, 'mix-0.5', 'generations.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(mix[1].realFraction).toBe(0.5);
+  });
 });

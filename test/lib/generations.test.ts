@@ -112,6 +112,17 @@ describe('trainGenerations', () => {
     expect(await readFile(join(dir, 'generations.jsonl'), 'utf8')).not.toBe(before);
   });
 
+  it('refuses an analysis field that would overwrite one of the record\'s own, before the generation is written', async () => {
+    const dir = join(root, 'clash');
+    await expect(trainGenerations(base({ runDir: dir, analyze: async () => ({ fields: { extra: 1, trainSize: 0 } }) }))).rejects.toThrow(
+      /The analyze hook returned the field 'trainSize', which is one of the record's own/,
+    );
+    // Only the epoch checkpoint of the training that was done; no generation folder.
+    expect((await readdir(dir)).filter((n) => n.startsWith('gen-'))).toEqual(['gen-001.epoch-0001']);
+    const records = await trainGenerations(base({ generations: 1, analyze: async () => ({ fields: { extra: 1 } }) }));
+    expect(records[0].extra).toBe(1);
+  });
+
   it('stops on a non-finite loss, naming the generation, and keeps earlier generations', async () => {
     const dir = join(root, 'nan');
     let built = 0;

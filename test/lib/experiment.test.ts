@@ -1,0 +1,65 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readFile, readdir, writeFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { runExperiment } from '../../lib/experiment.ts';
+import type { ExperimentOptions } from '../../lib/experiment.ts';
+import { OptionError } from '../../lib/options.ts';
+import { parseScheme } from '../../lib/schemes.ts';
+import type { ImageSet } from '../../data/images.ts';
+import { useTestBackend } from '../helpers/backend.ts';
+import { tinyMnist, tinyVae } from '../helpers/tiny.ts';
+import { tempDir } from '../helpers/tmp.ts';
+
+const SIZES = { trainSize: 120, testSize: 40 };
+const workerSetup = { module: new URL('../helpers/worker-setup.ts', import.meta.url).href, export: 'setup', args: SIZES };
+
+let data: { train: ImageSet; test: ImageSet };
+let root: string;
+beforeAll(async () => {
+  await useTestBackend();
+  data = await tinyMnist(SIZES.trainSize, SIZES.testSize);
+  root = await tempDir();
+});
+
+const sink = () => new Writable({ write: (_c, _e, done) => done() });
+const base = (out: string, over: Partial<ExperimentOptions> = {}): ExperimentOptions => ({
+  model: tinyVae, data, schemes: [parseScheme('replace'), parseScheme('mix', 0.5)], generations: 2, epochs: 1, batchSize: 40, evalBatchSize: 40, seed: 4, out, stderr: sink(), ...over,
+});
+const jsonl = (dir: string) => readFile(join(dir, 'generations.jsonl'), 'utf8');
+
+describe('runExperiment', () => {
+  it('runs the schemes side by side in worker processes (jobs: 2) with the numbers of a run in this process', async () => {
+    const seen: string[] = [];
+    const one = await runExperiment(base(join(root, 'one')));
+    const two = await runExperiment(base(join(root, 'two'), { jobs: 2, workerSetup, onGenerationEnd: (r) => { seen.push(`${r.scheme} ${r.generation}`); } }));
+    expect(two.runs.map((r) => r.scheme)).toEqual(['replace', 'mix-0.5']);
+    expect(two.runs.map((r) => r.records.map((x) => x.testLoss))).toEqual(one.runs.map((r) => r.records.map((x) => x.testLoss)));
+    for (const name of ['replace', 'mix-0.5']) expect(await jsonl(join(root, 'two', name))).toBe(await jsonl(join(root, 'one', name)));
+    expect(seen.sort()).toEqual(['mix-0.5 1', 'mix-0.5 2', 'replace 1', 'replace 2']);
+  });
+
+  it('checks every scheme\'s output folder before any scheme writes (jobs 1 and 2)', async () => {
+    for (const jobs of [1, 2]) {
+      const out = join(root, `half-${jobs}`);
+      await mkdir(out);
+      await writeFile(join(out, 'mix-0.5'), 'a file in the way\n');
+      const err = await runExperiment(base(out, { jobs, workerSetup })).catch((e: Error) => e);
+      expect(err).toBeInstanceOf(OptionError);
+      expect((err as Error).message).toMatch(/Output path .*half-\d\/mix-0\.5 is not a folder/);
+      expect((await readdir(out)).sort()).toEqual(['mix-0.5']);
+    }
+  });
+
+  it('refuses a bad setting of the second scheme before the first starts', async () => {
+    const out = join(root, 'late');
+    // mix-0.1 keeps 12 real images of 120 and needs 108 synthetic ones; 5 are too few. replace is fine.
+    const err = await runExperiment(base(out, { schemes: [parseScheme('replace'), parseScheme('mix', 0.1)], syntheticSize: 5 })).catch((e: Error) => e);
+    expect((err as Error).message).toMatch(/Scheme mix-0\.1 needs 108 synthetic images per generation but syntheticSize is 5; expected at least 108/);
+    await expect(readdir(out)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('needs a workerSetup for jobs > 1, and says so naming the options', async () => {
+    await expect(runExperiment(base(join(root, 'nosetup'), { jobs: 2 }))).rejects.toThrow(/jobs 2 needs workerSetup .*; expected jobs: 1 or a workerSetup/);
+  });
+});
