@@ -1,7 +1,7 @@
 /** The run report: npx tsx scripts/report.ts <run dir> [<run dir> ...] (see --help) */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { expandRunDirs, writeReport } from '../lib/index.ts';
+import { writeReport } from '../lib/index.ts';
 
 const argv = await yargs(hideBin(process.argv))
   .strict()
@@ -22,10 +22,9 @@ const argv = await yargs(hideBin(process.argv))
   .parse();
 
 try {
-  const dirs = await expandRunDirs(argv.runs as string[]);
   // A repeated flag takes its last value (as in the other scripts); the run list is the only array.
   const last = <T>(v: T | T[] | undefined) => (Array.isArray(v) ? v[v.length - 1] : v);
-  const result = await writeReport({ runs: dirs, out: last(argv.out), title: last(argv.title), curves: last(argv.curves) });
+  const result = await writeReport({ runs: argv.runs as string[], out: last(argv.out), title: last(argv.title), curves: last(argv.curves) });
   process.stdout.write(`${result.path}\n`);
   process.stderr.write(`Report of ${result.runs.length} run${result.runs.length === 1 ? '' : 's'} (${result.runs.map((r) => `${r.label}: ${r.records.length} generations`).join('; ')}); ${result.files.length - 1} pictures beside it.\n`);
 } catch (err) {
