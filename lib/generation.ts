@@ -13,7 +13,7 @@ import { RECORD_FIELDS } from './record.ts';
 import type { GenerationRecord } from './record.ts';
 import type { AnalyzeResult, ResolvedOptions } from './resolve.ts';
 import { gridPng } from './report/grid.ts';
-import type { RunDir } from './run/run-dir.ts';
+import type { RunWriter } from './run/run-dir.ts';
 import { createRng, Stream } from './rng.ts';
 import { buildTrainingSet } from './schemes.ts';
 import { abortError, evaluate, fit, NonFiniteLossError } from './train.ts';
@@ -22,7 +22,7 @@ import type { LossParts } from '../models/types.ts';
 
 /** What a generation needs besides the options: the run directory and the synthetic sets so far. */
 export interface GenerationInput {
-  run?: RunDir;
+  run?: RunWriter;
   /** Synthetic sets of generations 1..g-1, oldest first. */
   synthetic: readonly ImageSource[];
   /** Continue from this generation's last epoch checkpoint, if it has one (the first generation of a resume). */
@@ -112,7 +112,7 @@ async function train(o: ResolvedOptions, g: number, model: GenerativeModel, sour
 }
 
 /** The loss on the real test set; a non-finite one stops the run like a non-finite training loss. */
-async function testLoss(o: ResolvedOptions, g: number, model: GenerativeModel, run: RunDir | undefined): Promise<LossParts> {
+async function testLoss(o: ResolvedOptions, g: number, model: GenerativeModel, run: RunWriter | undefined): Promise<LossParts> {
   const loss = await evaluate(model, o.data.test, o.evalBatchSize, createRng(o.seed, g, Stream.eval));
   if (Number.isFinite(loss.total)) return loss;
   await run?.epochs({ seed: o.seed, generation: g, epochs: o.epochs, learningRate: o.learningRate }).clear();

@@ -5,7 +5,6 @@
  * Options are checked in resolve.ts, one generation is generation.ts, the run directory is run/.
  */
 import type { ImageSource } from '../data/images.ts';
-import type { BackendInfo } from './backend.ts';
 import { runGeneration } from './generation.ts';
 import type { GenerationRecord } from './record.ts';
 import { resolveOptions } from './resolve.ts';

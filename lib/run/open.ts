@@ -12,7 +12,7 @@ import { configDifferences, readRunInfo, writeRunInfo } from './info.ts';
 import type { RunInfo } from './info.ts';
 import { LOCK_FILE, RUN_FILE } from './layout.ts';
 import { checkLock, lockRun } from './lock.ts';
-import { RunDir } from './run-dir.ts';
+import { RunWriter } from './run-dir.ts';
 
 export interface OpenRunOptions {
   resume: boolean;
@@ -22,7 +22,7 @@ export interface OpenRunOptions {
 }
 
 export interface OpenedRun {
-  run: RunDir;
+  run: RunWriter;
   /** Generations already complete on disk (0 for a new run). */
   completed: number;
   /** The run.json that was found (on resume) or written. */
@@ -61,7 +61,7 @@ export async function openRunDir(dir: string, info: RunInfo, options: OpenRunOpt
     }
   }
   const release = await lockRun(dir);
-  const run = new RunDir(dir);
+  const run = new RunWriter(dir);
   try {
     if (found.resuming) {
       await removeLeftovers(dir);

@@ -1,5 +1,5 @@
 /**
- * RunDir: one run directory, read and written only through here. Every read of a generation's file
+ * RunDir: one run directory, read only through here (RunWriter: written only through here). Every read of a generation's file
  * is checked against the generation's manifest (sealed.ts), so a damaged file is named and never
  * loaded; a generation is written as one sealed unit, after which the two logs are rebuilt from the
  * generations' record.json files (so they can never disagree with the folders).
@@ -149,6 +149,21 @@ export class RunDir {
     return loadWeightsFrom(this.generationPath(g), model.network);
   }
 
+  private async syntheticHeader(g: number): Promise<{ count: number; shape: ImageShape }> {
+    return JSON.parse((await this.read(g, GENERATION_FILES.syntheticHeader)).toString('utf8')) as { count: number; shape: ImageShape };
+  }
+
+  private checkCount(g: number, count: number, expected: number): void {
+    if (count !== expected) throw new Error(`Synthetic set ${this.generationPath(g, GENERATION_FILES.synthetic)} holds ${count} images; its header says ${expected}.`);
+  }
+}
+
+/**
+ * The run directory as the trainer holding its lock sees it: a RunDir that also writes (a
+ * generation, epoch checkpoints, the logs) and discards what a resume must train again. Made only by
+ * openRunDir (open.ts).
+ */
+export class RunWriter extends RunDir {
   /** End-of-epoch checkpoints of the generation `key` names (epochs.ts). */
   epochs(key: EpochCheckpointKey, log?: (line: string) => void): EpochCheckpoints {
     return epochCheckpoints(this.dir, key, log);
@@ -206,14 +221,6 @@ export class RunDir {
       const at = epochFolderOf(name);
       if (at && which(at.generation)) await rm(join(this.dir, name), { recursive: true, force: true });
     }
-  }
-
-  private async syntheticHeader(g: number): Promise<{ count: number; shape: ImageShape }> {
-    return JSON.parse((await this.read(g, GENERATION_FILES.syntheticHeader)).toString('utf8')) as { count: number; shape: ImageShape };
-  }
-
-  private checkCount(g: number, count: number, expected: number): void {
-    if (count !== expected) throw new Error(`Synthetic set ${this.generationPath(g, GENERATION_FILES.synthetic)} holds ${count} images; its header says ${expected}.`);
   }
 }
 

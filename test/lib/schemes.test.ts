@@ -70,8 +70,8 @@ describe('buildTrainingSet', () => {
 
   it('rejects unknown schemes and bad fractions with a clear sentence', () => {
     expect(() => parseScheme('keep')).toThrow(/Scheme 'keep' is not known; expected one of replace, accumulate, sub, sub-repl, mix/);
-    expect(() => parseScheme('mix', 1.5)).toThrow(/Real fraction 1.5 is outside \[0, 1\]/);
-    expect(() => parseScheme('mix')).toThrow(/needs a real fraction/);
+    expect(() => parseScheme('mix', 1.5)).toThrow(/realFraction 1.5 is not valid; expected a number from 0 to 1/);
+    expect(() => parseScheme('mix')).toThrow(/Scheme 'mix' needs realFraction; expected a number from 0 to 1/);
   });
 
   it('plans training sizes per generation', () => {
