@@ -26,7 +26,7 @@ import { experimentReport, schemeRunDir } from './run/layout.ts';
 import { checkRunDir } from './run/open.ts';
 import { isRunDir } from './run/read.ts';
 import { RunDir } from './run/run-dir.ts';
-import { plannedTrainSize, resolveScheme, schemeName } from './schemes.ts';
+import { plannedTrainSize, schemeName, schemeNames } from './schemes.ts';
 import type { Scheme } from './schemes.ts';
 
 export interface ExperimentOptions extends Omit<GenerationsOptions, 'scheme' | 'runDir' | 'onBatch' | 'onEpochEnd' | 'onGenerationStart' | 'log'> {
@@ -123,10 +123,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
 /** Checks the experiment's own options and every scheme's run (settings and output folder) before any starts. */
 async function resolveExperiment(options: ExperimentOptions): Promise<Plan> {
   const { schemes, out, jobs, workerSetup, json, report, analysis, stdout, stderr, progress, ...common } = options;
-  if (!Array.isArray(schemes) || schemes.length === 0) throw new OptionError('schemes', schemes, say`No scheme given; expected at least one of replace, accumulate, sub, sub-repl, mix in ${opt('schemes')}.`);
-  const names = schemes.map((s) => schemeName(resolveScheme(s)));
-  const dup = names.find((n, i) => names.indexOf(n) !== i);
-  if (dup) throw new OptionError('schemes', dup, say`Scheme '${dup}' is listed twice; expected each scheme once.`);
+  const names = schemeNames(schemes);
   if (!(typeof out === 'string' && out.length > 0)) throw invalidOption('out', out, 'a non-empty path');
   for (const [k, v] of Object.entries({ json, report })) if (v !== undefined) checkBoolean(k, v);
   if (workerSetup !== undefined && !(typeof workerSetup?.module === 'string' && workerSetup.module.length > 0)) throw invalidOption('workerSetup', workerSetup, "{ module: a file URL or path, export?: a function's name, args? }");

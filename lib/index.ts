@@ -46,7 +46,7 @@ export type { AnalyzeContext, AnalyzeResult, GenerationsOptions } from './resolv
 /** One record per generation (the JSON of generations.jsonl and record.json). */
 export type { GenerationRecord } from './record.ts';
 /** The schemes: replace, accumulate, accumulate-subsample (sub, sub-repl), mix; as pure functions too. */
-export { buildTrainingSet, parseScheme, plannedTrainSize, resolveScheme, schemeName, SCHEME_NAMES } from './schemes.ts';
+export { buildTrainingSet, parseScheme, plannedTrainSize, resolveScheme, schemeName, schemeNames, SCHEME_NAMES } from './schemes.ts';
 export type { Scheme, SchemeName, TrainingSet, TrainingSetInput } from './schemes.ts';
 /** One model, N epochs, our own seeded loop; its loss on a set. */
 export { fit, evaluate, NonFiniteLossError } from './train.ts';

@@ -78,6 +78,17 @@ export function resolveScheme(scheme: unknown): Scheme {
   }
 }
 
+/** Checks the schemes of an experiment (at least one, each once) and returns their names, in order. */
+export function schemeNames(schemes: unknown): string[] {
+  if (!Array.isArray(schemes) || schemes.length === 0) {
+    throw new OptionError('schemes', schemes, say`No scheme given; expected at least one of ${SCHEME_NAMES.join(', ')} in ${opt('schemes')}.`);
+  }
+  const names = schemes.map((s) => schemeName(resolveScheme(s)));
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice) throw new OptionError('schemes', twice, say`Scheme '${twice}' is listed twice; expected each scheme once.`);
+  return names;
+}
+
 export interface TrainingSetInput {
   real: ImageSource;
   /** Synthetic sets of generations 1..g-1, oldest first (empty for generation 1). */

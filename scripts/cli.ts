@@ -16,7 +16,7 @@ import {
   GENERATION_DEFAULTS,
   OptionError,
   parseScheme,
-  schemeName,
+  schemeNames,
   runExperiment,
   SCHEME_NAMES,
 } from '../lib/index.ts';
@@ -132,9 +132,7 @@ export function resolveFlags(raw: RawFlags, family: Family, dataset: string): Ex
   }
   const schemeList = String(pick('scheme', 'scheme', DEFAULTS.scheme));
   const schemes = schemeList.split(',').map((s) => parseScheme(s.trim(), realFraction));
-  const names = schemes.map(schemeName);
-  const twice = names.find((n, i) => names.indexOf(n) !== i);
-  if (twice) throw new Error(`Scheme '${twice}' is listed twice; expected each scheme once.`);
+  schemeNames(schemes);
   const lr = pick<number>('lr', 'lr', DEFAULTS.lr);
   if (!(Number.isFinite(lr) && lr > 0)) throw new Error(`--lr ${lr} is not valid; expected a positive number.`);
   const hiddenText = String(pick('hidden', 'hidden', DEFAULTS.hidden));
