@@ -64,6 +64,8 @@ export interface GenerationsOptions {
   memoryBudget?: number;
   /** Extra settings recorded in run.json and checked on resume (e.g. the dataset). Defaults to {}. */
   config?: Record<string, unknown>;
+  /** Where this process runs (host, Slurm job ids): recorded in a new run's run.json, never checked on resume. Defaults to none. */
+  placement?: Record<string, unknown>;
   /** Stops the run between batches; nothing half-done is written. */
   signal?: AbortSignal;
   onBatch?: (ctx: BatchContext & { generation: number; generations: number }) => void;
@@ -163,7 +165,7 @@ export async function trainGenerations(options: GenerationsOptions): Promise<Gen
   if (o.runDir) {
     opened = await openRun(
       o.runDir,
-      { format: RUN_FORMAT, config, seed: o.seed, backend: { name: backend.name, package: backend.package, version: backend.version }, versions: versions(), createdAt: new Date().toISOString() },
+      { format: RUN_FORMAT, config, seed: o.seed, backend: { name: backend.name, package: backend.package, version: backend.version }, versions: versions(), createdAt: new Date().toISOString(), ...(o.placement ? { placement: o.placement } : {}) },
       { resume: o.resume ?? false, force: o.force ?? false, mayChange: ['learningRate'] },
     );
   }

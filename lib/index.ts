@@ -90,3 +90,31 @@ export type { ConvModelOptions, ConvPreset, ConvVaeOptions } from '../models/con
 export { createConvAutoencoder } from '../models/conv-autoencoder.ts';
 export type { ConvAutoencoderOptions } from '../models/conv-autoencoder.ts';
 export { openSynthetic } from './checkpoint.ts';
+
+// sweeps: grids of runs, locally or as Slurm job arrays, aggregated with 95% intervals (issue 14)
+export { parseGrid, checkGrid, expandGrid, flagArgs, RESERVED_FLAGS } from './sweep/grid.ts';
+export type { FlagValue, Grid, Settings } from './sweep/grid.ts';
+export { planSweep, readSweep, taskAt, runArgs, describeSettings, SWEEP_FILE, SWEEP_FORMAT } from './sweep/plan.ts';
+export type { PlannedRun, PlannedTask, PlanOptions, PlanResult, SweepExperiments, SweepPlan, TaskCheck } from './sweep/plan.ts';
+export { placementFrom } from './sweep/placement.ts';
+export type { Placement } from './sweep/placement.ts';
+export { runTask } from './sweep/task.ts';
+export type { RunTaskOptions, RunTaskResult } from './sweep/task.ts';
+export { readTaskState, TASK_FILE } from './sweep/task-state.ts';
+export type { Attempt, TaskState } from './sweep/task-state.ts';
+export { sweepStatus, taskStatus, isTaskDone, countStates, formatStatus } from './sweep/status.ts';
+export type { QueueEntry, StatusOptions, TaskStateName, TaskStatus } from './sweep/status.ts';
+export { runLocalSweep, stopWhenParentEnds, withRuntimeDir, SWEEP_CHILD_ENV, SWEEP_LOG_ENV } from './sweep/local.ts';
+export type { LocalSweepOptions, LocalSweepResult } from './sweep/local.ts';
+export { watchSweep } from './sweep/progress.ts';
+export type { SweepProgress, SweepProgressOptions } from './sweep/progress.ts';
+export { sbatchScript, arraySpec, writeSbatch, submitSbatch, readSubmissions, squeue, waitForArrays, SBATCH_FILE, SLURM_FILE } from './sweep/slurm.ts';
+export type { SbatchOptions, SlurmResources, Submission, WaitOptions } from './sweep/slurm.ts';
+export { meanCi } from './sweep/stats.ts';
+export type { MeanCi } from './sweep/stats.ts';
+export { collectRuns, sweepTables, toCsv, writeTables, formatAggregate, AGGREGATE_STATS } from './sweep/aggregate.ts';
+export type { Cell, Row, RunResult, Tables } from './sweep/aggregate.ts';
+export { metricChart, writeSweepPlots, settingLabel } from './sweep/plots.ts';
+export type { SweepPlot } from './sweep/plots.ts';
+export { aggregateSweep } from './sweep/results.ts';
+export type { AggregateOptions, AggregateResult } from './sweep/results.ts';

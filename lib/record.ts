@@ -47,7 +47,7 @@ export interface GenerationRecord {
 }
 
 /** Fields a wall clock decides; everything else is fixed by the seed and the backend. */
-const TIMING_FIELDS = ['seconds', 'samplesPerSecond', 'rssMB'] as const;
+export const TIMING_FIELDS = ['seconds', 'samplesPerSecond', 'rssMB'] as const;
 
 /** The part of a record that a resumed run must reproduce exactly (written to generations.jsonl). */
 export function reproducibleRecord(r: GenerationRecord): Omit<GenerationRecord, (typeof TIMING_FIELDS)[number]> {
