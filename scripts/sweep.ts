@@ -140,7 +140,10 @@ await yargs(hideBin(process.argv))
         log(`Stopped: ${c.done} of ${result.statuses.length} tasks done; the rest are saved where they stopped. Continue with:\n  npx tsx scripts/sweep.ts local --dir ${a.dir}`);
         process.exit(130);
       }
-      if (c.done < result.statuses.length) fail(`${result.statuses.length - c.done} of ${result.statuses.length} tasks did not finish:\n${failedLines(result.statuses)}\nRun 'local' again to retry them (finished tasks are skipped).`);
+      if (c.done < result.statuses.length) {
+        log(`${result.statuses.length - c.done} of ${result.statuses.length} tasks did not finish:\n${failedLines(result.statuses)}`);
+        fail(`${result.statuses.length - c.done} of ${result.statuses.length} tasks did not finish; run 'local' again to retry them (finished tasks are skipped).`);
+      }
       log(`All ${c.done} tasks done. Aggregate with: npx tsx scripts/sweep.ts aggregate --dir ${a.dir}`);
     },
   )
@@ -207,7 +210,10 @@ await yargs(hideBin(process.argv))
       const statuses = await waitForArrays({ dir, plan, arrayJobIds: ids, intervalMs: poll * 1000, signal });
       if (signal.aborted) process.exit(130);
       const c = countStates(statuses);
-      if (c.done < statuses.length) fail(`The job array ended with ${statuses.length - c.done} of ${statuses.length} tasks not done:\n${failedLines(statuses)}\nSubmit again to retry them (finished tasks are not resubmitted).`);
+      if (c.done < statuses.length) {
+        log(`${statuses.length - c.done} of ${statuses.length} tasks are not done:\n${failedLines(statuses)}`);
+        fail(`The job array ended with ${statuses.length - c.done} of ${statuses.length} tasks not done; submit again to retry them (finished tasks are not resubmitted).`);
+      }
       log(`All ${c.done} tasks done. Aggregate with: npx tsx scripts/sweep.ts aggregate --dir ${a.dir}`);
     },
   )

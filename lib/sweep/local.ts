@@ -14,6 +14,7 @@ import pLimit from 'p-limit';
 import { describeSettings, LOGS_DIR, readSweep } from './plan.ts';
 import { watchSweep } from './progress.ts';
 import { sweepStatus } from './status.ts';
+import { endAttempt } from './task-state.ts';
 import type { TaskStatus } from './status.ts';
 
 /** Set in every child of a local sweep: the child stops (SIGTERM to itself) when its parent is gone. */
@@ -70,7 +71,7 @@ export async function runLocalSweep(options: LocalSweepOptions): Promise<LocalSw
   const limit = pLimit(parallel);
   const progress = watchSweep({ dir, plan, stream: stderr, intervalMs: options.progressIntervalMs });
   const onAbort = () => {
-    limit.clearQueue();
+    // Tasks still queued see the signal when their turn comes and do not start.
     if (live.size > 0) stderr.write(`Stopping: ${live.size} running task${live.size > 1 ? 's' : ''} finish their current batch and save (tasks not yet started stay pending).\n`);
     for (const pid of live) signalChild(pid, 'SIGTERM');
   };
@@ -83,6 +84,7 @@ export async function runLocalSweep(options: LocalSweepOptions): Promise<LocalSw
     await handle.write(`--- task ${index} (${describeSettings(plan.tasks[index].settings)}), started ${new Date().toISOString()}\n`);
     const cmd = options.command(index);
     started.push(index);
+    let pid: number | undefined;
     const code = await new Promise<number>((resolve) => {
       // Its own process group: a Ctrl-C at the terminal reaches only this process, which passes
       // on exactly one SIGTERM (a second signal would make the experiment exit at once).
@@ -92,7 +94,8 @@ export async function runLocalSweep(options: LocalSweepOptions): Promise<LocalSw
         stdio: ['pipe', handle.fd, handle.fd],
         detached: true,
       });
-      if (child.pid !== undefined) live.add(child.pid);
+      pid = child.pid;
+      if (pid !== undefined) live.add(pid);
       child.on('error', (err) => {
         stderr.write(`Task ${index} could not start (${err.message}).\n`);
         resolve(127);
@@ -103,6 +106,8 @@ export async function runLocalSweep(options: LocalSweepOptions): Promise<LocalSw
       });
     });
     await handle.close();
+    // A killed child could not record its end: do it for it (its run directory is resumable as it is).
+    if (pid !== undefined) endAttempt(join(dir, plan.tasks[index].dir), pid, undefined, code);
     void progress.update().catch(() => {});
     if (code !== 0 && code !== 130) {
       const message = await lastError(join(dir, log));

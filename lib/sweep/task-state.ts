@@ -37,14 +37,20 @@ export async function startAttempt(taskDir: string, attempt: Omit<Attempt, 'star
   const state = await readTaskState(taskDir);
   const mine: Attempt = { ...attempt, pid: process.pid, startedAt: new Date().toISOString() };
   await writeFileAtomic(join(taskDir, TASK_FILE), JSON.stringify({ attempts: [...state.attempts, mine] }, null, 2) + '\n');
-  return (exitCode) => {
-    const now = readStateSync(taskDir);
-    const last = now.attempts.filter((a) => a.pid === mine.pid && a.startedAt === mine.startedAt).at(-1);
-    if (!last) return;
-    last.endedAt = new Date().toISOString();
-    last.exitCode = exitCode;
-    writeFileAtomicSync(join(taskDir, TASK_FILE), JSON.stringify(now, null, 2) + '\n');
-  };
+  return (exitCode) => endAttempt(taskDir, mine.pid, mine.startedAt, exitCode);
+}
+
+/**
+ * Records how the attempt of process `pid` ended, unless it did so itself (a killed process
+ * cannot: its parent records the exit code for it). Synchronous: it also runs in the 'exit' event.
+ */
+export function endAttempt(taskDir: string, pid: number, startedAt: string | undefined, exitCode: number): void {
+  const now = readStateSync(taskDir);
+  const last = now.attempts.filter((a) => a.pid === pid && (startedAt === undefined || a.startedAt === startedAt)).at(-1);
+  if (!last || last.exitCode !== undefined) return;
+  last.endedAt = new Date().toISOString();
+  last.exitCode = exitCode;
+  writeFileAtomicSync(join(taskDir, TASK_FILE), JSON.stringify(now, null, 2) + '\n');
 }
 
 function readStateSync(taskDir: string): TaskState {
