@@ -90,14 +90,10 @@ if ! munge -n 2>/dev/null | unmunge >/dev/null 2>&1; then
 fi
 munge -n | unmunge >/dev/null || { say "munged did not start; see /var/log/munge/munged.log."; exit 1; }
 
-if ! scontrol ping 2>/dev/null | grep -q 'is UP'; then
-  pkill_pidfile() { [ -f "$1" ] && kill "$(cat "$1")" 2>/dev/null || true; }
-  pkill_pidfile /run/slurmctld.pid
-  /usr/sbin/slurmctld
-fi
-if ! [ -f /run/slurmd.pid ] || ! kill -0 "$(cat /run/slurmd.pid)" 2>/dev/null; then
-  /usr/sbin/slurmd
-fi
+# A daemon runs when its pid file names a live process of that name (a stale file may name another).
+running() { [ -f "/run/$1.pid" ] && [ "$(cat "/proc/$(cat "/run/$1.pid")/comm" 2>/dev/null)" = "$1" ]; }
+running slurmctld || /usr/sbin/slurmctld
+running slurmd || /usr/sbin/slurmd
 
 # The node registers within seconds; a node left down or drained by an earlier run is resumed.
 for i in $(seq 1 120); do
