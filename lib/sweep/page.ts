@@ -3,7 +3,7 @@
  * report, one chart per metric (mean and 95% band per setting) and the test-loss table. Readable
  * from disk: every picture and link is a relative path inside the sweep folder.
  */
-import { esc } from '../report/html.ts';
+import { esc, pageHead } from '../report/html.ts';
 import type { Tables } from './aggregate.ts';
 import { describeSettings } from './plan.ts';
 import type { SweepPlan } from './plan.ts';
@@ -48,18 +48,8 @@ ${Object.entries(plan.grid.grid).map(([k, v]) => `<tr><th>axis ${esc(k)}</th><td
 ${rows.map((r) => `<tr><td>${esc(settingLabel(r, tables.settingColumns))}</td><td>${r.generation}</td><td>${r.n}</td><td>${f(r.mean)}</td><td>${f(r.sd)}</td><td>${typeof r.ci95Low === 'number' ? `${f(r.ci95Low)} – ${f(r.ci95High)}` : '–'}</td></tr>`).join('\n')}
 </tbody></table>`
     : '<p class="none">No complete generation yet.</p>';
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(p.title)}</title>
+  return `${pageHead(p.title)}
 <style>
-body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5em; color: #222; }
-h1 { font-size: 1.5em; } h2 { margin-top: 2em; border-bottom: 1px solid #ccc; }
-table { border-collapse: collapse; margin: 0.5em 0 1.5em; }
-td, th { border: 1px solid #ddd; padding: 2px 6px; text-align: right; vertical-align: top; }
-table.config td, table.config th { text-align: left; }
 .charts { display: flex; flex-wrap: wrap; gap: 1.5em; }
 figure { margin: 0; } figure.chart figcaption { max-width: 560px; }
 .none { color: #999; }
