@@ -102,6 +102,8 @@ export async function runLocalSweep(options: LocalSweepOptions): Promise<LocalSw
       });
       child.on('exit', (c, sig) => {
         if (child.pid !== undefined) live.delete(child.pid);
+        // Our own stop request, taken before the task could catch it: stopped, not failed.
+        if (c === null && sig === 'SIGTERM' && options.signal?.aborted) return resolve(130);
         resolve(c ?? (sig === 'SIGKILL' ? 137 : sig === 'SIGTERM' ? 143 : 1));
       });
     });
