@@ -66,10 +66,12 @@ export async function runLocalSweep(options: LocalSweepOptions): Promise<LocalSw
   const env = withRuntimeDir(options.env ?? process.env);
 
   const live = new Set<number>();
+  /** Task indices of the live children. */
+  const runningTasks = new Set<number>();
   const failed: LocalSweepResult['failed'] = [];
   const started: number[] = [];
   const limit = pLimit(parallel);
-  const progress = watchSweep({ dir, plan, stream: stderr, intervalMs: options.progressIntervalMs });
+  const progress = watchSweep({ dir, plan, stream: stderr, intervalMs: options.progressIntervalMs, running: () => runningTasks });
   const onAbort = () => {
     // Tasks still queued see the signal when their turn comes and do not start.
     if (live.size > 0) stderr.write(`Stopping: ${live.size} running task${live.size > 1 ? 's' : ''} finish their current batch and save (tasks not yet started stay pending).\n`);
@@ -96,12 +98,14 @@ export async function runLocalSweep(options: LocalSweepOptions): Promise<LocalSw
       });
       pid = child.pid;
       if (pid !== undefined) live.add(pid);
+      runningTasks.add(index);
       child.on('error', (err) => {
         stderr.write(`Task ${index} could not start (${err.message}).\n`);
         resolve(127);
       });
       child.on('exit', (c, sig) => {
         if (child.pid !== undefined) live.delete(child.pid);
+        runningTasks.delete(index);
         // Our own stop request, taken before the task could catch it: stopped, not failed.
         if (c === null && sig === 'SIGTERM' && options.signal?.aborted) return resolve(130);
         resolve(c ?? (sig === 'SIGKILL' ? 137 : sig === 'SIGTERM' ? 143 : 1));

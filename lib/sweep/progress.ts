@@ -19,6 +19,8 @@ export interface SweepProgressOptions {
   bars?: boolean;
   /** This sweep's entries in the Slurm queue (for `slurm --wait`). Defaults to none. */
   queue?: () => Promise<readonly QueueEntry[] | null>;
+  /** Tasks the caller knows are running (its child processes), though they may not have said so yet. Defaults to none. */
+  running?: () => ReadonlySet<number>;
   /** Milliseconds between looks at the run directories. Defaults to 2000. */
   intervalMs?: number;
 }
@@ -42,6 +44,8 @@ export function watchSweep(options: SweepProgressOptions): SweepProgress {
   const look = async (): Promise<TaskStatus[]> => {
     const queue = options.queue ? await options.queue() : null;
     const statuses = await sweepStatus(options.dir, options.plan, { queue });
+    const running = options.running?.() ?? new Set<number>();
+    for (const st of statuses) if (running.has(st.index) && (st.state === 'pending' || st.state === 'failed')) st.state = 'running';
     const done = statuses.reduce((s, t) => s + t.images.done, 0);
     const total = Math.max(1, statuses.reduce((s, t) => s + t.images.total, 0));
     startImages ??= done;

@@ -58,6 +58,9 @@ export interface SbatchOptions extends SlurmResources {
 /** The text of sweep.sbatch. */
 export function sbatchScript(o: SbatchOptions): string {
   if (o.tasks.length === 0) throw new Error('No task to submit; expected at least one unfinished task.');
+  for (const e of o.extra ?? []) {
+    if (!/^-[^\n]*$/.test(e)) throw new Error(`Extra sbatch option '${e}' is not one option; expected a single line starting with '-', e.g. --qos=long.`);
+  }
   const dir = resolve(o.dir);
   const array = arraySpec(o.tasks) + (o.maxRunning ? `%${o.maxRunning}` : '');
   const lines = [

@@ -44,6 +44,7 @@ describe('Slurm job arrays', () => {
     expect(r.stdout).toBe("it's a dir|a b|");
     expect(() => sbatchScript({ dir: '/tmp/my sweep', tasks: [0], workdir: '/repo', command: ['x'] })).toThrow(/has a space, quote or backslash/);
     expect(() => sbatchScript({ dir, tasks: [], workdir: '/repo', command: ['x'] })).toThrow('No task to submit');
+    expect(() => sbatchScript({ dir, tasks: [0], workdir: '/repo', command: ['x'], extra: ['qos=long'] })).toThrow("Extra sbatch option 'qos=long' is not one option");
   });
 
   it('submits with sbatch --parsable and records every submission', async () => {
