@@ -128,3 +128,26 @@ export { runTheory, formatTheoryTable, theoryJson, THEORY_METRICS } from './theo
 export type { TheoryExperiment, TheoryMetric, TheoryResult, TheoryRunOptions } from './theory/run.ts';
 export { lineChartSpec, renderLineChartSvg, svgToPng, writeLineChart, writeLineChartTo } from './report/plot.ts';
 export type { LineChart, LineSeries, PlotOutput } from './report/plot.ts';
+
+// sweeps: grids of runs, locally or as Slurm job arrays, aggregated with 95% intervals (issue 14)
+export { parseGrid, checkGrid, expandGrid } from './sweep/grid.ts';
+export type { FlagValue, Grid, Settings } from './sweep/grid.ts';
+export { planSweep, readSweep, runArgs, describeSettings, SWEEP_FILE } from './sweep/plan.ts';
+export type { PlannedRun, PlannedTask, PlanOptions, PlanResult, SweepExperiments, SweepPlan, TaskCheck } from './sweep/plan.ts';
+export { placementFrom } from './sweep/placement.ts';
+export type { Placement } from './sweep/placement.ts';
+export { runTask } from './sweep/task.ts';
+export type { RunTaskOptions, RunTaskResult } from './sweep/task.ts';
+export type { Attempt } from './sweep/task-state.ts';
+export { sweepStatus, countStates, formatStatus } from './sweep/status.ts';
+export type { QueueEntry, StatusOptions, TaskStateName, TaskStatus } from './sweep/status.ts';
+export { runLocalSweep, stopWhenParentEnds, SWEEP_CHILD_ENV, SWEEP_LOG_ENV } from './sweep/local.ts';
+export type { LocalSweepOptions, LocalSweepResult } from './sweep/local.ts';
+export { writeSbatch, submitSbatch, readSubmissions, squeue, waitForArrays } from './sweep/slurm.ts';
+export type { SbatchOptions, SlurmResources, Submission, WaitOptions } from './sweep/slurm.ts';
+export { meanCi } from './sweep/stats.ts';
+export type { MeanCi } from './sweep/stats.ts';
+export { sweepTables, formatAggregate } from './sweep/aggregate.ts';
+export type { Cell, Row, RunResult, Tables } from './sweep/aggregate.ts';
+export { aggregateSweep } from './sweep/results.ts';
+export type { AggregateOptions, AggregateResult } from './sweep/results.ts';

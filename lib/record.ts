@@ -36,7 +36,7 @@ export interface GenerationRecord {
 export const RECORD_FIELDS: readonly string[] = ['generation', 'scheme', 'trainSize', 'realFraction', 'trainLoss', 'testLoss', 'testRecon', 'testKl', 'epochLosses', 'numTensors', 'seconds', 'samplesPerSecond', 'rssMB', 'learningRate'];
 
 /** Fields a wall clock decides; everything else is fixed by the seed and the backend. */
-const TIMING_FIELDS = ['seconds', 'samplesPerSecond', 'rssMB'] as const;
+export const TIMING_FIELDS = ['seconds', 'samplesPerSecond', 'rssMB'] as const;
 
 /** The part of a record that a resumed run must reproduce exactly (written to generations.jsonl). */
 export function reproducibleRecord(r: GenerationRecord): Omit<GenerationRecord, (typeof TIMING_FIELDS)[number]> {

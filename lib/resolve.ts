@@ -62,6 +62,8 @@ export interface GenerationsOptions {
   memoryBudget?: number;
   /** Extra settings recorded in run.json and checked on resume (e.g. the dataset). Defaults to {}. */
   config?: Record<string, unknown>;
+  /** Where this process runs (host, Slurm job ids): recorded in a new run's run.json, never checked on resume. Defaults to none. */
+  placement?: Record<string, unknown>;
   /** Stops the run between batches; nothing half-done is written. Defaults to none. */
   signal?: AbortSignal;
   /** Called after every batch. Defaults to none. */
@@ -188,6 +190,7 @@ export async function resolveOptions(options: GenerationsOptions, started?: Back
     backend: { name: backend.name, package: backend.package, version: backend.version },
     versions: versions(),
     createdAt: new Date().toISOString(),
+    ...(o.placement ? { placement: o.placement } : {}),
   };
   return { ...resolved, onBatch: o.onBatch, onEpochEnd: o.onEpochEnd, onGenerationStart: o.onGenerationStart, onGenerationEnd: o.onGenerationEnd, analyze: o.analyze, log: o.log, schemeName: name, backend, runInfo };
 }

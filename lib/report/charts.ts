@@ -1,5 +1,5 @@
 /**
- * The report's curves drawn with lib/report/plot.ts: a line per scheme, a band across seeds, and
+ * The report's curves drawn with lib/report/plot.ts: a line per scheme, a 95% band across seeds, and
  * the real-data value of a metric as a dashed line.
  */
 import { baselineValue, CURVE_FIELDS, curvePoints, seriesNamer } from './curves.ts';
@@ -36,7 +36,7 @@ export async function renderCurves(runs: readonly RunSummary[], fields: readonly
       out.push({
         name: `${g.kind ? `${g.kind}-` : ''}${kebab(f.field)}`,
         title,
-        caption: f.caption + (points.some((p) => p.seeds > 1) ? ' Band: lowest to highest seed; line: their mean.' : ''),
+        caption: f.caption + (points.some((p) => p.seeds > 1) ? " Line: mean over seeds; band: 95% confidence interval of the mean (Student's t)." : ''),
         svg,
         png: new Uint8Array(await svgToPng(svg, 2)),
         width: size ? Math.round(Number(size[1])) : 0,

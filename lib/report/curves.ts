@@ -1,9 +1,10 @@
 /**
  * The report's curves (the survey's Figures 10 and 11, and the collapse metrics): one line per
  * scheme over the generations. Runs that differ only in their seed are one line: their mean, with
- * a band from the lowest to the highest seed.
+ * the 95% confidence interval of that mean as a band (Student's t, shared with the sweeps' aggregate.csv).
  */
 import type { GenerationRecord } from '../record.ts';
+import { meanCi } from '../sweep/stats.ts';
 import type { RunSummary } from './runs.ts';
 
 /** A numeric record field the report draws. */
@@ -31,7 +32,7 @@ export const CURVE_FIELDS: readonly CurveField[] = [
   { field: 'latentStd', title: 'Latent spread', unit: 'mean latent std (generation 1 encoder)', perKind: true, baseline: 'latentStd', caption: 'Mean standard deviation of the samples\' codes under generation 1\'s encoder (Shumailov et al. 2024): shrinks as samples collapse.' },
 ];
 
-/** One point of a curve: the mean over seeds and the lowest and highest seed. */
+/** One point of a curve: the mean over seeds and its 95% confidence interval (lo = hi = mean for one seed). */
 export interface CurvePoint {
   generation: number;
   series: string;
@@ -58,14 +59,8 @@ export function curvePoints(runs: readonly RunSummary[], field: string, seriesNa
         .map((rec) => (rec ? rec[field] : undefined))
         .filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
       if (values.length === 0) continue;
-      points.push({
-        generation: g,
-        series,
-        mean: values.reduce((s, v) => s + v, 0) / values.length,
-        lo: Math.min(...values),
-        hi: Math.max(...values),
-        seeds: values.length,
-      });
+      const s = meanCi(values);
+      points.push({ generation: g, series, mean: s.mean, lo: s.n > 1 ? s.ci95Low : s.mean, hi: s.n > 1 ? s.ci95High : s.mean, seeds: s.n });
     }
   }
   return points;

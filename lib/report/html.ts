@@ -39,6 +39,23 @@ export interface ReportResult {
   runs: RunSummary[];
 }
 
+/** The start of every page of the report (the run report, the sweep page): title and the shared style. */
+export function pageHead(title: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title>
+<style>
+body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5em; color: #222; }
+h1 { font-size: 1.5em; } h2 { margin-top: 2em; border-bottom: 1px solid #ccc; }
+table { border-collapse: collapse; margin: 0.5em 0 1.5em; }
+td, th { border: 1px solid #ddd; padding: 2px 6px; text-align: right; vertical-align: top; }
+table.config td, table.config th { text-align: left; }
+</style>`;
+}
+
 /** Builds the report page and its pictures; returns where they are. */
 export async function writeReport(options: ReportOptions): Promise<ReportResult> {
   const runs = await loadRuns(options.runs);
@@ -103,7 +120,7 @@ function slugify(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 }
 
-const esc = (s: unknown) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+export const esc = (s: unknown) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function fmt(v: unknown): string {
   if (typeof v !== 'number') return v === undefined || v === null ? '–' : esc(Array.isArray(v) ? v.join(' ') : v);
@@ -225,18 +242,8 @@ function page(p: {
   const chartHtml = charts
     .map((c) => `<figure class="chart" id="chart-${esc(c.name)}"><img src="${esc(c.pngSrc)}" alt="${esc(c.title)}" width="${c.width}" height="${c.height}"><figcaption>${esc(c.caption)} <a href="${esc(c.svgSrc)}">SVG</a></figcaption></figure>`)
     .join('\n');
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(p.title)}</title>
+  return `${pageHead(p.title)}
 <style>
-body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5em; color: #222; }
-h1 { font-size: 1.5em; } h2 { margin-top: 2em; border-bottom: 1px solid #ccc; }
-table { border-collapse: collapse; margin: 0.5em 0 1.5em; }
-td, th { border: 1px solid #ddd; padding: 2px 6px; text-align: right; vertical-align: top; }
-table.config td, table.config th { text-align: left; }
 .side { display: flex; flex-wrap: wrap; gap: 2em; align-items: flex-start; }
 figure { margin: 0; } figcaption { font-weight: 600; margin-bottom: 0.3em; }
 figure.chart figcaption { font-weight: normal; max-width: 560px; }

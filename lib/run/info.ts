@@ -15,6 +15,8 @@ export interface RunInfo {
   backend: { name: string; package: string; version: string; [more: string]: unknown };
   versions: Record<string, string>;
   createdAt: string;
+  /** Where the run was started (host, Slurm job), when the caller said; recorded, never checked on resume. */
+  placement?: Record<string, unknown>;
   /** 'sha256:<hex>' of this object's JSON without this field (two-space indent), so damage to run.json is detected. */
   checksum?: string;
 }

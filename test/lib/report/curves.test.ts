@@ -20,14 +20,17 @@ beforeAll(async () => {
 });
 
 describe('curves', () => {
-  it('averages seeds per generation with the lowest and highest as the band', () => {
+  it("averages seeds per generation with the 95% confidence interval of the mean (Student's t) as the band", () => {
     const pts = curvePoints(runs.slice(0, 3), 'fid', seriesNamer(runs.slice(0, 3), false));
     const rep = pts.filter((p) => p.series === 'replace');
-    expect(rep).toEqual([
-      { generation: 1, series: 'replace', mean: 11, lo: 10, hi: 12, seeds: 2 },
-      { generation: 2, series: 'replace', mean: 30, lo: 20, hi: 40, seeds: 2 },
-      { generation: 3, series: 'replace', mean: 30, lo: 30, hi: 30, seeds: 1 },
-    ]);
+    // Two seeds: mean ± t(0.975, 1) · sd / √2, t(0.975, 1) = 12.7062; one seed: no band.
+    const t1 = 12.706204736174694;
+    expect(rep.map((p) => [p.generation, p.mean, p.seeds])).toEqual([[1, 11, 2], [2, 30, 2], [3, 30, 1]]);
+    expect(rep[0].lo).toBeCloseTo(11 - t1, 9);
+    expect(rep[0].hi).toBeCloseTo(11 + t1, 9);
+    expect(rep[1].lo).toBeCloseTo(30 - 10 * t1, 9);
+    expect(rep[1].hi).toBeCloseTo(30 + 10 * t1, 9);
+    expect([rep[2].lo, rep[2].hi]).toEqual([30, 30]);
     expect(pts.filter((p) => p.series === 'accumulate').map((p) => p.mean)).toEqual([10, 11, 12]);
   });
 
@@ -67,7 +70,7 @@ describe('curves', () => {
       expect(c.width).toBeGreaterThan(100);
     }
     const fid = charts.find((c) => c.name === 'fid')!;
-    expect(fid.caption).toMatch(/Band: lowest to highest seed/);
+    expect(fid.caption).toMatch(/band: 95% confidence interval of the mean \(Student's t\)/);
     expect(fid.svg).toMatch(/real data/);
   });
 });

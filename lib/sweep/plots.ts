@@ -1,0 +1,61 @@
+/**
+ * One chart per metric of aggregate.csv: a line per setting (the mean over seeds) with its 95%
+ * confidence band, drawn with lib/report/plot.ts.
+ */
+import { join } from 'node:path';
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { writeFileAtomic } from '../run/atomic.ts';
+import { CURVE_FIELDS } from '../report/curves.ts';
+import { renderLineChartSvg, svgToPng } from '../report/plot.ts';
+import type { LineChart, LineSeries } from '../report/plot.ts';
+import type { Row, Tables } from './aggregate.ts';
+
+export const PLOTS_DIR = 'plots';
+
+export interface SweepPlot {
+  metric: string;
+  title: string;
+  /** Paths relative to the sweep folder. */
+  svg: string;
+  png: string;
+}
+
+/** The name of a setting's line: its values, e.g. "replace" or "lr=0.001 replace". */
+export function settingLabel(row: Row, columns: readonly string[]): string {
+  return columns.map((c) => (c === 'scheme' ? String(row[c]) : `${c}=${row[c]}`)).join(' ');
+}
+
+/** The chart of one metric (exported for tests). */
+export function metricChart(tables: Tables, metric: string): LineChart {
+  const rows = tables.aggregate.rows.filter((r) => r.metric === metric);
+  const names = [...new Set(rows.map((r) => settingLabel(r, tables.settingColumns)))];
+  const series: LineSeries[] = names.map((name) => {
+    const mine = rows.filter((r) => settingLabel(r, tables.settingColumns) === name);
+    const num = (v: Row[string]) => (typeof v === 'number' ? v : NaN);
+    const line: LineSeries = { name, x: mine.map((r) => r.generation as number), y: mine.map((r) => r.mean as number) };
+    return mine.some((r) => typeof r.ci95Low === 'number') ? { ...line, band: { lo: mine.map((r) => num(r.ci95Low)), hi: mine.map((r) => num(r.ci95High)) } } : line;
+  });
+  const known = CURVE_FIELDS.find((f) => f.field === metric);
+  return { title: `${known?.title ?? metric}: mean and 95% CI over seeds`, xLabel: 'generation', yLabel: known?.unit ?? metric, series, width: 420, height: 240, integerX: true };
+}
+
+/** Writes plots/<metric>.svg and .png for every metric. */
+export async function writeSweepPlots(dir: string, tables: Tables): Promise<SweepPlot[]> {
+  await mkdir(join(dir, PLOTS_DIR), { recursive: true });
+  const out: SweepPlot[] = [];
+  for (const metric of tables.metrics) {
+    const chart = metricChart(tables, metric);
+    if (chart.series.length === 0) continue;
+    const svg = await renderLineChartSvg(chart);
+    const plot = { metric, title: chart.title, svg: join(PLOTS_DIR, `${metric}.svg`), png: join(PLOTS_DIR, `${metric}.png`) };
+    await writeFileAtomic(join(dir, plot.svg), svg);
+    await writeFileAtomic(join(dir, plot.png), await svgToPng(svg, 2));
+    out.push(plot);
+  }
+  // The folder belongs to aggregate: a chart of a metric no longer aggregated would only mislead.
+  const written = new Set(out.flatMap((p) => [p.svg, p.png]));
+  for (const name of await readdir(join(dir, PLOTS_DIR))) {
+    if (/\.(svg|png)$/.test(name) && !written.has(join(PLOTS_DIR, name))) await rm(join(dir, PLOTS_DIR, name), { force: true });
+  }
+  return out;
+}

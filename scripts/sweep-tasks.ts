@@ -1,0 +1,55 @@
+/**
+ * The sweep's one coupling to the experiment CLIs: it checks a task's flags with the script's own
+ * parser, runs a task through the script's own main() (in this process: the same code path as
+ * the CLI), and trains the metrics classifier once before tasks that need it start side by side.
+ */
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ANALYSIS_DEFAULTS, loadMnist, loadOrTrainClassifier, plannedTrainSize, runArgs, schemeName } from '../lib/index.ts';
+import type { Placement, SweepExperiments, SweepPlan } from '../lib/index.ts';
+import { main, parseExperimentArgs } from './cli.ts';
+import type { MainSpec } from './cli.ts';
+import { EXPERIMENTS, isExperimentName } from './experiments.ts';
+
+function specOf(script: string): MainSpec {
+  if (!isExperimentName(script)) throw new Error(`Script '${script}' is not an experiment; expected one of ${Object.keys(EXPERIMENTS).join(', ')}.`);
+  return EXPERIMENTS[script] as MainSpec;
+}
+
+export const sweepExperiments: SweepExperiments = {
+  names: Object.keys(EXPERIMENTS),
+  async check(script, args) {
+    const { flags } = await parseExperimentArgs(specOf(script), args);
+    const synthetic = flags.syntheticSize ?? flags.trainSize;
+    const generations = Array.from({ length: flags.generations }, (_, i) => i + 1);
+    return {
+      seed: flags.seed,
+      generations: flags.generations,
+      runs: flags.schemes.map((s) => ({ scheme: schemeName(s), images: generations.map((g) => flags.epochs * plannedTrainSize(s, g, flags.trainSize, synthetic)) })),
+    };
+  },
+};
+
+/** Runs one task's experiment in this process, recording where it runs in the new runs' run.json. */
+export async function runExperimentTask(script: string, args: string[], placement: Placement): Promise<void> {
+  const spec = specOf(script);
+  const path = fileURLToPath(new URL(`./${script}.ts`, import.meta.url));
+  await main({ ...spec, extra: (raw, f) => ({ ...spec.extra?.(raw, f), placement }) }, [process.execPath, path, ...args]);
+}
+
+/**
+ * Trains (or loads) the MNIST metrics classifier once, when some task measures the collapse
+ * metrics: tasks started side by side would otherwise each train their own. `root` is the tasks'
+ * working directory (the classifier's default folder is relative to it).
+ */
+export async function prepareTasks(dir: string, plan: SweepPlan, root: string, log: (line: string) => void): Promise<void> {
+  const spec = specOf(plan.grid.script);
+  if (spec.dataset !== 'mnist') return;
+  for (const task of plan.tasks) {
+    const { flags } = await parseExperimentArgs(spec, runArgs(task.args, dir));
+    if (!flags.metrics) continue;
+    const classifier = await loadOrTrainClassifier({ dir: resolve(root, ANALYSIS_DEFAULTS.classifierDir), data: () => loadMnist(), log });
+    classifier.dispose();
+    return;
+  }
+}
