@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { basel } from '../../../lib/theory/common.ts';
-import { fisherInformation, fitLogistic, logisticJson, simulateLogistic } from '../../../lib/theory/logistic.ts';
+import { fisherInformation, fitLogistic, logisticSimulator, simulateLogistic } from '../../../lib/theory/logistic.ts';
 import type { LogisticOptions } from '../../../lib/theory/logistic.ts';
 
 const run = (o: LogisticOptions) => simulateLogistic({ workers: 1, ...o });
@@ -50,8 +50,11 @@ describe('theory/logistic', () => {
   });
 
   it('prints the shared fields, the theory arrays and the count of unconverged fits', async () => {
-    const j = logisticJson(await run({ d: 2, T: 40, generations: 2, trials: 8 }));
-    expect(Object.keys(j)).toEqual(['scheme', 'd', 'T', 'signal', 'generations', 'trials', 'testError', 'varianceRatio', 'theory', 'theoryVarianceRatio', 'unconverged']);
+    const j = logisticSimulator.json(await run({ d: 2, T: 40, generations: 2, trials: 8 }));
+    expect(Object.keys(j)).toEqual([
+      'experiment', 'scheme', 'd', 'T', 'signal', 'maxIterations', 'generations', 'trials', 'seed',
+      'testError', 'varianceRatio', 'testErrorSe', 'varianceRatioSe', 'theory', 'theoryVarianceRatio', 'unconverged',
+    ]);
     expect(j.theoryVarianceRatio).toEqual([1, 1.25]);
   });
 
