@@ -117,6 +117,9 @@ export function formatTheoryTable(r: TheoryResult): string {
 
 const generationsOf = (c: Curve): number[] => c.sim.map((_, i) => i + 1);
 
+/** One colour per scheme in every figure (vega's tableau10), so accumulate looks the same in Figure 6 and elsewhere. */
+const SCHEME_COLORS: Record<TheoryScheme, string> = { replace: '#4c78a8', accumulate: '#f58518', sub: '#e45756', 'sub-repl': '#72b7b2' };
+
 /** A scheme's simulated curve with a ±2 SE band, and (when asked and known) its closed form, dashed. */
 function schemeSeries(r: TheoryResult, metric: string, closedForm: boolean): LineSeries[] {
   const c = curveOf(r, metric);
@@ -125,6 +128,7 @@ function schemeSeries(r: TheoryResult, metric: string, closedForm: boolean): Lin
   const series: LineSeries[] = [
     {
       name: r.scheme,
+      color: SCHEME_COLORS[r.scheme],
       x,
       y: c.sim,
       // ±2 standard errors of the Monte Carlo estimate.
