@@ -6,7 +6,7 @@
  */
 import type { Curve, Estimate, Records, TheoryScheme, TrialRunOptions } from './common.ts';
 import { perGeneration, THEORY_SCHEMES } from './common.ts';
-import { choice, integer, resolveFields } from './fields.ts';
+import { choice, integer, OptionError, printed, resolveFields } from './fields.ts';
 import type { ConfigOf, Field, Fields, OptionsOf } from './fields.ts';
 import { defaultWorkers, runTrials } from './trials.ts';
 import type { TrialRange } from './trials.ts';
@@ -131,7 +131,12 @@ export function defineSimulator<const N extends string, F extends Fields, M exte
   type Config = TheoryConfig<F>;
   type Result = TheoryResultOf<N, F, M, E>;
   const extras = Object.entries(spec.extras ?? {}) as [E, (r: Records, c: TheoryConfig<F>) => number[]][];
-  const resolve = (options: Readonly<Record<string, unknown>> = {}): Config => resolveFields(fields, options) as Config;
+  const resolve = (options: Readonly<Record<string, unknown>> = {}): Config => {
+    // A misspelt option would otherwise fall back to its default without a word.
+    const unknown = Object.keys(options).find((k) => !Object.hasOwn(fields, k));
+    if (unknown) throw new OptionError(unknown, `is not an option of ${spec.name} (its options: ${Object.keys(fields).join(', ')})`, printed(options[unknown]));
+    return resolveFields(fields, options) as Config;
+  };
 
   return {
     name: spec.name,
@@ -141,12 +146,13 @@ export function defineSimulator<const N extends string, F extends Fields, M exte
     trials: spec.trials,
     resolve,
     async simulate(options = {}) {
-      const c = resolve(options);
-      const workers = options.workers ?? defaultWorkers(c.trials);
+      const { workers: given, onProgress, ...rest } = options;
+      const c = resolve(rest);
+      const workers = given ?? defaultWorkers(c.trials);
       const t0 = performance.now();
       const width = spec.width(c);
       const stride = c.generations * width;
-      const data = await runTrials({ experiment: spec.name, options: c, trials: c.trials, stride, run: spec.trials }, { workers, onProgress: options.onProgress });
+      const data = await runTrials({ experiment: spec.name, options: c, trials: c.trials, stride, run: spec.trials }, { workers, onProgress });
       const records: Records = { data, trials: c.trials, stride, width };
       const estimates = spec.summarise(records, c);
       const closed = spec.closedForms(c);

@@ -49,6 +49,12 @@ describe('theory/simulator: every simulator defined once', () => {
     expect(j).toMatchObject({ lambda: 0.5, design: 'fresh', seed: 7, theory: [null, null], theoryVarianceRatio: [null, null] });
   });
 
+  it('refuses an option it does not know instead of quietly using a default', async () => {
+    await expect(THEORY_SIMULATORS.gaussian.simulate({ sigm: 2 } as never)).rejects.toThrow(
+      "Option 'sigm' is not an option of gaussian (its options: scheme, d, T, sigma, estimator, generations, trials, seed); got 2.",
+    );
+  });
+
   it('describes a configuration by its own fields, vectors only where they differ from the default', () => {
     const sim = THEORY_SIMULATORS.regression;
     expect(sim.describe(sim.resolve({ d: 2, T: 8 }))).toBe('d=2 T=8 sigma=1 lambda=0 design=fixed');
