@@ -116,18 +116,27 @@ export type { ReportOptions, ReportResult } from './report/html.ts';
 export type { RunSummary } from './report/runs.ts';
 
 // ---- Theory: Gaussians, linear and logistic regression (Monte Carlo beside the closed forms) -------
+/** The four schemes the simulators know, and Σ_{i<=k} 1/i² (eq. (6)'s accumulate factor). */
 export { THEORY_SCHEMES, basel } from './theory/common.ts';
 export type { Curve as TheoryCurve, ProgressCallback as TrialProgressCallback, TheoryScheme, TrialRunOptions } from './theory/common.ts';
-export { simulateGaussian, gaussianTheory, gaussianJson, resolveGaussianOptions, GAUSSIAN_DEFAULTS } from './theory/gaussian.ts';
+/** Each simulator: its fields (options with defaults and help), metrics, resolve(), simulate(), json(). */
+export { gaussianSimulator, simulateGaussian } from './theory/gaussian.ts';
 export type { Estimator as GaussianEstimator, GaussianConfig, GaussianJson, GaussianOptions, GaussianResult } from './theory/gaussian.ts';
-export { simulateRegression, regressionTheory, regressionJson, resolveRegressionOptions, REGRESSION_DEFAULTS } from './theory/regression.ts';
+export { regressionSimulator, simulateRegression } from './theory/regression.ts';
 export type { Design as RegressionDesign, RegressionConfig, RegressionJson, RegressionOptions, RegressionResult } from './theory/regression.ts';
-export { simulateLogistic, logisticTheory, logisticJson, resolveLogisticOptions, fisherInformation, LOGISTIC_DEFAULTS } from './theory/logistic.ts';
+export { logisticSimulator, simulateLogistic } from './theory/logistic.ts';
 export type { LogisticConfig, LogisticJson, LogisticOptions, LogisticResult } from './theory/logistic.ts';
-export { runTheory, formatTheoryTable, theoryJson, THEORY_METRICS } from './theory/run.ts';
-export type { TheoryExperiment, TheoryMetric, TheoryResult, TheoryRunOptions } from './theory/run.ts';
-export { lineChartSpec, renderLineChartSvg, svgToPng, writeLineChart, writeLineChartTo } from './report/plot.ts';
-export type { LineChart, LineSeries, PlotOutput } from './report/plot.ts';
+/** The simulators by name (what the theory scripts look up). */
+export { THEORY_SIMULATORS } from './theory/simulators.ts';
+export type { TheoryExperimentName } from './theory/simulators.ts';
+export type { Field as TheoryField } from './theory/fields.ts';
+export type { MetricSpec as TheoryMetricSpec, SharedConfig as TheorySharedConfig, Simulator as TheorySimulator } from './theory/simulator.ts';
+/** Simulate several schemes, print the table or JSON lines, draw the figure (what the scripts run). */
+export { runTheory, formatTheoryTable, theoryJson, THEORY_METRICS, DEFAULT_PLOT, FIGURE_6 } from './theory/run.ts';
+export type { TheoryExperiment, TheoryMetric, TheoryPlot, TheoryResult, TheoryRunOptions } from './theory/run.ts';
+/** Line charts, one panel or several side by side, to SVG, PNG or PDF (vega-lite). */
+export { lineChartSpec, panelChartSpec, renderChartSvg, renderChartPdf, renderLineChartSvg, svgToPng, writeChart, writeChartTo, writeLineChart, writeLineChartTo, PLOT_EXTENSIONS } from './report/plot.ts';
+export type { Chart, ChartPanel, LineChart, LineSeries, PanelChart, PlotOutput } from './report/plot.ts';
 
 // sweeps: grids of runs, locally or as Slurm job arrays, aggregated with 95% intervals (issue 14)
 export { parseGrid, checkGrid, expandGrid } from './sweep/grid.ts';

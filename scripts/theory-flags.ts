@@ -1,70 +1,78 @@
-/** The flags and the run every theory CLI (gaussian, regression, logistic) shares. */
+/**
+ * The CLI every theory script (gaussian, regression, logistic) is: one flag per simulator option,
+ * taken from the simulator's own fields (so --help shows that simulator's defaults), plus the run
+ * flags, parsed under scripts/flags.ts's convention, then one call to runTheory.
+ */
+import yargs from 'yargs';
 import type { Argv } from 'yargs';
-import { runTheory, THEORY_METRICS, THEORY_SCHEMES } from '../lib/index.ts';
-import type { TheoryRunOptions } from '../lib/index.ts';
+import { hideBin } from 'yargs/helpers';
+import { DEFAULT_PLOT, FIGURE_6, runTheory, THEORY_METRICS, THEORY_SCHEMES, THEORY_SIMULATORS } from '../lib/index.ts';
+import type { TheoryExperimentName, TheoryField, TheoryRunOptions, TheoryScheme } from '../lib/index.ts';
+import { exitWithError, flagMessage, flagNames, kebab, listOption, numberListOption, parseFlags, usage, withDefault } from './flags.ts';
 
-type Experiment = keyof typeof THEORY_METRICS;
+/** How --help shows a field's default. */
+function defaultText(field: TheoryField<unknown>): string {
+  return field.defaultHelp ?? String(field.default);
+}
 
-/** Adds the shared flags after a script's own; `defaults` are the simulator's. */
-export function theoryFlags<T, E extends Experiment>(
-  y: Argv<T>,
-  experiment: E,
-  defaults: { generations: number; trials: number; seed: number },
-  generationsHelp: string,
-  defaultMetric: (typeof THEORY_METRICS)[E][number],
-) {
+/** The parser of one theory script: its simulator's options, then the run flags. */
+export function theoryParser(name: TheoryExperimentName, summary: string, args: readonly string[]): Argv<Record<string, unknown>> {
+  const sim = THEORY_SIMULATORS[name];
+  let y = yargs([...args]).usage(usage(name, summary)).help() as Argv<Record<string, unknown>>;
+  for (const [key, f] of Object.entries(sim.fields as Record<string, TheoryField<unknown>>)) {
+    const flag = kebab(key);
+    if (key === 'scheme') {
+      // The CLI runs several schemes side by side; the simulator takes one.
+      y = y.option('scheme', listOption('scheme', { describe: 'schemes to simulate', choices: THEORY_SCHEMES, default: THEORY_SCHEMES }));
+    } else if (f.kind === 'vector') {
+      y = y.option(flag, numberListOption(flag, { describe: f.help, default: defaultText(f) }));
+    } else if (f.kind === 'choice') {
+      y = y.option(flag, { type: 'string', choices: f.choices, describe: withDefault(f.help, defaultText(f)) });
+    } else {
+      y = y.option(flag, { type: 'number', describe: withDefault(f.help, defaultText(f)) });
+    }
+  }
   return y
-    .option('scheme', {
-      type: 'string',
-      array: true,
-      choices: THEORY_SCHEMES,
-      default: [...THEORY_SCHEMES],
-      coerce: (v: string[]) => v.flatMap((s) => s.split(',')),
-      describe: 'schemes to simulate (several: repeat, space- or comma-separate)',
-    })
-    .option('generations', { type: 'number', default: defaults.generations, describe: generationsHelp })
-    .option('trials', { type: 'number', default: defaults.trials, describe: 'independent repetitions' })
-    .option('seed', { type: 'number', default: defaults.seed, describe: 'random seed' })
-    .option('workers', { type: 'number', describe: 'worker threads; 1 runs in the main thread (default: number of cores)' })
-    .option('json', { type: 'boolean', default: false, describe: 'print one JSON object per scheme instead of the table' })
-    .option('plot', { type: 'string', describe: 'write the figure to this .png or .svg file' })
-    .option('plot-metric', { array: true, choices: THEORY_METRICS[experiment] as readonly string[], default: [defaultMetric as string], describe: 'curve(s) to plot' })
-    .option('log-y', { type: 'boolean', default: false, describe: 'logarithmic y axis in the figure' })
-    .strict()
-    .fail((msg, err) => {
-      process.stderr.write(`${msg ?? err?.message}\nRun with --help for the options.\n`);
-      process.exit(1);
-    });
+    .option('workers', { type: 'number', describe: withDefault('worker threads; 1 runs in the main thread; results do not depend on it', 'the number of cores, at most one per 64 trials') })
+    .option('json', { type: 'boolean', describe: withDefault('print one JSON object per scheme instead of the table', false) })
+    .option('plot', { type: 'string', describe: 'write the figure to this .png, .svg or .pdf file' })
+    .option(
+      'plot-metric',
+      listOption('plot-metric', {
+        describe: `the figure's panels, each with its own y axis (${FIGURE_6}: the survey's Figure 6a and 6b)`,
+        choices: [FIGURE_6, ...THEORY_METRICS[name]],
+        default: DEFAULT_PLOT[name],
+      }),
+    )
+    .option('log-y', { type: 'boolean', describe: withDefault('logarithmic y axes in the figure', false) });
 }
 
-interface SharedArgs {
-  scheme: string[];
-  generations: number;
-  trials: number;
-  seed: number;
-  workers?: number;
-  json: boolean;
-  plot?: string;
-  'plot-metric': string[];
-  'log-y': boolean;
-}
-
-/** Runs the simulation the flags describe; a bad value ends the process with one sentence. */
-export async function runTheoryCli(experiment: Experiment, argv: SharedArgs, options: Record<string, unknown>): Promise<void> {
+/** Runs one theory script: parse, simulate, print, plot; bad input ends the process with one sentence. */
+export async function theoryMain(name: TheoryExperimentName, summary: string, argv: readonly string[] = process.argv): Promise<void> {
+  const args = hideBin([...argv]);
+  const parser = theoryParser(name, summary, args);
+  let flags: Record<string, unknown>;
+  try {
+    flags = await parseFlags(parser, args);
+  } catch (err) {
+    exitWithError(flagMessage(err, []));
+  }
+  // Absent flags stay undefined, so the simulator applies its own defaults (the ones --help shows).
+  const options: Record<string, unknown> = { workers: flags.workers };
+  for (const key of Object.keys(THEORY_SIMULATORS[name].fields)) if (key !== 'scheme') options[key] = flags[kebab(key)];
   try {
     await runTheory({
-      experiment,
-      options: { generations: argv.generations, trials: argv.trials, seed: argv.seed, workers: argv.workers, ...options },
-      schemes: argv.scheme,
-      json: argv.json,
-      plot: argv.plot,
-      plotMetric: argv['plot-metric'],
-      logY: argv['log-y'],
+      experiment: name,
+      options,
+      schemes: (flags.scheme as TheoryScheme[] | undefined) ?? THEORY_SCHEMES,
+      json: flags.json === true,
+      plot: flags.plot as string | undefined,
+      plotMetric: flags['plot-metric'],
+      logY: flags['log-y'] === true,
       stdout: process.stdout,
       stderr: process.stderr,
     } as TheoryRunOptions);
   } catch (err) {
-    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
+    exitWithError(flagMessage(err, flagNames(parser)));
   }
 }

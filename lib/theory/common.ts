@@ -1,7 +1,7 @@
 /**
  * What the three theory simulators (Gaussian, linear and logistic regression) share: the scheme
- * names, the per-generation curves they report, the statistics that turn per-trial records into
- * those curves, and option checks that name the bad input.
+ * names, the per-generation curves they report, and the statistics that turn per-trial records
+ * into those curves.
  */
 
 /**
@@ -135,32 +135,30 @@ export function varianceRatioOf(r: Records, g: number, offset: number, dim: numb
   return { ratio, se: n > 1 ? Math.sqrt(ss / (n - 1) / n) / mb : NaN };
 }
 
-/** The options object without its undefined fields, so that spreading it over defaults keeps them. */
-export function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+/** A simulated curve before its closed form is attached: estimate and standard error per generation. */
+export interface Estimate {
+  readonly sim: number[];
+  /** Omitted where there is none (e.g. a median): the curve's `se` is then NaN. */
+  readonly se?: number[];
 }
 
-/** Throws unless `value` is an integer >= `min`. */
-export function checkInteger(name: string, value: number, min: number): number {
-  if (!Number.isInteger(value) || value < min) {
-    throw new Error(`Option '${name}' must be an integer >= ${min}; got ${value}.`);
-  }
-  return value;
+const generationsOf = (r: Records): number => r.stride / r.width;
+
+/** Per generation, the mean across trials of field `offset` and its standard error. */
+export function meanEstimate(r: Records, offset: number): Estimate {
+  const m = perGeneration(generationsOf(r), (g) => meanOf(r, g, offset));
+  return { sim: m.map((x) => x.mean), se: m.map((x) => x.se) };
 }
 
-/** Throws unless `value` is a finite number >= `min` (or > `min` when `strict`). */
-export function checkNumber(name: string, value: number, min: number, strict = false): number {
-  if (!Number.isFinite(value) || value < min || (strict && value === min)) {
-    throw new Error(`Option '${name}' must be a finite number ${strict ? '>' : '>='} ${min}; got ${value}.`);
-  }
-  return value;
+/** Per generation, the variance ratio of the `dim`-vector at `offset` (see varianceRatioOf) and its standard error. */
+export function ratioEstimate(r: Records, offset: number, dim: number): Estimate {
+  const m = perGeneration(generationsOf(r), (g) => varianceRatioOf(r, g, offset, dim));
+  return { sim: m.map((x) => x.ratio), se: m.map((x) => x.se) };
 }
 
-export function checkScheme(value: string): TheoryScheme {
-  if (!(THEORY_SCHEMES as readonly string[]).includes(value)) {
-    throw new Error(`Option 'scheme' must be one of ${THEORY_SCHEMES.join(', ')}; got '${value}'.`);
-  }
-  return value as TheoryScheme;
+/** Per generation, the median across trials of field `offset` (no standard error). */
+export function medianEstimate(r: Records, offset: number): Estimate {
+  return { sim: perGeneration(generationsOf(r), (g) => medianOf(r, g, offset)) };
 }
 
 export function assertNever(x: never): never {

@@ -5,120 +5,30 @@
  * generation i's fit. Covariances are unbiased (divide by n - 1) or maximum likelihood (by n).
  */
 import { createRng, Stream } from '../rng.ts';
-import {
-  assertNever,
-  basel,
-  checkInteger,
-  checkNumber,
-  checkScheme,
-  meanOf,
-  medianOf,
-  perGeneration,
-  stripUndefined,
-  varianceRatioOf,
-} from './common.ts';
-import type { Curve, TheoryScheme, TrialRunOptions } from './common.ts';
+import { assertNever, basel, meanEstimate, medianEstimate, perGeneration, ratioEstimate } from './common.ts';
+import type { TrialRunOptions } from './common.ts';
+import { choice, integer, real } from './fields.ts';
+import type { OptionsOf } from './fields.ts';
+import { defineSimulator } from './simulator.ts';
+import type { SharedFields, TheoryConfig, TheoryJsonOf, TheoryResultOf } from './simulator.ts';
 import { sqrtFactor, symmetricEigenvalues } from './linalg.ts';
-import { defaultWorkers, runTrials } from './trials.ts';
 
 /** `unbiased` divides the scatter by n - 1 (eq. (1)); `mle` by n. */
 export type Estimator = 'unbiased' | 'mle';
 
-export interface GaussianOptions extends TrialRunOptions {
-  /** How generation g >= 2's training set is built. Defaults to 'replace'. */
-  scheme?: TheoryScheme;
-  /** Dimension; 1 fits a variance, d > 1 a covariance matrix. Defaults to 1. */
-  d?: number;
-  /** Samples per generation, at least 2. Defaults to 100. */
-  T?: number;
-  /** Standard deviation of the true distribution N(0, σ² I). Defaults to 1. */
-  sigma?: number;
-  /** Generations, the first fitted to real samples. Defaults to 10. */
-  generations?: number;
-  /** Covariance estimator. Defaults to 'unbiased'. */
-  estimator?: Estimator;
-}
+/** The Gaussian's own options. */
+const fields = {
+  /** Dimension; 1 fits a variance, d > 1 a covariance matrix. */
+  d: integer({ default: 1, min: 1, help: 'dimension (1: a variance, more: a covariance matrix)' }),
+  /** Samples per generation, at least 2. */
+  T: integer({ default: 100, min: 2, help: 'samples per generation, at least 2' }),
+  /** Standard deviation of the true distribution N(0, σ² I). */
+  sigma: real({ default: 1, min: 0, strict: true, help: 'standard deviation of the truth N(0, σ²I)' }),
+  /** Covariance estimator; eq. (1) of the survey uses the unbiased one. */
+  estimator: choice({ choices: ['unbiased', 'mle'] as const satisfies readonly Estimator[], default: 'unbiased', help: 'covariance divided by n - 1 (unbiased) or by n (mle)' }),
+};
 
-export interface GaussianConfig {
-  scheme: TheoryScheme;
-  d: number;
-  T: number;
-  sigma: number;
-  generations: number;
-  trials: number;
-  seed: number;
-  estimator: Estimator;
-}
-
-export interface GaussianResult extends GaussianConfig {
-  experiment: 'gaussian';
-  /** E[W2²(N(0, σ²I), N(μ_g, Σ_g))], the survey's R_W2; first-order closed form (see gaussianTheory). */
-  testError: Curve;
-  /** tr Cov(μ_g) / tr Cov(μ_1) across trials. */
-  varianceRatio: Curve;
-  /** Mean across trials of tr Σ_g / (d σ²). */
-  fittedVariance: Curve;
-  /** Median across trials of tr Σ_g / (d σ²); `se` is NaN, `theory` null (no closed form). */
-  fittedVarianceMedian: Curve;
-  /** E||μ_g - μ||². */
-  meanError: Curve;
-  /** Var(X_g) per coordinate: the marginal variance of a sample of generation g's fit. */
-  marginalVariance: Curve;
-  workers: number;
-  seconds: number;
-}
-
-/** `scripts/gaussian.ts --json`: the regression contract's shape with the Gaussian's own fields. */
-export interface GaussianJson {
-  scheme: TheoryScheme;
-  d: number;
-  T: number;
-  sigma: number;
-  generations: number;
-  trials: number;
-  estimator: Estimator;
-  testError: number[];
-  varianceRatio: number[];
-  fittedVariance: number[];
-  fittedVarianceMedian: number[];
-  meanError: number[];
-  marginalVariance: number[];
-  /** Closed form of testError (E W2²). */
-  theory: (number | null)[];
-  theoryVarianceRatio: (number | null)[];
-  theoryFittedVariance: (number | null)[];
-  theoryMeanError: (number | null)[];
-  theoryMarginalVariance: (number | null)[];
-}
-
-export const GAUSSIAN_DEFAULTS = {
-  scheme: 'replace',
-  d: 1,
-  T: 100,
-  sigma: 1,
-  generations: 10,
-  trials: 1000,
-  seed: 0,
-  // eq. (1) of the survey uses the unbiased sample variance.
-  estimator: 'unbiased',
-} as const satisfies Partial<GaussianConfig>;
-
-export function resolveGaussianOptions(options: GaussianOptions = {}): GaussianConfig {
-  const o = { ...GAUSSIAN_DEFAULTS, ...stripUndefined(options) };
-  if (o.estimator !== 'unbiased' && o.estimator !== 'mle') {
-    throw new Error(`Option 'estimator' must be 'unbiased' or 'mle'; got '${String(o.estimator)}'.`);
-  }
-  return {
-    scheme: checkScheme(o.scheme),
-    d: checkInteger('d', o.d, 1),
-    T: checkInteger('T', o.T, 2),
-    sigma: checkNumber('sigma', o.sigma, 0, true),
-    generations: checkInteger('generations', o.generations, 1),
-    trials: checkInteger('trials', o.trials, 2),
-    seed: checkInteger('seed', o.seed, 0),
-    estimator: o.estimator,
-  };
-}
+export type GaussianConfig = TheoryConfig<typeof fields>;
 
 /** Per generation: W2², tr Σ_g/(dσ²), ||μ_g||², mean ||x||²/d over X_g, then μ_g (d numbers). */
 const W2 = 0;
@@ -289,10 +199,7 @@ function mergeInto(
  *   generation g uses the g sample sets X_0..X_{g-1}.
  * Sub-sampling schemes have no closed form here (null).
  */
-export function gaussianTheory(c: GaussianConfig): Pick<
-  Record<keyof GaussianJson, (number | null)[]>,
-  'theory' | 'theoryVarianceRatio' | 'theoryFittedVariance' | 'theoryMeanError' | 'theoryMarginalVariance'
-> {
+function gaussianTheory(c: GaussianConfig): Record<'testError' | 'varianceRatio' | 'fittedVariance' | 'meanError' | 'marginalVariance', (number | null)[]> {
   const { d, T, sigma, scheme } = c;
   const s2 = sigma * sigma;
   const cc = c.estimator === 'mle' ? (T - 1) / T : 1;
@@ -301,77 +208,60 @@ export function gaussianTheory(c: GaussianConfig): Pick<
   const ratio = (g: number): number | null => (scheme === 'replace' ? geometric(g) : S(g));
   const G = c.generations;
   return {
-    theory: perGeneration(G, (g) => {
+    testError: perGeneration(G, (g) => {
       const s = S(g);
       return s === null ? null : ((s2 / T) * (d + (d * (d + 1)) / 4)) * s;
     }),
-    theoryVarianceRatio: perGeneration(G, ratio),
-    theoryFittedVariance: perGeneration(G, (g) => (scheme === 'replace' ? cc ** g : null)),
-    theoryMeanError: perGeneration(G, (g) => {
+    varianceRatio: perGeneration(G, ratio),
+    fittedVariance: perGeneration(G, (g) => (scheme === 'replace' ? cc ** g : null)),
+    meanError: perGeneration(G, (g) => {
       const r = ratio(g);
       return r === null ? null : ((d * s2) / T) * r;
     }),
-    theoryMarginalVariance: perGeneration(G, (g) =>
+    marginalVariance: perGeneration(G, (g) =>
       scheme === 'replace' ? (c.estimator === 'unbiased' ? s2 * (1 + g / T) : s2) : null,
     ),
   };
 }
 
-/** Runs `trials` independent G-generation loops and summarises them per generation. */
-export async function simulateGaussian(options: GaussianOptions = {}): Promise<GaussianResult> {
-  const c = resolveGaussianOptions(options);
-  const workers = options.workers ?? defaultWorkers(c.trials);
-  const t0 = performance.now();
-  const w = MU + c.d;
-  const stride = c.generations * w;
-  const data = await runTrials(
-    { experiment: 'gaussian', options: c, trials: c.trials, stride, run: gaussianTrials },
-    { workers, onProgress: options.onProgress },
-  );
-  const records = { data, trials: c.trials, stride, width: w };
-  const th = gaussianTheory(c);
-  const curve = (offset: number, theory: (number | null)[]): Curve => {
-    const m = perGeneration(c.generations, (g) => meanOf(records, g, offset));
-    return { sim: m.map((x) => x.mean), se: m.map((x) => x.se), theory };
-  };
-  const ratio = perGeneration(c.generations, (g) => varianceRatioOf(records, g, MU, c.d));
-  return {
-    experiment: 'gaussian',
-    ...c,
-    testError: curve(W2, th.theory),
-    varianceRatio: { sim: ratio.map((r) => r.ratio), se: ratio.map((r) => r.se), theory: th.theoryVarianceRatio },
-    fittedVariance: curve(FITTED, th.theoryFittedVariance),
-    fittedVarianceMedian: {
-      sim: perGeneration(c.generations, (g) => medianOf(records, g, FITTED)),
-      se: perGeneration(c.generations, () => NaN),
-      theory: perGeneration(c.generations, () => null),
-    },
-    meanError: curve(MEAN_ERR, th.theoryMeanError),
-    marginalVariance: curve(MARGINAL, th.theoryMarginalVariance),
-    workers: Math.min(workers, c.trials),
-    seconds: (performance.now() - t0) / 1000,
-  };
-}
+type Metric = 'testError' | 'varianceRatio' | 'fittedVariance' | 'fittedVarianceMedian' | 'meanError' | 'marginalVariance';
 
-export function gaussianJson(r: GaussianResult): GaussianJson {
-  return {
-    scheme: r.scheme,
-    d: r.d,
-    T: r.T,
-    sigma: r.sigma,
-    generations: r.generations,
-    trials: r.trials,
-    estimator: r.estimator,
-    testError: r.testError.sim,
-    varianceRatio: r.varianceRatio.sim,
-    fittedVariance: r.fittedVariance.sim,
-    fittedVarianceMedian: r.fittedVarianceMedian.sim,
-    meanError: r.meanError.sim,
-    marginalVariance: r.marginalVariance.sim,
-    theory: r.testError.theory,
-    theoryVarianceRatio: r.varianceRatio.theory,
-    theoryFittedVariance: r.fittedVariance.theory,
-    theoryMeanError: r.meanError.theory,
-    theoryMarginalVariance: r.marginalVariance.theory,
-  };
-}
+export const gaussianSimulator = defineSimulator({
+  name: 'gaussian',
+  title: 'Gaussian',
+  shared: { scheme: 'replace' },
+  fields,
+  metrics: {
+    /** E[W2²(N(0, σ²I), N(μ_g, Σ_g))], the survey's R_W2; first-order closed form (see gaussianTheory). */
+    testError: { label: 'E W2² to the truth', closedForm: true },
+    /** tr Cov(μ_g) / tr Cov(μ_1) across trials. */
+    varianceRatio: { label: 'variance ratio Var(μ_g) / Var(μ_1)', closedForm: true },
+    /** Mean across trials of tr Σ_g / (d σ²). */
+    fittedVariance: { label: 'mean of tr Σ_g / (dσ²)', closedForm: true },
+    /** Median across trials of tr Σ_g / (d σ²); no standard error, no closed form. */
+    fittedVarianceMedian: { label: 'median of tr Σ_g / (dσ²)', closedForm: false, se: false },
+    /** E||μ_g - μ||². */
+    meanError: { label: 'E‖μ_g − μ‖²', closedForm: true },
+    /** Var(X_g) per coordinate: the marginal variance of a sample of generation g's fit. */
+    marginalVariance: { label: 'Var(X_g) per coordinate', closedForm: true },
+  },
+  width: (c) => MU + c.d,
+  trials: gaussianTrials,
+  closedForms: gaussianTheory,
+  summarise: (r, c) => ({
+    testError: meanEstimate(r, W2),
+    varianceRatio: ratioEstimate(r, MU, c.d),
+    fittedVariance: meanEstimate(r, FITTED),
+    fittedVarianceMedian: medianEstimate(r, FITTED),
+    meanError: meanEstimate(r, MEAN_ERR),
+    marginalVariance: meanEstimate(r, MARGINAL),
+  }),
+});
+
+export type GaussianOptions = OptionsOf<SharedFields & typeof fields> & TrialRunOptions;
+export type GaussianResult = TheoryResultOf<'gaussian', typeof fields, Metric, never>;
+/** The `--json` object of `scripts/gaussian.ts`. */
+export type GaussianJson = TheoryJsonOf<'gaussian', typeof fields, Metric, never>;
+
+/** Simulates the Gaussian loop; see gaussianSimulator. */
+export const simulateGaussian = (options: GaussianOptions = {}): Promise<GaussianResult> => gaussianSimulator.simulate(options);

@@ -5,104 +5,30 @@
  * training set and θ̂_k is its maximum-likelihood fit by Newton's method (IRLS).
  */
 import { createRng, Stream } from '../rng.ts';
-import {
-  assertNever,
-  basel,
-  checkInteger,
-  checkNumber,
-  checkScheme,
-  meanOf,
-  perGeneration,
-  stripUndefined,
-  varianceRatioOf,
-} from './common.ts';
-import type { Curve, TheoryScheme, TrialRunOptions } from './common.ts';
+import { assertNever, basel, meanEstimate, perGeneration, ratioEstimate } from './common.ts';
+import type { TrialRunOptions } from './common.ts';
+import { integer, real } from './fields.ts';
+import type { OptionsOf } from './fields.ts';
+import { defineSimulator } from './simulator.ts';
+import type { SharedFields, TheoryConfig, TheoryJsonOf, TheoryResultOf } from './simulator.ts';
 import { solveSymmetric, symmetrize } from './linalg.ts';
-import { defaultWorkers, runTrials } from './trials.ts';
 
-export interface LogisticOptions extends TrialRunOptions {
-  /** How generation k >= 2's training set is built. Defaults to 'accumulate'. */
-  scheme?: TheoryScheme;
-  /** Number of features. Defaults to 5. */
-  d?: number;
-  /** Rows per generation; more than d. Defaults to 500. */
-  T?: number;
-  /** ||θ0||; the truth is θ0 = signal·(1, ..., 1)/sqrt(d). Defaults to 1. */
-  signal?: number;
-  /** Generations, the first fitted on labels from θ0. Defaults to 10. */
-  generations?: number;
-  /** Newton iterations per fit before it counts as not converged (e.g. separable data). Defaults to 50. */
-  maxIterations?: number;
-}
+/**
+ * The logistic model's own options. Asymptotic theory needs T >> d: at d = 10, T = 100 replace
+ * drifts into separable data within 10 generations and the maximum-likelihood fit stops existing.
+ */
+const fields = {
+  /** Number of features. */
+  d: integer({ default: 5, min: 1, help: 'features' }),
+  /** Rows per generation; more than d. */
+  T: integer({ default: 500, min: 1, help: 'rows per generation, more than d', also: (T, c) => (T <= (c.d as number) ? `must be more than d = ${c.d} for the maximum-likelihood fit to exist` : undefined) }),
+  /** ||θ0||; the truth is θ0 = signal·(1, ..., 1)/sqrt(d). */
+  signal: real({ default: 1, min: 0, help: '‖θ0‖; θ0 = signal·(1, ..., 1)/sqrt(d)' }),
+  /** Newton iterations per fit before it counts as not converged (e.g. separable data). */
+  maxIterations: integer({ default: 50, min: 1, help: 'Newton iterations before a fit counts as not converged' }),
+};
 
-export interface LogisticConfig {
-  scheme: TheoryScheme;
-  d: number;
-  T: number;
-  signal: number;
-  generations: number;
-  trials: number;
-  seed: number;
-  maxIterations: number;
-}
-
-export interface LogisticResult extends LogisticConfig {
-  experiment: 'logistic';
-  /** E (θ̂ - θ0)ᵀ I(θ0) (θ̂ - θ0): twice the asymptotic excess test log-loss; theory to first order in 1/T. */
-  testError: Curve;
-  /** tr Cov(θ̂_k) / tr Cov(θ̂_1) across trials; asymptotic theory k (replace) or Σ_{i<=k} 1/i² (accumulate). */
-  varianceRatio: Curve;
-  /** Fits per generation (summed over trials) that had not converged after maxIterations. */
-  unconverged: number[];
-  workers: number;
-  seconds: number;
-}
-
-/** `scripts/logistic.ts --json`: the regression contract's shape with the logistic model's own fields. */
-export interface LogisticJson {
-  scheme: TheoryScheme;
-  d: number;
-  T: number;
-  signal: number;
-  generations: number;
-  trials: number;
-  testError: number[];
-  varianceRatio: number[];
-  /** Asymptotic closed form of testError. */
-  theory: (number | null)[];
-  theoryVarianceRatio: (number | null)[];
-  unconverged: number[];
-}
-
-export const LOGISTIC_DEFAULTS = {
-  scheme: 'accumulate',
-  // Asymptotic theory needs T >> d: at d = 10, T = 100 replace drifts into separable data
-  // within 10 generations and the maximum-likelihood fit stops existing.
-  d: 5,
-  T: 500,
-  signal: 1,
-  generations: 10,
-  trials: 1000,
-  seed: 0,
-  maxIterations: 50,
-} as const satisfies Partial<LogisticConfig>;
-
-export function resolveLogisticOptions(options: LogisticOptions = {}): LogisticConfig {
-  const o = { ...LOGISTIC_DEFAULTS, ...stripUndefined(options) };
-  const d = checkInteger('d', o.d, 1);
-  const T = checkInteger('T', o.T, 1);
-  if (T <= d) throw new Error(`Option 'T' must be more than d = ${d} for the maximum-likelihood fit to exist; got ${T}.`);
-  return {
-    scheme: checkScheme(o.scheme),
-    d,
-    T,
-    signal: checkNumber('signal', o.signal, 0),
-    generations: checkInteger('generations', o.generations, 1),
-    trials: checkInteger('trials', o.trials, 2),
-    seed: checkInteger('seed', o.seed, 0),
-    maxIterations: checkInteger('maxIterations', o.maxIterations, 1),
-  };
-}
+export type LogisticConfig = TheoryConfig<typeof fields>;
 
 const sigmoid = (t: number): number => (t >= 0 ? 1 / (1 + Math.exp(-t)) : Math.exp(t) / (1 + Math.exp(t)));
 
@@ -275,7 +201,7 @@ export function logisticTrials(c: LogisticConfig, start: number, end: number, pr
  * accumulation weights generation i's by 1/i (ratio Σ_{i<=k} 1/i² -> π²/6), as in eq. (4)-(6).
  * Finite T adds the MLE's own inflation and the drift of I along the path, so expect gaps at small T.
  */
-export function logisticTheory(c: LogisticConfig): { testError: (number | null)[]; varianceRatio: (number | null)[] } {
+function logisticTheory(c: LogisticConfig): { testError: (number | null)[]; varianceRatio: (number | null)[] } {
   const factor = (g: number): number | null =>
     c.scheme === 'replace' ? g : c.scheme === 'accumulate' ? basel(g) : null;
   return {
@@ -287,49 +213,43 @@ export function logisticTheory(c: LogisticConfig): { testError: (number | null)[
   };
 }
 
-/** Runs `trials` independent G-generation loops and summarises them per generation. */
-export async function simulateLogistic(options: LogisticOptions = {}): Promise<LogisticResult> {
-  const c = resolveLogisticOptions(options);
-  const workers = options.workers ?? defaultWorkers(c.trials);
-  const t0 = performance.now();
-  const w = THETA + c.d;
-  const stride = c.generations * w;
-  const data = await runTrials(
-    { experiment: 'logistic', options: c, trials: c.trials, stride, run: logisticTrials },
-    { workers, onProgress: options.onProgress },
-  );
-  const records = { data, trials: c.trials, stride, width: w };
-  const th = logisticTheory(c);
-  const err = perGeneration(c.generations, (g) => meanOf(records, g, ERR));
-  const ratio = perGeneration(c.generations, (g) => varianceRatioOf(records, g, THETA, c.d));
-  const unconverged = perGeneration(c.generations, (g) => {
-    let n = 0;
-    for (let t = 0; t < c.trials; t++) if (data[t * stride + (g - 1) * w + CONVERGED] === 0) n++;
-    return n;
-  });
-  return {
-    experiment: 'logistic',
-    ...c,
-    testError: { sim: err.map((e) => e.mean), se: err.map((e) => e.se), theory: th.testError },
-    varianceRatio: { sim: ratio.map((r) => r.ratio), se: ratio.map((r) => r.se), theory: th.varianceRatio },
-    unconverged,
-    workers: Math.min(workers, c.trials),
-    seconds: (performance.now() - t0) / 1000,
-  };
-}
+export const logisticSimulator = defineSimulator({
+  name: 'logistic',
+  title: 'Logistic regression',
+  shared: { scheme: 'accumulate' },
+  fields,
+  metrics: {
+    /** E (θ̂ - θ0)ᵀ I(θ0) (θ̂ - θ0): twice the asymptotic excess test log-loss; theory to first order in 1/T. */
+    testError: { label: 'E‖θ_k − θ0‖² in the Fisher norm', closedForm: true },
+    /** tr Cov(θ̂_k) / tr Cov(θ̂_1) across trials; asymptotic theory k (replace) or Σ_{i<=k} 1/i² (accumulate). */
+    varianceRatio: { label: 'variance ratio Var(θ_k) / Var(θ_1)', closedForm: true },
+  },
+  width: (c) => THETA + c.d,
+  trials: logisticTrials,
+  closedForms: logisticTheory,
+  summarise: (r, c) => ({ testError: meanEstimate(r, ERR), varianceRatio: ratioEstimate(r, THETA, c.d) }),
+  extras: {
+    /** Fits per generation (summed over trials) that had not converged after maxIterations. */
+    unconverged: (r, c) =>
+      perGeneration(c.generations, (g) => {
+        let n = 0;
+        for (let t = 0; t < r.trials; t++) if (r.data[t * r.stride + (g - 1) * r.width + CONVERGED] === 0) n++;
+        return n;
+      }),
+  },
+  notes: (r) => {
+    const bad = r.unconverged.reduce((a, b) => a + b, 0);
+    if (bad === 0) return [];
+    const first = r.unconverged.findIndex((n) => n > 0) + 1;
+    return [`warning: ${bad} fits did not converge (separable data: the MLE does not exist), first at generation ${first}; raise T or lower d.`];
+  },
+});
 
-export function logisticJson(r: LogisticResult): LogisticJson {
-  return {
-    scheme: r.scheme,
-    d: r.d,
-    T: r.T,
-    signal: r.signal,
-    generations: r.generations,
-    trials: r.trials,
-    testError: r.testError.sim,
-    varianceRatio: r.varianceRatio.sim,
-    theory: r.testError.theory,
-    theoryVarianceRatio: r.varianceRatio.theory,
-    unconverged: r.unconverged,
-  };
-}
+type Metric = 'testError' | 'varianceRatio';
+export type LogisticOptions = OptionsOf<SharedFields & typeof fields> & TrialRunOptions;
+export type LogisticResult = TheoryResultOf<'logistic', typeof fields, Metric, 'unconverged'>;
+/** The `--json` object of `scripts/logistic.ts`. */
+export type LogisticJson = TheoryJsonOf<'logistic', typeof fields, Metric, 'unconverged'>;
+
+/** Simulates the logistic loop; see logisticSimulator. */
+export const simulateLogistic = (options: LogisticOptions = {}): Promise<LogisticResult> => logisticSimulator.simulate(options);

@@ -8,126 +8,49 @@
  */
 import { createRng, Stream } from '../rng.ts';
 import type { Rng } from '../rng.ts';
-import {
-  assertNever,
-  basel,
-  checkInteger,
-  checkNumber,
-  checkScheme,
-  meanOf,
-  perGeneration,
-  stripUndefined,
-  varianceRatioOf,
-} from './common.ts';
-import type { Curve, TheoryScheme, TrialRunOptions } from './common.ts';
+import { assertNever, basel, meanEstimate, perGeneration, ratioEstimate } from './common.ts';
+import { choice, integer, real, vector } from './fields.ts';
+import type { OptionsOf } from './fields.ts';
+import { defineSimulator } from './simulator.ts';
+import type { SharedFields, TheoryConfig, TheoryJsonOf, TheoryResultOf } from './simulator.ts';
+import type { TrialRunOptions } from './common.ts';
 import { addOuterUpper, solveSymmetric, symmetrize } from './linalg.ts';
-import { defaultWorkers, runTrials } from './trials.ts';
 
 /** `fixed`: one design X per trial, reused by every generation (the survey's setting); `fresh`: a new X_k each generation. */
 export type Design = 'fixed' | 'fresh';
 
-export interface RegressionOptions extends TrialRunOptions {
-  /** How generation k >= 2's training set is built. Defaults to 'accumulate'. */
-  scheme?: TheoryScheme;
-  /** Number of features. Defaults to 10. */
-  d?: number;
-  /** Rows per generation; at least d + 2 (the under-parameterized regime of eq. (5)-(6)). Defaults to 100. */
-  T?: number;
-  /** Label noise standard deviation, the same every generation. Defaults to 1. */
-  sigma?: number;
-  /** Generations, the first fitted on real labels. Defaults to 10. */
-  generations?: number;
-  /** Ridge penalty λ >= 0; 0 is least squares. Defaults to 0. */
-  lambda?: number;
-  /** Diagonal of the feature covariance Σ, d positive numbers. Defaults to the identity. */
-  covariance?: readonly number[];
-  /** Fixed or fresh design. Defaults to 'fixed'. */
-  design?: Design;
-  /** The true weights w*. Defaults to (1, ..., 1)/sqrt(d). */
-  wStar?: readonly number[];
-}
+/** The regression's own options; the defaults are the survey's Figure 6 setting. */
+const fields = {
+  /** Number of features. */
+  d: integer({ default: 10, min: 1, help: 'features' }),
+  /** Rows per generation; at least d + 2 (the under-parameterized regime of eq. (5)-(6)). */
+  T: integer({ default: 100, min: 1, help: 'rows per generation, at least d + 2', also: (T, c) => (T < (c.d as number) + 2 ? `must be at least d + 2 = ${(c.d as number) + 2} (under-parameterized)` : undefined) }),
+  /** Label noise standard deviation, the same every generation. */
+  sigma: real({ default: 1, min: 0, help: 'label noise standard deviation' }),
+  /** Ridge penalty λ >= 0; 0 is least squares (the closed forms need 0). */
+  lambda: real({ default: 0, min: 0, help: 'ridge penalty (0 = least squares; the closed forms need 0)' }),
+  /** Diagonal of the feature covariance Σ, d positive numbers. */
+  covariance: vector({
+    length: (c) => c.d as number,
+    default: (c) => new Array<number>(c.d as number).fill(1),
+    defaultHelp: 'the identity',
+    positive: true,
+    what: 'the diagonal of Σ',
+    help: 'diagonal of the feature covariance Σ, d numbers',
+  }),
+  /** One design X per trial ('fixed'), or a fresh one each generation. */
+  design: choice({ choices: ['fixed', 'fresh'] as const satisfies readonly Design[], default: 'fixed', help: 'one design X per trial, or a fresh one each generation' }),
+  /** The true weights w*. */
+  wStar: vector({
+    length: (c) => c.d as number,
+    default: (c) => new Array<number>(c.d as number).fill(1 / Math.sqrt(c.d as number)),
+    defaultHelp: '(1, ..., 1)/sqrt(d)',
+    help: 'the true weights w*, d numbers',
+  }),
+};
 
 /** Fully resolved options: what a worker receives and what the result echoes. */
-export interface RegressionConfig {
-  scheme: TheoryScheme;
-  d: number;
-  T: number;
-  sigma: number;
-  generations: number;
-  trials: number;
-  seed: number;
-  lambda: number;
-  covariance: number[];
-  design: Design;
-  wStar: number[];
-}
-
-export interface RegressionResult extends RegressionConfig {
-  experiment: 'regression';
-  /** E||ŵ_k - w*||²_Σ; closed form eq. (5) / (6) where it holds. */
-  testError: Curve;
-  /** tr Cov(ŵ_k) / tr Cov(ŵ_1) across trials; closed form k or Σ_{i<=k} 1/i² where it holds. */
-  varianceRatio: Curve;
-  workers: number;
-  seconds: number;
-}
-
-/** The output contract of `scripts/regression.ts --json` (issue 4). */
-export interface RegressionJson {
-  scheme: TheoryScheme;
-  d: number;
-  T: number;
-  sigma: number;
-  generations: number;
-  trials: number;
-  testError: number[];
-  varianceRatio: number[];
-  theory: (number | null)[];
-}
-
-export const REGRESSION_DEFAULTS = {
-  scheme: 'accumulate',
-  // The survey's Figure 6 setting.
-  d: 10,
-  T: 100,
-  sigma: 1,
-  generations: 10,
-  trials: 1000,
-  seed: 0,
-  lambda: 0,
-  design: 'fixed',
-} as const satisfies Partial<RegressionConfig>;
-
-export function resolveRegressionOptions(options: RegressionOptions = {}): RegressionConfig {
-  const o = { ...REGRESSION_DEFAULTS, ...stripUndefined(options) };
-  const d = checkInteger('d', o.d, 1);
-  const T = checkInteger('T', o.T, 1);
-  if (T < d + 2) throw new Error(`Option 'T' must be at least d + 2 = ${d + 2} (under-parameterized); got ${T}.`);
-  const covariance = [...(o.covariance ?? new Array<number>(d).fill(1))];
-  if (covariance.length !== d || !covariance.every((s) => Number.isFinite(s) && s > 0)) {
-    throw new Error(`Option 'covariance' must be ${d} positive numbers (the diagonal of Σ); got [${covariance.join(', ')}].`);
-  }
-  const wStar = [...(o.wStar ?? new Array<number>(d).fill(1 / Math.sqrt(d)))];
-  if (wStar.length !== d || !wStar.every(Number.isFinite)) {
-    throw new Error(`Option 'wStar' must be ${d} finite numbers; got [${wStar.join(', ')}].`);
-  }
-  if (o.design !== 'fixed' && o.design !== 'fresh') {
-    throw new Error(`Option 'design' must be 'fixed' or 'fresh'; got '${String(o.design)}'.`);
-  }
-  return {
-    scheme: checkScheme(o.scheme),
-    d,
-    T,
-    sigma: checkNumber('sigma', o.sigma, 0),
-    generations: checkInteger('generations', o.generations, 1),
-    trials: checkInteger('trials', o.trials, 2),
-    seed: checkInteger('seed', o.seed, 0),
-    lambda: checkNumber('lambda', o.lambda, 0),
-    covariance,
-    design: o.design,
-    wStar,
-  };
-}
+export type RegressionConfig = TheoryConfig<typeof fields>;
 
 /** Numbers per generation in a trial's record: test error, then ŵ (d numbers). */
 function width(c: RegressionConfig): number {
@@ -251,7 +174,7 @@ export function regressionTrials(c: RegressionConfig, start: number, end: number
  * fixed or fresh design and any diagonal Σ (E tr Σ(XᵀX)⁻¹ = d/(T-d-1) for Gaussian rows); eq. (6)
  * accumulate, σ²d/(T-d-1)·Σ_{i<=k} 1/i², exact for a fixed design. Null otherwise.
  */
-export function regressionTheory(c: RegressionConfig): { testError: (number | null)[]; varianceRatio: (number | null)[] } {
+function regressionTheory(c: RegressionConfig): { testError: (number | null)[]; varianceRatio: (number | null)[] } {
   const factor = (g: number): number | null => {
     if (c.lambda !== 0) return null;
     if (c.scheme === 'replace') return g;
@@ -268,41 +191,27 @@ export function regressionTheory(c: RegressionConfig): { testError: (number | nu
   };
 }
 
-/** Runs `trials` independent G-generation loops and summarises them per generation. */
-export async function simulateRegression(options: RegressionOptions = {}): Promise<RegressionResult> {
-  const c = resolveRegressionOptions(options);
-  const workers = options.workers ?? defaultWorkers(c.trials);
-  const t0 = performance.now();
-  const w = width(c);
-  const data = await runTrials(
-    { experiment: 'regression', options: c, trials: c.trials, stride: c.generations * w, run: regressionTrials },
-    { workers, onProgress: options.onProgress },
-  );
-  const records = { data, trials: c.trials, stride: c.generations * w, width: w };
-  const theory = regressionTheory(c);
-  const err = perGeneration(c.generations, (g) => meanOf(records, g, 0));
-  const ratio = perGeneration(c.generations, (g) => varianceRatioOf(records, g, 1, c.d));
-  return {
-    experiment: 'regression',
-    ...c,
-    testError: { sim: err.map((e) => e.mean), se: err.map((e) => e.se), theory: theory.testError },
-    varianceRatio: { sim: ratio.map((r) => r.ratio), se: ratio.map((r) => r.se), theory: theory.varianceRatio },
-    workers: Math.min(workers, c.trials),
-    seconds: (performance.now() - t0) / 1000,
-  };
-}
+export const regressionSimulator = defineSimulator({
+  name: 'regression',
+  title: 'Linear regression',
+  shared: { scheme: 'accumulate' },
+  fields,
+  metrics: {
+    /** E‖ŵ_k − w*‖²_Σ; closed form eq. (5) / (6) where it holds. */
+    testError: { label: 'test error E‖ŵ_k − w*‖²_Σ', closedForm: true },
+    /** tr Cov(ŵ_k) / tr Cov(ŵ_1) across trials; closed form k or Σ_{i<=k} 1/i² where it holds. */
+    varianceRatio: { label: 'variance ratio Var(ŵ_k) / Var(ŵ_1)', closedForm: true },
+  },
+  width,
+  trials: regressionTrials,
+  closedForms: regressionTheory,
+  summarise: (r, c) => ({ testError: meanEstimate(r, 0), varianceRatio: ratioEstimate(r, 1, c.d) }),
+});
 
-/** The `--json` object of the output contract. */
-export function regressionJson(r: RegressionResult): RegressionJson {
-  return {
-    scheme: r.scheme,
-    d: r.d,
-    T: r.T,
-    sigma: r.sigma,
-    generations: r.generations,
-    trials: r.trials,
-    testError: r.testError.sim,
-    varianceRatio: r.varianceRatio.sim,
-    theory: r.testError.theory,
-  };
-}
+export type RegressionOptions = OptionsOf<SharedFields & typeof fields> & TrialRunOptions;
+export type RegressionResult = TheoryResultOf<'regression', typeof fields, 'testError' | 'varianceRatio', never>;
+/** The `--json` object of `scripts/regression.ts` (README, "Output contract"). */
+export type RegressionJson = TheoryJsonOf<'regression', typeof fields, 'testError' | 'varianceRatio', never>;
+
+/** Simulates the regression loop; see regressionSimulator. */
+export const simulateRegression = (options: RegressionOptions = {}): Promise<RegressionResult> => regressionSimulator.simulate(options);

@@ -5,127 +5,91 @@
  */
 import type { Writable } from 'node:stream';
 import cliProgress from 'cli-progress';
-import { writeLineChartTo } from '../report/plot.ts';
-import type { LineSeries } from '../report/plot.ts';
+import { PLOT_EXTENSIONS, writeChartTo } from '../report/plot.ts';
+import type { ChartPanel, LineSeries } from '../report/plot.ts';
 import type { Curve, TheoryScheme } from './common.ts';
-import { gaussianJson, simulateGaussian } from './gaussian.ts';
-import type { GaussianOptions, GaussianResult } from './gaussian.ts';
-import { logisticJson, simulateLogistic } from './logistic.ts';
-import type { LogisticOptions, LogisticResult } from './logistic.ts';
-import { regressionJson, simulateRegression } from './regression.ts';
-import type { RegressionOptions, RegressionResult } from './regression.ts';
+import { optionError } from './fields.ts';
+import { THEORY_SIMULATORS } from './simulators.ts';
+import type { TheoryExperimentName } from './simulators.ts';
 
-export type TheoryResult = GaussianResult | RegressionResult | LogisticResult;
+type Simulators = typeof THEORY_SIMULATORS;
+
+export type TheoryResult = { [K in TheoryExperimentName]: Awaited<ReturnType<Simulators[K]['simulate']>> }[TheoryExperimentName];
 
 /** The per-generation curves each experiment reports, in table order. */
-export const THEORY_METRICS = {
-  regression: ['testError', 'varianceRatio'],
-  gaussian: ['testError', 'varianceRatio', 'fittedVariance', 'fittedVarianceMedian', 'meanError', 'marginalVariance'],
-  logistic: ['testError', 'varianceRatio'],
-} as const;
+export const THEORY_METRICS = Object.fromEntries(Object.entries(THEORY_SIMULATORS).map(([k, s]) => [k, Object.keys(s.metrics)])) as unknown as {
+  [K in TheoryExperimentName]: readonly (keyof Simulators[K]['metrics'] & string)[];
+};
 
-export type TheoryMetric<E extends keyof typeof THEORY_METRICS> = (typeof THEORY_METRICS)[E][number];
+export type TheoryMetric<E extends TheoryExperimentName> = keyof Simulators[E]['metrics'] & string;
 
-type Common = 'scheme' | 'onProgress';
+/**
+ * The survey's Figure 6: (a) the variance ratio of the accumulating schemes (accumulate = the
+ * survey's "aug", sub, sub-repl), (b) accumulate's against its closed form Σ_{i<=k} 1/i² and π²/6.
+ */
+export const FIGURE_6 = 'fig6';
 
-/** One experiment, its options (everything but the scheme), and which curve to plot. */
-export type TheoryExperiment =
-  | { experiment: 'regression'; options: Omit<RegressionOptions, Common>; plotMetric?: OneOrMore<TheoryMetric<'regression'>> }
-  | { experiment: 'gaussian'; options: Omit<GaussianOptions, Common>; plotMetric?: OneOrMore<TheoryMetric<'gaussian'>> }
-  | { experiment: 'logistic'; options: Omit<LogisticOptions, Common>; plotMetric?: OneOrMore<TheoryMetric<'logistic'>> };
+/** A figure panel: one metric (every scheme), or the two panels of FIGURE_6. */
+export type TheoryPlot<E extends TheoryExperimentName> = TheoryMetric<E> | typeof FIGURE_6;
 
-/** A metric, or several drawn in one figure (e.g. the fitted variance's mean and median). Defaults to 'varianceRatio'. */
-type OneOrMore<T> = T | readonly T[];
+/** What `--plot` draws when `plotMetric` is not given. */
+export const DEFAULT_PLOT: { [K in TheoryExperimentName]: readonly TheoryPlot<K>[] } = {
+  regression: [FIGURE_6],
+  gaussian: ['testError'],
+  logistic: [FIGURE_6],
+};
+
+type OptionsOf<E extends TheoryExperimentName> = Omit<NonNullable<Parameters<Simulators[E]['simulate']>[0]>, 'scheme' | 'onProgress'>;
+
+/** One experiment, its options (everything but the scheme), and what to plot. */
+export type TheoryExperiment = {
+  [K in TheoryExperimentName]: {
+    experiment: K;
+    options?: OptionsOf<K>;
+    /** The figure's panels, each with its own y axis. Defaults to DEFAULT_PLOT[experiment]. */
+    plotMetric?: readonly TheoryPlot<K>[];
+  };
+}[TheoryExperimentName];
 
 export type TheoryRunOptions = TheoryExperiment & {
   /** Schemes to simulate, each with the same seed (so generation 1 is shared). */
   schemes: readonly TheoryScheme[];
   /** One JSON object per scheme on `stdout`, one per line, instead of the table. Defaults to false. */
   json?: boolean;
-  /** Write the figure here (.png or .svg). */
+  /** Write the figure here (.png, .svg or .pdf). */
   plot?: string;
-  /** Logarithmic y axis in the figure. Defaults to false. */
+  /** Logarithmic y axes in the figure. Defaults to false. */
   logY?: boolean;
   stdout: Writable;
   /** Progress bar and notes; a bar is drawn only when this is a TTY. */
   stderr: Writable & { isTTY?: boolean };
 };
 
-const TITLES: Record<TheoryRunOptions['experiment'], string> = {
-  regression: 'Linear regression',
-  gaussian: 'Gaussian',
-  logistic: 'Logistic regression',
-};
-
-const LABELS: Record<string, Record<string, string>> = {
-  regression: { testError: 'test error E‖ŵ_k − w*‖²_Σ', varianceRatio: 'variance ratio Var(ŵ_k) / Var(ŵ_1)' },
-  gaussian: {
-    testError: 'E W2² to the truth',
-    varianceRatio: 'variance ratio Var(μ_g) / Var(μ_1)',
-    fittedVariance: 'mean of tr Σ_g / (dσ²)',
-    fittedVarianceMedian: 'median of tr Σ_g / (dσ²)',
-    meanError: 'E‖μ_g − μ‖²',
-    marginalVariance: 'Var(X_g) per coordinate',
-  },
-  logistic: { testError: 'E‖θ_k − θ0‖² in the Fisher norm', varianceRatio: 'variance ratio Var(θ_k) / Var(θ_1)' },
-};
-
-function simulate(run: TheoryExperiment, scheme: TheoryScheme, onProgress?: (done: number, total: number) => void): Promise<TheoryResult> {
-  switch (run.experiment) {
-    case 'regression':
-      return simulateRegression({ ...run.options, scheme, onProgress });
-    case 'gaussian':
-      return simulateGaussian({ ...run.options, scheme, onProgress });
-    case 'logistic':
-      return simulateLogistic({ ...run.options, scheme, onProgress });
-    default: {
-      const never: never = run;
-      throw new Error(`Unknown experiment ${JSON.stringify(never)}.`);
-    }
-  }
+/** The simulator behind a result or an experiment name, with its types widened for generic use. */
+function simulatorOf(name: TheoryExperimentName) {
+  return THEORY_SIMULATORS[name] as unknown as {
+    title: string;
+    metrics: Record<string, { label: string }>;
+    simulate(o: object): Promise<TheoryResult>;
+    json(r: TheoryResult): object;
+    describe(c: TheoryResult): string;
+    notes(r: TheoryResult): string[];
+  };
 }
+
+const curveOf = (r: TheoryResult, metric: string): Curve => (r as unknown as Record<string, Curve>)[metric];
 
 /** The `--json` object of a result. */
 export function theoryJson(r: TheoryResult): object {
-  switch (r.experiment) {
-    case 'regression':
-      return regressionJson(r);
-    case 'gaussian':
-      return gaussianJson(r);
-    case 'logistic':
-      return logisticJson(r);
-    default: {
-      const never: never = r;
-      throw new Error(`Unknown result ${JSON.stringify(never)}.`);
-    }
-  }
-}
-
-function curvesOf(r: TheoryResult): [string, Curve][] {
-  return THEORY_METRICS[r.experiment].map((m) => [m, (r as unknown as Record<string, Curve>)[m]]);
-}
-
-function describe(r: TheoryResult): string {
-  const base = `d=${r.d} T=${r.T}`;
-  switch (r.experiment) {
-    case 'regression':
-      return `${base} sigma=${r.sigma} lambda=${r.lambda} design=${r.design}${r.covariance.every((s) => s === 1) ? '' : ` covariance=[${r.covariance.join(',')}]`}`;
-    case 'gaussian':
-      return `${base} sigma=${r.sigma} estimator=${r.estimator}`;
-    case 'logistic':
-      return `${base} signal=${r.signal}`;
-    default: {
-      const never: never = r;
-      return String(never);
-    }
-  }
+  return simulatorOf(r.experiment).json(r);
 }
 
 const fmt = (v: number | null): string => (v === null || !Number.isFinite(v) ? '—' : Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toPrecision(5));
 
 /** A per-generation table of every curve, its closed form beside it where one exists, then notes. */
 export function formatTheoryTable(r: TheoryResult): string {
-  const curves = curvesOf(r);
+  const sim = simulatorOf(r.experiment);
+  const curves = Object.keys(sim.metrics).map((m) => [m, curveOf(r, m)] as const);
   const cols: { head: string; cells: string[] }[] = [{ head: 'gen', cells: r.testError.sim.map((_, i) => String(i + 1)) }];
   for (const [name, c] of curves) {
     cols.push({ head: name, cells: c.sim.map(fmt) });
@@ -134,7 +98,7 @@ export function formatTheoryTable(r: TheoryResult): string {
   const widths = cols.map((c) => Math.max(c.head.length, ...c.cells.map((s) => s.length)));
   const line = (cells: string[]): string => cells.map((s, i) => s.padStart(widths[i])).join('  ');
   const lines = [
-    `${TITLES[r.experiment]} · scheme ${r.scheme} · ${describe(r)} · ${r.generations} generations · ${r.trials} trials (seed ${r.seed}) · ${r.seconds.toFixed(1)} s on ${r.workers} worker${r.workers === 1 ? '' : 's'}`,
+    `${sim.title} · scheme ${r.scheme} · ${sim.describe(r)} · ${r.generations} generations · ${r.trials} trials (seed ${r.seed}) · ${r.seconds.toFixed(1)} s on ${r.workers} worker${r.workers === 1 ? '' : 's'}`,
     line(cols.map((c) => c.head)),
     ...r.testError.sim.map((_, i) => line(cols.map((c) => c.cells[i]))),
   ];
@@ -147,51 +111,83 @@ export function formatTheoryTable(r: TheoryResult): string {
     const z = Number.isFinite(se) && se > 0 ? `, ${((s - t) / se).toFixed(1)} SE` : '';
     lines.push(`  gen ${last + 1} ${name}: ${fmt(s)} ± ${Number.isFinite(se) ? se.toPrecision(2) : '—'} simulated vs ${fmt(t)} closed form (${(((s - t) / t) * 100).toFixed(2)}%${z})`);
   }
-  if (r.experiment === 'logistic') {
-    const bad = r.unconverged.reduce((a, b) => a + b, 0);
-    if (bad > 0) {
-      lines.push(
-        `  warning: ${bad} fits did not converge (separable data: the MLE does not exist), first at generation ${r.unconverged.findIndex((n) => n > 0) + 1}; raise T or lower d.`,
-      );
-    }
-  }
+  for (const note of sim.notes(r)) lines.push(`  ${note}`);
   return lines.join('\n');
 }
 
-function chartSeries(results: TheoryResult[], metrics: readonly string[]): LineSeries[] {
-  const series: LineSeries[] = [];
-  for (const metric of metrics) {
-    for (const r of results) {
-      const c = (r as unknown as Record<string, Curve>)[metric];
-      const x = c.sim.map((_, i) => i + 1);
-      const name = metrics.length === 1 ? r.scheme : `${r.scheme} ${metric}`;
-      const hasSe = c.se.some((s) => Number.isFinite(s) && s > 0);
-      series.push({
-        name,
-        x,
-        y: c.sim,
-        // ±2 standard errors of the Monte Carlo estimate.
-        band: hasSe ? { lo: c.sim.map((s, i) => s - 2 * c.se[i]), hi: c.sim.map((s, i) => s + 2 * c.se[i]) } : undefined,
-      });
-      if (c.theory.some((t) => t !== null)) series.push({ name: `${name} (closed form)`, group: name, x, y: c.theory, dashed: true });
-    }
-  }
-  if (metrics.includes('varianceRatio') && results.some((r) => r.scheme === 'accumulate')) {
-    const x = results[0].varianceRatio.sim.map((_, i) => i + 1);
-    series.push({ name: 'π²/6 bound', x, y: x.map(() => Math.PI ** 2 / 6), dashed: true, color: '#888' });
-  }
+const generationsOf = (c: Curve): number[] => c.sim.map((_, i) => i + 1);
+
+/** One colour per scheme in every figure (vega's tableau10), so accumulate looks the same in Figure 6 and elsewhere. */
+const SCHEME_COLORS: Record<TheoryScheme, string> = { replace: '#4c78a8', accumulate: '#f58518', sub: '#e45756', 'sub-repl': '#72b7b2' };
+
+/** A scheme's simulated curve with a ±2 SE band, and (when asked and known) its closed form, dashed. */
+function schemeSeries(r: TheoryResult, metric: string, closedForm: boolean): LineSeries[] {
+  const c = curveOf(r, metric);
+  const x = generationsOf(c);
+  const hasSe = c.se.some((s) => Number.isFinite(s) && s > 0);
+  const series: LineSeries[] = [
+    {
+      name: r.scheme,
+      color: SCHEME_COLORS[r.scheme],
+      x,
+      y: c.sim,
+      // ±2 standard errors of the Monte Carlo estimate.
+      band: hasSe ? { lo: c.sim.map((s, i) => s - 2 * c.se[i]), hi: c.sim.map((s, i) => s + 2 * c.se[i]) } : undefined,
+    },
+  ];
+  if (closedForm && c.theory.some((t) => t !== null)) series.push({ name: `${r.scheme} (closed form)`, group: r.scheme, x, y: c.theory, dashed: true });
   return series;
 }
 
-/** Simulates every scheme, prints, plots; returns the results. */
-export async function runTheory(o: TheoryRunOptions): Promise<TheoryResult[]> {
-  const metrics: readonly string[] = typeof o.plotMetric === 'string' ? [o.plotMetric] : (o.plotMetric ?? ['varianceRatio']);
-  for (const metric of metrics) {
-    if (!(THEORY_METRICS[o.experiment] as readonly string[]).includes(metric)) {
-      throw new Error(`Plot metric '${metric}' is not reported by ${o.experiment}; expected one of ${THEORY_METRICS[o.experiment].join(', ')}.`);
+/** eq. (6): accumulate's variance ratio is bounded by Σ 1/i² < π²/6. */
+function baselSeries(generations: number): LineSeries {
+  const x = Array.from({ length: generations }, (_, i) => i + 1);
+  return { name: 'π²/6 bound', x, y: x.map(() => Math.PI ** 2 / 6), dashed: true, color: '#888' };
+}
+
+/** The panels of `plots` for these results; throws (before any simulation, given `schemes`) when one cannot be drawn. */
+function panelsFor(experiment: TheoryExperimentName, plots: readonly string[], schemes: readonly TheoryScheme[], results: readonly TheoryResult[]): ChartPanel[] {
+  const sim = simulatorOf(experiment);
+  const of = (scheme: TheoryScheme) => results.filter((r) => r.scheme === scheme);
+  const generations = results[0]?.generations ?? 1;
+  const panels: ChartPanel[] = [];
+  for (const plot of plots) {
+    if (plot === FIGURE_6) {
+      const aggregating = schemes.filter((s) => s !== 'replace');
+      if (aggregating.length === 0) {
+        throw optionError('plotMetric', `${FIGURE_6} draws accumulate, sub and sub-repl, but the schemes are only ${schemes.join(', ')}; add one of them or plot a metric such as varianceRatio`, plots);
+      }
+      const label = sim.metrics.varianceRatio.label;
+      panels.push({ title: '(a) Comparison of aggregation methods', yLabel: label, series: aggregating.flatMap((s) => of(s).flatMap((r) => schemeSeries(r, 'varianceRatio', false))) });
+      if (schemes.includes('accumulate')) {
+        panels.push({
+          title: '(b) Accumulation saturates the bound π²/6',
+          yLabel: label,
+          series: [...of('accumulate').flatMap((r) => schemeSeries(r, 'varianceRatio', true)), baselSeries(generations)],
+        });
+      }
+    } else {
+      if (!Object.hasOwn(sim.metrics, plot)) {
+        throw optionError('plotMetric', `must list ${FIGURE_6} or metrics of ${experiment} (${Object.keys(sim.metrics).join(', ')})`, plots);
+      }
+      const series = results.flatMap((r) => schemeSeries(r, plot, true));
+      if (plot === 'varianceRatio' && schemes.includes('accumulate')) series.push(baselSeries(generations));
+      panels.push({ yLabel: sim.metrics[plot].label, series });
     }
   }
-  if (o.schemes.length === 0) throw new Error(`Option 'scheme' needs at least one scheme.`);
+  return panels;
+}
+
+/** Simulates every scheme, prints, plots; returns the results. Bad plot settings stop it before the first trial. */
+export async function runTheory(o: TheoryRunOptions): Promise<TheoryResult[]> {
+  const plots: readonly string[] = o.plotMetric ?? DEFAULT_PLOT[o.experiment];
+  if (o.schemes.length === 0) throw optionError('schemes', 'must list at least one scheme', []);
+  if (o.plot) {
+    if (!PLOT_EXTENSIONS.some((ext) => o.plot!.toLowerCase().endsWith(ext))) throw optionError('plot', 'must end in .png, .svg or .pdf', o.plot);
+    if (plots.length === 0) throw optionError('plotMetric', 'must list at least one panel', []);
+    panelsFor(o.experiment, plots, o.schemes, []);
+  }
+  const sim = simulatorOf(o.experiment);
   const results: TheoryResult[] = [];
   for (const scheme of o.schemes) {
     const bar = o.stderr.isTTY
@@ -201,13 +197,17 @@ export async function runTheory(o: TheoryRunOptions): Promise<TheoryResult[]> {
         )
       : null;
     let started = false;
-    const r = await simulate(o, scheme, (done, total) => {
-      if (!bar) return;
-      if (!started) {
-        bar.start(total, 0);
-        started = true;
-      }
-      bar.update(done);
+    const r = await sim.simulate({
+      ...o.options,
+      scheme,
+      onProgress: (done: number, total: number) => {
+        if (!bar) return;
+        if (!started) {
+          bar.start(total, 0);
+          started = true;
+        }
+        bar.update(done);
+      },
     });
     if (started) bar?.stop();
     results.push(r);
@@ -215,15 +215,14 @@ export async function runTheory(o: TheoryRunOptions): Promise<TheoryResult[]> {
   }
   if (o.plot) {
     const r0 = results[0];
-    const series = chartSeries(results, metrics);
-    await writeLineChartTo(
+    const panels = panelsFor(o.experiment, plots, o.schemes, results).map((p) => ({ ...p, logY: o.logY }));
+    await writeChartTo(
       {
-        title: `${TITLES[o.experiment]}: ${describe(r0)}, ${r0.trials} trials`,
+        title: `${sim.title}: ${sim.describe(r0)}, ${r0.trials} trials (seed ${r0.seed})`,
         xLabel: 'generation',
-        yLabel: metrics.map((m) => LABELS[o.experiment][m]).join(', '),
-        series,
-        logY: o.logY,
-        dashLegend: series.some((s) => s.dashed) ? ['simulated (±2 SE)', 'closed form'] : undefined,
+        panels: panels.length === 1 ? [{ ...panels[0], width: 480, height: 300 }] : panels,
+        integerX: true,
+        dashLegend: panels.some((p) => p.series.some((s) => s.dashed)) ? ['simulated (±2 SE)', 'closed form'] : undefined,
       },
       o.plot,
     );

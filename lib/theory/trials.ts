@@ -6,15 +6,14 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ProgressCallback } from './common.ts';
-
-export type Experiment = 'gaussian' | 'regression' | 'logistic';
+import { optionError } from './fields.ts';
 
 /** Simulates trials [start, end) and returns their records, `stride` numbers per trial. */
 export type TrialRange<O> = (options: O, start: number, end: number, progress?: (done: number) => void) => Float64Array;
 
 export interface TrialTask<O> {
-  /** Which simulator; a worker looks its range function up by this name (see worker.ts). */
-  experiment: Experiment;
+  /** Which simulator; a worker looks its range function up by this name (see simulators.ts). */
+  experiment: string;
   /** Plain, structured-cloneable options handed to the range function. */
   options: O;
   trials: number;
@@ -37,7 +36,7 @@ export type WorkerMessage =
 
 /** Message to worker.ts. */
 export interface WorkerJob {
-  experiment: Experiment;
+  experiment: string;
   options: unknown;
   start: number;
   end: number;
@@ -64,7 +63,7 @@ export async function runTrials<O>(task: TrialTask<O>, pool: TrialPoolOptions = 
   const { trials, stride } = task;
   const workers = Math.min(pool.workers ?? defaultWorkers(trials), trials);
   if (!Number.isInteger(workers) || workers < 1) {
-    throw new Error(`Option 'workers' must be a positive integer; got ${pool.workers}.`);
+    throw optionError('workers', 'must be a positive integer', pool.workers);
   }
   const report = pool.onProgress;
   if (workers === 1) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { basel, checkInteger, checkScheme, meanOf, medianOf, varianceRatioOf } from '../../../lib/theory/common.ts';
+import { basel, meanOf, medianOf, varianceRatioOf } from '../../../lib/theory/common.ts';
 
 /** Records of `trials` rows, one generation of width `width` per `rows[t][g]`. */
 function records(rows: number[][][]): { data: Float64Array; trials: number; stride: number; width: number } {
@@ -37,10 +37,5 @@ describe('theory/common', () => {
     expect(ratio).toBeCloseTo(4, 12);
     expect(se).toBeCloseTo(0, 12);
     expect(varianceRatioOf(r, 1, 0, 2).ratio).toBe(1);
-  });
-
-  it('names the bad option and what was expected', () => {
-    expect(() => checkInteger('T', 1.5, 2)).toThrow("Option 'T' must be an integer >= 2; got 1.5.");
-    expect(() => checkScheme('aug')).toThrow("Option 'scheme' must be one of replace, accumulate, sub, sub-repl; got 'aug'.");
   });
 });

@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { basel } from '../../../lib/theory/common.ts';
-import { gaussianJson, simulateGaussian } from '../../../lib/theory/gaussian.ts';
+import { expectNear } from './near.ts';
+import { gaussianSimulator, simulateGaussian } from '../../../lib/theory/gaussian.ts';
 import type { GaussianOptions } from '../../../lib/theory/gaussian.ts';
 
 const run = (o: GaussianOptions) => simulateGaussian({ workers: 1, ...o });
-
-function expectNear(sim: number, se: number, theory: number, z: number, rel: number): void {
-  expect(Math.abs(sim - theory)).toBeLessThan(z * se);
-  expect(Math.abs(sim - theory) / theory).toBeLessThan(rel);
-}
 
 describe('theory/gaussian', () => {
   it('MLE under replace: E σ̂²_g/σ² = ((T-1)/T)^g, and Var(X_g) stays σ²', async () => {
@@ -70,15 +66,18 @@ describe('theory/gaussian', () => {
   });
 
   it('prints the shared fields and its own, with theory arrays (null without a closed form)', async () => {
-    const j = gaussianJson(await run({ scheme: 'sub-repl', generations: 2, trials: 10 }));
-    expect(Object.keys(j).slice(0, 6)).toEqual(['scheme', 'd', 'T', 'sigma', 'generations', 'trials']);
+    const j = gaussianSimulator.json(await run({ scheme: 'sub-repl', generations: 2, trials: 10 }));
+    expect(Object.keys(j).slice(0, 9)).toEqual(['experiment', 'scheme', 'd', 'T', 'sigma', 'estimator', 'generations', 'trials', 'seed']);
     expect(j.varianceRatio).toHaveLength(2);
     expect(j.theory).toEqual([null, null]);
+    // The median has neither a standard error nor a closed form, so neither key is printed.
+    expect(j).not.toHaveProperty('fittedVarianceMedianSe');
+    expect(j).not.toHaveProperty('theoryFittedVarianceMedian');
   });
 
   it('rejects bad options with a sentence naming them', async () => {
-    await expect(run({ T: 1 })).rejects.toThrow("Option 'T' must be an integer >= 2; got 1.");
-    await expect(run({ sigma: 0 })).rejects.toThrow("Option 'sigma' must be a finite number > 0; got 0.");
-    await expect(run({ estimator: 'biased' as never })).rejects.toThrow("Option 'estimator' must be 'unbiased' or 'mle'; got 'biased'.");
+    await expect(run({ T: 1 })).rejects.toThrow("T must be an integer >= 2; got 1.");
+    await expect(run({ sigma: 0 })).rejects.toThrow("sigma must be a finite number > 0; got 0.");
+    await expect(run({ estimator: 'biased' as never })).rejects.toThrow("estimator must be 'unbiased' or 'mle'; got 'biased'.");
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { basel } from '../../../lib/theory/common.ts';
-import { fisherInformation, fitLogistic, logisticJson, simulateLogistic } from '../../../lib/theory/logistic.ts';
+import { fisherInformation, fitLogistic, logisticSimulator, simulateLogistic } from '../../../lib/theory/logistic.ts';
 import type { LogisticOptions } from '../../../lib/theory/logistic.ts';
 
 const run = (o: LogisticOptions) => simulateLogistic({ workers: 1, ...o });
@@ -50,13 +50,16 @@ describe('theory/logistic', () => {
   });
 
   it('prints the shared fields, the theory arrays and the count of unconverged fits', async () => {
-    const j = logisticJson(await run({ d: 2, T: 40, generations: 2, trials: 8 }));
-    expect(Object.keys(j)).toEqual(['scheme', 'd', 'T', 'signal', 'generations', 'trials', 'testError', 'varianceRatio', 'theory', 'theoryVarianceRatio', 'unconverged']);
+    const j = logisticSimulator.json(await run({ d: 2, T: 40, generations: 2, trials: 8 }));
+    expect(Object.keys(j)).toEqual([
+      'experiment', 'scheme', 'd', 'T', 'signal', 'maxIterations', 'generations', 'trials', 'seed',
+      'testError', 'varianceRatio', 'testErrorSe', 'varianceRatioSe', 'theory', 'theoryVarianceRatio', 'unconverged',
+    ]);
     expect(j.theoryVarianceRatio).toEqual([1, 1.25]);
   });
 
   it('rejects bad options with a sentence naming them', async () => {
-    await expect(run({ d: 5, T: 5 })).rejects.toThrow("Option 'T' must be more than d = 5 for the maximum-likelihood fit to exist; got 5.");
-    await expect(run({ signal: Number.NaN })).rejects.toThrow("Option 'signal' must be a finite number >= 0; got NaN.");
+    await expect(run({ d: 5, T: 5 })).rejects.toThrow("T must be more than d = 5 for the maximum-likelihood fit to exist; got 5.");
+    await expect(run({ signal: Number.NaN })).rejects.toThrow("signal must be a finite number >= 0; got NaN.");
   });
 });

@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { basel } from '../../../lib/theory/common.ts';
-import { regressionJson, simulateRegression } from '../../../lib/theory/regression.ts';
+import { expectNear } from './near.ts';
+import { regressionSimulator, simulateRegression } from '../../../lib/theory/regression.ts';
 import type { RegressionOptions } from '../../../lib/theory/regression.ts';
 
 const run = (o: RegressionOptions) => simulateRegression({ workers: 1, ...o });
-
-/** |sim - theory| within `z` standard errors and within `rel` of the closed form. */
-function expectNear(sim: number, se: number, theory: number, z: number, rel: number): void {
-  expect(Math.abs(sim - theory)).toBeLessThan(z * se);
-  expect(Math.abs(sim - theory) / theory).toBeLessThan(rel);
-}
 
 describe('theory/regression', () => {
   it('recovers w* exactly in every generation and scheme when there is no noise', async () => {
@@ -60,17 +55,22 @@ describe('theory/regression', () => {
   });
 
   it('prints the contract keys in order, arrays indexed from generation 1', async () => {
-    const r = await run({ scheme: 'accumulate', generations: 3, trials: 20 });
-    const j = regressionJson(r);
-    expect(Object.keys(j)).toEqual(['scheme', 'd', 'T', 'sigma', 'generations', 'trials', 'testError', 'varianceRatio', 'theory']);
+    const r = await run({ scheme: 'accumulate', d: 2, T: 8, generations: 3, trials: 20 });
+    const j = regressionSimulator.json(r);
+    expect(Object.keys(j)).toEqual([
+      'experiment', 'scheme', 'd', 'T', 'sigma', 'lambda', 'covariance', 'design', 'wStar', 'generations', 'trials', 'seed',
+      'testError', 'varianceRatio', 'testErrorSe', 'varianceRatioSe', 'theory', 'theoryVarianceRatio',
+    ]);
     expect(j.varianceRatio[0]).toBe(1);
     expect(j.theory).toHaveLength(3);
+    expect(j.theoryVarianceRatio).toEqual([1, 1.25, basel(3)]);
   });
 
   it('rejects bad options with a sentence naming them', async () => {
-    await expect(run({ d: 10, T: 11 })).rejects.toThrow("Option 'T' must be at least d + 2 = 12 (under-parameterized); got 11.");
-    await expect(run({ d: 2, covariance: [1] })).rejects.toThrow("Option 'covariance' must be 2 positive numbers");
-    await expect(run({ sigma: -1 })).rejects.toThrow("Option 'sigma' must be a finite number >= 0; got -1.");
-    await expect(run({ scheme: 'mix' as never })).rejects.toThrow("Option 'scheme' must be one of");
+    await expect(run({ d: 10, T: 11 })).rejects.toThrow("T must be at least d + 2 = 12 (under-parameterized); got 11.");
+    await expect(run({ d: 2, covariance: [1] })).rejects.toThrow("covariance must be 2 positive numbers");
+    await expect(run({ sigma: -1 })).rejects.toThrow("sigma must be a finite number >= 0; got -1.");
+    await expect(run({ scheme: 'mix' as never })).rejects.toThrow("scheme must be one of 'replace', 'accumulate', 'sub', 'sub-repl'; got 'mix'.");
+    await expect(run({ design: 'random' as never })).rejects.toThrow("design must be 'fixed' or 'fresh'; got 'random'.");
   });
 });

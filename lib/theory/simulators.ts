@@ -1,0 +1,12 @@
+/** The theory simulators by name: what the scripts, runTheory and the trial workers look up. */
+import { gaussianSimulator } from './gaussian.ts';
+import { logisticSimulator } from './logistic.ts';
+import { regressionSimulator } from './regression.ts';
+
+export const THEORY_SIMULATORS = {
+  regression: regressionSimulator,
+  gaussian: gaussianSimulator,
+  logistic: logisticSimulator,
+} as const;
+
+export type TheoryExperimentName = keyof typeof THEORY_SIMULATORS;
