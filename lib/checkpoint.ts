@@ -27,6 +27,7 @@ import { describeWriteError, isAlive, TEMP_SUFFIX, writeFileAtomic } from './ato
 import { CorruptFolderError, isSealed, readChecked, readManifest, sha256, verifyFolder, writeSealedFolder } from './manifest.ts';
 import type { GenerationRecord } from './record.ts';
 import { reproducibleRecord, timingRecord } from './record.ts';
+import { describeBackend, type BackendRecord } from './backend.ts';
 
 export const RUN_FORMAT = 'collapse-lab-run/1';
 
@@ -35,7 +36,7 @@ export interface RunInfo {
   /** Everything that determines the run's numbers (generation count excluded: a run may be extended). */
   config: Record<string, unknown>;
   seed: number;
-  backend: { name: string; package: string; version: string };
+  backend: BackendRecord;
   versions: Record<string, string>;
   createdAt: string;
   /** 'sha256:<hex>' of this object's JSON without this field (two-space indent), so damage to run.json is detected. */
@@ -101,8 +102,8 @@ export async function openRun(dir: string, info: RunInfo, options: OpenRunOption
       if (found.seed !== info.seed) {
         throw new Error(`Run directory ${dir} was made with seed ${found.seed}, not ${info.seed}; expected the same seed to resume it.`);
       }
-      if (found.backend.name !== info.backend.name) {
-        notes.push(`This run was started on the ${found.backend.name} backend and continues on ${info.backend.name}: its numbers will not match an uninterrupted run bit for bit.`);
+      if (describeBackend(found.backend) !== describeBackend(info.backend)) {
+        notes.push(`This run was started on ${describeBackend(found.backend)} and continues on ${describeBackend(info.backend)}: its numbers will not match an uninterrupted run bit for bit.`);
       }
       await removeLeftovers(dir);
       const verified = await verifyRun(dir);

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
-import { initBackend } from './backend.ts';
+import { backendBanner, initBackend } from './backend.ts';
 import type { BackendInfo } from './backend.ts';
 import { completedGenerations, readRecords } from './checkpoint.ts';
 import { trainGenerations } from './generations.ts';
@@ -58,7 +58,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) throw new Error(`Scheme '${dup}' is listed twice; expected each scheme once.`);
   const backend = await initBackend(common.backend ?? 'auto');
-  stderr.write(`Backend: ${backend.name} (${backend.package} ${backend.version}${backend.gpu ? ', GPU' : ''})${backend.skipped.length ? `; skipped: ${backend.skipped.map((s) => s.why).join('; ')}` : ''}\n`);
+  stderr.write(backendBanner(backend) + '\n');
 
   const plan = await planExperiment({ ...common, schemes, out });
   const progress = given ?? createProgress({ stream: stderr, ...plan });

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ImageSet, ImageSource } from '../data/images.ts';
 import type { GenerativeModel, ModelFactory } from '../models/types.ts';
-import { initBackend } from './backend.ts';
+import { backendRecord, initBackend } from './backend.ts';
 import type { BackendChoice } from './backend.ts';
 import { genDirName, loadWeightsInto, openRun, openSynthetic, readRecords, RUN_FORMAT, writeGeneration } from './checkpoint.ts';
 import type { OpenedRun } from './checkpoint.ts';
@@ -163,7 +163,7 @@ export async function trainGenerations(options: GenerationsOptions): Promise<Gen
   if (o.runDir) {
     opened = await openRun(
       o.runDir,
-      { format: RUN_FORMAT, config, seed: o.seed, backend: { name: backend.name, package: backend.package, version: backend.version }, versions: versions(), createdAt: new Date().toISOString() },
+      { format: RUN_FORMAT, config, seed: o.seed, backend: backendRecord(backend), versions: versions(), createdAt: new Date().toISOString() },
       { resume: o.resume ?? false, force: o.force ?? false, mayChange: ['learningRate'] },
     );
   }

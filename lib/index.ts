@@ -26,8 +26,8 @@ export { fit, evaluate, NonFiniteLossError, captureAdam, restoreAdam } from './t
 export type { BatchContext, EpochContext, EpochSnapshot, EpochState, OptimizerState, TrainOptions, TrainResult } from './train.ts';
 export { createRng, Stream, tfSeed } from './rng.ts';
 export type { Rng } from './rng.ts';
-export { initBackend, activeBackend, BACKEND_CHOICES } from './backend.ts';
-export type { BackendChoice, BackendInfo, BackendOptions } from './backend.ts';
+export { initBackend, activeBackend, backendBanner, describeBackend, BACKEND_CHOICES, BACKEND_ROUTES } from './backend.ts';
+export type { BackendChoice, BackendInfo, BackendOptions, BackendRecord, BackendRoute, GpuAdapter } from './backend.ts';
 export { openRun, readRunInfo, readRecords, completedGenerations, verifyRun, loadSynthetic, loadNetwork, loadWeightsInto, saveNetwork, genDirName, LOCK_FILE } from './checkpoint.ts';
 export type { OpenedRun, OpenRunOptions, RunInfo, RunVerification } from './checkpoint.ts';
 export { sealFolder, verifyFolder, readVerified, readChecked, sha256, hashFile, CorruptFolderError, MANIFEST_FILE } from './manifest.ts';
@@ -42,8 +42,10 @@ export type { ExperimentOptions, ExperimentPlan, ExperimentResult, SchemeRun } f
 export { createProgress, formatSeconds } from './progress.ts';
 export type { Progress, ProgressOptions } from './progress.ts';
 export { plannedTrainSize } from './schemes.ts';
-export { benchModel, peakRssMB } from './bench.ts';
-export type { BenchOptions, ModelBench } from './bench.ts';
+export { benchModel, benchTraining, peakRssMB } from './bench.ts';
+export type { BenchOptions, ModelBench, TrainingBench, TrainingBenchOptions } from './bench.ts';
+export { gpuCheck, formatGpuCheck } from './gpu-check.ts';
+export type { GpuCheckOptions, GpuCheckResult, GpuCheckRow } from './gpu-check.ts';
 
 // report + metrics (issue 5)
 export { createCollapseAnalysis, ANALYSIS_DEFAULTS, decodeFixedDraws, reconstruct, tenDigits } from './analysis.ts';

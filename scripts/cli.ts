@@ -9,6 +9,7 @@ import type { Argv } from 'yargs';
 import { defaultJobs, isSchemeWorker, runSchemesInParallel, sendDone, sendRecord, workerProgress } from './parallel.ts';
 import {
   BACKEND_CHOICES,
+  backendBanner,
   createAutoencoder,
   createConvAutoencoder,
   createConvVae,
@@ -287,7 +288,7 @@ export async function main(spec: MainSpec, argv = process.argv): Promise<void> {
       process.disconnect();
       return;
     } else if (jobs > 1 && flags.schemes.length > 1) {
-      process.stderr.write(`Backend: ${backend.name} (${backend.package} ${backend.version}); ${Math.min(jobs, flags.schemes.length)} schemes at once, one process each (--jobs)\n`);
+      process.stderr.write(`${backendBanner(backend)}; ${Math.min(jobs, flags.schemes.length)} schemes at once, one process each (--jobs)\n`);
       if (f.metrics && spec.dataset === 'mnist') {
         // Train (or load) the metrics classifier once here, not once in every child.
         const classifier = await loadOrTrainClassifier({ dir: ANALYSIS_DEFAULTS.classifierDir, data: () => loadMnist(), log: (line) => process.stderr.write(line + '\n') });

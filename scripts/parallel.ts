@@ -49,8 +49,8 @@ export function sendDone(run: SchemeRun): Promise<void> {
 
 /** How many schemes to run at once when --jobs is not given. */
 export function defaultJobs(backend: BackendInfo, schemes: number): number {
-  // Native TensorFlow (CPU or GPU) already uses every core or the whole GPU: one run at a time.
-  if (backend.name === 'tensorflow') return 1;
+  // Native TensorFlow (CPU or GPU) and WebGPU already use every core or the whole GPU: one run at a time.
+  if (backend.name === 'tensorflow' || backend.name === 'webgpu') return 1;
   return Math.max(1, Math.min(schemes, availableParallelism()));
 }
 
