@@ -87,16 +87,31 @@ describe.skipIf(!gpu.ok)(`on WebGPU${gpu.ok ? '' : ` (${gpu.skip})`}`, () => {
     expect(webgpu.losses[1]).not.toBe(webgpu.losses[0]);
   }, SLOW);
 
-  it('trains generations with a run directory, grids and metrics, the tensor count flat, the adapter in run.json', async () => {
+  it('trains generations with a run directory, grids and metrics: no synchronous device read, the tensor count flat, the adapter in run.json', async () => {
     await initBackend('webgpu');
     classifier = await trainClassifier({ hidden: [32, 8], epochs: 1, batchSize: 50, maxShift: 0, ...data });
     const analysis = createCollapseAnalysis({ model: tinyVae, classifier: async () => ({ ...classifier, dispose: () => {} }), metricSamples: 60, fixedDraws: 20, batchSize: 40 });
     const dir = join(await tempDir(), 'run');
-    const records = await trainGenerations({
-      model: tinyVae, data, scheme: parseScheme('accumulate'), generations: 3, epochs: 1, batchSize: 50, evalBatchSize: 100, seed: 4,
-      runDir: dir, analyze: analysis.analyze, backend: 'webgpu',
-    });
-    analysis.dispose();
+    // Every read of the device goes through the backend's read() or readSync(): count the synchronous
+    // ones, wherever they come from (our code, tfjs-layers, tf.io), as a GPU would feel them.
+    const backend = tf.backend() as unknown as { readSync(dataId: object): unknown };
+    const readSync = backend.readSync;
+    const syncReads: string[] = [];
+    backend.readSync = function (this: unknown, dataId: object) {
+      syncReads.push(new Error().stack?.split('\n').slice(2, 8).join('\n') ?? '');
+      return readSync.call(this, dataId);
+    };
+    let records;
+    try {
+      records = await trainGenerations({
+        model: tinyVae, data, scheme: parseScheme('accumulate'), generations: 3, epochs: 1, batchSize: 50, evalBatchSize: 100, seed: 4,
+        runDir: dir, analyze: analysis.analyze, backend: 'webgpu',
+      });
+    } finally {
+      backend.readSync = readSync;
+      analysis.dispose();
+    }
+    expect(syncReads).toEqual([]);
     expect(records.map((r) => r.generation)).toEqual([1, 2, 3]);
     expect(new Set(records.map((r) => r.numTensors)).size).toBe(1);
     for (const r of records) {
