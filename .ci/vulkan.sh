@@ -72,7 +72,8 @@ LIST=/etc/apt/sources.list.d/collapse-lab-$BACKPORTS.sources
 SUITE_ARGS=()
 if [ "$(candidate_major)" -lt "$MIN_MESA" ]; then
   # Not in the suites already configured: add $BACKPORTS of the same mirror(s), unless a source has it.
-  if ! cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null | grep -v '^[[:space:]]*#' | grep -qE "(^|[[:space:]])$BACKPORTS([[:space:]]|$)"; then
+  # One grep, no pipe: under pipefail, grep -q closing a pipe early would count as "not found".
+  if ! grep -qsE "^[^#]*(^|[[:space:]])$BACKPORTS([[:space:]]|$)" /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; then
     entries="$(own_sources | sort -u)"
     if [ -z "$entries" ]; then say "no apt source for the suite '$CODENAME' in /etc/apt; cannot derive $BACKPORTS for Mesa >= $MIN_MESA."; exit 1; fi
     body=""
