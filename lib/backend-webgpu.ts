@@ -7,6 +7,7 @@
  * is imported, and for the WebGPU constants (GPUBufferUsage, ...) as globals.
  */
 import * as tf from '@tensorflow/tfjs';
+import { readFileSync } from 'node:fs';
 
 /** The adapter WebGPU runs on, as Dawn describes it (GPUAdapterInfo). */
 export interface GpuAdapter {
@@ -24,10 +25,8 @@ export interface GpuAdapter {
 
 export type WebGpuProbe = { ok: true; adapter: GpuAdapter } | { ok: false; why: string };
 
-export const WEBGPU_PACKAGES = ['webgpu', '@tensorflow/tfjs-backend-webgpu'] as const;
-
 /** What to install when there is no adapter: a driver for the machine's GPU, or the software one the tests use. */
-export const VULKAN_HINT =
+const VULKAN_HINT =
   process.platform === 'linux'
     ? "install a Vulkan driver: the GPU vendor's, or for a software adapter libvulkan1 and Mesa >= 24's lavapipe (Debian: 'apt-get install libvulkan1 mesa-vulkan-drivers', from bookworm-backports on Debian 12; 'bash .ci/vulkan.sh' does it)"
     : 'WebGPU needs Metal (macOS) or Direct3D 12 (Windows) and a GPU driver';
@@ -123,10 +122,13 @@ function exposeGlobals(globals: Record<string, unknown>): void {
   }
 }
 
+/** The versions this package pins its optional WebGPU dependencies at, for install hints. */
+const PINNED = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { optionalDependencies?: Record<string, string> }).optionalDependencies ?? {};
+
 function notLoaded(pkg: string, err: unknown): string {
   const code = (err as { code?: string }).code;
   if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
-    return `${pkg} is not installed (it is an optional dependency: 'npm install ${pkg}')`;
+    return `${pkg} is not installed (an optional dependency, which npm leaves out where it cannot install it: 'npm install ${pkg}${PINNED[pkg] ? `@${PINNED[pkg]}` : ''}')`;
   }
   return `${pkg} failed to load: ${firstLine(err)}`;
 }
