@@ -13,7 +13,7 @@ MIN_MESA=24
 APT=(apt-get -o DPkg::Lock::Timeout=600 -q)
 
 mesa_major() { dpkg-query -W -f='${Version}' mesa-vulkan-drivers 2>/dev/null | sed -E 's/^([0-9]+:)?([0-9]+).*/\2/'; }
-installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = 'install ok installed' ]; }
 say() { echo "vulkan.sh: $*" >&2; }
 
 if command -v dpkg-query >/dev/null 2>&1 && installed libvulkan1 && installed mesa-vulkan-drivers && [ "$(mesa_major)" -ge "$MIN_MESA" ]; then
