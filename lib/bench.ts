@@ -5,7 +5,7 @@
  */
 import { takeFirst } from '../data/images.ts';
 import type { ImageSource } from '../data/images.ts';
-import type { ModelFactory } from '../models/types.ts';
+import type { GenerativeModel, ModelFactory } from '../models/types.ts';
 import { createRng } from './rng.ts';
 import { evaluate, fit } from './train.ts';
 
@@ -34,28 +34,49 @@ export interface BenchOptions {
   evalBatchSize?: number;
 }
 
-export async function benchModel(options: BenchOptions): Promise<ModelBench> {
+export interface TrainingBenchOptions {
+  model: GenerativeModel;
+  train: ImageSource;
+  /** Images per step. Defaults to 128. */
+  batchSize?: number;
+  /** Steps before timing starts (kernel set-up, caches). Defaults to 20. */
+  warmupSteps?: number;
+  /** Timed steps. Defaults to 200. */
+  steps?: number;
+}
+
+export interface TrainingBench {
+  /** Steady-state training images per second (after the warm-up steps). */
+  imagesPerSecond: number;
+  /** Mean loss per image over all warmupSteps + steps steps (one epoch of fit()). */
+  loss: number;
+}
+
+/** One epoch of exactly warmupSteps + steps batches through the library's own fit(), timed after the warm-up. */
+export async function benchTraining(options: TrainingBenchOptions): Promise<TrainingBench> {
   const batchSize = options.batchSize ?? 128;
   const warmup = options.warmupSteps ?? 20;
   const steps = options.steps ?? 200;
+  const data = takeFirst(options.train, (warmup + steps) * batchSize);
+  if (data.count < (warmup + steps) * batchSize) throw new Error(`The bench needs ${(warmup + steps) * batchSize} training images; got ${data.count}.`);
+  let timedFrom = 0;
+  const result = await fit({
+    model: options.model, data, epochs: 1, batchSize, learningRate: 1e-3, rng: createRng(0),
+    onBatch: (c) => {
+      if (c.batch === warmup) timedFrom = performance.now();
+    },
+  });
+  // The clock stops after fit() has read the epoch's loss back: on an asynchronous backend (a GPU)
+  // that read waits for every queued step, so queued but unfinished work is not counted as done.
+  const seconds = (performance.now() - timedFrom) / 1000;
+  return { imagesPerSecond: (steps * batchSize) / seconds, loss: result.trainLoss };
+}
+
+export async function benchModel(options: BenchOptions): Promise<ModelBench> {
   const evalBatch = options.evalBatchSize ?? 1000;
   const model = options.model({ seed: 1 });
   try {
-    // One epoch of exactly warmup + steps batches through the library's own fit().
-    const data = takeFirst(options.train, (warmup + steps) * batchSize);
-    if (data.count < (warmup + steps) * batchSize) throw new Error(`The bench needs ${(warmup + steps) * batchSize} training images; got ${data.count}.`);
-    let timedFrom = 0;
-    let timedTo = 0;
-    await fit({
-      model, data, epochs: 1, batchSize, learningRate: 1e-3, rng: createRng(0),
-      onBatch: (c) => {
-        if (c.batch === warmup) timedFrom = performance.now();
-        if (c.batch === c.batches) timedTo = performance.now();
-      },
-    });
-    // fit() reads the loss back once, after the last batch: the timed span ends at that batch's
-    // dispatch, so on an asynchronous backend (GPU) the steady state is what is measured.
-    const imagesPerSecond = (steps * batchSize) / ((timedTo - timedFrom) / 1000);
+    const { imagesPerSecond } = await benchTraining({ model, train: options.train, batchSize: options.batchSize, warmupSteps: options.warmupSteps, steps: options.steps });
 
     let t = performance.now();
     await evaluate(model, options.test, evalBatch, createRng(1));

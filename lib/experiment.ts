@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import type { Writable } from 'node:stream';
 import { ANALYSIS_DEFAULTS, createCollapseAnalysis } from './analysis.ts';
 import type { CollapseAnalysisOptions } from './analysis.ts';
-import { initBackend } from './backend.ts';
+import { backendBanner, initBackend } from './backend.ts';
 import type { BackendInfo } from './backend.ts';
 import { loadMnist } from '../data/mnist.ts';
 import { runGenerations } from './generations.ts';
@@ -84,7 +84,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
   const { schemes, out, jobs: _jobs, workerSetup, json = false, stdout = process.stdout, stderr = process.stderr, progress: given, analysis: analysisOptions, report = false, ...common } = options;
   const plan = await resolveExperiment(options);
   const { backend, jobs } = plan;
-  stderr.write(`Backend: ${backend.name} (${backend.package} ${backend.version}${backend.gpu ? ', GPU' : ''})${backend.skipped.length ? `; skipped: ${backend.skipped.map((s) => s.why).join('; ')}` : ''}${jobs > 1 ? `; ${jobs} schemes at once, one process each` : ''}\n`);
+  stderr.write(`${backendBanner(backend)}${jobs > 1 ? `; ${jobs} schemes at once, one process each` : ''}\n`);
   const progress = given ?? createProgress({ stream: stderr, ...(await planExperiment({ ...common, schemes, out })) });
   const onRecord = async (r: GenerationRecord) => {
     if (json) stdout.write(JSON.stringify(r) + '\n');
@@ -145,7 +145,7 @@ async function resolveExperiment(options: ExperimentOptions): Promise<Plan> {
 /** How many schemes to run at once when `jobs` is not given. */
 export function defaultJobs(backend: BackendInfo, schemes: number): number {
   // Native TensorFlow (CPU or GPU) already uses every core or the whole GPU: one run at a time.
-  if (backend.name === 'tensorflow') return 1;
+  if (backend.name === 'tensorflow' || backend.name === 'webgpu') return 1;
   return Math.max(1, Math.min(schemes, availableParallelism()));
 }
 

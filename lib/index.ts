@@ -71,12 +71,15 @@ export type { Progress, ProgressOptions } from './progress.ts';
 
 // ---- Backends --------------------------------------------------------------------------------------
 
-/** Picks and starts the tfjs backend (auto: native, wasm, cpu), saying why it skipped the others. */
-export { initBackend, activeBackend, BACKEND_CHOICES } from './backend.ts';
-export type { BackendChoice, BackendInfo, BackendOptions } from './backend.ts';
+/** Picks and starts the tfjs backend (auto: tfjs-node-gpu, WebGPU on a hardware adapter, tfjs-node, wasm, cpu), saying why it skipped the others. */
+export { initBackend, activeBackend, backendBanner, describeBackend, BACKEND_CHOICES, BACKEND_ROUTES } from './backend.ts';
+export type { BackendChoice, BackendInfo, BackendOptions, BackendRecord, BackendRoute, GpuAdapter } from './backend.ts';
 /** Training, sampling and evaluation speed of one model (scripts/bench.ts). */
-export { benchModel, peakRssMB } from './bench.ts';
-export type { BenchOptions, ModelBench } from './bench.ts';
+export { benchModel, benchTraining, peakRssMB } from './bench.ts';
+export type { BenchOptions, ModelBench, TrainingBench, TrainingBenchOptions } from './bench.ts';
+/** Every backend with usable/why not, the WebGPU adapter, and a short training run on each usable one (npm run gpu-check). */
+export { gpuCheck, formatGpuCheck } from './gpu-check.ts';
+export type { GpuCheckOptions, GpuCheckResult, GpuCheckRow } from './gpu-check.ts';
 
 // ---- Reading runs back -----------------------------------------------------------------------------
 

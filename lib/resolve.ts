@@ -8,7 +8,7 @@ import { totalmem } from 'node:os';
 import { pixelsPerImage } from '../data/images.ts';
 import type { ImageSet, ImageSource } from '../data/images.ts';
 import type { GenerativeModel, ModelFactory } from '../models/types.ts';
-import { BACKEND_CHOICES, initBackend } from './backend.ts';
+import { BACKEND_CHOICES, backendRecord, initBackend } from './backend.ts';
 import type { BackendChoice, BackendInfo } from './backend.ts';
 import { checkBoolean, checkFunction, checkInteger, checkPath, checkPositive, definedOnly, invalidOption, OptionError, say, opt, show } from './options.ts';
 import type { GenerationRecord } from './record.ts';
@@ -187,7 +187,7 @@ export async function resolveOptions(options: GenerationsOptions, started?: Back
     format: RUN_FORMAT,
     config,
     seed: resolved.seed,
-    backend: { name: backend.name, package: backend.package, version: backend.version },
+    backend: backendRecord(backend),
     versions: versions(),
     createdAt: new Date().toISOString(),
     ...(o.placement ? { placement: o.placement } : {}),

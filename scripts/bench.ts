@@ -1,7 +1,7 @@
 /** Training throughput, sampling and evaluation time, peak RSS: npx tsx scripts/bench.ts --help */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { BACKEND_CHOICES, benchModel, createAutoencoder, createVae, initBackend, loadMnist, peakRssMB } from '../lib/index.ts';
+import { BACKEND_CHOICES, benchModel, createAutoencoder, createVae, describeBackend, initBackend, loadMnist, peakRssMB } from '../lib/index.ts';
 import type { BackendChoice } from '../lib/index.ts';
 
 const argv = await yargs(hideBin(process.argv))
@@ -29,12 +29,12 @@ try {
   const common = { train, test, steps: argv.steps, batchSize: argv['batch-size'], sampleCount: argv['sample-count'] };
   const vae = await benchModel({ ...common, model: (i) => createVae({ seed: i.seed }) });
   const ae = await benchModel({ ...common, model: (i) => createAutoencoder({ seed: i.seed }) });
-  const result = { backend: backend.name, workarounds: argv.workarounds, vae, ae, peakRssMB: peakRssMB() };
+  const result = { backend: backend.name, ...(backend.adapter ? { adapter: backend.adapter } : {}), workarounds: argv.workarounds, vae, ae, peakRssMB: peakRssMB() };
   if (argv.json) {
     process.stdout.write(JSON.stringify(result) + '\n');
   } else {
     const row = (n: string, b: typeof vae) => `${n.padEnd(4)} ${b.imagesPerSecond.toFixed(0).padStart(8)} images/s   sample ${argv['sample-count']}: ${b.sampleSeconds.toFixed(2)} s   evaluate 10000: ${b.evalSeconds.toFixed(2)} s`;
-    process.stdout.write(`backend ${backend.name} (${backend.package} ${backend.version})\n${row('vae', vae)}\n${row('ae', ae)}\npeak RSS ${result.peakRssMB} MB\n`);
+    process.stdout.write(`backend ${describeBackend(backend)}\n${row('vae', vae)}\n${row('ae', ae)}\npeak RSS ${result.peakRssMB} MB\n`);
   }
 } catch (err) {
   process.stderr.write(`Error: ${(err as Error).message}\n`);

@@ -12,6 +12,7 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { writeFileAtomic } from '../run/atomic.ts';
 import { ANALYSIS_FILES, GENERATION_FILES, REPORT_FILE } from '../run/layout.ts';
+import { describeBackend } from '../backend.ts';
 import type { GenerationRecord } from '../record.ts';
 import { renderCurves } from './charts.ts';
 import type { RenderedChart } from './charts.ts';
@@ -184,7 +185,7 @@ function configTable(runs: readonly RunSummary[]): string {
     ['synthetic per generation', (r) => r.info.config.syntheticSize],
     ['test images', (r) => r.info.config.testSize],
     ['batch size, learning rate', (r) => `${r.info.config.batchSize}, ${r.info.config.learningRate}`],
-    ['backend', (r) => `${r.info.backend.name} (${r.info.backend.package} ${r.info.backend.version})`],
+    ['backend', (r) => describeBackend(r.info.backend)],
     ['metrics classifier', (r) => {
       const m = r.analyses.find((a) => a?.metrics)?.metrics;
       return m ? `test accuracy ${(m.classifier.testAccuracy * 100).toFixed(2)}%, ${m.classifier.featureDim} features, ${m.samples} samples per generation, k = ${m.k}` : 'no metrics';

@@ -1,4 +1,5 @@
 /** run.json: what a run is (config, seed, backend, versions), written once at start, with the SHA-256 of its own content. */
+import type { BackendRecord } from '../backend.ts';
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from './atomic.ts';
 import { RUN_FILE, runFile } from './layout.ts';
@@ -12,7 +13,7 @@ export interface RunInfo {
   config: Record<string, unknown>;
   seed: number;
   /** The backend that started the run (lib/backend.ts's BackendInfo, minus what only the moment knows). */
-  backend: { name: string; package: string; version: string; [more: string]: unknown };
+  backend: BackendRecord;
   versions: Record<string, string>;
   createdAt: string;
   /** Where the run was started (host, Slurm job), when the caller said; recorded, never checked on resume. */

@@ -4,6 +4,7 @@
  * locks the run, and on resume checks run.json and the config, deletes what a crash left behind,
  * verifies every generation against its manifest and discards the first that fails and all after it.
  */
+import { describeBackend } from '../backend.ts';
 import { access, constants, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { opt, OptionError, say } from '../options.ts';
@@ -111,8 +112,8 @@ async function inspect(dir: string, info: RunInfo, options: OpenRunOptions): Pro
   if (found.seed !== info.seed) {
     throw new OptionError('seed', info.seed, say`Run directory ${dir} was made with seed ${found.seed}, not ${info.seed}; expected the same seed to resume it.`);
   }
-  if (found.backend.name !== info.backend.name) {
-    notes.push(`This run was started on the ${found.backend.name} backend and continues on ${info.backend.name}: its numbers will not match an uninterrupted run bit for bit.`);
+  if (describeBackend(found.backend) !== describeBackend(info.backend)) {
+    notes.push(`This run was started on ${describeBackend(found.backend)} and continues on ${describeBackend(info.backend)}: its numbers will not match an uninterrupted run bit for bit.`);
   }
   return { entries, resuming: found, notes };
 }

@@ -1,9 +1,26 @@
 /** Runs the project's CLIs as a user would: npx tsx scripts/<name>.ts ... */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * The environment of a child CLI. Dawn (the WebGPU backend) warns when XDG_RUNTIME_DIR is unset, as
+ * it is under CI and sudo: children get the caller's or a private folder of their own (mode 0700,
+ * as the XDG spec asks).
+ */
+export function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  let runtime = process.env.XDG_RUNTIME_DIR;
+  if (!runtime) {
+    runtime = join(tmpdir(), `collapse-lab-runtime-${userInfo().uid}`);
+    mkdirSync(runtime, { recursive: true, mode: 0o700 });
+  }
+  return { ...process.env, FORCE_COLOR: '0', XDG_RUNTIME_DIR: runtime, ...extra };
+}
 
 export interface CliResult {
   code: number | null;
@@ -20,7 +37,7 @@ export function runCli(script: string, args: string[], until?: (stderr: string) 
   return new Promise((resolve, reject) => {
     // node --import tsx runs the script in this one process; the tsx binary would start a second,
     // which a SIGKILL of the first leaves running.
-    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, ...args], { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0' } });
+    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, ...args], { cwd: ROOT, env: childEnv() });
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d) => (stdout += d));
