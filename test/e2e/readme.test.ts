@@ -25,9 +25,10 @@ describe('README', () => {
     const code = section.split('```ts')[1].split('```')[0];
     expect(code).toMatch(/from 'collapse-lab'/);
     const out = await tempDir();
-    // Same code, its run directory moved to a temporary folder.
+    // Same code, its run directory moved to a temporary folder, and 'collapse-lab' read from the
+    // sources: by name it is dist/, which only a build updates (test/e2e/package.test.ts imports it by name).
     const file = join(ROOT, 'test', `.readme-example-${process.pid}.ts`);
-    await writeFile(file, code.replace("'checkpoints/my-run'", JSON.stringify(join(out, 'my-run'))));
+    await writeFile(file, code.replace("'checkpoints/my-run'", JSON.stringify(join(out, 'my-run'))).replace("from 'collapse-lab'", "from '../lib/index.ts'"));
     try {
       const r = spawnSync(process.execPath, ['--import', 'tsx', file], { cwd: ROOT, encoding: 'utf8' });
       expect(r.stderr).not.toMatch(/Error/);
