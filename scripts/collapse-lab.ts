@@ -42,7 +42,7 @@ if (!(available as string[]).includes(command)) {
 }
 
 // The script reads its flags from process.argv as if it had been started directly.
+startedByBin();
 const file = scriptFile(command);
 process.argv = [process.argv[0], file, ...rest];
-startedByBin();
 await import(pathToFileURL(file).href);

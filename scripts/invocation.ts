@@ -13,10 +13,20 @@ export const BIN = 'collapse-lab';
 export const FROM_SOURCE = import.meta.url.endsWith('.ts');
 
 let viaBin = false;
+let received: readonly string[] = [...process.argv];
 
-/** Called by the collapse-lab command before it runs a script: the script's messages then name `npx collapse-lab <name>`. */
+/**
+ * Called by the collapse-lab command before it hands its arguments to a script (process.argv then
+ * reads as if the script had been started directly): the script's messages name `npx collapse-lab <name>`.
+ */
 export function startedByBin(): void {
   viaBin = true;
+  received = [...process.argv];
+}
+
+/** The command line as this process received it (the script or the collapse-lab command, then its arguments), for provenance. */
+export function receivedArgv(): string[] {
+  return received.slice(1);
 }
 
 /** True when the collapse-lab command started this process's script. */
