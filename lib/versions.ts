@@ -1,18 +1,31 @@
-/** Versions recorded in run.json, so a run says what produced it. */
+/** Versions recorded in run.json, so a run says what produced it; and this package's own package.json. */
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, readFileSync } from 'node:fs';
 
-/** This package's own package.json: the nearest one above this module (lib/ in the sources, dist/lib/ compiled). */
-function ownPackage(): { name: string; version: string } {
+export interface OwnPackage {
+  name: string;
+  version: string;
+  optionalDependencies?: Record<string, string>;
+  [field: string]: unknown;
+}
+
+let own: OwnPackage | undefined;
+
+/**
+ * This package's package.json: the nearest one above this module, which is the package's own from
+ * the sources (lib/) and compiled (dist/lib/) alike. (A path relative to a module, such as
+ * '../package.json', would name dist/package.json in the compiled package, which does not exist.)
+ */
+export function ownPackage(): OwnPackage {
+  if (own) return own;
   for (let dir = new URL('./', import.meta.url); ; dir = new URL('../', dir)) {
     const file = new URL('package.json', dir);
-    if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as { name: string; version: string };
+    if (existsSync(file)) return (own = JSON.parse(readFileSync(file, 'utf8')) as OwnPackage);
     if (dir.pathname === '/') throw new Error(`No package.json above ${import.meta.url}.`);
   }
 }
 
-const own = ownPackage();
-
 export function versions(): Record<string, string> {
-  return { [own.name]: own.version, '@tensorflow/tfjs': tf.version.tfjs, node: process.versions.node };
+  const { name, version } = ownPackage();
+  return { [name]: version, '@tensorflow/tfjs': tf.version.tfjs, node: process.versions.node };
 }

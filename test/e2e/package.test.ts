@@ -146,8 +146,9 @@ createVae({ latentDim: 'two' });
     await writeFile(join(project, 'tsconfig.strict.json'), JSON.stringify(tsconfig(false)));
     const r = await run(process.execPath, [tsc, '-p', 'tsconfig.strict.json'], project);
     const errorFiles = [...new Set([...r.stdout.matchAll(/^(\S+?)\(\d+,\d+\): error/gm)].map((m) => m[1]))];
-    // @tensorflow/tfjs 4.22's own declarations do not pass a strict check (its 'Long' type, its
-    // layers' config types); nothing of collapse-lab's, and nothing in the consumer's file, may fail.
+    // @tensorflow/tfjs 4.22's own declarations do not pass a strict check (tfjs-layers' config
+    // types; tfjs-core's 'Long' where @types/long is absent); nothing of collapse-lab's, and
+    // nothing in the consumer's file, may fail.
     expect(errorFiles.filter((f) => !f.startsWith('node_modules/@tensorflow/'))).toEqual([]);
     expect(r.stdout).not.toMatch(/TS5097/);
   }, SLOW);
