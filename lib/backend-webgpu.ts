@@ -7,7 +7,7 @@
  * is imported, and for the WebGPU constants (GPUBufferUsage, ...) as globals.
  */
 import * as tf from '@tensorflow/tfjs';
-import { readFileSync } from 'node:fs';
+import { ownPackage } from './versions.ts';
 
 /** The adapter WebGPU runs on, as Dawn describes it (GPUAdapterInfo). */
 export interface GpuAdapter {
@@ -123,7 +123,7 @@ function exposeGlobals(globals: Record<string, unknown>): void {
 }
 
 /** The versions this package pins its optional WebGPU dependencies at, for install hints. */
-const PINNED = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { optionalDependencies?: Record<string, string> }).optionalDependencies ?? {};
+const PINNED = ownPackage().optionalDependencies ?? {};
 
 function notLoaded(pkg: string, err: unknown): string {
   const code = (err as { code?: string }).code;

@@ -1,9 +1,31 @@
-/** Versions recorded in run.json, so a run says what produced it. */
+/** Versions recorded in run.json, so a run says what produced it; and this package's own package.json. */
 import * as tf from '@tensorflow/tfjs';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
-const own = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
+export interface OwnPackage {
+  name: string;
+  version: string;
+  optionalDependencies?: Record<string, string>;
+  [field: string]: unknown;
+}
+
+let own: OwnPackage | undefined;
+
+/**
+ * This package's package.json: the nearest one above this module, which is the package's own from
+ * the sources (lib/) and compiled (dist/lib/) alike. (A path relative to a module, such as
+ * '../package.json', would name dist/package.json in the compiled package, which does not exist.)
+ */
+export function ownPackage(): OwnPackage {
+  if (own) return own;
+  for (let dir = new URL('./', import.meta.url); ; dir = new URL('../', dir)) {
+    const file = new URL('package.json', dir);
+    if (existsSync(file)) return (own = JSON.parse(readFileSync(file, 'utf8')) as OwnPackage);
+    if (dir.pathname === '/') throw new Error(`No package.json above ${import.meta.url}.`);
+  }
+}
 
 export function versions(): Record<string, string> {
-  return { [own.name]: own.version, '@tensorflow/tfjs': tf.version.tfjs, node: process.versions.node };
+  const { name, version } = ownPackage();
+  return { [name]: version, '@tensorflow/tfjs': tf.version.tfjs, node: process.versions.node };
 }

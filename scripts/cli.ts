@@ -5,6 +5,7 @@
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { pathToFileURL } from 'node:url';
 import type { Argv } from 'yargs';
 import {
   BACKEND_CHOICES,
@@ -21,6 +22,7 @@ import {
   SCHEME_NAMES,
 } from '../lib/index.ts';
 import type { BackendChoice, ExperimentOptions, ImageSource, ModelFactory, Scheme, WorkerSetup } from '../lib/index.ts';
+import { rerunWords, scriptFile, usageLine } from './invocation.ts';
 
 export type Family = 'vae' | 'ae';
 
@@ -201,7 +203,7 @@ function experimentParser(spec: MainSpec, args: readonly string[]) {
     .strict()
     // A flag given twice takes its last value, as in most CLIs.
     .parserConfiguration({ 'duplicate-arguments-array': false })
-    .usage(`Usage: npx tsx scripts/${spec.name}.ts [flags]\n\nTrains ${FAMILY_NAMES[spec.family]} on ${datasetName(spec.dataset)} generation after generation under each scheme.`)
+    .usage(`${usageLine(spec.name)}\n\nTrains ${FAMILY_NAMES[spec.family]} on ${datasetName(spec.dataset)} generation after generation under each scheme.`)
     .help();
 }
 
@@ -244,7 +246,7 @@ export async function experimentOptions(spec: MainSpec, args: readonly string[],
     json: f.json,
     jobs: f.jobs,
     // Worker processes rebuild the model and the data from the same flags (scripts/experiments.ts).
-    workerSetup: { module: new URL('./experiments.ts', import.meta.url).href, export: 'workerSetup', args: { name: spec.name, args: [...args] } } satisfies WorkerSetup,
+    workerSetup: { module: pathToFileURL(scriptFile('experiments')).href, export: 'workerSetup', args: { name: spec.name, args: [...args] } } satisfies WorkerSetup,
     // Grids always; the metrics' classifier is an MNIST one. The report is written at the end.
     analysis: { metrics: f.metrics && spec.dataset === 'mnist' },
     report: true,
@@ -280,7 +282,7 @@ export async function main(spec: MainSpec, argv = process.argv): Promise<void> {
     (flags.json ? process.stderr : process.stdout).write(`\n${spec.family.toUpperCase()} on ${datasetName(spec.dataset)}, loss per image in nats (${result.backend.name} backend):\n${table}\nRun directories:\n${result.runs.map((r) => `  ${r.dir}`).join('\n')}\n${result.report ? `Report: ${result.report}\n` : ''}`);
   } catch (err) {
     if ((err as Error).name === 'AbortError') {
-      process.stderr.write(`Stopped; every complete generation and epoch is saved. Resume with:\n  ${resumeCommand(script, args)}\n`);
+      process.stderr.write(`Stopped; every complete generation and epoch is saved. Resume with:\n  ${resumeCommand(rerunWords(spec.name, script), args)}\n`);
       process.exit(130);
     }
     fail(asFlagError(err).message);
@@ -303,10 +305,10 @@ function asFlagError(err: unknown): Error {
   return err instanceof OptionError ? new Error(err.render(flagName)) : (err as Error);
 }
 
-/** The command that continues a stopped run: the same flags, --force dropped, --resume added, quoted for a POSIX shell. */
-export function resumeCommand(script: string, args: readonly string[]): string {
+/** The command that continues a stopped run: the same command and flags, --force dropped, --resume added, quoted for a POSIX shell. */
+export function resumeCommand(command: readonly string[], args: readonly string[]): string {
   const kept = args.filter((a) => !/^--(no-)?(resume|force)(=.*)?$/.test(a));
-  return ['npx', 'tsx', script, ...kept, '--resume'].map(shellQuote).join(' ');
+  return [...command, ...kept, '--resume'].map(shellQuote).join(' ');
 }
 
 function shellQuote(arg: string): string {

@@ -18,6 +18,7 @@
  * and `listOption`, and parses with `parseFlags(parser, args)` instead of `.parse()`.
  */
 import { OptionError } from '../lib/index.ts';
+import { usageLine } from './invocation.ts';
 import { closest, distance } from 'fastest-levenshtein';
 import type { Argv, Options } from 'yargs';
 
@@ -29,9 +30,9 @@ export class FlagError extends Error {
   }
 }
 
-/** `Usage: npx tsx scripts/<name>.ts [flags]`, a blank line, then what the script does. */
+/** `Usage: npx tsx scripts/<name>.ts [flags]` (or `npx collapse-lab <name> [flags]`), a blank line, then what the script does. */
 export function usage(name: string, summary: string): string {
-  return `Usage: npx tsx scripts/${name}.ts [flags]\n\n${summary}`;
+  return `${usageLine(name)}\n\n${summary}`;
 }
 
 /** A help string ending in the default the script really uses: "rows per generation (default: 100)". */

@@ -4,12 +4,12 @@
  * the CLI), and trains the metrics classifier once before tasks that need it start side by side.
  */
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ANALYSIS_DEFAULTS, loadMnist, loadOrTrainClassifier, plannedTrainSize, runArgs, schemeName } from '../lib/index.ts';
 import type { Placement, SweepExperiments, SweepPlan } from '../lib/index.ts';
 import { main, parseExperimentArgs } from './cli.ts';
 import type { MainSpec } from './cli.ts';
 import { EXPERIMENTS, isExperimentName } from './experiments.ts';
+import { scriptFile } from './invocation.ts';
 
 function specOf(script: string): MainSpec {
   if (!isExperimentName(script)) throw new Error(`Script '${script}' is not an experiment; expected one of ${Object.keys(EXPERIMENTS).join(', ')}.`);
@@ -33,8 +33,7 @@ export const sweepExperiments: SweepExperiments = {
 /** Runs one task's experiment in this process, recording where it runs in the new runs' run.json. */
 export async function runExperimentTask(script: string, args: string[], placement: Placement): Promise<void> {
   const spec = specOf(script);
-  const path = fileURLToPath(new URL(`./${script}.ts`, import.meta.url));
-  await main({ ...spec, extra: (raw, f) => ({ ...spec.extra?.(raw, f), placement }) }, [process.execPath, path, ...args]);
+  await main({ ...spec, extra: (raw, f) => ({ ...spec.extra?.(raw, f), placement }) }, [process.execPath, scriptFile(script), ...args]);
 }
 
 /**

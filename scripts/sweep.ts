@@ -32,13 +32,17 @@ import {
   writeSbatch,
 } from '../lib/index.ts';
 import type { QueueEntry, TaskStatus } from '../lib/index.ts';
+import { BIN, FROM_SOURCE, isStartedByBin, nodeCommand, scriptCommand, usageLine } from './invocation.ts';
 import { prepareTasks, runExperimentTask, sweepExperiments } from './sweep-tasks.ts';
 
 const SELF = fileURLToPath(import.meta.url);
-/** The repository checkout: the tasks' working directory, locally and on Slurm. */
-const ROOT = resolve(SELF, '..', '..');
-/** How a task runs in a process of its own: this script's `run`, from the checkout. */
-const taskCommand = (dir: string) => [process.execPath, '--import', 'tsx', SELF, 'run', '--dir', dir];
+/**
+ * The tasks' working directory, locally and on Slurm: from the sources, the repository checkout
+ * (where tsx resolves); compiled (the installed package), the folder the sweep command runs in.
+ */
+const ROOT = FROM_SOURCE ? resolve(SELF, '..', '..') : process.cwd();
+/** How a task runs in a process of its own: this script's `run`. */
+const taskCommand = (dir: string) => [...nodeCommand(SELF), 'run', '--dir', dir];
 
 const log = (line: string) => process.stderr.write(line + '\n');
 
@@ -85,8 +89,8 @@ function stopSignal(what: string): AbortSignal {
 }
 
 await yargs(hideBin(process.argv))
-  .scriptName('sweep.ts')
-  .usage('Usage: npx tsx scripts/sweep.ts <command> [flags]\n\nSeed and setting grids of an experiment script, on this machine or as a Slurm job array, aggregated with 95% confidence intervals.')
+  .scriptName(isStartedByBin() ? `${BIN} sweep` : 'sweep.ts')
+  .usage(usageLine('sweep', '<command> [flags]') + '\n\nSeed and setting grids of an experiment script, on this machine or as a Slurm job array, aggregated with 95% confidence intervals.')
   .strict()
   .parserConfiguration({ 'duplicate-arguments-array': false })
   .command(
@@ -137,14 +141,14 @@ await yargs(hideBin(process.argv))
       const result = await runLocalSweep({ dir, parallel, signal, command: (i) => ({ file: cmd[0], args: [...cmd.slice(1), '--task', String(i)], cwd: ROOT }) });
       const c = countStates(result.statuses);
       if (result.stopped) {
-        log(`Stopped: ${c.done} of ${result.statuses.length} tasks done; the rest are saved where they stopped. Continue with:\n  npx tsx scripts/sweep.ts local --dir ${a.dir}`);
+        log(`Stopped: ${c.done} of ${result.statuses.length} tasks done; the rest are saved where they stopped. Continue with:\n  ${scriptCommand('sweep')} local --dir ${a.dir}`);
         process.exit(130);
       }
       if (c.done < result.statuses.length) {
         log(`${result.statuses.length - c.done} of ${result.statuses.length} tasks did not finish:\n${failedLines(result.statuses)}`);
         fail(`${result.statuses.length - c.done} of ${result.statuses.length} tasks did not finish; run 'local' again to retry them (finished tasks are skipped).`);
       }
-      log(`All ${c.done} tasks done. Aggregate with: npx tsx scripts/sweep.ts aggregate --dir ${a.dir}`);
+      log(`All ${c.done} tasks done. Aggregate with: ${scriptCommand('sweep')} aggregate --dir ${a.dir}`);
     },
   )
   .command(
@@ -195,7 +199,7 @@ await yargs(hideBin(process.argv))
           extra,
         });
         if (!a.submit) {
-          log(`Wrote ${path} (${todo.length} tasks: ${todo.join(', ')}). Submit it with:\n  sbatch ${path}\nor: npx tsx scripts/sweep.ts slurm --dir ${a.dir} --submit`);
+          log(`Wrote ${path} (${todo.length} tasks: ${todo.join(', ')}). Submit it with:\n  sbatch ${path}\nor: ${scriptCommand('sweep')} slurm --dir ${a.dir} --submit`);
           return;
         }
         await prepareTasks(dir, plan, ROOT, log);
@@ -214,7 +218,7 @@ await yargs(hideBin(process.argv))
         log(`${statuses.length - c.done} of ${statuses.length} tasks are not done:\n${failedLines(statuses)}`);
         fail(`The job array ended with ${statuses.length - c.done} of ${statuses.length} tasks not done; submit again to retry them (finished tasks are not resubmitted).`);
       }
-      log(`All ${c.done} tasks done. Aggregate with: npx tsx scripts/sweep.ts aggregate --dir ${a.dir}`);
+      log(`All ${c.done} tasks done. Aggregate with: ${scriptCommand('sweep')} aggregate --dir ${a.dir}`);
     },
   )
   .command(

@@ -8,6 +8,7 @@ import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { OptionError } from '../options.ts';
+import { isTypeScript, siblingModule } from '../own-module.ts';
 import type { Progress } from '../progress.ts';
 import type { GenerationRecord } from '../record.ts';
 import { errorFrom, replay } from './protocol.ts';
@@ -28,12 +29,12 @@ export interface PoolOptions {
   signal?: AbortSignal;
 }
 
-const WORKER = new URL('./worker.ts', import.meta.url);
+const WORKER = siblingModule(import.meta.url, 'worker');
 
-/** The node flags a worker needs: ours, plus a TypeScript loader when this library runs from its .ts sources without one. */
+/** The node flags a worker needs: ours, plus tsx's loader when this library runs from its .ts sources and node has none. */
 function workerExecArgv(): string[] {
   const argv = process.execArgv;
-  if (!WORKER.pathname.endsWith('.ts') || argv.some((a) => a.includes('tsx'))) return argv;
+  if (!isTypeScript(WORKER) || argv.some((a) => a.includes('tsx'))) return argv;
   return [...argv, '--import', import.meta.resolve('tsx')];
 }
 

@@ -2,6 +2,8 @@
  * The report's curves drawn with lib/report/plot.ts: a line per scheme, a 95% band across seeds, and
  * the real-data value of a metric as a dashed line.
  */
+import { describeCurves } from './captions.ts';
+import { formatNumber } from './format.ts';
 import { baselineValue, CURVE_FIELDS, curvePoints, seriesNamer } from './curves.ts';
 import type { CurveField, CurvePoint } from './curves.ts';
 import { renderLineChartSvg, svgToPng } from './plot.ts';
@@ -30,13 +32,14 @@ export async function renderCurves(runs: readonly RunSummary[], fields: readonly
       const points = curvePoints(g.runs, f.field, seriesNamer(g.runs, g.kind === null && kinds.length > 1));
       if (points.length === 0) continue;
       const title = g.kind ? `${g.kind.toUpperCase()}: ${f.title}` : f.title;
-      const chart = curveChart({ title, yLabel: f.unit, points, baseline: f.baseline ? baselineValue(g.runs, f.baseline) : null });
+      const baseline = f.baseline ? baselineValue(g.runs, f.baseline) : null;
+      const chart = curveChart({ title, yLabel: f.unit, points, baseline });
       const svg = await renderLineChartSvg(chart);
       const size = /<svg[^>]*\bwidth="([\d.]+)"[^>]*\bheight="([\d.]+)"/.exec(svg);
       out.push({
         name: `${g.kind ? `${g.kind}-` : ''}${kebab(f.field)}`,
         title,
-        caption: f.caption + (points.some((p) => p.seeds > 1) ? " Line: mean over seeds; band: 95% confidence interval of the mean (Student's t)." : ''),
+        caption: `${f.caption} ${describeCurves(points)}${baseline !== null ? ` Dashed: real training images, ${formatNumber(baseline)}.` : ''}${seedNote(points)}`,
         svg,
         png: new Uint8Array(await svgToPng(svg, 2)),
         width: size ? Math.round(Number(size[1])) : 0,
@@ -45,6 +48,15 @@ export async function renderCurves(runs: readonly RunSummary[], fields: readonly
     }
   }
   return out;
+}
+
+/** " Line: mean over seeds (replace: 2 seeds); band: ..." when some line averages several seeds. */
+function seedNote(points: readonly CurvePoint[]): string {
+  const seeds = new Map<string, number>();
+  for (const p of points) seeds.set(p.series, Math.max(seeds.get(p.series) ?? 0, p.seeds));
+  const several = [...seeds].filter(([, n]) => n > 1);
+  if (several.length === 0) return '';
+  return ` Line: mean over seeds (${several.map(([s, n]) => `${s}: ${n} seeds`).join(', ')}); band: 95% confidence interval of the mean (Student's t).`;
 }
 
 export interface CurveChartInput {

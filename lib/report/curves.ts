@@ -15,7 +15,7 @@ export interface CurveField {
   unit: string;
   /** One chart per model family (losses are not comparable across families), or one for all. */
   perKind: boolean;
-  /** What a reader should look for. */
+  /** What is measured (neutral: the caption's numbers are computed from the data, captions.ts). */
   caption: string;
   /** Field of analysis.json's real-data baseline drawn as a dashed reference line. */
   baseline?: string;
@@ -23,13 +23,13 @@ export interface CurveField {
 
 export const CURVE_FIELDS: readonly CurveField[] = [
   { field: 'trainLoss', title: 'Train loss', unit: 'loss per image (nats)', perKind: true, caption: 'Mean loss of the last epoch on each generation\'s own training set (survey Figs. 10a, 11a).' },
-  { field: 'testLoss', title: 'Test loss', unit: 'loss per image (nats)', perKind: true, caption: 'Loss on the real held-out test set (survey Figs. 10b, 11b): it rises fast under replace, slowly under accumulate.' },
+  { field: 'testLoss', title: 'Test loss', unit: 'loss per image (nats)', perKind: true, caption: 'Loss on the real held-out test set (survey Figs. 10b, 11b).' },
   { field: 'fid', title: 'FID (classifier features)', unit: 'Fréchet distance', perKind: false, baseline: 'fid', caption: 'Fréchet distance between classifier features of the samples and of the real test set; lower is closer to real digits.' },
-  { field: 'classEntropy', title: 'Class entropy', unit: 'entropy (nats), ln 10 = 2.30 at most', perKind: false, baseline: 'classEntropy', caption: 'Entropy of the classes the classifier sees in the samples; a fall means some digits are disappearing (mode collapse).' },
+  { field: 'classEntropy', title: 'Class entropy', unit: 'entropy (nats), ln 10 = 2.30 at most', perKind: false, baseline: 'classEntropy', caption: 'Entropy of the classes the classifier sees in the samples; lower means fewer digits, or digits less evenly drawn.' },
   { field: 'precision', title: 'Precision', unit: 'share of samples on the real manifold', perKind: false, baseline: 'precision', caption: 'k-NN precision (Kynkäänniemi et al. 2019): are the samples realistic?' },
   { field: 'recall', title: 'Recall', unit: 'share of real digits covered', perKind: false, baseline: 'recall', caption: 'k-NN recall: do the samples cover the variety of real digits?' },
   // Per family: each family's codes live in its own generation-1 encoder's space.
-  { field: 'latentStd', title: 'Latent spread', unit: 'mean latent std (generation 1 encoder)', perKind: true, baseline: 'latentStd', caption: 'Mean standard deviation of the samples\' codes under generation 1\'s encoder (Shumailov et al. 2024): shrinks as samples collapse.' },
+  { field: 'latentStd', title: 'Latent spread', unit: 'mean latent std (generation 1 encoder)', perKind: true, baseline: 'latentStd', caption: 'Mean standard deviation of the samples\' codes under generation 1\'s encoder (Shumailov et al. 2024); lower means less varied samples.' },
 ];
 
 /** One point of a curve: the mean over seeds and its 95% confidence interval (lo = hi = mean for one seed). */

@@ -12,9 +12,10 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { writeFileAtomic } from '../run/atomic.ts';
 import { ANALYSIS_FILES, GENERATION_FILES, REPORT_FILE } from '../run/layout.ts';
-import { describeBackend } from '../backend.ts';
 import type { GenerationRecord } from '../record.ts';
 import { renderCurves } from './charts.ts';
+import { CONFIG_TABLE_CSS, configTable } from './config-table.ts';
+import { esc, formatNumber } from './format.ts';
 import type { RenderedChart } from './charts.ts';
 import { generationGrid } from './grids.ts';
 import type { GenerationGrid } from './grids.ts';
@@ -121,14 +122,11 @@ function slugify(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 }
 
-export const esc = (s: unknown) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+export { esc } from './format.ts';
 
 function fmt(v: unknown): string {
   if (typeof v !== 'number') return v === undefined || v === null ? '–' : esc(Array.isArray(v) ? v.join(' ') : v);
-  if (!Number.isFinite(v)) return String(v);
-  if (Number.isInteger(v)) return String(v);
-  const a = Math.abs(v);
-  return a >= 1000 ? v.toFixed(0) : a >= 10 ? v.toFixed(2) : v.toFixed(4);
+  return formatNumber(v);
 }
 
 /** Record columns in display order; any other numeric field follows. */
@@ -153,15 +151,21 @@ const COLUMNS: [field: string, title: string][] = [
 ];
 const HIDDEN = new Set(['scheme', 'epochLosses', 'metricSamples']);
 
+/**
+ * Record fields a model family's numbers make meaningless, left out of its table: an autoencoder's
+ * loss is its reconstruction loss (testRecon = testLoss) and it has no KL term (testKl = 0).
+ */
+const NOT_IN_FAMILY: Record<string, readonly string[]> = { ae: ['testRecon', 'testKl'] };
+
 function recordTable(run: RunSummary): string {
-  const present = (f: string) => run.records.some((r) => r[f] !== undefined);
-  const extra = [...new Set(run.records.flatMap((r) => Object.keys(r)))].filter((k) => !HIDDEN.has(k) && !COLUMNS.some(([f]) => f === k));
+  const present = (f: string) => run.records.some((r) => r[f] !== undefined) && !NOT_IN_FAMILY[run.kind]?.includes(f);
+  const extra = [...new Set(run.records.flatMap((r) => Object.keys(r)))].filter((k) => !HIDDEN.has(k) && !COLUMNS.some(([f]) => f === k) && present(k));
   const cols = [...COLUMNS.filter(([f]) => present(f)), ...extra.map((k) => [k, k] as [string, string])];
   const head = cols.map(([, t]) => `<th>${esc(t)}</th>`).join('');
   const body = run.records
     .map((r: GenerationRecord) => `<tr data-generation="${r.generation}">${cols.map(([f]) => `<td>${f === 'classHistogram' ? histogram(r[f]) : fmt(r[f])}</td>`).join('')}</tr>`)
     .join('\n');
-  return `<table class="records" data-run="${esc(run.label)}"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+  return `<div class="wide"><table class="records" data-run="${esc(run.label)}"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
 }
 
 /** Ten counts as a tiny inline bar chart (pure CSS) with the numbers in the tooltip. */
@@ -171,34 +175,6 @@ function histogram(v: unknown): string {
   const max = Math.max(1, ...counts);
   const bars = counts.map((c, i) => `<span class="bar" style="height:${Math.round((20 * c) / max)}px" title="${i}: ${c}"></span>`).join('');
   return `<span class="hist" title="${esc(counts.join(', '))}">${bars}</span>`;
-}
-
-function configTable(runs: readonly RunSummary[]): string {
-  const rows: [string, (r: RunSummary) => unknown][] = [
-    ['folder', (r) => r.dir],
-    ['model', (r) => JSON.stringify(r.info.config.model)],
-    ['scheme', (r) => r.scheme],
-    ['seed', (r) => r.seed],
-    ['generations done', (r) => r.records.length],
-    ['epochs', (r) => r.info.config.epochs],
-    ['real training images', (r) => r.info.config.trainSize],
-    ['synthetic per generation', (r) => r.info.config.syntheticSize],
-    ['test images', (r) => r.info.config.testSize],
-    ['batch size, learning rate', (r) => `${r.info.config.batchSize}, ${r.info.config.learningRate}`],
-    ['backend', (r) => describeBackend(r.info.backend)],
-    ['metrics classifier', (r) => {
-      const m = r.analyses.find((a) => a?.metrics)?.metrics;
-      return m ? `test accuracy ${(m.classifier.testAccuracy * 100).toFixed(2)}%, ${m.classifier.featureDim} features, ${m.samples} samples per generation, k = ${m.k}` : 'no metrics';
-    }],
-    ['started', (r) => r.info.createdAt],
-  ];
-  const other = [...new Set(runs.flatMap((r) => Object.keys(r.info.config)))].filter(
-    (k) => !['model', 'scheme', 'epochs', 'trainSize', 'syntheticSize', 'testSize', 'batchSize', 'learningRate'].includes(k),
-  );
-  for (const k of other) rows.push([k, (r) => JSON.stringify(r.info.config[k])]);
-  const head = `<tr><th></th>${runs.map((r) => `<th>${esc(r.label)}</th>`).join('')}</tr>`;
-  const body = rows.map(([name, get]) => `<tr><th>${esc(name)}</th>${runs.map((r) => `<td>${esc(get(r) ?? '–')}</td>`).join('')}</tr>`).join('\n');
-  return `<table class="config">${head}\n${body}</table>`;
 }
 
 /** A grid picture with its row labels lined up beside it (the PNG holds no text). */
@@ -255,13 +231,15 @@ figure.chart figcaption { font-weight: normal; max-width: 560px; }
 .hist { display: inline-flex; align-items: flex-end; height: 20px; gap: 1px; }
 .hist .bar { display: inline-block; width: 5px; background: #4c78a8; }
 .none { color: #999; }
+.wide { overflow-x: auto; max-width: 100%; }
+${CONFIG_TABLE_CSS}
 </style>
 </head>
 <body>
 <h1>${esc(p.title)}</h1>
 <p>${runs.length} run${runs.length === 1 ? '' : 's'}: ${runs.map((r) => esc(r.label)).join(', ')}. Written ${esc(new Date().toISOString())}.</p>
 <h2 id="config">Configuration</h2>
-${configTable(runs)}
+${configTable(runs, here)}
 <h2 id="digits">Fixed test images across generations</h2>
 <p>Ten fixed real test images (top row; on MNIST the first test image of each digit) and each generation&#39;s reconstruction of them (the survey&#39;s Figure 9).</p>
 ${figure9}

@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ProgressCallback } from './common.ts';
 import { optionError } from './fields.ts';
+import { isTypeScript, siblingModule } from '../own-module.ts';
 
 /** Simulates trials [start, end) and returns their records, `stride` numbers per trial. */
 export type TrialRange<O> = (options: O, start: number, end: number, progress?: (done: number) => void) => Float64Array;
@@ -48,15 +49,16 @@ export function defaultWorkers(trials: number): number {
 }
 
 /**
- * A worker's entry. Workers start a fresh module graph and ours is TypeScript; passing
- * `--import tsx` in execArgv does not reach a worker's entry module on Node 20, so a small
- * JavaScript bootstrap registers tsx's loader in the worker first, then imports worker.ts.
- * Both are resolved to absolute URLs here, so nothing depends on the working directory.
+ * A worker thread on worker.ts. Compiled (dist/), it is plain JavaScript and starts directly. From
+ * the TypeScript sources, `--import tsx` in execArgv does not reach a worker's entry module on
+ * Node 20, so a small JavaScript bootstrap registers tsx's loader in the worker first, then imports
+ * worker.ts. Both are absolute URLs, so nothing depends on the working directory.
  */
-function workerBootstrap(): string {
+function startWorker(): Worker {
+  const entry = siblingModule(import.meta.url, 'worker');
+  if (!isTypeScript(entry)) return new Worker(entry);
   const api = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  const entry = JSON.stringify(new URL('./worker.ts', import.meta.url).href);
-  return `import(${api}).then((tsx) => { tsx.register(); return import(${entry}); });`;
+  return new Worker(`import(${api}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`, { eval: true });
 }
 
 export async function runTrials<O>(task: TrialTask<O>, pool: TrialPoolOptions = {}): Promise<Float64Array> {
@@ -80,7 +82,7 @@ export async function runTrials<O>(task: TrialTask<O>, pool: TrialPoolOptions = 
         // Contiguous, near-equal ranges: worker w runs trials [start, end).
         const start = Math.floor((w * trials) / workers);
         const end = Math.floor(((w + 1) * trials) / workers);
-        const worker = new Worker(workerBootstrap(), { eval: true });
+        const worker = startWorker();
         threads.push(worker);
         return new Promise<void>((resolve, reject) => {
           worker.on('message', (m: WorkerMessage) => {

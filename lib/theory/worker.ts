@@ -1,6 +1,6 @@
 /**
  * Worker-thread entry for trials.ts: runs one range of trials and posts the records back
- * (transferred, not copied). Started with the tsx loader, so it can import TypeScript.
+ * (transferred, not copied). From the sources it starts under tsx's loader (see startWorker).
  */
 import { parentPort } from 'node:worker_threads';
 import { THEORY_SIMULATORS } from './simulators.ts';

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFile, rename } from 'node:fs/promises';
+import { writeReport } from '../../lib/report/html.ts';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ImageSet } from '../../data/images.ts';
@@ -15,6 +16,7 @@ import { parseScheme } from '../../lib/schemes.ts';
 import { useTestBackend } from '../helpers/backend.ts';
 import { runCli } from '../helpers/cli.ts';
 import { tinyMnist, tinyVae } from '../helpers/tiny.ts';
+import { writeFakeRun } from '../lib/report/fixture.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { findChromium, launch } from './report-chromium.ts';
 import type { Browser } from './report-chromium.ts';
@@ -97,6 +99,24 @@ describe.skipIf(!chromium)(`report.html in headless Chromium${chromium ? '' : ` 
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/^Error: .*holds no run.json and no run directories; expected a run directory made by collapse-lab/m);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('fits five runs side by side in the window: no part of the page is wider than it', async () => {
+    const five = [];
+    for (const [i, scheme] of ['replace', 'accumulate', 'sub', 'sub-repl', 'mix-0.5'].entries()) {
+      five.push(await writeFakeRun(join(root, 'five', `a-run-folder-with-a-long-name-${scheme}`), { kind: i < 3 ? 'vae' : 'ae', scheme, generations: [{ fid: 5 }, { fid: 6 + i }, { fid: 7 }] }));
+    }
+    const { path } = await writeReport({ runs: five, curves: false });
+    await browser.open(pathToFileURL(path).href);
+    const size = await browser.evaluate<{ page: number; window: number; config: number; cells: number }>(`(() => ({
+      page: document.documentElement.scrollWidth,
+      window: document.documentElement.clientWidth,
+      config: document.querySelector('table.config').getBoundingClientRect().right,
+      cells: document.querySelectorAll('table.config tr:first-child th').length,
+    }))()`);
+    expect(size.cells).toBe(6);
+    expect(size.config).toBeLessThanOrEqual(size.window);
+    expect(size.page).toBeLessThanOrEqual(size.window);
   });
 
   it('notices a broken page: a missing picture is reported, not passed over', async () => {

@@ -66,3 +66,19 @@ describe('writeReport', () => {
     await expect(writeReport({ runs: dirs, out: join(root, 'x.txt') })).rejects.toThrow(/must end in .html/);
   });
 });
+
+describe('records tables', () => {
+  it('leave out the columns a model family does not have (an autoencoder: test recon = test loss, no KL)', async () => {
+    const dir = await writeFakeRun(join(root, 'family', 'ae'), { kind: 'ae', generations: [{}, {}] });
+    const vae = await writeFakeRun(join(root, 'family', 'vae'), { generations: [{}, {}] });
+    const html = await readFile((await writeReport({ runs: [dir, vae], curves: false })).path, 'utf8');
+    const heads = (label: string) => {
+      const table = new RegExp(`<table class="records" data-run="${label}"><thead><tr>(.*?)</tr>`).exec(html)![1];
+      return [...table.matchAll(/<th>([^<]*)<\/th>/g)].map((m) => m[1]);
+    };
+    expect(heads('ae replace \\(seed 0\\)')).not.toContain('test KL');
+    expect(heads('ae replace \\(seed 0\\)')).not.toContain('test recon');
+    expect(heads('ae replace \\(seed 0\\)')).toContain('test loss');
+    expect(heads('vae replace \\(seed 0\\)')).toEqual(expect.arrayContaining(['test loss', 'test recon', 'test KL']));
+  });
+});

@@ -1,0 +1,20 @@
+/**
+ * The subcommands of the collapse-lab command (scripts/collapse-lab.ts): each is the script of the
+ * same name in scripts/, with one line for `npx collapse-lab --help`. A command whose script is not
+ * in the tree (gpu-check and loss-sources come with other branches) is not listed or run.
+ */
+export const COMMANDS = {
+  'vae-mnist': 'the survey\'s VAE on MNIST, generation after generation under each scheme (--preset quick|paper)',
+  'ae-mnist': 'the same experiment with the autoencoder',
+  'vae-celeba': 'the VAE on a local copy of CelebA (--data-dir; see the README, "Get CelebA")',
+  report: 'report.html for run directories or experiment folders, side by side',
+  sweep: 'seed and setting grids: plan, run locally or as a Slurm job array, status, aggregate',
+  regression: 'linear regression fitted to its own outputs, simulated beside the closed forms (Figure 6)',
+  gaussian: 'a Gaussian fitted to its own samples: W2² to the truth, simulated and closed forms',
+  logistic: 'logistic regression fitted to its own labels, simulated and asymptotic forms',
+  'loss-sources': 'why the training loss falls under accumulate: the loss beside its real and synthetic parts',
+  bench: 'training images/s, sampling and evaluation time, peak RSS on this machine',
+  'gpu-check': 'which backends work here, the WebGPU adapter, and a short training run on each',
+} as const;
+
+export type CommandName = keyof typeof COMMANDS;
