@@ -1,0 +1,111 @@
+/**
+ * The survey's open question (section 4.2, Figs. 10a and 11a): why does the training loss fall
+ * across generations under accumulate in the survey, and rise in ours? Under accumulate the
+ * training set of generation g is 1/g real and (g-1)/g synthetic, so its loss is a mix of two
+ * sources whose weights change every generation: the mix falls when the synthetic images are easier
+ * to fit than the real ones and rises when they are harder, whatever the model learns. How hard they
+ * are depends on the form the synthetic images take. This file defines the experiment (the model
+ * families and synthetic-image forms it compares, under replace and accumulate) and the tables that
+ * put each generation's training loss beside its two sources (records' trainLossReal and
+ * trainLossSynthetic). scripts/loss-sources.ts runs it.
+ */
+import type { GenerationRecord } from './record.ts';
+import type { RunData } from './run/read.ts';
+
+/** One arm of the experiment: a model family and the form its synthetic images take. */
+export interface LossSourceArm {
+  family: 'vae' | 'ae';
+  /** The model's sampling mode (models/options.ts SAMPLING_MODES). */
+  sampling: string;
+  /** What the synthetic images are, in words. */
+  form: string;
+}
+
+/** Every synthetic-image form the library makes, for the VAE and the autoencoder (latent Gaussian draws). */
+export const LOSS_SOURCE_ARMS: readonly LossSourceArm[] = [
+  { family: 'vae', sampling: 'mean', form: 'grey levels (decoded probabilities)' },
+  { family: 'vae', sampling: 'bernoulli', form: 'Bernoulli draws (binary)' },
+  { family: 'vae', sampling: 'threshold', form: 'thresholded at 1/2 (binary)' },
+  { family: 'ae', sampling: 'latent-gaussian', form: 'grey levels (decoded probabilities)' },
+  { family: 'ae', sampling: 'bernoulli', form: 'Bernoulli draws (binary)' },
+  { family: 'ae', sampling: 'threshold', form: 'thresholded at 1/2 (binary)' },
+];
+
+/** The schemes the experiment compares: the survey's two. */
+export const LOSS_SOURCE_SCHEMES = ['replace', 'accumulate'] as const;
+
+/** An arm's folder name under the experiment's output folder, e.g. 'vae-threshold'. */
+export function armName(arm: Pick<LossSourceArm, 'family' | 'sampling'>): string {
+  return `${arm.family}-${arm.sampling}`;
+}
+
+/** One run of the experiment, as the tables read it. */
+export interface LossSourceRun {
+  family: string;
+  sampling: string;
+  scheme: string;
+  records: readonly GenerationRecord[];
+}
+
+/** A run read back (readRun), labelled by its model family, sampling mode and scheme from run.json. */
+export function lossSourceRun(run: Pick<RunData, 'info' | 'records'>): LossSourceRun {
+  const model = (run.info.config.model ?? {}) as { kind?: string; sampling?: string };
+  return { family: String(model.kind ?? 'model'), sampling: String(model.sampling ?? '?'), scheme: String(run.info.config.scheme ?? '?'), records: run.records };
+}
+
+/**
+ * The two sources weighted as the training set weights them: realFraction x trainLossReal +
+ * (1 - realFraction) x trainLossSynthetic, measured after training, to set beside trainLoss (the
+ * running mean of the last epoch). Undefined when a part the set has was not measured.
+ */
+export function mixOfSources(r: GenerationRecord): number | undefined {
+  const real = r.realFraction > 0 ? r.trainLossReal : 0;
+  const synthetic = r.realFraction < 1 ? r.trainLossSynthetic : 0;
+  if (real === undefined || synthetic === undefined) return undefined;
+  return r.realFraction * real + (1 - r.realFraction) * synthetic;
+}
+
+/** | model | synthetic images | scheme | train loss at generation 1 .. G | last minus first | */
+export function formatTrainLossTrend(runs: readonly LossSourceRun[]): string {
+  const generations = Math.max(0, ...runs.map((r) => r.records.length));
+  const gens = Array.from({ length: generations }, (_, i) => i + 1);
+  const rows = runs.map((run) => {
+    const loss = gens.map((g) => run.records[g - 1]?.trainLoss);
+    const first = loss[0];
+    const last = loss[loss.length - 1];
+    return [run.family.toUpperCase(), run.sampling, run.scheme, ...loss.map((v) => fmt(v)), first !== undefined && last !== undefined ? signed(last - first) : '-'];
+  });
+  return markdownTable(['model', 'sampling', 'scheme', ...gens.map((g) => `train g${g}`), 'last - first'], rows);
+}
+
+/**
+ * | model | sampling | scheme | real share | train loss | real part | synthetic part | mix of parts | test loss |
+ * at generations 1, 2 and the last of each run: which sources the training loss is made of, and
+ * how hard each is for the model trained on it.
+ */
+export function formatSourceLosses(runs: readonly LossSourceRun[]): string {
+  const rows: string[][] = [];
+  for (const run of runs) {
+    const last = run.records.length;
+    for (const g of [...new Set([1, 2, last])].filter((g) => g >= 1 && g <= last)) {
+      const r = run.records[g - 1];
+      rows.push([run.family.toUpperCase(), run.sampling, run.scheme, String(g), fmt(r.realFraction, 3), fmt(r.trainLoss), fmt(r.trainLossReal), fmt(r.trainLossSynthetic), fmt(mixOfSources(r)), fmt(r.testLoss)]);
+    }
+  }
+  return markdownTable(['model', 'sampling', 'scheme', 'gen', 'real share', 'train loss', 'real part', 'synthetic part', 'mix of parts', 'test loss'], rows);
+}
+
+function fmt(v: number | undefined, digits = 1): string {
+  return v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(digits);
+}
+
+function signed(v: number): string {
+  return `${v >= 0 ? '+' : ''}${v.toFixed(1)}`;
+}
+
+/** A GitHub-flavoured markdown table, numbers right-aligned. */
+function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const numeric = header.map((_, i) => rows.length > 0 && rows.every((r) => /^[-+]?[\d.]+$|^-$/.test(r[i])));
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(numeric.map((n) => (n ? '---:' : '---'))), ...rows.map(line)].join('\n') + '\n';
+}
