@@ -71,10 +71,11 @@ describe('scripts/vae-mnist.ts', () => {
     }
   });
 
-  it('runs the fresh-data loop: generations 2 and 3 train on 400 new real images plus 400 samples', async () => {
+  it('runs the fresh-data loop (in a worker process, beside replace): generations 2 and 3 train on 400 new real images plus 400 samples', async () => {
     const out = join(root, 'fresh');
-    const r = await runCli('vae-mnist', ['--scheme', 'fresh', '--fresh-size', '400', '--synthetic-size', '400', '--train-size', '400', '--generations', '3', '--epochs', '1', '--no-metrics', '--out', out]);
+    const r = await runCli('vae-mnist', ['--scheme', 'fresh,replace', '--fresh-size', '400', '--synthetic-size', '400', '--train-size', '400', '--generations', '3', '--epochs', '1', '--no-metrics', '--out', out]);
     expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/2 schemes at once, one process each/);
     const lines = (await readFile(join(out, 'fresh-400', 'generations.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.map((l) => [l.trainSize, l.realFraction])).toEqual([[400, 1], [800, 0.5], [800, 0.5]]);
     expect(lines.slice(1).every((l) => l.trainLossReal > 0 && l.trainLossSynthetic > 0)).toBe(true);
