@@ -60,8 +60,8 @@ export { OptionError } from './options.ts';
 export type { OptionNamer } from './options.ts';
 
 /** The survey's open question: the training loss beside its real and synthetic sources (scripts/loss-sources.ts). */
-export { armName, formatSourceLosses, formatTrainLossTrend, LOSS_SOURCE_ARMS, LOSS_SOURCE_SCHEMES, lossSourceRun, mixOfSources } from './source-losses.ts';
-export type { LossSourceArm, LossSourceRun } from './source-losses.ts';
+export { armName, entropyFloor, formatEntropyFloors, formatSourceLosses, formatTrainLossTrend, LOSS_SOURCE_ARMS, LOSS_SOURCE_SCHEMES, lossSourceRun, mixOfSources } from './source-losses.ts';
+export type { EntropyFloors, LossSourceArm, LossSourceRun } from './source-losses.ts';
 
 // ---- Experiments: several schemes, in sequence or side by side ------------------------------------
 

@@ -9,6 +9,8 @@
  * put each generation's training loss beside its two sources (records' trainLossReal and
  * trainLossSynthetic). scripts/loss-sources.ts runs it.
  */
+import { range } from '../data/images.ts';
+import type { ImageSource } from '../data/images.ts';
 import type { GenerationRecord } from './record.ts';
 import type { RunData } from './run/read.ts';
 
@@ -93,6 +95,42 @@ export function formatSourceLosses(runs: readonly LossSourceRun[]): string {
     }
   }
   return markdownTable(['model', 'sampling', 'scheme', 'gen', 'real share', 'train loss', 'real part', 'synthetic part', 'mix of parts', 'test loss'], rows);
+}
+
+/** Binary entropy in nats of a pixel of value v / 255, for v = 0..255. */
+const PIXEL_ENTROPY = Float64Array.from({ length: 256 }, (_, v) => {
+  const p = v / 255;
+  return p <= 0 || p >= 1 ? 0 : -(p * Math.log(p) + (1 - p) * Math.log(1 - p));
+});
+
+/**
+ * The floor of the Bernoulli (cross-entropy) reconstruction loss on these images: the sum over an
+ * image's pixels x of the binary entropy H(x), in nats, averaged over the first `limit` images. No
+ * model gets below it, since softplus(l) - l x >= H(x) for every logit l (equal where sigmoid(l) = x):
+ * 0 for binary images, large for grey ones.
+ */
+export function entropyFloor(images: ImageSource, limit = 2000): number {
+  const n = Math.min(limit, images.count);
+  const pixels = images.gather(range(n));
+  let sum = 0;
+  for (const v of pixels) sum += PIXEL_ENTROPY[v];
+  return sum / n;
+}
+
+/** One run's entropy floors: of its real training images, and of the samples each generation made. */
+export interface EntropyFloors {
+  run: Pick<LossSourceRun, 'family' | 'sampling' | 'scheme'>;
+  real: number;
+  /** Index g-1: the samples generation g made (what later generations train on). */
+  samples: number[];
+}
+
+/** | model | sampling | scheme | real images | samples of g1 .. | */
+export function formatEntropyFloors(floors: readonly EntropyFloors[]): string {
+  const generations = Math.max(0, ...floors.map((f) => f.samples.length));
+  const gens = Array.from({ length: generations }, (_, i) => i + 1);
+  const rows = floors.map((f) => [f.run.family.toUpperCase(), f.run.sampling, f.run.scheme, fmt(f.real), ...gens.map((g) => fmt(f.samples[g - 1]))]);
+  return markdownTable(['model', 'sampling', 'scheme', 'real images', ...gens.map((g) => `samples of g${g}`)], rows);
 }
 
 function fmt(v: number | undefined, digits = 1): string {

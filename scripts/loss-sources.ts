@@ -7,7 +7,8 @@
 import { join } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { armName, BACKEND_CHOICES, formatSourceLosses, formatTrainLossTrend, LOSS_SOURCE_ARMS, LOSS_SOURCE_SCHEMES, lossSourceRun, OptionError, readRun, runExperiment } from '../lib/index.ts';
+import { armName, BACKEND_CHOICES, entropyFloor, formatEntropyFloors, formatSourceLosses, formatTrainLossTrend, loadMnist, loadSynthetic, LOSS_SOURCE_ARMS, LOSS_SOURCE_SCHEMES, lossSourceRun, OptionError, readRun, runExperiment } from '../lib/index.ts';
+import type { EntropyFloors, LossSourceRun } from '../lib/index.ts';
 import { experimentOptions, flagName, parseExperimentArgs } from './cli.ts';
 import { EXPERIMENTS } from './experiments.ts';
 
@@ -57,9 +58,24 @@ try {
     const { raw, flags } = await parseExperimentArgs(spec, cliArgs);
     await runExperiment({ ...(await experimentOptions(spec, cliArgs, flags, raw)), signal: controller.signal });
   }
-  const runs = [];
-  for (const arm of arms) for (const scheme of LOSS_SOURCE_SCHEMES) runs.push(lossSourceRun(await readRun(join(argv.out, armName(arm), scheme))));
-  process.stdout.write(`\nTraining loss per generation (nats per image):\n\n${formatTrainLossTrend(runs)}\nIts two sources, measured after training on up to 2000 images of each part:\n\n${formatSourceLosses(runs)}`);
+  const real = entropyFloor((await loadMnist({ trainSize: argv['train-size'], testSize: 1 })).train);
+  const runs: LossSourceRun[] = [];
+  const floors: EntropyFloors[] = [];
+  for (const arm of arms) {
+    for (const scheme of LOSS_SOURCE_SCHEMES) {
+      const data = await readRun(join(argv.out, armName(arm), scheme));
+      const run = lossSourceRun(data);
+      runs.push(run);
+      const samples: number[] = [];
+      for (const { generation } of data.generations) samples.push(entropyFloor(await loadSynthetic(data, generation)));
+      floors.push({ run, real, samples });
+    }
+  }
+  process.stdout.write(
+    `\nTraining loss per generation (nats per image):\n\n${formatTrainLossTrend(runs)}` +
+      `\nIts two sources, measured after training on up to 2000 images of each part:\n\n${formatSourceLosses(runs)}` +
+      `\nThe floor of the reconstruction loss on each kind of image (sum of the pixels' binary entropies, first 2000 images):\n\n${formatEntropyFloors(floors)}`,
+  );
 } catch (err) {
   if ((err as Error).name === 'AbortError') {
     process.stderr.write('Stopped; every complete generation and epoch is saved. Run the same command again to resume.\n');
