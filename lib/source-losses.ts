@@ -2,9 +2,11 @@
  * The survey's open question (section 4.2, Figs. 10a and 11a): why does the training loss fall
  * across generations under accumulate in the survey, and rise in ours? Under accumulate the
  * training set of generation g is 1/g real and (g-1)/g synthetic, so its loss is a mix of two
- * sources whose weights change every generation: the mix falls when the synthetic images are easier
- * to fit than the real ones and rises when they are harder, whatever the model learns. How hard they
- * are depends on the form the synthetic images take. This file defines the experiment (the model
+ * sources whose weights change every generation: the shift of weight raises the mix when the
+ * synthetic images are harder to fit than the real ones and lowers it when they are easier, and each
+ * source's own loss moves too (the real part's falls as the growing set gives more optimiser steps
+ * per generation). How hard the synthetic images are depends on the form they take (grey levels,
+ * Bernoulli draws, thresholded), which this experiment varies. This file defines it (the model
  * families and synthetic-image forms it compares, under replace and accumulate) and the tables that
  * put each generation's training loss beside its two sources (records' trainLossReal and
  * trainLossSynthetic). scripts/loss-sources.ts runs it.
