@@ -92,7 +92,7 @@ export interface GenerationData {
   train: ImageSource;
   /** The held-out test set every generation's test loss is measured on. */
   test: ImageSource;
-  /** Scheme 'fresh': real images none of `train`, drawn without replacement. Defaults to none. */
+  /** Scheme 'fresh': real images that are not in `train`, drawn without replacement (each at most once per run). Defaults to none. */
   freshPool?: ImageSource;
 }
 
