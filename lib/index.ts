@@ -45,9 +45,10 @@ export { GENERATION_DEFAULTS } from './resolve.ts';
 export type { AnalyzeContext, AnalyzeResult, GenerationsOptions } from './resolve.ts';
 /** One record per generation (the JSON of generations.jsonl and record.json). */
 export type { GenerationRecord } from './record.ts';
-/** The schemes: replace, accumulate, accumulate-subsample (sub, sub-repl), mix; as pure functions too. */
-export { buildTrainingSet, parseScheme, plannedTrainSize, resolveScheme, schemeName, schemeNames, SCHEME_NAMES } from './schemes.ts';
-export type { Scheme, SchemeName, TrainingSet, TrainingSetInput } from './schemes.ts';
+export type { GenerationData } from './resolve.ts';
+/** The schemes: replace, accumulate, accumulate-subsample (sub, sub-repl), mix, fresh; as pure functions too. */
+export { buildTrainingSet, freshIndices, parseScheme, plannedTrainSize, resolveScheme, schemeName, schemeNames, SCHEME_NAMES } from './schemes.ts';
+export type { Scheme, SchemeName, SchemeParams, TrainingParts, TrainingSet, TrainingSetInput } from './schemes.ts';
 /** One model, N epochs, our own seeded loop; its loss on a set. */
 export { fit, evaluate, NonFiniteLossError } from './train.ts';
 export type { BatchContext, EpochContext, TrainOptions, TrainResult } from './train.ts';
@@ -57,6 +58,10 @@ export type { Rng } from './rng.ts';
 /** Errors about an option name the option (API names; a CLI renders them with its flags). */
 export { OptionError } from './options.ts';
 export type { OptionNamer } from './options.ts';
+
+/** The survey's open question: the training loss beside its real and synthetic sources (scripts/loss-sources.ts). */
+export { armName, entropyFloor, formatEntropyFloors, formatSourceLosses, formatTrainLossTrend, LOSS_SOURCE_ARMS, LOSS_SOURCE_SCHEMES, lossSourceRun, mixOfSources } from './source-losses.ts';
+export type { EntropyFloors, LossSourceArm, LossSourceRun } from './source-losses.ts';
 
 // ---- Experiments: several schemes, in sequence or side by side ------------------------------------
 

@@ -10,6 +10,13 @@ export interface GenerationRecord {
   realFraction: number;
   /** Mean loss per image over the last training epoch (nats). */
   trainLoss: number;
+  /**
+   * The trained model's mean loss per image on the real images of its own training set (on at most
+   * 2000 of them, seeded; nats). Absent when the set has none (e.g. replace after generation 1).
+   */
+  trainLossReal?: number;
+  /** The same on the synthetic images of its training set. Absent when it has none (generation 1). */
+  trainLossSynthetic?: number;
   /** Mean loss per image on the real held-out test set (nats). */
   testLoss: number;
   /** Reconstruction part of the test loss (nats). */
@@ -33,7 +40,7 @@ export interface GenerationRecord {
 }
 
 /** The record's own fields: an analysis may not add a field of these names. */
-export const RECORD_FIELDS: readonly string[] = ['generation', 'scheme', 'trainSize', 'realFraction', 'trainLoss', 'testLoss', 'testRecon', 'testKl', 'epochLosses', 'numTensors', 'seconds', 'samplesPerSecond', 'rssMB', 'learningRate'];
+export const RECORD_FIELDS: readonly string[] = ['generation', 'scheme', 'trainSize', 'realFraction', 'trainLoss', 'trainLossReal', 'trainLossSynthetic', 'testLoss', 'testRecon', 'testKl', 'epochLosses', 'numTensors', 'seconds', 'samplesPerSecond', 'rssMB', 'learningRate'];
 
 /** Fields a wall clock decides; everything else is fixed by the seed and the backend. */
 export const TIMING_FIELDS = ['seconds', 'samplesPerSecond', 'rssMB'] as const;

@@ -16,7 +16,7 @@ import { RUN_FORMAT } from './run/info.ts';
 import type { RunInfo } from './run/info.ts';
 import type { RunDir } from './run/run-dir.ts';
 import type { Rng } from './rng.ts';
-import { resolveScheme, schemeName } from './schemes.ts';
+import { freshNeeded, resolveScheme, schemeName } from './schemes.ts';
 import type { Scheme } from './schemes.ts';
 import { abortError } from './train.ts';
 import type { BatchContext, EpochContext } from './train.ts';
@@ -25,8 +25,11 @@ import { versions } from './versions.ts';
 export interface GenerationsOptions {
   /** Builds a freshly initialised model from a seed; called once per generation. */
   model: ModelFactory;
-  /** Real training and held-out test images. */
-  data: { train: ImageSource; test: ImageSource };
+  /**
+   * Real training and held-out test images, and for scheme 'fresh' its pool: real images not in
+   * `train` that later generations draw from, each at most once per run.
+   */
+  data: GenerationData;
   /** How each generation's training set is built. */
   scheme: Scheme;
   /** Number of generations, the first trained on real data. Defaults to 7. */
@@ -85,6 +88,16 @@ export interface GenerationsOptions {
   log?: (line: string) => void;
 }
 
+/** The real images of a run. */
+export interface GenerationData {
+  /** Generation 1's training set, and every scheme's real part after it (except 'fresh'). */
+  train: ImageSource;
+  /** The held-out test set every generation's test loss is measured on. */
+  test: ImageSource;
+  /** Scheme 'fresh': real images that are not in `train`, drawn without replacement (each at most once per run). Defaults to none. */
+  freshPool?: ImageSource;
+}
+
 export interface AnalyzeContext {
   generation: number;
   model: GenerativeModel;
@@ -92,8 +105,8 @@ export interface AnalyzeContext {
   samples: ImageSet;
   /** This generation's training set. */
   trainSet: ImageSource;
-  /** The real training and test sets. */
-  data: { train: ImageSource; test: ImageSource };
+  /** The real images of the run. */
+  data: GenerationData;
   /** A stream reserved for the analysis (same in a resumed run). */
   rng: Rng;
   /** The run directory, when there is one (earlier generations can be read from it). */
@@ -145,11 +158,13 @@ export async function resolveOptions(options: GenerationsOptions, started?: Back
   const { train, test } = checkData(o.data);
   const scheme = resolveScheme(o.scheme);
   const syntheticSize = checkInteger('syntheticSize', o.syntheticSize ?? train.count, 1);
+  const generations = checkInteger('generations', o.generations, 1);
+  const freshPool = checkFreshPool(scheme, o.data, train, generations);
   const resolved = {
     model,
-    data: { train, test },
+    data: { train, test, ...(freshPool ? { freshPool } : {}) },
     scheme,
-    generations: checkInteger('generations', o.generations, 1),
+    generations,
     epochs: checkInteger('epochs', o.epochs, 1),
     batchSize: checkInteger('batchSize', o.batchSize, 1),
     learningRate: checkPositive('learningRate', o.learningRate),
@@ -181,6 +196,7 @@ export async function resolveOptions(options: GenerationsOptions, started?: Back
     trainSize: train.count,
     testSize: test.count,
     warmStart: resolved.warmStart,
+    ...(freshPool ? { freshPoolSize: freshPool.count } : {}),
     ...resolved.config,
   };
   const runInfo: RunInfo = {
@@ -200,7 +216,7 @@ function checkData(data: unknown): { train: ImageSource; test: ImageSource } {
   if (typeof d !== 'object' || d === null) throw invalidOption('data', data, 'an object with train and test image sets');
   for (const part of ['train', 'test'] as const) {
     const set = d[part];
-    if (!(typeof set === 'object' && set !== null && Array.isArray(set.shape) && typeof set.gather === 'function' && typeof set.count === 'number')) {
+    if (!isImageSource(set)) {
       throw invalidOption(`data.${part}`, set, 'an image set (ImageSet or ImageSource: shape, count, gather)');
     }
     if (!(Number.isInteger(set.count) && set.count > 0)) throw new OptionError(`data.${part}`, set.count, say`${opt(`data.${part}`)} holds ${set.count} images; expected at least one.`);
@@ -210,6 +226,31 @@ function checkData(data: unknown): { train: ImageSource; test: ImageSource } {
     throw new OptionError('data.test', test.shape, say`Training images are ${train.shape.join('x')} but test images are ${test.shape.join('x')}; expected one shape.`);
   }
   return { train, test };
+}
+
+function isImageSource(set: unknown): set is ImageSource {
+  const s = set as ImageSource | null | undefined;
+  return typeof s === 'object' && s !== null && Array.isArray(s.shape) && typeof s.gather === 'function' && typeof s.count === 'number';
+}
+
+// ---- Scheme 'fresh': its pool of real images, checked to last every generation before anything starts.
+
+function checkFreshPool(scheme: Scheme, data: unknown, train: ImageSource, generations: number): ImageSource | undefined {
+  if (scheme.kind !== 'fresh') return undefined;
+  const name = schemeName(scheme);
+  const pool = (data as { freshPool?: unknown }).freshPool;
+  if (!isImageSource(pool)) {
+    throw new OptionError('data.freshPool', pool, say`Scheme ${name} draws new real images from ${opt('data.freshPool')}, which is ${show(pool)}; expected an image set of real images that are not in data.train.`);
+  }
+  if (pool.shape.join('x') !== train.shape.join('x')) {
+    throw new OptionError('data.freshPool', pool.shape, say`Training images are ${train.shape.join('x')} but the fresh pool's are ${pool.shape.join('x')}; expected one shape.`);
+  }
+  const need = freshNeeded(scheme.freshSize, generations);
+  if (need > pool.count) {
+    const most = Math.floor(pool.count / scheme.freshSize) + 1;
+    throw new OptionError('freshSize', scheme.freshSize, say`Scheme ${name} needs ${scheme.freshSize} new real images in each of generations 2 to ${generations} (${need} in all) but only ${pool.count} real images are left for it (those not in the first generation's training set); expected a ${opt('freshSize')} of at most ${Math.floor(pool.count / (generations - 1))}, or at most ${most} ${opt('generations')}.`);
+  }
+  return pool;
 }
 
 function checkConfig(config: unknown): Record<string, unknown> {

@@ -32,6 +32,10 @@ export const Stream = {
   eval: 6,
   fixed: 7,
   analysis: 8,
+  /** The fresh scheme's order of its pool: one stream for the whole run (no generation in its name). */
+  fresh: 9,
+  /** The subsamples the per-source training losses are measured on. */
+  sourceLoss: 10,
 } as const;
 
 /** splitmix32-style finaliser: a bijective 32-bit mix with good avalanche. */

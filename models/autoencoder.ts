@@ -11,16 +11,16 @@ import type { DenseModelOptions } from './dense.ts';
 import { autoencoderFamily } from './families.ts';
 import type { GenerativeModel } from './types.ts';
 import { resolveCommon, resolveDenseArch } from './options.ts';
-import type { AutoencoderSampling } from './options.ts';
+import type { SamplingTemperatureOption, AutoencoderSampling } from './options.ts';
 
-export interface AutoencoderOptions extends DenseModelOptions {
-  /** 'latent-gaussian' decodes draws from a Gaussian fitted to the codes; 'reconstruct' re-encodes training images. Defaults to 'latent-gaussian'. */
+export interface AutoencoderOptions extends DenseModelOptions, SamplingTemperatureOption {
+  /** 'latent-gaussian' decodes draws from a Gaussian fitted to the codes; 'bernoulli' and 'threshold' make binary images of the same (Bernoulli draws, p >= 1/2); 'reconstruct' re-encodes training images. Defaults to 'latent-gaussian'. */
   sampling?: AutoencoderSampling;
 }
 
 export function createAutoencoder(options: AutoencoderOptions = {}): GenerativeModel {
   const { imageShape, hidden, latentDim } = resolveDenseArch('createAutoencoder', options);
-  const { sampling, seed } = resolveCommon('createAutoencoder', 'ae', options);
+  const { sampling, samplingTemperature, seed } = resolveCommon('createAutoencoder', 'ae', options);
   const inputDim = pixelsPerImage(imageShape);
 
   // Layer i is seeded from (seed, i): encoder, the code, then the decoder.
@@ -40,5 +40,6 @@ export function createAutoencoder(options: AutoencoderOptions = {}): GenerativeM
     encodeCode: (x) => applyStack(encoder, x as tf.Tensor2D),
     decodeLogits: (z) => applyStack(decoder, z),
     sampling,
+    samplingTemperature,
   });
 }

@@ -11,18 +11,18 @@ import type { ConvModelOptions } from './conv-vae.ts';
 import { applyDense, denseUnit, trainableVariables } from './dense.ts';
 import { autoencoderFamily } from './families.ts';
 import { resolveCommon } from './options.ts';
-import type { AutoencoderSampling } from './options.ts';
+import type { SamplingTemperatureOption, AutoencoderSampling } from './options.ts';
 import type { GenerativeModel } from './types.ts';
 
-export interface ConvAutoencoderOptions extends ConvModelOptions {
-  /** 'latent-gaussian' decodes draws from a Gaussian fitted to the codes; 'reconstruct' re-encodes training images. Defaults to 'latent-gaussian'. */
+export interface ConvAutoencoderOptions extends ConvModelOptions, SamplingTemperatureOption {
+  /** 'latent-gaussian' decodes draws from a Gaussian fitted to the codes; 'bernoulli' and 'threshold' make binary images of the same (Bernoulli draws, p >= 1/2); 'reconstruct' re-encodes training images. Defaults to 'latent-gaussian'. */
   sampling?: AutoencoderSampling;
 }
 
 export function createConvAutoencoder(options: ConvAutoencoderOptions = {}): GenerativeModel {
   const arch = resolveConvArch(options);
   const { imageShape } = arch;
-  const { sampling, seed } = resolveCommon('createConvAutoencoder', 'ae', options);
+  const { sampling, samplingTemperature, seed } = resolveCommon('createConvAutoencoder', 'ae', options);
   const { latentDim } = arch;
   const encoder = convEncoder('createConvAutoencoder', arch, seed, 0);
   const codeHead = denseUnit({ units: latentDim, activation: 'linear', name: 'code' }, seed, encoder.length);
@@ -42,5 +42,6 @@ export function createConvAutoencoder(options: ConvAutoencoderOptions = {}): Gen
     encodeCode: (x) => applyDense(codeHead, applyEncoder(encoder, x as tf.Tensor4D)),
     decodeLogits: (z) => applyDecoder(decoder, z),
     sampling,
+    samplingTemperature,
   });
 }

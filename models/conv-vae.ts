@@ -13,7 +13,7 @@ import { applyDecoder, applyEncoder, convDecoder, convEncoder, convVariablesOf, 
 import { applyDense, denseUnit, trainableVariables } from './dense.ts';
 import { vaeFamily } from './families.ts';
 import { resolveCommon } from './options.ts';
-import type { VaeSampling } from './options.ts';
+import type { SamplingTemperatureOption, VaeSampling } from './options.ts';
 import type { GenerativeModel } from './types.ts';
 
 /** Layer sizes of a conv VAE or AE. */
@@ -69,15 +69,15 @@ export function resolveConvArch(options: ConvModelOptions) {
   };
 }
 
-export interface ConvVaeOptions extends ConvModelOptions {
-  /** 'mean' quantises the decoded probabilities; 'bernoulli' draws binary pixels. Defaults to 'mean'. */
+export interface ConvVaeOptions extends ConvModelOptions, SamplingTemperatureOption {
+  /** 'mean' quantises the decoded probabilities; 'bernoulli' draws binary pixels from them; 'threshold' sets the pixels where they are at least 1/2. Defaults to 'mean'. */
   sampling?: VaeSampling;
 }
 
 export function createConvVae(options: ConvVaeOptions = {}): GenerativeModel {
   const arch = resolveConvArch(options);
   const { imageShape } = arch;
-  const { sampling, seed } = resolveCommon('createConvVae', 'vae', options);
+  const { sampling, samplingTemperature, seed } = resolveCommon('createConvVae', 'vae', options);
   const { latentDim } = arch;
   const encoder = convEncoder('createConvVae', arch, seed, 0);
   let index = encoder.length;
@@ -105,5 +105,6 @@ export function createConvVae(options: ConvVaeOptions = {}): GenerativeModel {
     },
     decodeLogits: (z) => applyDecoder(decoder, z),
     sampling,
+    samplingTemperature,
   });
 }

@@ -10,6 +10,7 @@ import type { Rng } from '../lib/rng.ts';
 import { drawLatentGaussian, fitLatentGaussian } from './latent-gaussian.ts';
 import type { LatentGaussian } from './latent-gaussian.ts';
 import { bernoulliNll, gaussianKl } from './losses.ts';
+import { pixelForm } from './options.ts';
 import { normalTensor, sampleByReconstruction, sampleFromLatent } from './sampling.ts';
 import type { GenerativeModel } from './types.ts';
 
@@ -26,18 +27,20 @@ interface Architecture {
   variables: tf.Variable[];
   /** Latent codes [n, latentDim] to decoder logits, shaped like a batch. */
   decodeLogits: (z: tf.Tensor2D) => tf.Tensor;
+  /** λ: latent draws for sampling are scaled by it (models/options.ts). */
+  samplingTemperature: number;
 }
 
 export interface VaeArchitecture extends Architecture {
   /** A batch to the posterior's mean and log variance. */
   encodePosterior: (x: tf.Tensor) => { mu: tf.Tensor2D; logVar: tf.Tensor2D };
-  sampling: 'mean' | 'bernoulli';
+  sampling: 'mean' | 'bernoulli' | 'threshold';
 }
 
 export interface AutoencoderArchitecture extends Architecture {
   /** A batch to its codes. */
   encodeCode: (x: tf.Tensor) => tf.Tensor2D;
-  sampling: 'latent-gaussian' | 'reconstruct';
+  sampling: 'latent-gaussian' | 'reconstruct' | 'bernoulli' | 'threshold';
 }
 
 /** A Bernoulli-decoder VAE: loss = summed binary cross-entropy + KL per image (Kingma & Welling 2014, Appendix B). */
@@ -68,11 +71,11 @@ export function vaeFamily(a: VaeArchitecture): GenerativeModel {
       });
     },
     encode: (batch) => tf.tidy(() => a.encodePosterior(batch).mu),
-    sampleLatent: (count: number, rng: Rng) => normalTensor(rng, count, a.latentDim),
+    sampleLatent: (count: number, rng: Rng) => normalTensor(rng, count, a.latentDim, a.samplingTemperature),
     async prepareSampling(_train: ImageSource, _batchSize: number) {
       // The VAE samples from its prior: nothing to fit.
     },
-    sample: (count, rng, _from, batchSize) => sampleFromLatent(model, count, rng, batchSize, a.sampling === 'bernoulli'),
+    sample: (count, rng, _from, batchSize) => sampleFromLatent(model, count, rng, batchSize, pixelForm(a.sampling)),
   };
   return model;
 }
@@ -95,13 +98,13 @@ export function autoencoderFamily(a: AutoencoderArchitecture): GenerativeModel {
     encode: (batch) => tf.tidy(() => a.encodeCode(batch)),
     sampleLatent(count, rng) {
       if (!latent) throw new Error('The autoencoder has no latent Gaussian yet; call prepareSampling(trainingSet) after training.');
-      return drawLatentGaussian(latent, count, rng);
+      return drawLatentGaussian(latent, count, rng, a.samplingTemperature);
     },
     async prepareSampling(train, batchSize) {
-      if (a.sampling === 'latent-gaussian') latent = await fitLatentGaussian(train, batchSize, a.flatInput, a.latentDim, model.encode);
+      if (a.sampling !== 'reconstruct') latent = await fitLatentGaussian(train, batchSize, a.flatInput, a.latentDim, model.encode);
     },
     sample(count, rng, from, batchSize) {
-      return a.sampling === 'reconstruct' ? sampleByReconstruction(model, count, rng, from, batchSize) : sampleFromLatent(model, count, rng, batchSize, false);
+      return a.sampling === 'reconstruct' ? sampleByReconstruction(model, count, rng, from, batchSize) : sampleFromLatent(model, count, rng, batchSize, pixelForm(a.sampling));
     },
   };
   return model;
@@ -114,7 +117,8 @@ function common(a: Architecture, kind: 'vae' | 'ae') {
     imageShape: a.imageShape,
     latentDim: a.latentDim,
     flatInput: a.flatInput,
-    config: { kind, arch: a.arch, ...a.config, sampling: (a as VaeArchitecture | AutoencoderArchitecture).sampling },
+    // λ = 1 is left out, so that the config of a run made before λ existed still matches on resume.
+    config: { kind, arch: a.arch, ...a.config, sampling: (a as VaeArchitecture | AutoencoderArchitecture).sampling, ...(a.samplingTemperature !== 1 ? { samplingTemperature: a.samplingTemperature } : {}) },
     network: a.network,
     decode: (z: tf.Tensor2D) => tf.tidy(() => tf.sigmoid(a.decodeLogits(z))),
     dispose: () => a.network.dispose(),

@@ -56,13 +56,13 @@ export async function fitLatentGaussian(
   return { mean, cholesky: Float64Array.from(chol.lowerTriangularMatrix.to1DArray()) };
 }
 
-/** `count` draws mean + L eps, eps ~ N(0, I) from `rng`, as a [count, dim] tensor. */
-export function drawLatentGaussian(g: LatentGaussian, count: number, rng: Rng): tf.Tensor2D {
+/** `count` draws mean + L eps, eps ~ N(0, scale² I) from `rng` (the covariance times scale²), as a [count, dim] tensor. */
+export function drawLatentGaussian(g: LatentGaussian, count: number, rng: Rng, scale = 1): tf.Tensor2D {
   const dim = g.mean.length;
   const out = new Float32Array(count * dim);
   const eps = new Float64Array(dim);
   for (let r = 0; r < count; r++) {
-    for (let i = 0; i < dim; i++) eps[i] = rng.normal();
+    for (let i = 0; i < dim; i++) eps[i] = scale * rng.normal();
     for (let i = 0; i < dim; i++) {
       let s = g.mean[i];
       for (let j = 0; j <= i; j++) s += g.cholesky[i * dim + j] * eps[j];

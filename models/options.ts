@@ -1,17 +1,42 @@
 /**
  * What every model factory does first: fill in the defaults of its options and check them. The
- * family decides the sampling modes (a VAE: 'mean' or 'bernoulli'; an autoencoder: 'latent-gaussian'
- * or 'reconstruct'), the architecture its sizes (dense.ts, conv-vae.ts).
+ * family decides the sampling modes (SAMPLING_MODES), the architecture its sizes (dense.ts,
+ * conv-vae.ts).
  */
 import type { ImageShape } from '../data/images.ts';
 import type { DenseModelOptions } from './dense.ts';
 import type { ModelKind } from './types.ts';
 
-/** Each family's sampling modes, the first being the default. */
+/**
+ * Each family's sampling modes, the first being the default. A VAE decodes draws from its prior; an
+ * autoencoder draws codes from a Gaussian fitted to its training set's codes ('latent-gaussian',
+ * 'bernoulli', 'threshold') or re-encodes training images ('reconstruct'). The decoded pixel
+ * probabilities p then become images as grey levels ('mean', 'latent-gaussian', 'reconstruct'),
+ * Bernoulli(p) draws ('bernoulli') or p thresholded at 1/2 ('threshold'): the last two are binary.
+ */
 export const SAMPLING_MODES = {
-  vae: ['mean', 'bernoulli'],
-  ae: ['latent-gaussian', 'reconstruct'],
+  vae: ['mean', 'bernoulli', 'threshold'],
+  ae: ['latent-gaussian', 'reconstruct', 'bernoulli', 'threshold'],
 } as const satisfies Record<ModelKind, readonly string[]>;
+
+/** How decoded probabilities become pixels: grey levels, Bernoulli draws, or thresholded at 1/2. */
+export type PixelForm = 'grey' | 'bernoulli' | 'threshold';
+
+/** The pixel form of a sampling mode. */
+export function pixelForm(sampling: string): PixelForm {
+  return sampling === 'bernoulli' || sampling === 'threshold' ? sampling : 'grey';
+}
+
+/** The sampling options every factory takes besides its mode. */
+export interface SamplingTemperatureOption {
+  /**
+   * λ, the sampling bias of Alemohammad et al. (2023): latent draws are scaled by λ, so a VAE draws
+   * z ~ N(0, λ²I) and an autoencoder draws from its fitted Gaussian with the covariance times λ²
+   * (λ < 1: less diverse, more typical samples). Recorded in the model's config when not 1.
+   * Defaults to 1.
+   */
+  samplingTemperature?: number;
+}
 
 export type VaeSampling = (typeof SAMPLING_MODES.vae)[number];
 export type AutoencoderSampling = (typeof SAMPLING_MODES.ae)[number];
@@ -19,13 +44,22 @@ export type AutoencoderSampling = (typeof SAMPLING_MODES.ae)[number];
 const FAMILY_NAME: Record<ModelKind, string> = { vae: 'a VAE', ae: 'an autoencoder' };
 
 /** The options every factory shares: the sampling mode (checked against the family's) and the seed. */
-export function resolveCommon<K extends ModelKind>(owner: string, kind: K, options: { sampling?: string; seed?: number }): { sampling: (typeof SAMPLING_MODES)[K][number]; seed: number } {
+export function resolveCommon<K extends ModelKind>(
+  owner: string,
+  kind: K,
+  options: { sampling?: string; samplingTemperature?: number; seed?: number },
+): { sampling: (typeof SAMPLING_MODES)[K][number]; samplingTemperature: number; seed: number } {
   const modes: readonly string[] = SAMPLING_MODES[kind];
   const sampling = options.sampling ?? modes[0];
   if (!modes.includes(sampling)) {
-    throw new Error(`${owner}: sampling '${String(sampling)}' is not ${FAMILY_NAME[kind]} sampling mode; expected ${modes.map((m) => `'${m}'`).join(' or ')}.`);
+    const quoted = modes.map((m) => `'${m}'`);
+    throw new Error(`${owner}: sampling '${String(sampling)}' is not ${FAMILY_NAME[kind]} sampling mode; expected ${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}.`);
   }
-  return { sampling: sampling as (typeof SAMPLING_MODES)[K][number], seed: options.seed ?? 0 };
+  const samplingTemperature = options.samplingTemperature ?? 1;
+  if (!(typeof samplingTemperature === 'number' && Number.isFinite(samplingTemperature) && samplingTemperature > 0)) {
+    throw new Error(`${owner}: samplingTemperature ${String(samplingTemperature)} is not valid; expected a positive number (1 samples as trained, below 1 less diverse).`);
+  }
+  return { sampling: sampling as (typeof SAMPLING_MODES)[K][number], samplingTemperature, seed: options.seed ?? 0 };
 }
 
 /** A dense model's sizes, defaults filled in (the MNIST model, 784-400-20) and checked. */

@@ -3,20 +3,23 @@ import * as tf from '@tensorflow/tfjs';
 import { createImageSet, pixelsPerImage, quantize, toFloatBatch } from '../data/images.ts';
 import type { ImageSet, ImageShape, ImageSource } from '../data/images.ts';
 import type { Rng } from '../lib/rng.ts';
+import type { PixelForm } from './options.ts';
 import type { GenerativeModel } from './types.ts';
 
 /**
- * Draws `count` images by decoding latent codes from `model.sampleLatent`, `batchSize` at a time.
- * With `bernoulli`, each pixel is 255 with probability p and 0 otherwise (a binary image, like a
- * draw from the Bernoulli decoder); otherwise p itself is quantised.
+ * Draws `count` images by decoding latent codes from `model.sampleLatent`, `batchSize` at a time,
+ * and turning each pixel probability p into a pixel (`form`): quantised as it is ('grey'); 255 with
+ * probability p, else 0 ('bernoulli': a draw from the Bernoulli decoder); or 255 where p >= 1/2,
+ * else 0 ('threshold': the decoder's most likely binary image).
  */
-export function sampleFromLatent(model: GenerativeModel, count: number, rng: Rng, batchSize: number, bernoulli: boolean): Promise<ImageSet> {
+export function sampleFromLatent(model: GenerativeModel, count: number, rng: Rng, batchSize: number, form: PixelForm): Promise<ImageSet> {
   return fillBatches(model.imageShape, count, batchSize, async (n) => {
     const probs = tf.tidy(() => model.decode(model.sampleLatent(n, rng)));
     const values = await readAndDispose(probs);
-    if (!bernoulli) return quantize(values);
+    if (form === 'grey') return quantize(values);
     const out = new Uint8Array(values.length);
-    for (let i = 0; i < values.length; i++) out[i] = rng.uniform() < values[i] ? 255 : 0;
+    if (form === 'bernoulli') for (let i = 0; i < values.length; i++) out[i] = rng.uniform() < values[i] ? 255 : 0;
+    else for (let i = 0; i < values.length; i++) out[i] = values[i] >= 0.5 ? 255 : 0;
     return out;
   });
 }
@@ -67,9 +70,9 @@ export async function readAndDispose(t: tf.Tensor): Promise<Float32Array> {
   }
 }
 
-/** A [count, dim] standard-normal tensor drawn from `rng` (so sampling does not depend on tfjs's RNG). */
-export function normalTensor(rng: Rng, count: number, dim: number): tf.Tensor2D {
+/** A [count, dim] tensor of N(0, scale²) draws from `rng` (so sampling does not depend on tfjs's RNG). */
+export function normalTensor(rng: Rng, count: number, dim: number, scale = 1): tf.Tensor2D {
   const v = new Float32Array(count * dim);
-  for (let i = 0; i < v.length; i++) v[i] = rng.normal();
+  for (let i = 0; i < v.length; i++) v[i] = scale * rng.normal();
   return tf.tensor2d(v, [count, dim]);
 }

@@ -17,9 +17,10 @@ export interface LossParts {
 
 /** How a model draws synthetic images. */
 export type SamplingMode =
-  | 'mean' // VAE: z ~ N(0, I), decoded pixel probabilities, quantised
-  | 'bernoulli' // VAE: as 'mean', then each pixel drawn from Bernoulli(p)
-  | 'latent-gaussian' // AE: a Gaussian fitted to the training set's latent codes, decoded
+  | 'mean' // VAE: z ~ N(0, λ²I), decoded pixel probabilities, quantised
+  | 'bernoulli' // VAE: as 'mean' (AE: as 'latent-gaussian'), then each pixel drawn from Bernoulli(p)
+  | 'threshold' // VAE: as 'mean' (AE: as 'latent-gaussian'), then each pixel 255 where p >= 1/2, else 0
+  | 'latent-gaussian' // AE: a Gaussian fitted to the training set's latent codes (covariance times λ²), decoded
   | 'reconstruct'; // AE: training images encoded and decoded
 
 export interface GenerativeModel {

@@ -8,17 +8,17 @@ import { applyStack, applyStackSymbolic, denseDecoder, denseUnit, hiddenUnits, t
 import type { DenseModelOptions } from './dense.ts';
 import { vaeFamily } from './families.ts';
 import { resolveCommon, resolveDenseArch } from './options.ts';
-import type { VaeSampling } from './options.ts';
+import type { SamplingTemperatureOption, VaeSampling } from './options.ts';
 import type { GenerativeModel } from './types.ts';
 
-export interface VaeOptions extends DenseModelOptions {
-  /** 'mean' quantises the decoded probabilities; 'bernoulli' draws binary pixels. Defaults to 'mean'. */
+export interface VaeOptions extends DenseModelOptions, SamplingTemperatureOption {
+  /** 'mean' quantises the decoded probabilities; 'bernoulli' draws binary pixels from them; 'threshold' sets the pixels where they are at least 1/2. Defaults to 'mean'. */
   sampling?: VaeSampling;
 }
 
 export function createVae(options: VaeOptions = {}): GenerativeModel {
   const { imageShape, hidden, latentDim } = resolveDenseArch('createVae', options);
-  const { sampling, seed } = resolveCommon('createVae', 'vae', options);
+  const { sampling, samplingTemperature, seed } = resolveCommon('createVae', 'vae', options);
   const inputDim = pixelsPerImage(imageShape);
 
   // Layer i is seeded from (seed, i): encoder, the two heads, then the decoder.
@@ -48,5 +48,6 @@ export function createVae(options: VaeOptions = {}): GenerativeModel {
     },
     decodeLogits: (z) => applyStack(decoder, z),
     sampling,
+    samplingTemperature,
   });
 }

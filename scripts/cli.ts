@@ -21,7 +21,7 @@ import {
   runExperiment,
   SCHEME_NAMES,
 } from '../lib/index.ts';
-import type { BackendChoice, ExperimentOptions, ImageSource, ModelFactory, Scheme, WorkerSetup } from '../lib/index.ts';
+import type { AutoencoderOptions, BackendChoice, ExperimentOptions, ImageSource, ModelFactory, Scheme, VaeOptions, WorkerSetup } from '../lib/index.ts';
 import { rerunWords, scriptFile, usageLine } from './invocation.ts';
 
 export type Family = 'vae' | 'ae';
@@ -53,8 +53,8 @@ const DEFAULTS = {
 };
 
 const SAMPLING: Record<Family, { choices: string[]; default: string }> = {
-  vae: { choices: ['mean', 'bernoulli'], default: 'mean' },
-  ae: { choices: ['latent-gaussian', 'reconstruct'], default: 'latent-gaussian' },
+  vae: { choices: ['mean', 'bernoulli', 'threshold'], default: 'mean' },
+  ae: { choices: ['latent-gaussian', 'reconstruct', 'bernoulli', 'threshold'], default: 'latent-gaussian' },
 };
 
 /** Declares the shared flags. Flags a preset sets have no yargs default, so explicit ones win. */
@@ -63,6 +63,7 @@ export function experimentFlags(argv: Argv, family: Family, dataset: string) {
     .option('preset', { choices: Object.keys(PRESETS) as PresetName[], describe: `quick: ${describe(PRESETS.quick)}; paper: ${describe(PRESETS.paper)}` })
     .option('scheme', { type: 'string', describe: `one scheme or a comma list of ${SCHEME_NAMES.join(', ')} (default: ${DEFAULTS.scheme})` })
     .option('real-fraction', { type: 'number', describe: 'share of real data kept each generation, for --scheme mix (0 to 1)' })
+    .option('fresh-size', { type: 'number', describe: 'new real images per generation after the first, for --scheme fresh (never used before in the run: MNIST training images after the first --train-size)' })
     .option('generations', { type: 'number', describe: `generations, the first on real data (default: ${DEFAULTS.generations})` })
     .option('epochs', { type: 'number', describe: `epochs per generation (default: ${DEFAULTS.epochs})` })
     .option('train-size', { type: 'number', describe: `real training images used (default: ${DEFAULTS.trainSize})` })
@@ -74,6 +75,7 @@ export function experimentFlags(argv: Argv, family: Family, dataset: string) {
     .option('arch', { choices: ['dense', 'conv'], describe: 'dense layers, or strided convolutions (models/conv-vae.ts) (default: dense for MNIST, conv for CelebA)' })
     .option('hidden', { type: 'string', describe: `hidden layer sizes of the dense arch, comma list (default: ${DEFAULTS.hidden})` })
     .option('sampling', { choices: SAMPLING[family].choices, describe: `how synthetic images are drawn (default: ${SAMPLING[family].default})` })
+    .option('sampling-temperature', { type: 'number', describe: 'λ: latent draws scaled by λ, z ~ N(0, λ²I) for a VAE, the fitted latent covariance times λ² for an AE; below 1 less diverse (default: 1)' })
     .option('warm-start', { type: 'boolean', describe: 'start each generation from the previous weights (default: false)' })
     .option('seed', { type: 'number', describe: `seed of every random draw (default: ${DEFAULTS.seed})` })
     .option('backend', { choices: BACKEND_CHOICES as BackendChoice[], describe: `tfjs backend (default: ${DEFAULTS.backend})` })
@@ -106,6 +108,7 @@ export interface ExperimentFlags {
   arch: 'dense' | 'conv';
   hidden: number[];
   sampling: string;
+  samplingTemperature: number;
   warmStart: boolean;
   seed: number;
   backend: BackendChoice;
@@ -133,8 +136,12 @@ export function resolveFlags(raw: RawFlags, family: Family, dataset: string): Ex
     throw new Error(`--real-fraction ${realFraction} is outside [0, 1]; expected a number from 0 to 1.`);
   }
   const schemeList = String(pick('scheme', 'scheme', DEFAULTS.scheme));
-  const schemes = schemeList.split(',').map((s) => parseScheme(s.trim(), realFraction));
+  const freshSize = raw['fresh-size'] as number | undefined;
+  if (freshSize !== undefined && !(Number.isInteger(freshSize) && freshSize >= 1)) throw new Error(`--fresh-size ${freshSize} is not valid; expected a positive integer.`);
+  const schemes = schemeList.split(',').map((s) => parseScheme(s.trim(), { realFraction, freshSize }));
   schemeNames(schemes);
+  const samplingTemperature = pick<number>('sampling-temperature', 'samplingTemperature', 1);
+  if (!(Number.isFinite(samplingTemperature) && samplingTemperature > 0)) throw new Error(`--sampling-temperature ${samplingTemperature} is not valid; expected a positive number.`);
   const lr = pick<number>('lr', 'lr', DEFAULTS.lr);
   if (!(Number.isFinite(lr) && lr > 0)) throw new Error(`--lr ${lr} is not valid; expected a positive number.`);
   const hiddenText = String(pick('hidden', 'hidden', DEFAULTS.hidden));
@@ -153,6 +160,7 @@ export function resolveFlags(raw: RawFlags, family: Family, dataset: string): Ex
     arch: pick('arch', 'arch', dataset === 'celeba' ? 'conv' : 'dense'),
     hidden,
     sampling: pick('sampling', 'sampling', SAMPLING[family].default),
+    samplingTemperature,
     warmStart: Boolean(raw['warm-start']),
     seed: int('seed', 'seed', DEFAULTS.seed, 0),
     backend: pick('backend', 'backend', DEFAULTS.backend),
@@ -168,8 +176,8 @@ export function resolveFlags(raw: RawFlags, family: Family, dataset: string): Ex
 /** The dense model factory the flags describe. */
 export function denseFactory(family: Family, f: ExperimentFlags, imageShape: readonly [number, number, number]): ModelFactory {
   return family === 'vae'
-    ? (init) => createVae({ imageShape, hidden: f.hidden, latentDim: f.latentDim, sampling: f.sampling as 'mean' | 'bernoulli', seed: init.seed })
-    : (init) => createAutoencoder({ imageShape, hidden: f.hidden, latentDim: f.latentDim, sampling: f.sampling as 'latent-gaussian' | 'reconstruct', seed: init.seed });
+    ? (init) => createVae({ imageShape, hidden: f.hidden, latentDim: f.latentDim, sampling: f.sampling as VaeOptions['sampling'], samplingTemperature: f.samplingTemperature, seed: init.seed })
+    : (init) => createAutoencoder({ imageShape, hidden: f.hidden, latentDim: f.latentDim, sampling: f.sampling as AutoencoderOptions['sampling'], samplingTemperature: f.samplingTemperature, seed: init.seed });
 }
 
 /** The model factory the flags describe: --arch picks the dense or the convolutional family. */
@@ -177,8 +185,8 @@ export function modelFactory(family: Family, f: ExperimentFlags, imageShape: rea
   if (f.arch === 'dense') return denseFactory(family, f, imageShape);
   const shape: [number, number, number] = [imageShape[0], imageShape[1], imageShape[2]];
   return family === 'vae'
-    ? (init) => createConvVae({ imageShape: shape, latentDim: f.latentDim, sampling: f.sampling as 'mean' | 'bernoulli', seed: init.seed })
-    : (init) => createConvAutoencoder({ imageShape: shape, latentDim: f.latentDim, sampling: f.sampling as 'latent-gaussian' | 'reconstruct', seed: init.seed });
+    ? (init) => createConvVae({ imageShape: shape, latentDim: f.latentDim, sampling: f.sampling as VaeOptions['sampling'], samplingTemperature: f.samplingTemperature, seed: init.seed })
+    : (init) => createConvAutoencoder({ imageShape: shape, latentDim: f.latentDim, sampling: f.sampling as AutoencoderOptions['sampling'], samplingTemperature: f.samplingTemperature, seed: init.seed });
 }
 
 export interface MainSpec {
@@ -186,8 +194,8 @@ export interface MainSpec {
   name: string;
   family: Family;
   dataset: string;
-  /** Loads the real data for the resolved flags. */
-  load: (f: ExperimentFlags, raw: RawFlags) => Promise<{ train: ImageSource; test: ImageSource; config: Record<string, unknown> }>;
+  /** Loads the real data for the resolved flags (with the fresh scheme's pool when a scheme is 'fresh'). */
+  load: (f: ExperimentFlags, raw: RawFlags) => Promise<{ train: ImageSource; test: ImageSource; freshPool?: ImageSource; config: Record<string, unknown> }>;
   model: (f: ExperimentFlags, shape: readonly [number, number, number]) => ModelFactory;
   /** More flags a script adds. */
   extend?: (argv: Argv) => Argv;

@@ -4,7 +4,7 @@
  */
 import cliProgress from 'cli-progress';
 import { loadCeleba, loadMnist } from '../lib/index.ts';
-import type { MainSpec, RawFlags } from './cli.ts';
+import type { ExperimentFlags, MainSpec, RawFlags } from './cli.ts';
 import { experimentOptions, modelFactory, parseExperimentArgs } from './cli.ts';
 
 const CELEBA_IMAGE_SIZE = 64;
@@ -15,7 +15,7 @@ export const EXPERIMENTS = {
     name: 'vae-mnist',
     family: 'vae',
     dataset: 'mnist',
-    load: async (f) => ({ ...(await loadMnist({ trainSize: f.trainSize, testSize: f.testSize })), config: { dataset: 'mnist' } }),
+    load: (f) => loadMnistForCli(f),
     model: (f, shape) => modelFactory('vae', f, shape),
   },
   /** The survey's autoencoder-on-MNIST experiment. */
@@ -23,7 +23,7 @@ export const EXPERIMENTS = {
     name: 'ae-mnist',
     family: 'ae',
     dataset: 'mnist',
-    load: async (f) => ({ ...(await loadMnist({ trainSize: f.trainSize, testSize: f.testSize })), config: { dataset: 'mnist' } }),
+    load: (f) => loadMnistForCli(f),
     model: (f, shape) => modelFactory('ae', f, shape),
   },
   /** The VAE-on-CelebA experiment of Gerstgrasser et al. (2024), survey section 4.2, on a copy of CelebA the user brings. */
@@ -37,7 +37,7 @@ export const EXPERIMENTS = {
         .option('image-size', { type: 'number', describe: `height and width the images are cropped and resized to (default: ${CELEBA_IMAGE_SIZE})` })
         .option('limit', { type: 'number', describe: 'use only the first N training images of the folder, and the same share of its test images (default: all)' })
         .option('cache-dir', { type: 'string', describe: 'folder for the decoded-image cache (default: <data-dir>/collapse-lab-cache)' }),
-    load: (_f, raw) => loadCelebaForCli(raw),
+    load: (f, raw) => loadCelebaForCli(f, raw),
     model: (f, shape) => modelFactory('vae', f, shape),
   },
 } satisfies Record<string, MainSpec>;
@@ -49,7 +49,14 @@ export function isExperimentName(name: string): name is ExperimentName {
   return Object.hasOwn(EXPERIMENTS, name);
 }
 
-async function loadCelebaForCli(raw: RawFlags) {
+/** MNIST's first --train-size training images; with a fresh scheme, the rest of them as its pool. */
+async function loadMnistForCli(f: ExperimentFlags) {
+  const { train, test, rest } = await loadMnist({ trainSize: f.trainSize, testSize: f.testSize, rest: f.schemes.some((s) => s.kind === 'fresh') });
+  return { train, test, ...(rest ? { freshPool: rest } : {}), config: { dataset: 'mnist' } };
+}
+
+async function loadCelebaForCli(f: ExperimentFlags, raw: RawFlags) {
+  if (f.schemes.some((s) => s.kind === 'fresh')) throw new Error("--scheme fresh is not available for CelebA: vae-celeba gives it no pool of unused real images; expected replace, accumulate, sub, sub-repl or mix.");
   const positive = (name: string): number | undefined => {
     const v = raw[name] as number | undefined;
     if (v !== undefined && !(Number.isInteger(v) && v > 0)) throw new Error(`--${name} ${String(v)} is not valid; expected a positive integer.`);

@@ -23,6 +23,8 @@ export interface CurveField {
 
 export const CURVE_FIELDS: readonly CurveField[] = [
   { field: 'trainLoss', title: 'Train loss', unit: 'loss per image (nats)', perKind: true, caption: 'Mean loss of the last epoch on each generation\'s own training set (survey Figs. 10a, 11a).' },
+  { field: 'trainLossReal', title: 'Train loss on its real images', unit: 'loss per image (nats)', perKind: true, caption: 'The trained model\'s loss on the real images of its own training set (up to 2000 of them): one of the two sources the train loss mixes.' },
+  { field: 'trainLossSynthetic', title: 'Train loss on its synthetic images', unit: 'loss per image (nats)', perKind: true, caption: 'The same on the synthetic images of its training set: the train loss is the mix of the two, weighted by the real share (1/g under accumulate).' },
   { field: 'testLoss', title: 'Test loss', unit: 'loss per image (nats)', perKind: true, caption: 'Loss on the real held-out test set (survey Figs. 10b, 11b).' },
   { field: 'fid', title: 'FID (classifier features)', unit: 'Fréchet distance', perKind: false, baseline: 'fid', caption: 'Fréchet distance between classifier features of the samples and of the real test set; lower is closer to real digits.' },
   { field: 'classEntropy', title: 'Class entropy', unit: 'entropy (nats), ln 10 = 2.30 at most', perKind: false, baseline: 'classEntropy', caption: 'Entropy of the classes the classifier sees in the samples; lower means fewer digits, or digits less evenly drawn.' },

@@ -135,6 +135,8 @@ const COLUMNS: [field: string, title: string][] = [
   ['trainSize', 'train size'],
   ['realFraction', 'real share'],
   ['trainLoss', 'train loss'],
+  ['trainLossReal', 'train loss, real part'],
+  ['trainLossSynthetic', 'train loss, synthetic part'],
   ['testLoss', 'test loss'],
   ['testRecon', 'test recon'],
   ['testKl', 'test KL'],

@@ -117,7 +117,7 @@ const CLI: CliCase[] = [
   { what: 'a negative learning rate', args: ['--lr', '-0.1'], message: /--lr -0\.1 is not valid; expected a positive number/ },
   { what: 'a hidden size that is not a number', args: ['--hidden', '32,x'], message: /--hidden '32,x' is not valid; expected positive integers separated by commas/ },
   { what: 'a fractional seed', args: ['--seed', '1.5'], message: /--seed 1\.5 is not valid; expected an integer of at least 0/ },
-  { what: 'a sampling mode of the other model family', script: 'ae-mnist', args: ['--sampling', 'bernoulli'], message: /Invalid values:[\s\S]*sampling/ },
+  { what: 'a sampling mode of the other model family', script: 'ae-mnist', args: ['--sampling', 'mean'], message: /Invalid values:[\s\S]*sampling/ },
   { what: 'a missing CelebA folder', script: 'vae-celeba', args: ['--data-dir', 'S/no-such-folder'], message: /CelebA folder .*no-such-folder does not exist; expected a folder holding img_align_celeba\/\*\.jpg/ },
   { what: 'an empty CelebA folder', script: 'vae-celeba', args: ['--data-dir', 'S/data-empty'], message: /CelebA folder .*data-empty has no \.jpg images in .*; expected img_align_celeba\/000001\.jpg/ },
   { what: 'an unknown backend', args: ['--backend', 'gpu'], message: /Invalid values:[\s\S]*backend/ },
@@ -166,7 +166,7 @@ interface ApiCase {
 
 const API: ApiCase[] = [
   { what: 'a mix scheme with a real fraction of 2', call: () => trainGenerations(base({ scheme: { kind: 'mix', realFraction: 2 } })), message: /realFraction 2 is not valid; expected a number from 0 to 1/ },
-  { what: 'an unknown scheme kind', call: () => trainGenerations(base({ scheme: { kind: 'keep' } as unknown as Scheme })), message: /scheme \{"kind":"keep"\} is not known; expected kind 'replace', 'accumulate', 'accumulate-subsample' or 'mix'/ },
+  { what: 'an unknown scheme kind', call: () => trainGenerations(base({ scheme: { kind: 'keep' } as unknown as Scheme })), message: /scheme \{"kind":"keep"\} is not known; expected kind 'replace', 'accumulate', 'accumulate-subsample', 'mix' or 'fresh'/ },
   { what: 'an unknown scheme name', call: async () => parseScheme('keep'), message: /Scheme 'keep' is not known; expected one of replace, accumulate/ },
   { what: 'zero epochs', call: () => trainGenerations(base({ epochs: 0 })), message: /epochs 0 is not valid; expected a positive integer/ },
   { what: 'a negative seed', call: () => trainGenerations(base({ seed: -1 })), message: /seed -1 is not valid; expected a non-negative integer/ },

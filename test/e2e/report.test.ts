@@ -71,8 +71,9 @@ describe.skipIf(!chromium)(`report.html in headless Chromium${chromium ? '' : ` 
     await browser.open(pathToFileURL(report).href);
     const page = await browser.evaluate<Inspection>(INSPECT);
     expect(page.title).toBe('collapse-lab report');
-    // Figure-9 grids, fixed-draw grids, 7 curves, and samples + fixed draws per generation and run.
-    expect(page.images.length).toBe(2 + 2 + 7 + 2 * GENERATIONS * 2);
+    // Figure-9 grids, fixed-draw grids, 9 curves (train loss and its real and synthetic parts, test
+    // loss, 5 metrics), and samples + fixed draws per generation and run.
+    expect(page.images.length).toBe(2 + 2 + 9 + 2 * GENERATIONS * 2);
     const broken = page.images.filter((i) => !i.complete || i.width === 0);
     expect(broken).toEqual([]);
     expect(page.tables).toEqual([

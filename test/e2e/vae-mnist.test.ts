@@ -23,6 +23,9 @@ describe('scripts/vae-mnist.ts', () => {
     expect(of('accumulate').map((x) => x.generation)).toEqual([1, 2, 3]);
     expect(of('replace').map((x) => x.trainSize)).toEqual([300, 300, 300]);
     expect(of('accumulate').map((x) => x.trainSize)).toEqual([300, 600, 900]);
+    // Per-source training losses: real in every generation, synthetic from generation 2 on.
+    expect(of('accumulate').map((x) => [typeof x.trainLossReal, typeof x.trainLossSynthetic])).toEqual([['number', 'undefined'], ['number', 'number'], ['number', 'number']]);
+    expect(of('replace').map((x) => [typeof x.trainLossReal, typeof x.trainLossSynthetic])).toEqual([['number', 'undefined'], ['undefined', 'number'], ['undefined', 'number']]);
     expect(r.stderr).toMatch(/gen\s+replace train\s+replace test\s+accumulate train\s+accumulate test/);
     expect((await readdir(out)).filter((n) => !n.startsWith('report')).sort()).toEqual(['accumulate', 'replace']);
     expect(r.stderr).toMatch(/2 schemes at once, one process each/);
@@ -53,6 +56,10 @@ describe('scripts/vae-mnist.ts', () => {
       [['--epochs', '0'], /--epochs 0 is not valid; expected an integer of at least 1/],
       [['--scheme', 'mix', '--real-fraction', '2'], /--real-fraction 2 is outside \[0, 1\]/],
       [['--backend', 'gpu'], /Invalid values:[\s\S]*backend/],
+      [['--scheme', 'fresh'], /Scheme 'fresh' needs --fresh-size; expected a positive integer/],
+      [['--scheme', 'fresh', '--fresh-size', '0'], /--fresh-size 0 is not valid; expected a positive integer/],
+      [['--scheme', 'fresh', '--fresh-size', '30000'], /Scheme fresh-30000 needs 30000 new real images in each of generations 2 to 3 \(60000 in all\) but only 59700 real images are left for it .*; expected a --fresh-size of at most 29850, or at most 2 --generations\./],
+      [['--sampling-temperature', '0'], /--sampling-temperature 0 is not valid; expected a positive number/],
       [['--bogus'], /Unknown argument: bogus/],
       [['--backend', 'tensorflow'], /Backend 'tensorflow' needs @tensorflow\/tfjs-node-gpu or @tensorflow\/tfjs-node[\s\S]*npm install @tensorflow\/tfjs-node-gpu@4.22.0/],
     ];
@@ -62,6 +69,33 @@ describe('scripts/vae-mnist.ts', () => {
       expect(r.stderr).toMatch(message);
       expect(r.stderr.trim().split('\n').filter((l) => l.startsWith('Error')).length).toBe(1);
     }
+  });
+
+  it('runs the fresh-data loop (in a worker process, beside replace): generations 2 and 3 train on 400 new real images plus 400 samples', async () => {
+    const out = join(root, 'fresh');
+    const r = await runCli('vae-mnist', ['--scheme', 'fresh,replace', '--fresh-size', '400', '--synthetic-size', '400', '--train-size', '400', '--generations', '3', '--epochs', '1', '--no-metrics', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/2 schemes at once, one process each/);
+    const lines = (await readFile(join(out, 'fresh-400', 'generations.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.trainSize, l.realFraction])).toEqual([[400, 1], [800, 0.5], [800, 0.5]]);
+    expect(lines.slice(1).every((l) => l.trainLossReal > 0 && l.trainLossSynthetic > 0)).toBe(true);
+    expect(JSON.parse(await readFile(join(out, 'fresh-400', 'run.json'), 'utf8')).config).toMatchObject({ scheme: 'fresh-400', freshPoolSize: 59600 });
+  });
+
+  it('--sampling-temperature 0.5 changes generation 2 and is in run.json; a resume without it is refused', async () => {
+    const args = [...SMALL, '--scheme', 'accumulate', '--generations', '2'];
+    const out = join(root, 'cool');
+    const r = await runCli('vae-mnist', [...args, '--sampling-temperature', '0.5', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const cool = (await readFile(join(out, 'accumulate', 'generations.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const plain = (await readFile(join(root, 'json', 'accumulate', 'generations.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(cool[0].testLoss).toBe(plain[0].testLoss);
+    expect(cool[1].testLoss).not.toBe(plain[1].testLoss);
+    expect(cool[1].trainLossSynthetic).not.toBe(plain[1].trainLossSynthetic);
+    expect(JSON.parse(await readFile(join(out, 'accumulate', 'run.json'), 'utf8')).config.model.samplingTemperature).toBe(0.5);
+    const resumed = await runCli('vae-mnist', [...args, '--out', out, '--resume']);
+    expect(resumed.code).toBe(1);
+    expect(resumed.stderr).toMatch(/another configuration \(model was .*"samplingTemperature":0\.5/);
   });
 
   it('refuses to overwrite a finished run without --force', async () => {

@@ -9,6 +9,9 @@ import { loadNetwork, loadSynthetic } from '../../lib/run/run-dir.ts';
 import type { ImageSet } from '../../data/images.ts';
 import { useTestBackend } from '../helpers/backend.ts';
 import { tinyAe, tinyMnist, tinyVae } from '../helpers/tiny.ts';
+import { loadMnist } from '../../data/mnist.ts';
+import { takeFirst } from '../../data/images.ts';
+import { createVae } from '../../models/vae.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 let data: { train: ImageSet; test: ImageSet };
@@ -32,6 +35,10 @@ describe('trainGenerations', () => {
     expect(records.map((r) => r.trainSize)).toEqual([200, 400, 600, 800]);
     expect(records.map((r) => r.realFraction)).toEqual([1, 0.5, 1 / 3, 0.25]);
     expect(new Set(records.map((r) => r.numTensors)).size).toBe(1);
+    // The per-source losses: real images in every generation, synthetic ones from generation 2 on.
+    expect(records[0].trainLossSynthetic).toBeUndefined();
+    for (const r of records) expect(r.trainLossReal).toBeGreaterThan(0);
+    for (const r of records.slice(1)) expect(r.trainLossSynthetic).toBeGreaterThan(0);
     for (const r of records) {
       expect(Number.isFinite(r.testLoss)).toBe(true);
       expect(r.testLoss).toBeCloseTo(r.testRecon + r.testKl, 2);
@@ -43,6 +50,38 @@ describe('trainGenerations', () => {
     const records = await trainGenerations(base({ scheme: parseScheme('replace'), syntheticSize: 150 }));
     expect(records.map((r) => r.trainSize)).toEqual([200, 150, 150]);
     expect(records.map((r) => r.realFraction)).toEqual([1, 0, 0]);
+    expect(records.map((r) => r.trainLossReal === undefined)).toEqual([false, true, true]);
+    expect(records.map((r) => r.trainLossSynthetic === undefined)).toEqual([true, false, false]);
+  });
+
+  it('fresh trains later generations on new real images from data.freshPool plus the last samples, and checks the pool up front', async () => {
+    const { train, test, rest } = await loadMnist({ trainSize: 200, testSize: 100, rest: true });
+    const dir = join(root, 'fresh');
+    const records = await trainGenerations(base({ data: { train, test, freshPool: rest }, scheme: parseScheme('fresh', { freshSize: 100 }), syntheticSize: 100, runDir: dir }));
+    expect(records.map((r) => r.scheme)).toEqual(['fresh-100', 'fresh-100', 'fresh-100']);
+    expect(records.map((r) => r.trainSize)).toEqual([200, 200, 200]);
+    expect(records.map((r) => r.realFraction)).toEqual([1, 0.5, 0.5]);
+    for (const r of records.slice(1)) expect([r.trainLossReal, r.trainLossSynthetic].every((v) => typeof v === 'number' && v > 0)).toBe(true);
+    expect(new Set(records.map((r) => r.numTensors)).size).toBe(1);
+    expect(JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')).config).toMatchObject({ scheme: 'fresh-100', trainSize: 200, freshPoolSize: 59800 });
+    const small = join(root, 'fresh-small');
+    await expect(trainGenerations(base({ data: { train, test, freshPool: takeFirst(rest!, 150) }, scheme: parseScheme('fresh', { freshSize: 100 }), runDir: small }))).rejects.toThrow(
+      /Scheme fresh-100 needs 100 new real images in each of generations 2 to 3 \(200 in all\) but only 150 real images are left for it .*; expected a freshSize of at most 75, or at most 2 generations\./,
+    );
+    await expect(trainGenerations(base({ scheme: parseScheme('fresh', { freshSize: 100 }), runDir: small }))).rejects.toThrow(/Scheme fresh-100 draws new real images from data.freshPool, which is undefined/);
+    await expect(readdir(small)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('samplingTemperature changes the samples and so generation 2, is in run.json, and a resume with another one is refused', async () => {
+    const cool: GenerationsOptions['model'] = (init) => createVae({ hidden: [32], latentDim: 4, samplingTemperature: 0.5, seed: init.seed });
+    const dir = join(root, 'cool');
+    const plain = await trainGenerations(base({ generations: 2 }));
+    const cooled = await trainGenerations(base({ generations: 2, model: cool, runDir: dir }));
+    expect(cooled[0].testLoss).toBe(plain[0].testLoss);
+    expect(cooled[1].testLoss).not.toBe(plain[1].testLoss);
+    expect(cooled[1].trainLossSynthetic).not.toBe(plain[1].trainLossSynthetic);
+    expect(JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')).config.model.samplingTemperature).toBe(0.5);
+    await expect(trainGenerations(base({ generations: 3, runDir: dir, resume: true }))).rejects.toThrow(/another configuration \(model was .*"samplingTemperature":0\.5/);
   });
 
   it('gives the same numbers for the same seed and other numbers for another seed', async () => {

@@ -47,6 +47,42 @@ describe('createAutoencoder (dense, 784-400-20-400-784)', () => {
     m.dispose();
   });
 
+  it('samplingTemperature λ scales the fitted covariance by λ²: draws sit λ times as far from the mean', async () => {
+    const plain = createAutoencoder({ seed: 3, latentDim: 4, hidden: [16] });
+    const cool = createAutoencoder({ seed: 3, latentDim: 4, hidden: [16], samplingTemperature: 0.5 });
+    await plain.prepareSampling(train, 100);
+    await cool.prepareSampling(train, 100);
+    const a = plain.sampleLatent(500, createRng(1));
+    const b = cool.sampleLatent(500, createRng(1));
+    // b - mu = 0.5 (a - mu) for every draw, so 2b - a is the fitted mean in every row: the codes' mean.
+    const implied = tf.sub(tf.mul(2, b), a);
+    const x = toFloatBatch(train, range(train.count), true);
+    const codes = plain.encode(x);
+    const mu = tf.mean(codes, 0).dataSync();
+    const rows = implied.dataSync();
+    for (let i = 0; i < rows.length; i++) expect(rows[i]).toBeCloseTo(mu[i % 4], 3);
+    expect(cool.config.samplingTemperature).toBe(0.5);
+    tf.dispose([a, b, implied, codes, x]);
+    plain.dispose();
+    cool.dispose();
+  });
+
+  it("'bernoulli' and 'threshold' decode the fitted Gaussian's draws into binary images ('threshold': the grey samples cut at 1/2)", async () => {
+    const made: Record<string, ImageSet> = {};
+    for (const sampling of ['latent-gaussian', 'bernoulli', 'threshold'] as const) {
+      const m = createAutoencoder({ seed: 3, latentDim: 4, hidden: [16], sampling });
+      await m.prepareSampling(train, 100);
+      const before = tf.memory().numTensors;
+      made[sampling] = await m.sample(20, createRng(5), train, 8);
+      expect(tf.memory().numTensors).toBe(before);
+      m.dispose();
+    }
+    expect(new Set(made['latent-gaussian'].pixels).size).toBeGreaterThan(2);
+    expect(made.bernoulli.pixels.every((p) => p === 0 || p === 255)).toBe(true);
+    expect(Array.from(made.threshold.pixels)).toEqual(Array.from(made['latent-gaussian'].pixels, (p) => (p >= 128 ? 255 : 0)));
+    expect(Array.from(made.bernoulli.pixels)).not.toEqual(Array.from(made.threshold.pixels));
+  });
+
   it('samples by reconstruction: one output per requested image, cycling through the set', async () => {
     const m = createAutoencoder({ seed: 1, sampling: 'reconstruct' });
     const small = createImageSet(train.pixels.slice(0, 784 * 5), [28, 28, 1]);

@@ -76,7 +76,7 @@ describe('createConvAutoencoder', () => {
   });
 
   it('rejects bad options with a clear sentence', () => {
-    expect(() => createConvAutoencoder({ imageShape: [16, 16, 3], sampling: 'mean' as 'reconstruct' })).toThrow(/expected 'latent-gaussian' or 'reconstruct'/);
+    expect(() => createConvAutoencoder({ imageShape: [16, 16, 3], sampling: 'mean' as 'reconstruct' })).toThrow(/expected 'latent-gaussian', 'reconstruct', 'bernoulli' or 'threshold'/);
     expect(() => createConvAutoencoder({ imageShape: [16, 16, 3], kernelSize: 0 })).toThrow(/kernelSize 0 must be a positive integer/);
   });
 });

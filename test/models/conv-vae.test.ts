@@ -130,7 +130,7 @@ describe('createConvVae', () => {
     expect(() => createConvVae({ imageShape: [30, 30, 3], channels: [8, 16] })).toThrow(/a 30x30 image cannot pass 2 stride-2 layers and back; expected height and width divisible by 4/);
     expect(() => createConvVae({ imageShape: [16, 16, 3], channels: [] })).toThrow(/channels \[\] must be one or more positive integers/);
     expect(() => createConvVae({ imageShape: [16, 16, 3], channels: [8], latentDim: 0 })).toThrow(/latentDim 0 must be a positive integer/);
-    expect(() => createConvVae({ imageShape: [16, 16, 3], sampling: 'reconstruct' as 'mean' })).toThrow(/expected 'mean' or 'bernoulli'/);
+    expect(() => createConvVae({ imageShape: [16, 16, 3], sampling: 'reconstruct' as 'mean' })).toThrow(/expected 'mean', 'bernoulli' or 'threshold'/);
   });
 });
 

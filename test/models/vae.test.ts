@@ -74,9 +74,41 @@ describe('createVae (dense, 784-400-20-400-784)', () => {
     }
   });
 
+  it("'threshold' samples the binary image the decoded probabilities round to: 'mean' samples cut at 1/2", async () => {
+    const grey = createVae({ seed: 4, sampling: 'mean' });
+    const binary = createVae({ seed: 4, sampling: 'threshold' });
+    const before = tf.memory().numTensors;
+    const g = await grey.sample(20, createRng(2), train, 8);
+    const b = await binary.sample(20, createRng(2), train, 8);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(b.pixels.every((p) => p === 0 || p === 255)).toBe(true);
+    // round(255 p) >= 128 exactly when p >= 1/2.
+    expect(Array.from(b.pixels)).toEqual(Array.from(g.pixels, (p) => (p >= 128 ? 255 : 0)));
+    expect(binary.config.sampling).toBe('threshold');
+    grey.dispose();
+    binary.dispose();
+  });
+
+  it('samplingTemperature λ draws z ~ N(0, λ²I): the same base draws times λ, recorded in the config when not 1', () => {
+    const plain = createVae({ seed: 1 });
+    const cool = createVae({ seed: 1, samplingTemperature: 0.5 });
+    const z1 = plain.sampleLatent(50, createRng(3));
+    const z2 = cool.sampleLatent(50, createRng(3));
+    const a = z1.dataSync();
+    const b = z2.dataSync();
+    for (let i = 0; i < a.length; i++) expect(b[i]).toBeCloseTo(0.5 * a[i], 6);
+    expect(plain.config.samplingTemperature).toBeUndefined();
+    expect(cool.config.samplingTemperature).toBe(0.5);
+    tf.dispose([z1, z2]);
+    plain.dispose();
+    cool.dispose();
+  });
+
   it('rejects bad options with a clear sentence', () => {
     expect(() => createVae({ latentDim: 0 })).toThrow(/latentDim 0 must be a positive integer/);
     expect(() => createVae({ hidden: [400, -1] })).toThrow(/hidden sizes \[400,-1\] must be positive integers/);
-    expect(() => createVae({ sampling: 'reconstruct' as 'mean' })).toThrow(/expected 'mean' or 'bernoulli'/);
+    expect(() => createVae({ sampling: 'reconstruct' as 'mean' })).toThrow(/expected 'mean', 'bernoulli' or 'threshold'/);
+    expect(() => createVae({ samplingTemperature: 0 })).toThrow(/samplingTemperature 0 is not valid; expected a positive number/);
+    expect(() => createVae({ samplingTemperature: Number.NaN })).toThrow(/samplingTemperature NaN is not valid/);
   });
 });

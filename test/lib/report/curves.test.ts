@@ -14,7 +14,7 @@ beforeAll(async () => {
   runs = await loadRuns([
     await writeFakeRun(join(root, 's0', 'replace'), { seed: 0, generations: [{ fid: 10 }, { fid: 20 }, { fid: 30 }] }),
     await writeFakeRun(join(root, 's1', 'replace'), { seed: 1, generations: [{ fid: 12 }, { fid: 40 }] }),
-    await writeFakeRun(join(root, 's0', 'accumulate'), { scheme: 'accumulate', generations: [{ fid: 10 }, { fid: 11 }, { fid: 12 }] }),
+    await writeFakeRun(join(root, 's0', 'accumulate'), { scheme: 'accumulate', generations: [{ fid: 10, trainLossReal: 98 }, { fid: 11, trainLossReal: 97, trainLossSynthetic: 110 }, { fid: 12, trainLossReal: 96, trainLossSynthetic: 111 }] }),
     await writeFakeRun(join(root, 's0', 'ae-replace'), { kind: 'ae', generations: [{ latentStd: 3 }, { latentStd: 2 }], analysis: false }),
   ]);
 });
@@ -62,6 +62,9 @@ describe('curves', () => {
     const names = charts.map((c) => c.name);
     expect(names).toEqual(expect.arrayContaining(['vae-train-loss', 'vae-test-loss', 'ae-train-loss', 'ae-test-loss', 'fid']));
     expect(names).not.toContain('recall'); // no run has recall
+    // The two sources of the training loss, beside it, per family (only the VAE runs have them).
+    expect(names.slice(0, 4)).toEqual(['vae-train-loss', 'ae-train-loss', 'vae-train-loss-real', 'vae-train-loss-synthetic']);
+    expect(curvePoints(runs, 'trainLossSynthetic', seriesNamer(runs, false)).map((p) => [p.generation, p.mean])).toEqual([[2, 110], [3, 111]]);
     // Latent spreads of different families live in different spaces: one chart per family.
     expect(names.filter((n) => n.includes('latent-std'))).toEqual(['ae-latent-std']);
     for (const c of charts) {
