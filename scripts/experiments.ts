@@ -4,8 +4,9 @@
  */
 import cliProgress from 'cli-progress';
 import { loadCeleba, loadMnist } from '../lib/index.ts';
-import type { MainSpec, RawFlags } from './cli.ts';
+import type { ExperimentFlags, MainSpec, RawFlags } from './cli.ts';
 import { experimentOptions, modelFactory, parseExperimentArgs } from './cli.ts';
+import { intOption } from './flags.ts';
 
 const CELEBA_IMAGE_SIZE = 64;
 
@@ -33,11 +34,15 @@ export const EXPERIMENTS = {
     dataset: 'celeba',
     extend: (argv) =>
       argv
-        .option('data-dir', { type: 'string', demandOption: true, describe: 'CelebA folder holding img_align_celeba/ (and list_eval_partition.txt); see the README, "Get CelebA"' })
-        .option('image-size', { type: 'number', describe: `height and width the images are cropped and resized to (default: ${CELEBA_IMAGE_SIZE})` })
-        .option('limit', { type: 'number', describe: 'use only the first N training images of the folder, and the same share of its test images (default: all)' })
+        .option('data-dir', {
+          type: 'string',
+          demandOption: 'the CelebA folder holding img_align_celeba/ (see the README, "Get CelebA")',
+          describe: 'CelebA folder holding img_align_celeba/ (and list_eval_partition.txt); see the README, "Get CelebA"',
+        })
+        .option('image-size', intOption('image-size', { describe: 'height and width the images are cropped and resized to', default: CELEBA_IMAGE_SIZE, min: 1 }))
+        .option('limit', intOption('limit', { describe: 'use only the first N training images of the folder, and the same share of its test images', default: 'all', min: 1 }))
         .option('cache-dir', { type: 'string', describe: 'folder for the decoded-image cache (default: <data-dir>/collapse-lab-cache)' }),
-    load: (_f, raw) => loadCelebaForCli(raw),
+    load: (f, raw) => loadCelebaForCli(f, raw),
     model: (f, shape) => modelFactory('vae', f, shape),
   },
 } satisfies Record<string, MainSpec>;
@@ -49,18 +54,13 @@ export function isExperimentName(name: string): name is ExperimentName {
   return Object.hasOwn(EXPERIMENTS, name);
 }
 
-async function loadCelebaForCli(raw: RawFlags) {
-  const positive = (name: string): number | undefined => {
-    const v = raw[name] as number | undefined;
-    if (v !== undefined && !(Number.isInteger(v) && v > 0)) throw new Error(`--${name} ${String(v)} is not valid; expected a positive integer.`);
-    return v;
-  };
-  const imageSize = positive('image-size') ?? CELEBA_IMAGE_SIZE;
-  // --train-size / --test-size, when given, cap the sets as for MNIST; presets' MNIST sizes do not apply.
-  const trainSize = positive('train-size');
-  const testSize = positive('test-size');
-  const limits = [positive('limit'), trainSize].filter((v): v is number => v !== undefined);
+/** Loads CelebA as the flags say (each number was checked by its flag). */
+async function loadCelebaForCli(f: ExperimentFlags, raw: RawFlags) {
+  const imageSize = (raw['image-size'] as number | undefined) ?? CELEBA_IMAGE_SIZE;
+  // --train-size / --test-size, when given, cap the sets as for MNIST; CelebA's presets set no sizes.
+  const limits = [raw.limit as number | undefined, f.trainSize].filter((v): v is number => v !== undefined);
   const limit = limits.length > 0 ? Math.min(...limits) : undefined;
+  const testSize = f.testSize;
   const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'decoding CelebA [{bar}] {value}/{total} images | ETA {eta_formatted}', clearOnComplete: true }, cliProgress.Presets.shades_classic) : null;
   let lastTenth = -1;
   const celeba = await loadCeleba({

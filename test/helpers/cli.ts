@@ -32,3 +32,22 @@ export function runCli(script: string, args: string[], until?: (stderr: string) 
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
 }
+
+/**
+ * `base` with the flags of `over` put in: a flag `over` gives replaces the same flag in `base`
+ * (--x and --no-x count as one), the others are appended. The CLIs refuse a flag given twice, so a
+ * test that varies one setting of a shared command line builds it with this.
+ */
+export function withFlags(base: readonly string[], over: readonly string[]): string[] {
+  const name = (flag: string) => flag.replace(/^--(no-)?/, '').replace(/=.*$/, '');
+  const groups = (args: readonly string[]) => {
+    const out: string[][] = [];
+    for (const a of args) {
+      if (a.startsWith('--') || out.length === 0) out.push([a]);
+      else out.at(-1)!.push(a);
+    }
+    return out;
+  };
+  const given = new Set(groups(over).map((g) => name(g[0])));
+  return [...groups(base).filter((g) => !given.has(name(g[0]))).flat(), ...over];
+}
