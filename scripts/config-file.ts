@@ -71,10 +71,13 @@ export async function readConfigFile(path: string, known: Known): Promise<Config
     if (COMMAND_LINE_ONLY.includes(name)) throw fail(`sets '${name}'; expected the flags themselves (${name} can only be given on the command line).`);
     if (Object.hasOwn(values, name)) throw fail(`gives '${name}' twice; expected each flag once.`);
     const value = pair.value as Node | null;
-    const flag = flagOf(name, value, known, fail);
-    const problem = valueProblem(flag, known);
-    if (problem) throw new FlagError(`Config file ${path}: ${problem}`, name);
-    flags.push(flag);
+    // A repeatable flag takes a list as one value per item; any other flag is one token.
+    const given = known.repeatable.has(name) && isSeq(value) ? value.items.map((item) => flagOf(name, item as Node, known, fail)) : [flagOf(name, value, known, fail)];
+    for (const flag of given) {
+      const problem = valueProblem(flag, known);
+      if (problem) throw new FlagError(`Config file ${path}: ${problem}`, name);
+      flags.push(flag);
+    }
     values[name] = isScalar(value) ? value.value : isSeq(value) ? value.items.map((i) => (isScalar(i) ? i.value : null)) : null;
   }
   return { path, flags, values };

@@ -68,14 +68,25 @@ export function parseList(flag: string, text: string, choices?: readonly string[
   return text.split(',').map((s) => s.trim());
 }
 
-/** Within a small edit distance: a typo, not another word. */
-const near = (typed: string, known: string): boolean => distance(typed, known) <= Math.max(1, Math.floor(typed.length / 3));
+/** Within a small edit distance, or two neighbouring letters swapped (lcoal, local): a typo, not another word. */
+function near(typed: string, known: string): boolean {
+  if (distance(typed, known) <= Math.max(1, Math.floor(typed.length / 3))) return true;
+  const differ = [...typed].flatMap((c, i) => (c === known[i] ? [] : [i]));
+  return typed.length === known.length && differ.length === 2 && differ[1] === differ[0] + 1 && typed[differ[0]] === known[differ[1]] && typed[differ[1]] === known[differ[0]];
+}
+
+/** The word of `words` nearest to `typed` when it is a near miss (near), else undefined. */
+function nearest(typed: string, words: readonly string[]): string | undefined {
+  const swapped = words.find((w) => near(typed, w));
+  const best = closest(typed, [...words]);
+  return near(typed, best) ? best : swapped;
+}
 
 /** "--design 'frsh' is not one of fixed or fresh; did you mean fresh?" or null when `value` is a choice. */
 function choiceProblem(flag: string, value: string, choices: readonly string[]): string | null {
   if (choices.includes(value)) return null;
-  const best = closest(value, [...choices]);
-  return `--${flag} '${value}' is not one of ${either(choices)}${near(value, best) ? `; did you mean ${best}?` : '.'}`;
+  const best = nearest(value, choices);
+  return `--${flag} '${value}' is not one of ${either(choices)}${best ? `; did you mean ${best}?` : '.'}`;
 }
 
 /** What is wrong with a comma list, or null. */
@@ -149,9 +160,18 @@ export function intOption(flag: string, o: { describe: string; default?: unknown
   return numberOption(flag, { ...o, integer: true });
 }
 
+/**
+ * A flag that may be given several times, each time one value (e.g. an sbatch option, which may
+ * itself hold commas, so it cannot be one item of a comma list). The parsed value is a string[].
+ * The one exception to "every flag once": say so in its help, as this does.
+ */
+export function repeatableOption(o: { describe: string }) {
+  return { type: 'string', array: true, describe: `${o.describe} (repeatable: one value each time)` } as const satisfies Options;
+}
+
 /** --config: flags from a JSON or YAML file; the command line wins flag by flag (parseFlags reads it). */
 export function configOption() {
-  return { type: 'string', describe: 'read flags from this .json, .yaml or .yml file ({ "epochs": 5, "scheme": "replace,accumulate" }); flags on the command line win' } as const satisfies Options;
+  return { type: 'string', describe: 'read flags from this .json, .yaml or .yml file, keyed by flag name without dashes (true: --flag, false: --no-flag); flags on the command line win' } as const satisfies Options;
 }
 
 /** The flags a parser declares, from yargs' `getOptions()`. */
@@ -165,6 +185,8 @@ export interface Known {
   choices: Map<string, readonly string[]>;
   /** Flags that must be given, with what they are (yargs' demandOption text). */
   required: Map<string, string>;
+  /** Flags that may be given several times, each adding one value (see repeatableOption). */
+  repeatable: Set<string>;
 }
 
 /** What yargs' getOptions() returns (public in yargs, missing from @types/yargs). */
@@ -176,6 +198,7 @@ interface YargsOptions {
   narg: Record<string, number>;
   choices: Record<string, readonly string[]>;
   demandedOptions: Record<string, string | undefined>;
+  array: string[];
 }
 
 export function knownFlags(parser: Argv<unknown>): Known {
@@ -185,7 +208,7 @@ export function knownFlags(parser: Argv<unknown>): Known {
   for (const [k, aliases] of Object.entries(o.alias)) for (const a of aliases) names.set(a, names.get(k) ?? k);
   const lists = new Set(Object.keys(o.narg).filter((k) => o.narg[k] === 1));
   const required = new Map(Object.entries(o.demandedOptions ?? {}).map(([k, v]) => [k, v ?? '']));
-  return { names, booleans: new Set(o.boolean), numbers: new Set(o.number), lists, choices: new Map(Object.entries(o.choices)), required };
+  return { names, booleans: new Set(o.boolean), numbers: new Set(o.number), lists, choices: new Map(Object.entries(o.choices)), required, repeatable: new Set(o.array) };
 }
 
 /** The flag of a camelCase option name: maxIterations -> max-iterations (a lone capital stays: T -> T). */
@@ -199,8 +222,8 @@ export function suggestFlag(typed: string, flags: readonly string[]): string | u
   // One-letter flags (--d, --T) only for an exact match: any short typo is near them.
   const candidates = flags.filter((f) => f.length > 1);
   if (candidates.length === 0) return undefined;
-  const best = closest(t, candidates);
-  if (near(t, best)) return best;
+  const best = nearest(t, candidates);
+  if (best) return best;
   const prefixed = candidates.filter((f) => f.startsWith(t));
   return prefixed.length === 1 ? prefixed[0] : undefined;
 }
@@ -282,12 +305,15 @@ export function tokenize(args: readonly string[], known: Known, operands = false
       value = undefined;
     } else if (value === undefined) {
       value = args[i + 1];
-      if (value === undefined || (value.startsWith('--') && value.length > 2)) return { problem: `${dashes(typedName)} needs a value.` };
+      if (value === undefined || (value.startsWith('--') && value.length > 2)) {
+        const after = known.repeatable.has(name) && value !== undefined ? ` (a value that starts with -- goes after an =: ${dashes(typedName)}=${value})` : '';
+        return { problem: `${dashes(typedName)} needs a value${after}.` };
+      }
       i++;
     }
     const flag: FlagToken = { name, typed: typedName, value, negated };
     const before = seen.get(name);
-    if (before) {
+    if (before && !known.repeatable.has(name)) {
       const list = known.lists.has(name) ? `; several values go in one comma list: --${name} ${before.value},${value ?? ''}` : '; give each flag once';
       const also = before.typed !== typedName ? ` (also as ${dashes(before.typed)})` : '';
       return { problem: `${dashes(typedName)} is given twice${also}${list}.` };
@@ -311,8 +337,13 @@ export function checkArgs(args: readonly string[], known: Known): string | null 
 }
 
 /** The arguments yargs sees: every flag as one `--name=value` word, so that no value can be read as a flag. */
-function yargsArgs(flags: readonly FlagToken[]): string[] {
-  return flags.map((f) => (f.value === undefined ? `--${f.negated ? 'no-' : ''}${f.name}` : `--${f.name}=${f.value}`));
+function yargsArgs(flags: readonly FlagToken[], known: Known): string[] {
+  // Repeatable flags are collected by parseFlags itself (yargs keeps only the last of a repeat).
+  return flags.filter((f) => !known.repeatable.has(f.name)).map(word);
+}
+
+function word(f: FlagToken): string {
+  return f.value === undefined ? `--${f.negated ? 'no-' : ''}${f.name}` : `--${f.name}=${f.value}`;
 }
 
 /** Where parsed flags came from: the --config file, when one was read, and its flags. */
@@ -320,7 +351,7 @@ const SOURCE = Symbol('collapse-lab flag source');
 
 export interface ParseOptions {
   /** The script takes words that are no flag's value (e.g. run directories): they arrive as string[] under this key. */
-  operands?: { name: string; min?: number; describe: string };
+  operands?: { name: string; min?: number; max?: number; describe: string };
 }
 
 /**
@@ -354,7 +385,12 @@ export async function parseFlags<T>(parser: Argv<T>, args: readonly string[], op
       if (!flags.some((f) => f.name === name)) throw new FlagError(`--${name} is required; expected ${what || 'a value (see --help)'}.`, name);
     }
     const { operands } = options;
-    if (operands && tokens.operands.length < (operands.min ?? 0)) throw new FlagError(`No ${operands.describe} given; expected at least ${operands.min} (see --help).`);
+    if (operands && tokens.operands.length < (operands.min ?? 0)) {
+      throw new FlagError(`No ${operands.describe} given; expected ${operands.min === operands.max ? 'one' : `at least ${operands.min}`} (see --help).`);
+    }
+    if (operands?.max !== undefined && tokens.operands.length > operands.max) {
+      throw new FlagError(`Unexpected argument '${tokens.operands[operands.max]}'; expected ${operands.max === 1 ? `one ${operands.describe}` : `at most ${operands.max}`} (see --help).`);
+    }
   }
   let parsed: T;
   try {
@@ -365,13 +401,35 @@ export async function parseFlags<T>(parser: Argv<T>, args: readonly string[], op
       .fail((msg, err) => {
         throw err instanceof FlagError ? err : new FlagError(oneLine(msg ?? err?.message ?? 'Bad flags.'));
       })
-      .parseAsync(yargsArgs(flags))) as T;
+      .parseAsync(yargsArgs(flags, known))) as T;
   } catch (err) {
     throw err instanceof FlagError ? inFile(err) : err;
   }
   if (options.operands) (parsed as Record<string, unknown>)[options.operands.name] = tokens.operands;
+  for (const name of known.repeatable) {
+    const values = flags.filter((f) => f.name === name).map((f) => f.value!);
+    if (values.length > 0) (parsed as Record<string, unknown>)[name] = values;
+  }
   if (file) Object.defineProperty(parsed, SOURCE, { value: { path: file.path, flags: file.values }, enumerable: false });
   return parsed;
+}
+
+/**
+ * parseFlags for a script's main: bad input ends the process with `Error: <sentence>` (the library's
+ * option errors named as the parser's flags) and exit code 1.
+ */
+export async function parseFlagsOrExit<T>(parser: Argv<T>, args: readonly string[], options: ParseOptions = {}): Promise<T> {
+  try {
+    return await parseFlags(parser, args, options);
+  } catch (err) {
+    exitWithError(flagMessage(err, flagNames(parser as Argv<unknown>)));
+  }
+}
+
+/** `flags` with `defaults` for every flag not given (the defaults the help shows beside each flag). */
+export function withDefaults<T extends object, D extends Record<string, unknown>>(flags: T, defaults: D): Omit<T, keyof D> & { [K in keyof D]: D[K] } {
+  const given = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
+  return { ...defaults, ...given } as Omit<T, keyof D> & { [K in keyof D]: D[K] };
 }
 
 /** The --config file parseFlags read for these flags (its path and flags as in the file), if any. */
