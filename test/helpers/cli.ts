@@ -14,13 +14,13 @@ export interface CliResult {
 
 /**
  * Starts a script. `until`, when given, is called with stderr as it grows; returning true kills
- * the process with SIGKILL (to simulate a crash at that point).
+ * the process with SIGKILL (to simulate a crash at that point). `env` adds to the environment.
  */
-export function runCli(script: string, args: string[], until?: (stderr: string) => boolean): Promise<CliResult> {
+export function runCli(script: string, args: string[], until?: (stderr: string) => boolean, env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     // node --import tsx runs the script in this one process; the tsx binary would start a second,
     // which a SIGKILL of the first leaves running.
-    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, ...args], { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0' } });
+    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, ...args], { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0', ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d) => (stdout += d));
