@@ -352,17 +352,21 @@ export async function main(spec: MainSpec, argv = process.argv): Promise<void> {
     (flags.json ? process.stderr : process.stdout).write(`\n${spec.family.toUpperCase()} on ${DATASETS[spec.dataset].name}, loss per image in nats (${result.backend.name} backend):\n${table}\nRun directories:\n${result.runs.map((r) => `  ${r.dir}`).join('\n')}\n${result.report ? `Report: ${result.report}\n` : ''}`);
   } catch (err) {
     if ((err as Error).name === 'AbortError') {
-      process.stderr.write(`Stopped; every complete generation and epoch is saved. Resume with:\n  ${resumeCommand(script, args)}\n`);
+      // A --config file that sets force would clash with the --resume the command adds.
+      const fileForce = configFileOf(raw)?.flags.force === true;
+      process.stderr.write(`Stopped; every complete generation and epoch is saved. Resume with:\n  ${resumeCommand(script, args, fileForce ? ['--no-force'] : [])}\n`);
       process.exit(130);
     }
     fail(err);
   }
 }
 
-/** The command that continues a stopped run: the same flags, --force dropped, --resume added, quoted for a POSIX shell. */
-export function resumeCommand(script: string, args: readonly string[]): string {
-  const kept = args.filter((a) => !/^--(no-)?(resume|force)(=.*)?$/.test(a));
-  return ['npx', 'tsx', script, ...kept, '--resume'].map(shellQuote).join(' ');
+/** The command that continues a stopped run: the same flags, --force dropped, --resume (and `extra`) added, quoted for a POSIX shell. */
+export function resumeCommand(script: string, args: readonly string[], extra: readonly string[] = []): string {
+  const dropped = (a: string | undefined) => a !== undefined && /^--(no-)?(resume|force)(=.*)?$/.test(a);
+  // `--force true` is one flag in two words: its value goes with it.
+  const kept = args.filter((a, i) => !dropped(a) && !((a === 'true' || a === 'false') && dropped(args[i - 1]) && !args[i - 1].includes('=')));
+  return ['npx', 'tsx', script, ...kept, '--resume', ...extra].map(shellQuote).join(' ');
 }
 
 function shellQuote(arg: string): string {

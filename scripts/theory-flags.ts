@@ -8,7 +8,7 @@ import type { Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { DEFAULT_PLOT, FIGURE_6, runTheory, THEORY_METRICS, THEORY_SCHEMES, THEORY_SIMULATORS } from '../lib/index.ts';
 import type { TheoryExperimentName, TheoryField, TheoryRunOptions, TheoryScheme } from '../lib/index.ts';
-import { configOption, exitWithError, flagMessage, flagNames, intOption, kebab, listOption, numberListOption, numberOption, parseFlags, usage, withDefault } from './flags.ts';
+import { configOption, exitWithError, flagMessage, flagNames, intOption, kebab, listOption, numberListOption, numberOption, parseFlagsOrExit, usage, withDefault } from './flags.ts';
 
 /** How --help shows a field's default. */
 function defaultText(field: TheoryField<unknown>): string {
@@ -54,12 +54,7 @@ export function theoryParser(name: TheoryExperimentName, summary: string, args: 
 export async function theoryMain(name: TheoryExperimentName, summary: string, argv: readonly string[] = process.argv): Promise<void> {
   const args = hideBin([...argv]);
   const parser = theoryParser(name, summary, args);
-  let flags: Record<string, unknown>;
-  try {
-    flags = await parseFlags(parser, args);
-  } catch (err) {
-    exitWithError(flagMessage(err, []));
-  }
+  const flags = await parseFlagsOrExit(parser, args);
   // Absent flags stay undefined, so the simulator applies its own defaults (the ones --help shows).
   const options: Record<string, unknown> = { workers: flags.workers };
   for (const key of Object.keys(THEORY_SIMULATORS[name].fields)) if (key !== 'scheme') options[key] = flags[kebab(key)];
