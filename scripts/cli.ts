@@ -145,7 +145,8 @@ export function experimentFlags(argv: Argv, family: Family, dataset: Dataset) {
     .option('force', { type: 'boolean', describe: withDefault('replace runs already in --out', false) })
     .option('json', { type: 'boolean', describe: withDefault('print one GenerationRecord per line on stdout', false) })
     .option('jobs', intOption('jobs', { describe: 'schemes trained at once, one process each', default: 'one per scheme up to the CPU cores on wasm/cpu; 1 on tensorflow', min: 1 }));
-  if (!d.metrics) return parser;
+  // Other datasets accept --no-metrics (what they do anyway), so one command line can serve every script; --metrics is refused (resolveFlags).
+  if (!d.metrics) return parser.option('metrics', { type: 'boolean', describe: withDefault(`collapse metrics: MNIST only (their classifier is an MNIST one), so none for ${d.name}; --metrics is refused`, false) });
   return parser
     .option('metrics', { type: 'boolean', describe: withDefault('collapse metrics per generation (FID, precision/recall, class entropy, latent std; trains a classifier once); --no-metrics skips them', true) })
     .option('classifier-dir', { type: 'string', describe: withDefault("folder of the metrics' MNIST classifier, trained there on first use", defaultClassifierDir()) });
@@ -209,6 +210,9 @@ export function resolveFlags(raw: RawFlags, family: Family, dataset: Dataset): E
   const arch = pick<'dense' | 'conv'>('arch', null, d.arch);
   if (raw.hidden !== undefined && arch !== 'dense') {
     throw new FlagError(`--hidden ${(raw.hidden as number[]).join(',')} sets the layers of --arch dense, but the architecture is ${arch}${raw.arch ? '' : ` (the ${d.name} default)`}, whose layers follow from the image size; expected --arch dense with --hidden, or no --hidden.`, 'hidden');
+  }
+  if (!d.metrics && raw.metrics === true) {
+    throw new FlagError(`--metrics asks for the collapse metrics, which are MNIST-only (their classifier is an MNIST one); expected no --metrics for ${d.name}, whose runs get grids and losses.`, 'metrics');
   }
   const classifierDir = raw['classifier-dir'] as string | undefined;
   if (classifierDir === '') throw new FlagError("--classifier-dir '' is empty; expected a folder for the metrics classifier.", 'classifier-dir');

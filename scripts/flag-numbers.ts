@@ -64,7 +64,7 @@ export function parseNumber(flag: string, text: string, spec: NumberSpec): numbe
     return bad({ reason: 'larger than the largest exact integer', expected: expectedNumber({ ...spec, min: spec.min ?? -Number.MAX_SAFE_INTEGER }, Number.MAX_SAFE_INTEGER) });
   }
   // "-0" where only non-negative values make sense reads as a typo; refuse it rather than guess.
-  if (text.startsWith('-') && lowest >= 0) return bad(value === 0 && spec.min === 0 ? { how: 'without a minus sign' } : {});
+  if (text.startsWith('-') && value === 0 && lowest >= 0) return bad(spec.min === 0 ? { how: 'without a minus sign' } : {});
   const low = spec.above !== undefined ? value <= spec.above : spec.min !== undefined && value < spec.min;
   if (low || (max !== undefined && value > max)) {
     // A bounded non-integer range reads best as an interval: "--real-fraction 1.5 is outside [0, 1]".
