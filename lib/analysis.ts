@@ -21,6 +21,7 @@ import type { GenerationRecord } from './record.ts';
 import type { AnalyzeContext, AnalyzeResult } from './resolve.ts';
 import { ANALYSIS_FILES } from './run/layout.ts';
 import { loadOrTrainClassifier } from './metrics/classifier.ts';
+import { defaultClassifierDir } from './metrics/classifier-dir.ts';
 import type { Classifier } from './metrics/classifier.ts';
 import { classHistogram, entropy } from './metrics/entropy.ts';
 import { firstRows } from './metrics/features.ts';
@@ -43,7 +44,7 @@ export interface CollapseAnalysisOptions {
   metrics?: boolean;
   /** The classifier of the metrics. Defaults to the MNIST classifier cached in `classifierDir` (trained on first use). */
   classifier?: () => Promise<Classifier>;
-  /** Folder of the cached MNIST classifier. Defaults to 'checkpoints/mnist-classifier'. */
+  /** Folder of the cached MNIST classifier. Defaults to defaultClassifierDir(): $XDG_CACHE_HOME/collapse-lab/mnist-classifier, else ~/.cache/collapse-lab/mnist-classifier. */
   classifierDir?: string;
   /** Synthetic images measured per generation (and real images they are compared with). Defaults to 2000. */
   metricSamples?: number;
@@ -60,7 +61,6 @@ export interface CollapseAnalysisOptions {
 export const ANALYSIS_DEFAULTS = {
   seed: 0,
   metrics: true,
-  classifierDir: 'checkpoints/mnist-classifier',
   metricSamples: 2000,
   k: 3,
   fixedDraws: 100,
@@ -137,7 +137,7 @@ export function createCollapseAnalysis(options: CollapseAnalysisOptions): Collap
   const getClassifier = async () => {
     classifier ??= await (o.classifier ?? (() =>
       loadOrTrainClassifier({
-        dir: o.classifierDir,
+        dir: o.classifierDir ?? defaultClassifierDir(),
         data: () => loadMnist(),
         log: o.log,
       })))();

@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Writable } from 'node:stream';
-import { ANALYSIS_DEFAULTS, createCollapseAnalysis } from './analysis.ts';
+import { createCollapseAnalysis } from './analysis.ts';
 import type { CollapseAnalysisOptions } from './analysis.ts';
 import { backendBanner, initBackend } from './backend.ts';
 import type { BackendInfo } from './backend.ts';
@@ -15,6 +15,7 @@ import { runInWorkers } from './jobs/pool.ts';
 import type { WorkerOptions, WorkerSetup } from './jobs/protocol.ts';
 import { progressHooks } from './jobs/scheme.ts';
 import { loadOrTrainClassifier } from './metrics/classifier.ts';
+import { checkClassifierDir, defaultClassifierDir } from './metrics/classifier-dir.ts';
 import { checkBoolean, checkInteger, invalidOption, opt, OptionError, say } from './options.ts';
 import { createProgress } from './progress.ts';
 import type { Progress } from './progress.ts';
@@ -95,7 +96,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
   try {
     if (jobs > 1) {
       // Train (or load) the metrics classifier once here, not once in every worker.
-      if (analyze && analysisOptions.metrics !== false) (await loadOrTrainClassifier({ dir: analysisOptions.classifierDir ?? ANALYSIS_DEFAULTS.classifierDir, data: () => loadMnist(), log: (l) => progress.log(l) })).dispose();
+      if (analyze && analysisOptions.metrics !== false) (await loadOrTrainClassifier({ dir: analysisOptions.classifierDir ?? defaultClassifierDir(), data: () => loadMnist(), log: (l) => progress.log(l) })).dispose();
       records = await runInWorkers({
         jobs: plan.runs.map((r) => ({ label: r.name, job: { kind: 'job', label: r.name, setup: workerSetup!, options: workerOptions(r.resolved), analysis: analyze ? analysisOptions : undefined } })),
         size: jobs,
@@ -130,6 +131,8 @@ async function resolveExperiment(options: ExperimentOptions): Promise<Plan> {
   if (jobs !== undefined) checkInteger('jobs', jobs, 1);
   if ((jobs ?? 1) > 1 && !workerSetup) throw new OptionError('jobs', jobs, say`${opt('jobs')} ${jobs} needs ${opt('workerSetup')} (how each worker process rebuilds the model and the data); expected jobs: 1 or a workerSetup.`);
   if ((jobs ?? 1) > 1 && analysis?.classifier) throw new OptionError('analysis.classifier', analysis.classifier, say`analysis.classifier is a function, which cannot reach worker processes; expected ${opt('jobs', 1)} or analysis.classifierDir.`);
+  // The classifier folder is replaced when the classifier is trained: refused now if it holds files of the user's.
+  if (analysis && !common.analyze && analysis.metrics !== false && !analysis.classifier) await checkClassifierDir(analysis.classifierDir ?? defaultClassifierDir(), 'analysis.classifierDir');
   const backend = await initBackend(common.backend ?? 'auto');
   const runs: Plan['runs'] = [];
   for (const [i, scheme] of schemes.entries()) {
@@ -167,6 +170,9 @@ function workerOptions(r: ResolvedOptions): WorkerOptions {
     force: r.force,
     memoryBudget: r.memoryBudget,
     config: r.config,
+    // Recorded in the run.json the worker writes (never checked on resume).
+    placement: r.runInfo.placement,
+    provenance: r.runInfo.provenance,
   };
 }
 

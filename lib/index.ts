@@ -106,6 +106,8 @@ export type { AnalysisInfo, CollapseAnalysis, CollapseAnalysisOptions, CollapseM
 /** The MNIST classifier whose features the metrics use (trained once, cached). */
 export { trainClassifier, loadClassifier, loadOrTrainClassifier, CLASSIFIER_DEFAULTS } from './metrics/classifier.ts';
 export type { CachedClassifierOptions, Classifier, ClassifierConfig, ClassifierInfo, TrainClassifierOptions } from './metrics/classifier.ts';
+/** Where that classifier is cached by default ($XDG_CACHE_HOME or ~/.cache), and the check that a folder may hold it. */
+export { checkClassifierDir, defaultClassifierDir } from './metrics/classifier-dir.ts';
 /** The metrics as plain functions on feature arrays. */
 export { fid, fitGaussian, frechetDistance } from './metrics/fid.ts';
 export type { GaussianFit } from './metrics/fid.ts';
@@ -153,6 +155,9 @@ export { planSweep, readSweep, runArgs, describeSettings, SWEEP_FILE } from './s
 export type { PlannedRun, PlannedTask, PlanOptions, PlanResult, SweepExperiments, SweepPlan, TaskCheck } from './sweep/plan.ts';
 export { placementFrom } from './sweep/placement.ts';
 export type { Placement } from './sweep/placement.ts';
+/** Where a run came from (command line, --config file, commit): trainGenerations' and runExperiment's `provenance`. */
+export { describeProvenance } from './provenance.ts';
+export type { Provenance, ProvenanceOptions } from './provenance.ts';
 export { runTask } from './sweep/task.ts';
 export type { RunTaskOptions, RunTaskResult } from './sweep/task.ts';
 export type { Attempt } from './sweep/task-state.ts';

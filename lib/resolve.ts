@@ -11,6 +11,7 @@ import type { GenerativeModel, ModelFactory } from '../models/types.ts';
 import { BACKEND_CHOICES, backendRecord, initBackend } from './backend.ts';
 import type { BackendChoice, BackendInfo } from './backend.ts';
 import { checkBoolean, checkFunction, checkInteger, checkPath, checkPositive, definedOnly, invalidOption, OptionError, say, opt, show } from './options.ts';
+import type { Provenance } from './provenance.ts';
 import type { GenerationRecord } from './record.ts';
 import { RUN_FORMAT } from './run/info.ts';
 import type { RunInfo } from './run/info.ts';
@@ -67,6 +68,8 @@ export interface GenerationsOptions {
   config?: Record<string, unknown>;
   /** Where this process runs (host, Slurm job ids): recorded in a new run's run.json, never checked on resume. Defaults to none. */
   placement?: Record<string, unknown>;
+  /** Where the run came from (command line, config file, commit; describeProvenance): recorded in a new run's run.json, never checked on resume. Defaults to none. */
+  provenance?: Provenance;
   /** Stops the run between batches; nothing half-done is written. Defaults to none. */
   signal?: AbortSignal;
   /** Called after every batch. Defaults to none. */
@@ -207,6 +210,7 @@ export async function resolveOptions(options: GenerationsOptions, started?: Back
     versions: versions(),
     createdAt: new Date().toISOString(),
     ...(o.placement ? { placement: o.placement } : {}),
+    ...(o.provenance ? { provenance: o.provenance } : {}),
   };
   return { ...resolved, onBatch: o.onBatch, onEpochEnd: o.onEpochEnd, onGenerationStart: o.onGenerationStart, onGenerationEnd: o.onGenerationEnd, analyze: o.analyze, log: o.log, schemeName: name, backend, runInfo };
 }

@@ -3,27 +3,23 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { BACKEND_CHOICES, benchModel, createAutoencoder, createVae, describeBackend, initBackend, loadMnist, peakRssMB } from '../lib/index.ts';
 import type { BackendChoice } from '../lib/index.ts';
+import { configOption, intOption, parseFlagsOrExit, usage, withDefault, withDefaults } from './flags.ts';
 
-const argv = await yargs(hideBin(process.argv))
-  .strict()
-  .parserConfiguration({ 'duplicate-arguments-array': false })
-  .usage('Usage: npx tsx scripts/bench.ts [flags]\n\nMeasures the default dense VAE and AE (784-400-20) on real MNIST with the library\'s own fit/evaluate/sample.')
-  .option('backend', { choices: BACKEND_CHOICES as BackendChoice[], default: 'auto' as BackendChoice, describe: 'tfjs backend (default: auto)' })
-  .option('steps', { type: 'number', default: 200, describe: 'timed training steps per model (default: 200)' })
-  .option('batch-size', { type: 'number', default: 128, describe: 'images per step (default: 128)' })
-  .option('sample-count', { type: 'number', default: 60000, describe: 'images sampled (default: 60000, one generation)' })
-  .option('workarounds', { type: 'boolean', default: true, describe: "apply the library's backend kernel workarounds; --no-workarounds measures without them (default: true)" })
-  .option('json', { type: 'boolean', default: false, describe: 'print one JSON object (default: false)' })
-  .fail((msg, err) => {
-    process.stderr.write(`Error: ${msg ?? err?.message}\n`);
-    process.exit(1);
-  })
-  .parse();
+const DEFAULTS = { backend: 'auto' as BackendChoice, steps: 200, 'batch-size': 128, 'sample-count': 60000, workarounds: true, json: false };
+
+const parser = yargs()
+  .usage(usage('bench', "Measures the default dense VAE and AE (784-400-20) on real MNIST with the library's own fit/evaluate/sample."))
+  .option('backend', { choices: BACKEND_CHOICES as BackendChoice[], describe: withDefault('tfjs backend', DEFAULTS.backend) })
+  .option('steps', intOption('steps', { describe: 'timed training steps per model', default: DEFAULTS.steps, min: 1 }))
+  .option('batch-size', intOption('batch-size', { describe: 'images per step', default: DEFAULTS['batch-size'], min: 1 }))
+  .option('sample-count', intOption('sample-count', { describe: 'images sampled', default: `${DEFAULTS['sample-count']}, one generation`, min: 1 }))
+  .option('workarounds', { type: 'boolean', describe: withDefault("apply the library's backend kernel workarounds; --no-workarounds measures without them", DEFAULTS.workarounds) })
+  .option('json', { type: 'boolean', describe: withDefault('print one JSON object', DEFAULTS.json) })
+  .option('config', configOption())
+  .help();
+const argv = withDefaults(await parseFlagsOrExit(parser, hideBin(process.argv)), DEFAULTS);
 
 try {
-  for (const [name, v] of [['--steps', argv.steps], ['--batch-size', argv['batch-size']], ['--sample-count', argv['sample-count']]] as const) {
-    if (!(Number.isInteger(v) && v > 0)) throw new Error(`${name} ${v} is not valid; expected a positive integer.`);
-  }
   const backend = await initBackend(argv.backend, { workarounds: argv.workarounds });
   const { train, test } = await loadMnist();
   const common = { train, test, steps: argv.steps, batchSize: argv['batch-size'], sampleCount: argv['sample-count'] };

@@ -6,26 +6,26 @@ import cliProgress from 'cli-progress';
 import { loadCeleba, loadMnist } from '../lib/index.ts';
 import type { ExperimentFlags, MainSpec, RawFlags } from './cli.ts';
 import { experimentOptions, modelFactory, parseExperimentArgs } from './cli.ts';
+import { intOption } from './flags.ts';
 
 const CELEBA_IMAGE_SIZE = 64;
 
+/** An MNIST experiment CLI training `family`: the same data and flags for the VAE and the AE. */
+function mnistExperiment<N extends string, F extends 'vae' | 'ae'>(name: N, family: F) {
+  return {
+    name,
+    family,
+    dataset: 'mnist',
+    load: (f: ExperimentFlags) => loadMnistForCli(f),
+    model: (f: ExperimentFlags, shape: readonly [number, number, number]) => modelFactory(family, f, shape),
+  } satisfies MainSpec;
+}
+
 export const EXPERIMENTS = {
   /** The survey's VAE-on-MNIST experiment. */
-  'vae-mnist': {
-    name: 'vae-mnist',
-    family: 'vae',
-    dataset: 'mnist',
-    load: (f) => loadMnistForCli(f),
-    model: (f, shape) => modelFactory('vae', f, shape),
-  },
+  'vae-mnist': mnistExperiment('vae-mnist', 'vae'),
   /** The survey's autoencoder-on-MNIST experiment. */
-  'ae-mnist': {
-    name: 'ae-mnist',
-    family: 'ae',
-    dataset: 'mnist',
-    load: (f) => loadMnistForCli(f),
-    model: (f, shape) => modelFactory('ae', f, shape),
-  },
+  'ae-mnist': mnistExperiment('ae-mnist', 'ae'),
   /** The VAE-on-CelebA experiment of Gerstgrasser et al. (2024), survey section 4.2, on a copy of CelebA the user brings. */
   'vae-celeba': {
     name: 'vae-celeba',
@@ -33,9 +33,13 @@ export const EXPERIMENTS = {
     dataset: 'celeba',
     extend: (argv) =>
       argv
-        .option('data-dir', { type: 'string', demandOption: true, describe: 'CelebA folder holding img_align_celeba/ (and list_eval_partition.txt); see the README, "Get CelebA"' })
-        .option('image-size', { type: 'number', describe: `height and width the images are cropped and resized to (default: ${CELEBA_IMAGE_SIZE})` })
-        .option('limit', { type: 'number', describe: 'use only the first N training images of the folder, and the same share of its test images (default: all)' })
+        .option('data-dir', {
+          type: 'string',
+          demandOption: 'the CelebA folder holding img_align_celeba/ (see the README, "Get CelebA")',
+          describe: 'CelebA folder holding img_align_celeba/ (and list_eval_partition.txt); see the README, "Get CelebA"',
+        })
+        .option('image-size', intOption('image-size', { describe: 'height and width the images are cropped and resized to', default: CELEBA_IMAGE_SIZE, min: 1 }))
+        .option('limit', intOption('limit', { describe: 'use only the first N training images of the folder, and the same share of its test images', default: 'all', min: 1 }))
         .option('cache-dir', { type: 'string', describe: 'folder for the decoded-image cache (default: <data-dir>/collapse-lab-cache)' }),
     load: (f, raw) => loadCelebaForCli(f, raw),
     model: (f, shape) => modelFactory('vae', f, shape),
@@ -55,19 +59,14 @@ async function loadMnistForCli(f: ExperimentFlags) {
   return { train, test, ...(rest ? { freshPool: rest } : {}), config: { dataset: 'mnist' } };
 }
 
+/** Loads CelebA as the flags say (each number was checked by its flag). */
 async function loadCelebaForCli(f: ExperimentFlags, raw: RawFlags) {
   if (f.schemes.some((s) => s.kind === 'fresh')) throw new Error("--scheme fresh is not available for CelebA: vae-celeba gives it no pool of unused real images; expected replace, accumulate, sub, sub-repl or mix.");
-  const positive = (name: string): number | undefined => {
-    const v = raw[name] as number | undefined;
-    if (v !== undefined && !(Number.isInteger(v) && v > 0)) throw new Error(`--${name} ${String(v)} is not valid; expected a positive integer.`);
-    return v;
-  };
-  const imageSize = positive('image-size') ?? CELEBA_IMAGE_SIZE;
-  // --train-size / --test-size, when given, cap the sets as for MNIST; presets' MNIST sizes do not apply.
-  const trainSize = positive('train-size');
-  const testSize = positive('test-size');
-  const limits = [positive('limit'), trainSize].filter((v): v is number => v !== undefined);
+  const imageSize = (raw['image-size'] as number | undefined) ?? CELEBA_IMAGE_SIZE;
+  // --train-size / --test-size, when given, cap the sets as for MNIST; CelebA's presets set no sizes.
+  const limits = [raw.limit as number | undefined, f.trainSize].filter((v): v is number => v !== undefined);
   const limit = limits.length > 0 ? Math.min(...limits) : undefined;
+  const testSize = f.testSize;
   const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'decoding CelebA [{bar}] {value}/{total} images | ETA {eta_formatted}', clearOnComplete: true }, cliProgress.Presets.shades_classic) : null;
   let lastTenth = -1;
   const celeba = await loadCeleba({

@@ -5,42 +5,37 @@
  * generation beside its real and synthetic sources. npx tsx scripts/loss-sources.ts --help
  */
 import { join } from 'node:path';
-import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { armName, BACKEND_CHOICES, entropyFloor, formatEntropyFloors, formatSourceLosses, formatTrainLossTrend, loadMnist, loadSynthetic, LOSS_SOURCE_ARMS, LOSS_SOURCE_SCHEMES, lossSourceRun, OptionError, readRun, runExperiment } from '../lib/index.ts';
-import type { EntropyFloors, LossSourceRun } from '../lib/index.ts';
-import { experimentOptions, flagName, parseExperimentArgs } from './cli.ts';
+import yargs from 'yargs';
+import { armName, BACKEND_CHOICES, entropyFloor, formatEntropyFloors, formatSourceLosses, formatTrainLossTrend, loadMnist, loadSynthetic, LOSS_SOURCE_ARMS, LOSS_SOURCE_SCHEMES, lossSourceRun, readRun, runExperiment } from '../lib/index.ts';
+import type { BackendChoice, EntropyFloors, LossSourceRun } from '../lib/index.ts';
+import { experimentOptions, parseExperimentArgs } from './cli.ts';
 import { EXPERIMENTS } from './experiments.ts';
+import { configOption, exitWithError, flagMessage, flagNames, intOption, listOption, parseFlagsOrExit, usage, withDefault, withDefaults } from './flags.ts';
 
 const ARM_NAMES = LOSS_SOURCE_ARMS.map(armName);
-const argv = await yargs(hideBin(process.argv))
-  .strict()
-  .parserConfiguration({ 'duplicate-arguments-array': false })
+const DEFAULTS = { arms: ARM_NAMES, 'train-size': 2000, 'test-size': 10000, generations: 4, epochs: 5, seed: 0, backend: 'auto' as BackendChoice, out: 'checkpoints/loss-sources', 'tables-only': false };
+const parser = yargs()
   .usage(
-    'Usage: npx tsx scripts/loss-sources.ts [flags]\n\n' +
+    usage(
+      'loss-sources',
       `Trains the VAE and the autoencoder under ${LOSS_SOURCE_SCHEMES.join(' and ')} with each synthetic-image form, one folder per arm under --out ` +
-      '(run again to resume), and prints the training loss beside its real and synthetic parts.',
+        '(run again to resume), and prints the training loss beside its real and synthetic parts.',
+    ),
   )
-  .option('arms', { type: 'string', default: ARM_NAMES.join(','), describe: `comma list of ${ARM_NAMES.join(', ')} (default: all)` })
-  .option('train-size', { type: 'number', default: 2000, describe: 'real training images (default: 2000)' })
-  .option('test-size', { type: 'number', default: 10000, describe: 'real test images (default: 10000)' })
-  .option('generations', { type: 'number', default: 4, describe: 'generations (default: 4)' })
-  .option('epochs', { type: 'number', default: 5, describe: 'epochs per generation (default: 5)' })
-  .option('seed', { type: 'number', default: 0, describe: 'seed (default: 0)' })
-  .option('backend', { choices: BACKEND_CHOICES, default: 'auto', describe: 'tfjs backend (default: auto)' })
-  .option('out', { type: 'string', default: 'checkpoints/loss-sources', describe: 'output folder, one experiment folder per arm (default: checkpoints/loss-sources)' })
-  .option('tables-only', { type: 'boolean', default: false, describe: 'print the tables of the arms already in --out without training (default: false)' })
-  .fail((msg, err) => fail(msg ?? err?.message ?? 'Bad flags.'))
-  .help()
-  .parse();
-
-const arms = String(argv.arms)
-  .split(',')
-  .map((name) => {
-    const arm = LOSS_SOURCE_ARMS.find((a) => armName(a) === name.trim());
-    if (!arm) fail(`--arms '${name}' is not an arm; expected a comma list of ${ARM_NAMES.join(', ')}.`);
-    return arm!;
-  });
+  .option('arms', listOption('arms', { describe: 'the arms to train and tabulate', choices: ARM_NAMES, default: DEFAULTS.arms }))
+  .option('train-size', intOption('train-size', { describe: 'real training images', default: DEFAULTS['train-size'], min: 1, max: 60000 }))
+  .option('test-size', intOption('test-size', { describe: 'real test images', default: DEFAULTS['test-size'], min: 1, max: 10000 }))
+  .option('generations', intOption('generations', { describe: 'generations', default: DEFAULTS.generations, min: 1 }))
+  .option('epochs', intOption('epochs', { describe: 'epochs per generation', default: DEFAULTS.epochs, min: 1 }))
+  .option('seed', intOption('seed', { describe: 'seed of every random draw', default: DEFAULTS.seed, min: 0 }))
+  .option('backend', { choices: BACKEND_CHOICES as BackendChoice[], describe: withDefault('tfjs backend', DEFAULTS.backend) })
+  .option('out', { type: 'string', describe: withDefault('output folder, one experiment folder per arm', DEFAULTS.out) })
+  .option('tables-only', { type: 'boolean', describe: withDefault('print the tables of the arms already in --out without training', DEFAULTS['tables-only']) })
+  .option('config', configOption())
+  .help();
+const argv = withDefaults(await parseFlagsOrExit(parser, hideBin(process.argv)), DEFAULTS);
+const arms = argv.arms.map((name) => LOSS_SOURCE_ARMS.find((a) => armName(a) === name)!);
 
 const controller = new AbortController();
 process.on('SIGINT', () => controller.abort(Object.assign(new Error('Stopped by SIGINT.'), { name: 'AbortError' })));
@@ -81,10 +76,5 @@ try {
     process.stderr.write('Stopped; every complete generation and epoch is saved. Run the same command again to resume.\n');
     process.exit(130);
   }
-  fail(err instanceof OptionError ? err.render(flagName) : (err as Error).message);
-}
-
-function fail(message: string): never {
-  process.stderr.write(`Error: ${message.trim().replace(/\s*\n\s*/g, ' ')}\n`);
-  process.exit(1);
+  exitWithError(flagMessage(err, flagNames(parser)));
 }

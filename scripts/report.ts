@@ -2,32 +2,29 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { writeReport } from '../lib/index.ts';
+import { configOption, exitWithError, flagMessage, flagNames, parseFlagsOrExit, usage, withDefault } from './flags.ts';
 
-const argv = await yargs(hideBin(process.argv))
-  .strict()
+const parser = yargs()
   .usage(
-    'Usage: npx tsx scripts/report.ts <run dir> [<run dir> ...] [flags]\n\n' +
+    usage(
+      'report',
       'Writes report.html (config, records, digit grids, curves) for one or more runs, side by side. ' +
-      'A folder without run.json stands for the runs inside it (e.g. an experiment\'s --out).',
+        "A folder without run.json stands for the runs inside it (e.g. an experiment's --out).",
+      '<run dir> [<run dir> ...]',
+    ),
   )
-  .command('$0 <runs..>', false, (y) => y.positional('runs', { type: 'string', array: true, describe: 'run directories' }))
-  .option('out', { type: 'string', describe: 'path of the page (default: <run>/report.html for one run, else report.html in the runs\' common folder)' })
-  .option('title', { type: 'string', describe: 'page title (default: collapse-lab report)' })
-  .option('curves', { type: 'boolean', default: true, describe: 'draw the curves; --no-curves skips them (default: true)' })
-  .fail((msg, err) => {
-    process.stderr.write(`Error: ${msg ?? err?.message}\n`);
-    process.exit(1);
-  })
-  .help()
-  .parse();
+  .option('out', { type: 'string', describe: withDefault('path of the page', "<run>/report.html for one run, else report.html in the runs' common folder") })
+  .option('title', { type: 'string', describe: withDefault('page title', 'collapse-lab report') })
+  .option('curves', { type: 'boolean', describe: withDefault('draw the curves; --no-curves skips them', true) })
+  .option('config', configOption())
+  .help();
+const argv = await parseFlagsOrExit(parser, hideBin(process.argv), { operands: { name: 'runs', min: 1, describe: 'run directory' } });
 
 try {
-  // A repeated flag takes its last value (as in the other scripts); the run list is the only array.
-  const last = <T>(v: T | T[] | undefined) => (Array.isArray(v) ? v[v.length - 1] : v);
-  const result = await writeReport({ runs: argv.runs as string[], out: last(argv.out), title: last(argv.title), curves: last(argv.curves) });
+  const runs = (argv as { runs?: string[] }).runs ?? [];
+  const result = await writeReport({ runs, out: argv.out, title: argv.title, curves: argv.curves ?? true });
   process.stdout.write(`${result.path}\n`);
   process.stderr.write(`Report of ${result.runs.length} run${result.runs.length === 1 ? '' : 's'} (${result.runs.map((r) => `${r.label}: ${r.records.length} generations`).join('; ')}); ${result.files.length - 1} pictures beside it.\n`);
 } catch (err) {
-  process.stderr.write(`Error: ${(err as Error).message}\n`);
-  process.exit(1);
+  exitWithError(flagMessage(err, flagNames(parser)));
 }

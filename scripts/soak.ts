@@ -13,24 +13,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { soak } from '../test/helpers/faults.ts';
 import type { TrialResult } from '../test/helpers/faults.ts';
+import { configOption, intOption, parseFlagsOrExit, usage, withDefault, withDefaults } from './flags.ts';
 
 /** The in-suite test's configuration: three generations of two epochs on 100 images, about a second of training. */
 export const SOAK_ARGS = ['--train-size', '100', '--test-size', '50', '--generations', '3', '--epochs', '2', '--hidden', '16', '--latent-dim', '2', '--batch-size', '50', '--seed', '5', '--scheme', 'accumulate', '--backend', 'wasm', '--no-metrics'];
 
-const argv = await yargs(hideBin(process.argv))
-  .strict()
-  .usage('Usage: npx tsx scripts/soak.ts [flags]\n\nKills a tiny training run at random moments and checks that --resume always reaches the uninterrupted numbers.')
-  .option('trials', { type: 'number', default: 200, describe: 'kill-and-resume trials (default: 200)' })
-  .option('seed', { type: 'number', default: 1, describe: 'seed of the kill points (default: 1)' })
-  .option('concurrency', { type: 'number', default: 1, describe: 'trials run side by side (default: 1)' })
-  .option('keep', { type: 'boolean', default: false, describe: 'keep the scratch folder (default: false)' })
-  .check((a) => {
-    for (const k of ['trials', 'concurrency'] as const) if (!(Number.isInteger(a[k]) && a[k] >= 1)) throw new Error(`--${k} ${a[k]} is not valid; expected an integer of at least 1.`);
-    if (!(Number.isInteger(a.seed) && a.seed >= 0)) throw new Error(`--seed ${a.seed} is not valid; expected a non-negative integer.`);
-    return true;
-  })
-  .help()
-  .parse();
+const DEFAULTS = { trials: 200, seed: 1, concurrency: 1, keep: false };
+const parser = yargs()
+  .usage(usage('soak', 'Kills a tiny training run at random moments and checks that --resume always reaches the uninterrupted numbers.'))
+  .option('trials', intOption('trials', { describe: 'kill-and-resume trials', default: DEFAULTS.trials, min: 1 }))
+  .option('seed', intOption('seed', { describe: 'seed of the kill points', default: DEFAULTS.seed, min: 0 }))
+  .option('concurrency', intOption('concurrency', { describe: 'trials run side by side', default: DEFAULTS.concurrency, min: 1 }))
+  .option('keep', { type: 'boolean', describe: withDefault('keep the scratch folder', DEFAULTS.keep) })
+  .option('config', configOption())
+  .help();
+const argv = withDefaults(await parseFlagsOrExit(parser, hideBin(process.argv)), DEFAULTS);
 
 const root = await mkdtemp(join(tmpdir(), 'collapse-lab-soak-'));
 const started = performance.now();

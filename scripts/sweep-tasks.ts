@@ -4,7 +4,7 @@
  * the CLI), and trains the metrics classifier once before tasks that need it start side by side.
  */
 import { resolve } from 'node:path';
-import { ANALYSIS_DEFAULTS, loadMnist, loadOrTrainClassifier, plannedTrainSize, runArgs, schemeName } from '../lib/index.ts';
+import { defaultClassifierDir, loadMnist, loadOrTrainClassifier, plannedTrainSize, runArgs, schemeName } from '../lib/index.ts';
 import type { Placement, SweepExperiments, SweepPlan } from '../lib/index.ts';
 import { main, parseExperimentArgs } from './cli.ts';
 import type { MainSpec } from './cli.ts';
@@ -19,13 +19,15 @@ function specOf(script: string): MainSpec {
 export const sweepExperiments: SweepExperiments = {
   names: Object.keys(EXPERIMENTS),
   async check(script, args) {
-    const { flags } = await parseExperimentArgs(specOf(script), args);
-    const synthetic = flags.syntheticSize ?? flags.trainSize;
+    const { raw, flags } = await parseExperimentArgs(specOf(script), args);
+    // The ETA weighs tasks by their training images; a CelebA task without a size uses the whole folder, unknown until loaded: one unit.
+    const trainSize = flags.trainSize ?? (raw.limit as number | undefined) ?? 1;
+    const synthetic = flags.syntheticSize ?? trainSize;
     const generations = Array.from({ length: flags.generations }, (_, i) => i + 1);
     return {
       seed: flags.seed,
       generations: flags.generations,
-      runs: flags.schemes.map((s) => ({ scheme: schemeName(s), images: generations.map((g) => flags.epochs * plannedTrainSize(s, g, flags.trainSize, synthetic)) })),
+      runs: flags.schemes.map((s) => ({ scheme: schemeName(s), images: generations.map((g) => flags.epochs * plannedTrainSize(s, g, trainSize, synthetic)) })),
     };
   },
 };
@@ -37,18 +39,20 @@ export async function runExperimentTask(script: string, args: string[], placemen
 }
 
 /**
- * Trains (or loads) the MNIST metrics classifier once, when some task measures the collapse
- * metrics: tasks started side by side would otherwise each train their own. `root` is the tasks'
- * working directory (the classifier's default folder is relative to it).
+ * Trains (or loads) the MNIST metrics classifier once per folder the tasks use, when some task
+ * measures the collapse metrics: tasks started side by side would otherwise each train their own.
+ * `root` is the tasks' working directory (a relative --classifier-dir in the grid is relative to it).
  */
 export async function prepareTasks(dir: string, plan: SweepPlan, root: string, log: (line: string) => void): Promise<void> {
   const spec = specOf(plan.grid.script);
-  if (spec.dataset !== 'mnist') return;
+  const done = new Set<string>();
   for (const task of plan.tasks) {
-    const { flags } = await parseExperimentArgs(spec, runArgs(task.args, dir));
+    const { raw, flags } = await parseExperimentArgs(spec, runArgs(task.args, dir));
     if (!flags.metrics) continue;
-    const classifier = await loadOrTrainClassifier({ dir: resolve(root, ANALYSIS_DEFAULTS.classifierDir), data: () => loadMnist(), log });
-    classifier.dispose();
-    return;
+    const given = raw['classifier-dir'] as string | undefined;
+    const folder = given === undefined ? defaultClassifierDir() : resolve(root, given);
+    if (done.has(folder)) continue;
+    done.add(folder);
+    (await loadOrTrainClassifier({ dir: folder, data: () => loadMnist(), log })).dispose();
   }
 }

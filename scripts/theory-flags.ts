@@ -8,7 +8,7 @@ import type { Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { DEFAULT_PLOT, FIGURE_6, runTheory, THEORY_METRICS, THEORY_SCHEMES, THEORY_SIMULATORS } from '../lib/index.ts';
 import type { TheoryExperimentName, TheoryField, TheoryRunOptions, TheoryScheme } from '../lib/index.ts';
-import { exitWithError, flagMessage, flagNames, kebab, listOption, numberListOption, parseFlags, usage, withDefault } from './flags.ts';
+import { configOption, exitWithError, flagMessage, flagNames, intOption, kebab, listOption, numberListOption, numberOption, parseFlagsOrExit, usage, withDefault } from './flags.ts';
 
 /** How --help shows a field's default. */
 function defaultText(field: TheoryField<unknown>): string {
@@ -29,11 +29,13 @@ export function theoryParser(name: TheoryExperimentName, summary: string, args: 
     } else if (f.kind === 'choice') {
       y = y.option(flag, { type: 'string', choices: f.choices, describe: withDefault(f.help, defaultText(f)) });
     } else {
-      y = y.option(flag, { type: 'number', describe: withDefault(f.help, defaultText(f)) });
+      // The simulator checks the range (its sentence names the flag); the flag checks the text is a plain number.
+      const o = { describe: f.help, default: defaultText(f) };
+      y = y.option(flag, f.kind === 'integer' ? intOption(flag, o) : numberOption(flag, o));
     }
   }
   return y
-    .option('workers', { type: 'number', describe: withDefault('worker threads; 1 runs in the main thread; results do not depend on it', 'the number of cores, at most one per 64 trials') })
+    .option('workers', intOption('workers', { describe: 'worker threads; 1 runs in the main thread; results do not depend on it', default: 'the number of cores, at most one per 64 trials', min: 1 }))
     .option('json', { type: 'boolean', describe: withDefault('print one JSON object per scheme instead of the table', false) })
     .option('plot', { type: 'string', describe: 'write the figure to this .png, .svg or .pdf file' })
     .option(
@@ -44,19 +46,15 @@ export function theoryParser(name: TheoryExperimentName, summary: string, args: 
         default: DEFAULT_PLOT[name],
       }),
     )
-    .option('log-y', { type: 'boolean', describe: withDefault('logarithmic y axes in the figure', false) });
+    .option('log-y', { type: 'boolean', describe: withDefault('logarithmic y axes in the figure', false) })
+    .option('config', configOption());
 }
 
 /** Runs one theory script: parse, simulate, print, plot; bad input ends the process with one sentence. */
 export async function theoryMain(name: TheoryExperimentName, summary: string, argv: readonly string[] = process.argv): Promise<void> {
   const args = hideBin([...argv]);
   const parser = theoryParser(name, summary, args);
-  let flags: Record<string, unknown>;
-  try {
-    flags = await parseFlags(parser, args);
-  } catch (err) {
-    exitWithError(flagMessage(err, []));
-  }
+  const flags = await parseFlagsOrExit(parser, args);
   // Absent flags stay undefined, so the simulator applies its own defaults (the ones --help shows).
   const options: Record<string, unknown> = { workers: flags.workers };
   for (const key of Object.keys(THEORY_SIMULATORS[name].fields)) if (key !== 'scheme') options[key] = flags[kebab(key)];

@@ -24,6 +24,7 @@ import { createRng, Stream } from '../rng.ts';
 import { runEpochs } from '../train.ts';
 import type { EpochContext } from '../train.ts';
 import type { Rng } from '../rng.ts';
+import { checkClassifierDir } from './classifier-dir.ts';
 import { features } from './features.ts';
 import type { Features } from './features.ts';
 
@@ -282,7 +283,7 @@ export async function loadClassifier(dir: string): Promise<Classifier> {
 }
 
 export interface CachedClassifierOptions extends Partial<Omit<ClassifierConfig, 'trainSize'>> {
-  /** Folder of the cached classifier. */
+  /** Folder of the cached classifier (see defaultClassifierDir); one holding files that are not a classifier is refused. */
   dir: string;
   /** Loads the labelled training and test sets; called only when the classifier must be trained. */
   data: () => Promise<{ train: ImageSource; test: ImageSource }>;
@@ -312,6 +313,8 @@ export async function loadOrTrainClassifier(options: CachedClassifierOptions): P
     cached.dispose();
     log?.(`The classifier in ${dir} was made with other settings; training a new one.`);
   }
+  // Training ends by replacing the folder: never one holding files of the user's.
+  await checkClassifierDir(dir);
   const { train, test } = await data();
   log?.(`Training the metrics classifier on ${train.count} images (${wanted.epochs} epochs, once; cached in ${dir})...`);
   const classifier = await trainClassifier({

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from './atomic.ts';
 import { RUN_FILE, runFile } from './layout.ts';
 import { sha256 } from './sealed.ts';
+import type { Provenance } from '../provenance.ts';
 
 export const RUN_FORMAT = 'collapse-lab-run/1';
 
@@ -18,6 +19,8 @@ export interface RunInfo {
   createdAt: string;
   /** Where the run was started (host, Slurm job), when the caller said; recorded, never checked on resume. */
   placement?: Record<string, unknown>;
+  /** Where the run came from (command line, config file, commit), when the caller said; recorded, never checked on resume. */
+  provenance?: Provenance;
   /** 'sha256:<hex>' of this object's JSON without this field (two-space indent), so damage to run.json is detected. */
   checksum?: string;
 }

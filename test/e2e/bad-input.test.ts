@@ -21,7 +21,7 @@ import { parseScheme } from '../../lib/schemes.ts';
 import type { Scheme } from '../../lib/schemes.ts';
 import { fit } from '../../lib/train.ts';
 import { useTestBackend } from '../helpers/backend.ts';
-import { ROOT, runCli } from '../helpers/cli.ts';
+import { ROOT, runCli, withFlags } from '../helpers/cli.ts';
 import type { CliResult } from '../helpers/cli.ts';
 import { tinyMnist, tinyVae } from '../helpers/tiny.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -94,7 +94,7 @@ async function snapshot(dir: string, rel = ''): Promise<Record<string, string>> 
 interface CliCase {
   what: string;
   script?: 'vae-mnist' | 'ae-mnist' | 'vae-celeba';
-  /** Flags after RUN (a later flag wins); `S` in a value is replaced by the sandbox path. */
+  /** Flags that replace or join RUN's (withFlags); `S` in a value is replaced by the sandbox path. */
   args: string[];
   message: RegExp;
   /** Run the script as an unprivileged user (so a read-only folder really is read-only). */
@@ -104,11 +104,11 @@ interface CliCase {
 }
 
 const CLI: CliCase[] = [
-  { what: 'an unknown scheme', args: ['--scheme', 'keep'], message: /Scheme 'keep' is not known; expected one of replace, accumulate, sub, sub-repl, mix/ },
-  { what: 'a scheme listed twice', args: ['--scheme', 'replace,replace'], message: /Scheme 'replace' is listed twice; expected each scheme once/ },
+  { what: 'an unknown scheme', args: ['--scheme', 'keep'], message: /--scheme 'keep' is not one of replace, accumulate, sub, sub-repl, mix or fresh/ },
+  { what: 'a scheme listed twice', args: ['--scheme', 'replace,replace'], message: /--scheme lists 'replace' twice; expected each value once/ },
   { what: 'zero generations', args: ['--generations', '0'], message: /--generations 0 is not valid; expected an integer of at least 1/ },
-  { what: 'a negative training size', args: ['--train-size', '-5'], message: /--train-size -5 is not valid; expected an integer of at least 1/ },
-  { what: 'more training images than MNIST has', args: ['--train-size', '70000'], message: /MNIST trainSize 70000 is out of range; expected an integer from 1 to 60000/ },
+  { what: 'a negative training size', args: ['--train-size', '-5'], message: /--train-size -5 is not valid; expected an integer from 1 to 60000/ },
+  { what: 'more training images than MNIST has', args: ['--train-size', '70000'], message: /--train-size 70000 is not valid; expected an integer from 1 to 60000/ },
   { what: 'a zero batch size', args: ['--batch-size', '0'], message: /--batch-size 0 is not valid; expected an integer of at least 1/ },
   { what: 'a zero synthetic size', args: ['--synthetic-size', '0'], message: /--synthetic-size 0 is not valid; expected an integer of at least 1/ },
   { what: 'a synthetic size beyond the memory budget', args: ['--synthetic-size', '1000000000'], message: /Synthetic size 1000000000 needs 784\.0 GB for one synthetic set of 28x28x1 images; expected at most [\d.]+ GB \(half of this machine's memory\)/ },
@@ -117,10 +117,10 @@ const CLI: CliCase[] = [
   { what: 'a negative learning rate', args: ['--lr', '-0.1'], message: /--lr -0\.1 is not valid; expected a positive number/ },
   { what: 'a hidden size that is not a number', args: ['--hidden', '32,x'], message: /--hidden '32,x' is not valid; expected positive integers separated by commas/ },
   { what: 'a fractional seed', args: ['--seed', '1.5'], message: /--seed 1\.5 is not valid; expected an integer of at least 0/ },
-  { what: 'a sampling mode of the other model family', script: 'ae-mnist', args: ['--sampling', 'mean'], message: /Invalid values:[\s\S]*sampling/ },
-  { what: 'a missing CelebA folder', script: 'vae-celeba', args: ['--data-dir', 'S/no-such-folder'], message: /CelebA folder .*no-such-folder does not exist; expected a folder holding img_align_celeba\/\*\.jpg/ },
-  { what: 'an empty CelebA folder', script: 'vae-celeba', args: ['--data-dir', 'S/data-empty'], message: /CelebA folder .*data-empty has no \.jpg images in .*; expected img_align_celeba\/000001\.jpg/ },
-  { what: 'an unknown backend', args: ['--backend', 'gpu'], message: /Invalid values:[\s\S]*backend/ },
+  { what: 'a sampling mode of the other model family', script: 'ae-mnist', args: ['--sampling', 'mean'], message: /--sampling 'mean' is not one of latent-gaussian, reconstruct, bernoulli or threshold/ },
+  { what: 'a missing CelebA folder', script: 'vae-celeba', args: ['--data-dir', 'S/no-such-folder', '--arch', 'dense'], message: /CelebA folder .*no-such-folder does not exist; expected a folder holding img_align_celeba\/\*\.jpg/ },
+  { what: 'an empty CelebA folder', script: 'vae-celeba', args: ['--data-dir', 'S/data-empty', '--arch', 'dense'], message: /CelebA folder .*data-empty has no \.jpg images in .*; expected img_align_celeba\/000001\.jpg/ },
+  { what: 'an unknown backend', args: ['--backend', 'gpu'], message: /--backend 'gpu' is not one of auto, tensorflow, .*wasm or cpu/ },
   { what: 'an existing run without --resume or --force', args: ['--out', 'S/existing'], message: /Run directory .*existing\/replace already holds a run; expected --resume to continue it or --force to replace it/ },
   { what: 'a run directory from another config', args: ['--out', 'S/existing', '--resume', '--epochs', '2'], message: /Run directory .*existing\/replace was made with another configuration \(epochs was 1, now 2\); expected the same configuration to resume it/ },
   { what: 'a run directory from another seed', args: ['--out', 'S/existing', '--resume', '--seed', '2'], message: /Run directory .*existing\/replace was made with seed 1, not 2; expected the same seed to resume it/ },
@@ -136,8 +136,8 @@ const CLI: CliCase[] = [
 
 /** Runs a case's script in its sandbox, unprivileged or under a file size limit when asked. */
 function runCase(c: CliCase, box: string): Promise<CliResult> {
-  // A fresh output folder in the sandbox unless the case names one (a later flag wins): never the repository's checkpoints/.
-  const args = [...RUN, '--out', 'S/out', ...c.args].map((a) => a.replace(/^S(?=\/)/, box));
+  // A fresh output folder in the sandbox unless the case names one: never the repository's checkpoints/.
+  const args = withFlags([...RUN, '--out', 'S/out'], c.args).map((a) => a.replace(/^S(?=\/)/, box));
   const node = [process.execPath, '--import', 'tsx', `scripts/${c.script ?? 'vae-mnist'}.ts`, ...args];
   const [cmd, ...rest] = c.fileLimitKB ? ['/bin/sh', '-c', `ulimit -f ${c.fileLimitKB} && exec "$0" "$@"`, ...node] : node;
   return new Promise((resolve, reject) => {
@@ -248,7 +248,7 @@ describe('NaN guard (scripts/vae-mnist.ts)', () => {
     const out = join(box, 'existing');
     const dir = join(out, 'replace');
     const gen1 = await snapshot(join(dir, 'gen-001'));
-    const diverged = await runCli('vae-mnist', [...RUN, '--out', out, '--resume', '--generations', '2', '--lr', '1e30']);
+    const diverged = await runCli('vae-mnist', withFlags(RUN, ['--out', out, '--resume', '--generations', '2', '--lr', '1e30']));
     expect(diverged.code, diverged.stderr).toBe(1);
     const errors = diverged.stderr.split('\n').filter((l) => l.startsWith('Error'));
     expect(errors).toHaveLength(1);
@@ -257,7 +257,7 @@ describe('NaN guard (scripts/vae-mnist.ts)', () => {
     expect((await readdir(dir)).filter((n) => n.startsWith('gen-') || n.endsWith('.partial') || n === 'run.lock').sort()).toEqual(['gen-001']);
     expect(await snapshot(join(dir, 'gen-001'))).toEqual(gen1);
 
-    const resumed = await runCli('vae-mnist', [...RUN, '--out', out, '--resume', '--generations', '2', '--lr', '0.0005']);
+    const resumed = await runCli('vae-mnist', withFlags(RUN, ['--out', out, '--resume', '--generations', '2', '--lr', '0.0005']));
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toContain('The learning rate is 0.0005 from generation 2 on (the run started with 0.001); those generations record it.');
     const records = (await readFile(join(dir, 'generations.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));

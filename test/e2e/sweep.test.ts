@@ -68,7 +68,7 @@ describe('sweep.ts on this machine', () => {
     const task = await runCli('sweep', ['run', '--dir', join(root, 'sweep'), '--task', '3']);
     expect(task.stderr).toBe('Error: --task 3 is not a task of this sweep; expected an integer from 0 to 0.\n');
     const parallel = await runCli('sweep', ['local', '--dir', join(root, 'sweep'), '--parallel', '0']);
-    expect(parallel.stderr).toBe('Error: --parallel 0 is not valid; expected a positive integer.\n');
+    expect(parallel.stderr).toBe('Error: --parallel 0 is not valid; expected an integer of at least 1.\n');
     expect(await readdir(join(root, 'sweep'))).toEqual(['sweep.json']);
   }, NO_DEADLINE);
 

@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { loadNetwork } from '../../lib/run/run-dir.ts';
-import { runCli } from '../helpers/cli.ts';
+import { runCli, withFlags } from '../helpers/cli.ts';
 import { makeFaceFolder } from '../helpers/faces.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -37,11 +37,11 @@ describe('scripts/vae-celeba.ts', () => {
   });
 
   it('reads the cache on the next run, and takes the first N training images with --limit', async () => {
-    const r = await runCli('vae-celeba', [...SMALL, '--data-dir', faces, '--scheme', 'replace', '--generations', '1', '--out', join(root, 'again')]);
+    const r = await runCli('vae-celeba', withFlags(SMALL, ['--data-dir', faces, '--scheme', 'replace', '--generations', '1', '--out', join(root, 'again')]));
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/31 training and 4 test images from the cache/);
     expect(r.stderr).not.toMatch(/decoding CelebA/);
-    const limited = await runCli('vae-celeba', [...SMALL, '--data-dir', faces, '--scheme', 'replace', '--generations', '1', '--limit', '8', '--arch', 'dense', '--hidden', '16', '--out', join(root, 'limit')]);
+    const limited = await runCli('vae-celeba', withFlags(SMALL, ['--data-dir', faces, '--scheme', 'replace', '--generations', '1', '--limit', '8', '--arch', 'dense', '--hidden', '16', '--out', join(root, 'limit')]));
     expect(limited.code).toBe(0);
     expect(limited.stderr).toMatch(/CelebA \(official split\): 8 training and 1 test images/);
   });
@@ -52,14 +52,14 @@ describe('scripts/vae-celeba.ts', () => {
     expect(r.stderr).toMatch(/Error: CelebA folder .*nowhere does not exist; expected a folder holding img_align_celeba\/\*\.jpg/);
     const none = await runCli('vae-celeba', [...SMALL, '--out', join(root, 'bad')]);
     expect(none.code).toBe(1);
-    expect(none.stderr).toMatch(/Missing required argument: data-dir/);
+    expect(none.stderr).toMatch(/Error: --data-dir is required; expected the CelebA folder holding img_align_celeba\/ \(see the README, "Get CelebA"\)\./);
   });
 });
 
 describe('--arch conv on the MNIST scripts', () => {
   it("trains Shumailov et al.'s conv VAE on MNIST and records the architecture in run.json", async () => {
     const out = join(root, 'mnist-conv');
-    const r = await runCli('vae-mnist', ['--arch', 'conv', '--train-size', '64', '--test-size', '32', '--generations', '1', '--epochs', '1', '--batch-size', '32', '--scheme', 'replace', '--out', out, '--json', '--no-metrics']);
+    const r = await runCli('vae-mnist', ['--arch', 'conv', '--train-size', '64', '--test-size', '32', '--generations', '1', '--epochs', '1', '--batch-size', '32', '--scheme', 'replace', '--no-metrics', '--out', out, '--json']);
     expect(r.code).toBe(0);
     expect(Number.isFinite(JSON.parse(r.stdout.trim()).testLoss)).toBe(true);
     const run = JSON.parse(await readFile(join(out, 'replace', 'run.json'), 'utf8'));

@@ -31,13 +31,13 @@ export interface CliResult {
 
 /**
  * Starts a script. `until`, when given, is called with stderr as it grows; returning true kills
- * the process with SIGKILL (to simulate a crash at that point).
+ * the process with SIGKILL (to simulate a crash at that point). `env` adds to the environment.
  */
-export function runCli(script: string, args: string[], until?: (stderr: string) => boolean): Promise<CliResult> {
+export function runCli(script: string, args: string[], until?: (stderr: string) => boolean, env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     // node --import tsx runs the script in this one process; the tsx binary would start a second,
     // which a SIGKILL of the first leaves running.
-    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, ...args], { cwd: ROOT, env: childEnv() });
+    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, ...args], { cwd: ROOT, env: childEnv(env) });
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d) => (stdout += d));
@@ -48,4 +48,23 @@ export function runCli(script: string, args: string[], until?: (stderr: string) 
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
+}
+
+/**
+ * `base` with the flags of `over` put in: a flag `over` gives replaces the same flag in `base`
+ * (--x and --no-x count as one), the others are appended. The CLIs refuse a flag given twice, so a
+ * test that varies one setting of a shared command line builds it with this.
+ */
+export function withFlags(base: readonly string[], over: readonly string[]): string[] {
+  const name = (flag: string) => flag.replace(/^--(no-)?/, '').replace(/=.*$/, '');
+  const groups = (args: readonly string[]) => {
+    const out: string[][] = [];
+    for (const a of args) {
+      if (a.startsWith('--') || out.length === 0) out.push([a]);
+      else out.at(-1)!.push(a);
+    }
+    return out;
+  };
+  const given = new Set(groups(over).map((g) => name(g[0])));
+  return [...groups(base).filter((g) => !given.has(name(g[0]))).flat(), ...over];
 }

@@ -14,8 +14,8 @@ describe('experiment CLIs by name', () => {
     const { flags } = await parseExperimentArgs(EXPERIMENTS['ae-mnist'], ['--scheme', 'replace,accumulate', '--epochs', '2']);
     expect(flags.epochs).toBe(2);
     expect(flags.schemes.map((s) => s.kind)).toEqual(['replace', 'accumulate']);
-    await expect(parseExperimentArgs(EXPERIMENTS['vae-mnist'], ['--bogus', '1'])).rejects.toThrow('Unknown argument: bogus');
+    await expect(parseExperimentArgs(EXPERIMENTS['vae-mnist'], ['--bogus', '1'])).rejects.toThrow('Unknown flag --bogus; run with --help for the flags.');
     await expect(parseExperimentArgs(EXPERIMENTS['vae-mnist'], ['--epochs', '0'])).rejects.toThrow('--epochs 0 is not valid');
-    await expect(parseExperimentArgs(EXPERIMENTS['vae-celeba'], [])).rejects.toThrow('data-dir');
+    await expect(parseExperimentArgs(EXPERIMENTS['vae-celeba'], [])).rejects.toThrow('--data-dir is required');
   });
 });

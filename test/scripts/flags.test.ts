@@ -75,7 +75,7 @@ describe('scripts/flags', () => {
 
   it('parseFlags throws the sentence as a FlagError before yargs sees the arguments', async () => {
     await expect(parseFlags(parser(), ['--train-sze', '5'])).rejects.toThrow(new FlagError('Unknown flag --train-sze; did you mean --train-size?'));
-    await expect(parseFlags(parser(), ['--hidden', '400,x'])).rejects.toThrow("--hidden '400,x' has 'x', not a number; expected numbers separated by commas, e.g. --hidden 1,2,0.5.");
+    await expect(parseFlags(parser(), ['--hidden', '400,x'])).rejects.toThrow("--hidden '400,x' is not valid; expected numbers separated by commas, e.g. --hidden 1,2,0.5.");
   });
 
   it('parseList splits and checks a comma list on its own', () => {

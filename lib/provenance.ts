@@ -1,0 +1,82 @@
+/**
+ * Where a run came from, for its run.json: the command line that started it (the caller passes it:
+ * lib/ never reads process.argv), the --config file it read, and, when collapse-lab runs from a git
+ * checkout of its own, the commit and whether the checkout had uncommitted changes. Recorded, never
+ * compared on resume (a resume may be typed differently, or run from a later commit).
+ */
+import { execFile } from 'node:child_process';
+import { access, readFile, realpath } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export interface Provenance {
+  /** The command line, as the process received it: the script, then its arguments. */
+  argv: string[];
+  /** The working directory it ran in (relative paths on the command line are relative to it). */
+  cwd: string;
+  /** The --config file read, as given, and its flags as written in it. */
+  configFile?: { path: string; flags: Record<string, unknown> };
+  /** The collapse-lab git checkout the code ran from: HEAD's commit and whether tracked files differed from it. */
+  git?: { commit: string; dirty: boolean };
+}
+
+export interface ProvenanceOptions {
+  /** The command line (e.g. process.argv.slice(1)). */
+  argv: readonly string[];
+  /** Defaults to process.cwd(). */
+  cwd?: string;
+  configFile?: Provenance['configFile'];
+  /** The folder whose checkout is described. Defaults to the collapse-lab package this code is part of. */
+  packageDir?: string;
+}
+
+/** The provenance of a run started now with this command line. */
+export async function describeProvenance(options: ProvenanceOptions): Promise<Provenance> {
+  const git = await gitState(options.packageDir ?? (await packageRoot()));
+  return {
+    argv: [...options.argv],
+    cwd: options.cwd ?? process.cwd(),
+    ...(options.configFile ? { configFile: options.configFile } : {}),
+    ...(git ? { git } : {}),
+  };
+}
+
+/** The nearest folder above this file holding collapse-lab's package.json (lib/ in a checkout, dist/lib/ when built). */
+async function packageRoot(): Promise<string | undefined> {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    try {
+      const pkg = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { name?: string };
+      if (pkg.name === 'collapse-lab') return dir;
+    } catch {
+      // No package.json here; look further up.
+    }
+    const up = dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+}
+
+/**
+ * HEAD's commit and whether tracked files differ from it, when `dir` is the top of a git checkout
+ * (an installed copy inside someone else's repository is not: that commit would not be ours);
+ * undefined without git, outside a checkout, or when git fails.
+ */
+export async function gitState(dir: string | undefined): Promise<Provenance['git'] | undefined> {
+  if (dir === undefined) return undefined;
+  const git = (...args: string[]) => run('git', ['-C', dir, ...args], { timeout: 10_000, maxBuffer: 16 << 20 }).then((r) => r.stdout.trim());
+  try {
+    await access(join(dir, '.git'));
+    const top = await git('rev-parse', '--show-toplevel');
+    if ((await realpath(top)) !== (await realpath(dir))) return undefined;
+    const commit = await git('rev-parse', 'HEAD');
+    // Tracked files only: untracked ones (a user's own scripts, outputs) do not change what this code does.
+    const changes = await git('status', '--porcelain', '--untracked-files=no');
+    return { commit, dirty: changes !== '' };
+  } catch {
+    return undefined;
+  }
+}

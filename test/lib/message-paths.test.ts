@@ -1,0 +1,77 @@
+/**
+ * No message points at something the repository does not have: every string literal in lib/,
+ * scripts/, data/ and models/ (error messages, help texts, notes) is searched for repository paths
+ * (docs/..., scripts/..., lib/...), Markdown files (README.md, docs/x.md) and README sections
+ * ('see the README, "Get CelebA"'); each path must exist and each section must be a README heading.
+ */
+import { describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import ts from 'typescript';
+import { ROOT } from '../helpers/cli.ts';
+import { sourceFiles } from '../helpers/sources.ts';
+
+const TOPS = ['lib', 'scripts', 'data', 'models'];
+/** A path into the repository, as a message would write it (not a user's path such as <data-dir>/x or checkpoints/...). */
+const REPO_PATH = /(?<![\w$<>.~/-])((?:docs|scripts|lib|data|models|test|\.ci)\/(?:[\w.-]+\/?)*|[\w-]+\.md\b)/g;
+const README_SECTION = /\bREADME(?:\.md)?(?:'s)?,? (?:section )?["“]([^"”]+)["”]/g;
+
+/** The text of every string literal and template piece in a TypeScript file, with its line. */
+function strings(file: string, text: string): { line: number; text: string }[] {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const out: { line: number; text: string }[] = [];
+  const visit = (node: ts.Node) => {
+    if (ts.isStringLiteralLike(node) || ts.isTemplateLiteralToken(node)) {
+      // Import specifiers are checked by the compiler.
+      if (!(ts.isImportDeclaration(node.parent) || ts.isExportDeclaration(node.parent) || ts.isExternalModuleReference(node.parent))) {
+        out.push({ line: source.getLineAndCharacterOfPosition(node.getStart()).line + 1, text: node.text });
+      }
+    }
+    node.forEachChild(visit);
+  };
+  visit(source);
+  return out;
+}
+
+async function readmeHeadings(): Promise<string[]> {
+  const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+  return readme
+    .split('\n')
+    .filter((l) => /^#+ /.test(l))
+    .map((l) => l.replace(/^#+ /, '').trim());
+}
+
+describe('messages', () => {
+  it('name only paths that exist and README sections that are headings', async () => {
+    const headings = await readmeHeadings();
+    const missing: string[] = [];
+    let checked = 0;
+    for (const top of TOPS) {
+      for (const file of await sourceFiles(join(ROOT, top))) {
+        const rel = relative(ROOT, file);
+        for (const s of strings(file, await readFile(file, 'utf8'))) {
+          for (const m of s.text.matchAll(REPO_PATH)) {
+            const path = m[1].replace(/[.,;:]+$/, '');
+            checked++;
+            if (!existsSync(join(ROOT, path))) missing.push(`${rel}:${s.line}: ${path} does not exist`);
+          }
+          for (const m of s.text.matchAll(README_SECTION)) {
+            checked++;
+            if (!headings.some((h) => h === m[1] || h.startsWith(`${m[1]} `) || h.startsWith(`${m[1]}:`))) missing.push(`${rel}:${s.line}: README has no section "${m[1]}"`);
+          }
+        }
+      }
+    }
+    // The search finds what it looks for (the messages do name paths and sections).
+    expect(checked).toBeGreaterThan(10);
+    expect(missing).toEqual([]);
+  });
+
+  it('would catch a stale path and a section that is not there', () => {
+    const found = strings('x.ts', 'throw new Error(`Folder ${d} is empty (see docs/celeba.md and the README, "Get CelebA data").`);');
+    const text = found.map((f) => f.text).join('');
+    expect([...text.matchAll(REPO_PATH)].map((m) => m[1])).toEqual(['docs/celeba.md']);
+    expect([...text.matchAll(README_SECTION)].map((m) => m[1])).toEqual(['Get CelebA data']);
+  });
+});
