@@ -88,6 +88,10 @@ const CASES: FlagCase[] = [
   { what: 'soak: an empty trial count', script: 'soak', args: ['--trials', ''], message: "--trials '' is empty; expected an integer of at least 1." },
   { what: 'sweep: a parallelism of 1e400', script: 'sweep', args: ['local', '--dir', 'S/sweep', '--parallel', '1e400'], message: '--parallel 1e400 is not valid; expected an integer of at least 1.' },
   { what: 'sweep: a grid whose flags would repeat the --resume the sweep adds', script: 'sweep', args: ['plan', 'S/no-resume.json', '--dir', 'S/sweep'], message: 'Grid file S/no-resume.json does not give vae-mnist valid flags: --resume is given twice (also as --no-resume); give each flag once.' },
+  { what: 'gpu-check: one step (the first is not timed)', script: 'gpu-check', args: ['--steps', '1'], message: '--steps 1 is not valid; expected an integer from 2 to 468.' },
+  { what: 'gpu-check: a backend that is not one', script: 'gpu-check', args: ['--train-on', 'wasm,metal'], message: "--train-on 'metal' is not one of tfjs-node-gpu, webgpu, tfjs-node, wasm or cpu." },
+  { what: 'loss-sources: a flag given twice', script: 'loss-sources', args: ['--epochs', '2', '--epochs', '3'], message: '--epochs is given twice; give each flag once.' },
+  { what: 'loss-sources: an arm that is not one', script: 'loss-sources', args: ['--arms', 'vae-grey'], message: "--arms 'vae-grey' is not one of vae-mean, vae-bernoulli, vae-threshold, ae-latent-gaussian, ae-bernoulli or ae-threshold." },
   { what: 'regression: a hexadecimal trial count', script: 'regression', args: ['--trials', '0x10'], message: '--trials 0x10 is not valid; expected an integer, written in decimal digits.' },
 ];
 
