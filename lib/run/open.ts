@@ -16,7 +16,7 @@ import { opt, OptionError, say } from '../options.ts';
 import { describeWriteError } from './atomic.ts';
 import { configDifferences, isLegacyRun, LEGACY_RUN_FORMAT, readRunInfo, RUN_FORMAT, writeRunInfo } from './info.ts';
 import type { RunInfo } from './info.ts';
-import { EPOCH_FOLDER_FILES, epochFolderOf, GENERATION_FOLDER_FILES, generationOf, isRunTempName, LOCK_FILE, RUN_DIR_FILES, RUN_FILE } from './layout.ts';
+import { EPOCH_FOLDER_FILES, epochFolderOf, genDirName, GENERATION_FOLDER_FILES, generationOf, isRunTempName, LOCK_FILE, RUN_DIR_FILES, RUN_FILE } from './layout.ts';
 import { checkLock, lockRun } from './lock.ts';
 import { RunDir, RunWriter } from './run-dir.ts';
 import type { RunVerification } from './run-dir.ts';
@@ -205,8 +205,9 @@ async function checkDiscards(run: RunDir, verified: RunVerification): Promise<vo
 /** A folder that must be discarded but is not ours: say why it must go, and why it cannot. */
 function explainDiscard(err: unknown, verified: RunVerification, g: number): never {
   if (!(err instanceof ForeignEntryError) || !verified.problem) throw err;
-  const why = g === verified.problem.generation ? `generation ${g} failed verification (${verified.problem.message.replace(/\.$/, '')})` : `generation ${g} follows generation ${verified.problem.generation}, which ${verified.problem.missing ? 'is missing' : 'failed verification'}`;
-  throw new ForeignEntryError(err.path, `${err.message.replace(/\.$/, '')}; it would be discarded because ${why}.`);
+  const p = verified.problem;
+  const why = g === p.generation ? `Generation ${g} failed verification (${p.message.replace(/\.$/, '')})` : `Generation ${p.generation} ${p.missing ? 'is missing' : 'failed verification'}`;
+  throw new ForeignEntryError(err.path, `${why}, so ${genDirName(g)} would be discarded, but ${err.message}`);
 }
 
 function discardNotes(v: RunVerification): string[] {
