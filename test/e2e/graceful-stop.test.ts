@@ -39,6 +39,31 @@ function runAndSignal(args: string[], when: RegExp, signal: NodeJS.Signals): Pro
   });
 }
 
+/**
+ * Runs `npx tsx scripts/vae-mnist.ts ...`, the README's command, as its own process tree
+ * (npm exec -> sh -c -> tsx -> node), and sends `signal` to the npx process alone once stderr
+ * matches `when`: what a process manager or `kill <pid>` does. The result comes when the last
+ * process holding the output pipes (the training process) has exited.
+ */
+function runNpxAndSignalWrapper(args: string[], when: RegExp, signal: NodeJS.Signals): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npx', ['tsx', 'scripts/vae-mnist.ts', ...args], { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0' } });
+    let stdout = '';
+    let stderr = '';
+    let sent = false;
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => {
+      stderr += d;
+      if (!sent && when.test(stderr)) {
+        sent = true;
+        child.kill(signal);
+      }
+    });
+    child.on('error', reject);
+    child.on('close', (code, sig) => resolve({ code, signal: sig, stdout, stderr }));
+  });
+}
+
 /** Runs a command line through the shell, as a user pasting it would. */
 function shell(command: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
@@ -77,6 +102,28 @@ describe('graceful stop (scripts/vae-mnist.ts)', () => {
       const resumed = await shell(command);
       expect(resumed.code, resumed.stderr).toBe(0);
       expect(resumed.stderr).toMatch(/Resuming generation 2 after epoch [1-4] of 4\./);
+      expect(await readFile(join(dir, 'generations.jsonl'), 'utf8')).toBe(reference);
+    });
+  }
+
+  for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+    it(`${signal} to the npx wrapper alone stops the training process gracefully too, and the run resumes to the same numbers`, async () => {
+      const out = join(root, `npx ${signal}`);
+      const r = await runNpxAndSignalWrapper([...ARGS, '--out', out], /generation 2\/3 epoch 1\/4/, signal);
+      // The wrapper died of the signal; the training process noticed and stopped after its batch.
+      expect(r.signal, r.stderr).toBe(signal);
+      expect(r.stderr).toMatch(/npm exec \(process \d+\), which started this process, has ended: stopping after the current batch/);
+      expect(r.stderr).toContain('Stopped; every complete generation and epoch is saved. Resume with:');
+      const dir = join(out, 'accumulate');
+      const names = await readdir(dir);
+      expect(names.filter((n) => n.endsWith('.partial') || n === 'run.lock')).toEqual([]);
+      // It stopped within about a second (the wrappers are polled once a second): long before the end of the run.
+      expect(names).not.toContain('gen-003');
+      const v = await verifyRun(dir);
+      expect(v.problem).toBeUndefined();
+      expect(v.completed).toBeLessThan(3);
+      const resumed = await runCli('vae-mnist', [...ARGS, '--out', out, '--resume']);
+      expect(resumed.code, resumed.stderr).toBe(0);
       expect(await readFile(join(dir, 'generations.jsonl'), 'utf8')).toBe(reference);
     });
   }
