@@ -48,6 +48,8 @@ export const EPOCH_FILES = { state: 'state.json', weights: 'model.bin', optimize
 /** A saved network: model.json + weights.bin (network-io.ts); the classifier cache adds its description. */
 export const NETWORK_FILES = { model: GENERATION_FILES.model, weights: GENERATION_FILES.weights } as const;
 export const CLASSIFIER_FILE = 'classifier.json';
+/** Files of a classifier cache folder (one from before manifests has only these). */
+export const CLASSIFIER_FOLDER_FILES: ReadonlySet<string> = new Set([...Object.values(NETWORK_FILES), CLASSIFIER_FILE]);
 
 /** Files collapse-lab writes into a generation folder under these names (an analysis' other files are listed in its manifest). */
 export const GENERATION_FOLDER_FILES: ReadonlySet<string> = new Set([...Object.values(GENERATION_FILES), ...Object.values(ANALYSIS_FILES)]);
