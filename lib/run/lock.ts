@@ -7,10 +7,9 @@
  * hard-linked to run.lock (link fails when run.lock exists, so two processes cannot both take it).
  * A full disk therefore leaves no empty run.lock behind.
  */
-import { link, lstat, open, readFile, rm } from 'node:fs/promises';
+import { link, lstat, readFile, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { basename, dirname, join } from 'node:path';
-import { describeWriteError, isAlive, TEMP_SUFFIX } from './atomic.ts';
+import { describeWriteError, isAlive, tempNameOf, writeFlushed } from './atomic.ts';
 import { LOCK_FILE, runFile } from './layout.ts';
 
 interface Holder {
@@ -34,15 +33,9 @@ export async function lockRun(dir: string): Promise<() => Promise<void>> {
 
 /** Writes `content` to `path` only if nothing is there; false when something is. Never leaves a partial file. */
 async function createExclusive(path: string, content: string): Promise<boolean> {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}${TEMP_SUFFIX}`);
+  const temp = tempNameOf(path);
   try {
-    const handle = await open(temp, 'w');
-    try {
-      await handle.writeFile(content);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await writeFlushed(temp, content);
     try {
       await link(temp, path);
       return true;
@@ -61,24 +54,14 @@ async function createExclusive(path: string, content: string): Promise<boolean> 
 }
 
 async function createExclusiveDirect(path: string, content: string): Promise<boolean> {
-  let handle;
   try {
-    handle = await open(path, 'wx');
-  } catch (err) {
-    if ((err as { code?: string }).code === 'EEXIST') return false;
-    throw err;
-  }
-  try {
-    await handle.writeFile(content);
-    await handle.sync();
+    await writeFlushed(path, content, 'wx');
     return true;
   } catch (err) {
-    await handle.close().catch(() => {});
-    handle = undefined;
+    if ((err as { code?: string }).code === 'EEXIST') return false;
+    // Created but not written (a full disk): it is ours, and must not stay behind empty.
     await rm(path, { force: true }).catch(() => {});
     throw err;
-  } finally {
-    await handle?.close();
   }
 }
 
