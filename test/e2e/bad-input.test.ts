@@ -285,6 +285,17 @@ describe('bad input: CLIs', () => {
   }
 });
 
+describe('bad input: scripts/report.ts', () => {
+  it("refuses to write over the user's own report page, naming --out, and changes nothing", async () => {
+    const box = await sandbox();
+    const before = await snapshot(box);
+    const r = await runCli('report', [join(box, 'existing'), '--out', join(box, 'user-page', 'report.html')]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^Error: .*user-page\/report\.html has no collapse-lab generator tag \(a page of your own\?\), so the report at .* would replace something collapse-lab did not make; expected no file there or one of its own \(move it away, or choose another --out\)\.$/)]);
+    expect(await snapshot(box)).toEqual(before);
+  });
+});
+
 describe('bad input: API', () => {
   for (const c of API) {
     it(`rejects ${c.what} with one sentence and changes nothing`, async () => {
