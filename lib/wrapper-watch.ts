@@ -81,7 +81,7 @@ export function wrapperChain(start = process.ppid): WrapperProcess[] {
 export function watchWrappers(onGone: (wrapper: WrapperProcess) => void, intervalMs = 1000): () => void {
   const chain = wrapperChain();
   if (chain.length === 0) return () => {};
-  const proc = processInfo(chain[0].pid) !== null && readable();
+  const proc = hasProc();
   const timer = setInterval(() => {
     const gone = findGone(chain, proc);
     if (gone) {
@@ -93,7 +93,8 @@ export function watchWrappers(onGone: (wrapper: WrapperProcess) => void, interva
   return () => clearInterval(timer);
 }
 
-function readable(): boolean {
+/** True where /proc describes processes (Linux): parent links can then be re-read every poll. */
+function hasProc(): boolean {
   try {
     readFileSync(`/proc/${process.pid}/stat`);
     return true;
