@@ -20,6 +20,7 @@ import {
   schemeNames,
   runExperiment,
   SCHEME_NAMES,
+  watchWrappers,
 } from '../lib/index.ts';
 import type { AutoencoderOptions, BackendChoice, ExperimentOptions, ImageSource, ModelFactory, Scheme, VaeOptions, WorkerSetup } from '../lib/index.ts';
 import { rerunWords, scriptFile, usageLine } from './invocation.ts';
@@ -275,14 +276,16 @@ export async function main(spec: MainSpec, argv = process.argv): Promise<void> {
     .parse()) as RawFlags;
   const controller = new AbortController();
   let stopping = false;
-  const onSignal = (sig: string) => {
-    if (stopping) process.exit(130);
+  const stop = (why: string, note: string) => {
     stopping = true;
-    process.stderr.write(`\n${sig}: stopping after the current batch (press again to exit at once)...\n`);
-    controller.abort(Object.assign(new Error(`Stopped by ${sig}.`), { name: 'AbortError' }));
+    process.stderr.write(`\n${note}: stopping after the current batch (press Ctrl-C again to exit at once)...\n`);
+    controller.abort(Object.assign(new Error(`Stopped by ${why}.`), { name: 'AbortError' }));
   };
+  const onSignal = (sig: string) => (stopping ? process.exit(130) : stop(sig, sig));
   process.on('SIGINT', () => onSignal('SIGINT'));
   process.on('SIGTERM', () => onSignal('SIGTERM'));
+  // A signal sent to the npx / tsx wrapper alone never reaches this process: its end stops the run the same way.
+  watchWrappers((w) => stopping || stop(`the end of ${w.name}`, `${w.name} (process ${w.pid}), which started this process, has ended`));
   try {
     const flags = resolveFlags(raw, spec.family, spec.dataset);
     const result = await runExperiment({ ...(await experimentOptions(spec, args, flags, raw)), signal: controller.signal });

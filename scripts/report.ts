@@ -1,7 +1,7 @@
 /** The run report: npx tsx scripts/report.ts <run dir> [<run dir> ...] (see --help) */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { writeReport } from '../lib/index.ts';
+import { OptionError, writeReport } from '../lib/index.ts';
 
 const argv = await yargs(hideBin(process.argv))
   .strict()
@@ -28,6 +28,8 @@ try {
   process.stdout.write(`${result.path}\n`);
   process.stderr.write(`Report of ${result.runs.length} run${result.runs.length === 1 ? '' : 's'} (${result.runs.map((r) => `${r.label}: ${r.records.length} generations`).join('; ')}); ${result.files.length - 1} pictures beside it.\n`);
 } catch (err) {
-  process.stderr.write(`Error: ${(err as Error).message}\n`);
+  // The library names its options (out); this script's flags have the same names.
+  const message = err instanceof OptionError ? err.render((option) => `--${option}`) : (err as Error).message;
+  process.stderr.write(`Error: ${message}\n`);
   process.exit(1);
 }
