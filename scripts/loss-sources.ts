@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { armName, BACKEND_CHOICES, entropyFloor, formatEntropyFloors, formatSourceLosses, formatTrainLossTrend, loadMnist, loadSynthetic, LOSS_SOURCE_ARMS, LOSS_SOURCE_SCHEMES, lossSourceRun, OptionError, readRun, runExperiment } from '../lib/index.ts';
+import { armName, BACKEND_CHOICES, entropyFloor, formatEntropyFloors, formatSourceLosses, formatTrainLossTrend, loadMnist, loadSynthetic, LOSS_SOURCE_ARMS, LOSS_SOURCE_SCHEMES, lossSourceRun, OptionError, readRun, runExperiment, watchWrappers } from '../lib/index.ts';
 import type { EntropyFloors, LossSourceRun } from '../lib/index.ts';
 import { experimentOptions, flagName, parseExperimentArgs } from './cli.ts';
 import { EXPERIMENTS } from './experiments.ts';
@@ -45,6 +45,8 @@ const arms = String(argv.arms)
 const controller = new AbortController();
 process.on('SIGINT', () => controller.abort(Object.assign(new Error('Stopped by SIGINT.'), { name: 'AbortError' })));
 process.on('SIGTERM', () => controller.abort(Object.assign(new Error('Stopped by SIGTERM.'), { name: 'AbortError' })));
+// A signal sent to the npx / tsx wrapper alone never reaches this process: its end stops the run the same way.
+watchWrappers((w) => controller.abort(Object.assign(new Error(`Stopped by the end of ${w.name}.`), { name: 'AbortError' })));
 
 try {
   for (const arm of arms) {

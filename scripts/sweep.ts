@@ -15,6 +15,7 @@ import {
   describeSettings,
   formatAggregate,
   formatStatus,
+  OptionError,
   parseGrid,
   placementFrom,
   planSweep,
@@ -29,6 +30,7 @@ import {
   SWEEP_CHILD_ENV,
   SWEEP_LOG_ENV,
   waitForArrays,
+  watchWrappers,
   writeSbatch,
 } from '../lib/index.ts';
 import type { QueueEntry, TaskStatus } from '../lib/index.ts';
@@ -75,7 +77,7 @@ function failedLines(statuses: readonly TaskStatus[]): string {
     .join('\n');
 }
 
-/** Ctrl-C / SIGTERM: one graceful stop (tasks finish their batch); later signals only say so. */
+/** Ctrl-C / SIGTERM, or the end of the npx / tsx wrapper that started this process: one graceful stop (tasks finish their batch); later signals only say so. */
 function stopSignal(what: string): AbortSignal {
   const controller = new AbortController();
   const on = (sig: string) => {
@@ -85,6 +87,8 @@ function stopSignal(what: string): AbortSignal {
   };
   process.on('SIGINT', () => on('SIGINT'));
   process.on('SIGTERM', () => on('SIGTERM'));
+  // A signal sent to the wrapper alone never reaches this process (lib/wrapper-watch.ts).
+  watchWrappers((w) => on(`${w.name} (process ${w.pid}), which started this process, has ended`));
   return controller.signal;
 }
 
@@ -251,6 +255,7 @@ await yargs(hideBin(process.argv))
     },
   )
   .demandCommand(1, 'Name a command: plan, run, local, slurm, status or aggregate.')
-  .fail((msg, err) => fail(msg ?? err?.message ?? 'Bad flags.'))
+  // The library names its options (dir); this script's flags have the same names.
+  .fail((msg, err) => fail(msg ?? (err instanceof OptionError ? err.render((option) => `--${option}`) : err?.message) ?? 'Bad flags.'))
   .help()
   .parseAsync();

@@ -10,7 +10,7 @@
  * kill mid-way leaves names that are still ours), then the files, the page, and the list with hashes.
  */
 import { createHash } from 'node:crypto';
-import { lstat, readdir, readFile, rm } from 'node:fs/promises';
+import { lstat, readdir, readFile, rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../run/atomic.ts';
 import { OptionError, opt, say } from '../options.ts';
@@ -32,6 +32,9 @@ interface FileList {
 const PICTURE = /\.(png|svg)$/;
 
 const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex');
+
+/** A temporary file of ours (writeFileAtomic's `.<name>.<pid>.partial`). */
+const isTempName = (name: string) => /^\..+\.\d+\.partial$/.test(name);
 
 /** What the folder holds that is ours, and what is the user's. */
 interface Ownership {
@@ -64,7 +67,7 @@ async function ownership(option: string, page: string, folder: string): Promise<
   const ours = new Set<string>();
   const theirs = new Set<string>();
   for (const e of await readdir(folder, { withFileTypes: true })) {
-    if (e.name === FILES_LIST || /^\..+\.\d+\.partial$/.test(e.name)) continue;
+    if (e.name === FILES_LIST || isTempName(e.name)) continue;
     const hash = list.files[e.name];
     const mine = e.isFile() && hash !== undefined && (hash === null || sha256(await readFile(join(folder, e.name))) === hash);
     (mine ? ours : theirs).add(e.name);
@@ -113,4 +116,23 @@ export async function writeOwnedReport(option: string, page: string, folder: str
   await writeFileAtomic(listPath, JSON.stringify(final, null, 2) + '\n');
   written.push(page);
   return written;
+}
+
+/** Checks, writing nothing, that the report at `page` (pictures in `folder`) may be deleted: the page is absent or ours. */
+export function checkOwnedReport(option: string, page: string, folder: string): Promise<void> {
+  return checkReportTarget(option, page, folder, []);
+}
+
+/**
+ * Deletes a report of ours after checkOwnedReport: the page, the pictures on the folder's list that
+ * are as written, our temporary files and the list; the user's files stay (and so the folder).
+ */
+export async function removeOwnedReport(option: string, page: string, folder: string): Promise<void> {
+  await checkOwnedReport(option, page, folder);
+  const { ours } = await ownership(option, page, folder);
+  await rm(page, { force: true });
+  if (!(await lstat(folder).catch(() => null))) return;
+  for (const name of await readdir(folder)) if (ours.has(name) || isTempName(name)) await rm(join(folder, name), { force: true });
+  await rm(join(folder, FILES_LIST), { force: true });
+  await rmdir(folder).catch(() => {});
 }

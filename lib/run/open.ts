@@ -90,7 +90,7 @@ export async function openRunDir(dir: string, info: RunInfo, options: OpenRunOpt
     }
     if (options.force) {
       // Only what makes up our run goes (checked in inspect); the user's other files stay.
-      for (const name of entries ?? []) if (name !== LOCK_FILE && isOurEntry(name)) await rm(join(dir, name), { recursive: true, force: true });
+      await removeOurEntries(dir, (entries ?? []).filter((name) => name !== LOCK_FILE && isOurEntry(name)));
     } else {
       await removeLeftovers(dir);
     }
@@ -101,6 +101,29 @@ export async function openRunDir(dir: string, info: RunInfo, options: OpenRunOpt
     if (created) await removeEmptyFolders(dir, created);
     throw err;
   }
+}
+
+/**
+ * Checks, writing nothing, that removeRun may delete the run at `dir`: absent, or a run of ours
+ * (its run.json, generation folders and run files as `force` checks them) that no live process holds.
+ * A folder without run.json may hold only our leftovers (a stale lock, temporary names).
+ */
+export async function checkRemovableRun(dir: string): Promise<void> {
+  const entries = await listDir(dir);
+  if (entries !== null) await checkOurEntries(dir, entries, entries.includes(RUN_FILE));
+}
+
+/** Deletes a run of ours after checkRemovableRun (a sweep re-planned with force): its own entries, and the folder when nothing of the user's is left in it. */
+export async function removeRun(dir: string): Promise<void> {
+  await checkRemovableRun(dir);
+  const entries = (await listDir(dir)) ?? [];
+  const hasRun = entries.includes(RUN_FILE);
+  await removeOurEntries(dir, entries.filter((name) => (hasRun ? isOurEntry(name) : name === LOCK_FILE || isRunTempName(name))));
+  await rmdir(dir).catch(() => {});
+}
+
+async function removeOurEntries(dir: string, names: readonly string[]): Promise<void> {
+  for (const name of names) await rm(join(dir, name), { recursive: true, force: true });
 }
 
 /** Names of the run directory that are ours by their kind: run files, generation and epoch folders, our temporary names. */
