@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Writable } from 'node:stream';
-import { createCollapseAnalysis } from './analysis.ts';
+import { ANALYSIS_DEFAULTS, createCollapseAnalysis } from './analysis.ts';
 import type { CollapseAnalysisOptions } from './analysis.ts';
 import { backendBanner, initBackend } from './backend.ts';
 import type { BackendInfo } from './backend.ts';
@@ -16,15 +16,15 @@ import type { WorkerOptions, WorkerSetup } from './jobs/protocol.ts';
 import { progressHooks } from './jobs/scheme.ts';
 import { loadOrTrainClassifier } from './metrics/classifier.ts';
 import { checkClassifierDir, defaultClassifierDir } from './metrics/classifier-dir.ts';
-import { checkBoolean, checkInteger, invalidOption, opt, OptionError, say } from './options.ts';
+import { checkBoolean, checkInteger, definedOnly, invalidOption, opt, OptionError, say } from './options.ts';
 import { createProgress } from './progress.ts';
 import type { Progress } from './progress.ts';
 import type { GenerationRecord } from './record.ts';
-import { writeReport } from './report/html.ts';
+import { checkReportPath, writeReport } from './report/html.ts';
 import { resolveOptions } from './resolve.ts';
 import type { GenerationsOptions, ResolvedOptions } from './resolve.ts';
 import { experimentReport, schemeRunDir } from './run/layout.ts';
-import { checkRunDir } from './run/open.ts';
+import { checkOutputFolder, checkRunDir } from './run/open.ts';
 import { isRunDir } from './run/read.ts';
 import { RunDir } from './run/run-dir.ts';
 import { plannedTrainSize, schemeName, schemeNames } from './schemes.ts';
@@ -131,18 +131,29 @@ async function resolveExperiment(options: ExperimentOptions): Promise<Plan> {
   if (jobs !== undefined) checkInteger('jobs', jobs, 1);
   if ((jobs ?? 1) > 1 && !workerSetup) throw new OptionError('jobs', jobs, say`${opt('jobs')} ${jobs} needs ${opt('workerSetup')} (how each worker process rebuilds the model and the data); expected jobs: 1 or a workerSetup.`);
   if ((jobs ?? 1) > 1 && analysis?.classifier) throw new OptionError('analysis.classifier', analysis.classifier, say`analysis.classifier is a function, which cannot reach worker processes; expected ${opt('jobs', 1)} or analysis.classifierDir.`);
+  await checkOutputFolder('out', out);
+  // The report at the end must not replace a page or pictures of the user's: found now, not after hours of training.
+  if (report) await checkReportPath('out', experimentReport(out));
   // The classifier folder is replaced when the classifier is trained: refused now if it holds files of the user's.
   if (analysis && !common.analyze && analysis.metrics !== false && !analysis.classifier) await checkClassifierDir(analysis.classifierDir ?? defaultClassifierDir(), 'analysis.classifierDir');
   const backend = await initBackend(common.backend ?? 'auto');
+  // The collapse analysis adds fields and files to every record: its settings are part of each run's configuration.
+  const config = analysis && !common.analyze ? { ...common.config, analysis: analysisSettings(analysis) } : common.config;
   const runs: Plan['runs'] = [];
   for (const [i, scheme] of schemes.entries()) {
     const dir = schemeRunDir(out, names[i]);
-    const resolved = await resolveOptions({ ...common, scheme, runDir: dir }, backend);
+    const resolved = await resolveOptions({ ...common, config, scheme, runDir: dir }, backend);
     await checkRunDir(dir, resolved.runInfo, { resume: resolved.resume, force: resolved.force, mayChange: ['learningRate'] });
     runs.push({ name: names[i], dir, resolved });
   }
   const size = workerSetup ? Math.min(schemes.length, jobs ?? defaultJobs(backend, schemes.length)) : 1;
   return { runs, backend, jobs: size };
+}
+
+/** What of the collapse analysis' options changes the records (not where the classifier is cached, nor the log). */
+function analysisSettings(a: NonNullable<ExperimentOptions['analysis']>): Record<string, unknown> {
+  const { metrics, metricSamples, k, fixedDraws, batchSize } = { ...ANALYSIS_DEFAULTS, ...definedOnly(a) };
+  return metrics ? { metrics, metricSamples, k, fixedDraws, batchSize, classifier: a.classifier ? 'given' : 'mnist' } : { metrics, fixedDraws, batchSize };
 }
 
 /** How many schemes to run at once when `jobs` is not given. */

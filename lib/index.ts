@@ -70,6 +70,9 @@ export { runExperiment, planExperiment, formatLossTable, defaultJobs } from './e
 export type { ExperimentOptions, ExperimentPlan, ExperimentResult, SchemeRun } from './experiment.ts';
 /** How a worker process rebuilds the model factory and the data (functions cannot be sent to it). */
 export type { WorkerSetup, WorkerSetupResult } from './jobs/protocol.ts';
+/** Noticing that the npx / npm / tsx wrappers which started this process are gone (a signal sent to them alone does not reach it). */
+export { watchWrappers, wrapperChain } from './wrapper-watch.ts';
+export type { WrapperProcess } from './wrapper-watch.ts';
 /** Progress bars on a terminal, plain lines elsewhere. */
 export { createProgress, formatSeconds } from './progress.ts';
 export type { Progress, ProgressOptions } from './progress.ts';

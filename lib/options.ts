@@ -84,23 +84,37 @@ export function definedOnly<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
+/**
+ * A number option given as something else: a string says so ("generations '3' is a string; expected
+ * a positive integer (a number, not text)"), since "3" and 3 print alike in most places.
+ */
+export function invalidNumber(option: string, value: unknown, expected: string): OptionError {
+  if (typeof value === 'string') return new OptionError(option, value, say`${opt(option)} ${quoteText(value)} is a string; expected ${expected} (a number, not text).`);
+  return invalidOption(option, value, expected);
+}
+
+/** Text as a sentence quotes it: 'like this' (JSON escapes for control characters and quotes). */
+function quoteText(text: string): string {
+  return `'${JSON.stringify(text).slice(1, -1).replace(/\\"/g, '"').replace(/'/g, "\\'")}'`;
+}
+
 /** An integer of at least `min` (a number, not a numeric string). */
 export function checkInteger(option: string, value: unknown, min: number): number {
   if (!(typeof value === 'number' && Number.isInteger(value) && value >= min)) {
-    throw invalidOption(option, value, min === 1 ? 'a positive integer' : min === 0 ? 'a non-negative integer' : `an integer of at least ${min}`);
+    throw invalidNumber(option, value, min === 1 ? 'a positive integer' : min === 0 ? 'a non-negative integer' : `an integer of at least ${min}`);
   }
   return value;
 }
 
 /** A finite number above 0. */
 export function checkPositive(option: string, value: unknown): number {
-  if (!(typeof value === 'number' && Number.isFinite(value) && value > 0)) throw invalidOption(option, value, 'a positive number');
+  if (!(typeof value === 'number' && Number.isFinite(value) && value > 0)) throw invalidNumber(option, value, 'a positive number');
   return value;
 }
 
 /** A number from 0 to 1. */
 export function checkFraction(option: string, value: unknown): number {
-  if (!(typeof value === 'number' && value >= 0 && value <= 1)) throw invalidOption(option, value, 'a number from 0 to 1');
+  if (!(typeof value === 'number' && value >= 0 && value <= 1)) throw invalidNumber(option, value, 'a number from 0 to 1');
   return value;
 }
 

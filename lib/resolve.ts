@@ -4,8 +4,9 @@
  * data cannot feed never creates run.json). A new option gets its default in GENERATION_DEFAULTS and
  * its check in resolveOptions.
  */
+import { createHash } from 'node:crypto';
 import { totalmem } from 'node:os';
-import { pixelsPerImage } from '../data/images.ts';
+import { pixelsPerImage, range } from '../data/images.ts';
 import type { ImageSet, ImageSource } from '../data/images.ts';
 import type { GenerativeModel, ModelFactory } from '../models/types.ts';
 import { BACKEND_CHOICES, backendRecord, initBackend } from './backend.ts';
@@ -13,7 +14,7 @@ import type { BackendChoice, BackendInfo } from './backend.ts';
 import { checkBoolean, checkFunction, checkInteger, checkPath, checkPositive, definedOnly, invalidOption, OptionError, say, opt, show } from './options.ts';
 import type { Provenance } from './provenance.ts';
 import type { GenerationRecord } from './record.ts';
-import { RUN_FORMAT } from './run/info.ts';
+import { newRunId, RUN_FORMAT } from './run/info.ts';
 import type { RunInfo } from './run/info.ts';
 import type { RunDir } from './run/run-dir.ts';
 import type { Rng } from './rng.ts';
@@ -64,7 +65,11 @@ export interface GenerationsOptions {
   force?: boolean;
   /** Bytes one synthetic set may take in memory (it is sampled whole). Defaults to half of the machine's memory. */
   memoryBudget?: number;
-  /** Extra settings recorded in run.json and checked on resume (e.g. the dataset). Defaults to {}. */
+  /**
+   * Extra settings recorded in run.json and checked on resume (e.g. the dataset, or what a custom
+   * `analyze` hook measures: `analysis`). Keys of the run's own settings (RUN_CONFIG_KEYS) are
+   * refused. Defaults to {}.
+   */
   config?: Record<string, unknown>;
   /** Where this process runs (host, Slurm job ids): recorded in a new run's run.json, never checked on resume. Defaults to none. */
   placement?: Record<string, unknown>;
@@ -157,6 +162,9 @@ const HOOKS = ['onBatch', 'onEpochEnd', 'onGenerationStart', 'onGenerationEnd', 
 export async function resolveOptions(options: GenerationsOptions, started?: BackendInfo): Promise<ResolvedOptions> {
   if (typeof options !== 'object' || options === null) throw invalidOption('options', options, 'an object of trainGenerations options');
   const o = { ...GENERATION_DEFAULTS, ...definedOnly(options) };
+  if (o.resume === true && o.force === true) {
+    throw new OptionError('force', true, say`${opt('resume', true)} and ${opt('force', true)} were both given; expected one of them (resume continues the run in ${opt('runDir')}, force replaces it).`);
+  }
   const model = checkFunction<ModelFactory>('model', o.model, false)!;
   const { train, test } = checkData(o.data);
   const scheme = resolveScheme(o.scheme);
@@ -189,6 +197,7 @@ export async function resolveOptions(options: GenerationsOptions, started?: Back
   if (resolved.signal?.aborted) throw abortError(resolved.signal);
   const backend = started ?? (await initBackend(o.backend as BackendChoice));
   const name = schemeName(scheme);
+  // Everything that changes a number or a record (README, "Reliability"); a resume must match it.
   const config = {
     model: describeModel(model, train),
     scheme: name,
@@ -196,14 +205,20 @@ export async function resolveOptions(options: GenerationsOptions, started?: Back
     batchSize: resolved.batchSize,
     learningRate: resolved.learningRate,
     syntheticSize,
+    evalBatchSize: resolved.evalBatchSize,
     trainSize: train.count,
     testSize: test.count,
+    data: { train: dataDigest(train), test: dataDigest(test), ...(freshPool ? { freshPool: dataDigest(freshPool) } : {}) },
     warmStart: resolved.warmStart,
+    // Scheme 'fresh': the pool's size (its images are in data.freshPool's digest above).
     ...(freshPool ? { freshPoolSize: freshPool.count } : {}),
+    // What adds fields and files to the records; an experiment describes its collapse analysis here.
+    analysis: o.analyze ? 'analyze hook' : 'none',
     ...resolved.config,
-  };
+  } satisfies Record<Exclude<(typeof RUN_CONFIG_KEYS)[number], 'freshPoolSize'> | 'analysis', unknown>;
   const runInfo: RunInfo = {
     format: RUN_FORMAT,
+    id: newRunId(),
     config,
     seed: resolved.seed,
     backend: backendRecord(backend),
@@ -257,9 +272,34 @@ function checkFreshPool(scheme: Scheme, data: unknown, train: ImageSource, gener
   return pool;
 }
 
+/** Config keys resolveOptions records itself: `config` may not override them (run.json would misdescribe the run). */
+export const RUN_CONFIG_KEYS = ['model', 'scheme', 'epochs', 'batchSize', 'learningRate', 'syntheticSize', 'evalBatchSize', 'trainSize', 'testSize', 'data', 'warmStart', 'freshPoolSize'] as const;
+
 function checkConfig(config: unknown): Record<string, unknown> {
   if (typeof config !== 'object' || config === null || Array.isArray(config)) throw invalidOption('config', config, 'an object of extra settings');
+  const clash = Object.keys(config).find((k) => (RUN_CONFIG_KEYS as readonly string[]).includes(k));
+  if (clash) throw new OptionError('config', clash, say`${opt('config')} sets '${clash}', which is one of the settings the run records itself; expected keys of your own (not ${RUN_CONFIG_KEYS.join(', ')}).`);
   return config as Record<string, unknown>;
+}
+
+const digests = new WeakMap<ImageSource, string>();
+
+/** SHA-256 of a set's shape and pixels (a different data set, or other images of it, changes the numbers). Cached per set. */
+function dataDigest(source: ImageSource): string {
+  const cached = digests.get(source);
+  if (cached) return cached;
+  const hash = createHash('sha256').update(`${source.count}x${source.shape.join('x')}\n`);
+  const pixels = (source as Partial<ImageSet>).pixels;
+  if (pixels instanceof Uint8Array && pixels.length === source.count * pixelsPerImage(source.shape)) {
+    hash.update(pixels);
+  } else {
+    // A file-backed set, read in slices of about 64 MB.
+    const step = Math.max(1, Math.floor(2 ** 26 / pixelsPerImage(source.shape)));
+    for (let start = 0; start < source.count; start += step) hash.update(source.gather(range(Math.min(step, source.count - start)).map((i) => i + start)));
+  }
+  const digest = `sha256:${hash.digest('hex')}`;
+  digests.set(source, digest);
+  return digest;
 }
 
 function checkSignal(signal: unknown): AbortSignal | undefined {
@@ -288,7 +328,14 @@ function checkMixSize(scheme: Scheme, n: number, syntheticSize: number): void {
 
 /** Builds one model to check the factory and read its config (run.json); generation models are built fresh later. */
 function describeModel(factory: ModelFactory, train: ImageSource): Record<string, unknown> {
-  const probe = factory({ seed: 0 }) as Partial<GenerativeModel> | undefined;
+  let probe: Partial<GenerativeModel> | undefined;
+  try {
+    probe = factory({ seed: 0 }) as Partial<GenerativeModel> | undefined;
+  } catch (err) {
+    // The factory's own option errors (e.g. createVae's hidden sizes) name their option already.
+    if (err instanceof OptionError) throw err;
+    throw new OptionError('model', factory, say`${opt('model')} threw ${(err as Error).name ?? 'an error'} when called with { seed: 0 }: ${String((err as Error).message ?? err).replace(/\.$/, '')}; expected a factory returning a GenerativeModel (e.g. createVae).`);
+  }
   const missing = ['config', 'network', 'trainStep', 'lossSums', 'sample', 'dispose'].filter((k) => probe?.[k as keyof GenerativeModel] === undefined);
   if (missing.length > 0) {
     (probe as GenerativeModel | undefined)?.dispose?.();

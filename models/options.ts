@@ -3,7 +3,9 @@
  * family decides the sampling modes (SAMPLING_MODES), the architecture its sizes (dense.ts,
  * conv-vae.ts).
  */
+import { totalmem } from 'node:os';
 import type { ImageShape } from '../data/images.ts';
+import { OptionError, opt, say, show } from '../lib/options.ts';
 import type { DenseModelOptions } from './dense.ts';
 import type { ModelKind } from './types.ts';
 
@@ -62,8 +64,32 @@ export function resolveCommon<K extends ModelKind>(
   return { sampling: sampling as (typeof SAMPLING_MODES)[K][number], samplingTemperature, seed: options.seed ?? 0 };
 }
 
-/** A dense model's sizes, defaults filled in (the MNIST model, 784-400-20) and checked. */
-export function resolveDenseArch(owner: string, options: DenseModelOptions): { imageShape: ImageShape; hidden: number[]; latentDim: number } {
+/** Bytes training needs per weight: the float32 weight, its gradient and Adam's two moments. */
+const TRAINING_BYTES_PER_WEIGHT = 16;
+
+/** Weights (kernels and biases) of a dense encoder -> `heads` latent heads -> mirrored decoder. */
+export function denseWeightCount(pixels: number, hidden: readonly number[], latentDim: number, heads: number): number {
+  const layer = (from: number, to: number) => (from + 1) * to;
+  const enc = [pixels, ...hidden];
+  const dec = [latentDim, ...[...hidden].reverse(), pixels];
+  let n = heads * layer(enc[enc.length - 1], latentDim);
+  for (let i = 0; i + 1 < enc.length; i++) n += layer(enc[i], enc[i + 1]);
+  for (let i = 0; i + 1 < dec.length; i++) n += layer(dec[i], dec[i + 1]);
+  return n;
+}
+
+/** Refuses, before a weight is allocated, a dense network whose training would not fit in half of this machine's memory. */
+function checkDenseSize(owner: string, imageShape: ImageShape, hidden: number[], latentDim: number, heads: number): void {
+  const weights = denseWeightCount(imageShape[0] * imageShape[1] * imageShape[2], hidden, latentDim, heads);
+  const budget = totalmem() / 2;
+  if (weights * TRAINING_BYTES_PER_WEIGHT > budget) {
+    const gb = (b: number) => `${(b / 1e9).toFixed(1)} GB`;
+    throw new OptionError('hidden', hidden, say`${opt('hidden')} ${show(hidden)} with ${opt('latentDim')} ${latentDim} gives ${owner} a network of ${weights.toExponential(2)} weights, which need ${gb(weights * TRAINING_BYTES_PER_WEIGHT)} to train (weights, gradients and Adam's two moments); expected at most ${gb(budget)} (half of this machine's memory): lower ${opt('hidden')}.`);
+  }
+}
+
+/** A dense model's sizes, defaults filled in (the MNIST model, 784-400-20) and checked; `heads` latent heads (a VAE: mean and log variance). */
+export function resolveDenseArch(owner: string, options: DenseModelOptions, heads = 1): { imageShape: ImageShape; hidden: number[]; latentDim: number } {
   const imageShape = options.imageShape ?? [28, 28, 1];
   const hidden = options.hidden ?? [400];
   const latentDim = options.latentDim ?? 20;
@@ -73,5 +99,6 @@ export function resolveDenseArch(owner: string, options: DenseModelOptions): { i
   if (!(Number.isInteger(latentDim) && latentDim > 0)) {
     throw new Error(`${owner}: latentDim ${latentDim} must be a positive integer.`);
   }
+  checkDenseSize(owner, imageShape, hidden, latentDim, heads);
   return { imageShape, hidden, latentDim };
 }

@@ -17,7 +17,7 @@ export interface VaeOptions extends DenseModelOptions, SamplingTemperatureOption
 }
 
 export function createVae(options: VaeOptions = {}): GenerativeModel {
-  const { imageShape, hidden, latentDim } = resolveDenseArch('createVae', options);
+  const { imageShape, hidden, latentDim } = resolveDenseArch('createVae', options, 2);
   const { sampling, samplingTemperature, seed } = resolveCommon('createVae', 'vae', options);
   const inputDim = pixelsPerImage(imageShape);
 

@@ -23,6 +23,7 @@ import {
   schemeNames,
   runExperiment,
   SCHEME_NAMES,
+  watchWrappers,
 } from '../lib/index.ts';
 import type { AutoencoderOptions, BackendChoice, ExperimentOptions, ImageSource, ModelFactory, Scheme, VaeOptions, WorkerSetup } from '../lib/index.ts';
 import {
@@ -347,14 +348,16 @@ export async function main(spec: MainSpec, argv = process.argv): Promise<void> {
   const raw = (await parseFlags(experimentParser(spec, args), args).catch(fail)) as RawFlags;
   const controller = new AbortController();
   let stopping = false;
-  const onSignal = (sig: string) => {
-    if (stopping) process.exit(130);
+  const stop = (why: string, note: string) => {
     stopping = true;
-    process.stderr.write(`\n${sig}: stopping after the current batch (press again to exit at once)...\n`);
-    controller.abort(Object.assign(new Error(`Stopped by ${sig}.`), { name: 'AbortError' }));
+    process.stderr.write(`\n${note}: stopping after the current batch (press Ctrl-C again to exit at once)...\n`);
+    controller.abort(Object.assign(new Error(`Stopped by ${why}.`), { name: 'AbortError' }));
   };
+  const onSignal = (sig: string) => (stopping ? process.exit(130) : stop(sig, sig));
   process.on('SIGINT', () => onSignal('SIGINT'));
   process.on('SIGTERM', () => onSignal('SIGTERM'));
+  // A signal sent to the npx / tsx wrapper alone never reaches this process: its end stops the run the same way.
+  watchWrappers((w) => stopping || stop(`the end of ${w.name}`, `${w.name} (process ${w.pid}), which started this process, has ended`));
   try {
     const flags = resolveFlags(raw, spec.family, spec.dataset);
     // Recorded in each new run's run.json (the command line, the --config file, the commit); never compared on resume.

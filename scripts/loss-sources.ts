@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { hideBin } from 'yargs/helpers';
 import yargs from 'yargs';
-import { armName, BACKEND_CHOICES, entropyFloor, formatEntropyFloors, formatSourceLosses, formatTrainLossTrend, loadMnist, loadSynthetic, LOSS_SOURCE_ARMS, LOSS_SOURCE_SCHEMES, lossSourceRun, readRun, runExperiment } from '../lib/index.ts';
+import { armName, BACKEND_CHOICES, entropyFloor, formatEntropyFloors, formatSourceLosses, formatTrainLossTrend, loadMnist, loadSynthetic, LOSS_SOURCE_ARMS, LOSS_SOURCE_SCHEMES, lossSourceRun, readRun, runExperiment, watchWrappers } from '../lib/index.ts';
 import type { BackendChoice, EntropyFloors, LossSourceRun } from '../lib/index.ts';
 import { experimentOptions, parseExperimentArgs } from './cli.ts';
 import { EXPERIMENTS } from './experiments.ts';
@@ -40,6 +40,8 @@ const arms = argv.arms.map((name) => LOSS_SOURCE_ARMS.find((a) => armName(a) ===
 const controller = new AbortController();
 process.on('SIGINT', () => controller.abort(Object.assign(new Error('Stopped by SIGINT.'), { name: 'AbortError' })));
 process.on('SIGTERM', () => controller.abort(Object.assign(new Error('Stopped by SIGTERM.'), { name: 'AbortError' })));
+// A signal sent to the npx / tsx wrapper alone never reaches this process: its end stops the run the same way.
+watchWrappers((w) => controller.abort(Object.assign(new Error(`Stopped by the end of ${w.name}.`), { name: 'AbortError' })));
 
 try {
   for (const arm of arms) {

@@ -16,6 +16,7 @@ import {
   describeSettings,
   formatAggregate,
   formatStatus,
+  OptionError,
   parseGrid,
   placementFrom,
   planSweep,
@@ -30,6 +31,7 @@ import {
   SWEEP_CHILD_ENV,
   SWEEP_LOG_ENV,
   waitForArrays,
+  watchWrappers,
   writeSbatch,
 } from '../lib/index.ts';
 import type { QueueEntry, TaskStatus } from '../lib/index.ts';
@@ -67,7 +69,7 @@ function failedLines(statuses: readonly TaskStatus[]): string {
     .join('\n');
 }
 
-/** Ctrl-C / SIGTERM: one graceful stop (tasks finish their batch); later signals only say so. */
+/** Ctrl-C / SIGTERM, or the end of the npx / tsx wrapper that started this process: one graceful stop (tasks finish their batch); later signals only say so. */
 function stopSignal(what: string): AbortSignal {
   const controller = new AbortController();
   const on = (sig: string) => {
@@ -77,6 +79,8 @@ function stopSignal(what: string): AbortSignal {
   };
   process.on('SIGINT', () => on('SIGINT'));
   process.on('SIGTERM', () => on('SIGTERM'));
+  // A signal sent to the wrapper alone never reaches this process (lib/wrapper-watch.ts).
+  watchWrappers((w) => on(`${w.name} (process ${w.pid}), which started this process, has ended`));
   return controller.signal;
 }
 

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { pixelsPerImage, range } from '../../data/images.ts';
 import type { ImageShape, ImageSource } from '../../data/images.ts';
 import { writeFileAtomic } from '../run/atomic.ts';
-import { CLASSIFIER_FILE } from '../run/layout.ts';
+import { CLASSIFIER_FILE, CLASSIFIER_FOLDER_FILES } from '../run/layout.ts';
 import { readChecked, writeSealedFolder } from '../run/sealed.ts';
 import { readAndDispose } from '../../models/sampling.ts';
 import { activeBackend } from '../backend.ts';
@@ -265,7 +265,8 @@ export async function saveClassifier(classifier: Classifier, dir: string): Promi
       await saveNetwork(classifier.network, temp, { syncFolder: false });
       await writeFileAtomic(join(temp, CLASSIFIER_FILE), JSON.stringify(classifier.info, null, 2) + '\n', { syncFolder: false });
     },
-    { concurrent: true },
+    // An older cache of ours is replaced; a folder holding anything else stops the save.
+    { concurrent: true, known: CLASSIFIER_FOLDER_FILES },
   );
 }
 

@@ -39,7 +39,19 @@ const CONFIG_ROWS: [key: string, name: string][] = [
   ['batchSize', 'batch size'],
   ['learningRate', 'learning rate'],
   ['warmStart', 'warm start'],
+  ['evalBatchSize', 'evaluation batch size'],
+  ['freshPoolSize', 'fresh pool images'],
+  ['analysis', 'analysis'],
 ];
+
+/** run.json's data digests (config.data), one row each: enough of the SHA-256 to tell two data sets apart. */
+const DATA_ROWS: [key: string, name: string][] = [
+  ['train', 'training images, SHA-256'],
+  ['test', 'test images, SHA-256'],
+  ['freshPool', 'fresh pool, SHA-256'],
+];
+
+const shortDigest = (v: unknown) => (typeof v === 'string' ? v.replace(/^sha256:([0-9a-f]{12})[0-9a-f]+$/, '$1…') : v);
 
 /** A setting's value as text: strings and numbers as given (0.001, not 0.0010), yes/no, lists with commas, objects as "key value" pairs. */
 export function readable(v: unknown): string {
@@ -66,8 +78,12 @@ function rows(runs: readonly RunSummary[], here: string): [string, Get][] {
   for (const [key, name] of MODEL_ROWS) if (modelKeys.includes(key)) out.push([name, (r) => modelValue(key, model(r)[key])]);
   for (const key of modelKeys.filter((k) => !MODEL_ROWS.some(([m]) => m === k))) out.push([`model ${words(key)}`, (r) => model(r)[key]]);
   out.push(['scheme', (r) => r.scheme], ['seed', (r) => r.seed], ['generations done', (r) => r.records.length]);
-  const keys = [...new Set(runs.flatMap((r) => Object.keys(r.info.config)))].filter((k) => k !== 'model' && k !== 'scheme');
+  const keys = [...new Set(runs.flatMap((r) => Object.keys(r.info.config)))].filter((k) => k !== 'model' && k !== 'scheme' && k !== 'data');
   for (const [key, name] of CONFIG_ROWS) if (keys.includes(key)) out.push([name, (r) => r.info.config[key]]);
+  const data = (r: RunSummary) => (r.info.config.data ?? {}) as Record<string, unknown>;
+  const dataKeys = [...new Set(runs.flatMap((r) => Object.keys(data(r))))];
+  for (const [key, name] of DATA_ROWS) if (dataKeys.includes(key)) out.push([name, (r) => shortDigest(data(r)[key])]);
+  for (const key of dataKeys.filter((k) => !DATA_ROWS.some(([d]) => d === k))) out.push([`${words(key)}, SHA-256`, (r) => shortDigest(data(r)[key])]);
   for (const key of keys.filter((k) => !CONFIG_ROWS.some(([c]) => c === k))) out.push([words(key), (r) => r.info.config[key]]);
   out.push(
     ['backend', (r) => describeBackend(r.info.backend)],

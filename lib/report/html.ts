@@ -7,10 +7,11 @@
  *   <report>-files/   curves (SVG + PNG), the Figure 9 grids of every run
  *
  * and each generation's own samples.png / fixed-samples.png are linked where they are in the runs.
+ * Only a page and pictures this report wrote are ever replaced (ownership.ts).
  */
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
-import { writeFileAtomic } from '../run/atomic.ts';
+import { describeWriteError } from '../run/atomic.ts';
 import { ANALYSIS_FILES, GENERATION_FILES, REPORT_FILE } from '../run/layout.ts';
 import type { GenerationRecord } from '../record.ts';
 import { renderCurves } from './charts.ts';
@@ -19,6 +20,7 @@ import { esc, formatNumber } from './format.ts';
 import type { RenderedChart } from './charts.ts';
 import { generationGrid } from './grids.ts';
 import type { GenerationGrid } from './grids.ts';
+import { checkReportTarget, GENERATOR_TAG, writeOwnedReport } from './ownership.ts';
 import { loadRuns } from './runs.ts';
 import type { RunSummary } from './runs.ts';
 
@@ -41,12 +43,13 @@ export interface ReportResult {
   runs: RunSummary[];
 }
 
-/** The start of every page of the report (the run report, the sweep page): title and the shared style. */
+/** The start of every page of the report (the run report, the sweep page): the generator tag that marks it ours (ownership.ts), title and the shared style. */
 export function pageHead(title: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
+${GENERATOR_TAG}
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)}</title>
 <style>
@@ -58,20 +61,18 @@ table.config td, table.config th { text-align: left; }
 </style>`;
 }
 
-/** Builds the report page and its pictures; returns where they are. */
+/** Builds the report page and its pictures; returns where they are. Files of the user's in the way stop it before anything is written (ownership.ts). */
 export async function writeReport(options: ReportOptions): Promise<ReportResult> {
   const runs = await loadRuns(options.runs);
   const path = resolve(options.out ?? defaultReportPath(runs.map((r) => r.dir)));
   if (extname(path) !== '.html') throw new Error(`Report path ${path} must end in .html.`);
   const here = dirname(path);
-  const assets = join(here, `${basename(path, '.html')}-files`);
-  await mkdir(assets, { recursive: true });
-  const files: string[] = [];
-  const write = async (name: string, data: Uint8Array | string) => {
-    const p = join(assets, name);
-    await writeFileAtomic(p, data);
-    files.push(p);
-    return p;
+  const assets = reportFilesFolder(path);
+  // Everything is made in memory first, so that a page that cannot be written changes nothing.
+  const pictures = new Map<string, Uint8Array | string>();
+  const add = (name: string, data: Uint8Array | string) => {
+    pictures.set(name, data);
+    return link(here, join(assets, name));
   };
 
   const grids: { run: RunSummary; recon: (GenerationGrid & { src: string }) | null; fixed: (GenerationGrid & { src: string }) | null }[] = [];
@@ -81,26 +82,33 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
     const fixed = await generationGrid(run, 'fixed-samples');
     grids.push({
       run,
-      recon: recon && { ...recon, src: link(here, await write(`${slug}-reconstructions.png`, recon.png)) },
-      fixed: fixed && { ...fixed, src: link(here, await write(`${slug}-fixed-samples.png`, fixed.png)) },
+      recon: recon && { ...recon, src: add(`${slug}-reconstructions.png`, recon.png) },
+      fixed: fixed && { ...fixed, src: add(`${slug}-fixed-samples.png`, fixed.png) },
     });
   }
   const charts: (RenderedChart & { svgSrc: string; pngSrc: string })[] = [];
   if (options.curves ?? true) {
-    for (const c of await renderCurves(runs)) {
-      const svg = await write(`${c.name}.svg`, c.svg);
-      const png = await write(`${c.name}.png`, c.png);
-      charts.push({ ...c, svgSrc: link(here, svg), pngSrc: link(here, png) });
-    }
+    for (const c of await renderCurves(runs)) charts.push({ ...c, svgSrc: add(`${c.name}.svg`, c.svg), pngSrc: add(`${c.name}.png`, c.png) });
   }
   const html = page({ title: options.title ?? 'collapse-lab report', here, runs, grids, charts });
-  await writeFileAtomic(path, html);
-  // The folder belongs to this page: pictures of an earlier report (another run set) would only mislead.
-  for (const name of await readdir(assets)) {
-    if (!files.includes(join(assets, name))) await rm(join(assets, name), { force: true });
+  await checkReportTarget('out', path, assets, [...pictures.keys()]);
+  try {
+    await mkdir(assets, { recursive: true });
+  } catch (err) {
+    throw describeWriteError(assets, err);
   }
-  files.push(path);
+  const files = await writeOwnedReport('out', path, assets, html, pictures);
   return { path, files, runs };
+}
+
+/** The pictures folder of the report page at `path`: <name>-files/ beside it. */
+export function reportFilesFolder(path: string): string {
+  return join(dirname(path), `${basename(path, '.html')}-files`);
+}
+
+/** Checks, writing nothing, that a report may later be written at `path` (nothing of the user's in the way); `option` names the path's source. */
+export function checkReportPath(option: string, path: string): Promise<void> {
+  return checkReportTarget(option, resolve(path), reportFilesFolder(resolve(path)));
 }
 
 /** <run>/report.html for one run; report.html in the deepest folder holding all of several. */

@@ -15,15 +15,9 @@ export interface AtomicWriteOptions {
 
 /** Writes `data` to `path` by way of a temporary file in the same folder, flushed, then renamed. */
 export async function writeFileAtomic(path: string, data: Uint8Array | string, options: AtomicWriteOptions = {}): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}${TEMP_SUFFIX}`);
+  const temp = tempNameOf(path);
   try {
-    const handle = await open(temp, 'w');
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await writeFlushed(temp, data);
     await rename(temp, path);
   } catch (err) {
     await rm(temp, { force: true }).catch(() => {});
@@ -31,6 +25,20 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string, o
   }
   if (options.syncFolder ?? true) await syncDir(dirname(path));
   await removeStaleTemps(path);
+}
+
+/** The temporary name this process writes `path` under: .<name>.<pid>.partial beside it. */
+export const tempNameOf = (path: string): string => join(dirname(path), `.${basename(path)}.${process.pid}${TEMP_SUFFIX}`);
+
+/** Writes `data` to `path` (created or truncated) and flushes it to disk. */
+export async function writeFlushed(path: string, data: Uint8Array | string, flag = 'w'): Promise<void> {
+  const handle = await open(path, flag);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
 
 /**

@@ -13,12 +13,14 @@
  * | Stream.noise, e) (lib/rng.ts), so naming the epoch restores the RNG position.
  */
 import * as tf from '@tensorflow/tfjs';
-import { readdir, rm } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EpochSnapshot, EpochState } from '../train.ts';
 import { writeFileAtomic } from './atomic.ts';
-import { EPOCH_FILES, epochDirName, epochFolderOf } from './layout.ts';
-import { CorruptFolderError, readVerified, verifyFolder, writeSealedFolder } from './sealed.ts';
+import { bindingFor, checkBinding } from './binding.ts';
+import type { Place, RunIdentity } from './binding.ts';
+import { EPOCH_FILES, EPOCH_FOLDER_FILES, epochDirName, epochFolderOf } from './layout.ts';
+import { CorruptFolderError, readVerified, removeOwnedFolder, verifyFolder, writeSealedFolder } from './sealed.ts';
 
 export const EPOCH_FORMAT = 'collapse-lab-epoch/1';
 
@@ -54,8 +56,14 @@ export interface EpochCheckpoints {
   clear(): Promise<void>;
 }
 
+/** Where the checkpoints belong: the run, and the place of each epoch's folder (binding.ts). */
+export interface EpochBinding {
+  identity: () => Promise<RunIdentity>;
+  place: (epoch: number) => Promise<Place>;
+}
+
 /** Epoch checkpoints of generation `key.generation` in `runDir`; `log` hears why a folder was passed over. */
-export function epochCheckpoints(runDir: string, key: EpochCheckpointKey, log?: (line: string) => void): EpochCheckpoints {
+export function epochCheckpoints(runDir: string, key: EpochCheckpointKey, bound: EpochBinding, log?: (line: string) => void): EpochCheckpoints {
   const g = key.generation;
   const folders = async (): Promise<{ name: string; epoch: number }[]> =>
     (await readdir(runDir))
@@ -66,15 +74,15 @@ export function epochCheckpoints(runDir: string, key: EpochCheckpointKey, log?: 
 
   return {
     async load() {
-      for (const { name } of await folders()) {
+      for (const { name, epoch } of await folders()) {
         const dir = join(runDir, name);
         try {
-          await verifyFolder(dir);
+          await checkBinding(dir, await verifyFolder(dir), await bound.identity(), await bound.place(epoch));
           const state = JSON.parse((await readVerified(dir, EPOCH_FILES.state)).toString('utf8')) as EpochFile;
           const mismatch = describeMismatch(state, key);
           if (mismatch) {
             log?.(`Epoch checkpoint ${dir} was made with ${mismatch}; it is discarded and generation ${g} starts over.`);
-            await rm(dir, { recursive: true, force: true });
+            await removeOwnedFolder(dir, EPOCH_FOLDER_FILES);
             continue;
           }
           const weights = decode(await readVerified(dir, EPOCH_FILES.weights), state.model);
@@ -89,13 +97,14 @@ export function epochCheckpoints(runDir: string, key: EpochCheckpointKey, log?: 
         } catch (err) {
           if (!(err instanceof CorruptFolderError)) throw err;
           log?.(`Epoch checkpoint ${dir} failed verification and is discarded: ${err.message}`);
-          await rm(dir, { recursive: true, force: true });
+          await removeOwnedFolder(dir, EPOCH_FOLDER_FILES);
         }
       }
       return undefined;
     },
 
     async save(s) {
+      const binding = bindingFor(await bound.identity(), await bound.place(s.epoch));
       await writeSealedFolder(join(runDir, epochDirName(g, s.epoch)), async (temp) => {
         // Names are positional here (weights and moments are restored in order), so plain indices do.
         const model = await tf.io.encodeWeights(s.weights.map((tensor, i) => ({ name: `w${i}`, tensor })));
@@ -116,12 +125,12 @@ export function epochCheckpoints(runDir: string, key: EpochCheckpointKey, log?: 
           optimizer: { specs: optimizer.specs, accBeta1: s.optimizer.accBeta1, accBeta2: s.optimizer.accBeta2 },
         };
         await writeFileAtomic(join(temp, EPOCH_FILES.state), JSON.stringify(file, null, 2) + '\n', { syncFolder: false });
-      });
-      for (const f of await folders()) if (f.epoch < s.epoch) await rm(join(runDir, f.name), { recursive: true, force: true });
+      }, { binding, known: EPOCH_FOLDER_FILES });
+      for (const f of await folders()) if (f.epoch < s.epoch) await removeOwnedFolder(join(runDir, f.name), EPOCH_FOLDER_FILES);
     },
 
     async clear() {
-      for (const f of await folders()) await rm(join(runDir, f.name), { recursive: true, force: true });
+      for (const f of await folders()) await removeOwnedFolder(join(runDir, f.name), EPOCH_FOLDER_FILES);
     },
   };
 }

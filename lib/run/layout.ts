@@ -48,6 +48,13 @@ export const EPOCH_FILES = { state: 'state.json', weights: 'model.bin', optimize
 /** A saved network: model.json + weights.bin (network-io.ts); the classifier cache adds its description. */
 export const NETWORK_FILES = { model: GENERATION_FILES.model, weights: GENERATION_FILES.weights } as const;
 export const CLASSIFIER_FILE = 'classifier.json';
+/** Files of a classifier cache folder (one from before manifests has only these). */
+export const CLASSIFIER_FOLDER_FILES: ReadonlySet<string> = new Set([...Object.values(NETWORK_FILES), CLASSIFIER_FILE]);
+
+/** Files collapse-lab writes into a generation folder under these names (an analysis' other files are listed in its manifest). */
+export const GENERATION_FOLDER_FILES: ReadonlySet<string> = new Set([...Object.values(GENERATION_FILES), ...Object.values(ANALYSIS_FILES)]);
+/** Files collapse-lab writes into an end-of-epoch folder. */
+export const EPOCH_FOLDER_FILES: ReadonlySet<string> = new Set(Object.values(EPOCH_FILES));
 
 /** Names a generation folder writes itself: an analysis may not use them. */
 export const RESERVED_GENERATION_FILES: ReadonlySet<string> = new Set([...Object.values(GENERATION_FILES), MANIFEST_FILE, COMPLETE_FILE]);
@@ -68,6 +75,20 @@ export function generationOf(name: string): number | null {
 export function epochFolderOf(name: string): { generation: number; epoch: number } | null {
   const m = /^gen-(\d{3,})\.epoch-(\d+)$/.exec(name);
   return m ? { generation: Number(m[1]), epoch: Number(m[2]) } : null;
+}
+
+/** The run directory's own files (besides gen-NNN and epoch folders): what `force` replaces. */
+export const RUN_DIR_FILES: ReadonlySet<string> = new Set([RUN_FILE, LOCK_FILE, GENERATIONS_LOG, TIMINGS_LOG]);
+
+/**
+ * A temporary name collapse-lab makes in a run directory: `.<file>.<pid>.partial` of one of its own
+ * files (atomic.ts), or `gen-NNN[.epoch-EEEE][.<pid>].partial` (sealed.ts). Only these are
+ * leftovers to delete; any other name ending in .partial is not ours.
+ */
+export function isRunTempName(name: string): boolean {
+  const file = /^\.(.+)\.\d+\.partial$/.exec(name);
+  if (file) return RUN_DIR_FILES.has(file[1]);
+  return /^gen-\d{3,}(\.epoch-\d+)?(\.\d+)?\.partial$/.test(name);
 }
 
 /** Path of a run directory's own file (RUN_FILE, LOCK_FILE, the logs). */

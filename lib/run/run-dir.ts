@@ -1,11 +1,12 @@
 /**
  * RunDir: one run directory, read only through here (RunWriter: written only through here). Every read of a generation's file
- * is checked against the generation's manifest (sealed.ts), so a damaged file is named and never
- * loaded; a generation is written as one sealed unit, after which the two logs are rebuilt from the
- * generations' record.json files (so they can never disagree with the folders).
+ * is checked against the generation's manifest (sealed.ts) and the manifest against the folder's
+ * place in the run (binding.ts), so a damaged, moved, swapped or foreign file is named and never
+ * loaded; a generation is written as one sealed, bound unit, after which the two logs are rebuilt
+ * from the generations' record.json files (so they can never disagree with the folders).
  */
 import * as tf from '@tensorflow/tfjs';
-import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { lstat, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openImageFile } from '../../data/file-source.ts';
 import { createImageSet } from '../../data/images.ts';
@@ -14,13 +15,29 @@ import type { GenerativeModel } from '../../models/types.ts';
 import type { GenerationRecord } from '../record.ts';
 import { reproducibleRecord, timingRecord } from '../record.ts';
 import { writeFileAtomic } from './atomic.ts';
+import { bindingFor, checkBinding } from './binding.ts';
+import type { Place, RunIdentity } from './binding.ts';
 import { epochCheckpoints } from './epochs.ts';
 import type { EpochCheckpointKey, EpochCheckpoints } from './epochs.ts';
-import { readRunInfo } from './info.ts';
+import { isLegacyRun, readRunInfo, runIdentity } from './info.ts';
 import type { RunInfo } from './info.ts';
-import { epochFolderOf, GENERATION_FILES, GENERATIONS_LOG, generationOf, generationPath, RESERVED_GENERATION_FILES, runFile, TIMINGS_LOG, COMPLETE_FILE, MANIFEST_FILE } from './layout.ts';
+import {
+  COMPLETE_FILE,
+  EPOCH_FOLDER_FILES,
+  epochFolderOf,
+  GENERATION_FILES,
+  GENERATION_FOLDER_FILES,
+  GENERATIONS_LOG,
+  generationOf,
+  generationPath,
+  MANIFEST_FILE,
+  RESERVED_GENERATION_FILES,
+  runFile,
+  TIMINGS_LOG,
+} from './layout.ts';
 import { loadNetworkFrom, loadWeightsFrom, saveNetwork } from './network-io.ts';
-import { CorruptFolderError, isSealed, readChecked, readManifest, verifyFolder, writeSealedFolder } from './sealed.ts';
+import { CorruptFolderError, isSealed, manifestDigest, readChecked, readManifest, readVerified, removeOwnedFolder, verifyFolder, writeSealedFolder } from './sealed.ts';
+import type { Manifest } from './sealed.ts';
 
 export interface GenerationFiles {
   model: GenerativeModel;
@@ -32,22 +49,30 @@ export interface GenerationFiles {
 }
 
 export interface RunVerification {
-  /** Generations, counted from 1, whose every file matches their manifest. */
+  /** Generations, counted from 1, whose every file matches their manifest and whose manifest binds them to their place. */
   completed: number;
-  /** gen-NNN folders present, counted from 1 without a gap. */
+  /** The highest generation number among the gen-NNN entries present (0 when there are none). */
   found: number;
-  /** The first generation that failed, and why (names the file). */
-  problem?: { generation: number; path: string; message: string };
+  /** The first generation that failed, and why (names the file); `missing` when its folder is absent while later ones are present. */
+  problem?: { generation: number; path: string; message: string; missing?: true };
 }
 
 /** Files written into a .partial folder skip their folder flush: sealing flushes the folder once. */
 const inFolder = { syncFolder: false } as const;
 
+export const identityOf = (info: RunInfo): RunIdentity => ({ id: runIdentity(info), legacy: isLegacyRun(info) });
+
 export class RunDir {
+  private known?: Promise<RunIdentity>;
+
   constructor(
     /** The run directory's path. */
     readonly dir: string,
-  ) {}
+    /** Its run.json, when the caller has it (else read on first need). */
+    info?: RunInfo,
+  ) {
+    if (info) this.known = Promise.resolve(identityOf(info));
+  }
 
   /** Path of generation g's folder, or of one of its files (for links; read through the methods below). */
   generationPath(g: number, file?: string): string {
@@ -59,6 +84,20 @@ export class RunDir {
     return readRunInfo(this.dir);
   }
 
+  /** What the run's generations are bound to (from run.json). */
+  identity(): Promise<RunIdentity> {
+    this.known ??= this.info().then(identityOf);
+    return this.known;
+  }
+
+  /** Where generation g (or its epoch checkpoint) belongs: its number and the previous generation's manifest. */
+  async place(g: number, epoch?: number): Promise<Place> {
+    if (g === 1) return { generation: g, epoch, previous: null };
+    const before = this.generationPath(g - 1);
+    const manifest = await readManifest(before);
+    return { generation: g, epoch, previous: { digest: await manifestDigest(before), format: manifest.format } };
+  }
+
   /** Generations, counted from 1 without a gap, that have COMPLETE (not verified: see verify()). */
   async completed(): Promise<number> {
     let g = 0;
@@ -66,13 +105,29 @@ export class RunDir {
     return g;
   }
 
-  /** Verifies gen-001, gen-002, ... against their manifests (sizes and SHA-256), stopping at the first failure. */
-  async verify(): Promise<RunVerification> {
-    let found = 0;
-    while (await exists(this.generationPath(found + 1))) found++;
+  /** Numbers of the gen-NNN entries present (folders or not), ascending. */
+  async generationEntries(): Promise<number[]> {
+    const names = await readdir(this.dir).catch(() => [] as string[]);
+    return names.map(generationOf).filter((g): g is number => g !== null).sort((a, b) => a - b);
+  }
+
+  /**
+   * Verifies gen-001, gen-002, ... against their manifests (sizes and SHA-256) and their places in
+   * the run, stopping at the first failure; a missing folder with later ones present is a failure too.
+   * `hashes: false` checks the manifests and places only (no file is read): a quick look before the real check.
+   */
+  async verify(options: { hashes?: boolean } = {}): Promise<RunVerification> {
+    const present = new Set(await this.generationEntries());
+    const found = Math.max(0, ...present);
+    const identity = await this.identity();
     for (let g = 1; g <= found; g++) {
+      const path = this.generationPath(g);
+      if (!present.has(g)) {
+        return { completed: g - 1, found, problem: { generation: g, path, message: `${path} is missing (deleted by hand?) while later generations are present; expected every generation from 1 on.`, missing: true } };
+      }
       try {
-        await verifyFolder(this.generationPath(g));
+        const manifest = options.hashes === false ? await readManifest(path) : await verifyFolder(path);
+        await checkBinding(path, manifest, identity, await this.place(g));
       } catch (err) {
         if (!(err instanceof CorruptFolderError)) throw err;
         return { completed: g - 1, found, problem: { generation: g, path: err.path, message: err.message } };
@@ -81,19 +136,34 @@ export class RunDir {
     return { completed: found, found };
   }
 
-  /** One file of generation g, checked against its manifest. */
-  read(g: number, name: string): Promise<Buffer> {
-    return readChecked(this.generationPath(g), name);
+  /** Generation g's manifest, checked against COMPLETE and against the folder's place (not its files). */
+  async manifest(g: number): Promise<Manifest> {
+    const dir = this.generationPath(g);
+    const manifest = await readManifest(dir);
+    await checkBinding(dir, manifest, await this.identity(), await this.place(g));
+    return manifest;
+  }
+
+  /** The manifest of a sealed generation (bound to its place), or null for a folder from before manifests (legacy runs only). */
+  private async sealedManifest(g: number): Promise<Manifest | null> {
+    const dir = this.generationPath(g);
+    if (await isSealed(dir)) return this.manifest(g);
+    if (!(await this.identity()).legacy) {
+      throw new CorruptFolderError(join(dir, MANIFEST_FILE), `${join(dir, MANIFEST_FILE)} is missing; expected the manifest every generation of this run has.`);
+    }
+    return null;
+  }
+
+  /** One file of generation g, checked against its manifest and its place. */
+  async read(g: number, name: string): Promise<Buffer> {
+    const manifest = await this.sealedManifest(g);
+    return manifest ? readVerified(this.generationPath(g), name, manifest) : readChecked(this.generationPath(g), name);
   }
 
   /** A file of generation g that it may not have (e.g. an analysis file): null when absent, checked when present. */
   async readOptional(g: number, name: string): Promise<Buffer | null> {
-    const gen = this.generationPath(g);
-    if (await isSealed(gen)) {
-      if (!(name in (await readManifest(gen)).files)) return null;
-    } else if (!(await exists(join(gen, name)))) {
-      return null;
-    }
+    const manifest = await this.sealedManifest(g);
+    if (manifest ? !(name in manifest.files) : !(await exists(this.generationPath(g, name)))) return null;
     return this.read(g, name);
   }
 
@@ -127,11 +197,13 @@ export class RunDir {
   async synthetic(g: number): Promise<ImageSource> {
     const header = await this.syntheticHeader(g);
     const path = this.generationPath(g, GENERATION_FILES.synthetic);
-    if (await isSealed(this.generationPath(g))) {
-      const entry = (await readManifest(this.generationPath(g))).files[GENERATION_FILES.synthetic];
-      const size = (await stat(path).catch(() => null))?.size;
+    const manifest = await this.sealedManifest(g);
+    if (manifest) {
+      const entry = manifest.files[GENERATION_FILES.synthetic];
+      const info = await lstat(path).catch(() => null);
+      const size = info?.isFile() ? info.size : undefined;
       if (!entry || size !== entry.size) {
-        throw new CorruptFolderError(path, `${path} is ${size ?? 'missing'}${size === undefined ? '' : ' bytes'}; expected ${entry?.size ?? 'a file listed'} ${entry ? `bytes as listed in ${MANIFEST_FILE}` : `in ${MANIFEST_FILE}`}.`);
+        throw new CorruptFolderError(path, `${path} is ${size ?? 'missing or not a file'}${size === undefined ? '' : ' bytes'}; expected ${entry?.size ?? 'a file listed'} ${entry ? `bytes as listed in ${MANIFEST_FILE}` : `in ${MANIFEST_FILE}`}.`);
       }
     }
     const set = openImageFile(path, header.shape);
@@ -139,13 +211,15 @@ export class RunDir {
     return set;
   }
 
-  /** The network generation g trained (its manifest checked). */
-  loadNetwork(g: number): Promise<tf.LayersModel> {
+  /** The network generation g trained (its manifest and place checked). */
+  async loadNetwork(g: number): Promise<tf.LayersModel> {
+    await this.sealedManifest(g);
     return loadNetworkFrom(this.generationPath(g));
   }
 
   /** Copies generation g's weights into `model` (same architecture). */
-  loadWeightsInto(model: GenerativeModel, g: number): Promise<void> {
+  async loadWeightsInto(model: GenerativeModel, g: number): Promise<void> {
+    await this.sealedManifest(g);
     return loadWeightsFrom(this.generationPath(g), model.network);
   }
 
@@ -166,7 +240,7 @@ export class RunDir {
 export class RunWriter extends RunDir {
   /** End-of-epoch checkpoints of the generation `key` names (epochs.ts). */
   epochs(key: EpochCheckpointKey, log?: (line: string) => void): EpochCheckpoints {
-    return epochCheckpoints(this.dir, key, log);
+    return epochCheckpoints(this.dir, key, { identity: () => this.identity(), place: (epoch) => this.place(key.generation, epoch) }, log);
   }
 
   /** Writes generation g as one sealed unit, drops its epoch checkpoints, then rebuilds the logs. */
@@ -176,6 +250,7 @@ export class RunWriter extends RunDir {
         throw new Error(`Extra file name '${name}' must be a plain file name (letters, digits, '.', '-', '_') other than ${[...RESERVED_GENERATION_FILES].join(', ')}.`);
       }
     }
+    const binding = bindingFor(await this.identity(), await this.place(g));
     await writeSealedFolder(this.generationPath(g), async (temp) => {
       await saveNetwork(files.model.network, temp, inFolder);
       await writeFileAtomic(join(temp, GENERATION_FILES.synthetic), files.synthetic.pixels, inFolder);
@@ -183,7 +258,7 @@ export class RunWriter extends RunDir {
       await writeFileAtomic(join(temp, GENERATION_FILES.samples), files.samplesPng, inFolder);
       for (const [name, data] of Object.entries(files.extraFiles ?? {})) await writeFileAtomic(join(temp, name), data, inFolder);
       await writeFileAtomic(join(temp, GENERATION_FILES.record), JSON.stringify(files.record, null, 2) + '\n', inFolder);
-    });
+    }, { binding, known: GENERATION_FOLDER_FILES });
     await this.removeEpochFolders((n) => n === g);
     await this.rebuildLogs(g);
   }
@@ -207,19 +282,19 @@ export class RunWriter extends RunDir {
     }
   }
 
-  /** Deletes gen-NNN folders above `keep` (they follow a generation that is gone or damaged). */
+  /** Deletes gen-NNN folders above `keep` (they follow a generation that is gone or damaged); one that is not ours stops it (ForeignEntryError). */
   async discardGenerationsAfter(keep: number): Promise<void> {
     for (const name of await readdir(this.dir)) {
       const g = generationOf(name);
-      if (g !== null && g > keep) await rm(join(this.dir, name), { recursive: true, force: true });
+      if (g !== null && g > keep) await removeOwnedFolder(join(this.dir, name), GENERATION_FOLDER_FILES);
     }
   }
 
-  /** Deletes end-of-epoch folders of the generations `which` selects. */
+  /** Deletes end-of-epoch folders of the generations `which` selects (only folders of ours). */
   async removeEpochFolders(which: (generation: number) => boolean): Promise<void> {
     for (const name of await readdir(this.dir)) {
       const at = epochFolderOf(name);
-      if (at && which(at.generation)) await rm(join(this.dir, name), { recursive: true, force: true });
+      if (at && which(at.generation)) await removeOwnedFolder(join(this.dir, name), EPOCH_FOLDER_FILES);
     }
   }
 }

@@ -14,6 +14,7 @@
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { writeFileAtomic } from '../run/atomic.ts';
+import { AGGREGATE_CSV, SUMMARY_CSV } from './layout.ts';
 import type { RunInfo } from '../run/info.ts';
 import type { GenerationRecord } from '../record.ts';
 import { TIMING_FIELDS } from '../record.ts';
@@ -130,8 +131,8 @@ export function toCsv(table: { columns: string[]; rows: Row[] }): string {
 
 /** Writes summary.csv and aggregate.csv into the sweep folder; returns their paths. */
 export async function writeTables(dir: string, tables: Tables): Promise<{ summary: string; aggregate: string }> {
-  const summary = join(dir, 'summary.csv');
-  const aggregate = join(dir, 'aggregate.csv');
+  const summary = join(dir, SUMMARY_CSV);
+  const aggregate = join(dir, AGGREGATE_CSV);
   await writeFileAtomic(summary, toCsv(tables.summary));
   await writeFileAtomic(aggregate, toCsv(tables.aggregate));
   return { summary, aggregate };

@@ -10,17 +10,16 @@
  * Paths in sweep.json are relative to the sweep folder, so the folder can be moved (or copied to
  * a cluster) as a whole.
  */
-import { REPORT_FILE } from '../run/layout.ts';
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../run/atomic.ts';
 import { expandGrid, flagArgs } from './grid.ts';
+import { LOGS_DIR, SWEEP_FILE, TASKS_DIR } from './layout.ts';
+import { removeSweepOutputs } from './remove.ts';
 import type { FlagValue, Grid, Settings } from './grid.ts';
 
 export const SWEEP_FORMAT = 'collapse-lab-sweep/1';
-export const SWEEP_FILE = 'sweep.json';
-export const TASKS_DIR = 'tasks';
-export const LOGS_DIR = 'logs';
+export { LOGS_DIR, SWEEP_FILE, TASKS_DIR };
 
 /**
  * What the sweep needs to know about the experiment scripts; the CLI supplies it (scripts/), so
@@ -124,8 +123,8 @@ export async function planSweep(options: PlanOptions): Promise<PlanResult> {
     if (!options.force) {
       throw new Error(`Sweep folder ${dir} was planned from another grid (${existing.gridFile}, ${existing.tasks.length} tasks); expected the same grid, or --force to replace that sweep and its results.`);
     }
-    // Only what the sweep made goes: its task folders, logs and results.
-    for (const name of [TASKS_DIR, LOGS_DIR, ...SWEEP_OUTPUTS]) await rm(join(dir, name), { recursive: true, force: true });
+    // Only what the sweep made goes (its runs, logs and results, each shown to be ours first); the user's files stay.
+    await removeSweepOutputs(dir, existing);
   } else {
     const entries = await readdir(dir).catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT') return [] as string[];
@@ -139,9 +138,6 @@ export async function planSweep(options: PlanOptions): Promise<PlanResult> {
   await writeFileAtomic(join(dir, SWEEP_FILE), JSON.stringify(plan, null, 2) + '\n');
   return { plan, written: true };
 }
-
-/** Files and folders `aggregate` writes into the sweep folder (removed by a forced re-plan). */
-export const SWEEP_OUTPUTS = ['summary.csv', 'aggregate.csv', 'plots', REPORT_FILE, 'runs.html', 'runs-files', 'sweep.sbatch', 'slurm.json'];
 
 /** The task's full command-line flags: its own, its --out, --resume, and one process per task unless the grid says otherwise. */
 export function runArgs(args: readonly string[], out: string): string[] {

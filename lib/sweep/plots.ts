@@ -3,8 +3,6 @@
  * confidence band, drawn with lib/report/plot.ts.
  */
 import { join } from 'node:path';
-import { mkdir, readdir, rm } from 'node:fs/promises';
-import { writeFileAtomic } from '../run/atomic.ts';
 import { CURVE_FIELDS } from '../report/curves.ts';
 import { renderLineChartSvg, svgToPng } from '../report/plot.ts';
 import type { LineChart, LineSeries } from '../report/plot.ts';
@@ -39,23 +37,20 @@ export function metricChart(tables: Tables, metric: string): LineChart {
   return { title: `${known?.title ?? metric}: mean and 95% CI over seeds`, xLabel: 'generation', yLabel: known?.unit ?? metric, series, width: 420, height: 240, integerX: true };
 }
 
-/** Writes plots/<metric>.svg and .png for every metric. */
-export async function writeSweepPlots(dir: string, tables: Tables): Promise<SweepPlot[]> {
-  await mkdir(join(dir, PLOTS_DIR), { recursive: true });
-  const out: SweepPlot[] = [];
+/**
+ * Draws plots/<metric>.svg and .png for every metric, in memory: `pictures` (file name in plots/ ->
+ * bytes) are written with the sweep page, as its pictures (report/ownership.ts).
+ */
+export async function renderSweepPlots(tables: Tables): Promise<{ plots: SweepPlot[]; pictures: Map<string, Uint8Array | string> }> {
+  const plots: SweepPlot[] = [];
+  const pictures = new Map<string, Uint8Array | string>();
   for (const metric of tables.metrics) {
     const chart = metricChart(tables, metric);
     if (chart.series.length === 0) continue;
     const svg = await renderLineChartSvg(chart);
-    const plot = { metric, title: chart.title, svg: join(PLOTS_DIR, `${metric}.svg`), png: join(PLOTS_DIR, `${metric}.png`) };
-    await writeFileAtomic(join(dir, plot.svg), svg);
-    await writeFileAtomic(join(dir, plot.png), await svgToPng(svg, 2));
-    out.push(plot);
+    pictures.set(`${metric}.svg`, svg);
+    pictures.set(`${metric}.png`, await svgToPng(svg, 2));
+    plots.push({ metric, title: chart.title, svg: join(PLOTS_DIR, `${metric}.svg`), png: join(PLOTS_DIR, `${metric}.png`) });
   }
-  // The folder belongs to aggregate: a chart of a metric no longer aggregated would only mislead.
-  const written = new Set(out.flatMap((p) => [p.svg, p.png]));
-  for (const name of await readdir(join(dir, PLOTS_DIR))) {
-    if (/\.(svg|png)$/.test(name) && !written.has(join(PLOTS_DIR, name))) await rm(join(dir, PLOTS_DIR, name), { force: true });
-  }
-  return out;
+  return { plots, pictures };
 }

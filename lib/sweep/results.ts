@@ -3,16 +3,17 @@
  * metric, the sweep page (report.html) and every run side by side (runs.html, the run report).
  */
 import { REPORT_FILE } from '../run/layout.ts';
-import { stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../run/atomic.ts';
-import { writeReport } from '../report/html.ts';
+import { checkReportPath, writeReport } from '../report/html.ts';
+import { checkReportTarget, writeOwnedReport } from '../report/ownership.ts';
 import { collectRuns, sweepTables, writeTables } from './aggregate.ts';
 import type { RunResult, Tables } from './aggregate.ts';
 import { sweepPage } from './page.ts';
 import { readSweep } from './plan.ts';
 import type { PlannedRun, PlannedTask } from './plan.ts';
-import { writeSweepPlots } from './plots.ts';
+import { RUNS_REPORT } from './layout.ts';
+import { PLOTS_DIR, renderSweepPlots } from './plots.ts';
 import { sweepStatus } from './status.ts';
 import type { QueueEntry, TaskStatus } from './status.ts';
 
@@ -45,21 +46,24 @@ export async function aggregateSweep(options: AggregateOptions): Promise<Aggrega
   const { results, missing } = await collectRuns(dir, plan);
   if (results.length === 0) throw new Error(`Sweep folder ${dir} has no run with a complete generation yet; expected at least one (run 'sweep.ts local' or 'sweep.ts slurm --submit' first).`);
   const tables = sweepTables(plan, results);
+  const page = join(dir, REPORT_FILE);
+  const plotsDir = join(dir, PLOTS_DIR);
+  const runsReport = (options.runsReport ?? true) ? RUNS_REPORT : undefined;
+  // The pages and pictures replace only their own earlier versions: checked before the first file is written.
+  await checkReportTarget('dir', page, plotsDir, options.plots === false ? [] : tables.metrics.flatMap((m) => [`${m}.svg`, `${m}.png`]));
+  if (runsReport) await checkReportPath('dir', join(dir, runsReport));
   const csv = await writeTables(dir, tables);
   const files = [csv.summary, csv.aggregate];
-  const plots = options.plots === false ? [] : await writeSweepPlots(dir, tables);
-  files.push(...plots.flatMap((p) => [join(dir, p.svg), join(dir, p.png)]));
+  const { plots, pictures } = options.plots === false ? { plots: [], pictures: new Map<string, Uint8Array | string>() } : await renderSweepPlots(tables);
   const statuses = await sweepStatus(dir, plan, { queue: options.queue });
   const taskReports = new Map<number, string>();
   for (const t of plan.tasks) if (await stat(join(dir, t.dir, REPORT_FILE)).catch(() => null)) taskReports.set(t.index, join(t.dir, REPORT_FILE));
-  let runsReport: string | undefined;
-  if (options.runsReport ?? true) {
-    const report = await writeReport({ runs: results.map((r) => join(dir, r.run.dir)), out: join(dir, 'runs.html'), title: `Sweep ${dir}: every run`, curves: options.plots !== false });
+  if (runsReport) {
+    const report = await writeReport({ runs: results.map((r) => join(dir, r.run.dir)), out: join(dir, runsReport), title: `Sweep ${dir}: every run`, curves: options.plots !== false });
     files.push(...report.files);
-    runsReport = 'runs.html';
   }
-  const page = join(dir, REPORT_FILE);
-  await writeFileAtomic(page, sweepPage({ title: `Sweep ${dir}`, plan, statuses, tables, plots, taskReports, runsReport }));
-  files.push(page);
+  // plots/ is the sweep page's pictures folder: a chart of a metric no longer aggregated is deleted with it.
+  await mkdir(plotsDir, { recursive: true });
+  files.push(...(await writeOwnedReport('dir', page, plotsDir, sweepPage({ title: `Sweep ${dir}`, plan, statuses, tables, plots, taskReports, runsReport }), pictures)));
   return { tables, results, missing, statuses, files, page };
 }

@@ -14,7 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { quote } from 'shell-quote';
 import { writeFileAtomic } from '../run/atomic.ts';
-import { LOGS_DIR } from './plan.ts';
+import { LOGS_DIR, SBATCH_FILE, SLURM_FILE } from './layout.ts';
 import type { SweepPlan } from './plan.ts';
 import { watchSweep } from './progress.ts';
 import { sweepStatus } from './status.ts';
@@ -22,8 +22,7 @@ import type { QueueEntry, TaskStatus } from './status.ts';
 
 const run = promisify(execFile);
 
-export const SBATCH_FILE = 'sweep.sbatch';
-export const SLURM_FILE = 'slurm.json';
+export { SBATCH_FILE, SLURM_FILE };
 
 export interface SlurmResources {
   /** --partition. Defaults to the cluster's default partition. */

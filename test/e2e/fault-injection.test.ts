@@ -12,7 +12,7 @@ beforeAll(async () => {
 });
 
 describe('fault injection (scripts/vae-mnist.ts)', () => {
-  it(`${TRIALS} SIGKILLs at random moments, weighted toward the save path, each resumed to the uninterrupted generations.jsonl`, { timeout: 300_000 }, async () => {
+  it(`${TRIALS} SIGKILLs at random moments, weighted toward the save path, each resumed to the uninterrupted generations.jsonl`, async () => {
     const lines: string[] = [];
     const { reference, results } = await soak({
       setup: { script: 'vae-mnist', args: ARGS, scheme: 'accumulate' },

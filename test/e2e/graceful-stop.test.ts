@@ -19,10 +19,18 @@ beforeAll(async () => {
   reference = await readFile(join(root, 'reference', 'accumulate', 'generations.jsonl'), 'utf8');
 });
 
-/** Runs a script and sends it `signal` once stderr matches `when`. */
-function runAndSignal(args: string[], when: RegExp, signal: NodeJS.Signals): Promise<CliResult> {
+/** The script in one process (as the tests run every CLI), and as the README's command runs it (npm exec -> sh -c -> tsx -> node). */
+const DIRECT = [process.execPath, '--import', 'tsx', 'scripts/vae-mnist.ts'];
+const NPX = ['npx', 'tsx', 'scripts/vae-mnist.ts'];
+
+/**
+ * Runs `command` and sends `signal` to the process it started once stderr matches `when` (for NPX:
+ * to the npx process alone, as a process manager or `kill <pid>` does). The result comes when the
+ * last process holding the output pipes (the training process) has exited.
+ */
+function runAndSignal(command: string[], args: string[], when: RegExp, signal: NodeJS.Signals): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/vae-mnist.ts', ...args], { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0' } });
+    const child = spawn(command[0], [...command.slice(1), ...args], { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0' } });
     let stdout = '';
     let stderr = '';
     let sent = false;
@@ -58,7 +66,7 @@ describe('graceful stop (scripts/vae-mnist.ts)', () => {
       // A space and a quote in the path: the printed command must survive a shell.
       const out = join(root, `stopped by ${signal} (it's fine)`);
       const args = [...ARGS, '--out', out];
-      const r = await runAndSignal(args, /generation 2\/3 epoch 1\/4/, signal);
+      const r = await runAndSignal(DIRECT, args, /generation 2\/3 epoch 1\/4/, signal);
       expect(r.code, r.stderr).toBe(130);
       expect(r.stderr).toContain(`${signal}: stopping after the current batch`);
       const quoted = `'${out.replace(/'/g, `'\\''`)}'`;
@@ -77,6 +85,28 @@ describe('graceful stop (scripts/vae-mnist.ts)', () => {
       const resumed = await shell(command);
       expect(resumed.code, resumed.stderr).toBe(0);
       expect(resumed.stderr).toMatch(/Resuming generation 2 after epoch [1-4] of 4\./);
+      expect(await readFile(join(dir, 'generations.jsonl'), 'utf8')).toBe(reference);
+    });
+  }
+
+  for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+    it(`${signal} to the npx wrapper alone stops the training process gracefully too, and the run resumes to the same numbers`, async () => {
+      const out = join(root, `npx ${signal}`);
+      const r = await runAndSignal(NPX, [...ARGS, '--out', out], /generation 2\/3 epoch 1\/4/, signal);
+      // The wrapper died of the signal; the training process noticed and stopped after its batch.
+      expect(r.signal, r.stderr).toBe(signal);
+      expect(r.stderr).toMatch(/npm exec \(process \d+\), which started this process, has ended: stopping after the current batch/);
+      expect(r.stderr).toContain('Stopped; every complete generation and epoch is saved. Resume with:');
+      const dir = join(out, 'accumulate');
+      const names = await readdir(dir);
+      expect(names.filter((n) => n.endsWith('.partial') || n === 'run.lock')).toEqual([]);
+      // It stopped within about a second (the wrappers are polled once a second): long before the end of the run.
+      expect(names).not.toContain('gen-003');
+      const v = await verifyRun(dir);
+      expect(v.problem).toBeUndefined();
+      expect(v.completed).toBeLessThan(3);
+      const resumed = await runCli('vae-mnist', [...ARGS, '--out', out, '--resume']);
+      expect(resumed.code, resumed.stderr).toBe(0);
       expect(await readFile(join(dir, 'generations.jsonl'), 'utf8')).toBe(reference);
     });
   }

@@ -14,7 +14,7 @@ import type { Readable, Writable } from 'node:stream';
 export function findChromium(): string | null {
   const names = [process.env.CHROMIUM, 'chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'].filter((n): n is string => Boolean(n));
   for (const name of names) {
-    const r = spawnSync(name, ['--version'], { encoding: 'utf8', timeout: 30_000 });
+    const r = spawnSync(name, ['--version'], { encoding: 'utf8' });
     if (r.status === 0 && /chrom/i.test(r.stdout)) return name;
   }
   return null;

@@ -59,6 +59,7 @@ describe('scripts/vae-celeba.ts', () => {
 describe('--arch conv on the MNIST scripts', () => {
   it("trains Shumailov et al.'s conv VAE on MNIST and records the architecture in run.json", async () => {
     const out = join(root, 'mnist-conv');
+    // --no-metrics: this tests the architecture, not the metrics, whose classifier would otherwise be trained (minutes) in a fresh clone.
     const r = await runCli('vae-mnist', ['--arch', 'conv', '--train-size', '64', '--test-size', '32', '--generations', '1', '--epochs', '1', '--batch-size', '32', '--scheme', 'replace', '--no-metrics', '--out', out, '--json']);
     expect(r.code).toBe(0);
     expect(Number.isFinite(JSON.parse(r.stdout.trim()).testLoss)).toBe(true);

@@ -47,6 +47,19 @@ describe('the configuration table', () => {
     expect(cells(configTable(runs.slice(0, 1), root)).find(([n]) => n === 'dataset')).toEqual(['dataset', 'fake']);
   });
 
+  it('shows the data digests run.json records as short SHA-256 rows, one per data set', () => {
+    const digest = (c: string) => `sha256:${c.repeat(64)}`;
+    const withData = (r: RunSummary, data: Record<string, string>): RunSummary => ({ ...r, info: { ...r.info, config: { ...r.info.config, data, evalBatchSize: 10, analysis: 'none' } } });
+    const html = configTable([withData(runs[0], { train: digest('a'), test: digest('b') }), withData(runs[1], { train: digest('a'), test: digest('b'), freshPool: digest('c') })], join(root, 'exp'));
+    expect(html).not.toMatch(/sha256|[0-9a-f]{13}/);
+    const rows = new Map(cells(html).map(([name, ...rest]) => [name, rest]));
+    expect(rows.get('training images, SHA-256')).toEqual(['aaaaaaaaaaaa… [all]']);
+    expect(rows.get('test images, SHA-256')).toEqual(['bbbbbbbbbbbb… [all]']);
+    expect(rows.get('fresh pool, SHA-256')).toEqual(['–', 'cccccccccccc…']);
+    expect(rows.get('evaluation batch size')).toEqual(['10 [all]']);
+    expect(rows.get('analysis')).toEqual(['none [all]']);
+  });
+
   it('turns any value into words: lists, objects, booleans, missing values', () => {
     expect(readable(['a', 'b'])).toBe('a, b');
     expect(readable({ imageSize: 64, split: 'official' })).toBe('image size 64, split official');

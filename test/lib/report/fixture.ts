@@ -1,8 +1,12 @@
-/** Hand-made run directories (no training): known records, analysis files and tiny images. */
+/**
+ * Hand-made run directories (no training): known records, analysis files and tiny images. They
+ * have the shape of runs from before manifests (run.json format 1, with its checksum; generation
+ * folders without manifests), which readers still read as they are.
+ */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { RUN_FORMAT } from '../../../lib/run/info.ts';
+import { LEGACY_RUN_FORMAT, writeRunInfo } from '../../../lib/run/info.ts';
 import { genDirName } from '../../../lib/run/layout.ts';
 import type { AnalysisInfo } from '../../../lib/analysis.ts';
 
@@ -26,14 +30,14 @@ export async function writeFakeRun(dir: string, run: FakeRun): Promise<string> {
   const per = side * side;
   await mkdir(dir, { recursive: true });
   const info = {
-    format: RUN_FORMAT,
+    format: LEGACY_RUN_FORMAT,
     config: { model: { kind, arch: 'dense', imageShape: [side, side, 1] }, scheme, epochs: 1, batchSize: 10, learningRate: 0.001, syntheticSize: 20, trainSize: 20, testSize: 10, warmStart: false, dataset: 'fake' },
     seed: run.seed ?? 0,
     backend: { name: 'cpu', package: '@tensorflow/tfjs-backend-cpu', version: '4.22.0' },
     versions: {},
     createdAt: '2026-01-01T00:00:00.000Z',
   };
-  await writeFile(join(dir, 'run.json'), JSON.stringify(info));
+  await writeRunInfo(dir, info);
   for (const [i, fields] of run.generations.entries()) {
     const g = i + 1;
     const gen = join(dir, genDirName(g));

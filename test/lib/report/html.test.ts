@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { access, readdir, readFile } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { defaultReportPath, writeReport } from '../../../lib/report/html.ts';
 import { tempDir } from '../../helpers/tmp.ts';
@@ -52,8 +52,48 @@ describe('writeReport', () => {
     const out = join(root, 'again.html');
     await writeReport({ runs: dirs, out });
     expect((await readdir(join(root, 'again-files'))).filter((n) => n.endsWith('.svg')).length).toBeGreaterThan(0);
+    await writeFile(join(root, 'again-files', 'notes.txt'), 'mine\n');
     await writeReport({ runs: dirs.slice(0, 1), out, curves: false });
-    expect((await readdir(join(root, 'again-files'))).sort()).toEqual(['01-vae-replace-seed-0-fixed-samples.png', '01-vae-replace-seed-0-reconstructions.png']);
+    // Its pictures of the earlier report are gone; the list of its files and the user's notes stay.
+    expect((await readdir(join(root, 'again-files'))).sort()).toEqual(['.collapse-lab-report-files.json', '01-vae-replace-seed-0-fixed-samples.png', '01-vae-replace-seed-0-reconstructions.png', 'notes.txt']);
+    expect(await readFile(join(root, 'again-files', 'notes.txt'), 'utf8')).toBe('mine\n');
+    const list = JSON.parse(await readFile(join(root, 'again-files', '.collapse-lab-report-files.json'), 'utf8'));
+    expect(Object.keys(list.files).sort()).toEqual(['01-vae-replace-seed-0-fixed-samples.png', '01-vae-replace-seed-0-reconstructions.png']);
+  });
+
+  it('carries a generator tag, and never replaces a page or a picture that is not its own', async () => {
+    const out = join(root, 'mine', 'report.html');
+    await mkdir(join(root, 'mine', 'report-files'), { recursive: true });
+    await writeFile(out, '<html>my page</html>\n');
+    await expect(writeReport({ runs: dirs, out, curves: false })).rejects.toThrow(/mine\/report\.html has no collapse-lab generator tag \(a page of your own\?\)/);
+    expect(await readFile(out, 'utf8')).toBe('<html>my page</html>\n');
+    expect(await readdir(join(root, 'mine', 'report-files'))).toEqual([]);
+    await rm(out);
+    // A picture of the user's where a curve goes.
+    await writeFile(join(root, 'mine', 'report-files', 'vae-test-loss.png'), 'mine\n');
+    await expect(writeReport({ runs: dirs, out })).rejects.toThrow(/report-files\/vae-test-loss\.png is not a file the report wrote \(or was changed since\)/);
+    expect(await readFile(join(root, 'mine', 'report-files', 'vae-test-loss.png'), 'utf8')).toBe('mine\n');
+    await expect(access(out)).rejects.toThrow();
+    // Its own page and pictures it replaces; one of its pictures the user changed since is the user's.
+    await rm(join(root, 'mine', 'report-files', 'vae-test-loss.png'));
+    const first = await writeReport({ runs: dirs, out, curves: false });
+    expect(await readFile(first.path, 'utf8')).toContain('<meta name="generator" content="collapse-lab report">');
+    await writeReport({ runs: dirs, out, curves: false });
+    await writeFile(join(root, 'mine', 'report-files', '01-vae-replace-seed-0-reconstructions.png'), 'edited\n');
+    await expect(writeReport({ runs: dirs, out, curves: false })).rejects.toThrow(/01-vae-replace-seed-0-reconstructions\.png is not a file the report wrote \(or was changed since\)/);
+  });
+
+  it('a report stopped while writing leaves names that are still its own', async () => {
+    const out = join(root, 'stopped', 'report.html');
+    await writeReport({ runs: dirs, out, curves: false });
+    const folder = join(root, 'stopped', 'report-files');
+    const listPath = join(folder, '.collapse-lab-report-files.json');
+    // As a kill between a picture and the list leaves it: the name claimed (no hash yet), the bytes new.
+    const list = JSON.parse(await readFile(listPath, 'utf8'));
+    list.files['01-vae-replace-seed-0-reconstructions.png'] = null;
+    await writeFile(listPath, JSON.stringify(list));
+    await writeFile(join(folder, '01-vae-replace-seed-0-reconstructions.png'), 'half-new\n');
+    await expect(writeReport({ runs: dirs, out, curves: false })).resolves.toMatchObject({ path: out });
   });
 
   it('defaults to report.html in the run, or in the runs\' common folder', () => {

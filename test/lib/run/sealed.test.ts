@@ -15,7 +15,7 @@ async function sealed(): Promise<string> {
   await mkdir(dir);
   await writeFile(join(dir, 'a.bin'), new Uint8Array([1, 2, 3, 4, 5]));
   await writeFile(join(dir, 'b.json'), '{"x":1}\n');
-  await sealFolder(dir, new Date(0));
+  await sealFolder(dir, { completedAt: new Date(0) });
   return dir;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { sweepTables, collectRuns, formatAggregate } from '../../../lib/sweep/aggregate.ts';
@@ -67,6 +67,26 @@ describe('aggregating a sweep', () => {
     expect(page).toContain('src="plots/testLoss.png"');
     expect((page.match(/<tr data-task=/g) ?? []).length).toBe(4);
     expect(page).toMatch(/data-task="2" data-state="pending"/);
+  });
+
+  it('never replaces a sweep page or a chart of the user\'s: stops before writing anything', async () => {
+    const { dir } = await fakeSweep({ '0.001 0': [10, 20], '0.001 1': [12, 40] });
+    await writeFile(join(dir, 'report.html'), '<html>my page</html>');
+    await expect(aggregateSweep({ dir, runsReport: false, plots: false })).rejects.toThrow(/report\.html has no collapse-lab generator tag/);
+    expect(await readFile(join(dir, 'report.html'), 'utf8')).toBe('<html>my page</html>');
+    expect(await stat(join(dir, 'summary.csv')).catch(() => null)).toBeNull();
+    await writeFile(join(dir, 'report.html'), '<html><head><meta name="generator" content="collapse-lab report"></head></html>');
+    await mkdir(join(dir, 'plots'));
+    await writeFile(join(dir, 'plots', 'testLoss.png'), 'my chart');
+    await writeFile(join(dir, 'plots', 'notes.txt'), 'mine');
+    await expect(aggregateSweep({ dir, runsReport: false })).rejects.toThrow(/plots\/testLoss\.png is not a file the report wrote/);
+    expect(await readFile(join(dir, 'plots', 'testLoss.png'), 'utf8')).toBe('my chart');
+    await rename(join(dir, 'plots', 'testLoss.png'), join(dir, 'plots', 'my-chart.png'));
+    await aggregateSweep({ dir, runsReport: false });
+    // The user's files stay; the charts are the sweep's own now, and the page is rewritten.
+    expect((await readdir(join(dir, 'plots'))).filter((n) => !n.startsWith('.'))).toEqual(expect.arrayContaining(['my-chart.png', 'notes.txt', 'testLoss.png', 'testLoss.svg']));
+    expect(await readFile(join(dir, 'plots', 'my-chart.png'), 'utf8')).toBe('my chart');
+    expect(await readFile(join(dir, 'report.html'), 'utf8')).toContain('src="plots/testLoss.png"');
   });
 
   it('says so when no run has a complete generation', async () => {

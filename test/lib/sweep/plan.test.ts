@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkGrid } from '../../../lib/sweep/grid.ts';
 import { planSweep, readSweep, runArgs, taskAt } from '../../../lib/sweep/plan.ts';
 import { tempDir } from '../../helpers/tmp.ts';
 import { fakeExperiments } from './fake-experiments.ts';
+import { writeFakeRun } from '../report/fixture.ts';
 
 const grid = checkGrid({ script: 'vae-mnist', flags: { generations: 3 }, grid: { scheme: ['replace', 'accumulate'], seed: [0, 1] } });
 
@@ -42,6 +43,34 @@ describe('planning a sweep', () => {
     const { plan } = await planSweep({ dir, grid: other, gridFile: 'other.json', experiments: fakeExperiments, force: true });
     expect(plan.tasks).toHaveLength(3);
     expect((await readdir(dir)).sort()).toEqual(['notes.txt', 'sweep.json']);
+  });
+
+  it('--force deletes only what the old sweep made, and stops before deleting anything at a file of the user\'s in its way', async () => {
+    const dir = join(await tempDir(), 'sweep');
+    await planSweep({ dir, grid, gridFile: 'grid.json', experiments: fakeExperiments });
+    // Task 0 ran: its run, task.json and log; the user added notes beside them and an own report page.
+    await writeFakeRun(join(dir, 'tasks', '000', 'replace'), { generations: [{}], analysis: false });
+    await writeFile(join(dir, 'tasks', '000', 'replace', 'mine.txt'), 'mine');
+    await writeFile(join(dir, 'tasks', '000', 'task.json'), '{"attempts":[]}\n');
+    await writeFile(join(dir, 'tasks', '000', 'notes.txt'), 'mine');
+    await mkdir(join(dir, 'logs'));
+    await writeFile(join(dir, 'logs', 'task-000.log'), 'log');
+    await writeFile(join(dir, 'logs', 'my.log'), 'mine');
+    await writeFile(join(dir, 'summary.csv'), 'task\n0\n');
+    await writeFile(join(dir, 'report.html'), '<html>my page</html>');
+    const other = checkGrid({ ...grid, grid: { seed: [0, 1, 2] } });
+    const before = await readFile(join(dir, 'sweep.json'), 'utf8');
+    await expect(planSweep({ dir, grid: other, gridFile: 'other.json', experiments: fakeExperiments, force: true })).rejects.toThrow(/report\.html has no collapse-lab generator tag/);
+    // Nothing was deleted: the old plan and its run are as they were.
+    expect(await readFile(join(dir, 'sweep.json'), 'utf8')).toBe(before);
+    expect((await stat(join(dir, 'tasks', '000', 'replace', 'run.json'))).isFile()).toBe(true);
+    expect(await readFile(join(dir, 'summary.csv'), 'utf8')).toBe('task\n0\n');
+    await writeFile(join(dir, 'report.html'), '<html><head><meta name="generator" content="collapse-lab report"></head></html>');
+    await planSweep({ dir, grid: other, gridFile: 'other.json', experiments: fakeExperiments, force: true });
+    expect((await readdir(dir)).sort()).toEqual(['logs', 'sweep.json', 'tasks']);
+    expect(await readdir(join(dir, 'logs'))).toEqual(['my.log']);
+    expect((await readdir(join(dir, 'tasks', '000'))).sort()).toEqual(['notes.txt', 'replace']);
+    expect(await readdir(join(dir, 'tasks', '000', 'replace'))).toEqual(['mine.txt']);
   });
 
   it('checks every task before writing anything', async () => {

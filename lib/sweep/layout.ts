@@ -1,0 +1,13 @@
+/** Names in a sweep folder (plan.ts draws the layout): each is the sweep's own there, in a folder only a sweep plan makes. */
+export const SWEEP_FILE = 'sweep.json';
+export const TASKS_DIR = 'tasks';
+export const LOGS_DIR = 'logs';
+export const SUMMARY_CSV = 'summary.csv';
+export const AGGREGATE_CSV = 'aggregate.csv';
+export const SBATCH_FILE = 'sweep.sbatch';
+export const SLURM_FILE = 'slurm.json';
+/** The report of every run side by side (the run report), beside the sweep page. */
+export const RUNS_REPORT = 'runs.html';
+
+/** Files the sweep writes into its folder besides sweep.json, ours by their names (a forced re-plan removes them; pages and pictures go by their marks). */
+export const SWEEP_FILES = [SUMMARY_CSV, AGGREGATE_CSV, SBATCH_FILE, SLURM_FILE];
