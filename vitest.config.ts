@@ -8,5 +8,8 @@ export default defineConfig({
     testTimeout: 0,
     hookTimeout: 0,
     pool: 'forks',
+    // Two files at a time even on two cores (vitest's default is one fewer than the cores): most
+    // tests wait on CLI processes they start, so a second file fills that time.
+    maxWorkers: 2,
   },
 });

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import sharp from 'sharp';
+import { sharpModule } from './sharp.ts';
 import { createRng } from '../lib/rng.ts';
 import { openImageFile } from './file-source.ts';
 import { createImageSet, pixelsPerImage } from './images.ts';
@@ -294,6 +294,7 @@ function writeAll(fd: number, bytes: Uint8Array): void {
 
 /** One image: the centred square (cropSize, or the shorter side), resized to the target, as RGB bytes. */
 async function decode(path: string, shape: ImageShape, cropSize: number | undefined): Promise<Uint8Array> {
+  const sharp = await sharpModule();
   const image = sharp(path, { failOn: 'warning' });
   const { width, height } = await image.metadata();
   if (!width || !height) throw new Error('no image size in the file');

@@ -1,5 +1,5 @@
 /** Sample grids: images tiled into one PNG (encoded by sharp). */
-import sharp from 'sharp';
+import { sharpModule } from '../../data/sharp.ts';
 import { pixelsPerImage } from '../../data/images.ts';
 import type { ImageSource } from '../../data/images.ts';
 
@@ -34,6 +34,7 @@ export async function gridPng(source: ImageSource, indices: ArrayLike<number>, o
       canvas.set(pixels.subarray(src, src + w * c), ((y0 + y) * width + x0) * c);
     }
   }
+  const sharp = await sharpModule();
   const png = await sharp(canvas, { raw: { width, height, channels: c as 1 | 3 | 4 } })
     .resize(width * scale, height * scale, { kernel: 'nearest' })
     .png()

@@ -6,10 +6,9 @@
  * Used for the theory figures (survey Fig. 6) and the loss curves.
  */
 import { extname } from 'node:path';
-import sharp from 'sharp';
-import { parse, View } from 'vega';
-import { compile } from 'vega-lite';
+import type { View } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
+import { sharpModule } from '../../data/sharp.ts';
 import { writeFileAtomic } from '../run/atomic.ts';
 
 export interface LineSeries {
@@ -237,14 +236,19 @@ export type Chart = LineChart | PanelChart;
 
 const specOf = (chart: Chart): TopLevelSpec => ('panels' in chart ? panelChartSpec(chart) : lineChartSpec(chart));
 
-/** A headless vega view of the chart; finalize it after use. */
-function viewOf(chart: Chart): View {
+/**
+ * A headless vega view of the chart; finalize it after use. vega and vega-lite are loaded on the
+ * first chart: every CLI imports the library, and most of its commands (and every bad-input exit)
+ * draw nothing.
+ */
+async function viewOf(chart: Chart): Promise<View> {
+  const [{ parse, View }, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   return new View(parse(compile(specOf(chart)).spec), { renderer: 'none' });
 }
 
 /** Renders the chart to an SVG string, headless (no canvas, no browser). */
 export async function renderChartSvg(chart: Chart): Promise<string> {
-  const view = viewOf(chart);
+  const view = await viewOf(chart);
   try {
     return await view.toSVG();
   } finally {
@@ -264,6 +268,7 @@ function svgSize(svg: string): { width: number; height: number } {
 
 /** Rasterises an SVG to PNG bytes (text through the system's fonts, via librsvg). */
 export async function svgToPng(svg: string, scale = 2): Promise<Buffer> {
+  const sharp = await sharpModule();
   return sharp(Buffer.from(svg), { density: 72 * scale }).png().toBuffer();
 }
 
@@ -274,7 +279,7 @@ export async function svgToPng(svg: string, scale = 2): Promise<Buffer> {
 export async function renderChartPdf(chart: Chart): Promise<Buffer> {
   // Loaded only here: most runs never write a PDF, and the module is a native library.
   const { PDFDocument } = await import('@napi-rs/canvas');
-  const view = viewOf(chart);
+  const view = await viewOf(chart);
   try {
     const { width, height } = svgSize(await view.toSVG());
     const doc = new PDFDocument({ title: chart.title, creator: 'collapse-lab' });

@@ -5,7 +5,7 @@ import { tempDir } from '../helpers/tmp.ts';
 
 /** The configuration scripts/soak.ts uses: three generations of two epochs on 100 real MNIST images. */
 const ARGS = ['--train-size', '100', '--test-size', '50', '--generations', '3', '--epochs', '2', '--hidden', '16', '--latent-dim', '2', '--batch-size', '50', '--seed', '5', '--scheme', 'accumulate', '--backend', 'wasm', '--no-metrics'];
-const TRIALS = 20;
+const TRIALS = 12;
 let root: string;
 beforeAll(async () => {
   root = await tempDir('collapse-lab-faults-');
