@@ -361,7 +361,23 @@ export interface ParseOptions {
  * flag's own check refuses; reads `--config` (when the parser declares configOption) under the
  * command line; `--help` and `--version` print and exit as yargs does.
  */
+let pipeWatched = false;
+
+/**
+ * `… --json | head`: when the reader of stdout goes away, end quietly (as other command-line tools
+ * do) instead of with an unhandled EPIPE stack trace. Called by parseFlags, so every CLI has it.
+ */
+export function endQuietlyOnClosedStdout(): void {
+  if (pipeWatched) return;
+  pipeWatched = true;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+}
+
 export async function parseFlags<T>(parser: Argv<T>, args: readonly string[], options: ParseOptions = {}): Promise<T> {
+  endQuietlyOnClosedStdout();
   const known = knownFlags(parser as Argv<unknown>);
   const tokens = tokenize(args, known, options.operands !== undefined);
   if ('problem' in tokens) throw new FlagError(tokens.problem);

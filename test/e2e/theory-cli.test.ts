@@ -1,10 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCli } from '../helpers/cli.ts';
+import { spawn } from 'node:child_process';
+import { childEnv, ROOT, runCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 describe('theory CLIs', () => {
+  it('--json | head: a reader that closes stdout early ends the script quietly (exit 0, no EPIPE trace)', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/regression.ts', '--trials', '50', '--generations', '3', '--json'], { cwd: ROOT, env: childEnv() });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    // Like `head -c 1`: read the first bytes, then close the pipe while the script still writes.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toMatch(/EPIPE|Error/);
+    expect(code).toBe(0);
+  });
+
   it('regression --json prints the contract object, one per scheme: configuration, estimates, standard errors, closed forms', async () => {
     const r = await runCli('regression', ['--scheme', 'accumulate', '--d', '3', '--T', '12', '--sigma', '1', '--generations', '4', '--trials', '200', '--seed', '0', '--json']);
     expect(r.stderr).toBe('');
