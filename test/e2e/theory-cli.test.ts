@@ -79,7 +79,8 @@ describe('theory CLIs', () => {
     expect(svg.stdout).toContain(`figure: ${join(dir, 'fig6.svg')}`);
     const text = await readFile(join(dir, 'fig6.svg'), 'utf8');
     expect(text).toContain('>(a) Comparison of aggregation methods</text>');
-    expect(text).toContain('>(b) Accumulation saturates the bound π²/6</text>');
+    // Its simulated curve stays below π²/6 in these generations, and the title says so.
+    expect(text).toContain('>(b) Accumulation stays under the bound π²/6</text>');
     expect(text).toContain('>π²/6 bound</text>');
     expect(text.match(/aria-label="Y-axis/g)).toHaveLength(2);
     expect(pdf.code).toBe(0);
