@@ -5,10 +5,10 @@
  * compared on resume (a resume may be typed differently, or run from a later commit).
  */
 import { execFile } from 'node:child_process';
-import { access, readFile, realpath } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { access, realpath } from 'node:fs/promises';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { ownPackageDir } from './versions.ts';
 
 const run = promisify(execFile);
 
@@ -35,29 +35,13 @@ export interface ProvenanceOptions {
 
 /** The provenance of a run started now with this command line. */
 export async function describeProvenance(options: ProvenanceOptions): Promise<Provenance> {
-  const git = await gitState(options.packageDir ?? (await packageRoot()));
+  const git = await gitState(options.packageDir ?? ownPackageDir());
   return {
     argv: [...options.argv],
     cwd: options.cwd ?? process.cwd(),
     ...(options.configFile ? { configFile: options.configFile } : {}),
     ...(git ? { git } : {}),
   };
-}
-
-/** The nearest folder above this file holding collapse-lab's package.json (lib/ in a checkout, dist/lib/ when built). */
-async function packageRoot(): Promise<string | undefined> {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    try {
-      const pkg = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { name?: string };
-      if (pkg.name === 'collapse-lab') return dir;
-    } catch {
-      // No package.json here; look further up.
-    }
-    const up = dirname(dir);
-    if (up === dir) return undefined;
-    dir = up;
-  }
 }
 
 /**

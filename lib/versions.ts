@@ -1,6 +1,7 @@
 /** Versions recorded in run.json, so a run says what produced it; and this package's own package.json. */
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 export interface OwnPackage {
   name: string;
@@ -10,6 +11,7 @@ export interface OwnPackage {
 }
 
 let own: OwnPackage | undefined;
+let ownDir: string | undefined;
 
 /**
  * This package's package.json: the nearest one above this module, which is the package's own from
@@ -20,9 +22,18 @@ export function ownPackage(): OwnPackage {
   if (own) return own;
   for (let dir = new URL('./', import.meta.url); ; dir = new URL('../', dir)) {
     const file = new URL('package.json', dir);
-    if (existsSync(file)) return (own = JSON.parse(readFileSync(file, 'utf8')) as OwnPackage);
+    if (existsSync(file)) {
+      ownDir = fileURLToPath(dir);
+      return (own = JSON.parse(readFileSync(file, 'utf8')) as OwnPackage);
+    }
     if (dir.pathname === '/') throw new Error(`No package.json above ${import.meta.url}.`);
   }
+}
+
+/** The folder of this package's package.json (see ownPackage): the checkout, or the installed package. */
+export function ownPackageDir(): string {
+  ownPackage();
+  return ownDir!;
 }
 
 export function versions(): Record<string, string> {

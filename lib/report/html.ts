@@ -91,13 +91,13 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
     for (const c of await renderCurves(runs)) charts.push({ ...c, svgSrc: add(`${c.name}.svg`, c.svg), pngSrc: add(`${c.name}.png`, c.png) });
   }
   const html = page({ title: options.title ?? 'collapse-lab report', here, runs, grids, charts });
-  await checkReportTarget('out', path, assets, [...pictures.keys()]);
+  const owned = await checkReportTarget('out', path, assets, [...pictures.keys()]);
   try {
     await mkdir(assets, { recursive: true });
   } catch (err) {
     throw describeWriteError(assets, err);
   }
-  const files = await writeOwnedReport('out', path, assets, html, pictures);
+  const files = await writeOwnedReport('out', path, assets, html, pictures, owned);
   return { path, files, runs };
 }
 
@@ -107,8 +107,8 @@ export function reportFilesFolder(path: string): string {
 }
 
 /** Checks, writing nothing, that a report may later be written at `path` (nothing of the user's in the way); `option` names the path's source. */
-export function checkReportPath(option: string, path: string): Promise<void> {
-  return checkReportTarget(option, resolve(path), reportFilesFolder(resolve(path)));
+export async function checkReportPath(option: string, path: string): Promise<void> {
+  await checkReportTarget(option, resolve(path), reportFilesFolder(resolve(path)));
 }
 
 /** <run>/report.html for one run; report.html in the deepest folder holding all of several. */

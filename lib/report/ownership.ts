@@ -9,10 +9,10 @@
  * Writing follows the list: first every name about to be written is added to it (no hash yet: a
  * kill mid-way leaves names that are still ours), then the files, the page, and the list with hashes.
  */
-import { createHash } from 'node:crypto';
 import { lstat, readdir, readFile, rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../run/atomic.ts';
+import { tempTargetOf, writeFileAtomic } from '../run/atomic.ts';
+import { sha256 } from '../run/sealed.ts';
 import { OptionError, opt, say } from '../options.ts';
 
 /** In the head of every report page: what makes a page at the report's path ours to replace. */
@@ -31,13 +31,11 @@ interface FileList {
 /** Kinds of file the report writes into its folder: one of these that is not ours is in the way even before the names are known. */
 const PICTURE = /\.(png|svg)$/;
 
-const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex');
-
 /** A temporary file of ours (writeFileAtomic's `.<name>.<pid>.partial`). */
-const isTempName = (name: string) => /^\..+\.\d+\.partial$/.test(name);
+const isTempName = (name: string) => tempTargetOf(name) !== null;
 
-/** What the folder holds that is ours, and what is the user's. */
-interface Ownership {
+/** What the folder holds that is ours, and what is the user's (checkReportTarget's answer). */
+export interface Ownership {
   list: FileList;
   /** Files on the list whose bytes are what the report wrote (or that it was writing). */
   ours: Set<string>;
@@ -78,28 +76,30 @@ async function ownership(option: string, page: string, folder: string): Promise<
 /**
  * Checks, writing nothing, that a report may be written at `page` with its pictures in `folder`:
  * the page is absent or ours, and no file of the user's is where a picture goes (`names`, or when
- * they are not known yet, any picture). `option` is what the caller calls the page's path.
+ * they are not known yet, any picture). `option` is what the caller calls the page's path. Returns
+ * what of the folder is ours, for writeOwnedReport / removeOwnedReport.
  */
-export async function checkReportTarget(option: string, page: string, folder: string, names?: readonly string[]): Promise<void> {
+export async function checkReportTarget(option: string, page: string, folder: string, names?: readonly string[]): Promise<Ownership> {
   const info = await lstat(page).catch(() => null);
   if (info) {
     if (!info.isFile()) throw inTheWay(option, page, page, info.isSymbolicLink() ? 'is a symbolic link' : 'is not a file');
     const head = (await readFile(page)).subarray(0, 4096).toString('utf8');
     if (!head.includes(GENERATOR_TAG)) throw inTheWay(option, page, page, 'has no collapse-lab generator tag (a page of your own?)');
   }
-  const { theirs } = await ownership(option, page, folder);
-  const clash = [...theirs].find((n) => (names ? names.includes(n) : PICTURE.test(n)));
+  const owned = await ownership(option, page, folder);
+  const clash = [...owned.theirs].find((n) => (names ? names.includes(n) : PICTURE.test(n)));
   if (clash) throw inTheWay(option, page, join(folder, clash), 'is not a file the report wrote (or was changed since)');
+  return owned;
 }
 
 /**
- * Writes the page and its pictures (name -> bytes) after checkReportTarget, then deletes pictures
- * of an earlier report of ours that this one no longer has; returns the paths written, page last.
+ * Writes the page and its pictures (name -> bytes) after checkReportTarget (done here unless the
+ * caller passes what its own check of these names just returned), then deletes pictures of an
+ * earlier report of ours that this one no longer has; returns the paths written, page last.
  */
-export async function writeOwnedReport(option: string, page: string, folder: string, html: string, pictures: ReadonlyMap<string, Uint8Array | string>): Promise<string[]> {
+export async function writeOwnedReport(option: string, page: string, folder: string, html: string, pictures: ReadonlyMap<string, Uint8Array | string>, checked?: Ownership): Promise<string[]> {
   const names = [...pictures.keys()];
-  await checkReportTarget(option, page, folder, names);
-  const { list, ours } = await ownership(option, page, folder);
+  const { list, ours } = checked ?? (await checkReportTarget(option, page, folder, names));
   const listPath = join(folder, FILES_LIST);
   const claimed: FileList = { format: LIST_FORMAT, files: { ...Object.fromEntries([...ours].map((n) => [n, list.files[n]])), ...Object.fromEntries(names.map((n) => [n, null])) } };
   await writeFileAtomic(listPath, JSON.stringify(claimed, null, 2) + '\n');
@@ -119,8 +119,8 @@ export async function writeOwnedReport(option: string, page: string, folder: str
 }
 
 /** Checks, writing nothing, that the report at `page` (pictures in `folder`) may be deleted: the page is absent or ours. */
-export function checkOwnedReport(option: string, page: string, folder: string): Promise<void> {
-  return checkReportTarget(option, page, folder, []);
+export async function checkOwnedReport(option: string, page: string, folder: string): Promise<void> {
+  await checkReportTarget(option, page, folder, []);
 }
 
 /**
@@ -128,8 +128,7 @@ export function checkOwnedReport(option: string, page: string, folder: string): 
  * are as written, our temporary files and the list; the user's files stay (and so the folder).
  */
 export async function removeOwnedReport(option: string, page: string, folder: string): Promise<void> {
-  await checkOwnedReport(option, page, folder);
-  const { ours } = await ownership(option, page, folder);
+  const { ours } = await checkReportTarget(option, page, folder, []);
   await rm(page, { force: true });
   if (!(await lstat(folder).catch(() => null))) return;
   for (const name of await readdir(folder)) if (ours.has(name) || isTempName(name)) await rm(join(folder, name), { force: true });

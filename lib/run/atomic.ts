@@ -30,6 +30,11 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string, o
 /** The temporary name this process writes `path` under: .<name>.<pid>.partial beside it. */
 export const tempNameOf = (path: string): string => join(dirname(path), `.${basename(path)}.${process.pid}${TEMP_SUFFIX}`);
 
+/** The file name a temporary name of tempNameOf's stands for (`.run.json.123.partial` -> `run.json`), or null when it is not one (of any process). */
+export function tempTargetOf(name: string): string | null {
+  return /^\.(.+)\.\d+\.partial$/.exec(name)?.[1] ?? null;
+}
+
 /** Writes `data` to `path` (created or truncated) and flushes it to disk. */
 export async function writeFlushed(path: string, data: Uint8Array | string, flag = 'w'): Promise<void> {
   const handle = await open(path, flag);

@@ -43,7 +43,7 @@ export async function checkBinding(dir: string, manifest: Manifest, identity: Ru
       throw new CorruptFolderError(path, `${path} has format '${LEGACY_MANIFEST_FORMAT}' (written before generations were bound to their run)${identity.legacy ? ` after a bound generation` : ` in a run whose generations are bound`}; expected ${what} of this run (copied from another run?).`);
     }
     if (place.epoch === undefined && GENERATION_FILES.record in manifest.files) {
-      const record = JSON.parse((await readVerified(dir, GENERATION_FILES.record)).toString('utf8')) as { generation?: unknown };
+      const record = JSON.parse((await readVerified(dir, GENERATION_FILES.record, manifest)).toString('utf8')) as { generation?: unknown };
       if (record.generation !== place.generation) {
         throw new CorruptFolderError(join(dir, GENERATION_FILES.record), `${join(dir, GENERATION_FILES.record)} is the record of generation ${String(record.generation)}; expected ${what} in this folder (moved, renamed or swapped).`);
       }

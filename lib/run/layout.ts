@@ -11,6 +11,7 @@
  *     gen-NNN.epoch-EEEE/           the end-of-epoch checkpoint of the generation in progress
  */
 import { join } from 'node:path';
+import { tempTargetOf } from './atomic.ts';
 
 export const RUN_FILE = 'run.json';
 export const LOCK_FILE = 'run.lock';
@@ -86,8 +87,8 @@ export const RUN_DIR_FILES: ReadonlySet<string> = new Set([RUN_FILE, LOCK_FILE, 
  * leftovers to delete; any other name ending in .partial is not ours.
  */
 export function isRunTempName(name: string): boolean {
-  const file = /^\.(.+)\.\d+\.partial$/.exec(name);
-  if (file) return RUN_DIR_FILES.has(file[1]);
+  const file = tempTargetOf(name);
+  if (file !== null) return RUN_DIR_FILES.has(file);
   return /^gen-\d{3,}(\.epoch-\d+)?(\.\d+)?\.partial$/.test(name);
 }
 

@@ -132,9 +132,6 @@ function isOurEntry(name: string): boolean {
 }
 
 async function inspect(dir: string, info: RunInfo, options: OpenRunOptions): Promise<Inspection> {
-  if (options.resume && options.force) {
-    throw new OptionError('force', true, say`${opt('resume', true)} and ${opt('force', true)} were both given; expected one of them (resume continues the run in ${dir}, force replaces it).`);
-  }
   const entries = await listDir(dir);
   const notes: string[] = [];
   // Our own leftovers (a stale lock, temporary files) do not make a folder "not empty".

@@ -36,7 +36,7 @@ import {
   TIMINGS_LOG,
 } from './layout.ts';
 import { loadNetworkFrom, loadWeightsFrom, saveNetwork } from './network-io.ts';
-import { CorruptFolderError, isSealed, manifestDigest, readChecked, readManifest, readVerified, removeOwnedFolder, verifyFolder, writeSealedFolder } from './sealed.ts';
+import { CorruptFolderError, isSealed, readChecked, readManifest, readSealedManifest, readVerified, removeOwnedFolder, verifyFolder, writeSealedFolder } from './sealed.ts';
 import type { Manifest } from './sealed.ts';
 
 export interface GenerationFiles {
@@ -93,9 +93,8 @@ export class RunDir {
   /** Where generation g (or its epoch checkpoint) belongs: its number and the previous generation's manifest. */
   async place(g: number, epoch?: number): Promise<Place> {
     if (g === 1) return { generation: g, epoch, previous: null };
-    const before = this.generationPath(g - 1);
-    const manifest = await readManifest(before);
-    return { generation: g, epoch, previous: { digest: await manifestDigest(before), format: manifest.format } };
+    const { manifest, digest } = await readSealedManifest(this.generationPath(g - 1));
+    return { generation: g, epoch, previous: { digest, format: manifest.format } };
   }
 
   /** Generations, counted from 1 without a gap, that have COMPLETE (not verified: see verify()). */
@@ -164,7 +163,7 @@ export class RunDir {
   async readOptional(g: number, name: string): Promise<Buffer | null> {
     const manifest = await this.sealedManifest(g);
     if (manifest ? !(name in manifest.files) : !(await exists(this.generationPath(g, name)))) return null;
-    return this.read(g, name);
+    return manifest ? readVerified(this.generationPath(g), name, manifest) : readChecked(this.generationPath(g), name);
   }
 
   /** Generation g's record (record.json: every field, wall-clock ones included). */

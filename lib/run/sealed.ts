@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { access, constants, lstat, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { syncDir, TEMP_SUFFIX, writeFileAtomic } from './atomic.ts';
+import { syncDir, TEMP_SUFFIX, tempTargetOf, writeFileAtomic } from './atomic.ts';
 import { COMPLETE_FILE, MANIFEST_FILE } from './layout.ts';
 
 /** Format 2 may carry a binding; format 1 (before bindings) is still read. */
@@ -144,6 +144,11 @@ export async function sealFolder(dir: string, options: { binding?: Binding; comp
 
 /** The folder's manifest, after checking it against COMPLETE (not the files themselves). */
 export async function readManifest(dir: string): Promise<Manifest> {
+  return (await readSealedManifest(dir)).manifest;
+}
+
+/** A sealed folder's manifest and its SHA-256 as COMPLETE names it (what the next generation's binding names), checked as readManifest says. */
+export async function readSealedManifest(dir: string): Promise<{ manifest: Manifest; digest: string }> {
   if ((await lstat(dir).catch(() => null))?.isSymbolicLink()) {
     throw new CorruptFolderError(dir, `${dir} is a symbolic link; expected the folder collapse-lab wrote there (symbolic links are refused).`);
   }
@@ -170,13 +175,7 @@ export async function readManifest(dir: string): Promise<Manifest> {
   if (manifest.format !== MANIFEST_FORMAT && manifest.format !== LEGACY_MANIFEST_FORMAT) {
     throw new CorruptFolderError(manifestPath, `${manifestPath} has format '${manifest.format}'; expected '${MANIFEST_FORMAT}' (or '${LEGACY_MANIFEST_FORMAT}').`);
   }
-  return manifest;
-}
-
-/** The SHA-256 of a folder's manifest.json as its COMPLETE names it (what the next generation's binding names), after checking the two agree. */
-export async function manifestDigest(dir: string): Promise<string> {
-  await readManifest(dir);
-  return (JSON.parse((await readFile(join(dir, COMPLETE_FILE))).toString('utf8')) as { manifestSha256: string }).manifestSha256;
+  return { manifest, digest: expected };
 }
 
 /**
@@ -284,9 +283,9 @@ export async function checkReplaceable(path: string, known: ReadonlySet<string> 
   const listed = new Set(Object.keys((await readManifest(path).catch(() => null))?.files ?? {}));
   const ours = (name: string) => known === 'any-file' || known.has(name) || listed.has(name) || name === MANIFEST_FILE || name === COMPLETE_FILE;
   for (const e of await readdir(path, { withFileTypes: true })) {
-    const temp = /^\.(.+)\.\d+\.partial$/.exec(e.name);
+    const temp = tempTargetOf(e.name);
     if (!e.isFile()) throw new ForeignEntryError(join(path, e.name), `${path} holds ${e.name}, ${e.isSymbolicLink() ? 'a symbolic link' : 'a folder'} collapse-lab does not make there; expected only its own files in a folder it replaces (${away}).`);
-    if (!(ours(e.name) || (temp && ours(temp[1])))) throw new ForeignEntryError(join(path, e.name), `${path} holds ${e.name}, which collapse-lab did not write there; expected only its own files in a folder it replaces (${away}).`);
+    if (!(ours(e.name) || (temp !== null && ours(temp)))) throw new ForeignEntryError(join(path, e.name), `${path} holds ${e.name}, which collapse-lab did not write there; expected only its own files in a folder it replaces (${away}).`);
   }
   for (const p of [path, dirname(path)]) {
     try {
