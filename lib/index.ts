@@ -155,6 +155,7 @@ export type { Chart, ChartPanel, LineChart, LineSeries, PanelChart, PlotOutput }
 export { parseGrid, checkGrid, expandGrid } from './sweep/grid.ts';
 export type { FlagValue, Grid, Settings } from './sweep/grid.ts';
 export { planSweep, readSweep, runArgs, describeSettings, SWEEP_FILE } from './sweep/plan.ts';
+export { slurmLogPath } from './sweep/layout.ts';
 export type { PlannedRun, PlannedTask, PlanOptions, PlanResult, SweepExperiments, SweepPlan, TaskCheck } from './sweep/plan.ts';
 export { placementFrom } from './sweep/placement.ts';
 export type { Placement } from './sweep/placement.ts';

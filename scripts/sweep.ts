@@ -24,6 +24,7 @@ import {
   readSweep,
   runLocalSweep,
   runTask,
+  slurmLogPath,
   squeue,
   stopWhenParentEnds,
   submitSbatch,
@@ -117,7 +118,7 @@ const COMMANDS: Record<string, Command> = {
       const index = Number(raw);
       const env = process.env;
       if (env[SWEEP_CHILD_ENV]) stopWhenParentEnds();
-      const logFile = env[SWEEP_LOG_ENV] ?? (env.SLURM_ARRAY_JOB_ID ? join('logs', `slurm-${env.SLURM_ARRAY_JOB_ID}_${env.SLURM_ARRAY_TASK_ID}.out`) : undefined);
+      const logFile = env[SWEEP_LOG_ENV] ?? (env.SLURM_ARRAY_JOB_ID ? slurmLogPath(env.SLURM_ARRAY_JOB_ID, String(env.SLURM_ARRAY_TASK_ID)) : undefined);
       await runTask({ dir: resolve(a.dir as string), index, indexSource: fromSlurm ? 'SLURM_ARRAY_TASK_ID' : '--task', placement: placementFrom(env), log: logFile, run: runExperimentTask });
       // The parent watch (stdin) would keep the process alive.
       process.exit(0);
@@ -197,7 +198,7 @@ const COMMANDS: Record<string, Command> = {
         }
         await prepareTasks(dir, plan, ROOT, log);
         const s = await submitSbatch(dir, todo);
-        log(`Submitted array job ${s.arrayJobId}: tasks ${todo.join(', ')}; logs in ${join(given, 'logs')}/slurm-${s.arrayJobId}_<task>.out.`);
+        log(`Submitted array job ${s.arrayJobId}: tasks ${todo.join(', ')}; logs in ${join(given, slurmLogPath(s.arrayJobId, '<task>'))}.`);
         if (!a.wait) return;
       }
       const signal = stopSignal('the jobs go on; check on them with status');

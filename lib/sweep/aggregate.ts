@@ -37,7 +37,7 @@ const FIELD_ORDER = ['trainSize', 'realFraction', 'trainLoss', 'testLoss', 'test
 /** Numeric fields that are not results of the experiment. */
 const NOT_AGGREGATED = new Set<string>([...TIMING_FIELDS, 'numTensors', 'metricSamples', 'trainSize', 'realFraction', 'learningRate']);
 
-export const AGGREGATE_STATS = ['n', 'mean', 'sd', 'ci95Low', 'ci95High'] as const;
+const AGGREGATE_STATS = ['n', 'mean', 'sd', 'ci95Low', 'ci95High'] as const;
 
 /** The runs of the sweep that exist, with their records; and the ones that do not yet. */
 export async function collectRuns(dir: string, plan: SweepPlan): Promise<{ results: RunResult[]; missing: { task: PlannedTask; run: PlannedRun }[] }> {
@@ -54,7 +54,7 @@ export async function collectRuns(dir: string, plan: SweepPlan): Promise<{ resul
 }
 
 /** The axes that become columns of their own: every axis but seed and scheme (which always have one). */
-export function axisColumns(plan: SweepPlan): string[] {
+function axisColumns(plan: SweepPlan): string[] {
   return Object.keys(plan.grid.grid).filter((k) => k !== 'seed' && k !== 'scheme');
 }
 
@@ -90,15 +90,20 @@ export function sweepTables(plan: SweepPlan, results: readonly RunResult[]): Tab
 
   const metrics = fields.filter((f) => !NOT_AGGREGATED.has(f));
   const groups = new Map<string, Row[]>();
-  for (const row of summary) {
+  /** Each setting's rank: the summary row where it first appears. */
+  const settingRank = new Map<string, number>();
+  const settingKey = (row: Row) => JSON.stringify(settingColumns.map((c) => row[c]));
+  for (const [i, row] of summary.entries()) {
     const key = JSON.stringify([...settingColumns.map((c) => row[c]), row.generation]);
-    groups.set(key, [...(groups.get(key) ?? []), row]);
+    const group = groups.get(key);
+    if (group) group.push(row);
+    else groups.set(key, [row]);
+    const setting = settingKey(row);
+    if (!settingRank.has(setting)) settingRank.set(setting, i);
   }
   // Settings in the order their first task appears, generations ascending.
-  const ordered = [...groups.values()].sort((a, b) => settingRank(a[0]) - settingRank(b[0]) || (a[0].generation as number) - (b[0].generation as number));
-  function settingRank(row: Row): number {
-    return summary.findIndex((r) => settingColumns.every((c) => r[c] === row[c]));
-  }
+  const rank = (row: Row) => settingRank.get(settingKey(row)) as number;
+  const ordered = [...groups.values()].sort((a, b) => rank(a[0]) - rank(b[0]) || (a[0].generation as number) - (b[0].generation as number));
   const aggregate: Row[] = [];
   for (const rows of ordered) {
     for (const metric of metrics) {
@@ -125,7 +130,7 @@ function cell(v: number): Cell {
 }
 
 /** CSV text with a header; numbers at full precision, so that two sweeps can be compared exactly. */
-export function toCsv(table: { columns: string[]; rows: Row[] }): string {
+function toCsv(table: { columns: string[]; rows: Row[] }): string {
   return stringify(table.rows, { header: true, columns: table.columns, cast: { number: (v) => String(v) } });
 }
 

@@ -28,7 +28,7 @@ export interface Grid {
 export type Settings = Record<string, FlagValue>;
 
 /** Flags the sweep sets itself for every task (or that would stop a task from running as planned). */
-export const RESERVED_FLAGS: Record<string, string> = {
+const RESERVED_FLAGS: Record<string, string> = {
   out: 'the sweep gives every task its own --out (tasks/NNN)',
   resume: 'every task runs with --resume, so that a re-run continues it',
   force: 'a sweep never replaces a run; re-plan with --force instead',

@@ -1,7 +1,15 @@
 /** Names in a sweep folder (plan.ts draws the layout): each is the sweep's own there, in a folder only a sweep plan makes. */
+import { basename, join } from 'node:path';
+
 export const SWEEP_FILE = 'sweep.json';
 export const TASKS_DIR = 'tasks';
 export const LOGS_DIR = 'logs';
+/** A local task's log, relative to the sweep folder: logs/task-NNN.log, NNN its task folder's name. */
+export const localLogPath = (taskDir: string): string => join(LOGS_DIR, `task-${basename(taskDir)}.log`);
+/** A Slurm array task's log, relative to the sweep folder: logs/slurm-<array job>_<task>.out (sweep.sbatch passes sbatch's %A and %a). */
+export const slurmLogPath = (arrayJobId: string, taskId: string): string => join(LOGS_DIR, `slurm-${arrayJobId}_${taskId}.out`);
+/** True for a file name in logs/ that localLogPath or slurmLogPath makes. */
+export const isLogName = (name: string): boolean => /^(task-\d+\.log|slurm-\d+_\d+\.out)$/.test(name);
 export const SUMMARY_CSV = 'summary.csv';
 export const AGGREGATE_CSV = 'aggregate.csv';
 export const SBATCH_FILE = 'sweep.sbatch';

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import pLimit from 'p-limit';
-import { describeSettings, LOGS_DIR, readSweep } from './plan.ts';
+import { LOGS_DIR, localLogPath } from './layout.ts';
+import { describeSettings, readSweep } from './plan.ts';
 import { watchSweep } from './progress.ts';
 import { sweepStatus } from './status.ts';
 import { endAttempt } from './task-state.ts';
@@ -65,23 +66,23 @@ export async function runLocalSweep(options: LocalSweepOptions): Promise<LocalSw
   await mkdir(join(dir, LOGS_DIR), { recursive: true });
   const env = withRuntimeDir(options.env ?? process.env);
 
-  const live = new Set<number>();
-  /** Task indices of the live children. */
-  const runningTasks = new Set<number>();
+  /** The live children: task index -> pid (undefined when the child could not start). */
+  const live = new Map<number, number | undefined>();
   const failed: LocalSweepResult['failed'] = [];
   const started: number[] = [];
   const limit = pLimit(parallel);
-  const progress = watchSweep({ dir, plan, stream: stderr, intervalMs: options.progressIntervalMs, running: () => runningTasks });
+  const progress = watchSweep({ dir, plan, stream: stderr, intervalMs: options.progressIntervalMs, running: () => new Set(live.keys()) });
   const onAbort = () => {
     // Tasks still queued see the signal when their turn comes and do not start.
-    if (live.size > 0) stderr.write(`Stopping: ${live.size} running task${live.size > 1 ? 's' : ''} finish their current batch and save (tasks not yet started stay pending).\n`);
-    for (const pid of live) signalChild(pid, 'SIGTERM');
+    const pids = [...live.values()].filter((pid) => pid !== undefined);
+    if (pids.length > 0) stderr.write(`Stopping: ${pids.length} running task${pids.length > 1 ? 's' : ''} finish their current batch and save (tasks not yet started stay pending).\n`);
+    for (const pid of pids) signalChild(pid, 'SIGTERM');
   };
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
   const runOne = async (index: number): Promise<void> => {
     if (options.signal?.aborted) return;
-    const log = join(LOGS_DIR, `task-${plan.tasks[index].dir.split('/').at(-1)}.log`);
+    const log = localLogPath(plan.tasks[index].dir);
     const handle = await open(join(dir, log), 'a');
     await handle.write(`--- task ${index} (${describeSettings(plan.tasks[index].settings)}), started ${new Date().toISOString()}\n`);
     const cmd = options.command(index);
@@ -97,15 +98,13 @@ export async function runLocalSweep(options: LocalSweepOptions): Promise<LocalSw
         detached: true,
       });
       pid = child.pid;
-      if (pid !== undefined) live.add(pid);
-      runningTasks.add(index);
+      live.set(index, pid);
       child.on('error', (err) => {
         stderr.write(`Task ${index} could not start (${err.message}).\n`);
         resolve(127);
       });
       child.on('exit', (c, sig) => {
-        if (child.pid !== undefined) live.delete(child.pid);
-        runningTasks.delete(index);
+        live.delete(index);
         // Our own stop request, taken before the task could catch it: stopped, not failed.
         if (c === null && sig === 'SIGTERM' && options.signal?.aborted) return resolve(130);
         resolve(c ?? (sig === 'SIGKILL' ? 137 : sig === 'SIGTERM' ? 143 : 1));
@@ -147,7 +146,7 @@ async function lastError(path: string): Promise<string> {
 }
 
 /** Dawn (WebGPU) warns without XDG_RUNTIME_DIR; give children one when the environment has none. */
-export function withRuntimeDir(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+function withRuntimeDir(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   if (env.XDG_RUNTIME_DIR) return env;
   const dir = join(tmpdir(), `collapse-lab-xdg-${process.getuid?.() ?? 'user'}`);
   mkdirSync(dir, { recursive: true, mode: 0o700 });

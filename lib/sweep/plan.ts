@@ -14,12 +14,12 @@ import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../run/atomic.ts';
 import { expandGrid, flagArgs } from './grid.ts';
-import { LOGS_DIR, SWEEP_FILE, TASKS_DIR } from './layout.ts';
+import { SWEEP_FILE, TASKS_DIR } from './layout.ts';
 import { removeSweepOutputs } from './remove.ts';
 import type { FlagValue, Grid, Settings } from './grid.ts';
 
-export const SWEEP_FORMAT = 'collapse-lab-sweep/1';
-export { LOGS_DIR, SWEEP_FILE, TASKS_DIR };
+const SWEEP_FORMAT = 'collapse-lab-sweep/1';
+export { SWEEP_FILE };
 
 /**
  * What the sweep needs to know about the experiment scripts; the CLI supplies it (scripts/), so

@@ -13,13 +13,10 @@ import { checkOwnedReport, removeOwnedReport } from '../report/ownership.ts';
 import { REPORT_FILE } from '../run/layout.ts';
 import { checkRemovableRun, removeRun } from '../run/open.ts';
 import { ForeignEntryError } from '../run/sealed.ts';
-import { LOGS_DIR, RUNS_REPORT, SWEEP_FILES, TASKS_DIR } from './layout.ts';
+import { isLogName, LOGS_DIR, RUNS_REPORT, SWEEP_FILES, TASKS_DIR } from './layout.ts';
 import type { SweepPlan } from './plan.ts';
 import { PLOTS_DIR } from './plots.ts';
 import { TASK_FILE } from './task-state.ts';
-
-/** What the sweep writes into logs/: a local task's output, a Slurm array task's output. */
-const LOG_NAME = /^(task-\d+\.log|slurm-\d+_\d+\.out)$/;
 
 /** One thing to delete: checked first (all of them), then removed. */
 interface Part {
@@ -70,7 +67,7 @@ function report(page: string, pictures: string): Part {
 
 /** logs/: the files named like the sweep's logs go; anything else stays. */
 function logs(folder: string): Part {
-  const ours = async () => ((await lstat(folder).catch(() => null)) ? (await readdir(folder)).filter((n) => LOG_NAME.test(n)) : []);
+  const ours = async () => ((await lstat(folder).catch(() => null)) ? (await readdir(folder)).filter(isLogName) : []);
   return {
     check: async () => {
       await checkFolder(folder);

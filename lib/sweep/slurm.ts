@@ -14,15 +14,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { quote } from 'shell-quote';
 import { writeFileAtomic } from '../run/atomic.ts';
-import { LOGS_DIR, SBATCH_FILE, SLURM_FILE } from './layout.ts';
+import { LOGS_DIR, SBATCH_FILE, SLURM_FILE, slurmLogPath } from './layout.ts';
 import type { SweepPlan } from './plan.ts';
 import { watchSweep } from './progress.ts';
-import { sweepStatus } from './status.ts';
 import type { QueueEntry, TaskStatus } from './status.ts';
 
 const run = promisify(execFile);
-
-export { SBATCH_FILE, SLURM_FILE };
 
 export interface SlurmResources {
   /** --partition. Defaults to the cluster's default partition. */
@@ -67,7 +64,7 @@ export function sbatchScript(o: SbatchOptions): string {
     `# collapse-lab sweep ${dir}: one array task per unfinished task; written by 'sweep.ts slurm'.`,
     `#SBATCH --job-name=${sbatchValue(o.jobName ?? `collapse-lab-${dir.split('/').at(-1)}`)}`,
     `#SBATCH --array=${array}`,
-    `#SBATCH --output=${sbatchValue(join(dir, LOGS_DIR, 'slurm-%A_%a.out'))}`,
+    `#SBATCH --output=${sbatchValue(join(dir, slurmLogPath('%A', '%a')))}`,
     `#SBATCH --chdir=${sbatchValue(resolve(o.workdir))}`,
     '#SBATCH --ntasks=1',
     `#SBATCH --cpus-per-task=${o.cpusPerTask ?? 1}`,
@@ -205,6 +202,7 @@ export interface WaitOptions {
 export async function waitForArrays(o: WaitOptions): Promise<TaskStatus[]> {
   const queue = () => squeue(o.arrayJobIds, o.squeueCommand);
   const progress = watchSweep({ dir: o.dir, plan: o.plan, stream: o.stream, queue, intervalMs: o.intervalMs ?? 5000 });
+  let statuses: TaskStatus[];
   try {
     for (;;) {
       const entries = await queue();
@@ -213,7 +211,8 @@ export async function waitForArrays(o: WaitOptions): Promise<TaskStatus[]> {
       await sleep(o.intervalMs ?? 5000, undefined, { signal: o.signal }).catch(() => {});
     }
   } finally {
-    await progress.stop();
+    // Its final look: every task's status with the queue as it is now.
+    statuses = await progress.stop();
   }
-  return sweepStatus(o.dir, o.plan, { queue: await queue() });
+  return statuses;
 }

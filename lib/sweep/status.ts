@@ -54,18 +54,10 @@ export async function sweepStatus(dir: string, plan: SweepPlan, options: StatusO
   return out;
 }
 
-export async function taskStatus(dir: string, task: PlannedTask, options: StatusOptions = {}): Promise<TaskStatus> {
+async function taskStatus(dir: string, task: PlannedTask, options: StatusOptions = {}): Promise<TaskStatus> {
   const queue = options.queue ?? null;
   const host = options.host ?? hostname();
-  const generations = { done: 0, total: 0 };
-  const images = { done: 0, total: 0 };
-  for (const run of task.runs) {
-    const done = Math.min(run.generations, await runProgress(join(dir, run.dir)));
-    generations.done += done;
-    generations.total += run.generations;
-    images.done += sum(run.images.slice(0, done));
-    images.total += sum(run.images);
-  }
+  const { generations, images } = await taskProgress(dir, task);
   const { attempts } = await readTaskState(join(dir, task.dir));
   const last = attempts.at(-1);
   const queued = queue?.find((q) => q.taskId === task.index);
@@ -87,8 +79,22 @@ export async function taskStatus(dir: string, task: PlannedTask, options: Status
 
 /** True when every run of the task has all its generations. */
 export async function isTaskDone(dir: string, task: PlannedTask): Promise<boolean> {
-  for (const run of task.runs) if ((await runProgress(join(dir, run.dir))) < run.generations) return false;
-  return true;
+  const { generations } = await taskProgress(dir, task);
+  return generations.done >= generations.total;
+}
+
+/** Complete generations over the task's runs (each counted up to its planned number), and their training images. */
+async function taskProgress(dir: string, task: PlannedTask): Promise<Pick<TaskStatus, 'generations' | 'images'>> {
+  const generations = { done: 0, total: 0 };
+  const images = { done: 0, total: 0 };
+  for (const run of task.runs) {
+    const done = Math.min(run.generations, await runProgress(join(dir, run.dir)));
+    generations.done += done;
+    generations.total += run.generations;
+    images.done += sum(run.images.slice(0, done));
+    images.total += sum(run.images);
+  }
+  return { generations, images };
 }
 
 /** Counts per state, e.g. "2 done, 1 running, 0 queued, 0 failed, 1 pending". */

@@ -5,8 +5,8 @@
  */
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { TEMP_SUFFIX, writeFileAtomic } from '../run/atomic.ts';
+import { join } from 'node:path';
+import { tempNameOf, writeFileAtomic } from '../run/atomic.ts';
 import type { Placement } from './placement.ts';
 
 export const TASK_FILE = 'task.json';
@@ -72,7 +72,7 @@ function parseState(text: string, taskDir: string): TaskState {
 
 /** writeFileAtomic's synchronous twin, for the 'exit' event, where nothing asynchronous runs. */
 function writeFileAtomicSync(path: string, text: string): void {
-  const temp = join(dirname(path), `.${TASK_FILE}.${process.pid}${TEMP_SUFFIX}`);
+  const temp = tempNameOf(path);
   const fd = openSync(temp, 'w');
   try {
     writeSync(fd, text);
