@@ -43,6 +43,7 @@ import {
   usage,
   withDefault,
 } from './flags.ts';
+import { typed } from './flag-numbers.ts';
 import { receivedArgv, rerunWords, scriptFile } from './invocation.ts';
 
 export type Family = 'vae' | 'ae';
@@ -68,6 +69,8 @@ const DATASETS = {
     arch: 'dense' as 'dense' | 'conv',
     // The collapse metrics' classifier is an MNIST one.
     metrics: true,
+    // MNIST's training images after the first --train-size are the fresh scheme's pool.
+    freshPool: true,
     presets: {
       /** Small enough for a 2-core CPU in a few minutes, large enough to show collapse. */
       quick: { generations: 5, epochs: 5, trainSize: 10000, testSize: 10000 },
@@ -83,6 +86,7 @@ const DATASETS = {
     latentDim: 128,
     arch: 'conv' as 'dense' | 'conv',
     metrics: false,
+    freshPool: false,
     presets: { quick: { generations: 5, epochs: 5 }, paper: { generations: 7, epochs: 10 } },
   },
 } satisfies Record<Dataset, unknown>;
@@ -214,6 +218,10 @@ export function resolveFlags(raw: RawFlags, family: Family, dataset: Dataset): E
     if (raw[flag] !== undefined && !schemes.some((s) => s.kind === kind)) {
       throw new FlagError(`--${flag} ${raw[flag]} applies to --scheme ${scheme} only, which --scheme ${schemeList.join(',')}${raw.scheme ? '' : ' (the default)'} does not list; expected ${scheme} among the schemes, or no --${flag}.`, flag);
     }
+  }
+  // Here, not in the loader: sweeps check their tasks' flags without loading any data.
+  if (!d.freshPool && schemes.some((s) => s.kind === 'fresh')) {
+    throw new FlagError(`--scheme fresh is not available for ${d.name}: ${family}-${dataset} gives it no pool of unused real images; expected replace, accumulate, sub, sub-repl or mix.`, 'scheme');
   }
   const arch = pick<'dense' | 'conv'>('arch', null, d.arch);
   if (raw.hidden !== undefined && arch !== 'dense') {
@@ -381,9 +389,5 @@ export function resumeCommand(command: readonly string[], args: readonly string[
   const dropped = (a: string | undefined) => a !== undefined && /^--(no-)?(resume|force)(=.*)?$/.test(a);
   // `--force true` is one flag in two words: its value goes with it.
   const kept = args.filter((a, i) => !dropped(a) && !((a === 'true' || a === 'false') && dropped(args[i - 1]) && !args[i - 1].includes('=')));
-  return [...command, ...kept, '--resume', ...extra].map(shellQuote).join(' ');
-}
-
-function shellQuote(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+  return [...command, ...kept, '--resume', ...extra].map(typed).join(' ');
 }

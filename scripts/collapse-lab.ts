@@ -5,15 +5,13 @@
  * Ctrl-C and SIGTERM reach the training directly (graceful stop, exit 130) and no wrapper process
  * can outlive it. `npx collapse-lab --help` lists the commands.
  */
-import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { closest, distance } from 'fastest-levenshtein';
 import { COMMANDS } from './commands.ts';
 import type { CommandName } from './commands.ts';
 import { BIN, scriptFile, startedByBin } from './invocation.ts';
 
-/** Commands whose script is in this build (gpu-check arrives with the WebGPU backend). */
-const available = (Object.keys(COMMANDS) as CommandName[]).filter((name) => existsSync(scriptFile(name)));
+const available = Object.keys(COMMANDS) as CommandName[];
 
 function help(): string {
   const width = Math.max(...available.map((n) => n.length));

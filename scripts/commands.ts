@@ -1,7 +1,7 @@
 /**
  * The subcommands of the collapse-lab command (scripts/collapse-lab.ts): each is the script of the
- * same name in scripts/, with one line for `npx collapse-lab --help`. A command whose script is not
- * in the tree (gpu-check and loss-sources come with other branches) is not listed or run.
+ * same name in scripts/, with one line for `npx collapse-lab --help` (test/scripts/collapse-lab.test.ts
+ * checks that every script that is a command is here).
  */
 export const COMMANDS = {
   'vae-mnist': 'the survey\'s VAE on MNIST, generation after generation under each scheme (--preset quick|paper)',

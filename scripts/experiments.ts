@@ -61,7 +61,6 @@ async function loadMnistForCli(f: ExperimentFlags) {
 
 /** Loads CelebA as the flags say (each number was checked by its flag). */
 async function loadCelebaForCli(f: ExperimentFlags, raw: RawFlags) {
-  if (f.schemes.some((s) => s.kind === 'fresh')) throw new Error("--scheme fresh is not available for CelebA: vae-celeba gives it no pool of unused real images; expected replace, accumulate, sub, sub-repl or mix.");
   const imageSize = (raw['image-size'] as number | undefined) ?? CELEBA_IMAGE_SIZE;
   // --train-size / --test-size, when given, cap the sets as for MNIST; CelebA's presets set no sizes.
   const limits = [raw.limit as number | undefined, f.trainSize].filter((v): v is number => v !== undefined);

@@ -355,12 +355,6 @@ export interface ParseOptions {
   operands?: { name: string; min?: number; max?: number; describe: string };
 }
 
-/**
- * Parses `args` with `parser` under this module's convention: throws a FlagError (one sentence)
- * on an unknown, repeated or malformed flag, a stray word, a missing required flag, or a value a
- * flag's own check refuses; reads `--config` (when the parser declares configOption) under the
- * command line; `--help` and `--version` print and exit as yargs does.
- */
 let pipeWatched = false;
 
 /**
@@ -376,6 +370,12 @@ export function endQuietlyOnClosedStdout(): void {
   });
 }
 
+/**
+ * Parses `args` with `parser` under this module's convention: throws a FlagError (one sentence)
+ * on an unknown, repeated or malformed flag, a stray word, a missing required flag, or a value a
+ * flag's own check refuses; reads `--config` (when the parser declares configOption) under the
+ * command line; `--help` and `--version` print and exit as yargs does.
+ */
 export async function parseFlags<T>(parser: Argv<T>, args: readonly string[], options: ParseOptions = {}): Promise<T> {
   endQuietlyOnClosedStdout();
   const known = knownFlags(parser as Argv<unknown>);

@@ -29,11 +29,6 @@ export function receivedArgv(): string[] {
   return received.slice(1);
 }
 
-/** True when the collapse-lab command started this process's script. */
-export function isStartedByBin(): boolean {
-  return viaBin;
-}
-
 /** The command that runs script `name` the way this one was started: `npx collapse-lab <name>` or `npx tsx scripts/<name>.ts`. */
 export function scriptCommand(name: string): string {
   return viaBin ? `npx ${BIN} ${name}` : `npx tsx scripts/${name}.ts`;

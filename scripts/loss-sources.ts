@@ -11,6 +11,8 @@ import { armName, BACKEND_CHOICES, entropyFloor, formatEntropyFloors, formatSour
 import type { BackendChoice, EntropyFloors, LossSourceRun } from '../lib/index.ts';
 import { experimentOptions, parseExperimentArgs } from './cli.ts';
 import { EXPERIMENTS } from './experiments.ts';
+import { typed } from './flag-numbers.ts';
+import { scriptCommand } from './invocation.ts';
 import { configOption, exitWithError, flagMessage, flagNames, intOption, listOption, parseFlagsOrExit, usage, withDefault, withDefaults } from './flags.ts';
 
 const ARM_NAMES = LOSS_SOURCE_ARMS.map(armName);
@@ -51,7 +53,7 @@ try {
     const cliArgs = ['--scheme', LOSS_SOURCE_SCHEMES.join(','), '--sampling', arm.sampling, '--train-size', String(argv['train-size']), '--test-size', String(argv['test-size']),
       '--generations', String(argv.generations), '--epochs', String(argv.epochs), '--seed', String(argv.seed), '--backend', String(argv.backend), '--no-metrics',
       '--out', join(argv.out, armName(arm)), '--resume'];
-    process.stderr.write(`\n== ${armName(arm)}: ${arm.family.toUpperCase()}, synthetic images as ${arm.form} (scripts/${spec.name}.ts ${cliArgs.join(' ')})\n`);
+    process.stderr.write(`\n== ${armName(arm)}: ${arm.family.toUpperCase()}, synthetic images as ${arm.form} (${scriptCommand(spec.name)} ${cliArgs.map(typed).join(' ')})\n`);
     const { raw, flags } = await parseExperimentArgs(spec, cliArgs);
     await runExperiment({ ...(await experimentOptions(spec, cliArgs, flags, raw)), signal: controller.signal });
   }
