@@ -122,17 +122,17 @@ function exposeGlobals(globals: Record<string, unknown>): void {
   }
 }
 
-/** The versions this package pins its optional WebGPU dependencies at, for install hints. */
-const PINNED = ownPackage().optionalDependencies ?? {};
-
 function notLoaded(pkg: string, err: unknown): string {
   const code = (err as { code?: string }).code;
   if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
-    return `${pkg} is not installed (an optional dependency, which npm leaves out where it cannot install it: 'npm install ${pkg}${PINNED[pkg] ? `@${PINNED[pkg]}` : ''}')`;
+    // The version this package pins its optional WebGPU dependency at, for the install hint.
+    const pinned = ownPackage().optionalDependencies?.[pkg];
+    return `${pkg} is not installed (an optional dependency, which npm leaves out where it cannot install it: 'npm install ${pkg}${pinned ? `@${pinned}` : ''}')`;
   }
   return `${pkg} failed to load: ${firstLine(err)}`;
 }
 
-function firstLine(err: unknown): string {
+/** The first line of an error's message (native loaders put a stack of paths after it). */
+export function firstLine(err: unknown): string {
   return String((err as Error)?.message ?? err).split('\n')[0];
 }

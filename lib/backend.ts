@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import { CUDA_REQUIREMENT, cudaProblem, scanLibraries } from './backend-cuda.ts';
 import { registerWasmConvKernels } from './backend-wasm-kernels.ts';
-import { probeWebGpu, startWebGpu } from './backend-webgpu.ts';
+import { firstLine, probeWebGpu, startWebGpu } from './backend-webgpu.ts';
 import type { GpuAdapter, WebGpuProbe } from './backend-webgpu.ts';
 
 export type { GpuAdapter } from './backend-webgpu.ts';
@@ -217,7 +217,7 @@ function routes(env: BackendEnvironment, options: BackendOptions): Record<Backen
       nativeLoaded = { pkg, gpu: loaded.gpu };
       return loaded;
     } catch (err) {
-      throw new Skip(`${pkg} failed to load: ${(err as Error).message.split('\n')[0]}`);
+      throw new Skip(`${pkg} failed to load: ${firstLine(err)}`);
     }
   }
 }

@@ -68,7 +68,7 @@ export function resolveCommon<K extends ModelKind>(
 const TRAINING_BYTES_PER_WEIGHT = 16;
 
 /** Weights (kernels and biases) of a dense encoder -> `heads` latent heads -> mirrored decoder. */
-export function denseWeightCount(pixels: number, hidden: readonly number[], latentDim: number, heads: number): number {
+function denseWeightCount(pixels: number, hidden: readonly number[], latentDim: number, heads: number): number {
   const layer = (from: number, to: number) => (from + 1) * to;
   const enc = [pixels, ...hidden];
   const dec = [latentDim, ...[...hidden].reverse(), pixels];

@@ -137,9 +137,3 @@ export function resolveFields<F extends Fields>(fields: F, given: Readonly<Recor
   }
   return out as ConfigOf<F>;
 }
-
-/** How --help shows a field's default. */
-export function defaultText(field: Field<unknown>): string {
-  if (field.defaultHelp) return field.defaultHelp;
-  return Array.isArray(field.default) ? field.default.join(',') : String(field.default);
-}
