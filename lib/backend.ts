@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import { CUDA_REQUIREMENT, cudaProblem, scanLibraries } from './backend-cuda.ts';
+import { registerWasmFusedAdam } from './backend-wasm-adam.ts';
 import { registerWasmConvKernels } from './backend-wasm-kernels.ts';
 import { firstLine, probeWebGpu, startWebGpu } from './backend-webgpu.ts';
 import type { GpuAdapter, WebGpuProbe } from './backend-webgpu.ts';
@@ -331,6 +332,7 @@ let wasmPatched = false;
  * fast untransposed product. The numbers are the same products, summed in the same order per output.
  */
 function applyWasmWorkarounds(): void {
+  registerWasmFusedAdam(); // one Adam kernel per variable, bit-identical to tfjs's: see lib/backend-wasm-adam.ts
   if (wasmPatched) return;
   const original = tf.getKernel('BatchMatMul', 'wasm');
   const transpose = tf.getKernel('Transpose', 'wasm');
