@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import { CUDA_REQUIREMENT, cudaProblem, scanLibraries } from './backend-cuda.ts';
 import { registerWasmFusedAdam } from './backend-wasm-adam.ts';
+import { registerWasmSharedCopies } from './backend-wasm-copies.ts';
 import { registerWasmConvKernels } from './backend-wasm-kernels.ts';
 import { firstLine, probeWebGpu, startWebGpu } from './backend-webgpu.ts';
 import type { GpuAdapter, WebGpuProbe } from './backend-webgpu.ts';
@@ -333,6 +334,7 @@ let wasmPatched = false;
  */
 function applyWasmWorkarounds(): void {
   registerWasmFusedAdam(); // one Adam kernel per variable, bit-identical to tfjs's: see lib/backend-wasm-adam.ts
+  registerWasmSharedCopies(); // Identity without a copy: see lib/backend-wasm-copies.ts
   if (wasmPatched) return;
   const original = tf.getKernel('BatchMatMul', 'wasm');
   const transpose = tf.getKernel('Transpose', 'wasm');

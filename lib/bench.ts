@@ -3,6 +3,7 @@
  * scripts/bench.ts. Numbers are wall-clock and depend on the machine: they belong in benchmarks,
  * never in test assertions.
  */
+import * as tf from '@tensorflow/tfjs';
 import { takeFirst } from '../data/images.ts';
 import type { ImageSource } from '../data/images.ts';
 import type { GenerativeModel, ModelFactory } from '../models/types.ts';
@@ -70,6 +71,74 @@ export async function benchTraining(options: TrainingBenchOptions): Promise<Trai
   // that read waits for every queued step, so queued but unfinished work is not counted as done.
   const seconds = (performance.now() - timedFrom) / 1000;
   return { imagesPerSecond: (steps * batchSize) / seconds, loss: result.trainLoss };
+}
+
+export interface KernelProfileRow {
+  /** The tfjs kernel name, or 'outside kernels' for the rest of a step (engine, gradient tape, JavaScript). */
+  kernel: string;
+  /** Calls per training step. */
+  calls: number;
+  /** Milliseconds per training step. */
+  ms: number;
+  /** Fraction of the profiled step's wall-clock time. */
+  share: number;
+}
+
+export interface TrainingProfile {
+  /** Wall-clock milliseconds per step while profiling (the profiler adds a little per kernel call). */
+  stepMs: number;
+  /** Kernel calls per step. */
+  callsPerStep: number;
+  /** One row per kernel, slowest first, then the time outside kernels. */
+  rows: KernelProfileRow[];
+}
+
+/**
+ * Where a training step's time goes, kernel by kernel: `warmupSteps` unprofiled steps, then
+ * `steps` steps under tf.profile through the library's own fit(). Kernels that only wrap others
+ * (a custom gradient's forward function) are left out, so that no time is counted twice.
+ */
+export async function profileTraining(options: TrainingBenchOptions): Promise<TrainingProfile> {
+  const batchSize = options.batchSize ?? 128;
+  const warmup = options.warmupSteps ?? 20;
+  const steps = options.steps ?? 200;
+  const data = takeFirst(options.train, Math.max(warmup, steps) * batchSize);
+  const epoch = (n: number) => fit({ model: options.model, data: takeFirst(data, n * batchSize), epochs: 1, batchSize, learningRate: 1e-3, rng: createRng(0) });
+  await epoch(warmup);
+  const backend = tf.getBackend();
+  const t = performance.now();
+  const profile = await tf.profile(() => epoch(steps).then(() => []));
+  const stepMs = (performance.now() - t) / steps;
+  const byKernel = new Map<string, { calls: number; ms: number }>();
+  let calls = 0;
+  for (const k of profile.kernels) {
+    if (!tf.getKernel(k.name, backend)) continue;
+    const row = byKernel.get(k.name) ?? { calls: 0, ms: 0 };
+    row.calls++;
+    row.ms += k.kernelTimeMs as number;
+    byKernel.set(k.name, row);
+    calls++;
+  }
+  const rows = [...byKernel].map(([kernel, r]) => ({ kernel, calls: r.calls / steps, ms: r.ms / steps, share: r.ms / steps / stepMs })).sort((a, b) => b.ms - a.ms);
+  const inKernels = rows.reduce((sum, r) => sum + r.ms, 0);
+  rows.push({ kernel: 'outside kernels', calls: 0, ms: stepMs - inKernels, share: (stepMs - inKernels) / stepMs });
+  return { stepMs, callsPerStep: calls / steps, rows };
+}
+
+/** The profile as a text table: kernel, calls per step, ms per step, share; kernels under `minShare` folded into one row. */
+export function formatProfile(p: TrainingProfile, minShare = 0.01): string {
+  const shown = p.rows.filter((r) => r.share >= minShare || r.kernel === 'outside kernels');
+  const rest = p.rows.filter((r) => !shown.includes(r));
+  if (rest.length) {
+    const ms = rest.reduce((s, r) => s + r.ms, 0);
+    shown.splice(shown.length - 1, 0, { kernel: `${rest.length} other kernels`, calls: rest.reduce((s, r) => s + r.calls, 0), ms, share: ms / p.stepMs });
+  }
+  const line = (k: string, c: string, ms: string, share: string) => `${k.padEnd(24)} ${c.padStart(8)} ${ms.padStart(10)} ${share.padStart(7)}`;
+  return [
+    line('kernel', 'calls', 'ms/step', 'share'),
+    ...shown.map((r) => line(r.kernel, r.calls ? r.calls.toFixed(0) : '', r.ms.toFixed(2), `${(100 * r.share).toFixed(1)}%`)),
+    line('step', p.callsPerStep.toFixed(0), p.stepMs.toFixed(2), '100%'),
+  ].join('\n');
 }
 
 export async function benchModel(options: BenchOptions): Promise<ModelBench> {

@@ -83,8 +83,8 @@ export type { Progress, ProgressOptions } from './progress.ts';
 export { initBackend, activeBackend, backendBanner, describeBackend, BACKEND_CHOICES, BACKEND_ROUTES } from './backend.ts';
 export type { BackendChoice, BackendInfo, BackendOptions, BackendRecord, BackendRoute, GpuAdapter } from './backend.ts';
 /** Training, sampling and evaluation speed of one model (scripts/bench.ts). */
-export { benchModel, benchTraining, peakRssMB } from './bench.ts';
-export type { BenchOptions, ModelBench, TrainingBench, TrainingBenchOptions } from './bench.ts';
+export { benchModel, benchTraining, formatProfile, peakRssMB, profileTraining } from './bench.ts';
+export type { BenchOptions, KernelProfileRow, ModelBench, TrainingBench, TrainingBenchOptions, TrainingProfile } from './bench.ts';
 /** Every backend with usable/why not, the WebGPU adapter, and a short training run on each usable one (npm run gpu-check). */
 export { gpuCheck, formatGpuCheck } from './gpu-check.ts';
 export type { GpuCheckOptions, GpuCheckResult, GpuCheckRow } from './gpu-check.ts';
