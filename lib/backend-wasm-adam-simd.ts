@@ -77,13 +77,13 @@ function body(): number[] {
 }
 
 /** The module's bytes; `shared` when the heap is a SharedArrayBuffer (the threaded build). */
-export function adamModuleBytes(shared: boolean): Uint8Array {
+export function adamModuleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
   const type = [1, 0x60, ...uleb(16), ...Array(8).fill(I32), ...Array(8).fill(F32), 0];
   // An imported memory's limits must contain the real one's: at least 1 page, at most 4 GiB when shared.
   const limits = shared ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, ...uleb(1)];
   const imports = [1, ...name('env'), ...name('memory'), 0x02, ...limits];
   const fn = body();
-  return Uint8Array.from([
+  return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, type),
     ...section(2, imports),

@@ -107,7 +107,10 @@ interface AdamInternals {
   incrementIterations(): void;
 }
 
-type ApplyGradients = (this: tf.AdamOptimizer, grads: tf.NamedTensorMap | tf.NamedTensor[]) => void;
+/** What Optimizer.applyGradients takes. */
+type Gradients = tf.NamedTensorMap | { name: string; tensor: tf.Tensor }[];
+
+type ApplyGradients = (this: tf.AdamOptimizer, grads: Gradients) => void;
 
 let original: ApplyGradients | null = null;
 
@@ -130,13 +133,13 @@ export function registerWasmFusedAdam(): void {
 }
 
 /** tfjs's own Adam update, for comparing the fused one with it. */
-export function referenceAdamUpdate(optimizer: tf.AdamOptimizer, grads: tf.NamedTensorMap | tf.NamedTensor[]): void {
+export function referenceAdamUpdate(optimizer: tf.AdamOptimizer, grads: Gradients): void {
   const tfjsAdam = original ?? (tf.AdamOptimizer.prototype as unknown as { applyGradients: ApplyGradients }).applyGradients;
   tfjsAdam.call(optimizer, grads);
 }
 
 /** AdamOptimizer.applyGradients (tfjs 4.22.0) with one kernel per variable for the 14 elementwise ops. */
-function fusedApplyGradients(o: AdamInternals, grads: tf.NamedTensorMap | tf.NamedTensor[]): void {
+function fusedApplyGradients(o: AdamInternals, grads: Gradients): void {
   const names = Array.isArray(grads) ? grads.map((g) => g.name) : Object.keys(grads);
   tf.tidy(() => {
     const oneMinusAccBeta1 = tf.sub(1, o.accBeta1);

@@ -9,6 +9,7 @@ import { CUDA_REQUIREMENT, cudaProblem, scanLibraries } from './backend-cuda.ts'
 import { registerWasmFusedAdam } from './backend-wasm-adam.ts';
 import { registerWasmSharedCopies } from './backend-wasm-copies.ts';
 import { registerWasmConvKernels } from './backend-wasm-kernels.ts';
+import { registerWasmTransposedMatMul } from './backend-wasm-matmul.ts';
 import { firstLine, probeWebGpu, startWebGpu } from './backend-webgpu.ts';
 import type { GpuAdapter, WebGpuProbe } from './backend-webgpu.ts';
 
@@ -324,40 +325,9 @@ const nodeEnvironment: BackendEnvironment = {
   },
 };
 
-let wasmPatched = false;
-
-/**
- * tfjs-backend-wasm 4.x computes BatchMatMul with transposeA/transposeB through a slow path (about
- * 10x the plain product, measured on 128x784x400). Backpropagation through a dense layer asks for
- * exactly those products, so on wasm we transpose the operand explicitly (a cheap copy) and run the
- * fast untransposed product. The numbers are the same products, summed in the same order per output.
- */
+/** The wasm backend's speed kernels, all with the same numbers as the package's own: see each file. */
 function applyWasmWorkarounds(): void {
-  registerWasmFusedAdam(); // one Adam kernel per variable, bit-identical to tfjs's: see lib/backend-wasm-adam.ts
-  registerWasmSharedCopies(); // Identity without a copy: see lib/backend-wasm-copies.ts
-  if (wasmPatched) return;
-  const original = tf.getKernel('BatchMatMul', 'wasm');
-  const transpose = tf.getKernel('Transpose', 'wasm');
-  if (!original || !transpose) return;
-  const kernelFunc: tf.KernelFunc = ({ inputs, backend, attrs }) => {
-    const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
-    const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
-    if (!transposeA && !transposeB) return original.kernelFunc({ inputs, backend, attrs });
-    const swapLast = (t: tf.TensorInfo) => {
-      const perm = t.shape.map((_, i) => i);
-      const n = perm.length;
-      [perm[n - 2], perm[n - 1]] = [perm[n - 1], perm[n - 2]];
-      return transpose.kernelFunc({ inputs: { x: t }, backend, attrs: { perm } }) as tf.TensorInfo;
-    };
-    const ta = transposeA ? swapLast(a) : a;
-    const tb = transposeB ? swapLast(b) : b;
-    const out = original.kernelFunc({ inputs: { a: ta, b: tb }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } });
-    const disposer = backend as unknown as { disposeData(id: object): void };
-    if (ta !== a) disposer.disposeData(ta.dataId);
-    if (tb !== b) disposer.disposeData(tb.dataId);
-    return out;
-  };
-  tf.unregisterKernel('BatchMatMul', 'wasm');
-  tf.registerKernel({ ...original, kernelFunc });
-  wasmPatched = true;
+  registerWasmTransposedMatMul();
+  registerWasmFusedAdam();
+  registerWasmSharedCopies();
 }
