@@ -10,7 +10,9 @@ import { registerWasmFusedAdam } from './backend-wasm-adam.ts';
 import { registerWasmSharedCopies } from './backend-wasm-copies.ts';
 import { registerWasmConvKernels } from './backend-wasm-kernels.ts';
 import { registerWasmTransposedMatMul } from './backend-wasm-matmul.ts';
+import { useWasmThreads } from './backend-wasm-threads.ts';
 import { firstLine, probeWebGpu, startWebGpu } from './backend-webgpu.ts';
+import { checkInteger } from './options.ts';
 import type { GpuAdapter, WebGpuProbe } from './backend-webgpu.ts';
 
 export type { GpuAdapter } from './backend-webgpu.ts';
@@ -32,15 +34,17 @@ export interface BackendInfo {
   gpu: boolean;
   /** The WebGPU adapter (webgpu only). */
   adapter?: GpuAdapter;
+  /** Threads of the wasm backend's multi-threaded build (wasm only, and only when more than 1). */
+  threads?: number;
   /** Why each backend tried before this one was skipped. */
   skipped: { backend: string; why: string }[];
 }
 
 /** What run.json records of the backend: BackendInfo without the skipped list. */
-export type BackendRecord = Pick<BackendInfo, 'name' | 'package' | 'version'> & Partial<Pick<BackendInfo, 'gpu' | 'adapter'>>;
+export type BackendRecord = Pick<BackendInfo, 'name' | 'package' | 'version'> & Partial<Pick<BackendInfo, 'gpu' | 'adapter' | 'threads'>>;
 
 export function backendRecord(info: BackendInfo): BackendRecord {
-  return { name: info.name, package: info.package, version: info.version, gpu: info.gpu, ...(info.adapter ? { adapter: info.adapter } : {}) };
+  return { name: info.name, package: info.package, version: info.version, gpu: info.gpu, ...(info.adapter ? { adapter: info.adapter } : {}), ...(info.threads ? { threads: info.threads } : {}) };
 }
 
 /** "'NVIDIA GeForce RTX 3090' (nvidia ampere)", "'llvmpipe: Mesa 25.0.7 (LLVM 15.0.6)' (mesa software)" */
@@ -78,6 +82,12 @@ export function activeBackend(): BackendInfo | null {
 export interface BackendOptions {
   /** Apply this library's kernel workarounds for the chosen backend (see applyWasmWorkarounds). Defaults to true; false is for measuring them. */
   workarounds?: boolean;
+  /**
+   * Threads of the wasm backend: above 1 it runs the package's multi-threaded build
+   * (lib/backend-wasm-threads.ts), with the same numbers as one thread. Only matrix multiplies use
+   * the threads, so it pays on machines with idle cores. Defaults to 1.
+   */
+  wasmThreads?: number;
 }
 
 /**
@@ -90,7 +100,9 @@ export async function initBackend(choice: BackendChoice = 'auto', options: Backe
   if (!BACKEND_CHOICES.includes(choice)) {
     throw new Error(`Backend '${String(choice)}' is not known; expected one of ${BACKEND_CHOICES.join(', ')}.`);
   }
-  if (active && (choice === 'auto' || choice === active.name)) return active;
+  if (options.wasmThreads !== undefined) checkInteger('wasmThreads', options.wasmThreads, 1);
+  const sameThreads = options.wasmThreads === undefined || active?.name !== 'wasm' || (active.threads ?? 1) === options.wasmThreads;
+  if (active && (choice === 'auto' || choice === active.name) && sameThreads) return active;
   return (active = await withoutProcessHandlers(() => selectBackend(choice, options, nodeEnvironment)));
 }
 
@@ -139,7 +151,8 @@ export interface BackendEnvironment {
   useNative(): Promise<void>;
   probeWebGpu(): Promise<WebGpuProbe>;
   startWebGpu(): Promise<void>;
-  startWasm(workarounds: boolean): Promise<void>;
+  /** Starts wasm with this many threads; returns the number running. */
+  startWasm(workarounds: boolean, threads: number): Promise<number>;
   startCpu(): Promise<void>;
 }
 
@@ -201,12 +214,15 @@ function routes(env: BackendEnvironment, options: BackendOptions): Record<Backen
       return native(CPU_PACKAGE, false);
     },
     wasm: async () => {
+      const wanted = options.wasmThreads ?? 1;
+      let threads: number;
       try {
-        await env.startWasm(options.workarounds ?? true);
+        threads = await env.startWasm(options.workarounds ?? true, wanted);
       } catch (err) {
-        throw new Skip(`@tensorflow/tfjs-backend-wasm could not start: ${(err as Error).message}`);
+        const build = wanted > 1 ? ` with ${wanted} threads (wasmThreads)` : '';
+        throw new Skip(`@tensorflow/tfjs-backend-wasm could not start${build}: ${(err as Error).message}`);
       }
-      return { name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', version: env.version('@tensorflow/tfjs-backend-wasm'), gpu: false, skipped: [] };
+      return { name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', version: env.version('@tensorflow/tfjs-backend-wasm'), gpu: false, ...(threads > 1 ? { threads } : {}), skipped: [] };
     },
     cpu: async () => {
       await env.startCpu();
@@ -311,13 +327,13 @@ const nodeEnvironment: BackendEnvironment = {
   },
   probeWebGpu,
   startWebGpu,
-  async startWasm(workarounds) {
+  async startWasm(workarounds, threads) {
     await import('@tensorflow/tfjs-backend-wasm');
-    if (!(await tf.setBackend('wasm'))) throw new Error('tf.setBackend(wasm) returned false');
-    await tf.ready();
+    const running = await useWasmThreads(threads);
     // A kernel the backend lacks is always added; the speed workarounds can be left out to measure them.
     registerWasmConvKernels(); // conv gradients: see lib/backend-wasm-kernels.ts
     if (workarounds) applyWasmWorkarounds();
+    return running;
   },
   async startCpu() {
     await tf.setBackend('cpu');

@@ -22,7 +22,7 @@ async function train(update: 'simd' | 'js' | 'tfjs', steps: number): Promise<Flo
     for (let s = 0; s < steps; s++) {
       // Gradients spanning many orders of magnitude, down to subnormal squares.
       const scale = 10 ** (4 - 9 * (s % 5));
-      tf.dispose(optimizer.minimize(() => tf.mul(scale, tf.losses.meanSquaredError(y, tf.add(tf.matMul(x, w), b))) as tf.Scalar, true));
+      optimizer.minimize(() => tf.mul(scale, tf.losses.meanSquaredError(y, tf.add(tf.matMul(x, w), b))) as tf.Scalar, true)?.dispose();
     }
     const [iterations, ...moments] = (await optimizer.getWeights()).map((t) => t.tensor);
     iterations.dispose();
@@ -71,7 +71,8 @@ describe('fused Adam on wasm', () => {
         // The fused kernel is registered for wasm only: calling it here would throw.
         optimizer.minimize(() => tf.sum(tf.square(v)) as tf.Scalar);
         const values = Array.from(await v.data());
-        tf.dispose([v, optimizer]);
+        v.dispose();
+        optimizer.dispose();
         return values;
       };
       const values = await step(false);

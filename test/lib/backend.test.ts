@@ -41,9 +41,10 @@ function machine(m: Machine): BackendEnvironment & { started: string[] } {
     useNative: async () => void started.push('tensorflow again'),
     probeWebGpu: async () => m.webgpu ?? { ok: false, why: 'webgpu is not installed' },
     startWebGpu: async () => void started.push('webgpu'),
-    startWasm: async () => {
+    startWasm: async (_workarounds, threads) => {
       if (m.wasmFails) throw new Error('no WebAssembly');
       started.push('wasm');
+      return threads;
     },
     startCpu: async () => void started.push('cpu'),
   };
