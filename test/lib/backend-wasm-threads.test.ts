@@ -19,7 +19,8 @@ async function weightsAfterTraining(threads: number): Promise<Float32Array[]> {
     for (let step = 0; step < 4; step++) model.trainStep(x, optimizer, step).dispose();
     return await Promise.all(model.network.getWeights().map(async (w) => (await w.data()) as Float32Array));
   } finally {
-    tf.dispose([x, optimizer]);
+    x.dispose();
+    optimizer.dispose();
     model.dispose();
   }
 }
