@@ -136,7 +136,7 @@ async function resolveExperiment(options: ExperimentOptions): Promise<Plan> {
   if (report) await checkReportPath('out', experimentReport(out));
   // The classifier folder is replaced when the classifier is trained: refused now if it holds files of the user's.
   if (analysis && !common.analyze && analysis.metrics !== false && !analysis.classifier) await checkClassifierDir(analysis.classifierDir ?? defaultClassifierDir(), 'analysis.classifierDir');
-  const backend = await initBackend(common.backend ?? 'auto');
+  const backend = await initBackend(common.backend ?? 'auto', { wasmThreads: common.wasmThreads });
   // The collapse analysis adds fields and files to every record: its settings are part of each run's configuration.
   const config = analysis && !common.analyze ? { ...common.config, analysis: analysisSettings(analysis) } : common.config;
   const runs: Plan['runs'] = [];
@@ -176,6 +176,7 @@ function workerOptions(r: ResolvedOptions): WorkerOptions {
     seed: r.seed,
     warmStart: r.warmStart,
     backend: r.backend.name as WorkerOptions['backend'],
+    ...(r.backend.threads ? { wasmThreads: r.backend.threads } : {}),
     runDir: r.runDir,
     resume: r.resume,
     force: r.force,

@@ -52,6 +52,8 @@ export interface GenerationsOptions {
   warmStart?: boolean;
   /** Backend to initialise if none is yet. Defaults to 'auto'. */
   backend?: BackendChoice;
+  /** Threads of the wasm backend (BackendOptions.wasmThreads): the same numbers as 1. Defaults to 1. */
+  wasmThreads?: number;
   /** Run directory (checkpoints, samples, logs). Defaults to none: nothing is written. */
   runDir?: string;
   /**
@@ -195,7 +197,7 @@ export async function resolveOptions(options: GenerationsOptions, started?: Back
   checkMixSize(scheme, train.count, syntheticSize);
   if (!BACKEND_CHOICES.includes(o.backend as BackendChoice)) throw invalidOption('backend', o.backend, `one of ${BACKEND_CHOICES.join(', ')}`);
   if (resolved.signal?.aborted) throw abortError(resolved.signal);
-  const backend = started ?? (await initBackend(o.backend as BackendChoice));
+  const backend = started ?? (await initBackend(o.backend as BackendChoice, { wasmThreads: o.wasmThreads }));
   const name = schemeName(scheme);
   // Everything that changes a number or a record (README, "Reliability"); a resume must match it.
   const config = {

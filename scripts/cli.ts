@@ -100,6 +100,7 @@ const DEFAULTS = {
   hidden: [400],
   seed: GENERATION_DEFAULTS.seed,
   backend: 'auto' as BackendChoice,
+  threads: 1,
 };
 
 const SAMPLING: Record<Family, { choices: string[]; default: string }> = {
@@ -119,6 +120,7 @@ const SCHEME_PARAMETERS: Record<string, { scheme: string; kind: Scheme['kind'] }
  */
 export const OPTION_FLAGS: Readonly<Record<string, string>> = {
   learningRate: 'lr',
+  wasmThreads: 'threads',
   schemes: 'scheme',
   runDir: 'out',
   classifierDir: 'classifier-dir',
@@ -150,6 +152,7 @@ export function experimentFlags(argv: Argv, family: Family, dataset: Dataset) {
     .option('warm-start', { type: 'boolean', describe: withDefault('start each generation from the previous weights', false) })
     .option('seed', intOption('seed', { describe: 'seed of every random draw', default: DEFAULTS.seed, min: 0 }))
     .option('backend', { choices: BACKEND_CHOICES as BackendChoice[], describe: withDefault('tfjs backend', DEFAULTS.backend) })
+    .option('threads', intOption('threads', { describe: 'threads of the wasm backend (same losses as 1; pays with idle cores)', default: DEFAULTS.threads, min: 1 }))
     .option('out', { type: 'string', describe: withDefault('output root; one run directory per scheme under it', `checkpoints/${family}-${dataset}[-<preset>]`) })
     .option('resume', { type: 'boolean', describe: withDefault('continue the runs in --out after their last complete generation; starts them if absent', false) })
     .option('force', { type: 'boolean', describe: withDefault('replace runs already in --out', false) })
@@ -190,6 +193,7 @@ export interface ExperimentFlags {
   warmStart: boolean;
   seed: number;
   backend: BackendChoice;
+  threads: number;
   out: string;
   resume: boolean;
   force: boolean;
@@ -249,6 +253,7 @@ export function resolveFlags(raw: RawFlags, family: Family, dataset: Dataset): E
     warmStart: raw['warm-start'] === true,
     seed: pick('seed', null, DEFAULTS.seed),
     backend: pick('backend', null, DEFAULTS.backend),
+    threads: pick('threads', null, DEFAULTS.threads),
     out: pick('out', null, `checkpoints/${family}-${dataset}${raw.preset ? `-${raw.preset}` : ''}`),
     resume: raw.resume === true,
     force: raw.force === true,
@@ -330,6 +335,7 @@ export async function experimentOptions(spec: MainSpec, args: readonly string[],
     seed: f.seed,
     warmStart: f.warmStart,
     backend: f.backend,
+    wasmThreads: f.threads,
     out: f.out,
     resume: f.resume,
     force: f.force,
