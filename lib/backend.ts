@@ -85,7 +85,8 @@ export interface BackendOptions {
   /**
    * Threads of the wasm backend: above 1 it runs the package's multi-threaded build
    * (lib/backend-wasm-threads.ts), with the same numbers as one thread. Only matrix multiplies use
-   * the threads, so it pays on machines with idle cores. Defaults to 1.
+   * the threads, so it pays on machines with idle cores. Another count than the running one restarts
+   * the wasm backend, and tensors held on it are lost: give it to the first initBackend call. Defaults to 1.
    */
   wasmThreads?: number;
 }
