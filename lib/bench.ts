@@ -125,6 +125,12 @@ export async function profileTraining(options: TrainingBenchOptions): Promise<Tr
   return { stepMs, callsPerStep: calls / steps, rows };
 }
 
+/** Calls per step as the table shows them: whole numbers, or two decimals for a kernel not run every step. */
+function callsText(calls: number): string {
+  if (calls === 0) return '';
+  return Number.isInteger(calls) ? String(calls) : calls < 1 ? calls.toFixed(2) : calls.toFixed(1);
+}
+
 /** The profile as a text table: kernel, calls per step, ms per step, share; kernels under `minShare` folded into one row. */
 export function formatProfile(p: TrainingProfile, minShare = 0.01): string {
   const shown = p.rows.filter((r) => r.share >= minShare || r.kernel === 'outside kernels');
@@ -136,7 +142,7 @@ export function formatProfile(p: TrainingProfile, minShare = 0.01): string {
   const line = (k: string, c: string, ms: string, share: string) => `${k.padEnd(24)} ${c.padStart(8)} ${ms.padStart(10)} ${share.padStart(7)}`;
   return [
     line('kernel', 'calls', 'ms/step', 'share'),
-    ...shown.map((r) => line(r.kernel, r.calls ? r.calls.toFixed(0) : '', r.ms.toFixed(2), `${(100 * r.share).toFixed(1)}%`)),
+    ...shown.map((r) => line(r.kernel, callsText(r.calls), r.ms.toFixed(2), `${(100 * r.share).toFixed(1)}%`)),
     line('step', p.callsPerStep.toFixed(0), p.stepMs.toFixed(2), '100%'),
   ].join('\n');
 }
