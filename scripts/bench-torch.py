@@ -12,6 +12,7 @@ import argparse
 import importlib.util
 import json
 import os
+import sys
 import time
 
 import numpy as np
@@ -22,6 +23,7 @@ from torch.nn import functional as F
 
 def read_idx(path):
     """MNIST's IDX reader of scripts/reference-vae.py (its file name is not an importable module name)."""
+    sys.dont_write_bytecode = True  # no __pycache__ folder in scripts/
     spec = importlib.util.spec_from_file_location("reference_vae", os.path.join(os.path.dirname(os.path.abspath(__file__)), "reference-vae.py"))
     reference = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(reference)
