@@ -21,6 +21,7 @@ import { epochCheckpoints } from './epochs.ts';
 import type { EpochCheckpointKey, EpochCheckpoints } from './epochs.ts';
 import { isLegacyRun, readRunInfo, runIdentity } from './info.ts';
 import type { RunInfo } from './info.ts';
+import type { Replacement } from './replace.ts';
 import {
   COMPLETE_FILE,
   EPOCH_FOLDER_FILES,
@@ -237,9 +238,24 @@ export class RunDir {
  * openRunDir (open.ts).
  */
 export class RunWriter extends RunDir {
+  constructor(
+    dir: string,
+    info: RunInfo,
+    /** The run this one replaces (`force`), set aside until this run seals its first checkpoint (replace.ts). */
+    private readonly replacing?: Replacement,
+  ) {
+    super(dir, info);
+  }
+
   /** End-of-epoch checkpoints of the generation `key` names (epochs.ts). */
   epochs(key: EpochCheckpointKey, log?: (line: string) => void): EpochCheckpoints {
-    return epochCheckpoints(this.dir, key, { identity: () => this.identity(), place: (epoch) => this.place(key.generation, epoch) }, log);
+    const checkpoints = epochCheckpoints(this.dir, key, { identity: () => this.identity(), place: (epoch) => this.place(key.generation, epoch) }, log);
+    return { ...checkpoints, save: async (s) => { await checkpoints.save(s); await this.replacing?.settle(); } };
+  }
+
+  /** Puts back the run this one was to replace, when this one has sealed nothing yet; true when it did. */
+  async restoreReplaced(): Promise<boolean> {
+    return (await this.replacing?.restore()) ?? false;
   }
 
   /** Writes generation g as one sealed unit, drops its epoch checkpoints, then rebuilds the logs. */
@@ -258,6 +274,7 @@ export class RunWriter extends RunDir {
       for (const [name, data] of Object.entries(files.extraFiles ?? {})) await writeFileAtomic(join(temp, name), data, inFolder);
       await writeFileAtomic(join(temp, GENERATION_FILES.record), JSON.stringify(files.record, null, 2) + '\n', inFolder);
     }, { binding, known: GENERATION_FOLDER_FILES });
+    await this.replacing?.settle();
     await this.removeEpochFolders((n) => n === g);
     await this.rebuildLogs(g);
   }
