@@ -236,7 +236,8 @@ const COMMANDS: Record<string, Command> = {
       const result = await aggregateSweep({ dir, plots: a.plots, runsReport: a['runs-report'], queue: await queueOf(dir) });
       if (!result.tables.metrics.includes(a.metric)) fail(`--metric ${a.metric} is not a metric of this sweep; expected one of ${result.tables.metrics.join(', ')}.`);
       process.stdout.write(formatAggregate(result.tables, a.metric));
-      for (const m of result.missing) log(`Note: task ${m.task.index} (${describeSettings(m.task.settings)}) has no complete generation in ${m.run.dir} yet; left out.`);
+      for (const m of result.missing) log(`Note: task ${m.task.index} (${describeSettings(m.task.settings)}) ${m.why ? `is left out: ${m.why}` : `has no complete generation in ${m.run.dir} yet; left out.`}`);
+      for (const m of result.partial) log(`Note: task ${m.task.index} (${describeSettings(m.task.settings)}) counts only its generations before the one that fails: ${m.why}.`);
       log(`Wrote ${result.files.length} files; the sweep page: ${result.page}`);
     },
   },
