@@ -23,6 +23,7 @@ import type { Scheme } from './schemes.ts';
 import { abortError } from './train.ts';
 import type { BatchContext, EpochContext } from './train.ts';
 import { versions } from './versions.ts';
+import { checkKnownKeys, checkMeaningfulRanges } from './option-checks.ts';
 
 export interface GenerationsOptions {
   /** Builds a freshly initialised model from a seed; called once per generation. */
@@ -191,6 +192,8 @@ export async function resolveOptions(options: GenerationsOptions, started?: Back
     signal: checkSignal(o.signal),
   };
   for (const hook of HOOKS) checkFunction(hook, o[hook]);
+  checkKnownKeys(options);
+  checkMeaningfulRanges(resolved);
   checkMemory(syntheticSize, train, o.memoryBudget);
   checkMixSize(scheme, train.count, syntheticSize);
   if (!BACKEND_CHOICES.includes(o.backend as BackendChoice)) throw invalidOption('backend', o.backend, `one of ${BACKEND_CHOICES.join(', ')}`);
