@@ -56,6 +56,8 @@ export interface RunVerification {
   found: number;
   /** The first generation that failed, and why (names the file); `missing` when its folder is absent while later ones are present. */
   problem?: { generation: number; path: string; message: string; missing?: true };
+  /** A run log (generations.jsonl) that does not hold what the generations' record.json files give (edited or damaged); a resume rewrites it. */
+  logProblem?: { path: string; message: string };
 }
 
 /** Files written into a .partial folder skip their folder flush: sealing flushes the folder once. */
@@ -146,6 +148,7 @@ export class RunDir {
 
   /** The manifest of a sealed generation (bound to its place), or null for a folder from before manifests (legacy runs only). */
   private async sealedManifest(g: number): Promise<Manifest | null> {
+    await this.checkGeneration(g);
     const dir = this.generationPath(g);
     if (await isSealed(dir)) return this.manifest(g);
     if (!(await this.identity()).legacy) {
@@ -221,6 +224,17 @@ export class RunDir {
   async loadWeightsInto(model: GenerativeModel, g: number): Promise<void> {
     await this.sealedManifest(g);
     return loadWeightsFrom(this.generationPath(g), model.network);
+  }
+
+  /** Readers name a generation the run does not have as such, not as a damaged folder. */
+  private async checkGeneration(g: unknown): Promise<void> {
+    if (!(typeof g === 'number' && Number.isInteger(g) && g >= 1)) {
+      throw new Error(`Generation ${typeof g === 'string' ? `'${g}' (text)` : String(g)} is not a generation number; expected an integer from 1.`);
+    }
+    if (!(await exists(this.generationPath(g)))) {
+      const have = await this.completed();
+      throw new Error(`Run ${this.dir} has no generation ${g}; expected ${have === 0 ? 'none yet: it has no complete generation' : `1 to ${have}`}.`);
+    }
   }
 
   private async syntheticHeader(g: number): Promise<{ count: number; shape: ImageShape }> {
@@ -318,10 +332,26 @@ export class RunWriter extends RunDir {
 /** A RunDir for a path, or the RunDir itself (what the readers accept). */
 export type RunLike = string | { dir: string };
 
-export const runDirOf = (run: RunLike): RunDir => (run instanceof RunDir ? run : new RunDir(typeof run === 'string' ? run : run.dir));
+export function runDirOf(run: RunLike): RunDir {
+  if (run instanceof RunDir) return run;
+  const dir = typeof run === 'string' ? run : (run as { dir?: unknown } | null | undefined)?.dir;
+  if (!(typeof dir === 'string' && dir.length > 0)) throw new Error(`A run was given as ${run === undefined ? 'undefined' : JSON.stringify(run)}; expected the path of a run directory (or a RunDir).`);
+  return new RunDir(dir);
+}
 
-/** Verifies every generation of the run in `run` (see RunDir.verify). */
-export const verifyRun = (run: RunLike): Promise<RunVerification> => runDirOf(run).verify();
+/** Verifies every generation of the run in `run` (see RunDir.verify), and that generations.jsonl holds their records. */
+export async function verifyRun(run: RunLike): Promise<RunVerification> {
+  const dir = runDirOf(run);
+  const v = await dir.verify();
+  const path = runFile(dir.dir, GENERATIONS_LOG);
+  const text = await readFile(path, 'utf8').catch(() => null);
+  const expected = (await dir.records(v.completed)).map((r) => JSON.stringify(reproducibleRecord(r)) + '\n').join('');
+  // A log may lag behind its folders after a crash, by whole lines; anything else was edited or damaged.
+  if (text !== null && text !== expected && !(text.endsWith('\n') || text === '' ? expected.startsWith(text) : false)) {
+    return { ...v, logProblem: { path, message: `${path} does not hold the records of the run's generations (edited or damaged); expected the lines collapse-lab writes from each generation's record.json (a resume rewrites it).` } };
+  }
+  return v;
+}
 
 /** Generation g's synthetic set, in memory, verified. */
 export const loadSynthetic = (run: RunLike, g: number): Promise<ImageSet> => runDirOf(run).loadSynthetic(g);
