@@ -6,7 +6,10 @@
  */
 import { closest } from 'fastest-levenshtein';
 import { opt, OptionError, say } from './options.ts';
+import type { GenerativeModel } from '../models/types.ts';
 import type { GenerationsOptions } from './resolve.ts';
+import { plannedTrainSize } from './schemes.ts';
+import type { Scheme } from './schemes.ts';
 
 /** Every key trainGenerations() reads; the type check below fails when GenerationsOptions gains one not listed. */
 const GENERATION_KEYS = [
@@ -38,5 +41,17 @@ export function checkMeaningfulRanges(o: { seed: number; learningRate: number; w
   if (Math.fround(o.learningRate) === 0) throw new OptionError('learningRate', o.learningRate, say`${opt('learningRate')} ${o.learningRate} is 0 in float32, the precision training runs in; expected at least ${Number(1.5e-45)}.`);
   if (o.warmStart && o.runDir === undefined) {
     throw new OptionError('warmStart', true, say`${opt('warmStart', true)} starts each generation from the previous one's saved weights, which need a run directory; expected ${opt('runDir')} as well.`);
+  }
+}
+
+/** Every generation's training set must hold what the model needs to sample (minTrainImages), found before generation 1. */
+export function checkTrainingSetSizes(model: GenerativeModel, scheme: Scheme, generations: number, realCount: number, syntheticSize: number): void {
+  const need = model.minTrainImages ?? 1;
+  for (let g = 1; g <= generations; g++) {
+    const size = plannedTrainSize(scheme, g, realCount, syntheticSize);
+    if (size >= need) continue;
+    const option = g === 1 ? 'data' : 'syntheticSize';
+    const value = g === 1 ? realCount : syntheticSize;
+    throw new OptionError(option, value, say`Generation ${g} would train on ${size} image${size === 1 ? '' : 's'} (${opt(option)} ${value}), but this model needs at least ${need} to fit what it samples from; expected ${opt(option)} of at least ${need}.`);
   }
 }

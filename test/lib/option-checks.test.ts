@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { trainGenerations } from '../../lib/generations.ts';
 import type { GenerationsOptions } from '../../lib/resolve.ts';
 import { parseScheme } from '../../lib/schemes.ts';
+import { createAutoencoder } from '../../models/autoencoder.ts';
 import type { ImageSet } from '../../data/images.ts';
 import { useTestBackend } from '../helpers/backend.ts';
 import { tinyMnist, tinyVae } from '../helpers/tiny.ts';
@@ -32,5 +33,14 @@ describe('the API is as strict as the CLI', () => {
 
   it('refuses warmStart without a run directory (it would be ignored)', async () => {
     await expect(trainGenerations(base({ warmStart: true, generations: 2 }))).rejects.toThrow('warmStart: true starts each generation from the previous one\'s saved weights, which need a run directory; expected runDir as well.');
+  });
+
+  it("an autoencoder's synthetic size too small for its latent Gaussian is refused before generation 1", async () => {
+    const logs: string[] = [];
+    const ae = (i: { seed: number }) => createAutoencoder({ hidden: [8], latentDim: 2, seed: i.seed });
+    await expect(trainGenerations(base({ model: ae, generations: 2, syntheticSize: 1, onGenerationStart: () => logs.push('started') }))).rejects.toThrow(
+      'Generation 2 would train on 1 image (syntheticSize 1), but this model needs at least 2 to fit what it samples from; expected syntheticSize of at least 2.',
+    );
+    expect(logs).toEqual([]);
   });
 });
