@@ -4,11 +4,10 @@
  * written; every message about what was or was not replaced is true.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { cp, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { verifyRun } from '../../lib/run/run-dir.ts';
-import { ROOT, runCli, withFlags } from '../helpers/cli.ts';
+import { runCli, runCommand, withFlags } from '../helpers/cli.ts';
 import type { CliResult } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -25,16 +24,8 @@ beforeAll(async () => {
 
 /** vae-mnist under `ulimit -f blocks` (of 512 bytes in /bin/sh). */
 function limited(blocks: number, args: string[]): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const node = [process.execPath, '--import', 'tsx', 'scripts/vae-mnist.ts', ...args];
-    const child = spawn('/bin/sh', ['-c', `ulimit -f ${blocks} && exec "$0" "$@"`, ...node], { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (d) => (stdout += d));
-    child.stderr!.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+  const node = [process.execPath, '--import', 'tsx', 'scripts/vae-mnist.ts', ...args];
+  return runCommand(['/bin/sh', '-c', `ulimit -f ${blocks} && exec "$0" "$@"`, ...node]);
 }
 
 describe('--force on a full disk', () => {

@@ -4,7 +4,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { verifyRun } from '../../lib/run/run-dir.ts';
 import { verifyFolder } from '../../lib/run/sealed.ts';
-import { ROOT, runCli } from '../helpers/cli.ts';
+import { ROOT, runCli, runCommand } from '../helpers/cli.ts';
 import type { CliResult } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -48,17 +48,7 @@ function runAndSignal(command: string[], args: string[], when: RegExp, signal: N
 }
 
 /** Runs a command line through the shell, as a user pasting it would. */
-function shell(command: string): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('/bin/sh', ['-c', command], { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (d) => (stdout += d));
-    child.stderr!.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}
+const shell = (command: string): Promise<CliResult> => runCommand(['/bin/sh', '-c', command]);
 
 describe('graceful stop (scripts/vae-mnist.ts)', () => {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
