@@ -217,7 +217,8 @@ async function checkOurEntries(dir: string, entries: string[], forcing: boolean)
   for (const name of entries) {
     const path = join(dir, name);
     if (isRunTempName(name)) await checkTemp(path);
-    else if (forcing && RUN_DIR_FILES.has(name) && name !== LOCK_FILE) await checkOurFile(path);
+    // A run file that is a folder or a link is never ours, whatever the open is about to do.
+    else if (RUN_DIR_FILES.has(name) && name !== LOCK_FILE) await checkOurFile(path);
     else if (forcing && generationOf(name) !== null) await checkReplaceable(path, GENERATION_FOLDER_FILES);
     else if (forcing && epochFolderOf(name) !== null) await checkReplaceable(path, EPOCH_FOLDER_FILES);
   }

@@ -5,7 +5,7 @@
  * what collapse-lab writes there.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { trainGenerations } from '../../../lib/generations.ts';
 import type { GenerationsOptions } from '../../../lib/resolve.ts';
@@ -112,5 +112,16 @@ describe('a temporary name does not make a folder ours', () => {
     await trainGenerations(base({ runDir: dir, resume: true, generations: 3 }));
     expect((await readdir(dir)).filter((n) => n.endsWith('.partial'))).toEqual([]);
     expect(await verifyRun(dir)).toEqual({ completed: 3, found: 3 });
+  });
+});
+
+describe('run files are files', () => {
+  it('a generations.jsonl that is a folder stops a resume with one sentence naming it', async () => {
+    const dir = await copyOf(two);
+    await rm(join(dir, 'generations.jsonl'));
+    await mkdir(join(dir, 'generations.jsonl'));
+    await expect(trainGenerations(base({ runDir: dir, resume: true, generations: 3 }))).rejects.toThrow(
+      `${join(dir, 'generations.jsonl')} is a folder, which collapse-lab does not make there; expected its own file (move it away, then try again).`,
+    );
   });
 });
