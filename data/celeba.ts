@@ -11,6 +11,7 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import { dirname, join } from 'node:path';
 import { sharpModule } from './sharp.ts';
 import { createRng } from '../lib/rng.ts';
+import { opt, OptionError, say } from '../lib/options.ts';
 import { openImageFile } from './file-source.ts';
 import { createImageSet, pixelsPerImage } from './images.ts';
 import type { ImageShape, ImageSource } from './images.ts';
@@ -112,6 +113,7 @@ export async function loadCeleba(options: CelebaOptions): Promise<Celeba> {
     .update(JSON.stringify({ format: CACHE_FORMAT, imageSize, cropSize: cropSize ?? null, trainFiles, testFiles }))
     .digest('hex')
     .slice(0, 16);
+  if (options.cacheDir === '') throw new OptionError('cacheDir', '', say`${opt('cacheDir')} '' is empty; expected a folder for the decoded-image cache (leave it out for <dataDir>/collapse-lab-cache).`);
   const cacheDir = options.cacheDir ?? join(dir, 'collapse-lab-cache');
   const cachePath = join(cacheDir, `celeba-${imageSize}px-${key}.u8`);
   const per = pixelsPerImage(shape);

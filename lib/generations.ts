@@ -34,7 +34,7 @@ export async function runGenerations(o: ResolvedOptions): Promise<GenerationReco
     }
     return records;
   } finally {
-    await opened?.release();
+    await opened?.release(o.log);
   }
 }
 

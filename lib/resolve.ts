@@ -23,6 +23,7 @@ import type { Scheme } from './schemes.ts';
 import { abortError } from './train.ts';
 import type { BatchContext, EpochContext } from './train.ts';
 import { versions } from './versions.ts';
+import { checkKnownKeys, checkMeaningfulRanges, checkTrainingSetSizes } from './option-checks.ts';
 
 export interface GenerationsOptions {
   /** Builds a freshly initialised model from a seed; called once per generation. */
@@ -193,6 +194,8 @@ export async function resolveOptions(options: GenerationsOptions, started?: Back
     signal: checkSignal(o.signal),
   };
   for (const hook of HOOKS) checkFunction(hook, o[hook]);
+  checkKnownKeys(options);
+  checkMeaningfulRanges(resolved);
   checkMemory(syntheticSize, train, o.memoryBudget);
   checkMixSize(scheme, train.count, syntheticSize);
   if (!BACKEND_CHOICES.includes(o.backend as BackendChoice)) throw invalidOption('backend', o.backend, `one of ${BACKEND_CHOICES.join(', ')}`);
@@ -201,7 +204,7 @@ export async function resolveOptions(options: GenerationsOptions, started?: Back
   const name = schemeName(scheme);
   // Everything that changes a number or a record (README, "Reliability"); a resume must match it.
   const config = {
-    model: describeModel(model, train),
+    model: describeModel(model, train, (m) => checkTrainingSetSizes(m, scheme, resolved.generations, train.count, syntheticSize)),
     scheme: name,
     epochs: resolved.epochs,
     batchSize: resolved.batchSize,
@@ -329,7 +332,7 @@ function checkMixSize(scheme: Scheme, n: number, syntheticSize: number): void {
 }
 
 /** Builds one model to check the factory and read its config (run.json); generation models are built fresh later. */
-function describeModel(factory: ModelFactory, train: ImageSource): Record<string, unknown> {
+function describeModel(factory: ModelFactory, train: ImageSource, checkNeeds: (m: GenerativeModel) => void): Record<string, unknown> {
   let probe: Partial<GenerativeModel> | undefined;
   try {
     probe = factory({ seed: 0 }) as Partial<GenerativeModel> | undefined;
@@ -346,7 +349,11 @@ function describeModel(factory: ModelFactory, train: ImageSource): Record<string
   const model = probe as GenerativeModel;
   const config = model.config as Record<string, unknown>;
   const shape = model.imageShape;
-  model.dispose();
+  try {
+    checkNeeds(model);
+  } finally {
+    model.dispose();
+  }
   if (shape && pixelsPerImage(shape) !== pixelsPerImage(train.shape)) {
     throw new OptionError('model', shape, say`${opt('model')} makes ${shape.join('x')} images but the training images are ${train.shape.join('x')}; expected one shape.`);
   }

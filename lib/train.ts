@@ -116,7 +116,9 @@ export interface EpochLoopOptions {
 /**
  * The loop every trainer here shares (fit() and the metrics classifier): epoch by epoch, the batches
  * of a seeded order, one step each. The epoch's loss is summed on the device and read once, at the
- * end: a read per batch would force a device sync per step.
+ * end: a read per batch would force a device sync per step. After every batch the loop yields to the
+ * event loop (setImmediate: a few microseconds), so a signal handler, a progress bar's repaint or an
+ * abort from another task runs within one batch rather than at the epoch's end.
  */
 export async function runEpochs(o: EpochLoopOptions): Promise<void> {
   const batches = Math.ceil(o.count / o.batchSize);
@@ -135,6 +137,7 @@ export async function runEpochs(o: EpochLoopOptions): Promise<void> {
         batchLoss.dispose();
         sum = next;
         o.onBatch?.({ epoch, epochs: o.epochs, batch: b + 1, batches, images: Math.min(o.count, (b + 1) * o.batchSize) });
+        await yieldToEventLoop();
       }
       loss = (await sum.data())[0] / o.count;
     } finally {
@@ -290,6 +293,9 @@ export async function evaluate(model: GenerativeModel, data: ImageSource, batchS
     sums.dispose();
   }
 }
+
+/** Lets pending I/O callbacks (signals, timers, pipes) run before the next batch. */
+export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export function abortError(signal: AbortSignal): Error {
   const reason = signal.reason;

@@ -86,6 +86,8 @@ export function autoencoderFamily(a: AutoencoderArchitecture): GenerativeModel {
   let latent: LatentGaussian | null = null;
   const model: GenerativeModel = {
     ...common(a, 'ae'),
+    // A Gaussian's mean and covariance need two codes at least.
+    minTrainImages: a.sampling === 'reconstruct' ? 1 : 2,
     trainStep(batch, optimizer) {
       return tf.tidy(() => optimizer.minimize(() => tf.mean(recon(batch)) as tf.Scalar, true, a.variables) as tf.Scalar);
     },

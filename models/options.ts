@@ -61,8 +61,15 @@ export function resolveCommon<K extends ModelKind>(
   if (!(typeof samplingTemperature === 'number' && Number.isFinite(samplingTemperature) && samplingTemperature > 0)) {
     throw new Error(`${owner}: samplingTemperature ${String(samplingTemperature)} is not valid; expected a positive number (1 samples as trained, below 1 less diverse).`);
   }
+  if (samplingTemperature < MIN_TEMPERATURE || samplingTemperature > MAX_TEMPERATURE) {
+    throw new OptionError('samplingTemperature', samplingTemperature, say`${owner}: ${opt('samplingTemperature')} ${samplingTemperature} is outside [${MIN_TEMPERATURE}, ${MAX_TEMPERATURE}]; expected a number in that range (beyond it, float32 latent draws are 0 or infinite and every sample is the same image).`);
+  }
   return { sampling: sampling as (typeof SAMPLING_MODES)[K][number], samplingTemperature, seed: options.seed ?? 0 };
 }
+
+/** Temperatures that keep scaled latent draws finite and distinct in float32 (its range is about 1e-38 to 3e38). */
+const MIN_TEMPERATURE = 1e-30;
+const MAX_TEMPERATURE = 1e30;
 
 /** Bytes training needs per weight: the float32 weight, its gradient and Adam's two moments. */
 const TRAINING_BYTES_PER_WEIGHT = 16;

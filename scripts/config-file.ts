@@ -37,7 +37,8 @@ export async function readConfigFile(path: string, known: Known): Promise<Config
   const fail = (sentence: string) => new FlagError(`Config file ${path} ${sentence}`, 'config');
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    // A byte-order mark (some Windows editors write one) is not part of the JSON or YAML.
+    text = (await readFile(path, 'utf8')).replace(/^\uFEFF/, '');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw fail(code === 'ENOENT' ? 'does not exist; expected a JSON or YAML file of flags.' : `could not be read (${code ?? (err as Error).message}); expected a readable JSON or YAML file of flags.`);

@@ -27,10 +27,17 @@ export const sweepExperiments: SweepExperiments = {
     return {
       seed: flags.seed,
       generations: flags.generations,
+      config: plannedConfig(flags),
       runs: flags.schemes.map((s) => ({ scheme: schemeName(s), images: generations.map((g) => flags.epochs * plannedTrainSize(s, g, trainSize, synthetic)) })),
     };
   },
 };
+
+/** The run.json config values a task's flags decide without loading its data (the sweep checks a run against them). */
+function plannedConfig(flags: Awaited<ReturnType<typeof parseExperimentArgs>>['flags']): Record<string, unknown> {
+  const given = { epochs: flags.epochs, batchSize: flags.batchSize, learningRate: flags.lr, trainSize: flags.trainSize, syntheticSize: flags.syntheticSize, warmStart: flags.warmStart };
+  return Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
+}
 
 /** Runs one task's experiment in this process, recording where it runs in the new runs' run.json. */
 export async function runExperimentTask(script: string, args: string[], placement: Placement): Promise<void> {

@@ -39,7 +39,9 @@ import type { QueueEntry, TaskStatus } from '../lib/index.ts';
 import { configOption, exitWithError, flagMessage, flagNames, intOption, numberOption, parseFlagsOrExit, repeatableOption, suggestFlag, usage, withDefault, withDefaults } from './flags.ts';
 import type { ParseOptions } from './flags.ts';
 import { FROM_SOURCE, nodeCommand, scriptCommand } from './invocation.ts';
+import { typed } from './flag-numbers.ts';
 import { prepareTasks, runExperimentTask, sweepExperiments } from './sweep-tasks.ts';
+import { parseTaskIndex } from './task-index.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 /**
@@ -115,7 +117,9 @@ const COMMANDS: Record<string, Command> = {
       const fromSlurm = a.task === undefined;
       const raw = fromSlurm ? process.env.SLURM_ARRAY_TASK_ID : String(a.task);
       if (raw === undefined) fail('No task given; expected --task N, or SLURM_ARRAY_TASK_ID set by a Slurm job array.');
-      const index = Number(raw);
+      const parsed = fromSlurm ? parseTaskIndex('SLURM_ARRAY_TASK_ID', raw) : Number(raw);
+      if (typeof parsed !== 'number') fail(parsed.problem);
+      const index = parsed as number;
       const env = process.env;
       if (env[SWEEP_CHILD_ENV]) stopWhenParentEnds();
       const logFile = env[SWEEP_LOG_ENV] ?? (env.SLURM_ARRAY_JOB_ID ? slurmLogPath(env.SLURM_ARRAY_JOB_ID, String(env.SLURM_ARRAY_TASK_ID)) : undefined);
@@ -138,14 +142,14 @@ const COMMANDS: Record<string, Command> = {
       const result = await runLocalSweep({ dir, parallel, signal, command: (i) => ({ file: cmd[0], args: [...cmd.slice(1), '--task', String(i)], cwd: ROOT }) });
       const c = countStates(result.statuses);
       if (result.stopped) {
-        log(`Stopped: ${c.done} of ${result.statuses.length} tasks done; the rest are saved where they stopped. Continue with:\n  ${scriptCommand('sweep')} local --dir ${given}`);
+        log(`Stopped: ${c.done} of ${result.statuses.length} tasks done; the rest are saved where they stopped. Continue with:\n  ${scriptCommand('sweep')} local --dir ${typed(given)}`);
         process.exit(130);
       }
       if (c.done < result.statuses.length) {
         log(`${result.statuses.length - c.done} of ${result.statuses.length} tasks did not finish:\n${failedLines(result.statuses)}`);
         fail(`${result.statuses.length - c.done} of ${result.statuses.length} tasks did not finish; run 'local' again to retry them (finished tasks are skipped).`);
       }
-      log(`All ${c.done} tasks done. Aggregate with: ${scriptCommand('sweep')} aggregate --dir ${given}`);
+      log(`All ${c.done} tasks done. Aggregate with: ${scriptCommand('sweep')} aggregate --dir ${typed(given)}`);
     },
   },
   slurm: {
@@ -193,7 +197,7 @@ const COMMANDS: Record<string, Command> = {
           extra: (a['sbatch-option'] as string[] | undefined) ?? [],
         });
         if (!a.submit) {
-          log(`Wrote ${path} (${todo.length} tasks: ${todo.join(', ')}). Submit it with:\n  sbatch ${path}\nor: ${scriptCommand('sweep')} slurm --dir ${given} --submit`);
+          log(`Wrote ${path} (${todo.length} tasks: ${todo.join(', ')}). Submit it with:\n  sbatch ${typed(path)}\nor: ${scriptCommand('sweep')} slurm --dir ${typed(given)} --submit`);
           return;
         }
         await prepareTasks(dir, plan, ROOT, log);
@@ -210,7 +214,7 @@ const COMMANDS: Record<string, Command> = {
         log(`${statuses.length - c.done} of ${statuses.length} tasks are not done:\n${failedLines(statuses)}`);
         fail(`The job array ended with ${statuses.length - c.done} of ${statuses.length} tasks not done; submit again to retry them (finished tasks are not resubmitted).`);
       }
-      log(`All ${c.done} tasks done. Aggregate with: ${scriptCommand('sweep')} aggregate --dir ${given}`);
+      log(`All ${c.done} tasks done. Aggregate with: ${scriptCommand('sweep')} aggregate --dir ${typed(given)}`);
     },
   },
   status: {
@@ -236,7 +240,8 @@ const COMMANDS: Record<string, Command> = {
       const result = await aggregateSweep({ dir, plots: a.plots, runsReport: a['runs-report'], queue: await queueOf(dir) });
       if (!result.tables.metrics.includes(a.metric)) fail(`--metric ${a.metric} is not a metric of this sweep; expected one of ${result.tables.metrics.join(', ')}.`);
       process.stdout.write(formatAggregate(result.tables, a.metric));
-      for (const m of result.missing) log(`Note: task ${m.task.index} (${describeSettings(m.task.settings)}) has no complete generation in ${m.run.dir} yet; left out.`);
+      for (const m of result.missing) log(`Note: task ${m.task.index} (${describeSettings(m.task.settings)}) ${m.why ? `is left out: ${m.why}` : `has no complete generation in ${m.run.dir} yet; left out.`}`);
+      for (const m of result.partial) log(`Note: task ${m.task.index} (${describeSettings(m.task.settings)}) counts only its generations before the one that fails: ${m.why}.`);
       log(`Wrote ${result.files.length} files; the sweep page: ${result.page}`);
     },
   },

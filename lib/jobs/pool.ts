@@ -70,10 +70,10 @@ export async function runInWorkers(o: PoolOptions): Promise<GenerationRecord[][]
           }
         } else replay(o.progress, m);
       });
-      child.on('exit', (code) => {
+      child.on('exit', (code, signal) => {
         live.delete(child);
         if (!reported && code !== 0) {
-          const line = stderr.split('\n').find((l) => l.startsWith('Error: ')) ?? `Error: the ${label} worker exited with code ${code}.`;
+          const line = stderr.split('\n').find((l) => l.startsWith('Error: ')) ?? `Error: ${workerEnd(label, code, signal)}`;
           errors.push({ label, error: new Error(line.slice('Error: '.length)) });
           stopAll();
         }
@@ -98,4 +98,10 @@ export async function runInWorkers(o: PoolOptions): Promise<GenerationRecord[][]
   if (errors.length > 0) throw new Error(errors.map((e) => `[${e.label}] ${e.error.message}`).join(' '));
   if (aborted || o.signal?.aborted || results.size < o.jobs.length) throw Object.assign(new Error('Stopped.'), { name: 'AbortError' });
   return o.jobs.map((j) => results.get(j.label)!);
+}
+
+/** How a worker ended, for a user: killed by a signal (out of memory, kill) or an exit code. */
+function workerEnd(label: string, code: number | null, signal: NodeJS.Signals | null): string {
+  const how = code === null ? `was killed by ${signal ?? 'a signal'} (out of memory, or a kill from outside?)` : `exited with code ${code}`;
+  return `the ${label} worker process ${how} before finishing; expected it to finish its scheme (resume the run to continue from its last saved epoch).`;
 }

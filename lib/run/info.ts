@@ -84,7 +84,8 @@ export async function readRunInfo(dir: string): Promise<RunInfo> {
   return parsed;
 }
 
-function checksumOf(body: object): string {
+/** The checksum a self-checked JSON file (run.json, sweep.json) carries of the rest of its body. */
+export function checksumOf(body: object): string {
   return `sha256:${sha256(JSON.stringify(body, null, 2))}`;
 }
 

@@ -9,6 +9,7 @@
  *     timings.jsonl                 the wall-clock part of each record
  *     gen-NNN/                      a complete generation, sealed (manifest.json, COMPLETE)
  *     gen-NNN.epoch-EEEE/           the end-of-epoch checkpoint of the generation in progress
+ *     .replaced-run/                the run `force` replaces, until the new run's first checkpoint
  */
 import { join } from 'node:path';
 import { tempTargetOf } from './atomic.ts';
@@ -91,6 +92,16 @@ export function isRunTempName(name: string): boolean {
   if (file !== null) return RUN_DIR_FILES.has(file);
   return /^gen-\d{3,}(\.epoch-\d+)?(\.\d+)?\.partial$/.test(name);
 }
+
+/** Our temporary folder names by kind: which files collapse-lab writes into a `.partial` folder of that name. */
+export function partialFolderFiles(name: string): ReadonlySet<string> | null {
+  const m = /^gen-\d{3,}(\.epoch-\d+)?(\.\d+)?\.partial$/.exec(name);
+  if (!m) return null;
+  return m[1] ? EPOCH_FOLDER_FILES : GENERATION_FOLDER_FILES;
+}
+
+/** Where `force` keeps the run it replaces until the new run has sealed its first checkpoint (replace.ts). */
+export const REPLACED_FOLDER = '.replaced-run';
 
 /** Path of a run directory's own file (RUN_FILE, LOCK_FILE, the logs). */
 export const runFile = (dir: string, name: string): string => join(dir, name);

@@ -93,7 +93,9 @@ export async function checkLock(dir: string): Promise<void> {
     holder = JSON.parse(text) as Holder;
   } catch {
     // Unreadable: written by code before locks were written whole, killed while writing it, or being written right now.
-    if (Date.now() - info.mtimeMs < 2000) throw new Error(`Run directory ${dir} is being opened by another process (${path} was just created); expected one process per run directory.`);
+    if (Date.now() - info.mtimeMs < 2000) {
+      throw new Error(`Run directory ${dir} has a ${LOCK_FILE} without a process id, changed ${Math.max(0, Math.round((Date.now() - info.mtimeMs) / 100) / 10)} s ago (another process opening the run, or a file collapse-lab did not write); expected the lock file collapse-lab writes (try again in a moment; if it stays, delete ${path}).`);
+    }
   }
   if (holder && typeof holder.pid === 'number' && holder.pid !== process.pid) {
     if (holder.host !== hostname()) {

@@ -11,16 +11,30 @@
  * directory (the user's notes, a report) are left alone.
  */
 import { describeBackend } from '../backend.ts';
-import { access, constants, lstat, mkdir, readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { access, constants, lstat, mkdir, readdir, readFile, rmdir, stat } from 'node:fs/promises';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { opt, OptionError, say } from '../options.ts';
 import { describeWriteError } from './atomic.ts';
 import { configDifferences, isLegacyRun, LEGACY_RUN_FORMAT, readRunInfo, RUN_FORMAT, writeRunInfo } from './info.ts';
 import type { RunInfo } from './info.ts';
-import { EPOCH_FOLDER_FILES, epochFolderOf, genDirName, GENERATION_FOLDER_FILES, generationOf, isRunTempName, LOCK_FILE, RUN_DIR_FILES, RUN_FILE } from './layout.ts';
+import {
+  EPOCH_FOLDER_FILES,
+  epochFolderOf,
+  genDirName,
+  GENERATION_FOLDER_FILES,
+  generationOf,
+  isRunTempName,
+  LOCK_FILE,
+  partialFolderFiles,
+  REPLACED_FOLDER,
+  RUN_DIR_FILES,
+  RUN_FILE,
+} from './layout.ts';
 import { checkLock, lockRun } from './lock.ts';
 import { RunDir, RunWriter } from './run-dir.ts';
 import type { RunVerification } from './run-dir.ts';
+import { isOurEntry, recoverReplacement, removeOurEntry, setAside } from './replace.ts';
+import type { Replacement } from './replace.ts';
 import { checkReplaceable, ForeignEntryError } from './sealed.ts';
 
 export interface OpenRunOptions {
@@ -38,8 +52,11 @@ export interface OpenedRun {
   info: RunInfo;
   /** Notes for the user, e.g. a backend that differs from the one that started the run. */
   notes: string[];
-  /** Removes run.lock; call it when done with the run (also after an error). */
-  release: () => Promise<void>;
+  /**
+   * Removes run.lock; call it when done with the run (also after an error). A run replaced by `force`
+   * is put back when the new run ended before sealing a checkpoint; `log` hears that it was.
+   */
+  release: (log?: (line: string) => void) => Promise<void>;
 }
 
 /** What is in the folder now, and so what opening it will do. */
@@ -63,8 +80,10 @@ export async function checkRunDir(dir: string, info: RunInfo, options: OpenRunOp
 
 /** Creates or reopens a run directory according to `resume` / `force`, and locks it. */
 export async function openRunDir(dir: string, info: RunInfo, options: OpenRunOptions): Promise<OpenedRun> {
+  const recovered = await settleInterruptedReplacement(dir);
   const found = await inspect(dir, info, options);
   const { entries, notes } = found;
+  if (recovered) notes.unshift(recovered);
   let created: string | undefined;
   if (entries === null) {
     try {
@@ -74,6 +93,7 @@ export async function openRunDir(dir: string, info: RunInfo, options: OpenRunOpt
     }
   }
   let release: (() => Promise<void>) | undefined;
+  let replacement: Replacement | undefined;
   try {
     release = await lockRun(dir);
     if (found.resuming) {
@@ -89,14 +109,25 @@ export async function openRunDir(dir: string, info: RunInfo, options: OpenRunOpt
       return { run, completed: verified.completed, info: found.resuming, notes, release };
     }
     if (options.force) {
-      // Only what makes up our run goes (checked in inspect); the user's other files stay.
-      await removeOurEntries(dir, (entries ?? []).filter((name) => name !== LOCK_FILE && isOurEntry(name)));
+      // Only what makes up our run is set aside (checked in inspect); the user's other files stay.
+      const ours = (entries ?? []).filter((name) => name !== LOCK_FILE && isOurEntry(name));
+      if (ours.length > 0) replacement = await setAside(dir, ours);
     } else {
       await removeLeftovers(dir);
     }
     await writeRunInfo(dir, info);
-    return { run: new RunWriter(dir, info), completed: 0, info, notes, release };
+    const run = new RunWriter(dir, info, replacement);
+    const unlock = release;
+    const releaseAll = async (log?: (line: string) => void) => {
+      try {
+        if (await run.restoreReplaced()) log?.(`The new run had saved no checkpoint, so the run it was to replace in ${dir} was put back as it was.`);
+      } finally {
+        await unlock();
+      }
+    };
+    return { run, completed: 0, info, notes, release: releaseAll };
   } catch (err) {
+    await replacement?.restore();
     await release?.();
     if (created) await removeEmptyFolders(dir, created);
     throw err;
@@ -123,12 +154,18 @@ export async function removeRun(dir: string): Promise<void> {
 }
 
 async function removeOurEntries(dir: string, names: readonly string[]): Promise<void> {
-  for (const name of names) await rm(join(dir, name), { recursive: true, force: true });
+  for (const name of names) await removeOurEntry(dir, name);
 }
 
-/** Names of the run directory that are ours by their kind: run files, generation and epoch folders, our temporary names. */
-function isOurEntry(name: string): boolean {
-  return RUN_DIR_FILES.has(name) || generationOf(name) !== null || epochFolderOf(name) !== null || isRunTempName(name);
+/** A replacement a killed process left half-done is settled under the run's lock before the run is looked at. */
+async function settleInterruptedReplacement(dir: string): Promise<string | null> {
+  if (!(await listDir(dir))?.includes(REPLACED_FOLDER)) return null;
+  const release = await lockRun(dir);
+  try {
+    return await recoverReplacement(dir);
+  } finally {
+    await release();
+  }
 }
 
 async function inspect(dir: string, info: RunInfo, options: OpenRunOptions): Promise<Inspection> {
@@ -180,7 +217,8 @@ async function checkOurEntries(dir: string, entries: string[], forcing: boolean)
   for (const name of entries) {
     const path = join(dir, name);
     if (isRunTempName(name)) await checkTemp(path);
-    else if (forcing && RUN_DIR_FILES.has(name) && name !== LOCK_FILE) await checkOurFile(path);
+    // A run file that is a folder or a link is never ours, whatever the open is about to do.
+    else if (RUN_DIR_FILES.has(name) && name !== LOCK_FILE) await checkOurFile(path);
     else if (forcing && generationOf(name) !== null) await checkReplaceable(path, GENERATION_FOLDER_FILES);
     else if (forcing && epochFolderOf(name) !== null) await checkReplaceable(path, EPOCH_FOLDER_FILES);
   }
@@ -198,9 +236,10 @@ async function checkOurEntries(dir: string, entries: string[], forcing: boolean)
   }
 }
 
-/** A temporary name of ours: a file, or a folder holding only files. */
+/** A temporary name of ours: a file, or a folder holding only the files collapse-lab writes into a folder of that name. */
 async function checkTemp(path: string): Promise<void> {
-  if (!(await lstat(path)).isFile()) await checkReplaceable(path, 'any-file');
+  if ((await lstat(path)).isFile()) return;
+  await checkReplaceable(path, partialFolderFiles(basename(path)) ?? new Set());
 }
 
 /** A run file we may replace: a regular file (not a link, not a folder) in a folder we may write. */
@@ -245,10 +284,10 @@ function legacyNotes(found: RunInfo, completed: number): string[] {
   return [`This run was made before generations were bound to their run (${LEGACY_RUN_FORMAT}): its ${completed} generation${completed > 1 ? 's are' : ' is'} checked by the old rules (files and record numbers); generations added now are bound to it.`];
 }
 
-/** Deletes what a crash can leave behind in the run directory: our temporary files and half-written folders. */
+/** Deletes what a crash can leave behind in the run directory: our temporary files and half-written folders (checked: removeOurEntry). */
 async function removeLeftovers(dir: string): Promise<void> {
   for (const name of (await listDir(dir)) ?? []) {
-    if (isRunTempName(name)) await rm(join(dir, name), { recursive: true, force: true });
+    if (isRunTempName(name)) await removeOurEntry(dir, name);
   }
 }
 

@@ -21,6 +21,7 @@ import { epochCheckpoints } from './epochs.ts';
 import type { EpochCheckpointKey, EpochCheckpoints } from './epochs.ts';
 import { isLegacyRun, readRunInfo, runIdentity } from './info.ts';
 import type { RunInfo } from './info.ts';
+import type { Replacement } from './replace.ts';
 import {
   COMPLETE_FILE,
   EPOCH_FOLDER_FILES,
@@ -55,6 +56,8 @@ export interface RunVerification {
   found: number;
   /** The first generation that failed, and why (names the file); `missing` when its folder is absent while later ones are present. */
   problem?: { generation: number; path: string; message: string; missing?: true };
+  /** A run log (generations.jsonl) that does not hold what the generations' record.json files give (edited or damaged); a resume rewrites it. */
+  logProblem?: { path: string; message: string };
 }
 
 /** Files written into a .partial folder skip their folder flush: sealing flushes the folder once. */
@@ -145,6 +148,7 @@ export class RunDir {
 
   /** The manifest of a sealed generation (bound to its place), or null for a folder from before manifests (legacy runs only). */
   private async sealedManifest(g: number): Promise<Manifest | null> {
+    await this.checkGeneration(g);
     const dir = this.generationPath(g);
     if (await isSealed(dir)) return this.manifest(g);
     if (!(await this.identity()).legacy) {
@@ -222,6 +226,17 @@ export class RunDir {
     return loadWeightsFrom(this.generationPath(g), model.network);
   }
 
+  /** Readers name a generation the run does not have as such, not as a damaged folder. */
+  private async checkGeneration(g: unknown): Promise<void> {
+    if (!(typeof g === 'number' && Number.isInteger(g) && g >= 1)) {
+      throw new Error(`Generation ${typeof g === 'string' ? `'${g}' (text)` : String(g)} is not a generation number; expected an integer from 1.`);
+    }
+    if (!(await exists(this.generationPath(g)))) {
+      const have = await this.completed();
+      throw new Error(`Run ${this.dir} has no generation ${g}; expected ${have === 0 ? 'none yet: it has no complete generation' : `1 to ${have}`}.`);
+    }
+  }
+
   private async syntheticHeader(g: number): Promise<{ count: number; shape: ImageShape }> {
     return JSON.parse((await this.read(g, GENERATION_FILES.syntheticHeader)).toString('utf8')) as { count: number; shape: ImageShape };
   }
@@ -237,9 +252,24 @@ export class RunDir {
  * openRunDir (open.ts).
  */
 export class RunWriter extends RunDir {
+  constructor(
+    dir: string,
+    info: RunInfo,
+    /** The run this one replaces (`force`), set aside until this run seals its first checkpoint (replace.ts). */
+    private readonly replacing?: Replacement,
+  ) {
+    super(dir, info);
+  }
+
   /** End-of-epoch checkpoints of the generation `key` names (epochs.ts). */
   epochs(key: EpochCheckpointKey, log?: (line: string) => void): EpochCheckpoints {
-    return epochCheckpoints(this.dir, key, { identity: () => this.identity(), place: (epoch) => this.place(key.generation, epoch) }, log);
+    const checkpoints = epochCheckpoints(this.dir, key, { identity: () => this.identity(), place: (epoch) => this.place(key.generation, epoch) }, log);
+    return { ...checkpoints, save: async (s) => { await checkpoints.save(s); await this.replacing?.settle(); } };
+  }
+
+  /** Puts back the run this one was to replace, when this one has sealed nothing yet; true when it did. */
+  async restoreReplaced(): Promise<boolean> {
+    return (await this.replacing?.restore()) ?? false;
   }
 
   /** Writes generation g as one sealed unit, drops its epoch checkpoints, then rebuilds the logs. */
@@ -258,6 +288,7 @@ export class RunWriter extends RunDir {
       for (const [name, data] of Object.entries(files.extraFiles ?? {})) await writeFileAtomic(join(temp, name), data, inFolder);
       await writeFileAtomic(join(temp, GENERATION_FILES.record), JSON.stringify(files.record, null, 2) + '\n', inFolder);
     }, { binding, known: GENERATION_FOLDER_FILES });
+    await this.replacing?.settle();
     await this.removeEpochFolders((n) => n === g);
     await this.rebuildLogs(g);
   }
@@ -301,10 +332,26 @@ export class RunWriter extends RunDir {
 /** A RunDir for a path, or the RunDir itself (what the readers accept). */
 export type RunLike = string | { dir: string };
 
-export const runDirOf = (run: RunLike): RunDir => (run instanceof RunDir ? run : new RunDir(typeof run === 'string' ? run : run.dir));
+export function runDirOf(run: RunLike): RunDir {
+  if (run instanceof RunDir) return run;
+  const dir = typeof run === 'string' ? run : (run as { dir?: unknown } | null | undefined)?.dir;
+  if (!(typeof dir === 'string' && dir.length > 0)) throw new Error(`A run was given as ${run === undefined ? 'undefined' : JSON.stringify(run)}; expected the path of a run directory (or a RunDir).`);
+  return new RunDir(dir);
+}
 
-/** Verifies every generation of the run in `run` (see RunDir.verify). */
-export const verifyRun = (run: RunLike): Promise<RunVerification> => runDirOf(run).verify();
+/** Verifies every generation of the run in `run` (see RunDir.verify), and that generations.jsonl holds their records. */
+export async function verifyRun(run: RunLike): Promise<RunVerification> {
+  const dir = runDirOf(run);
+  const v = await dir.verify();
+  const path = runFile(dir.dir, GENERATIONS_LOG);
+  const text = await readFile(path, 'utf8').catch(() => null);
+  const expected = (await dir.records(v.completed)).map((r) => JSON.stringify(reproducibleRecord(r)) + '\n').join('');
+  // A log may lag behind its folders after a crash, by whole lines; anything else was edited or damaged.
+  if (text !== null && text !== expected && !(text.endsWith('\n') || text === '' ? expected.startsWith(text) : false)) {
+    return { ...v, logProblem: { path, message: `${path} does not hold the records of the run's generations (edited or damaged); expected the lines collapse-lab writes from each generation's record.json (a resume rewrites it).` } };
+  }
+  return v;
+}
 
 /** Generation g's synthetic set, in memory, verified. */
 export const loadSynthetic = (run: RunLike, g: number): Promise<ImageSet> => runDirOf(run).loadSynthetic(g);

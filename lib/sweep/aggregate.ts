@@ -40,17 +40,26 @@ const NOT_AGGREGATED = new Set<string>([...TIMING_FIELDS, 'numTensors', 'metricS
 const AGGREGATE_STATS = ['n', 'mean', 'sd', 'ci95Low', 'ci95High'] as const;
 
 /** The runs of the sweep that exist, with their records; and the ones that do not yet. */
-export async function collectRuns(dir: string, plan: SweepPlan): Promise<{ results: RunResult[]; missing: { task: PlannedTask; run: PlannedRun }[] }> {
+/** A planned run left out of the tables, or counted only in part: `why`, when it is not simply unfinished. */
+export interface RunGap {
+  task: PlannedTask;
+  run: PlannedRun;
+  why?: string;
+}
+
+export async function collectRuns(dir: string, plan: SweepPlan): Promise<{ results: RunResult[]; missing: RunGap[]; partial: RunGap[] }> {
   const results: RunResult[] = [];
-  const missing: { task: PlannedTask; run: PlannedRun }[] = [];
+  const missing: RunGap[] = [];
+  const partial: RunGap[] = [];
   for (const task of plan.tasks) {
     for (const run of task.runs) {
-      const found = await readRunResults(join(dir, run.dir));
-      if (found && found.records.length > 0) results.push({ task, run, ...found });
-      else missing.push({ task, run });
+      const { result, problem } = await readRunResults(join(dir, run.dir), run);
+      if (result && result.records.length > 0) results.push({ task, run, ...result });
+      else missing.push({ task, run, why: problem });
+      if (result && problem) partial.push({ task, run, why: problem });
     }
   }
-  return { results, missing };
+  return { results, missing, partial };
 }
 
 /** The axes that become columns of their own: every axis but seed and scheme (which always have one). */

@@ -70,8 +70,13 @@ export function checkGrid(raw: unknown, file = 'grid'): Grid {
     if (!Array.isArray(values) || values.length === 0) throw new Error(`Grid file ${file} gives axis '${name}' ${describe(values)}; expected a non-empty list of values.`);
     const bad = values.find((v) => !isFlagValue(v));
     if (bad !== undefined) throw new Error(`Grid file ${file} has ${describe(bad)} among the values of axis '${name}'; expected strings, numbers or true/false.`);
-    const twice = values.find((v, i) => values.indexOf(v) !== i);
-    if (twice !== undefined) throw new Error(`Grid file ${file} lists ${JSON.stringify(twice)} twice in axis '${name}'; expected each value once.`);
+    const meanings = values.map(meaning);
+    const i = meanings.findIndex((m, j) => meanings.indexOf(m) !== j);
+    if (i >= 0) {
+      const first = values[meanings.indexOf(meanings[i])];
+      const same = JSON.stringify(first) === JSON.stringify(values[i]) ? `${JSON.stringify(values[i])} twice` : `${JSON.stringify(first)} and ${JSON.stringify(values[i])}, which mean the same value,`;
+      throw new Error(`Grid file ${file} lists ${same} in axis '${name}'; expected each value once.`);
+    }
   }
   return { script: raw.script, flags: flags as Grid['flags'], grid: grid as Grid['grid'] };
 }
@@ -94,6 +99,12 @@ function checkName(name: string, file: string, where: string): void {
   if (!/^[a-zA-Z][\w-]*$/.test(name)) throw new Error(`Grid file ${file} has the ${where} key '${name}'; expected a flag name without dashes, e.g. "train-size".`);
   const why = RESERVED_FLAGS[name];
   if (why) throw new Error(`Grid file ${file} sets '${name}' in ${where}; expected it left out: ${why}.`);
+}
+
+/** A value as a flag reads it: "0", "00" and 0 are one number, so that two tasks never run the same setting. */
+function meaning(v: FlagValue): string {
+  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return `number ${Number(v)}`;
+  return `${typeof v} ${String(v)}`;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -34,7 +34,7 @@ ${Object.entries(plan.grid.grid).map(([k, v]) => `<tr><th>axis ${esc(k)}</th><td
   const tasks = p.statuses
     .map((s) => {
       const report = p.taskReports.get(s.index);
-      return `<tr data-task="${s.index}" data-state="${s.state}"><td>${s.index}</td><td>${esc(describeSettings(s.settings) || '–')}</td><td>${s.state}</td><td>${s.generations.done}/${s.generations.total}</td><td>${report ? `<a href="${href(report)}">report</a>` : '–'}</td></tr>`;
+      return `<tr data-task="${s.index}" data-state="${s.state}"><td>${s.index}</td><td>${esc(describeSettings(s.settings) || '–')}</td><td>${s.state}${s.problem ? `: ${esc(s.problem)}` : ''}</td><td>${s.generations.done}/${s.generations.total}</td><td>${report ? `<a href="${href(report)}">report</a>` : '–'}</td></tr>`;
     })
     .join('\n');
   const charts = p.plots

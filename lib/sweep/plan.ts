@@ -15,10 +15,13 @@ import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../run/atomic.ts';
 import { expandGrid, flagArgs } from './grid.ts';
 import { SWEEP_FILE, TASKS_DIR } from './layout.ts';
+import { checkPlanFile, sealPlan } from './plan-file.ts';
 import { removeSweepOutputs } from './remove.ts';
 import type { FlagValue, Grid, Settings } from './grid.ts';
 
-const SWEEP_FORMAT = 'collapse-lab-sweep/1';
+const SWEEP_FORMAT = 'collapse-lab-sweep/2';
+/** Plans from before sweep.json carried a checksum: read with their paths checked. */
+const LEGACY_SWEEP_FORMAT = 'collapse-lab-sweep/1';
 export { SWEEP_FILE };
 
 /**
@@ -40,6 +43,8 @@ export interface TaskCheck {
   /** The task's runs, one per scheme: its folder name under the task's --out. */
   runs: { scheme: string; images: number[] }[];
   seed: number;
+  /** Values every run's run.json config will hold (top-level keys, e.g. epochs, learningRate). */
+  config?: Record<string, unknown>;
   generations: number;
 }
 
@@ -51,6 +56,8 @@ export interface PlannedRun {
   generations: number;
   /** Training images per generation (epochs x training-set size), to weigh the ETA. */
   images: number[];
+  /** Values the run's run.json config must hold (its flags' meaning), checked before the run is trusted. */
+  config?: Record<string, unknown>;
 }
 
 export interface PlannedTask {
@@ -113,7 +120,7 @@ export async function planSweep(options: PlanOptions): Promise<PlanResult> {
       const where = Object.keys(settings).length ? ` (task ${index}: ${describeSettings(settings)})` : '';
       throw new Error(`Grid file ${gridFile} does not give ${grid.script} valid flags${where}: ${(err as Error).message.replace(/\.$/, '')}.`);
     }
-    const runs = check.runs.map((r) => ({ dir: join(taskDir, r.scheme), scheme: r.scheme, seed: check.seed, generations: check.generations, images: r.images }));
+    const runs = check.runs.map((r) => ({ dir: join(taskDir, r.scheme), scheme: r.scheme, seed: check.seed, generations: check.generations, images: r.images, config: check.config }));
     tasks.push({ index, settings, args, dir: taskDir, runs });
   }
 
@@ -135,7 +142,7 @@ export async function planSweep(options: PlanOptions): Promise<PlanResult> {
   }
   const plan: SweepPlan = { format: SWEEP_FORMAT, grid, gridFile, createdAt: new Date().toISOString(), tasks };
   await mkdir(dir, { recursive: true });
-  await writeFileAtomic(join(dir, SWEEP_FILE), JSON.stringify(plan, null, 2) + '\n');
+  await writeFileAtomic(join(dir, SWEEP_FILE), JSON.stringify(sealPlan(plan), null, 2) + '\n');
   return { plan, written: true };
 }
 
@@ -168,8 +175,10 @@ async function readSweepIfAny(dir: string): Promise<SweepPlan | null> {
   } catch (err) {
     throw new Error(`Sweep file ${path} is not valid JSON (${(err as Error).message}); expected the ${SWEEP_FILE} 'sweep.ts plan' writes.`);
   }
-  if (plan.format !== SWEEP_FORMAT) throw new Error(`Sweep file ${path} has format '${plan.format}'; expected '${SWEEP_FORMAT}'.`);
-  return plan;
+  if (plan?.format !== SWEEP_FORMAT && plan?.format !== LEGACY_SWEEP_FORMAT) throw new Error(`Sweep file ${path} has format '${plan?.format}'; expected '${SWEEP_FORMAT}'.`);
+  checkPlanFile(path, plan, plan.format === SWEEP_FORMAT);
+  const { checksum: _checksum, ...body } = plan as SweepPlan & { checksum?: string };
+  return body;
 }
 
 /** The task with this index; one sentence when there is none. */

@@ -8,10 +8,9 @@ import { join } from 'node:path';
 import { checkReportPath, writeReport } from '../report/html.ts';
 import { checkReportTarget, writeOwnedReport } from '../report/ownership.ts';
 import { collectRuns, sweepTables, writeTables } from './aggregate.ts';
-import type { RunResult, Tables } from './aggregate.ts';
+import type { RunGap, RunResult, Tables } from './aggregate.ts';
 import { sweepPage } from './page.ts';
 import { readSweep } from './plan.ts';
-import type { PlannedRun, PlannedTask } from './plan.ts';
 import { RUNS_REPORT } from './layout.ts';
 import { PLOTS_DIR, renderSweepPlots } from './plots.ts';
 import { sweepStatus } from './status.ts';
@@ -31,8 +30,10 @@ export interface AggregateOptions {
 export interface AggregateResult {
   tables: Tables;
   results: RunResult[];
-  /** Runs with no complete generation yet (left out). */
-  missing: { task: PlannedTask; run: PlannedRun }[];
+  /** Runs with no complete generation yet, or not the planned run (left out; `why` says which). */
+  missing: RunGap[];
+  /** Runs counted only up to a generation that does not verify (`why`). */
+  partial: RunGap[];
   statuses: TaskStatus[];
   /** Every file written, the sweep page last. */
   files: string[];
@@ -43,7 +44,7 @@ export interface AggregateResult {
 export async function aggregateSweep(options: AggregateOptions): Promise<AggregateResult> {
   const { dir } = options;
   const plan = await readSweep(dir);
-  const { results, missing } = await collectRuns(dir, plan);
+  const { results, missing, partial } = await collectRuns(dir, plan);
   if (results.length === 0) throw new Error(`Sweep folder ${dir} has no run with a complete generation yet; expected at least one (run 'sweep.ts local' or 'sweep.ts slurm --submit' first).`);
   const tables = sweepTables(plan, results);
   const page = join(dir, REPORT_FILE);
@@ -65,5 +66,5 @@ export async function aggregateSweep(options: AggregateOptions): Promise<Aggrega
   // plots/ is the sweep page's pictures folder: a chart of a metric no longer aggregated is deleted with it.
   await mkdir(plotsDir, { recursive: true });
   files.push(...(await writeOwnedReport('dir', page, plotsDir, sweepPage({ title: `Sweep ${dir}`, plan, statuses, tables, plots, taskReports, runsReport }), pictures)));
-  return { tables, results, missing, statuses, files, page };
+  return { tables, results, missing, partial, statuses, files, page };
 }

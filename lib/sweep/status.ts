@@ -38,6 +38,8 @@ export interface TaskStatus {
   last?: Attempt;
   /** The task's entry in the Slurm queue, when it has one. */
   queued?: QueueEntry;
+  /** Why a run of the task counts less than it holds (not the planned run, or a generation that does not verify). */
+  problem?: string;
 }
 
 export interface StatusOptions {
@@ -57,13 +59,15 @@ export async function sweepStatus(dir: string, plan: SweepPlan, options: StatusO
 async function taskStatus(dir: string, task: PlannedTask, options: StatusOptions = {}): Promise<TaskStatus> {
   const queue = options.queue ?? null;
   const host = options.host ?? hostname();
-  const { generations, images } = await taskProgress(dir, task);
+  const { generations, images, problem, foreign } = await taskProgress(dir, task);
   const { attempts } = await readTaskState(join(dir, task.dir));
   const last = attempts.at(-1);
   const queued = queue?.find((q) => q.taskId === task.index);
-  const base = { index: task.index, settings: task.settings, generations, images, attempts: attempts.length, last, queued };
+  const base = { index: task.index, settings: task.settings, generations, images, attempts: attempts.length, last, queued, ...(problem ? { problem } : {}) };
   const state = ((): TaskStateName => {
     if (generations.done >= generations.total) return 'done';
+    // A run that is not the planned one is not made right by running the task again.
+    if (foreign && !queued) return 'failed';
     if (queued) return queued.state === 'PENDING' ? 'queued' : 'running';
     if (last && last.exitCode === undefined) {
       // An attempt under way, or one killed before it could record its end.
@@ -83,18 +87,23 @@ export async function isTaskDone(dir: string, task: PlannedTask): Promise<boolea
   return generations.done >= generations.total;
 }
 
-/** Complete generations over the task's runs (each counted up to its planned number), and their training images. */
-async function taskProgress(dir: string, task: PlannedTask): Promise<Pick<TaskStatus, 'generations' | 'images'>> {
+/** Complete generations over the task's runs (each counted up to its planned number, only as far as they verify), and their training images. */
+async function taskProgress(dir: string, task: PlannedTask): Promise<Pick<TaskStatus, 'generations' | 'images' | 'problem'> & { foreign: boolean }> {
   const generations = { done: 0, total: 0 };
   const images = { done: 0, total: 0 };
+  const problems: string[] = [];
+  let foreign = false;
   for (const run of task.runs) {
-    const done = Math.min(run.generations, await runProgress(join(dir, run.dir)));
+    const progress = await runProgress(join(dir, run.dir), run);
+    if (progress.problem) problems.push(`${run.scheme}: ${progress.problem.message.replace(/\.$/, '')}`);
+    foreign ||= progress.problem?.foreign ?? false;
+    const done = Math.min(run.generations, progress.completed);
     generations.done += done;
     generations.total += run.generations;
     images.done += sum(run.images.slice(0, done));
     images.total += sum(run.images);
   }
-  return { generations, images };
+  return { generations, images, foreign, ...(problems.length ? { problem: problems.join('; ') } : {}) };
 }
 
 /** Counts per state, e.g. "2 done, 1 running, 0 queued, 0 failed, 1 pending". */
@@ -113,7 +122,7 @@ export function formatStatus(statuses: readonly TaskStatus[]): string {
       : s.last
         ? `${s.last.placement.host}${s.last.placement.slurmJobId ? ` (Slurm job ${s.last.placement.slurmArrayJobId ?? s.last.placement.slurmJobId}_${s.last.placement.slurmArrayTaskId ?? ''})` : ''}, ${s.last.exitCode === undefined ? `since ${s.last.startedAt}` : `exit ${s.last.exitCode}`}${s.state === 'failed' && s.last.log ? `, see ${s.last.log}` : ''}`
         : '-';
-    rows.push([String(s.index), describeSettings(s.settings) || '-', s.state, `${s.generations.done}/${s.generations.total}`, where]);
+    rows.push([String(s.index), describeSettings(s.settings) || '-', s.state, `${s.generations.done}/${s.generations.total}`, s.problem ? `${where}; ${s.problem}` : where]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const lines = rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd());

@@ -70,6 +70,10 @@ describe('loadCeleba', () => {
     expect(c.cache.path).not.toBe(full.cache.path);
   });
 
+  it("refuses an empty cacheDir (it would write the cache into the working folder)", async () => {
+    await expect(loadCeleba({ dir: official, imageSize: 8, cacheDir: '' })).rejects.toThrow("cacheDir '' is empty; expected a folder for the decoded-image cache");
+  });
+
   it('splits by seed when there is no partition file, the same way for the same seed', async () => {
     const dir = await makeFaceFolder(join(root, 'unsplit'), { count: 10, width: 40, height: 48, partition: 'none', seed: 2 });
     const a = await loadCeleba({ dir, imageSize: 8, seed: 3, testFraction: 0.2 });

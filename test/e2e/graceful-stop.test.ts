@@ -4,7 +4,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { verifyRun } from '../../lib/run/run-dir.ts';
 import { verifyFolder } from '../../lib/run/sealed.ts';
-import { ROOT, runCli } from '../helpers/cli.ts';
+import { ROOT, runCli, runCommand } from '../helpers/cli.ts';
 import type { CliResult } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -48,17 +48,7 @@ function runAndSignal(command: string[], args: string[], when: RegExp, signal: N
 }
 
 /** Runs a command line through the shell, as a user pasting it would. */
-function shell(command: string): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('/bin/sh', ['-c', command], { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (d) => (stdout += d));
-    child.stderr!.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}
+const shell = (command: string): Promise<CliResult> => runCommand(['/bin/sh', '-c', command]);
 
 describe('graceful stop (scripts/vae-mnist.ts)', () => {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -110,4 +100,53 @@ describe('graceful stop (scripts/vae-mnist.ts)', () => {
       expect(await readFile(join(dir, 'generations.jsonl'), 'utf8')).toBe(reference);
     });
   }
+
+  describe('within a long epoch', () => {
+    // 200 batches in one epoch: a stop seen only at the epoch's end would leave an epoch checkpoint behind.
+    const LONG = ['--train-size', '1000', '--test-size', '50', '--generations', '1', '--epochs', '2', '--scheme', 'replace', '--hidden', '16', '--latent-dim', '2', '--batch-size', '5', '--seed', '3', '--backend', 'wasm', '--no-metrics'];
+    let longReference: string;
+    beforeAll(async () => {
+      const r = await runCli('vae-mnist', [...LONG, '--out', join(root, 'long reference')]);
+      expect(r.code, r.stderr).toBe(0);
+      longReference = await readFile(join(root, 'long reference', 'replace', 'generations.jsonl'), 'utf8');
+    });
+
+    it('SIGINT early in the first epoch stops after the current batch, before the epoch ends', async () => {
+      const out = join(root, 'long first');
+      const r = await runAndSignal(DIRECT, [...LONG, '--out', out], /generation 1\/1: training on 1000 images/, 'SIGINT');
+      expect(r.code, r.stderr).toBe(130);
+      expect(r.stderr).toContain('SIGINT: stopping after the current batch');
+      // No epoch line and no epoch checkpoint: the loop stopped inside epoch 1 (of 200 batches).
+      expect(r.stderr).not.toMatch(/epoch 1\/2: train loss/);
+      expect((await readdir(join(out, 'replace'))).filter((n) => n.startsWith('gen-'))).toEqual([]);
+      const resumed = await runCli('vae-mnist', [...LONG, '--out', out, '--resume']);
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(await readFile(join(out, 'replace', 'generations.jsonl'), 'utf8')).toBe(longReference);
+    });
+
+    it('a second SIGINT right after the first leaves the epoch finished before them saved, and a resume reaches the same numbers', async () => {
+      const out = join(root, 'long twice');
+      const r = await new Promise<CliResult>((resolve, reject) => {
+        const child = spawn(DIRECT[0], [...DIRECT.slice(1), ...LONG, '--out', out], { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0' } });
+        let stderr = '';
+        let sent = 0;
+        child.stderr!.on('data', (d) => {
+          stderr += d;
+          if (sent === 0 && /epoch 1\/2: train loss/.test(stderr)) child.kill('SIGINT'), (sent = 1);
+          else if (sent === 1 && /stopping after the current batch/.test(stderr)) child.kill('SIGINT'), (sent = 2);
+        });
+        child.on('error', reject);
+        child.on('close', (code, signal) => resolve({ code, signal, stdout: '', stderr }));
+      });
+      expect(r.code, r.stderr).toBe(130);
+      // Epoch 2 never ended (the first stop may finish before the second signal arrives: it takes one batch).
+      expect(r.stderr).not.toMatch(/epoch 2\/2: train loss/);
+      const dir = join(out, 'replace');
+      await verifyFolder(join(dir, 'gen-001.epoch-0001'));
+      const resumed = await runCli('vae-mnist', [...LONG, '--out', out, '--resume']);
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(resumed.stderr).toMatch(/Resuming generation 1 after epoch 1 of 2\./);
+      expect(await readFile(join(dir, 'generations.jsonl'), 'utf8')).toBe(longReference);
+    });
+  });
 });

@@ -68,3 +68,16 @@ export function withFlags(base: readonly string[], over: readonly string[]): str
   const given = new Set(groups(over).map((g) => name(g[0])));
   return [...groups(base).filter((g) => !given.has(name(g[0]))).flat(), ...over];
 }
+
+/** Runs any command from the repository root, in the children's environment, and collects its output. */
+export function runCommand(command: readonly string[]): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command[0], command.slice(1), { cwd: ROOT, env: childEnv() });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}

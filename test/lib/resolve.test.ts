@@ -62,7 +62,8 @@ describe('the configuration run.json records', () => {
     ['learningRate', () => ({ learningRate: 5e-4 })],
     ['syntheticSize', () => ({ syntheticSize: 50 })],
     ['evalBatchSize', () => ({ evalBatchSize: 20 })],
-    ['warmStart', () => ({ warmStart: true })],
+    // warmStart needs a run directory (resolveOptions writes nothing there).
+    ['warmStart', () => ({ warmStart: true, runDir: '/nonexistent/collapse-lab-run' })],
     ['scheme', () => ({ scheme: parseScheme('mix', 0.5) })],
     ['model (hidden sizes)', () => ({ model: (i) => createVae({ hidden: [16], latentDim: 4, seed: i.seed }) })],
     ['model (sampling)', () => ({ model: (i) => createVae({ hidden: [32], latentDim: 4, sampling: 'bernoulli', seed: i.seed }) })],

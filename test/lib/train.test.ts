@@ -57,6 +57,21 @@ describe('fit', () => {
     model.dispose();
   });
 
+  it('sees an abort that arrives from the event loop (a signal handler, a timer) within one batch', async () => {
+    const model = tinyVae({ seed: 1 });
+    const controller = new AbortController();
+    const seen: number[] = [];
+    // The abort is queued as an event-loop task, as a SIGINT handler is: a loop that never yields sees it only at the epoch's end.
+    const onBatch = (c: { batch: number }) => {
+      seen.push(c.batch);
+      if (c.batch === 2) setImmediate(() => controller.abort());
+    };
+    await expect(fit({ model, data: train, epochs: 1, batchSize: 10, learningRate: 1e-3, rng: createRng(0), signal: controller.signal, onBatch })).rejects.toThrow(/aborted/);
+    // 20 batches in the epoch; the loop stopped after the batch in which the abort arrived.
+    expect(seen).toEqual([1, 2]);
+    model.dispose();
+  });
+
   it('refuses a non-finite loss, naming the epoch', async () => {
     const model = tinyVae({ seed: 1 });
     const broken = { ...model, trainStep: () => tf.scalar(Number.NaN) };

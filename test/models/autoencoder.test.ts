@@ -93,3 +93,11 @@ describe('createAutoencoder (dense, 784-400-20-400-784)', () => {
     m.dispose();
   });
 });
+
+describe('sampling temperature range', () => {
+  for (const t of [1e308, 1e-320]) {
+    it(`refuses ${t}, whose float32 draws would make every sample the same image`, () => {
+      expect(() => createAutoencoder({ seed: 1, latentDim: 2, hidden: [8], samplingTemperature: t })).toThrow(`samplingTemperature ${t} is outside [1e-30, 1e+30]`);
+    });
+  }
+});

@@ -47,6 +47,11 @@ describe('scripts/config-file', () => {
     expect(json.values).toEqual({ epochs: '4', scheme: 'replace,accumulate', metrics: true });
   });
 
+  it('reads a JSON file that starts with a byte-order mark', async () => {
+    const json = await read('bom.json', '\uFEFF{ "epochs": 2 }');
+    expect(json.values).toEqual({ epochs: 2 });
+  });
+
   it('refuses what is not a flag of this script, naming the file', async () => {
     expect(await refused('u.json', '{ "epochz": 3 }')).toBe("Config file u.json has the unknown key 'epochz'; did you mean epochs?");
     expect(await refused('d.json', '{ "--epochs": 3 }')).toBe("Config file d.json has the unknown key '--epochs'; did you mean epochs?");

@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { LEGACY_RUN_FORMAT, writeRunInfo } from '../../../lib/run/info.ts';
 import { genDirName } from '../../../lib/run/layout.ts';
+import { sealFolder } from '../../../lib/run/sealed.ts';
+import { bindingFor } from '../../../lib/run/binding.ts';
+import { RunDir } from '../../../lib/run/run-dir.ts';
 import type { AnalysisInfo } from '../../../lib/analysis.ts';
 
 export interface FakeRun {
@@ -68,7 +71,9 @@ export async function writeFakeRun(dir: string, run: FakeRun): Promise<string> {
       };
       await writeFile(join(gen, 'analysis.json'), JSON.stringify(a));
     }
-    await writeFile(join(gen, 'COMPLETE'), 'x');
+    // Sealed as collapse-lab seals a generation, so that readers that verify (a sweep's) trust it.
+    const sealed = new RunDir(dir);
+    await sealFolder(gen, { binding: bindingFor(await sealed.identity(), await sealed.place(g)) });
   }
   return dir;
 }

@@ -8,6 +8,7 @@ import { parseScheme } from '../../../lib/schemes.ts';
 import { readRunInfo } from '../../../lib/run/info.ts';
 import { genDirName } from '../../../lib/run/layout.ts';
 import { loadNetwork, loadSynthetic, RunDir, verifyRun } from '../../../lib/run/run-dir.ts';
+import { readRun } from '../../../lib/run/read.ts';
 import { fit } from '../../../lib/train.ts';
 import { createRng } from '../../../lib/rng.ts';
 import type { EpochState } from '../../../lib/train.ts';
@@ -248,5 +249,24 @@ describe('non-finite loss', () => {
     expect(log.join('\n')).toMatch(/The learning rate is 0\.001 from generation \d on \(the run started with 1000000\)/);
     expect(records.slice(kept.length).every((r) => r.learningRate === 1e-3)).toBe(true);
     expect(records.every((r) => Number.isFinite(r.testLoss))).toBe(true);
+  });
+});
+
+describe('readers name what they were asked for', () => {
+  it('"no generation 3" for a two-generation run, and a generation given as text is refused as such', async () => {
+    await expect(loadSynthetic(whole, 3)).rejects.toThrow(`Run ${whole} has no generation 3; expected 1 to 2.`);
+    await expect(loadNetwork(whole, 3)).rejects.toThrow(`Run ${whole} has no generation 3; expected 1 to 2.`);
+    await expect(loadSynthetic(whole, '1' as unknown as number)).rejects.toThrow("Generation '1' (text) is not a generation number; expected an integer from 1.");
+    await expect(readRun(undefined as unknown as string)).rejects.toThrow('A run was given as undefined; expected the path of a run directory (or a RunDir).');
+  });
+
+  it('verifyRun finds a hand-edited generations.jsonl; a log that only lags behind (a crash) passes', async () => {
+    const dir = join(root, 'edited-log');
+    await cp(whole, dir, { recursive: true });
+    const text = await jsonl(dir);
+    await writeFile(join(dir, 'generations.jsonl'), text.replace(/"testLoss":\d/, '"testLoss":1'));
+    expect((await verifyRun(dir)).logProblem?.message).toMatch(/generations\.jsonl does not hold the records of the run's generations \(edited or damaged\)/);
+    await writeFile(join(dir, 'generations.jsonl'), text.split('\n')[0] + '\n');
+    expect(await verifyRun(dir)).toEqual({ completed: 2, found: 2 });
   });
 });

@@ -35,6 +35,8 @@ describe('grid files', () => {
       [{ script: 'vae-mnist', grid: { seed: [] } }, /axis 'seed' an empty list; expected a non-empty list/],
       [{ script: 'vae-mnist', grid: { seed: 3 } }, /axis 'seed' 3; expected a non-empty list/],
       [{ script: 'vae-mnist', grid: { seed: [0, 0] } }, /lists 0 twice in axis 'seed'/],
+      [{ script: 'vae-mnist', grid: { seed: [0, '0'] } }, /lists 0 and "0", which mean the same value, in axis 'seed'; expected each value once/],
+      [{ script: 'vae-mnist', grid: { seed: [0, '00'] } }, /lists 0 and "00", which mean the same value, in axis 'seed'/],
       [{ script: 'vae-mnist', flags: { hidden: [1, 2] } }, /flag 'hidden' the value a list; expected a string, a number or true\/false/],
       [{ script: 'vae-mnist', flags: { '--seed': 1 } }, /flags key '--seed'; expected a flag name without dashes/],
     ];

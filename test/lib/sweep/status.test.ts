@@ -24,10 +24,10 @@ describe('sweep status', () => {
       await mkdir(join(dir, plan.tasks[i].dir), { recursive: true });
       await writeFile(join(dir, plan.tasks[i].dir, 'task.json'), JSON.stringify({ attempts: list }));
     };
-    await writeFakeRun(run(0), { generations: [{}, {}], analysis: false }); // done
-    await writeFakeRun(run(1), { generations: [{}], analysis: false });
+    await writeFakeRun(run(0), { seed: 0, generations: [{}, {}], analysis: false }); // done
+    await writeFakeRun(run(1), { seed: 1, generations: [{}], analysis: false });
     await attempts(1, [attempt({ exitCode: 130 }), attempt({})]); // under way, by this live process
-    await writeFakeRun(run(2), { generations: [{}], analysis: false });
+    await writeFakeRun(run(2), { seed: 2, generations: [{}], analysis: false });
     await attempts(2, [attempt({ pid: GONE })]); // killed before it could record its end
     await attempts(3, [attempt({ exitCode: 1, log: 'logs/task-003.log' })]); // failed
     await attempts(4, [attempt({ exitCode: 130 })]); // stopped: resumable
