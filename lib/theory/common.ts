@@ -22,6 +22,11 @@ export interface Curve {
   readonly se: number[];
   /** The closed form, or null where none exists for these options. */
   readonly theory: (number | null)[];
+  /**
+   * Named approximate closed forms beside it (e.g. ridge's low-dimensional and random-matrix forms of
+   * eq. (3)), null where one does not apply; empty when the metric has none.
+   */
+  readonly forms: Readonly<Record<string, (number | null)[]>>;
 }
 
 /** Called as trials finish: `done` of `total`. */
