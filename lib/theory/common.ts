@@ -155,6 +155,30 @@ export function meanEstimate(r: Records, offset: number): Estimate {
   return { sim: m.map((x) => x.mean), se: m.map((x) => x.se) };
 }
 
+/**
+ * Per generation, the variance across trials of field `offset`, with the standard error of a sample
+ * variance, sqrt((m4 - s⁴)/n) (m4 the fourth central moment).
+ */
+export function varianceEstimate(r: Records, offset: number): Estimate {
+  const m = perGeneration(generationsOf(r), (g) => {
+    const v = field(r, g, offset);
+    const n = v.length;
+    let mean = 0;
+    for (let i = 0; i < n; i++) mean += v[i];
+    mean /= n;
+    let m2 = 0;
+    let m4 = 0;
+    for (let i = 0; i < n; i++) {
+      const e = (v[i] - mean) ** 2;
+      m2 += e;
+      m4 += e * e;
+    }
+    const s2 = m2 / (n - 1);
+    return { v: s2, se: Math.sqrt(Math.max(m4 / n - s2 * s2, 0) / n) };
+  });
+  return { sim: m.map((x) => x.v), se: m.map((x) => x.se) };
+}
+
 /** Per generation, the variance ratio of the `dim`-vector at `offset` (see varianceRatioOf) and its standard error. */
 export function ratioEstimate(r: Records, offset: number, dim: number): Estimate {
   const m = perGeneration(generationsOf(r), (g) => varianceRatioOf(r, g, offset, dim));

@@ -93,11 +93,12 @@ export function real(
 }
 
 /** One of a closed set of strings. */
-export function choice<const C extends string>(o: { choices: readonly C[]; default: NoInfer<C>; help: string }): Field<C> {
+export function choice<const C extends string>(o: { choices: readonly C[]; default: NoInfer<C>; help: string; quietDefault?: boolean }): Field<C> {
   return {
     kind: 'choice',
     help: o.help,
     default: o.default,
+    quietDefault: o.quietDefault,
     choices: o.choices,
     check: (name, v) => {
       if (!(o.choices as readonly unknown[]).includes(v)) fail(name, `must be ${oneOf(o.choices)}`, v);
