@@ -134,11 +134,16 @@ export { THEORY_SCHEMES, basel } from './theory/common.ts';
 export type { Curve as TheoryCurve, ProgressCallback as TrialProgressCallback, TheoryScheme, TrialRunOptions } from './theory/common.ts';
 /** Each simulator: its fields (options with defaults and help), metrics, resolve(), simulate(), json(). */
 export { gaussianSimulator, simulateGaussian } from './theory/gaussian.ts';
-export type { Estimator as GaussianEstimator, GaussianConfig, GaussianJson, GaussianOptions, GaussianResult } from './theory/gaussian.ts';
+export type { Estimator as GaussianEstimator, SampleGrowth as GaussianSampleGrowth, GaussianConfig, GaussianJson, GaussianOptions, GaussianResult } from './theory/gaussian.ts';
 export { regressionSimulator, simulateRegression } from './theory/regression.ts';
 export type { Design as RegressionDesign, RegressionConfig, RegressionJson, RegressionOptions, RegressionResult } from './theory/regression.ts';
+export { degreesOfFreedom, effectiveRegularization, RIDGE_FORMS } from './theory/ridge.ts';
+export type { RidgeForm } from './theory/ridge.ts';
 export { logisticSimulator, simulateLogistic } from './theory/logistic.ts';
 export type { LogisticConfig, LogisticJson, LogisticOptions, LogisticResult } from './theory/logistic.ts';
+export { poissonSimulator, simulatePoisson } from './theory/poisson.ts';
+export type { PoissonConfig, PoissonJson, PoissonOptions, PoissonResult } from './theory/poisson.ts';
+export type { FeatureLaw as GlmFeatureLaw } from './theory/glm.ts';
 /** The simulators by name (what the theory scripts look up). */
 export { THEORY_SIMULATORS } from './theory/simulators.ts';
 export type { TheoryExperimentName } from './theory/simulators.ts';

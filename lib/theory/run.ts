@@ -37,6 +37,7 @@ export const DEFAULT_PLOT: { [K in TheoryExperimentName]: readonly TheoryPlot<K>
   regression: [FIGURE_6],
   gaussian: ['testError'],
   logistic: [FIGURE_6],
+  poisson: [FIGURE_6],
 };
 
 type OptionsOf<E extends TheoryExperimentName> = Omit<NonNullable<Parameters<Simulators[E]['simulate']>[0]>, 'scheme' | 'onProgress'>;

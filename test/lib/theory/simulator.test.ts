@@ -6,7 +6,8 @@ import { THEORY_SIMULATORS } from '../../../lib/theory/simulators.ts';
 const CASES = {
   regression: { scheme: 'accumulate', d: 3, T: 9, sigma: 0.5, lambda: 0, covariance: [1, 2, 0.5], design: 'fixed', wStar: [1, -1, 0.25], T0: 9, sigma0: 0.5, lambdaExponent: 0, generations: 3, trials: 40, seed: 7 },
   gaussian: { scheme: 'replace', d: 2, T: 12, sigma: 2, estimator: 'mle', TGrowth: 'linear', shrinkage: 0.1, shrinkTo: 0.5, generations: 3, trials: 40, seed: 7 },
-  logistic: { scheme: 'accumulate', d: 2, T: 60, signal: 0.5, maxIterations: 30, generations: 3, trials: 40, seed: 7 },
+  logistic: { scheme: 'accumulate', d: 2, T: 60, signal: 0.5, maxIterations: 30, features: 'gaussian', generations: 3, trials: 40, seed: 7 },
+  poisson: { scheme: 'accumulate', d: 2, T: 60, signal: 0.3, maxIterations: 30, generations: 3, trials: 40, seed: 7 },
 } as const;
 
 describe('theory/simulator: every simulator defined once', () => {
