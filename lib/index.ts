@@ -60,6 +60,8 @@ export { OptionError } from './options.ts';
 export type { OptionNamer } from './options.ts';
 
 /** The survey's open question: the training loss beside its real and synthetic sources (scripts/loss-sources.ts). */
+export { CHECKED_FIELDS, compareRecords, formatRecordChecks, readRecordsFile } from './record-check.ts';
+export type { FieldCheck } from './record-check.ts';
 export { armName, entropyFloor, formatEntropyFloors, formatSourceLosses, formatTrainLossTrend, LOSS_SOURCE_ARMS, LOSS_SOURCE_SCHEMES, lossSourceRun, mixOfSources } from './source-losses.ts';
 export type { EntropyFloors, LossSourceArm, LossSourceRun } from './source-losses.ts';
 
