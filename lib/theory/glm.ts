@@ -7,8 +7,8 @@
  */
 import { createRng, Stream } from '../rng.ts';
 import type { Rng } from '../rng.ts';
-import { assertNever, basel, perGeneration } from './common.ts';
-import type { TheoryScheme } from './common.ts';
+import { assertNever, basel, meanEstimate, perGeneration, ratioEstimate } from './common.ts';
+import type { Records, TheoryScheme } from './common.ts';
 import { solveSymmetric, symmetrize } from './linalg.ts';
 
 /** An exponential family with natural parameter t = x·θ. */
@@ -218,7 +218,7 @@ export function glmTheory(c: GlmConfig): { testError: (number | null)[]; varianc
 }
 
 /** Fits per generation (summed over trials) that had not converged. */
-export function unconvergedFits(r: { data: Float64Array; trials: number; stride: number; width: number }, generations: number): number[] {
+export function unconvergedFits(r: Records, generations: number): number[] {
   return perGeneration(generations, (g) => {
     let n = 0;
     for (let t = 0; t < r.trials; t++) if (r.data[t * r.stride + (g - 1) * r.width + GLM_CONVERGED] === 0) n++;
@@ -232,4 +232,27 @@ export function unconvergedNote(unconverged: readonly number[], why: string): st
   if (bad === 0) return [];
   const first = unconverged.findIndex((n) => n > 0) + 1;
   return [`warning: ${bad} fits did not converge (${why}), first at generation ${first}; raise T or lower d.`];
+}
+
+/**
+ * What a GLM simulator's spec shares (see defineSimulator): its two curves, their closed forms, the
+ * count of fits that did not converge and the warning about them (`why` they fail, in words).
+ */
+export function glmSpec(why: string) {
+  return {
+    metrics: {
+      /** E (θ̂ - θ0)ᵀ I(θ0) (θ̂ - θ0): twice the asymptotic excess test log-loss; theory to first order in 1/T. */
+      testError: { label: 'E‖θ_k − θ0‖² in the Fisher norm', closedForm: true },
+      /** tr Cov(θ̂_k) / tr Cov(θ̂_1) across trials; asymptotic theory k (replace) or Σ_{i<=k} 1/i² (accumulate). */
+      varianceRatio: { label: 'variance ratio Var(θ_k) / Var(θ_1)', closedForm: true },
+    },
+    width: (c: GlmConfig) => GLM_THETA + c.d,
+    closedForms: glmTheory,
+    summarise: (r: Records, c: GlmConfig) => ({ testError: meanEstimate(r, GLM_ERR), varianceRatio: ratioEstimate(r, GLM_THETA, c.d) }),
+    extras: {
+      /** Fits per generation (summed over trials) that had not converged after maxIterations. */
+      unconverged: (r: Records, c: GlmConfig) => unconvergedFits(r, c.generations),
+    },
+    notes: (r: { unconverged: number[] }) => unconvergedNote(r.unconverged, why),
+  };
 }

@@ -5,13 +5,12 @@
  * generation k's from the previous fit: y ~ Bernoulli(sigmoid(x·θ̂_{k-1})). The scheme builds the
  * training set and θ̂_k is its maximum-likelihood fit by Newton's method (IRLS).
  */
-import { meanEstimate, ratioEstimate } from './common.ts';
 import type { TrialRunOptions } from './common.ts';
 import { choice, integer, real } from './fields.ts';
 import type { OptionsOf } from './fields.ts';
 import { defineSimulator } from './simulator.ts';
 import type { SharedFields, TheoryConfig, TheoryJsonOf, TheoryResultOf } from './simulator.ts';
-import { fitGlm, GLM_ERR, GLM_THETA, glmTheory, glmTrials, unconvergedFits, unconvergedNote } from './glm.ts';
+import { fitGlm, glmSpec, glmTrials } from './glm.ts';
 import type { FeatureLaw, FitScratch, GlmFamily } from './glm.ts';
 
 /**
@@ -95,26 +94,13 @@ export function logisticTrials(c: LogisticConfig, start: number, end: number, pr
   return glmTrials(BERNOULLI, fisherInformation(c.signal), c, start, end, progress);
 }
 
-export const logisticSimulator = defineSimulator({
+export const logisticSimulator = defineSimulator<'logistic', typeof fields, 'testError' | 'varianceRatio', 'unconverged'>({
   name: 'logistic',
   title: 'Logistic regression',
   shared: { scheme: 'accumulate' },
   fields,
-  metrics: {
-    /** E (θ̂ - θ0)ᵀ I(θ0) (θ̂ - θ0): twice the asymptotic excess test log-loss; theory to first order in 1/T. */
-    testError: { label: 'E‖θ_k − θ0‖² in the Fisher norm', closedForm: true },
-    /** tr Cov(θ̂_k) / tr Cov(θ̂_1) across trials; asymptotic theory k (replace) or Σ_{i<=k} 1/i² (accumulate). */
-    varianceRatio: { label: 'variance ratio Var(θ_k) / Var(θ_1)', closedForm: true },
-  },
-  width: (c) => GLM_THETA + c.d,
   trials: logisticTrials,
-  closedForms: glmTheory,
-  summarise: (r, c) => ({ testError: meanEstimate(r, GLM_ERR), varianceRatio: ratioEstimate(r, GLM_THETA, c.d) }),
-  extras: {
-    /** Fits per generation (summed over trials) that had not converged after maxIterations. */
-    unconverged: (r, c) => unconvergedFits(r, c.generations),
-  },
-  notes: (r) => unconvergedNote(r.unconverged, 'separable data: the MLE does not exist'),
+  ...glmSpec('separable data: the MLE does not exist'),
 });
 
 type Metric = 'testError' | 'varianceRatio';

@@ -5,11 +5,10 @@
  * The scheme builds the training set and θ̂_k is its maximum-likelihood fit by Newton's method.
  */
 import type { Rng } from '../rng.ts';
-import { meanEstimate, ratioEstimate } from './common.ts';
 import type { TrialRunOptions } from './common.ts';
 import { integer, real } from './fields.ts';
 import type { OptionsOf } from './fields.ts';
-import { GLM_ERR, GLM_THETA, glmTheory, glmTrials, unconvergedFits, unconvergedNote } from './glm.ts';
+import { glmSpec, glmTrials } from './glm.ts';
 import type { GlmFamily } from './glm.ts';
 import { defineSimulator } from './simulator.ts';
 import type { SharedFields, TheoryConfig, TheoryJsonOf, TheoryResultOf } from './simulator.ts';
@@ -71,26 +70,13 @@ export function poissonTrials(c: PoissonConfig, start: number, end: number, prog
   return glmTrials(POISSON, poissonFisher(c.signal), c, start, end, progress);
 }
 
-export const poissonSimulator = defineSimulator({
+export const poissonSimulator = defineSimulator<'poisson', typeof fields, 'testError' | 'varianceRatio', 'unconverged'>({
   name: 'poisson',
   title: 'Poisson regression',
   shared: { scheme: 'accumulate' },
   fields,
-  metrics: {
-    /** E (θ̂ - θ0)ᵀ I(θ0) (θ̂ - θ0); asymptotic theory d/T times k or Σ 1/i². */
-    testError: { label: 'E‖θ_k − θ0‖² in the Fisher norm', closedForm: true },
-    /** tr Cov(θ̂_k) / tr Cov(θ̂_1) across trials; asymptotic theory k (replace) or Σ_{i<=k} 1/i² (accumulate). */
-    varianceRatio: { label: 'variance ratio Var(θ_k) / Var(θ_1)', closedForm: true },
-  },
-  width: (c) => GLM_THETA + c.d,
   trials: poissonTrials,
-  closedForms: glmTheory,
-  summarise: (r, c) => ({ testError: meanEstimate(r, GLM_ERR), varianceRatio: ratioEstimate(r, GLM_THETA, c.d) }),
-  extras: {
-    /** Fits per generation (summed over trials) that had not converged after maxIterations. */
-    unconverged: (r, c) => unconvergedFits(r, c.generations),
-  },
-  notes: (r) => unconvergedNote(r.unconverged, 'the likelihood has no maximum, e.g. all counts 0 on one side'),
+  ...glmSpec('the likelihood has no maximum, e.g. all counts 0 on one side'),
 });
 
 type Metric = 'testError' | 'varianceRatio';
