@@ -60,6 +60,8 @@ export { OptionError } from './options.ts';
 export type { OptionNamer } from './options.ts';
 
 /** The survey's open question: the training loss beside its real and synthetic sources (scripts/loss-sources.ts). */
+export { CHECKED_FIELDS, compareRecords, formatRecordChecks, readRecordsFile } from './record-check.ts';
+export type { FieldCheck } from './record-check.ts';
 export { armName, entropyFloor, formatEntropyFloors, formatSourceLosses, formatTrainLossTrend, LOSS_SOURCE_ARMS, LOSS_SOURCE_SCHEMES, lossSourceRun, mixOfSources } from './source-losses.ts';
 export type { EntropyFloors, LossSourceArm, LossSourceRun } from './source-losses.ts';
 
@@ -134,11 +136,16 @@ export { THEORY_SCHEMES, basel } from './theory/common.ts';
 export type { Curve as TheoryCurve, ProgressCallback as TrialProgressCallback, TheoryScheme, TrialRunOptions } from './theory/common.ts';
 /** Each simulator: its fields (options with defaults and help), metrics, resolve(), simulate(), json(). */
 export { gaussianSimulator, simulateGaussian } from './theory/gaussian.ts';
-export type { Estimator as GaussianEstimator, GaussianConfig, GaussianJson, GaussianOptions, GaussianResult } from './theory/gaussian.ts';
+export type { Estimator as GaussianEstimator, SampleGrowth as GaussianSampleGrowth, GaussianConfig, GaussianJson, GaussianOptions, GaussianResult } from './theory/gaussian.ts';
 export { regressionSimulator, simulateRegression } from './theory/regression.ts';
 export type { Design as RegressionDesign, RegressionConfig, RegressionJson, RegressionOptions, RegressionResult } from './theory/regression.ts';
+export { degreesOfFreedom, effectiveRegularization, RIDGE_FORMS } from './theory/ridge.ts';
+export type { RidgeForm } from './theory/ridge.ts';
 export { logisticSimulator, simulateLogistic } from './theory/logistic.ts';
 export type { LogisticConfig, LogisticJson, LogisticOptions, LogisticResult } from './theory/logistic.ts';
+export { poissonSimulator, simulatePoisson } from './theory/poisson.ts';
+export type { PoissonConfig, PoissonJson, PoissonOptions, PoissonResult } from './theory/poisson.ts';
+export type { FeatureLaw as GlmFeatureLaw } from './theory/glm.ts';
 /** The simulators by name (what the theory scripts look up). */
 export { THEORY_SIMULATORS } from './theory/simulators.ts';
 export type { TheoryExperimentName } from './theory/simulators.ts';

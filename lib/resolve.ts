@@ -18,7 +18,7 @@ import { newRunId, RUN_FORMAT } from './run/info.ts';
 import type { RunInfo } from './run/info.ts';
 import type { RunDir } from './run/run-dir.ts';
 import type { Rng } from './rng.ts';
-import { freshNeeded, resolveScheme, schemeName } from './schemes.ts';
+import { augmentSyntheticCount, freshNeeded, resolveScheme, schemeName } from './schemes.ts';
 import type { Scheme } from './schemes.ts';
 import { abortError } from './train.ts';
 import type { BatchContext, EpochContext } from './train.ts';
@@ -322,10 +322,10 @@ function checkMemory(syntheticSize: number, train: ImageSource, memoryBudget: un
   }
 }
 
-/** mix draws n(1 - realFraction) images from the last synthetic set, so that set must be large enough. */
+/** mix and augment draw n(1 - realFraction), or syntheticRatio·n, images from the last synthetic set, so that set must be large enough. */
 function checkMixSize(scheme: Scheme, n: number, syntheticSize: number): void {
-  if (scheme.kind !== 'mix') return;
-  const need = n - Math.round(scheme.realFraction * n);
+  if (scheme.kind !== 'mix' && scheme.kind !== 'augment') return;
+  const need = scheme.kind === 'mix' ? n - Math.round(scheme.realFraction * n) : augmentSyntheticCount(scheme, n);
   if (need > syntheticSize) {
     throw new OptionError('syntheticSize', syntheticSize, say`Scheme ${schemeName(scheme)} needs ${need} synthetic images per generation but ${opt('syntheticSize')} is ${syntheticSize}; expected at least ${need}.`);
   }

@@ -1,11 +1,12 @@
 /**
  * How generation g+1's training set is built from the real data and the synthetic sets sampled so
- * far (Gerstgrasser et al. 2024, Fig. 5; the fresh-data loop of Alemohammad et al. 2023). Pure
- * functions: they return views, never copies, and say which of their images are real.
+ * far (Gerstgrasser et al. 2024, Fig. 5; the synthetic augmentation and fresh-data loops of
+ * Alemohammad et al. 2023). Pure functions: they return views, never copies, and say which of their
+ * images are real.
  */
-import { concatSources, selectSource } from '../data/images.ts';
+import { concatSources, range, selectSource } from '../data/images.ts';
 import type { ImageSource } from '../data/images.ts';
-import { checkFraction, checkInteger, invalidOption, opt, OptionError, say, show } from './options.ts';
+import { checkFraction, checkInteger, checkPositive, invalidOption, opt, OptionError, say, show } from './options.ts';
 import type { Rng } from './rng.ts';
 
 export type Scheme =
@@ -15,8 +16,17 @@ export type Scheme =
   | { kind: 'accumulate' }
   /** n images drawn from the accumulated pool, without ("sub") or with ("sub-repl") replacement. */
   | { kind: 'accumulate-subsample'; replacement: boolean }
-  /** A fixed fraction of real data each generation, the rest from the last synthetic set. */
+  /**
+   * A fixed share of real data each generation, the rest from the last synthetic set; the real
+   * images are a new random subset every generation (a fixed share, not a fixed set).
+   */
   | { kind: 'mix'; realFraction: number }
+  /**
+   * The synthetic augmentation loop (Alemohammad et al. 2023): every generation after the first
+   * trains on the same real set, all of it, plus `syntheticRatio` times as many images from the
+   * last synthetic set, so the real share stays 1/(1 + syntheticRatio) (under accumulate it falls as 1/g).
+   */
+  | { kind: 'augment'; syntheticRatio: number }
   /**
    * The fresh-data loop (Alemohammad et al. 2023): each generation after the first trains on
    * `freshSize` real images no earlier generation saw (from the data's freshPool) plus the last
@@ -24,7 +34,7 @@ export type Scheme =
    */
   | { kind: 'fresh'; freshSize: number };
 
-export const SCHEME_NAMES = ['replace', 'accumulate', 'sub', 'sub-repl', 'mix', 'fresh'] as const;
+export const SCHEME_NAMES = ['replace', 'accumulate', 'sub', 'sub-repl', 'mix', 'augment', 'fresh'] as const;
 export type SchemeName = (typeof SCHEME_NAMES)[number];
 
 /** The short name used on the command line, in run directories and in records. */
@@ -38,6 +48,8 @@ export function schemeName(scheme: Scheme): string {
       return scheme.replacement ? 'sub-repl' : 'sub';
     case 'mix':
       return `mix-${scheme.realFraction}`;
+    case 'augment':
+      return `augment-${scheme.syntheticRatio}`;
     case 'fresh':
       return `fresh-${scheme.freshSize}`;
     default:
@@ -49,16 +61,18 @@ export function schemeName(scheme: Scheme): string {
 export interface SchemeParams {
   /** Share of real images per generation, for 'mix'. */
   realFraction?: number;
+  /** Synthetic images per real image, for 'augment'. */
+  syntheticRatio?: number;
   /** New real images per generation, for 'fresh'. */
   freshSize?: number;
 }
 
 /**
- * Parses a scheme name (as the CLIs take it); `mix` takes its real fraction and `fresh` its fresh
- * size from `params` (a number stands for { realFraction }).
+ * Parses a scheme name (as the CLIs take it); `mix` takes its real fraction, `augment` its synthetic
+ * ratio and `fresh` its fresh size from `params` (a number stands for { realFraction }).
  */
 export function parseScheme(name: string, params: SchemeParams | number = {}): Scheme {
-  const { realFraction, freshSize } = typeof params === 'number' ? { realFraction: params, freshSize: undefined } : params;
+  const { realFraction, freshSize, syntheticRatio }: SchemeParams = typeof params === 'number' ? { realFraction: params } : params;
   switch (name) {
     case 'replace':
       return { kind: 'replace' };
@@ -72,6 +86,10 @@ export function parseScheme(name: string, params: SchemeParams | number = {}): S
     case 'mix': {
       if (realFraction === undefined) throw new OptionError('realFraction', undefined, say`Scheme 'mix' needs ${opt('realFraction')}; expected a number from 0 to 1.`);
       return resolveScheme({ kind: 'mix', realFraction });
+    }
+    case 'augment': {
+      if (syntheticRatio === undefined) throw new OptionError('syntheticRatio', undefined, say`Scheme 'augment' needs ${opt('syntheticRatio')}; expected a positive number (synthetic images per real image).`);
+      return resolveScheme({ kind: 'augment', syntheticRatio });
     }
     case 'fresh': {
       if (freshSize === undefined) throw new OptionError('freshSize', undefined, say`Scheme 'fresh' needs ${opt('freshSize')}; expected a positive integer (new real images per generation).`);
@@ -95,6 +113,9 @@ export function resolveScheme(scheme: unknown): Scheme {
     case 'mix':
       checkFraction('realFraction', s.realFraction);
       return s;
+    case 'augment':
+      checkPositive('syntheticRatio', s.syntheticRatio);
+      return s;
     case 'fresh':
       checkInteger('freshSize', s.freshSize, 1);
       return s;
@@ -102,7 +123,7 @@ export function resolveScheme(scheme: unknown): Scheme {
       if (typeof scheme === 'string') {
         throw new OptionError('scheme', scheme, say`${opt('scheme')} ${show(scheme)} is a name; expected a scheme object, e.g. parseScheme(${show(scheme)}) or { kind: 'replace' }.`);
       }
-      throw new OptionError('scheme', scheme, say`${opt('scheme')} ${show(scheme)} is not known; expected kind 'replace', 'accumulate', 'accumulate-subsample', 'mix' or 'fresh'.`);
+      throw new OptionError('scheme', scheme, say`${opt('scheme')} ${show(scheme)} is not known; expected kind 'replace', 'accumulate', 'accumulate-subsample', 'mix', 'augment' or 'fresh'.`);
   }
 }
 
@@ -175,6 +196,15 @@ export function buildTrainingSet(scheme: Scheme, input: TrainingSetInput): Train
       if (n - k > 0) parts.synthetic = selectSource(last, rng.choose(last.count, n - k, false));
       return { source: joinParts(parts), realFraction: k / n, parts };
     }
+    case 'augment': {
+      const m = augmentSyntheticCount(scheme, n);
+      if (m > last.count) {
+        throw new Error(`Scheme ${schemeName(scheme)} needs ${m} synthetic images but the last generation has ${last.count}; expected a synthetic size of at least ${m}.`);
+      }
+      // The samples are independent draws, so the first m are as good as any m.
+      const parts: TrainingParts = { real, synthetic: selectSource(last, range(m)) };
+      return { source: joinParts(parts), realFraction: n / (n + m), parts };
+    }
     case 'fresh': {
       if (!input.fresh) throw new Error(`Scheme ${schemeName(scheme)} needs a pool of fresh real images; expected input.fresh.`);
       const g = synthetic.length + 1;
@@ -220,6 +250,11 @@ function joinParts(parts: TrainingParts): ImageSource {
   return concatSources([parts.real, parts.synthetic].filter((p): p is ImageSource => p !== undefined));
 }
 
+/** The synthetic images generation g >= 2 of the augment scheme adds to `realCount` real ones. */
+export function augmentSyntheticCount(scheme: { syntheticRatio: number }, realCount: number): number {
+  return Math.max(1, Math.round(scheme.syntheticRatio * realCount));
+}
+
 /** How many images generation g will train on, for planning (ETAs, memory). */
 export function plannedTrainSize(scheme: Scheme, g: number, realCount: number, syntheticSize: number): number {
   if (g <= 1) return realCount;
@@ -231,6 +266,8 @@ export function plannedTrainSize(scheme: Scheme, g: number, realCount: number, s
     case 'accumulate-subsample':
     case 'mix':
       return realCount;
+    case 'augment':
+      return realCount + augmentSyntheticCount(scheme, realCount);
     case 'fresh':
       return scheme.freshSize + syntheticSize;
     default:

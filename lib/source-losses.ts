@@ -6,8 +6,9 @@
  * synthetic images are harder to fit than the real ones and lowers it when they are easier, and each
  * source's own loss moves too (the real part's falls as the growing set gives more optimiser steps
  * per generation). How hard the synthetic images are depends on the form they take (grey levels,
- * Bernoulli draws, thresholded), which this experiment varies. This file defines it (the model
- * families and synthetic-image forms it compares, under replace and accumulate) and the tables that
+ * Bernoulli draws, thresholded) and on whether each generation starts from the previous weights,
+ * which this experiment varies. This file defines it (the model families, synthetic-image forms and
+ * initialisations it compares, under replace and accumulate) and the tables that
  * put each generation's training loss beside its two sources (records' trainLossReal and
  * trainLossSynthetic). scripts/loss-sources.ts runs it.
  */
@@ -16,13 +17,15 @@ import type { ImageSource } from '../data/images.ts';
 import type { GenerationRecord } from './record.ts';
 import type { RunData } from './run/read.ts';
 
-/** One arm of the experiment: a model family and the form its synthetic images take. */
+/** One arm of the experiment: a model family, the form its synthetic images take, and its initialisation. */
 export interface LossSourceArm {
   family: 'vae' | 'ae';
   /** The model's sampling mode (models/options.ts SAMPLING_MODES). */
   sampling: string;
   /** What the synthetic images are, in words. */
   form: string;
+  /** Generation g >= 2 starts from generation g - 1's weights (`warmStart`) instead of a fresh draw. Defaults to false. */
+  warmStart?: boolean;
 }
 
 /** Every synthetic-image form the library makes, for the VAE and the autoencoder (latent Gaussian draws). */
@@ -33,20 +36,30 @@ export const LOSS_SOURCE_ARMS: readonly LossSourceArm[] = [
   { family: 'ae', sampling: 'latent-gaussian', form: 'grey levels (decoded probabilities)' },
   { family: 'ae', sampling: 'bernoulli', form: 'Bernoulli draws (binary)' },
   { family: 'ae', sampling: 'threshold', form: 'thresholded at 1/2 (binary)' },
+  // Warm start keeps what the previous generation learnt of the real images, which a fresh model must relearn.
+  { family: 'vae', sampling: 'mean', form: 'grey levels (decoded probabilities)', warmStart: true },
+  { family: 'ae', sampling: 'latent-gaussian', form: 'grey levels (decoded probabilities)', warmStart: true },
 ];
 
 /** The schemes the experiment compares: the survey's two. */
 export const LOSS_SOURCE_SCHEMES = ['replace', 'accumulate'] as const;
 
-/** An arm's folder name under the experiment's output folder, e.g. 'vae-threshold'. */
-export function armName(arm: Pick<LossSourceArm, 'family' | 'sampling'>): string {
-  return `${arm.family}-${arm.sampling}`;
+/** An arm's folder name under the experiment's output folder, e.g. 'vae-threshold' or 'vae-mean-warm'. */
+export function armName(arm: Pick<LossSourceArm, 'family' | 'sampling' | 'warmStart'>): string {
+  return `${arm.family}-${arm.sampling}${arm.warmStart ? '-warm' : ''}`;
+}
+
+/** How an arm's generations g >= 2 start, as the tables show it. */
+function initOf(warmStart: boolean | undefined): 'warm' | 'fresh' {
+  return warmStart ? 'warm' : 'fresh';
 }
 
 /** One run of the experiment, as the tables read it. */
 export interface LossSourceRun {
   family: string;
   sampling: string;
+  /** 'warm' when generation g >= 2 starts from the previous weights, else 'fresh'. */
+  init: 'warm' | 'fresh';
   scheme: string;
   records: readonly GenerationRecord[];
 }
@@ -54,7 +67,8 @@ export interface LossSourceRun {
 /** A run read back (readRun), labelled by its model family, sampling mode and scheme from run.json. */
 export function lossSourceRun(run: Pick<RunData, 'info' | 'records'>): LossSourceRun {
   const model = (run.info.config.model ?? {}) as { kind?: string; sampling?: string };
-  return { family: String(model.kind ?? 'model'), sampling: String(model.sampling ?? '?'), scheme: String(run.info.config.scheme ?? '?'), records: run.records };
+  const init = initOf(run.info.config.warmStart === true);
+  return { family: String(model.kind ?? 'model'), sampling: String(model.sampling ?? '?'), init, scheme: String(run.info.config.scheme ?? '?'), records: run.records };
 }
 
 /**
@@ -69,7 +83,7 @@ export function mixOfSources(r: GenerationRecord): number | undefined {
   return r.realFraction * real + (1 - r.realFraction) * synthetic;
 }
 
-/** | model | synthetic images | scheme | train loss at generation 1 .. G | last minus first | */
+/** | model | sampling | init | scheme | train loss at generation 1 .. G | last minus first | */
 export function formatTrainLossTrend(runs: readonly LossSourceRun[]): string {
   const generations = Math.max(0, ...runs.map((r) => r.records.length));
   const gens = Array.from({ length: generations }, (_, i) => i + 1);
@@ -77,13 +91,13 @@ export function formatTrainLossTrend(runs: readonly LossSourceRun[]): string {
     const loss = gens.map((g) => run.records[g - 1]?.trainLoss);
     const first = loss[0];
     const last = loss[loss.length - 1];
-    return [run.family.toUpperCase(), run.sampling, run.scheme, ...loss.map((v) => fmt(v)), first !== undefined && last !== undefined ? signed(last - first) : '-'];
+    return [...label(run), ...loss.map((v) => fmt(v)), first !== undefined && last !== undefined ? signed(last - first) : '-'];
   });
-  return markdownTable(['model', 'sampling', 'scheme', ...gens.map((g) => `train g${g}`), 'last - first'], rows);
+  return markdownTable([...LABELS, ...gens.map((g) => `train g${g}`), 'last - first'], rows);
 }
 
 /**
- * | model | sampling | scheme | real share | train loss | real part | synthetic part | mix of parts | test loss |
+ * | model | sampling | init | scheme | real share | train loss | real part | synthetic part | mix of parts | test loss |
  * at generations 1, 2 and the last of each run: which sources the training loss is made of, and
  * how hard each is for the model trained on it.
  */
@@ -93,10 +107,10 @@ export function formatSourceLosses(runs: readonly LossSourceRun[]): string {
     const last = run.records.length;
     for (const g of [...new Set([1, 2, last])].filter((g) => g >= 1 && g <= last)) {
       const r = run.records[g - 1];
-      rows.push([run.family.toUpperCase(), run.sampling, run.scheme, String(g), fmt(r.realFraction, 3), fmt(r.trainLoss), fmt(r.trainLossReal), fmt(r.trainLossSynthetic), fmt(mixOfSources(r)), fmt(r.testLoss)]);
+      rows.push([...label(run), String(g), fmt(r.realFraction, 3), fmt(r.trainLoss), fmt(r.trainLossReal), fmt(r.trainLossSynthetic), fmt(mixOfSources(r)), fmt(r.testLoss)]);
     }
   }
-  return markdownTable(['model', 'sampling', 'scheme', 'gen', 'real share', 'train loss', 'real part', 'synthetic part', 'mix of parts', 'test loss'], rows);
+  return markdownTable([...LABELS, 'gen', 'real share', 'train loss', 'real part', 'synthetic part', 'mix of parts', 'test loss'], rows);
 }
 
 /** Binary entropy in nats of a pixel of value v / 255, for v = 0..255. */
@@ -121,18 +135,25 @@ export function entropyFloor(images: ImageSource, limit = 2000): number {
 
 /** One run's entropy floors: of its real training images, and of the samples each generation made. */
 export interface EntropyFloors {
-  run: Pick<LossSourceRun, 'family' | 'sampling' | 'scheme'>;
+  run: Pick<LossSourceRun, 'family' | 'sampling' | 'init' | 'scheme'>;
   real: number;
   /** Index g-1: the samples generation g made (what later generations train on). */
   samples: number[];
 }
 
-/** | model | sampling | scheme | real images | samples of g1 .. | */
+/** | model | sampling | init | scheme | real images | samples of g1 .. | */
 export function formatEntropyFloors(floors: readonly EntropyFloors[]): string {
   const generations = Math.max(0, ...floors.map((f) => f.samples.length));
   const gens = Array.from({ length: generations }, (_, i) => i + 1);
-  const rows = floors.map((f) => [f.run.family.toUpperCase(), f.run.sampling, f.run.scheme, fmt(f.real), ...gens.map((g) => fmt(f.samples[g - 1]))]);
-  return markdownTable(['model', 'sampling', 'scheme', 'real images', ...gens.map((g) => `samples of g${g}`)], rows);
+  const rows = floors.map((f) => [...label(f.run), fmt(f.real), ...gens.map((g) => fmt(f.samples[g - 1]))]);
+  return markdownTable([...LABELS, 'real images', ...gens.map((g) => `samples of g${g}`)], rows);
+}
+
+/** The columns that name a run in every table. */
+const LABELS = ['model', 'sampling', 'init', 'scheme'] as const;
+
+function label(run: Pick<LossSourceRun, 'family' | 'sampling' | 'init' | 'scheme'>): string[] {
+  return [run.family.toUpperCase(), run.sampling, run.init, run.scheme];
 }
 
 function fmt(v: number | undefined, digits = 1): string {

@@ -111,6 +111,7 @@ const SAMPLING: Record<Family, { choices: string[]; default: string }> = {
 /** A flag that sets a parameter of one scheme kind: given without that scheme in --scheme, it would be ignored. */
 const SCHEME_PARAMETERS: Record<string, { scheme: string; kind: Scheme['kind'] }> = {
   'real-fraction': { scheme: 'mix', kind: 'mix' },
+  'synthetic-ratio': { scheme: 'augment', kind: 'augment' },
   'fresh-size': { scheme: 'fresh', kind: 'fresh' },
 };
 
@@ -136,6 +137,10 @@ export function experimentFlags(argv: Argv, family: Family, dataset: Dataset) {
     .option('preset', { choices: Object.keys(d.presets) as PresetName[], describe: `${presets} (default: none, the defaults below)` })
     .option('scheme', listOption('scheme', { describe: 'schemes to train, one run directory each', choices: SCHEME_NAMES, default: DEFAULTS.scheme }))
     .option('real-fraction', numberOption('real-fraction', { describe: 'share of real data kept each generation, for --scheme mix (required there)', min: 0, max: 1 }))
+    .option(
+      'synthetic-ratio',
+      numberOption('synthetic-ratio', { describe: 'synthetic images per real image beside the whole fixed real set, for --scheme augment (required there)', min: 0 }),
+    )
     .option('fresh-size', intOption('fresh-size', { describe: 'new real images per generation after the first, for --scheme fresh (never used before in the run: MNIST training images after the first --train-size)', default: 'the fresh-N of --scheme, else required', min: 1 }))
     .option('generations', intOption('generations', { describe: 'generations, the first on real data', default: DEFAULTS.generations, min: 1 }))
     .option('epochs', intOption('epochs', { describe: 'epochs per generation', default: DEFAULTS.epochs, min: 1 }))
@@ -216,7 +221,8 @@ export function resolveFlags(raw: RawFlags, family: Family, dataset: Dataset): E
   const realFraction = raw['real-fraction'] as number | undefined;
   const schemeList = pick<string[]>('scheme', null, DEFAULTS.scheme);
   const freshSize = raw['fresh-size'] as number | undefined;
-  const schemes = schemeList.map((s) => parseScheme(s, { realFraction, freshSize }));
+  const syntheticRatio = raw['synthetic-ratio'] as number | undefined;
+  const schemes = schemeList.map((s) => parseScheme(s, { realFraction, freshSize, syntheticRatio }));
   schemeNames(schemes);
   for (const [flag, { scheme, kind }] of Object.entries(SCHEME_PARAMETERS)) {
     if (raw[flag] !== undefined && !schemes.some((s) => s.kind === kind)) {

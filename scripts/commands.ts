@@ -12,6 +12,7 @@ export const COMMANDS = {
   regression: 'linear regression fitted to its own outputs, simulated beside the closed forms (Figure 6)',
   gaussian: 'a Gaussian fitted to its own samples: W2² to the truth, simulated and closed forms',
   logistic: 'logistic regression fitted to its own labels, simulated and asymptotic forms',
+  poisson: 'Poisson regression fitted to its own counts, simulated and asymptotic forms (π²/6 under accumulate)',
   'loss-sources': 'why the training loss falls under accumulate: the loss beside its real and synthetic parts',
   bench: 'training images/s, sampling and evaluation time, peak RSS on this machine',
   'gpu-check': 'which backends work here, the WebGPU adapter, and a short training run on each',

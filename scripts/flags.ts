@@ -213,7 +213,11 @@ export function knownFlags(parser: Argv<unknown>): Known {
 }
 
 /** The flag of a camelCase option name: maxIterations -> max-iterations (a lone capital stays: T -> T). */
-export const kebab = (s: string): string => s.replace(/([a-z0-9])([A-Z])/g, (_, a: string, b: string) => `${a}-${b.toLowerCase()}`);
+export const kebab = (s: string): string =>
+  s
+    .replace(/([a-z0-9])([A-Z])/g, (_, a: string, b: string) => `${a}-${b.toLowerCase()}`)
+    // A one-letter capital name before a word keeps its case: TGrowth -> T-growth.
+    .replace(/^([A-Z])([A-Z])(?=[a-z])/, (_, a: string, b: string) => `${a}-${b.toLowerCase()}`);
 
 /** The known flag nearest to `typed` (within a small edit distance, or one it starts), if any. */
 export function suggestFlag(typed: string, flags: readonly string[]): string | undefined {

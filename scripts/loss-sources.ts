@@ -21,7 +21,7 @@ const parser = yargs()
   .usage(
     usage(
       'loss-sources',
-      `Trains the VAE and the autoencoder under ${LOSS_SOURCE_SCHEMES.join(' and ')} with each synthetic-image form, one folder per arm under --out ` +
+      `Trains the VAE and the autoencoder under ${LOSS_SOURCE_SCHEMES.join(' and ')} with each synthetic-image form (and warm-started), one folder per arm under --out ` +
         '(run again to resume), and prints the training loss beside its real and synthetic parts.',
     ),
   )
@@ -52,8 +52,8 @@ try {
     // The arm is the MNIST CLI with these flags (--resume: a finished arm is only read back).
     const cliArgs = ['--scheme', LOSS_SOURCE_SCHEMES.join(','), '--sampling', arm.sampling, '--train-size', String(argv['train-size']), '--test-size', String(argv['test-size']),
       '--generations', String(argv.generations), '--epochs', String(argv.epochs), '--seed', String(argv.seed), '--backend', String(argv.backend), '--no-metrics',
-      '--out', join(argv.out, armName(arm)), '--resume'];
-    process.stderr.write(`\n== ${armName(arm)}: ${arm.family.toUpperCase()}, synthetic images as ${arm.form} (${scriptCommand(spec.name)} ${cliArgs.map(typed).join(' ')})\n`);
+      ...(arm.warmStart ? ['--warm-start'] : []), '--out', join(argv.out, armName(arm)), '--resume'];
+    process.stderr.write(`\n== ${armName(arm)}: ${arm.family.toUpperCase()}, synthetic images as ${arm.form}${arm.warmStart ? ', warm start' : ''} (${scriptCommand(spec.name)} ${cliArgs.map(typed).join(' ')})\n`);
     const { raw, flags } = await parseExperimentArgs(spec, cliArgs);
     await runExperiment({ ...(await experimentOptions(spec, cliArgs, flags, raw)), signal: controller.signal });
   }

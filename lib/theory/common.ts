@@ -22,6 +22,11 @@ export interface Curve {
   readonly se: number[];
   /** The closed form, or null where none exists for these options. */
   readonly theory: (number | null)[];
+  /**
+   * Named approximate closed forms beside it (e.g. ridge's low-dimensional and random-matrix forms of
+   * eq. (3)), null where one does not apply; empty when the metric has none.
+   */
+  readonly forms: Readonly<Record<string, (number | null)[]>>;
 }
 
 /** Called as trials finish: `done` of `total`. */
@@ -148,6 +153,30 @@ const generationsOf = (r: Records): number => r.stride / r.width;
 export function meanEstimate(r: Records, offset: number): Estimate {
   const m = perGeneration(generationsOf(r), (g) => meanOf(r, g, offset));
   return { sim: m.map((x) => x.mean), se: m.map((x) => x.se) };
+}
+
+/**
+ * Per generation, the variance across trials of field `offset`, with the standard error of a sample
+ * variance, sqrt((m4 - s⁴)/n) (m4 the fourth central moment).
+ */
+export function varianceEstimate(r: Records, offset: number): Estimate {
+  const m = perGeneration(generationsOf(r), (g) => {
+    const v = field(r, g, offset);
+    const n = v.length;
+    let mean = 0;
+    for (let i = 0; i < n; i++) mean += v[i];
+    mean /= n;
+    let m2 = 0;
+    let m4 = 0;
+    for (let i = 0; i < n; i++) {
+      const e = (v[i] - mean) ** 2;
+      m2 += e;
+      m4 += e * e;
+    }
+    const s2 = m2 / (n - 1);
+    return { v: s2, se: Math.sqrt(Math.max(m4 / n - s2 * s2, 0) / n) };
+  });
+  return { sim: m.map((x) => x.v), se: m.map((x) => x.se) };
 }
 
 /** Per generation, the variance ratio of the `dim`-vector at `offset` (see varianceRatioOf) and its standard error. */

@@ -38,6 +38,8 @@ export interface Field<V> {
   readonly defaultHelp?: string;
   /** The allowed values of a 'choice' field. */
   readonly choices?: readonly string[];
+  /** describe() leaves the field out while it has its default (the default is the usual setting). */
+  readonly quietDefault?: boolean;
   /** Returns the checked value or throws an OptionError naming `name`. */
   readonly check: (name: string, value: unknown, before: Resolved) => V;
 }
@@ -49,12 +51,17 @@ function fail(name: string, problem: string, value: unknown): never {
   throw optionError(name, problem, value);
 }
 
+/** A default: a value, or how it follows from the fields before (then with its --help text). */
+type DefaultOf<V> = { default: V; defaultHelp?: string } | { default: (before: Resolved) => V; defaultHelp: string };
+
 /** An integer >= `min`. */
-export function integer(o: { default: number; min: number; help: string; also?: Condition<number> }): Field<number> {
+export function integer(o: DefaultOf<number> & { min: number; help: string; also?: Condition<number>; quietDefault?: boolean }): Field<number> {
   return {
     kind: 'integer',
     help: o.help,
     default: o.default,
+    defaultHelp: o.defaultHelp,
+    quietDefault: o.quietDefault,
     check: (name, v, before) => {
       if (typeof v !== 'number' || !Number.isInteger(v) || v < o.min) fail(name, `must be an integer >= ${o.min}`, v);
       const problem = o.also?.(v, before);
@@ -65,26 +72,33 @@ export function integer(o: { default: number; min: number; help: string; also?: 
 }
 
 /** A finite number >= `min` (> `min` when `strict`). */
-export function real(o: { default: number; min: number; strict?: boolean; help: string }): Field<number> {
+export function real(
+  o: DefaultOf<number> & { min: number; strict?: boolean; help: string; also?: Condition<number>; quietDefault?: boolean },
+): Field<number> {
   return {
     kind: 'number',
     help: o.help,
     default: o.default,
-    check: (name, v) => {
+    defaultHelp: o.defaultHelp,
+    quietDefault: o.quietDefault,
+    check: (name, v, before) => {
       if (typeof v !== 'number' || !Number.isFinite(v) || v < o.min || (o.strict && v === o.min)) {
         fail(name, `must be a finite number ${o.strict ? '>' : '>='} ${o.min}`, v);
       }
+      const problem = o.also?.(v, before);
+      if (problem) fail(name, problem, v);
       return v;
     },
   };
 }
 
 /** One of a closed set of strings. */
-export function choice<const C extends string>(o: { choices: readonly C[]; default: NoInfer<C>; help: string }): Field<C> {
+export function choice<const C extends string>(o: { choices: readonly C[]; default: NoInfer<C>; help: string; quietDefault?: boolean }): Field<C> {
   return {
     kind: 'choice',
     help: o.help,
     default: o.default,
+    quietDefault: o.quietDefault,
     choices: o.choices,
     check: (name, v) => {
       if (!(o.choices as readonly unknown[]).includes(v)) fail(name, `must be ${oneOf(o.choices)}`, v);

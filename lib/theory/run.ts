@@ -37,6 +37,7 @@ export const DEFAULT_PLOT: { [K in TheoryExperimentName]: readonly TheoryPlot<K>
   regression: [FIGURE_6],
   gaussian: ['testError'],
   logistic: [FIGURE_6],
+  poisson: [FIGURE_6],
 };
 
 type OptionsOf<E extends TheoryExperimentName> = Omit<NonNullable<Parameters<Simulators[E]['simulate']>[0]>, 'scheme' | 'onProgress'>;
@@ -94,6 +95,7 @@ export function formatTheoryTable(r: TheoryResult): string {
   for (const [name, c] of curves) {
     cols.push({ head: name, cells: c.sim.map(fmt) });
     if (c.theory.some((t) => t !== null)) cols.push({ head: 'theory', cells: c.theory.map(fmt) });
+    for (const [form, v] of Object.entries(c.forms)) if (v.some((t) => t !== null)) cols.push({ head: form, cells: v.map(fmt) });
   }
   const widths = cols.map((c) => Math.max(c.head.length, ...c.cells.map((s) => s.length)));
   const line = (cells: string[]): string => cells.map((s, i) => s.padStart(widths[i])).join('  ');
@@ -104,12 +106,14 @@ export function formatTheoryTable(r: TheoryResult): string {
   ];
   const last = r.generations - 1;
   for (const [name, c] of curves) {
-    const t = c.theory[last];
     const s = c.sim[last];
-    if (t === null || !Number.isFinite(s)) continue;
     const se = c.se[last];
-    const z = Number.isFinite(se) && se > 0 ? `, ${((s - t) / se).toFixed(1)} SE` : '';
-    lines.push(`  gen ${last + 1} ${name}: ${fmt(s)} ± ${Number.isFinite(se) ? se.toPrecision(2) : '—'} simulated vs ${fmt(t)} closed form (${(((s - t) / t) * 100).toFixed(2)}%${z})`);
+    const forms: [string, number | null][] = [['closed form', c.theory[last]], ...Object.entries(c.forms).map(([f, v]) => [`${f} form`, v[last]] as [string, number | null])];
+    for (const [what, t] of forms) {
+      if (t === null || !Number.isFinite(s)) continue;
+      const z = Number.isFinite(se) && se > 0 ? `, ${((s - t) / se).toFixed(1)} SE` : '';
+      lines.push(`  gen ${last + 1} ${name}: ${fmt(s)} ± ${Number.isFinite(se) ? se.toPrecision(2) : '—'} simulated vs ${fmt(t)} ${what} (${(((s - t) / t) * 100).toFixed(2)}%${z})`);
+    }
   }
   for (const note of sim.notes(r)) lines.push(`  ${note}`);
   return lines.join('\n');
@@ -119,6 +123,9 @@ const generationsOf = (c: Curve): number[] => c.sim.map((_, i) => i + 1);
 
 /** One colour per scheme in every figure (vega's tableau10), so accumulate looks the same in Figure 6 and elsewhere. */
 const SCHEME_COLORS: Record<TheoryScheme, string> = { replace: '#4c78a8', accumulate: '#f58518', sub: '#e45756', 'sub-repl': '#72b7b2' };
+
+/** Colours of the approximate closed forms, so they stand apart from every scheme's. */
+const FORM_COLORS: Record<string, string> = { lowDimensional: '#54a24b', randomMatrix: '#b279a2' };
 
 /** A scheme's simulated curve with a ±2 SE band, and (when asked and known) its closed form, dashed. */
 function schemeSeries(r: TheoryResult, metric: string, closedForm: boolean): LineSeries[] {
@@ -136,6 +143,11 @@ function schemeSeries(r: TheoryResult, metric: string, closedForm: boolean): Lin
     },
   ];
   if (closedForm && c.theory.some((t) => t !== null)) series.push({ name: `${r.scheme} (closed form)`, group: r.scheme, x, y: c.theory, dashed: true });
+  if (closedForm) {
+    for (const [form, y] of Object.entries(c.forms)) {
+      if (y.some((t) => t !== null)) series.push({ name: `${r.scheme} (${form} form)`, x, y, dashed: true, color: FORM_COLORS[form] });
+    }
+  }
   return series;
 }
 

@@ -46,6 +46,8 @@ export interface MetricSpec {
   readonly closedForm: boolean;
   /** Whether the estimate has a standard error. Defaults to true. */
   readonly se?: boolean;
+  /** Names of approximate closed forms (see Curve.forms); each is a `--json` key theory<Metric><Name>. Defaults to none. */
+  readonly forms?: readonly string[];
 }
 
 /** The shared fields' values. */
@@ -63,8 +65,15 @@ export type TheoryConfig<F extends Fields> = SharedConfig & ConfigOf<F>;
 export type TheoryKey<M extends string> = M extends 'testError' ? 'theory' : `theory${Capitalize<M>}`;
 
 export function theoryKey(metric: string): string {
-  return metric === 'testError' ? 'theory' : `theory${metric[0].toUpperCase()}${metric.slice(1)}`;
+  return metric === 'testError' ? 'theory' : `theory${capitalize(metric)}`;
 }
+
+/** The `--json` key of a metric's named approximate closed form, e.g. theoryLowDimensional (of testError). */
+export function formKey(metric: string, form: string): string {
+  return `${theoryKey(metric)}${capitalize(form)}`;
+}
+
+const capitalize = (s: string): string => `${s[0].toUpperCase()}${s.slice(1)}`;
 
 export interface SimulatorSpec<N extends string, F extends Fields, M extends string, E extends string> {
   /** The simulator's name, also its script's: scripts/<name>.ts. */
@@ -83,6 +92,8 @@ export interface SimulatorSpec<N extends string, F extends Fields, M extends str
   readonly trials: TrialRange<TheoryConfig<F>>;
   /** Closed forms per generation (null where none holds); metrics left out have none. */
   readonly closedForms: (c: TheoryConfig<F>) => { readonly [K in M]?: (number | null)[] };
+  /** The approximate closed forms each metric's spec names (MetricSpec.forms), per generation. */
+  readonly approximations?: (c: TheoryConfig<F>) => { readonly [K in M]?: Readonly<Record<string, (number | null)[]>> };
   /** The estimates from the trials' records. */
   readonly summarise: (r: Records, c: TheoryConfig<F>) => { readonly [K in M]: Estimate };
   /** Further per-generation numbers besides the curves, e.g. fits that did not converge. */
@@ -101,7 +112,10 @@ export type TheoryResultOf<N extends string, F extends Fields, M extends string,
 
 export type TheoryJsonOf<N extends string, F extends Fields, M extends string, E extends string> = { experiment: N } & TheoryConfig<F> & {
   [K in M]: number[];
-} & { [K in M as `${K}Se`]?: number[] } & { [K in M as TheoryKey<K>]?: (number | null)[] } & { [K in E]: number[] };
+} & { [K in M as `${K}Se`]?: number[] } & { [K in M as TheoryKey<K>]?: (number | null)[] } & { [K in E]: number[] } & {
+  /** Approximate closed forms (MetricSpec.forms), e.g. theoryLowDimensional. */
+  [K: `theory${string}`]: (number | null)[] | undefined;
+};
 
 export interface Simulator<N extends string = string, F extends Fields = Fields, M extends string = string, E extends string = string> {
   readonly name: N;
@@ -116,7 +130,7 @@ export interface Simulator<N extends string = string, F extends Fields = Fields,
   simulate(options?: OptionsOf<SharedFields & F> & TrialRunOptions): Promise<TheoryResultOf<N, F, M, E>>;
   /** The `--json` object: configuration, estimates, standard errors, closed forms, extras. */
   json(r: TheoryResultOf<N, F, M, E>): TheoryJsonOf<N, F, M, E>;
-  /** The simulator's own options as `name=value` (vectors only where they differ from the default). */
+  /** The simulator's own options as `name=value` (vectors, computed defaults and quiet fields only where they differ from the default). */
   describe(c: TheoryConfig<F>): string;
   notes(r: TheoryResultOf<N, F, M, E>): string[];
 }
@@ -156,10 +170,13 @@ export function defineSimulator<const N extends string, F extends Fields, M exte
       const records: Records = { data, trials: c.trials, stride, width };
       const estimates = spec.summarise(records, c);
       const closed = spec.closedForms(c);
+      const approx: { readonly [K in M]?: Readonly<Record<string, (number | null)[]>> } = spec.approximations?.(c) ?? {};
+      const none = (): (number | null)[] => perGeneration(c.generations, () => null);
       const curves = Object.fromEntries(
         metrics.map((m) => {
           const e = estimates[m];
-          const curve: Curve = { sim: e.sim, se: e.se ?? e.sim.map(() => NaN), theory: closed[m] ?? perGeneration(c.generations, () => null) };
+          const forms = Object.fromEntries((spec.metrics[m].forms ?? []).map((f) => [f, approx[m]?.[f] ?? none()]));
+          const curve: Curve = { sim: e.sim, se: e.se ?? e.sim.map(() => NaN), theory: closed[m] ?? none(), forms };
           return [m, curve];
         }),
       );
@@ -180,13 +197,19 @@ export function defineSimulator<const N extends string, F extends Fields, M exte
       for (const m of metrics) out[m] = curve(m).sim;
       for (const m of metrics) if (spec.metrics[m].se !== false) out[`${m}Se`] = curve(m).se;
       for (const m of metrics) if (spec.metrics[m].closedForm) out[theoryKey(m)] = curve(m).theory;
+      for (const m of metrics) for (const f of spec.metrics[m].forms ?? []) out[formKey(m, f)] = curve(m).forms[f];
       for (const [k] of extras) out[k] = get(k);
       return out as TheoryJsonOf<N, F, M, E>;
     },
     describe(c) {
       const config = c as unknown as Record<string, unknown>;
+      // Vectors, computed defaults and quiet fields are shown only where they differ from their default.
+      const atDefault = (k: string, f: Field<unknown>): boolean => {
+        const d = typeof f.default === 'function' ? (f.default as (b: Record<string, unknown>) => unknown)(config) : f.default;
+        return Array.isArray(d) ? sameVector(config[k] as number[], d as number[]) : config[k] === d;
+      };
       return Object.entries(spec.fields)
-        .filter(([k, f]) => f.kind !== 'vector' || !sameVector(config[k] as number[], (f.default as (b: Record<string, unknown>) => number[])(config)))
+        .filter(([k, f]) => !((f.kind === 'vector' || typeof f.default === 'function' || f.quietDefault) && atDefault(k, f)))
         .map(([k, f]) => `${k}=${f.kind === 'vector' ? `[${(config[k] as number[]).join(',')}]` : String(config[k])}`)
         .join(' ');
     },

@@ -144,7 +144,7 @@ interface CliCase {
 }
 
 const CLI: CliCase[] = [
-  { what: 'an unknown scheme', args: ['--scheme', 'keep'], message: /--scheme 'keep' is not one of replace, accumulate, sub, sub-repl, mix or fresh/ },
+  { what: 'an unknown scheme', args: ['--scheme', 'keep'], message: /--scheme 'keep' is not one of replace, accumulate, sub, sub-repl, mix, augment or fresh/ },
   { what: 'a scheme listed twice', args: ['--scheme', 'replace,replace'], message: /--scheme lists 'replace' twice; expected each value once/ },
   { what: 'zero generations', args: ['--generations', '0'], message: /--generations 0 is not valid; expected an integer of at least 1/ },
   { what: 'a negative training size', args: ['--train-size', '-5'], message: /--train-size -5 is not valid; expected an integer from 1 to 60000/ },
@@ -154,6 +154,8 @@ const CLI: CliCase[] = [
   { what: 'a synthetic size beyond the memory budget', args: ['--synthetic-size', '1000000000'], message: /Synthetic size 1000000000 needs 784\.0 GB for one synthetic set of 28x28x1 images; expected at most [\d.]+ GB \(half of this machine's memory\)/ },
   { what: '--real-fraction above 1', args: ['--scheme', 'mix', '--real-fraction', '1.5'], message: /--real-fraction 1\.5 is outside \[0, 1\]; expected a number from 0 to 1/ },
   { what: '--real-fraction below 0', args: ['--scheme', 'mix', '--real-fraction', '-0.1'], message: /--real-fraction -0\.1 is outside \[0, 1\]/ },
+  { what: 'augment without its ratio', args: ['--scheme', 'augment'], message: /Scheme 'augment' needs --synthetic-ratio; expected a positive number \(synthetic images per real image\)\./ },
+  { what: 'a zero synthetic ratio', args: ['--scheme', 'augment', '--synthetic-ratio', '0'], message: /--synthetic-ratio 0 is not valid; expected a positive number/ },
   { what: 'a negative learning rate', args: ['--lr', '-0.1'], message: /--lr -0\.1 is not valid; expected a positive number/ },
   { what: 'a hidden size that is not a number', args: ['--hidden', '32,x'], message: /--hidden '32,x' is not valid; expected positive integers separated by commas/ },
   { what: 'a fractional seed', args: ['--seed', '1.5'], message: /--seed 1\.5 is not valid; expected an integer of at least 0/ },
@@ -218,7 +220,7 @@ interface ApiCase {
 
 const API: ApiCase[] = [
   { what: 'a mix scheme with a real fraction of 2', call: () => trainGenerations(base({ scheme: { kind: 'mix', realFraction: 2 } })), message: /realFraction 2 is not valid; expected a number from 0 to 1/ },
-  { what: 'an unknown scheme kind', call: () => trainGenerations(base({ scheme: { kind: 'keep' } as unknown as Scheme })), message: /scheme \{"kind":"keep"\} is not known; expected kind 'replace', 'accumulate', 'accumulate-subsample', 'mix' or 'fresh'/ },
+  { what: 'an unknown scheme kind', call: () => trainGenerations(base({ scheme: { kind: 'keep' } as unknown as Scheme })), message: /scheme \{"kind":"keep"\} is not known; expected kind 'replace', 'accumulate', 'accumulate-subsample', 'mix', 'augment' or 'fresh'/ },
   { what: 'an unknown scheme name', call: async () => parseScheme('keep'), message: /Scheme 'keep' is not known; expected one of replace, accumulate/ },
   { what: 'zero epochs', call: () => trainGenerations(base({ epochs: 0 })), message: /epochs 0 is not valid; expected a positive integer/ },
   { what: 'a negative seed', call: () => trainGenerations(base({ seed: -1 })), message: /seed -1 is not valid; expected a non-negative integer/ },

@@ -25,8 +25,8 @@ describe('theory CLIs', () => {
     expect(lines).toHaveLength(1);
     const j = JSON.parse(lines[0]);
     expect(Object.keys(j)).toEqual([
-      'experiment', 'scheme', 'd', 'T', 'sigma', 'lambda', 'covariance', 'design', 'wStar', 'generations', 'trials', 'seed',
-      'testError', 'varianceRatio', 'testErrorSe', 'varianceRatioSe', 'theory', 'theoryVarianceRatio',
+      'experiment', 'scheme', 'd', 'T', 'sigma', 'lambda', 'covariance', 'design', 'wStar', 'T0', 'sigma0', 'lambdaExponent', 'generations', 'trials', 'seed',
+      'testError', 'varianceRatio', 'testErrorSe', 'varianceRatioSe', 'theory', 'theoryVarianceRatio', 'theoryLowDimensional', 'theoryRandomMatrix',
     ]);
     expect(j).toMatchObject({ experiment: 'regression', scheme: 'accumulate', d: 3, T: 12, sigma: 1, lambda: 0, covariance: [1, 1, 1], design: 'fixed', generations: 4, trials: 200, seed: 0 });
     expect(j.testError).toHaveLength(4);
@@ -35,6 +35,8 @@ describe('theory CLIs', () => {
     // eq. (6): σ²d/(T-d-1)·Σ_{i<=k} 1/i², and the variance ratio's own closed form Σ_{i<=k} 1/i².
     expect(j.theory[1]).toBeCloseTo((3 / 8) * 1.25, 12);
     expect(j.theoryVarianceRatio.slice(0, 2)).toEqual([1, 1.25]);
+    // eq. (3)'s approximations are for replace only.
+    expect(j.theoryLowDimensional).toEqual([null, null, null, null]);
   });
 
   it('keeps every option in the JSON (the issue: lambda, design and seed were lost), and the same line on 1 and 2 workers', async () => {

@@ -72,14 +72,14 @@ describe('buildTrainingSet', () => {
   });
 
   it('rejects unknown schemes and bad fractions with a clear sentence', () => {
-    expect(() => parseScheme('keep')).toThrow(/Scheme 'keep' is not known; expected one of replace, accumulate, sub, sub-repl, mix, fresh/);
+    expect(() => parseScheme('keep')).toThrow(/Scheme 'keep' is not known; expected one of replace, accumulate, sub, sub-repl, mix, augment, fresh/);
     expect(() => parseScheme('mix', 1.5)).toThrow(/realFraction 1.5 is not valid; expected a number from 0 to 1/);
     expect(() => parseScheme('mix')).toThrow(/Scheme 'mix' needs realFraction; expected a number from 0 to 1/);
   });
 
   it('says which images are real: the parts hold the same images as the set, real ones only in the real part', () => {
     const schemes: Scheme[] = ['replace', 'accumulate', 'sub', 'sub-repl'].map((n) => parseScheme(n));
-    schemes.push(parseScheme('mix', 0.3), parseScheme('mix', 0), parseScheme('mix', 1), parseScheme('fresh', { freshSize: 4 }));
+    schemes.push(parseScheme('mix', 0.3), parseScheme('mix', 0), parseScheme('mix', 1), parseScheme('augment', { syntheticRatio: 0.5 }), parseScheme('fresh', { freshSize: 4 }));
     const pool = tagged(20, 0);
     for (const scheme of schemes) {
       for (const g of [1, 2, 4]) {
@@ -94,6 +94,29 @@ describe('buildTrainingSet', () => {
         expect(y?.count ?? 1).toBeGreaterThan(0);
       }
     }
+  });
+
+  it('augment: the whole fixed real set every generation plus syntheticRatio times as many of the last samples', () => {
+    // Real images with their own values, to see that every generation has the same ones.
+    const distinct = createImageSet(Uint8Array.from({ length: 10 }, (_, i) => 100 + i), [1, 1, 1]);
+    const scheme = parseScheme('augment', { syntheticRatio: 0.5 });
+    expect(schemeName(scheme)).toBe('augment-0.5');
+    for (const g of [2, 3, 4]) {
+      const s = buildTrainingSet(scheme, { real: distinct, synthetic: synthetic.slice(0, g - 1), rng: createRng(5, g) });
+      expect(all(s.parts.real!)).toEqual(all(distinct));
+      // Five images, all from the last synthetic set (tag g - 1): the real share stays 10/15 (accumulate's falls as 1/g).
+      expect(all(s.parts.synthetic!)).toEqual(new Array(5).fill(g - 1));
+      expect(s.realFraction).toBeCloseTo(10 / 15, 15);
+    }
+    expect(plannedTrainSize(parseScheme('augment', { syntheticRatio: 2 }), 3, 100, 500)).toBe(300);
+    const big = parseScheme('augment', { syntheticRatio: 2 });
+    expect(() => buildTrainingSet(big, { real, synthetic, rng: rng() })).toThrow('Scheme augment-2 needs 20 synthetic images but the last generation has 10; expected a synthetic size of at least 20.');
+  });
+
+  it('rejects an augment scheme without a positive syntheticRatio', () => {
+    expect(() => parseScheme('augment')).toThrow("Scheme 'augment' needs syntheticRatio; expected a positive number (synthetic images per real image).");
+    expect(() => parseScheme('augment', { syntheticRatio: 0 })).toThrow(/syntheticRatio/);
+    expect(() => parseScheme('augment', { syntheticRatio: -1 })).toThrow(/syntheticRatio/);
   });
 
   it('fresh: generation g trains on freshSize new pool images plus the last synthetic set', () => {

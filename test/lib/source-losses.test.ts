@@ -17,7 +17,9 @@ describe('the loss-sources experiment', () => {
   it('covers every sampling mode that makes images from latent draws, for both families, with unique folder names', () => {
     for (const family of ['vae', 'ae'] as const) {
       const modes = SAMPLING_MODES[family].filter((m) => m !== 'reconstruct');
-      expect(LOSS_SOURCE_ARMS.filter((a) => a.family === family).map((a) => a.sampling).sort()).toEqual([...modes].sort());
+      expect(LOSS_SOURCE_ARMS.filter((a) => a.family === family && !a.warmStart).map((a) => a.sampling).sort()).toEqual([...modes].sort());
+      // And one warm-started arm per family, on grey samples.
+      expect(LOSS_SOURCE_ARMS.filter((a) => a.family === family && a.warmStart).map(armName)).toEqual([{ vae: 'vae-mean-warm', ae: 'ae-latent-gaussian-warm' }[family]]);
     }
     expect(new Set(LOSS_SOURCE_ARMS.map(armName)).size).toBe(LOSS_SOURCE_ARMS.length);
   });
@@ -32,16 +34,16 @@ describe('the loss-sources experiment', () => {
 
   it('tabulates the training loss per generation and its sources at generations 1, 2 and the last', () => {
     const run = lossSourceRun({
-      info: { format: 'x', config: { model: { kind: 'vae', sampling: 'threshold' }, scheme: 'accumulate' }, seed: 0, backend: { name: 'cpu', package: 'p', version: '1' }, versions: {}, createdAt: '' },
+      info: { format: 'x', config: { model: { kind: 'vae', sampling: 'threshold' }, scheme: 'accumulate', warmStart: true }, seed: 0, backend: { name: 'cpu', package: 'p', version: '1' }, versions: {}, createdAt: '' },
       records: [record(1, 1, 130, 125), record(2, 0.5, 120, 126, 110), record(3, 1 / 3, 115, 127, 108)],
     });
-    expect(run).toMatchObject({ family: 'vae', sampling: 'threshold', scheme: 'accumulate' });
+    expect(run).toMatchObject({ family: 'vae', sampling: 'threshold', init: 'warm', scheme: 'accumulate' });
     const trend = formatTrainLossTrend([run]).trim().split('\n');
-    expect(trend[0]).toBe('| model | sampling | scheme | train g1 | train g2 | train g3 | last - first |');
-    expect(trend[2]).toBe('| VAE | threshold | accumulate | 130.0 | 120.0 | 115.0 | -15.0 |');
+    expect(trend[0]).toBe('| model | sampling | init | scheme | train g1 | train g2 | train g3 | last - first |');
+    expect(trend[2]).toBe('| VAE | threshold | warm | accumulate | 130.0 | 120.0 | 115.0 | -15.0 |');
     const sources = formatSourceLosses([run]).trim().split('\n');
     expect(sources).toHaveLength(2 + 3);
-    expect(sources[3]).toBe('| VAE | threshold | accumulate | 2 | 0.500 | 120.0 | 126.0 | 110.0 | 118.0 | 100.0 |');
+    expect(sources[3]).toBe('| VAE | threshold | warm | accumulate | 2 | 0.500 | 120.0 | 126.0 | 110.0 | 118.0 | 100.0 |');
     expect(sources[2]).toContain('| 1 | 1.000 | 130.0 | 125.0 | - | 125.0 |');
   });
 
@@ -66,8 +68,8 @@ describe('the loss-sources experiment', () => {
     const exact = tf.tidy(() => tf.mean(bernoulliNll(tf.log(tf.div(tf.add(x, 1e-7), tf.sub(1 + 1e-7, x))), x)));
     expect((await exact.data())[0]).toBeCloseTo(floor, 2);
     tf.dispose([x, exact]);
-    const table = formatEntropyFloors([{ run: { family: 'vae', sampling: 'mean', scheme: 'replace' }, real: 45.71, samples: [100.04, 120] }]).trim().split('\n');
-    expect(table[0]).toBe('| model | sampling | scheme | real images | samples of g1 | samples of g2 |');
-    expect(table[2]).toBe('| VAE | mean | replace | 45.7 | 100.0 | 120.0 |');
+    const table = formatEntropyFloors([{ run: { family: 'vae', sampling: 'mean', init: 'fresh', scheme: 'replace' }, real: 45.71, samples: [100.04, 120] }]).trim().split('\n');
+    expect(table[0]).toBe('| model | sampling | init | scheme | real images | samples of g1 | samples of g2 |');
+    expect(table[2]).toBe('| VAE | mean | fresh | replace | 45.7 | 100.0 | 120.0 |');
   });
 });

@@ -90,6 +90,8 @@ describe('scripts/flags', () => {
     expect(suggestFlag('gen', ['generations', 'seed'])).toBe('generations');
     expect(kebab('maxIterations')).toBe('max-iterations');
     expect(kebab('T')).toBe('T');
+    expect(kebab('TGrowth')).toBe('T-growth');
+    expect(kebab('T0')).toBe('T0');
   });
 
   it('maps a library OptionError to the flag that sets the option', () => {

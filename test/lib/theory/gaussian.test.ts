@@ -65,9 +65,45 @@ describe('theory/gaussian', () => {
     }
   });
 
+  it("eq. (2)'s variance: Var W2² = 5σ⁴/2·(Σ 1/T_j)² to first order at d = 1, not the survey's printed form", async () => {
+    const r = await run({ scheme: 'replace', T: 400, sigma: 2, generations: 3, trials: 6000 });
+    const S = (g: number) => g / 400;
+    for (const g of [1, 3]) {
+      expect(r.riskVariance.theory[g - 1]).toBeCloseTo(16 * 2.5 * S(g) ** 2, 15);
+      expectNear(r.riskVariance.sim[g - 1], r.riskVariance.se[g - 1], 16 * 2.5 * S(g) ** 2, 3, 0.1);
+    }
+    // Printed: (σ⁴/2)(3g + 4g(g-1))/T², 3/5 of the first-order value at g = 1, many standard errors away.
+    expect(r.riskVariance.forms.equation2[0]).toBeCloseTo((16 / 2) * (3 / 400 ** 2), 15);
+    expect(Math.abs(r.riskVariance.sim[0] - r.riskVariance.forms.equation2[0]!)).toBeGreaterThan(5 * r.riskVariance.se[0]);
+  });
+
+  it('bounds the risk only when T_g grows superlinearly: Σ 1/T_i with T_i = T(i+1)^p', async () => {
+    const o = { scheme: 'replace' as const, T: 100, generations: 5, trials: 800 };
+    const [lin, quad] = await Promise.all([run({ ...o, TGrowth: 'linear' }), run({ ...o, TGrowth: 'quadratic' })]);
+    const harmonic = (g: number) => Array.from({ length: g }, (_, i) => 1 / (i + 1)).reduce((a, b) => a + b, 0);
+    expect(lin.testError.theory[4]).toBeCloseTo((1.5 * harmonic(5)) / 100, 15);
+    expect(quad.testError.theory[4]).toBeCloseTo((1.5 * basel(5)) / 100, 15);
+    expectNear(lin.testError.sim[4], lin.testError.se[4], (1.5 * harmonic(5)) / 100, 4, 0.15);
+    expectNear(quad.testError.sim[4], quad.testError.se[4], (1.5 * basel(5)) / 100, 4, 0.15);
+    // The exact forms hold for any sizes: E||μ_g||² = dσ² Σ_{j<g} 1/T_j for the unbiased estimator.
+    expectNear(quad.meanError.sim[4], quad.meanError.se[4], basel(5) / 100, 4, 0.15);
+  });
+
+  it("§3.1.1's lower bound: a mean shrunk towards the truth (Cov(ε, μ) ≠ 0) falls below it, shrunk elsewhere stays above", async () => {
+    const o = { scheme: 'replace' as const, T: 100, generations: 6, trials: 1000, shrinkage: 0.2 };
+    const [toTruth, away] = await Promise.all([run({ ...o, shrinkTo: 0 }), run({ ...o, shrinkTo: 1 })]);
+    expect(toTruth.testError.sim[5] + 4 * toTruth.testError.se[5]).toBeLessThan(toTruth.lowerBound.sim[5]);
+    expect(away.testError.sim[5] - 4 * away.testError.se[5]).toBeGreaterThan(away.lowerBound.sim[5]);
+    expect(away.testError.theory.every((t) => t === null)).toBe(true);
+    // Without shrinkage the bound is tr Σ·Σ 1/T_i exactly.
+    const plain = await run({ scheme: 'replace', T: 100, generations: 2, trials: 20 });
+    expect(plain.lowerBound.sim[0]).toBeCloseTo(0.01, 15);
+    expect(plain.lowerBound.sim[1]).toBeCloseTo(0.02, 15);
+  });
+
   it('prints the shared fields and its own, with theory arrays (null without a closed form)', async () => {
     const j = gaussianSimulator.json(await run({ scheme: 'sub-repl', generations: 2, trials: 10 }));
-    expect(Object.keys(j).slice(0, 9)).toEqual(['experiment', 'scheme', 'd', 'T', 'sigma', 'estimator', 'generations', 'trials', 'seed']);
+    expect(Object.keys(j).slice(0, 12)).toEqual(['experiment', 'scheme', 'd', 'T', 'sigma', 'estimator', 'TGrowth', 'shrinkage', 'shrinkTo', 'generations', 'trials', 'seed']);
     expect(j.varianceRatio).toHaveLength(2);
     expect(j.theory).toEqual([null, null]);
     // The median has neither a standard error nor a closed form, so neither key is printed.

@@ -49,10 +49,17 @@ describe('theory/logistic', () => {
     expect(sub.varianceRatio.theory).toEqual([null, null, null, null]);
   });
 
+  it('with Cauchy features (no finite moments, outside the theorem) still runs, with no closed form for the error', async () => {
+    const r = await run({ scheme: 'accumulate', features: 'cauchy', d: 2, T: 200, generations: 3, trials: 100 });
+    expect(r.testError.theory).toEqual([null, null, null]);
+    expect(r.varianceRatio.theory).toEqual([1, 1.25, basel(3)]);
+    expect(r.varianceRatio.sim[2]).toBeGreaterThan(1);
+  });
+
   it('prints the shared fields, the theory arrays and the count of unconverged fits', async () => {
     const j = logisticSimulator.json(await run({ d: 2, T: 40, generations: 2, trials: 8 }));
     expect(Object.keys(j)).toEqual([
-      'experiment', 'scheme', 'd', 'T', 'signal', 'maxIterations', 'generations', 'trials', 'seed',
+      'experiment', 'scheme', 'd', 'T', 'signal', 'maxIterations', 'features', 'generations', 'trials', 'seed',
       'testError', 'varianceRatio', 'testErrorSe', 'varianceRatioSe', 'theory', 'theoryVarianceRatio', 'unconverged',
     ]);
     expect(j.theoryVarianceRatio).toEqual([1, 1.25]);

@@ -48,18 +48,47 @@ describe('theory/regression', () => {
     }
   });
 
-  it('ridge with a huge λ shrinks ŵ to 0, so the test error is ||w*||²_Σ, and has no closed form', async () => {
+  it('ridge with a huge λ shrinks ŵ to 0, so the test error is ||w*||²_Σ, and has no exact closed form', async () => {
     const r = await run({ scheme: 'replace', lambda: 1e12, d: 3, T: 10, generations: 2, trials: 4, wStar: [1, -2, 0.5] });
     expect(r.testError.sim[1]).toBeCloseTo(1 + 4 + 0.25, 6);
     expect(r.testError.theory).toEqual([null, null]);
+    expect(r.testError.forms.lowDimensional[1]).toBeCloseTo(1 + 4 + 0.25, 6);
+  });
+
+  it('matches eq. (3) in its low-dimensional form where d is small against T0 and T (ridge, replace)', async () => {
+    // The form drops O(1/T) terms, so T is large against the trials' resolution.
+    const r = await run({ scheme: 'replace', lambda: 0.5, d: 2, T: 2000, T0: 1000, sigma: 1, sigma0: 2, covariance: [1, 0.5], generations: 3, trials: 400 });
+    expect(r.testError.theory).toEqual([null, null, null]);
+    for (const g of [0, 2]) expectNear(r.testError.sim[g], r.testError.se[g], r.testError.forms.lowDimensional[g]!, 3, 0.03);
+  });
+
+  it('matches eq. (3) in its random-matrix form at d comparable to T, where the low-dimensional form is off', async () => {
+    const r = await run({ scheme: 'replace', lambda: 0.1, d: 40, T: 50, T0: 100, generations: 3, trials: 300 });
+    const { lowDimensional: low, randomMatrix: rmt } = r.testError.forms;
+    for (const g of [0, 2]) expectNear(r.testError.sim[g], r.testError.se[g], rmt[g]!, 3, 0.05);
+    expect(Math.abs(r.testError.sim[0] - low[0]!)).toBeGreaterThan(10 * r.testError.se[0]);
+  });
+
+  it('keeps eq. (3) exact for a separate least-squares fit: σ²d/(T-d-1) + (k-1)σ0²d/(T0-d-1)', async () => {
+    const r = await run({ scheme: 'replace', d: 3, T: 40, T0: 12, sigma: 1, sigma0: 0.5, generations: 3, trials: 3000 });
+    const exact = (k: number) => 3 / 36 + ((k - 1) * 0.25 * 3) / 8;
+    expect(r.testError.theory).toEqual([1, 2, 3].map(exact));
+    expectNear(r.testError.sim[2], r.testError.se[2], exact(3), 4, 0.06);
+  });
+
+  it('adapts the penalty to T: λ = lambda·T^-ℓ, and refuses ℓ without lambda', async () => {
+    const a = await run({ scheme: 'replace', lambda: 1, lambdaExponent: 1, d: 2, T: 50, generations: 2, trials: 50 });
+    const b = await run({ scheme: 'replace', lambda: 0.02, d: 2, T: 50, generations: 2, trials: 50 });
+    expect(a.testError.sim).toEqual(b.testError.sim);
+    await expect(run({ lambdaExponent: 0.5 })).rejects.toThrow('lambdaExponent needs lambda > 0 (the penalty is lambda·T^-lambdaExponent); got 0.5.');
   });
 
   it('prints the contract keys in order, arrays indexed from generation 1', async () => {
     const r = await run({ scheme: 'accumulate', d: 2, T: 8, generations: 3, trials: 20 });
     const j = regressionSimulator.json(r);
     expect(Object.keys(j)).toEqual([
-      'experiment', 'scheme', 'd', 'T', 'sigma', 'lambda', 'covariance', 'design', 'wStar', 'generations', 'trials', 'seed',
-      'testError', 'varianceRatio', 'testErrorSe', 'varianceRatioSe', 'theory', 'theoryVarianceRatio',
+      'experiment', 'scheme', 'd', 'T', 'sigma', 'lambda', 'covariance', 'design', 'wStar', 'T0', 'sigma0', 'lambdaExponent', 'generations', 'trials', 'seed',
+      'testError', 'varianceRatio', 'testErrorSe', 'varianceRatioSe', 'theory', 'theoryVarianceRatio', 'theoryLowDimensional', 'theoryRandomMatrix',
     ]);
     expect(j.varianceRatio[0]).toBe(1);
     expect(j.theory).toHaveLength(3);

@@ -24,7 +24,8 @@ describe('theory/run', () => {
     const [r] = await runTheory({ experiment: 'regression', options: { d: 2, T: 8, generations: 3, trials: 50, workers: 1 }, schemes: ['replace'], stdout, stderr: sink() });
     const lines = stdout.text.split('\n');
     expect(lines[0]).toMatch(/^Linear regression · scheme replace · d=2 T=8 sigma=1 lambda=0 design=fixed · 3 generations · 50 trials \(seed 0\)/);
-    expect(lines[1].trim().split(/\s+/)).toEqual(['gen', 'testError', 'theory', 'varianceRatio', 'theory']);
+    // eq. (3)'s two approximations sit beside replace's exact eq. (5).
+    expect(lines[1].trim().split(/\s+/)).toEqual(['gen', 'testError', 'theory', 'lowDimensional', 'randomMatrix', 'varianceRatio', 'theory']);
     expect(stdout.text).toContain(`gen 3 varianceRatio: ${r.varianceRatio.sim[2].toPrecision(5)} ± ${r.varianceRatio.se[2].toPrecision(2)} simulated vs 3.0000 closed form`);
   });
 
