@@ -15,6 +15,7 @@ import { openImageFile } from './file-source.ts';
 import { createImageSet, pixelsPerImage } from './images.ts';
 import type { ImageShape, ImageSource } from './images.ts';
 
+/** Options of loadCeleba: the folder, the image size, how many images, and where the decoded cache goes. */
 export interface CelebaOptions {
   /** The CelebA folder: it holds img_align_celeba/ and, optionally, list_eval_partition.txt. */
   dir: string;
@@ -42,6 +43,7 @@ export interface CelebaOptions {
   log?: (line: string) => void;
 }
 
+/** CelebA as loadCeleba returns it: training and test images, and how they were split. */
 export interface Celeba {
   train: ImageSource;
   test: ImageSource;

@@ -8,6 +8,7 @@ import type { ImageSource } from '../data/images.ts';
 import { checkFraction, checkInteger, invalidOption, opt, OptionError, say, show } from './options.ts';
 import type { Rng } from './rng.ts';
 
+/** How generation g >= 2's training set is built from the real set and the synthetic sets so far. */
 export type Scheme =
   /** Train only on the last generation's samples. */
   | { kind: 'replace' }
@@ -25,6 +26,7 @@ export type Scheme =
   | { kind: 'fresh'; freshSize: number };
 
 export const SCHEME_NAMES = ['replace', 'accumulate', 'sub', 'sub-repl', 'mix', 'fresh'] as const;
+/** A scheme as the CLIs name it: 'replace', 'accumulate', 'sub', 'sub-repl', 'mix' or 'fresh'. */
 export type SchemeName = (typeof SCHEME_NAMES)[number];
 
 /** The short name used on the command line, in run directories and in records. */
@@ -117,6 +119,7 @@ export function schemeNames(schemes: unknown): string[] {
   return names;
 }
 
+/** What buildTrainingSet builds from: the real set, the synthetic sets so far, and the randomness. */
 export interface TrainingSetInput {
   real: ImageSource;
   /** Synthetic sets of generations 1..g-1, oldest first (empty for generation 1). */
@@ -137,6 +140,7 @@ export interface TrainingParts {
   synthetic?: ImageSource;
 }
 
+/** A generation's training set: a view of its images, its real share, and its real and synthetic parts. */
 export interface TrainingSet {
   source: ImageSource;
   /** Share of real images in `source`. */

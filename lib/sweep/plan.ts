@@ -43,6 +43,7 @@ export interface TaskCheck {
   generations: number;
 }
 
+/** One run directory a task will make: its folder, scheme, seed, generations and training images. */
 export interface PlannedRun {
   /** Run directory, relative to the sweep folder. */
   dir: string;
@@ -53,6 +54,7 @@ export interface PlannedRun {
   images: number[];
 }
 
+/** One numbered task of a sweep: its settings, flags and run directories. */
 export interface PlannedTask {
   index: number;
   /** This task's values of the axes. */
@@ -64,6 +66,7 @@ export interface PlannedTask {
   runs: PlannedRun[];
 }
 
+/** The plan in sweep.json: the grid, the script and the numbered tasks. */
 export interface SweepPlan {
   format: string;
   /** The grid as planned. */
@@ -74,6 +77,7 @@ export interface SweepPlan {
   tasks: PlannedTask[];
 }
 
+/** Options of planSweep: the sweep folder, the grid and its file, the scripts' checks, and whether to replace another plan. */
 export interface PlanOptions {
   /** The sweep folder. */
   dir: string;
@@ -85,6 +89,7 @@ export interface PlanOptions {
   force?: boolean;
 }
 
+/** What planSweep did: the plan, and whether it wrote it. */
 export interface PlanResult {
   plan: SweepPlan;
   /** False when the folder already held this very plan (nothing was written). */

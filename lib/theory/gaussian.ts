@@ -28,6 +28,7 @@ const fields = {
   estimator: choice({ choices: ['unbiased', 'mle'] as const satisfies readonly Estimator[], default: 'unbiased', help: 'covariance divided by n - 1 (unbiased) or by n (mle)' }),
 };
 
+/** The resolved configuration of a Gaussian simulation (every option with its value). */
 export type GaussianConfig = TheoryConfig<typeof fields>;
 
 /** Per generation: W2², tr Σ_g/(dσ²), ||μ_g||², mean ||x||²/d over X_g, then μ_g (d numbers). */
@@ -258,7 +259,9 @@ export const gaussianSimulator = defineSimulator({
   }),
 });
 
+/** Options of simulateGaussian: d, T, sigma, the estimator, the scheme and the trials. */
 export type GaussianOptions = OptionsOf<SharedFields & typeof fields> & TrialRunOptions;
+/** What simulateGaussian returns: its configuration and a curve per quantity. */
 export type GaussianResult = TheoryResultOf<'gaussian', typeof fields, Metric, never>;
 /** The `--json` object of `scripts/gaussian.ts`. */
 export type GaussianJson = TheoryJsonOf<'gaussian', typeof fields, Metric, never>;

@@ -28,6 +28,7 @@ const fields = {
   maxIterations: integer({ default: 50, min: 1, help: 'Newton iterations before a fit counts as not converged' }),
 };
 
+/** The resolved configuration of a logistic-regression simulation. */
 export type LogisticConfig = TheoryConfig<typeof fields>;
 
 const sigmoid = (t: number): number => (t >= 0 ? 1 / (1 + Math.exp(-t)) : Math.exp(t) / (1 + Math.exp(t)));
@@ -213,6 +214,7 @@ function logisticTheory(c: LogisticConfig): { testError: (number | null)[]; vari
   };
 }
 
+/** The logistic-regression simulator: its options, metrics, trial loop and asymptotic closed forms. */
 export const logisticSimulator = defineSimulator({
   name: 'logistic',
   title: 'Logistic regression',
@@ -246,7 +248,9 @@ export const logisticSimulator = defineSimulator({
 });
 
 type Metric = 'testError' | 'varianceRatio';
+/** Options of simulateLogistic: d, T, the signal, Newton's iterations, the scheme and the trials. */
 export type LogisticOptions = OptionsOf<SharedFields & typeof fields> & TrialRunOptions;
+/** What simulateLogistic returns: its configuration, a curve per quantity, and the unconverged fits. */
 export type LogisticResult = TheoryResultOf<'logistic', typeof fields, Metric, 'unconverged'>;
 /** The `--json` object of `scripts/logistic.ts`. */
 export type LogisticJson = TheoryJsonOf<'logistic', typeof fields, Metric, 'unconverged'>;

@@ -191,6 +191,7 @@ function regressionTheory(c: RegressionConfig): { testError: (number | null)[]; 
   };
 }
 
+/** The linear-regression simulator: its options, metrics, trial loop and closed forms (eqs. 5 and 6). */
 export const regressionSimulator = defineSimulator({
   name: 'regression',
   title: 'Linear regression',
@@ -208,7 +209,9 @@ export const regressionSimulator = defineSimulator({
   summarise: (r, c) => ({ testError: meanEstimate(r, 0), varianceRatio: ratioEstimate(r, 1, c.d) }),
 });
 
+/** Options of simulateRegression: d, T, sigma, ridge lambda, covariance, design, the scheme and the trials. */
 export type RegressionOptions = OptionsOf<SharedFields & typeof fields> & TrialRunOptions;
+/** What simulateRegression returns: its configuration and a curve per quantity. */
 export type RegressionResult = TheoryResultOf<'regression', typeof fields, 'testError' | 'varianceRatio', never>;
 /** The `--json` object of `scripts/regression.ts` (README, "Output contract"). */
 export type RegressionJson = TheoryJsonOf<'regression', typeof fields, 'testError' | 'varianceRatio', never>;

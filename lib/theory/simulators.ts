@@ -9,4 +9,5 @@ export const THEORY_SIMULATORS = {
   logistic: logisticSimulator,
 } as const;
 
+/** A simulator's name: 'gaussian', 'regression' or 'logistic'. */
 export type TheoryExperimentName = keyof typeof THEORY_SIMULATORS;

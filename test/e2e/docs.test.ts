@@ -195,18 +195,24 @@ beforeAll(async () => {
   }
 });
 
-describe('the run-marked examples', () => {
-  for (const block of blocks.filter((b) => b.marker === 'run' && kindOf(b.lang))) {
-    it(`${block.page}:${block.line} (${block.lang}) runs`, async () => {
-      const example = examples.find((e) => e.block === block)!;
-      if (example.kind === 'ts') expect(typeErrors.get(example.file)).toEqual([]);
-      const r = example.kind === 'shell'
-        ? await run('bash', ['-euo', 'pipefail', example.file], example.cwd)
-        : await run(process.execPath, ['--import', 'tsx', example.file], example.cwd);
-      expect(r.code, r.output.slice(-3000)).toBe(0);
-      // The first library example says what it prints: a line per generation with its training-set size.
-      if (example.file.endsWith('train.mjs')) {
-        expect(r.output.split('\n').filter((l) => /^\d+ \d+ \d+\.\d\d$/.test(l)).map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual(['1 500', '2 1000']);
+// Pages side by side (their examples share nothing), each page's examples in order (a later one may use
+// what an earlier one wrote, e.g. docs/library.md reads back the run its first example trained).
+describe.concurrent('the run-marked examples', () => {
+  for (const page of PAGES.filter((p) => blocks.some((b) => b.page === p && b.marker === 'run' && kindOf(b.lang)))) {
+    const lines = blocks.filter((b) => b.page === page && b.marker === 'run' && kindOf(b.lang)).map((b) => b.line);
+    it(`${page}: the examples at lines ${lines.join(', ')} run`, async ({ expect }) => {
+      for (const example of examples.filter((e) => e.block.page === page)) {
+        const where = `${page}:${example.block.line} (${example.block.lang})`;
+        if (example.kind === 'ts') expect(typeErrors.get(example.file), where).toEqual([]);
+        const r = example.kind === 'shell'
+          ? await run('bash', ['-euo', 'pipefail', example.file], example.cwd)
+          : await run(process.execPath, ['--import', 'tsx', example.file], example.cwd);
+        expect(r.code, `${where}:\n${r.output.slice(-3000)}`).toBe(0);
+        // The first library example says what it prints: a line per generation with its training-set size.
+        if (example.file.endsWith('train.mjs')) {
+          const lines = r.output.split('\n').filter((l) => /^\d+ \d+ \d+\.\d\d$/.test(l));
+          expect(lines.map((l) => l.split(' ').slice(0, 2).join(' ')), where).toEqual(['1 500', '2 1000']);
+        }
       }
     });
   }
