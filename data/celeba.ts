@@ -1,5 +1,5 @@
 /**
- * CelebA from a local copy (users bring their own: see the README, "Get CelebA"). Reads the aligned images
+ * CelebA from a local copy (users bring their own: see docs/experiments.md, "Get CelebA"). Reads the aligned images
  * (`img_align_celeba/*.jpg`, 178x218), center-crops a square and resizes it with sharp, and writes
  * the pixels once into a uint8 cache file next to the data, so every later load of the same
  * selection only reads that file. The official split comes from `list_eval_partition.txt` when it is
@@ -16,6 +16,7 @@ import { openImageFile } from './file-source.ts';
 import { createImageSet, pixelsPerImage } from './images.ts';
 import type { ImageShape, ImageSource } from './images.ts';
 
+/** Options of loadCeleba: the folder, the image size, how many images, and where the decoded cache goes. */
 export interface CelebaOptions {
   /** The CelebA folder: it holds img_align_celeba/ and, optionally, list_eval_partition.txt. */
   dir: string;
@@ -43,6 +44,7 @@ export interface CelebaOptions {
   log?: (line: string) => void;
 }
 
+/** CelebA as loadCeleba returns it: training and test images, and how they were split. */
 export interface Celeba {
   train: ImageSource;
   test: ImageSource;
@@ -152,7 +154,7 @@ export async function loadCeleba(options: CelebaOptions): Promise<Celeba> {
 /** The folder of JPEGs: <dir>/img_align_celeba, the same nested once (the Kaggle copy), or <dir> itself. */
 async function findImages(dir: string): Promise<{ imagesDir: string; files: string[] }> {
   const info = await stat(dir).catch((err: { code?: string }) => {
-    if (err.code === 'ENOENT') throw new Error(`CelebA folder ${dir} does not exist; expected a folder holding img_align_celeba/*.jpg (see the README, "Get CelebA").`);
+    if (err.code === 'ENOENT') throw new Error(`CelebA folder ${dir} does not exist; expected a folder holding img_align_celeba/*.jpg (see docs/experiments.md, "Get CelebA").`);
     throw err;
   });
   if (!info.isDirectory()) throw new Error(`CelebA path ${dir} is a file; expected a folder holding img_align_celeba/*.jpg.`);
@@ -166,7 +168,7 @@ async function findImages(dir: string): Promise<{ imagesDir: string; files: stri
     const files = names.filter((n) => /\.jpe?g$/i.test(n)).sort();
     if (files.length > 0) return { imagesDir: candidate, files };
   }
-  throw new Error(`CelebA folder ${dir} has no .jpg images in ${join(dir, 'img_align_celeba')} (nor in the folder itself); expected img_align_celeba/000001.jpg and so on (see the README, "Where to put it").`);
+  throw new Error(`CelebA folder ${dir} has no .jpg images in ${join(dir, 'img_align_celeba')} (nor in the folder itself); expected img_align_celeba/000001.jpg and so on (see docs/experiments.md, "Where to put it").`);
 }
 
 /** list_eval_partition.txt ('000001.jpg 0') or the Kaggle list_eval_partition.csv ('image_id,partition'). */

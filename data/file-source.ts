@@ -14,6 +14,7 @@ export interface FileImageSource extends ImageSource {
   readonly path: string;
 }
 
+/** Options of openImageFile: where in the file the images start, and how many to read. */
 export interface FileSourceOptions {
   /** Byte offset of the first image in the file. Defaults to 0. */
   offset?: number;

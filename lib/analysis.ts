@@ -35,6 +35,7 @@ import { createRng, Stream } from './rng.ts';
 
 export const ANALYSIS_FORMAT = 'collapse-lab-analysis/1';
 
+/** Options of createCollapseAnalysis: the model factory, the seed, and the metrics' settings. */
 export interface CollapseAnalysisOptions {
   /** Builds a model like the run's; used to hold generation 1's encoder. */
   model: ModelFactory;
@@ -106,6 +107,7 @@ export interface AnalysisInfo {
   };
 }
 
+/** The per-generation analysis createCollapseAnalysis makes: its `analyze` hook, and what it holds to dispose. */
 export interface CollapseAnalysis {
   /** Pass as trainGenerations' `analyze`. */
   analyze(ctx: AnalyzeContext): Promise<AnalyzeResult>;

@@ -17,6 +17,7 @@ import type { GpuAdapter, WebGpuProbe } from './backend-webgpu.ts';
 
 export type { GpuAdapter } from './backend-webgpu.ts';
 
+/** A backend to ask for: 'auto' picks the best usable one (tfjs-node-gpu, WebGPU on hardware, tfjs-node, wasm, cpu). */
 export type BackendChoice = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
 
@@ -24,6 +25,7 @@ export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow', 
 export type BackendRoute = 'tfjs-node-gpu' | 'webgpu' | 'tfjs-node' | 'wasm' | 'cpu';
 export const BACKEND_ROUTES: readonly BackendRoute[] = ['tfjs-node-gpu', 'webgpu', 'tfjs-node', 'wasm', 'cpu'];
 
+/** The backend that initBackend started, with the reason each one before it was skipped. */
 export interface BackendInfo {
   /** tfjs backend name actually in use: 'tensorflow', 'webgpu', 'wasm' or 'cpu'. */
   name: string;
@@ -79,6 +81,7 @@ export function activeBackend(): BackendInfo | null {
   return active;
 }
 
+/** Options of initBackend beyond the choice: whether to register the backend's kernel workarounds. */
 export interface BackendOptions {
   /** Apply this library's kernel workarounds for the chosen backend (see applyWasmWorkarounds). Defaults to true; false is for measuring them. */
   workarounds?: boolean;

@@ -10,6 +10,7 @@ import type { GenerativeModel, ModelFactory } from '../models/types.ts';
 import { createRng } from './rng.ts';
 import { evaluate, fit } from './train.ts';
 
+/** One model's speed from benchModel: training images/s, sampling and evaluation time. */
 export interface ModelBench {
   /** Steady-state training images per second (after `warmupSteps`). */
   imagesPerSecond: number;
@@ -19,6 +20,7 @@ export interface ModelBench {
   evalSeconds: number;
 }
 
+/** Options of benchModel: the model, the data, the batch size and how many steps to time. */
 export interface BenchOptions {
   model: ModelFactory;
   train: ImageSource;
@@ -35,6 +37,7 @@ export interface BenchOptions {
   evalBatchSize?: number;
 }
 
+/** Options of benchTraining: the model, the data, the batch size and the steps. */
 export interface TrainingBenchOptions {
   model: GenerativeModel;
   train: ImageSource;
@@ -46,6 +49,7 @@ export interface TrainingBenchOptions {
   steps?: number;
 }
 
+/** What benchTraining measured: training images per second and the loss reached. */
 export interface TrainingBench {
   /** Steady-state training images per second (after the warm-up steps). */
   imagesPerSecond: number;

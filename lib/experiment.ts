@@ -30,6 +30,7 @@ import { RunDir } from './run/run-dir.ts';
 import { plannedTrainSize, schemeName, schemeNames } from './schemes.ts';
 import type { Scheme } from './schemes.ts';
 
+/** Options of runExperiment: trainGenerations' options, several schemes, an output folder, and how many run at once. */
 export interface ExperimentOptions extends Omit<GenerationsOptions, 'scheme' | 'runDir' | 'onBatch' | 'onEpochEnd' | 'onGenerationStart' | 'log'> {
   /** Schemes to run, each as { kind, ...its parameters }. */
   schemes: Scheme[];
@@ -61,12 +62,14 @@ export interface ExperimentOptions extends Omit<GenerationsOptions, 'scheme' | '
   report?: boolean;
 }
 
+/** One scheme of an experiment: its name, run directory and records. */
 export interface SchemeRun {
   scheme: string;
   dir: string;
   records: GenerationRecord[];
 }
 
+/** What runExperiment returns: each scheme's run, the backend, and the report's path. */
 export interface ExperimentResult {
   backend: BackendInfo;
   runs: SchemeRun[];
@@ -188,6 +191,7 @@ function workerOptions(r: ResolvedOptions): WorkerOptions {
   };
 }
 
+/** What runExperiment will train: the training images in all, and those already done on disk. */
 export interface ExperimentPlan {
   /** Training images (epochs x training-set size, summed over generations and schemes). */
   totalImages: number;

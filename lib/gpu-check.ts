@@ -10,6 +10,7 @@ import type { BackendEnvironment, BackendInfo, BackendRoute, GpuAdapter, RouteSt
 import { benchTraining } from './bench.ts';
 import type { TrainingBench } from './bench.ts';
 
+/** Options of gpuCheck: the training images, which backends to train on, and for how many steps. */
 export interface GpuCheckOptions {
   /** Real training images (at least (warmupSteps + steps) * 128). */
   train: ImageSource;
@@ -25,6 +26,7 @@ export interface GpuCheckOptions {
   env?: BackendEnvironment;
 }
 
+/** One backend in gpuCheck: usable or not, and why. */
 export interface GpuCheckRow {
   route: BackendRoute;
   usable: boolean;
@@ -35,6 +37,7 @@ export interface GpuCheckRow {
   training?: TrainingBench & { lossVsWasm?: number };
 }
 
+/** What gpuCheck found: a row per backend (with its training run), the backend auto picks, and the steps. */
 export interface GpuCheckResult {
   rows: GpuCheckRow[];
   /** The route `auto` takes here. */

@@ -158,7 +158,7 @@ export type { TheoryExperiment, TheoryMetric, TheoryPlot, TheoryResult, TheoryRu
 export { lineChartSpec, panelChartSpec, renderChartSvg, renderChartPdf, renderLineChartSvg, svgToPng, writeChart, writeChartTo, writeLineChart, writeLineChartTo, PLOT_EXTENSIONS } from './report/plot.ts';
 export type { Chart, ChartPanel, LineChart, LineSeries, PanelChart, PlotOutput } from './report/plot.ts';
 
-// sweeps: grids of runs, locally or as Slurm job arrays, aggregated with 95% intervals (issue 14)
+// ---- Sweeps: grids of runs, locally or as Slurm job arrays, aggregated with 95% intervals ----------
 export { parseGrid, checkGrid, expandGrid } from './sweep/grid.ts';
 export type { FlagValue, Grid, Settings } from './sweep/grid.ts';
 export { planSweep, readSweep, runArgs, describeSettings, SWEEP_FILE } from './sweep/plan.ts';

@@ -7,6 +7,7 @@ import cliProgress from 'cli-progress';
 import type { Writable } from 'node:stream';
 import type { BatchContext, EpochContext } from './train.ts';
 
+/** Options of createProgress: where it writes, bars or lines, and the training images in all (for the ETA). */
 export interface ProgressOptions {
   /** Where to write. Defaults to process.stderr. */
   stream?: Writable & { isTTY?: boolean };
@@ -20,12 +21,15 @@ export interface ProgressOptions {
 
 /** The events a run reports; `label` names the run (its scheme). */
 export interface Progress {
+  /** A generation starts training on `trainSize` images. */
   startGeneration(label: string, generation: number, generations: number, trainSize: number): void;
   /** `images` training images were processed since the last call for this label. */
   batch(label: string, ctx: BatchContext, images: number): void;
+  /** An epoch ended. */
   epochEnd(label: string, ctx: EpochContext): void;
   /** A line of text (above the bars on a terminal). */
   log(line: string): void;
+  /** Ends the display (bars are cleared on a terminal). */
   stop(): void;
 }
 

@@ -12,6 +12,7 @@ import { ownPackageDir } from './versions.ts';
 
 const run = promisify(execFile);
 
+/** Where a run came from, as run.json records it: the command line, working folder, --config file and commit. */
 export interface Provenance {
   /** The command line, as the process received it: the script, then its arguments. */
   argv: string[];
@@ -23,6 +24,7 @@ export interface Provenance {
   git?: { commit: string; dirty: boolean };
 }
 
+/** Options of describeProvenance: the command line and the --config file. */
 export interface ProvenanceOptions {
   /** The command line (e.g. process.argv.slice(1)). */
   argv: readonly string[];

@@ -25,6 +25,7 @@ import type { BatchContext, EpochContext } from './train.ts';
 import { versions } from './versions.ts';
 import { checkKnownKeys, checkMeaningfulRanges, checkTrainingSetSizes } from './option-checks.ts';
 
+/** Options of trainGenerations. Each field says its default; every one is checked before anything is written. */
 export interface GenerationsOptions {
   /** Builds a freshly initialised model from a seed; called once per generation. */
   model: ModelFactory;
@@ -109,6 +110,7 @@ export interface GenerationData {
   freshPool?: ImageSource;
 }
 
+/** What an `analyze` hook receives for one finished generation: its number, model, samples, training set and data, and randomness. */
 export interface AnalyzeContext {
   generation: number;
   model: GenerativeModel;
@@ -124,6 +126,7 @@ export interface AnalyzeContext {
   run?: RunDir;
 }
 
+/** What an `analyze` hook returns: fields joined to the generation's record, and files for its folder. */
 export interface AnalyzeResult {
   /** Fields for the generation's record; none may be one of the record's own (RECORD_FIELDS). */
   fields?: Record<string, unknown>;

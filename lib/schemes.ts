@@ -9,6 +9,7 @@ import type { ImageSource } from '../data/images.ts';
 import { checkFraction, checkInteger, checkPositive, invalidOption, opt, OptionError, say, show } from './options.ts';
 import type { Rng } from './rng.ts';
 
+/** How generation g >= 2's training set is built from the real set and the synthetic sets so far. */
 export type Scheme =
   /** Train only on the last generation's samples. */
   | { kind: 'replace' }
@@ -35,6 +36,7 @@ export type Scheme =
   | { kind: 'fresh'; freshSize: number };
 
 export const SCHEME_NAMES = ['replace', 'accumulate', 'sub', 'sub-repl', 'mix', 'augment', 'fresh'] as const;
+/** A scheme as the CLIs name it: 'replace', 'accumulate', 'sub', 'sub-repl', 'mix', 'augment' or 'fresh'. */
 export type SchemeName = (typeof SCHEME_NAMES)[number];
 
 /** The short name used on the command line, in run directories and in records. */

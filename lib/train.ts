@@ -11,6 +11,7 @@ import { checkInteger, checkPositive, opt, OptionError, say } from './options.ts
 import { Stream } from './rng.ts';
 import type { Rng } from './rng.ts';
 
+/** What `onBatch` receives after each training step: where the step is within its epoch. */
 export interface BatchContext {
   epoch: number;
   epochs: number;
@@ -20,6 +21,7 @@ export interface BatchContext {
   images: number;
 }
 
+/** What `onEpochEnd` receives at the end of each epoch: the epoch, its mean training loss and its seconds. */
 export interface EpochContext {
   epoch: number;
   epochs: number;
@@ -28,6 +30,7 @@ export interface EpochContext {
   seconds: number;
 }
 
+/** Options of fit: the model, the data, epochs, batch size, learning rate, randomness and hooks; each says its default. */
 export interface TrainOptions {
   model: GenerativeModel;
   data: ImageSource;
@@ -51,7 +54,9 @@ export interface TrainOptions {
    * not a hook: lib/generations.ts passes one whenever there is a run directory. Defaults to none.
    */
   saveEpoch?: (state: EpochSnapshot) => Promise<void>;
+  /** Called after each training step. Defaults to none. */
   onBatch?: (ctx: BatchContext) => void;
+  /** Called after each epoch (awaited). Defaults to none. */
   onEpochEnd?: (ctx: EpochContext) => void | Promise<void>;
 }
 
@@ -76,6 +81,7 @@ export interface EpochState {
 /** The state handed to `saveEpoch`: the live weights and optimizer tensors, valid only until it returns (do not dispose them). */
 export type EpochSnapshot = EpochState;
 
+/** What fit returns: the last epoch's training loss, each epoch's, and the images per second. */
 export interface TrainResult {
   /** Mean loss per image over the last epoch. */
   trainLoss: number;

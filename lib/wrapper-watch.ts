@@ -14,6 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { isAlive } from './run/atomic.ts';
 
+/** An npm / npx / tsx process above this one, which watchWrappers follows. */
 export interface WrapperProcess {
   pid: number;
   /** What it is: 'npm', 'sh -c' or 'tsx'. */

@@ -18,6 +18,7 @@ export interface AutoencoderOptions extends DenseModelOptions, SamplingTemperatu
   sampling?: AutoencoderSampling;
 }
 
+/** A dense autoencoder (the dense VAE's layers, a linear code) whose samples come from a Gaussian fitted to its codes. */
 export function createAutoencoder(options: AutoencoderOptions = {}): GenerativeModel {
   const { imageShape, hidden, latentDim } = resolveDenseArch('createAutoencoder', options);
   const { sampling, samplingTemperature, seed } = resolveCommon('createAutoencoder', 'ae', options);

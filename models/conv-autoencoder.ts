@@ -19,6 +19,7 @@ export interface ConvAutoencoderOptions extends ConvModelOptions, SamplingTemper
   sampling?: AutoencoderSampling;
 }
 
+/** A convolutional autoencoder, with the layers of the convolutional VAE and a linear code. */
 export function createConvAutoencoder(options: ConvAutoencoderOptions = {}): GenerativeModel {
   const arch = resolveConvArch(options);
   const { imageShape } = arch;

@@ -61,6 +61,7 @@ export interface GenerativeModel {
   prepareSampling(train: ImageSource, batchSize: number): Promise<void>;
   /** `count` synthetic images, quantised to uint8. `from` is the training set (for 'reconstruct'). */
   sample(count: number, rng: Rng, from: ImageSource, batchSize: number): Promise<ImageSet>;
+  /** Frees every tensor the model holds. */
   dispose(): void;
 }
 

@@ -35,8 +35,8 @@ export const EXPERIMENTS = {
       argv
         .option('data-dir', {
           type: 'string',
-          demandOption: 'the CelebA folder holding img_align_celeba/ (see the README, "Get CelebA")',
-          describe: 'CelebA folder holding img_align_celeba/ (and list_eval_partition.txt); see the README, "Get CelebA"',
+          demandOption: 'the CelebA folder holding img_align_celeba/ (see docs/experiments.md, "Get CelebA")',
+          describe: 'CelebA folder holding img_align_celeba/ (and list_eval_partition.txt); see docs/experiments.md, "Get CelebA"',
         })
         .option('image-size', intOption('image-size', { describe: 'height and width the images are cropped and resized to', default: CELEBA_IMAGE_SIZE, min: 1 }))
         .option('limit', intOption('limit', { describe: 'use only the first N training images of the folder, and the same share of its test images', default: 'all', min: 1 }))

@@ -1,6 +1,6 @@
 /**
  * Seed and setting grids: npx tsx scripts/sweep.ts plan|run|local|slurm|status|aggregate (see --help
- * and the README, "Sweeps"). Parses flags and calls lib/sweep/; scripts/sweep-tasks.ts ties it to
+ * and docs/sweeps.md). Parses flags and calls lib/sweep/; scripts/sweep-tasks.ts ties it to
  * the experiment scripts.
  */
 import { readFile } from 'node:fs/promises';

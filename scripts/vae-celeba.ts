@@ -1,4 +1,4 @@
-/** The VAE-on-CelebA experiment (README, "CelebA and the convolutional models"): npx tsx scripts/vae-celeba.ts --data-dir <path> --help */
+/** The VAE-on-CelebA experiment (docs/experiments.md, "CelebA"): npx tsx scripts/vae-celeba.ts --data-dir <path> --help */
 import { main } from './cli.ts';
 import { EXPERIMENTS } from './experiments.ts';
 

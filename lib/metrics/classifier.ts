@@ -86,6 +86,7 @@ export interface ClassifierOutputs {
   features: Features;
 }
 
+/** The metrics' MNIST classifier: its network and settings, and a run over images that gives class probabilities and penultimate features. */
 export interface Classifier {
   readonly info: ClassifierInfo;
   /** image [n, h*w*c] -> logits [n, classes]. */
@@ -93,14 +94,17 @@ export interface Classifier {
   readonly featureDim: number;
   /** Predictions and features of the first `count` images of `source` (all when omitted). */
   run(source: ImageSource, count?: number, batchSize?: number): Promise<ClassifierOutputs>;
+  /** Frees its tensors. */
   dispose(): void;
 }
 
+/** Options of trainClassifier: its settings and a progress hook. */
 export interface TrainClassifierOptions extends Partial<Omit<ClassifierConfig, 'trainSize'>> {
   /** Labelled training images. */
   train: ImageSource;
   /** Labelled test images; the accuracy on them goes into the info. */
   test: ImageSource;
+  /** Called after each epoch of training. Defaults to none. */
   onEpochEnd?: (e: EpochContext) => void;
 }
 
@@ -283,6 +287,7 @@ export async function loadClassifier(dir: string): Promise<Classifier> {
   return wrap(await loadNetworkFrom(dir), info);
 }
 
+/** Options of loadOrTrainClassifier: the cache folder and, for a first training, the classifier's settings. */
 export interface CachedClassifierOptions extends Partial<Omit<ClassifierConfig, 'trainSize'>> {
   /** Folder of the cached classifier (see defaultClassifierDir); one holding files that are not a classifier is refused. */
   dir: string;

@@ -9,6 +9,7 @@
  */
 import type { Features } from './features.ts';
 
+/** k-NN precision and recall of generated against real features (Kynkäänniemi et al. 2019). */
 export interface PrecisionRecall {
   precision: number;
   recall: number;

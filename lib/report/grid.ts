@@ -3,6 +3,7 @@ import { sharpModule } from '../../data/sharp.ts';
 import { pixelsPerImage } from '../../data/images.ts';
 import type { ImageSource } from '../../data/images.ts';
 
+/** How gridPng lays images out: columns, scale and gap. */
 export interface GridOptions {
   /** Images per row. Defaults to 10. */
   columns?: number;

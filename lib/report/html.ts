@@ -24,6 +24,7 @@ import { checkReportTarget, GENERATOR_TAG, writeOwnedReport } from './ownership.
 import { loadRuns } from './runs.ts';
 import type { RunSummary } from './runs.ts';
 
+/** Options of writeReport: the runs or experiment folders, where the page goes, its title and curves. */
 export interface ReportOptions {
   /** Run directories to show side by side; a folder without run.json stands for the runs inside it (an experiment's output folder). */
   runs: readonly string[];
@@ -35,6 +36,7 @@ export interface ReportOptions {
   curves?: boolean;
 }
 
+/** What writeReport wrote: the page's path, its picture files, and the runs it shows. */
 export interface ReportResult {
   /** Absolute path of the page. */
   path: string;

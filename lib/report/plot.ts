@@ -11,6 +11,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { sharpModule } from '../../data/sharp.ts';
 import { writeFileAtomic } from '../run/atomic.ts';
 
+/** One line of a chart: its name, points, and an optional band around it. */
 export interface LineSeries {
   /** Legend label; unique within a chart. */
   name: string;
@@ -30,6 +31,7 @@ export interface LineSeries {
 /** vega's 'tableau10' scheme, so that groups without a colour of their own keep the default look. */
 const TABLEAU10 = ['#4c78a8', '#f58518', '#e45756', '#72b7b2', '#54a24b', '#eeca3b', '#b279a2', '#ff9da6', '#9d755d', '#bab0ac'];
 
+/** A chart of one panel: lines over generations, with optional dashes and bands. */
 export interface LineChart {
   title: string;
   xLabel: string;
@@ -59,6 +61,7 @@ export interface PanelChart {
   integerX?: boolean;
 }
 
+/** One panel of a chart with several panels: its title, axes and lines. */
 export interface ChartPanel {
   /** Shown above the panel, e.g. '(a) Comparison of aggregation methods'. Defaults to none. */
   title?: string;
@@ -72,6 +75,7 @@ export interface ChartPanel {
   height?: number;
 }
 
+/** Where writeChart writes a chart: SVG, PNG and/or PDF paths. */
 export interface PlotOutput {
   /** Where to write the SVG. */
   svg?: string;
@@ -232,6 +236,7 @@ export function panelChartSpec(chart: PanelChart): TopLevelSpec {
   } as TopLevelSpec;
 }
 
+/** A chart to draw: one panel of lines, or several panels side by side. */
 export type Chart = LineChart | PanelChart;
 
 const specOf = (chart: Chart): TopLevelSpec => ('panels' in chart ? panelChartSpec(chart) : lineChartSpec(chart));

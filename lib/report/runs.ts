@@ -5,6 +5,7 @@ import { ANALYSIS_FILES } from '../run/layout.ts';
 import { expandRunDirs, readRun } from '../run/read.ts';
 import type { RunData } from '../run/read.ts';
 
+/** A run as the report reads it: readRun's data and each generation's analysis. */
 export interface RunSummary extends RunData {
   /** analysis.json of each complete generation (null where the run had no analysis). */
   analyses: (AnalysisInfo | null)[];

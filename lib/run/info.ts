@@ -18,6 +18,7 @@ export const RUN_FORMAT = 'collapse-lab-run/2';
 /** run.json of runs made before generations were bound to their run: read, resumed, never written. */
 export const LEGACY_RUN_FORMAT = 'collapse-lab-run/1';
 
+/** A run's run.json: its id, configuration, seed, backend, versions and provenance. */
 export interface RunInfo {
   format: string;
   /** The run's identity, named by every generation's manifest. Absent only in format-1 runs. */

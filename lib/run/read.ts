@@ -8,6 +8,7 @@ import { RUN_FILE, runFile } from './layout.ts';
 import { RunDir, runDirOf } from './run-dir.ts';
 import type { RunLike } from './run-dir.ts';
 
+/** A run read back by readRun: its folder, run.json, records and generations. */
 export interface RunData {
   /** Absolute path of the run directory. */
   dir: string;

@@ -49,6 +49,7 @@ export interface GenerationFiles {
   extraFiles?: Record<string, Uint8Array>;
 }
 
+/** What verifyRun found: the generations that verify, and the first that does not, with why. */
 export interface RunVerification {
   /** Generations, counted from 1, whose every file matches their manifest and whose manifest binds them to their place. */
   completed: number;

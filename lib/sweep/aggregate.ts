@@ -22,9 +22,12 @@ import type { PlannedRun, PlannedTask, SweepPlan } from './plan.ts';
 import { readRunResults } from './runs.ts';
 import { meanCi } from './stats.ts';
 
+/** One value of a CSV row. */
 export type Cell = string | number;
+/** One CSV row, by column name. */
 export type Row = Record<string, Cell>;
 
+/** One run of a sweep task, read back: its task, its planned run, its run.json and its records. */
 export interface RunResult {
   task: PlannedTask;
   run: PlannedRun;
@@ -67,6 +70,7 @@ function axisColumns(plan: SweepPlan): string[] {
   return Object.keys(plan.grid.grid).filter((k) => k !== 'seed' && k !== 'scheme');
 }
 
+/** summary.csv and aggregate.csv as rows, before they are written. */
 export interface Tables {
   summary: { columns: string[]; rows: Row[] };
   aggregate: { columns: string[]; rows: Row[] };

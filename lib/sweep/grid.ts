@@ -15,6 +15,7 @@ import { parse as parseYaml } from 'yaml';
 /** A flag's value in a grid file. */
 export type FlagValue = string | number | boolean;
 
+/** A grid file: the script, the flags every task gets, and the axes. */
 export interface Grid {
   /** The experiment script by name (scripts/<script>.ts), e.g. 'vae-mnist'. */
   script: string;

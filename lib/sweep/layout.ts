@@ -1,6 +1,7 @@
 /** Names in a sweep folder (plan.ts draws the layout): each is the sweep's own there, in a folder only a sweep plan makes. */
 import { basename, join } from 'node:path';
 
+/** The plan's file name in a sweep folder. */
 export const SWEEP_FILE = 'sweep.json';
 export const TASKS_DIR = 'tasks';
 export const LOGS_DIR = 'logs';

@@ -23,6 +23,7 @@ export const SWEEP_CHILD_ENV = 'COLLAPSE_LAB_SWEEP_CHILD';
 /** The child's log, relative to the sweep folder (recorded in its task.json). */
 export const SWEEP_LOG_ENV = 'COLLAPSE_LAB_SWEEP_LOG';
 
+/** Options of runLocalSweep: the sweep folder, the tasks, and how many run at once. */
 export interface LocalSweepOptions {
   /** The sweep folder. */
   dir: string;
@@ -40,6 +41,7 @@ export interface LocalSweepOptions {
   progressIntervalMs?: number;
 }
 
+/** What runLocalSweep did: every task's state, and the tasks it started, that failed and that were stopped. */
 export interface LocalSweepResult {
   /** Every task's status at the end. */
   statuses: TaskStatus[];
@@ -51,6 +53,7 @@ export interface LocalSweepResult {
   stopped: boolean;
 }
 
+/** Runs every unfinished task of a sweep on this machine, `parallel` at once, with progress across tasks. */
 export async function runLocalSweep(options: LocalSweepOptions): Promise<LocalSweepResult> {
   const { dir } = options;
   const stderr = options.stderr ?? process.stderr;

@@ -2,6 +2,7 @@
 import { hostname } from 'node:os';
 
 // A type, not an interface, so that it is a Record<string, unknown> (GenerationsOptions.placement).
+/** Where a task ran: the host, and the Slurm job, array and node when it ran under Slurm. */
 export type Placement = {
   /** Host name of the machine. */
   host: string;

@@ -48,6 +48,7 @@ export interface TaskCheck {
   generations: number;
 }
 
+/** One run directory a task will make: its folder, scheme, seed, generations and training images. */
 export interface PlannedRun {
   /** Run directory, relative to the sweep folder. */
   dir: string;
@@ -60,6 +61,7 @@ export interface PlannedRun {
   config?: Record<string, unknown>;
 }
 
+/** One numbered task of a sweep: its settings, flags and run directories. */
 export interface PlannedTask {
   index: number;
   /** This task's values of the axes. */
@@ -71,6 +73,7 @@ export interface PlannedTask {
   runs: PlannedRun[];
 }
 
+/** The plan in sweep.json: the grid, the script and the numbered tasks. */
 export interface SweepPlan {
   format: string;
   /** The grid as planned. */
@@ -81,6 +84,7 @@ export interface SweepPlan {
   tasks: PlannedTask[];
 }
 
+/** Options of planSweep: the sweep folder, the grid and its file, the scripts' checks, and whether to replace another plan. */
 export interface PlanOptions {
   /** The sweep folder. */
   dir: string;
@@ -92,6 +96,7 @@ export interface PlanOptions {
   force?: boolean;
 }
 
+/** What planSweep did: the plan, and whether it wrote it. */
 export interface PlanResult {
   plan: SweepPlan;
   /** False when the folder already held this very plan (nothing was written). */

@@ -16,6 +16,7 @@ import { PLOTS_DIR, renderSweepPlots } from './plots.ts';
 import { sweepStatus } from './status.ts';
 import type { QueueEntry, TaskStatus } from './status.ts';
 
+/** What aggregateSweep reads and writes: the sweep folder, the charts, the metric it prints. */
 export interface AggregateOptions {
   /** The sweep folder. */
   dir: string;
@@ -27,6 +28,7 @@ export interface AggregateOptions {
   queue?: readonly QueueEntry[] | null;
 }
 
+/** What aggregateSweep wrote (tables, files, page), the runs it read, and the tasks it could not read. */
 export interface AggregateResult {
   tables: Tables;
   results: RunResult[];
@@ -41,6 +43,7 @@ export interface AggregateResult {
   page: string;
 }
 
+/** Reads every run of a sweep and writes summary.csv, aggregate.csv (mean and 95% interval per setting), the charts and the sweep's pages. */
 export async function aggregateSweep(options: AggregateOptions): Promise<AggregateResult> {
   const { dir } = options;
   const plan = await readSweep(dir);

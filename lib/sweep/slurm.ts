@@ -21,6 +21,7 @@ import type { QueueEntry, TaskStatus } from './status.ts';
 
 const run = promisify(execFile);
 
+/** What each task of the job array asks Slurm for: partition, GPUs, CPUs, memory, time. */
 export interface SlurmResources {
   /** --partition. Defaults to the cluster's default partition. */
   partition?: string;
@@ -40,6 +41,7 @@ export interface SlurmResources {
   extra?: string[];
 }
 
+/** Options of writeSbatch: the Slurm resources and the tasks of the job array. */
 export interface SbatchOptions extends SlurmResources {
   /** The sweep folder. */
   dir: string;
@@ -112,6 +114,7 @@ export async function writeSbatch(o: SbatchOptions): Promise<string> {
   return path;
 }
 
+/** One sbatch submission of a sweep: its array job id and tasks. */
 export interface Submission {
   arrayJobId: string;
   tasks: number[];
@@ -179,6 +182,7 @@ function expandArray(spec: string): number[] {
   return out;
 }
 
+/** Options of waitForArrays: the sweep, its array jobs, and how often to look at the queue. */
 export interface WaitOptions {
   dir: string;
   plan: SweepPlan;

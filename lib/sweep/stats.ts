@@ -5,6 +5,7 @@
  */
 import tQuantile from '@stdlib/stats-base-dists-t-quantile';
 
+/** A mean with its sample standard deviation and 95% confidence interval (Student's t). */
 export interface MeanCi {
   /** Values the statistics were computed from. */
   n: number;

@@ -12,6 +12,7 @@ import { runProgress } from './runs.ts';
 import { readTaskState } from './task-state.ts';
 import type { Attempt } from './task-state.ts';
 
+/** The state of a task: done, running, queued (in Slurm), failed or pending. */
 export type TaskStateName = 'done' | 'running' | 'queued' | 'failed' | 'pending';
 
 /** One array task in the Slurm queue (squeue). */
@@ -24,6 +25,7 @@ export interface QueueEntry {
   node: string;
 }
 
+/** One task's state: its settings, generations done, attempts, and its place in Slurm's queue. */
 export interface TaskStatus {
   index: number;
   settings: PlannedTask['settings'];
@@ -42,6 +44,7 @@ export interface TaskStatus {
   problem?: string;
 }
 
+/** Options of sweepStatus: Slurm's queue (when there is one) and this host's name. */
 export interface StatusOptions {
   /** This sweep's entries in the Slurm queue; null when there is no squeue. Defaults to null. */
   queue?: readonly QueueEntry[] | null;

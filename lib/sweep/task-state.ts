@@ -11,6 +11,7 @@ import type { Placement } from './placement.ts';
 
 export const TASK_FILE = 'task.json';
 
+/** One attempt at a sweep task (task.json): where and as which process it ran, its log, start, end and exit code. */
 export interface Attempt {
   placement: Placement;
   pid: number;

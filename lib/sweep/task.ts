@@ -12,6 +12,7 @@ import type { PlannedTask, SweepPlan } from './plan.ts';
 import { isTaskDone } from './status.ts';
 import { startAttempt } from './task-state.ts';
 
+/** Options of runTask: the sweep folder, the task number, where it runs, and how to run its script. */
 export interface RunTaskOptions {
   /** The sweep folder. */
   dir: string;
@@ -32,6 +33,7 @@ export interface RunTaskOptions {
   stderr?: Writable;
 }
 
+/** What runTask did: the task, the plan, and how the task ended. */
 export interface RunTaskResult {
   task: PlannedTask;
   plan: SweepPlan;
@@ -39,6 +41,7 @@ export interface RunTaskResult {
   outcome: 'skipped' | 'finished';
 }
 
+/** Runs one sweep task: its script with its flags, resumed if it was started, recorded in task.json. */
 export async function runTask(options: RunTaskOptions): Promise<RunTaskResult> {
   const { dir, placement } = options;
   const stderr = options.stderr ?? process.stderr;

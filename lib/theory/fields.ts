@@ -28,6 +28,7 @@ export function printed(value: unknown): string {
 /** The fields resolved so far (those listed before this one), for checks that depend on them. */
 export type Resolved = Readonly<Record<string, unknown>>;
 
+/** One option of a simulator, stated once: its kind, default, check and help. */
 export interface Field<V> {
   readonly kind: 'integer' | 'number' | 'choice' | 'vector';
   /** One phrase for --help and the docs, e.g. 'rows per generation'. */

@@ -52,6 +52,7 @@ const fields = {
   shrinkTo: real({ default: 0, min: -Infinity, quietDefault: true, help: 'each coordinate of the point the mean is shrunk towards (the truth is 0)' }),
 };
 
+/** The resolved configuration of a Gaussian simulation (every option with its value). */
 export type GaussianConfig = TheoryConfig<typeof fields>;
 
 /**
@@ -363,7 +364,9 @@ export const gaussianSimulator = defineSimulator({
   }),
 });
 
+/** Options of simulateGaussian: d, T, sigma, the estimator, the scheme and the trials. */
 export type GaussianOptions = OptionsOf<SharedFields & typeof fields> & TrialRunOptions;
+/** What simulateGaussian returns: its configuration and a curve per quantity. */
 export type GaussianResult = TheoryResultOf<'gaussian', typeof fields, Metric, never>;
 /** The `--json` object of `scripts/gaussian.ts`. */
 export type GaussianJson = TheoryJsonOf<'gaussian', typeof fields, Metric, never>;

@@ -35,6 +35,7 @@ const fields = {
   }),
 };
 
+/** The resolved configuration of a logistic-regression simulation. */
 export type LogisticConfig = TheoryConfig<typeof fields>;
 
 const sigmoid = (t: number): number => (t >= 0 ? 1 / (1 + Math.exp(-t)) : Math.exp(t) / (1 + Math.exp(t)));

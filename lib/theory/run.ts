@@ -14,6 +14,7 @@ import type { TheoryExperimentName } from './simulators.ts';
 
 type Simulators = typeof THEORY_SIMULATORS;
 
+/** What any of the simulators returns. */
 export type TheoryResult = { [K in TheoryExperimentName]: Awaited<ReturnType<Simulators[K]['simulate']>> }[TheoryExperimentName];
 
 /** The per-generation curves each experiment reports, in table order. */
@@ -21,6 +22,7 @@ export const THEORY_METRICS = Object.fromEntries(Object.entries(THEORY_SIMULATOR
   [K in TheoryExperimentName]: readonly (keyof Simulators[K]['metrics'] & string)[];
 };
 
+/** A quantity a simulator estimates (e.g. testError, varianceRatio). */
 export type TheoryMetric<E extends TheoryExperimentName> = keyof Simulators[E]['metrics'] & string;
 
 /**
@@ -52,6 +54,7 @@ export type TheoryExperiment = {
   };
 }[TheoryExperimentName];
 
+/** Options of runTheory: the simulator and its options, the schemes, and the output (table, JSON, figure). */
 export type TheoryRunOptions = TheoryExperiment & {
   /** Schemes to simulate, each with the same seed (so generation 1 is shared). */
   schemes: readonly TheoryScheme[];

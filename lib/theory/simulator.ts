@@ -117,6 +117,7 @@ export type TheoryJsonOf<N extends string, F extends Fields, M extends string, E
   [K: `theory${string}`]: (number | null)[] | undefined;
 };
 
+/** A simulator made by defineSimulator: its fields, metrics, resolve(), simulate() and json(). */
 export interface Simulator<N extends string = string, F extends Fields = Fields, M extends string = string, E extends string = string> {
   readonly name: N;
   readonly title: string;
@@ -132,6 +133,7 @@ export interface Simulator<N extends string = string, F extends Fields = Fields,
   json(r: TheoryResultOf<N, F, M, E>): TheoryJsonOf<N, F, M, E>;
   /** The simulator's own options as `name=value` (vectors, computed defaults and quiet fields only where they differ from the default). */
   describe(c: TheoryConfig<F>): string;
+  /** Lines to print under the table, e.g. a warning. */
   notes(r: TheoryResultOf<N, F, M, E>): string[];
 }
 

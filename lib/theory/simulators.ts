@@ -11,4 +11,5 @@ export const THEORY_SIMULATORS = {
   poisson: poissonSimulator,
 } as const;
 
+/** A simulator's name: 'gaussian', 'regression' or 'logistic'. */
 export type TheoryExperimentName = keyof typeof THEORY_SIMULATORS;

@@ -72,7 +72,7 @@ const CASES: FlagCase[] = [
   { what: '--hidden with --arch conv', args: TRAIN(['--arch', 'conv', '--hidden', '16']), message: '--hidden 16 sets the layers of --arch dense, but the architecture is conv, whose layers follow from the image size; expected --arch dense with --hidden, or no --hidden.' },
   { what: '--hidden with CelebA (conv by default)', script: 'vae-celeba', args: ['--data-dir', 'S/faces', '--hidden', '16', '--out', 'S/out'], message: '--hidden 16 sets the layers of --arch dense, but the architecture is conv (the CelebA default), whose layers follow from the image size; expected --arch dense with --hidden, or no --hidden.' },
   { what: 'CelebA with --metrics (MNIST only)', script: 'vae-celeba', args: ['--data-dir', 'S/faces', '--metrics', '--out', 'S/out'], message: '--metrics asks for the collapse metrics, which are MNIST-only (their classifier is an MNIST one); expected no --metrics for CelebA, whose runs get grids and losses.' },
-  { process: true, what: 'CelebA without --data-dir', script: 'vae-celeba', args: ['--out', 'S/out'], message: '--data-dir is required; expected the CelebA folder holding img_align_celeba/ (see the README, "Get CelebA").' },
+  { process: true, what: 'CelebA without --data-dir', script: 'vae-celeba', args: ['--out', 'S/out'], message: '--data-dir is required; expected the CelebA folder holding img_align_celeba/ (see docs/experiments.md, "Get CelebA").' },
   { what: 'a misspelt flag, named once as typed', args: TRAIN(['--train-sze', '5']), message: 'Unknown flag --train-sze; did you mean --train-size?' },
   { what: 'a misspelt choice', args: TRAIN(['--arch', 'cnv']), message: "--arch 'cnv' is not one of dense or conv; did you mean conv?" },
   // --config files.

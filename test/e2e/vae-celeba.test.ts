@@ -52,7 +52,7 @@ describe('scripts/vae-celeba.ts', () => {
     expect(r.stderr).toMatch(/Error: CelebA folder .*nowhere does not exist; expected a folder holding img_align_celeba\/\*\.jpg/);
     const none = await runCli('vae-celeba', [...SMALL, '--out', join(root, 'bad')]);
     expect(none.code).toBe(1);
-    expect(none.stderr).toMatch(/Error: --data-dir is required; expected the CelebA folder holding img_align_celeba\/ \(see the README, "Get CelebA"\)\./);
+    expect(none.stderr).toMatch(/Error: --data-dir is required; expected the CelebA folder holding img_align_celeba\/ \(see docs\/experiments\.md, "Get CelebA"\)\./);
   });
 });
 

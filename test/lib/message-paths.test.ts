@@ -1,8 +1,9 @@
 /**
  * No message points at something the repository does not have: every string literal in lib/,
  * scripts/, data/ and models/ (error messages, help texts, notes) is searched for repository paths
- * (docs/..., scripts/..., lib/...), Markdown files (README.md, docs/x.md) and README sections
- * ('see the README, "Get CelebA"'); each path must exist and each section must be a README heading.
+ * (docs/..., scripts/..., lib/...), Markdown files (README.md, docs/x.md) and sections of the README or of a
+ * docs page ('see docs/experiments.md, "Get CelebA"'); each path must exist and each section must be a
+ * heading of the page it names.
  */
 import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
@@ -15,7 +16,8 @@ import { sourceFiles } from '../helpers/sources.ts';
 const TOPS = ['lib', 'scripts', 'data', 'models'];
 /** A path into the repository, as a message would write it (not a user's path such as <data-dir>/x or checkpoints/...). */
 const REPO_PATH = /(?<![\w$<>.~/-])((?:docs|scripts|lib|data|models|test|\.ci)\/(?:[\w.-]+\/?)*|[\w-]+\.md\b)/g;
-const README_SECTION = /\bREADME(?:\.md)?(?:'s)?,? (?:section )?["“]([^"”]+)["”]/g;
+/** A section of a page: 'the README, "Get CelebA"' or 'docs/experiments.md, "Get CelebA"' (page, then heading). */
+const PAGE_SECTION = /(?<![\w/])(README(?:\.md)?|docs\/[\w-]+\.md)(?:'s)?,? (?:section )?["“]([^"”]+)["”]/g;
 
 /** The text of every string literal and template piece in a TypeScript file, with its line. */
 function strings(file: string, text: string): { line: number; text: string }[] {
@@ -34,17 +36,18 @@ function strings(file: string, text: string): { line: number; text: string }[] {
   return out;
 }
 
-async function readmeHeadings(): Promise<string[]> {
-  const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
-  return readme
+/** The headings of a page named as a message names it (README, README.md or docs/x.md); none when it is absent. */
+async function headingsOf(page: string): Promise<string[]> {
+  const file = join(ROOT, page.startsWith('README') ? 'README.md' : page);
+  if (!existsSync(file)) return [];
+  return (await readFile(file, 'utf8'))
     .split('\n')
     .filter((l) => /^#+ /.test(l))
     .map((l) => l.replace(/^#+ /, '').trim());
 }
 
 describe('messages', () => {
-  it('name only paths that exist and README sections that are headings', async () => {
-    const headings = await readmeHeadings();
+  it('name only paths that exist and page sections that are headings', async () => {
     const missing: string[] = [];
     let checked = 0;
     for (const top of TOPS) {
@@ -56,18 +59,20 @@ describe('messages', () => {
             checked++;
             if (!existsSync(join(ROOT, path))) missing.push(`${rel}:${s.line}: ${path} does not exist`);
           }
-          for (const m of s.text.matchAll(README_SECTION)) {
+          for (const m of s.text.matchAll(PAGE_SECTION)) {
             checked++;
-            if (!headings.some((h) => h === m[1] || h.startsWith(`${m[1]} `) || h.startsWith(`${m[1]}:`))) missing.push(`${rel}:${s.line}: README has no section "${m[1]}"`);
+            const [page, section] = [m[1], m[2]];
+            const headings = await headingsOf(page);
+            if (!headings.some((h) => h === section || h.startsWith(`${section} `) || h.startsWith(`${section}:`))) missing.push(`${rel}:${s.line}: ${page} has no section "${section}"`);
           }
         }
       }
     }
     // The search finds what it looks for: in a message of the kind it checks, and in the sources
     // (how many of their messages name a path changes as commands are printed from invocation.ts).
-    const sample = 'expected a folder holding img_align_celeba/ (see the README, "Get CelebA", and scripts/vae-celeba.ts)';
-    expect([...sample.matchAll(REPO_PATH)].map((m) => m[1])).toEqual(['scripts/vae-celeba.ts']);
-    expect([...sample.matchAll(README_SECTION)].map((m) => m[1])).toEqual(['Get CelebA']);
+    const sample = 'expected a folder holding img_align_celeba/ (see docs/experiments.md, "Get CelebA", and scripts/vae-celeba.ts)';
+    expect([...sample.matchAll(REPO_PATH)].map((m) => m[1])).toEqual(['docs/experiments.md', 'scripts/vae-celeba.ts']);
+    expect([...sample.matchAll(PAGE_SECTION)].map((m) => [m[1], m[2]])).toEqual([['docs/experiments.md', 'Get CelebA']]);
     expect(checked).toBeGreaterThan(0);
     expect(missing).toEqual([]);
   });
@@ -76,6 +81,6 @@ describe('messages', () => {
     const found = strings('x.ts', 'throw new Error(`Folder ${d} is empty (see docs/celeba.md and the README, "Get CelebA data").`);');
     const text = found.map((f) => f.text).join('');
     expect([...text.matchAll(REPO_PATH)].map((m) => m[1])).toEqual(['docs/celeba.md']);
-    expect([...text.matchAll(README_SECTION)].map((m) => m[1])).toEqual(['Get CelebA data']);
+    expect([...text.matchAll(PAGE_SECTION)].map((m) => [m[1], m[2]])).toEqual([['README', 'Get CelebA data']]);
   });
 });
