@@ -157,7 +157,7 @@ export async function fit(options: TrainOptions): Promise<TrainResult> {
     if (options.resumeFrom) tf.dispose([...options.resumeFrom.weights, ...options.resumeFrom.optimizer.tensors.map((t) => t.tensor)]);
     throw err;
   }
-  const optimizer = tf.train.adam(learningRate);
+  const optimizer = model.createOptimizer?.(learningRate) ?? tf.train.adam(learningRate);
   const epochLosses: number[] = [];
   let trainSeconds = 0;
   let first = 1;
@@ -193,7 +193,7 @@ export async function fit(options: TrainOptions): Promise<TrainResult> {
         return rng.child(Stream.shuffle, epoch).permutation(data.count);
       },
       step: (idx) => {
-        const x = toFloatBatch(data, idx, model.flatInput);
+        const x = toBatch(model, data, idx);
         try {
           return model.trainStep(x, optimizer, noise.seed());
         } finally {
@@ -276,7 +276,7 @@ export async function evaluate(model: GenerativeModel, data: ImageSource, batchS
   try {
     for (let start = 0; start < data.count; start += batchSize) {
       const idx = all.subarray(start, Math.min(data.count, start + batchSize));
-      const x = toFloatBatch(data, idx, model.flatInput);
+      const x = toBatch(model, data, idx);
       const part = model.lossSums(x, rng.seed());
       const next = tf.add(sums, part) as tf.Tensor1D;
       sums.dispose();
@@ -289,6 +289,11 @@ export async function evaluate(model: GenerativeModel, data: ImageSource, batchS
   } finally {
     sums.dispose();
   }
+}
+
+/** A model's batch of the examples at `indices`: its own toBatch, else pixels in [0, 1]. */
+export function toBatch(model: GenerativeModel, data: ImageSource, indices: ArrayLike<number>): tf.Tensor {
+  return model.toBatch ? model.toBatch(data, indices) : toFloatBatch(data, indices, model.flatInput);
 }
 
 export function abortError(signal: AbortSignal): Error {
