@@ -12,6 +12,7 @@ import type { GptModel, GptOptions } from '../models/gpt.ts';
 import type { ModelInit } from '../models/types.ts';
 import { runExperiment } from './experiment.ts';
 import type { ExperimentOptions, ExperimentResult, SchemeRun } from './experiment.ts';
+import type { Scheme } from './schemes.ts';
 import type { WorkerSetupResult } from './jobs/protocol.ts';
 import { checkInteger, OptionError, opt, say } from './options.ts';
 import { createTextAnalysis } from './text-analysis.ts';
@@ -31,7 +32,12 @@ export interface TextSetup {
   freshPool?: boolean;
 }
 
-export interface TextExperimentOptions extends Omit<ExperimentOptions, 'model' | 'data' | 'analysis' | 'analyze' | 'workerSetup' | 'syntheticSize'> {
+/** A scheme of a text experiment: 'fresh' may leave its size out (DEFAULT_FRESH_SHARE of the training windows). */
+export type TextScheme = Scheme | { kind: 'fresh'; freshSize?: number };
+
+export interface TextExperimentOptions extends Omit<ExperimentOptions, 'model' | 'data' | 'analysis' | 'analyze' | 'workerSetup' | 'syntheticSize' | 'schemes'> {
+  /** Schemes to run, each as { kind, ...its parameters }. */
+  schemes: TextScheme[];
   /** The corpus or file, the block and the training characters. */
   text: TextOptions;
   /** The model. Defaults to GPT_DEFAULTS. */
@@ -72,15 +78,17 @@ export async function textWorkerSetup(setup: TextSetup): Promise<WorkerSetupResu
 
 /** The GPT trained on text under each scheme; one run directory per scheme under `out`. */
 export async function runTextExperiment(options: TextExperimentOptions): Promise<TextExperimentResult> {
-  const { text: textOptions, gpt, syntheticChars, analysisBatchSize, ...common } = options;
-  const freshPool = (common.schemes ?? []).some((s) => s?.kind === 'fresh');
+  const { text: textOptions, gpt, syntheticChars, analysisBatchSize, schemes: given, ...common } = options;
+  const freshPool = (given ?? []).some((s) => s?.kind === 'fresh');
   const setup: TextSetup = { text: textOptions, gpt, analysisBatchSize, freshPool };
   const run = await buildTextRun(setup);
   try {
     const width = run.text.train.shape[1];
     const syntheticSize = syntheticChars === undefined ? undefined : checkSyntheticChars(syntheticChars, width);
+    const schemes = (given ?? []).map((s) => (s?.kind === 'fresh' && s.freshSize === undefined ? { kind: 'fresh' as const, freshSize: defaultFreshSize(run.text.train.count) } : (s as Scheme)));
     const result = await runExperiment({
       ...common,
+      schemes,
       model: run.model,
       data: run.data,
       syntheticSize,

@@ -7,6 +7,7 @@ export const COMMANDS = {
   'vae-mnist': 'the survey\'s VAE on MNIST, generation after generation under each scheme (--preset quick|paper)',
   'ae-mnist': 'the same experiment with the autoencoder',
   'vae-celeba': 'the VAE on a local copy of CelebA (--data-dir; see the README, "Get CelebA")',
+  'lm-text': 'a character-level GPT on Moby Dick (or your text), generation after generation under each scheme (--preset quick|paper)',
   report: 'report.html for run directories or experiment folders, side by side',
   sweep: 'seed and setting grids: plan, run locally or as a Slurm job array, status, aggregate',
   regression: 'linear regression fitted to its own outputs, simulated beside the closed forms (Figure 6)',

@@ -43,7 +43,7 @@ const base = (out: string, extra: Partial<TextExperimentOptions> = {}): TextExpe
 describe('runTextExperiment', () => {
   it('trains the GPT through the generational loop and records the text analysis in every generation', async () => {
     const out = join(root, 'whole');
-    const result = await runTextExperiment(base(out));
+    const result = await runTextExperiment(base(out, { report: true }));
     expect(result.runs.map((r) => r.scheme)).toEqual(['replace', 'accumulate']);
     const [replace, accumulate] = result.runs.map((r) => r.records);
     // 1000 characters are 111 windows of 9; 900 synthetic characters are 100 windows.
@@ -70,6 +70,13 @@ describe('runTextExperiment', () => {
     expect(info.realTest.windows).toBe(44);
     const run = JSON.parse(await readFile(join(dir, 'run.json'), 'utf8'));
     expect(run.config).toMatchObject({ steps: 6, dataset: 'text-file', vocabSize: result.text.vocab.length, trainChars: 1000, model: { kind: 'gpt', block: 8, nLayer: 1 } });
+    // The report shows the text panel: Figure 3 per run, the perplexity curves, the sample text.
+    const html = await readFile(result.report!, 'utf8');
+    expect(html).toContain('<h2 id="text">Text</h2>');
+    expect(html).toContain('<table class="text-samples">');
+    expect(html).not.toContain('<th>sampleText</th>');
+    const files = await readdir(join(out, 'report-files'));
+    expect(files).toEqual(expect.arrayContaining(['text-1-perplexity.png', 'text-2-perplexity.svg', 'text-pplP99.png']));
     expect(formatTextTable(result.runs).split('\n')[0]).toMatch(/^gen\s+replace test\s+bits\/char\s+ppl mean\s+ppl p99\s+accumulate test/);
   });
 
