@@ -22,6 +22,7 @@ import type { ImageSource } from '../data/images.ts';
 import { decodeText } from '../data/text.ts';
 import type { GptModel } from '../models/gpt.ts';
 import type { ModelInit } from '../models/types.ts';
+import { copyGenerationOne } from './generation-one.ts';
 import { checkInteger } from './options.ts';
 import type { AnalyzeContext, AnalyzeResult } from './resolve.ts';
 import { TEXT_ANALYSIS_FILES } from './run/layout.ts';
@@ -88,16 +89,7 @@ export function createTextAnalysis(options: TextAnalysisOptions): TextAnalysis {
     if (ctx.generation === 1 || !first || first.runDir !== ctx.run?.dir) {
       first?.model.dispose();
       first = null;
-      const copy = options.model({ seed: 0 });
-      try {
-        if (ctx.generation === 1) copy.network.setWeights(ctx.model.network.getWeights());
-        else if (ctx.run) await ctx.run.loadWeightsInto(copy, 1);
-        else throw new Error(`Generation ${ctx.generation} has no generation 1 to measure perplexities under: the analysis saw no generation 1 and has no run directory to load it from.`);
-      } catch (err) {
-        copy.dispose();
-        throw err;
-      }
-      first = { model: copy, runDir: ctx.run?.dir, reference: null };
+      first = { model: await copyGenerationOne(ctx, options.model, 'perplexities'), runDir: ctx.run?.dir, reference: null };
     }
     return first;
   };

@@ -14,6 +14,7 @@ export const COMMANDS = {
   gaussian: 'a Gaussian fitted to its own samples: W2² to the truth, simulated and closed forms',
   logistic: 'logistic regression fitted to its own labels, simulated and asymptotic forms',
   'loss-sources': 'why the training loss falls under accumulate: the loss beside its real and synthetic parts',
+  'bench-text': 'training and sampling characters/s of the GPT (with and without its key/value cache) on this machine',
   bench: 'training images/s, sampling and evaluation time, peak RSS on this machine',
   'gpu-check': 'which backends work here, the WebGPU adapter, and a short training run on each',
 } as const;
