@@ -25,6 +25,8 @@ export interface GptBenchOptions {
   sampleChars?: number;
   /** Characters the uncached sampling writes (it is slow). Defaults to 2000. */
   uncachedChars?: number;
+  /** Texts sampled at once: few, so that each runs well past the block, where the cache matters. Defaults to 8. */
+  streams?: number;
 }
 
 export interface GptBench {
@@ -42,10 +44,10 @@ export interface GptBench {
 export async function benchGpt(options: GptBenchOptions = {}): Promise<GptBench> {
   const text = await loadText({ block: 64, ...options.text });
   const block = text.train.shape[1] - 1;
-  const model = createGpt({ ...options.gpt, vocab: text.vocab, block, seed: 1 });
+  const streams = options.streams ?? 8;
+  const model = createGpt({ ...options.gpt, vocab: text.vocab, block, streams, seed: 1 });
   try {
     const { imagesPerSecond } = await benchTraining({ model, train: text.train, batchSize: options.batchSize ?? 32, warmupSteps: options.warmupSteps ?? 5, steps: options.steps ?? 50 });
-    const streams = (model.config.streams as number) ?? 64;
     const rate = async (chars: number, cache: boolean) => {
       const lengths = Array.from({ length: streams }, () => Math.ceil(chars / streams));
       const t = performance.now();

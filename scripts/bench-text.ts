@@ -5,7 +5,7 @@ import { BACKEND_CHOICES, benchGpt, describeBackend, initBackend, peakRssMB } fr
 import type { BackendChoice } from '../lib/index.ts';
 import { configOption, intOption, parseFlagsOrExit, usage, withDefault, withDefaults } from './flags.ts';
 
-const DEFAULTS = { backend: 'auto' as BackendChoice, steps: 50, 'batch-size': 32, 'sample-chars': 20000, 'uncached-chars': 2000, json: false };
+const DEFAULTS = { backend: 'auto' as BackendChoice, steps: 50, 'batch-size': 32, 'sample-chars': 20000, 'uncached-chars': 2000, streams: 8, json: false };
 
 const parser = yargs()
   .usage(usage('bench-text', "Measures the quick preset's GPT (2 layers, 4 heads, 64 wide, block 64) on Moby Dick with the library's own fit and sampling."))
@@ -14,6 +14,7 @@ const parser = yargs()
   .option('batch-size', intOption('batch-size', { describe: 'windows per step', default: DEFAULTS['batch-size'], min: 1 }))
   .option('sample-chars', intOption('sample-chars', { describe: 'characters sampled with the key/value cache', default: DEFAULTS['sample-chars'], min: 1 }))
   .option('uncached-chars', intOption('uncached-chars', { describe: 'characters sampled without it', default: DEFAULTS['uncached-chars'], min: 1 }))
+  .option('streams', intOption('streams', { describe: 'texts sampled at once (each runs past the block, where the cache matters)', default: DEFAULTS.streams, min: 1 }))
   .option('json', { type: 'boolean', describe: withDefault('print one JSON object', DEFAULTS.json) })
   .option('config', configOption())
   .help();
@@ -21,7 +22,7 @@ const argv = withDefaults(await parseFlagsOrExit(parser, hideBin(process.argv)),
 
 try {
   const backend = await initBackend(argv.backend);
-  const gpt = await benchGpt({ steps: argv.steps, batchSize: argv['batch-size'], sampleChars: argv['sample-chars'], uncachedChars: argv['uncached-chars'] });
+  const gpt = await benchGpt({ steps: argv.steps, batchSize: argv['batch-size'], sampleChars: argv['sample-chars'], uncachedChars: argv['uncached-chars'], streams: argv.streams });
   const result = { backend: backend.name, gpt, peakRssMB: peakRssMB() };
   if (argv.json) {
     process.stdout.write(JSON.stringify(result) + '\n');
