@@ -19,6 +19,7 @@ import type { GenerativeModel, ModelFactory } from '../models/types.ts';
 import { checkInteger, definedOnly, OptionError, say } from './options.ts';
 import type { GenerationRecord } from './record.ts';
 import type { AnalyzeContext, AnalyzeResult } from './resolve.ts';
+import { copyGenerationOne } from './generation-one.ts';
 import { ANALYSIS_FILES } from './run/layout.ts';
 import { loadOrTrainClassifier } from './metrics/classifier.ts';
 import { defaultClassifierDir } from './metrics/classifier-dir.ts';
@@ -158,16 +159,7 @@ export function createCollapseAnalysis(options: CollapseAnalysisOptions): Collap
     if (ctx.generation === 1 || !firstGen || firstGen.runDir !== ctx.run?.dir) {
       firstGen?.model.dispose();
       firstGen = null;
-      const copy = options.model({ seed: 0 });
-      try {
-        if (ctx.generation === 1) copy.network.setWeights(ctx.model.network.getWeights());
-        else if (ctx.run) await ctx.run.loadWeightsInto(copy, 1);
-        else throw new Error(`Generation ${ctx.generation} has no generation 1 to measure latentStd against: the analysis saw no generation 1 and has no run directory to load it from.`);
-      } catch (err) {
-        copy.dispose();
-        throw err;
-      }
-      firstGen = { model: copy, runDir: ctx.run?.dir, realStd: null };
+      firstGen = { model: await copyGenerationOne(ctx, options.model, 'latentStd'), runDir: ctx.run?.dir, realStd: null };
     }
     return firstGen.model;
   };

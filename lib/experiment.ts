@@ -21,7 +21,7 @@ import { createProgress } from './progress.ts';
 import type { Progress } from './progress.ts';
 import type { GenerationRecord } from './record.ts';
 import { checkReportPath, writeReport } from './report/html.ts';
-import { resolveOptions } from './resolve.ts';
+import { GENERATION_DEFAULTS, resolveOptions } from './resolve.ts';
 import type { GenerationsOptions, ResolvedOptions } from './resolve.ts';
 import { experimentReport, schemeRunDir } from './run/layout.ts';
 import { checkOutputFolder, checkRunDir } from './run/open.ts';
@@ -172,6 +172,7 @@ function workerOptions(r: ResolvedOptions): WorkerOptions {
     scheme: r.scheme,
     generations: r.generations,
     epochs: r.epochs,
+    steps: r.steps,
     batchSize: r.batchSize,
     learningRate: r.learningRate,
     syntheticSize: r.syntheticSize,
@@ -200,7 +201,7 @@ export interface ExperimentPlan {
 }
 
 /** How much training an experiment holds, for ETAs. */
-export async function planExperiment(options: Pick<ExperimentOptions, 'schemes' | 'out' | 'data' | 'generations' | 'epochs' | 'syntheticSize' | 'resume'>): Promise<ExperimentPlan> {
+export async function planExperiment(options: Pick<ExperimentOptions, 'schemes' | 'out' | 'data' | 'generations' | 'epochs' | 'steps' | 'batchSize' | 'syntheticSize' | 'resume'>): Promise<ExperimentPlan> {
   const generations = options.generations ?? 7;
   const epochs = options.epochs ?? 10;
   const n = options.data.train.count;
@@ -211,7 +212,7 @@ export async function planExperiment(options: Pick<ExperimentOptions, 'schemes' 
     const dir = schemeRunDir(options.out, schemeName(scheme));
     const done = options.resume && (await isRunDir(dir)) ? await new RunDir(dir).completed() : 0;
     for (let g = 1; g <= generations; g++) {
-      const size = epochs * plannedTrainSize(scheme, g, n, synth);
+      const size = options.steps !== undefined ? options.steps * (options.batchSize ?? GENERATION_DEFAULTS.batchSize) : epochs * plannedTrainSize(scheme, g, n, synth);
       totalImages += size;
       if (g <= done) doneImages += size;
     }

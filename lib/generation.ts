@@ -98,6 +98,7 @@ async function train(o: ResolvedOptions, g: number, model: GenerativeModel, sour
       model,
       data: source,
       epochs: o.epochs,
+      steps: o.steps,
       batchSize: o.batchSize,
       learningRate: o.learningRate,
       rng: createRng(o.seed, g),

@@ -184,3 +184,21 @@ export { sweepTables, formatAggregate } from './sweep/aggregate.ts';
 export type { Cell, Row, RunResult, Tables } from './sweep/aggregate.ts';
 export { aggregateSweep } from './sweep/results.ts';
 export type { AggregateOptions, AggregateResult } from './sweep/results.ts';
+
+// ---- Language models: character corpora, the GPT, text runs (docs/text.md) --------------------------
+
+/** Moby Dick, the State of the Union addresses or a UTF-8 file as a character vocabulary and windows of block+1 characters. */
+export { loadText, decodeText, encodeText, TEXT_CORPORA } from '../data/text.ts';
+export type { TextCorpus, TextData, TextOptions } from '../data/text.ts';
+/** A character-level GPT in nanoGPT's layout, sampled with a key/value cache. */
+export { createGpt, GPT_DEFAULTS } from '../models/gpt.ts';
+export type { GptModel, GptOptions } from '../models/gpt.ts';
+/** The GPT trained on text generation after generation under each scheme, with the text analysis. */
+export { runTextExperiment, formatTextTable, defaultFreshSize } from './text-experiment.ts';
+export type { TextExperimentOptions, TextExperimentResult, TextModelOptions, TextScheme } from './text-experiment.ts';
+/** Perplexity under generation 1's model (Figure 3), distinct n-grams and words, sample text. */
+export { createTextAnalysis, PPL_EDGES } from './text-analysis.ts';
+export type { TextAnalysis, TextAnalysisOptions, TextMetrics } from './text-analysis.ts';
+/** GPT training and sampling characters per second (scripts/bench-text.ts). */
+export { benchGpt } from './text-bench.ts';
+export type { GptBench, GptBenchOptions } from './text-bench.ts';

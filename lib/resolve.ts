@@ -40,6 +40,12 @@ export interface GenerationsOptions {
   generations?: number;
   /** Epochs per generation. Defaults to 10. */
   epochs?: number;
+  /**
+   * A fixed number of optimiser steps per generation instead of epochs over its training set: each
+   * step draws batchSize examples with replacement from the whole set, and `epochs` become
+   * checkpoints splitting the steps evenly (at least one step each). Defaults to none.
+   */
+  steps?: number;
   /** Images per optimiser step. Defaults to 128. */
   batchSize?: number;
   /** Adam's learning rate. Defaults to 1e-3. */
@@ -151,7 +157,7 @@ export const GENERATION_DEFAULTS = {
 
 /** Every option checked and with its default: what the loop runs on. */
 export interface ResolvedOptions extends Required<Pick<GenerationsOptions, 'model' | 'data' | 'scheme' | 'generations' | 'epochs' | 'batchSize' | 'learningRate' | 'syntheticSize' | 'evalBatchSize' | 'seed' | 'warmStart' | 'resume' | 'force' | 'config'>>,
-    Pick<GenerationsOptions, 'runDir' | 'memoryBudget' | 'signal' | 'onBatch' | 'onEpochEnd' | 'onGenerationStart' | 'onGenerationEnd' | 'analyze' | 'log'> {
+    Pick<GenerationsOptions, 'steps' | 'runDir' | 'memoryBudget' | 'signal' | 'onBatch' | 'onEpochEnd' | 'onGenerationStart' | 'onGenerationEnd' | 'analyze' | 'log'> {
   /** The scheme's display name (records, folders). */
   schemeName: string;
   backend: BackendInfo;
@@ -183,6 +189,7 @@ export async function resolveOptions(options: GenerationsOptions, started?: Back
     scheme,
     generations,
     epochs: checkInteger('epochs', o.epochs, 1),
+    steps: o.steps === undefined ? undefined : checkSteps(o.steps, o.epochs),
     batchSize: checkInteger('batchSize', o.batchSize, 1),
     learningRate: checkPositive('learningRate', o.learningRate),
     syntheticSize,
@@ -210,6 +217,7 @@ export async function resolveOptions(options: GenerationsOptions, started?: Back
     model: describeModel(model, train, (m) => checkTrainingSetSizes(m, scheme, resolved.generations, train.count, syntheticSize)),
     scheme: name,
     epochs: resolved.epochs,
+    ...(resolved.steps !== undefined ? { steps: resolved.steps } : {}),
     batchSize: resolved.batchSize,
     learningRate: resolved.learningRate,
     syntheticSize,
@@ -223,7 +231,7 @@ export async function resolveOptions(options: GenerationsOptions, started?: Back
     // What adds fields and files to the records; an experiment describes its collapse analysis here.
     analysis: o.analyze ? 'analyze hook' : 'none',
     ...resolved.config,
-  } satisfies Record<Exclude<(typeof RUN_CONFIG_KEYS)[number], 'freshPoolSize'> | 'analysis', unknown>;
+  } satisfies Record<Exclude<(typeof RUN_CONFIG_KEYS)[number], 'freshPoolSize' | 'steps'> | 'analysis', unknown>;
   const runInfo: RunInfo = {
     format: RUN_FORMAT,
     id: newRunId(),
@@ -281,7 +289,7 @@ function checkFreshPool(scheme: Scheme, data: unknown, train: ImageSource, gener
 }
 
 /** Config keys resolveOptions records itself: `config` may not override them (run.json would misdescribe the run). */
-export const RUN_CONFIG_KEYS = ['model', 'scheme', 'epochs', 'batchSize', 'learningRate', 'syntheticSize', 'evalBatchSize', 'trainSize', 'testSize', 'data', 'warmStart', 'freshPoolSize'] as const;
+export const RUN_CONFIG_KEYS = ['model', 'scheme', 'epochs', 'steps', 'batchSize', 'learningRate', 'syntheticSize', 'evalBatchSize', 'trainSize', 'testSize', 'data', 'warmStart', 'freshPoolSize'] as const;
 
 function checkConfig(config: unknown): Record<string, unknown> {
   if (typeof config !== 'object' || config === null || Array.isArray(config)) throw invalidOption('config', config, 'an object of extra settings');
@@ -308,6 +316,15 @@ function dataDigest(source: ImageSource): string {
   const digest = `sha256:${hash.digest('hex')}`;
   digests.set(source, digest);
   return digest;
+}
+
+/** Steps per generation: each epoch (a checkpoint) needs at least one. */
+function checkSteps(steps: unknown, epochs: unknown): number {
+  const n = checkInteger('steps', steps, 1);
+  if (typeof epochs === 'number' && n < epochs) {
+    throw new OptionError('steps', n, say`${opt('steps')} ${n} is fewer than ${opt('epochs')} ${epochs} (each epoch is a checkpoint of at least one step); expected at least ${epochs} steps, or fewer epochs.`);
+  }
+  return n;
 }
 
 function checkSignal(signal: unknown): AbortSignal | undefined {

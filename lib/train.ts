@@ -40,6 +40,12 @@ export interface TrainOptions {
   batchSize: number;
   /** Adam's learning rate. */
   learningRate: number;
+  /**
+   * A fixed number of optimiser steps instead of passes over `data`: each step trains on batchSize
+   * examples drawn uniformly with replacement from all of `data`, and `epochs` become checkpoints
+   * that split the steps evenly. Defaults to none (epochs are passes over `data`).
+   */
+  steps?: number;
   /** This fit's randomness: shuffles come from rng.child(Stream.shuffle, epoch), noise from rng.child(Stream.noise, epoch). */
   rng: Rng;
   signal?: AbortSignal;
@@ -109,7 +115,7 @@ export interface EpochLoopOptions {
   epochs: number;
   /** The first epoch to run (later than 1 after a resume). Defaults to 1. */
   first?: number;
-  /** The order of epoch e's items (a seeded permutation); called once at the start of each epoch. */
+  /** The items of epoch e in order (a seeded permutation, or draws); called once at the start of each epoch. */
   order: (epoch: number) => Uint32Array;
   /** One optimiser step on the items at `idx`; returns the batch's mean loss, a scalar the loop disposes. */
   step: (idx: Uint32Array, epoch: number) => tf.Scalar;
@@ -127,25 +133,26 @@ export interface EpochLoopOptions {
  * abort from another task runs within one batch rather than at the epoch's end.
  */
 export async function runEpochs(o: EpochLoopOptions): Promise<void> {
-  const batches = Math.ceil(o.count / o.batchSize);
   for (let epoch = o.first ?? 1; epoch <= o.epochs; epoch++) {
     const epochStart = performance.now();
     const order = o.order(epoch);
+    const count = order.length;
+    const batches = Math.ceil(count / o.batchSize);
     let sum: tf.Scalar = tf.scalar(0);
     let loss: number;
     try {
       for (let b = 0; b < batches; b++) {
         if (o.signal?.aborted) throw abortError(o.signal);
-        const idx = order.subarray(b * o.batchSize, Math.min(o.count, (b + 1) * o.batchSize));
+        const idx = order.subarray(b * o.batchSize, Math.min(count, (b + 1) * o.batchSize));
         const batchLoss = o.step(idx, epoch);
         const next = tf.tidy(() => tf.add(sum, tf.mul(batchLoss, idx.length))) as tf.Scalar;
         sum.dispose();
         batchLoss.dispose();
         sum = next;
-        o.onBatch?.({ epoch, epochs: o.epochs, batch: b + 1, batches, images: Math.min(o.count, (b + 1) * o.batchSize) });
+        o.onBatch?.({ epoch, epochs: o.epochs, batch: b + 1, batches, images: Math.min(count, (b + 1) * o.batchSize) });
         await yieldToEventLoop();
       }
-      loss = (await sum.data())[0] / o.count;
+      loss = (await sum.data())[0] / count;
     } finally {
       sum.dispose();
     }
@@ -155,9 +162,10 @@ export async function runEpochs(o: EpochLoopOptions): Promise<void> {
 
 /** Trains `model` in place and returns its losses. */
 export async function fit(options: TrainOptions): Promise<TrainResult> {
-  const { model, data, epochs, batchSize, learningRate, rng, signal } = options;
+  const { model, data, epochs, batchSize, learningRate, rng, signal, steps } = options;
   try {
     checkInteger('epochs', epochs, 1);
+    if (steps !== undefined) checkInteger('steps', steps, epochs);
     checkInteger('batchSize', batchSize, 1);
     checkPositive('learningRate', learningRate);
     if (data.count === 0) throw new Error('The training set is empty; expected at least one image.');
@@ -166,7 +174,7 @@ export async function fit(options: TrainOptions): Promise<TrainResult> {
     if (options.resumeFrom) tf.dispose([...options.resumeFrom.weights, ...options.resumeFrom.optimizer.tensors.map((t) => t.tensor)]);
     throw err;
   }
-  const optimizer = tf.train.adam(learningRate);
+  const optimizer = model.createOptimizer?.(learningRate) ?? tf.train.adam(learningRate);
   const epochLosses: number[] = [];
   let trainSeconds = 0;
   let first = 1;
@@ -199,10 +207,13 @@ export async function fit(options: TrainOptions): Promise<TrainResult> {
       onBatch: options.onBatch,
       order: (epoch) => {
         noise = rng.child(Stream.noise, epoch);
-        return rng.child(Stream.shuffle, epoch).permutation(data.count);
+        if (steps === undefined) return rng.child(Stream.shuffle, epoch).permutation(data.count);
+        // Epoch e's share of the steps: the counts differ by at most one and add up to `steps`.
+        const share = Math.floor((steps * epoch) / epochs) - Math.floor((steps * (epoch - 1)) / epochs);
+        return rng.child(Stream.shuffle, epoch).choose(data.count, share * batchSize, true);
       },
       step: (idx) => {
-        const x = toFloatBatch(data, idx, model.flatInput);
+        const x = toBatch(model, data, idx);
         try {
           return model.trainStep(x, optimizer, noise.seed());
         } finally {
@@ -228,7 +239,7 @@ export async function fit(options: TrainOptions): Promise<TrainResult> {
   } finally {
     optimizer.dispose();
   }
-  return { trainLoss: epochLosses[epochLosses.length - 1], epochLosses, imagesPerSecond: trainSeconds > 0 ? (epochs * data.count) / trainSeconds : 0 };
+  return { trainLoss: epochLosses[epochLosses.length - 1], epochLosses, imagesPerSecond: trainSeconds > 0 ? (steps === undefined ? epochs * data.count : steps * batchSize) / trainSeconds : 0 };
 }
 
 /**
@@ -285,7 +296,7 @@ export async function evaluate(model: GenerativeModel, data: ImageSource, batchS
   try {
     for (let start = 0; start < data.count; start += batchSize) {
       const idx = all.subarray(start, Math.min(data.count, start + batchSize));
-      const x = toFloatBatch(data, idx, model.flatInput);
+      const x = toBatch(model, data, idx);
       const part = model.lossSums(x, rng.seed());
       const next = tf.add(sums, part) as tf.Tensor1D;
       sums.dispose();
@@ -302,6 +313,11 @@ export async function evaluate(model: GenerativeModel, data: ImageSource, batchS
 
 /** Lets pending I/O callbacks (signals, timers, pipes) run before the next batch. */
 export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** A model's batch of the examples at `indices`: its own toBatch, else pixels in [0, 1]. */
+export function toBatch(model: GenerativeModel, data: ImageSource, indices: ArrayLike<number>): tf.Tensor {
+  return model.toBatch ? model.toBatch(data, indices) : toFloatBatch(data, indices, model.flatInput);
+}
 
 export function abortError(signal: AbortSignal): Error {
   const reason = signal.reason;

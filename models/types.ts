@@ -6,6 +6,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { ImageSet, ImageShape, ImageSource } from '../data/images.ts';
 import type { Rng } from '../lib/rng.ts';
 
+/** The image families. */
 export type ModelKind = 'vae' | 'ae';
 
 /** Loss parts per image, in nats. `kl` is 0 for an autoencoder. */
@@ -24,7 +25,8 @@ export type SamplingMode =
   | 'reconstruct'; // AE: training images encoded and decoded
 
 export interface GenerativeModel {
-  readonly kind: ModelKind;
+  /** An image family, or 'gpt' (models/gpt.ts: examples are windows of character ids). */
+  readonly kind: ModelKind | 'gpt';
   /** The architecture's name, e.g. 'dense' or 'conv'. */
   readonly arch: string;
   readonly imageShape: ImageShape;
@@ -44,6 +46,14 @@ export interface GenerativeModel {
    * `seed` drives the step's randomness (the VAE's reparameterisation noise).
    */
   trainStep(batch: tf.Tensor, optimizer: tf.Optimizer, seed: number): tf.Scalar;
+  /**
+   * The batch trainStep and lossSums take for the examples at `indices` (the caller disposes it).
+   * Defaults to toFloatBatch(source, indices, flatInput): pixels in [0, 1]. The GPT's examples are
+   * character ids, which it takes as int32.
+   */
+  toBatch?(source: ImageSource, indices: ArrayLike<number>): tf.Tensor;
+  /** The optimizer fit() trains it with. Defaults to tf.train.adam(learningRate) (betas 0.9, 0.999). */
+  createOptimizer?(learningRate: number): tf.Optimizer;
   /** Loss parts summed over the batch, as a tensor [total, recon, kl] the caller owns. */
   lossSums(batch: tf.Tensor, seed: number): tf.Tensor1D;
   /** Latent codes of a batch (VAE: the posterior means), [n, latentDim]. */

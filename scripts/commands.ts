@@ -7,6 +7,7 @@ export const COMMANDS = {
   'vae-mnist': 'the survey\'s VAE on MNIST, generation after generation under each scheme (--preset quick|paper)',
   'ae-mnist': 'the same experiment with the autoencoder',
   'vae-celeba': 'the VAE on a local copy of CelebA (--data-dir; see docs/experiments.md, "Get CelebA")',
+  'lm-text': 'a character-level GPT on Moby Dick (or your text), generation after generation under each scheme (--preset quick|paper)',
   report: 'report.html for run directories or experiment folders, side by side',
   sweep: 'seed and setting grids: plan, run locally or as a Slurm job array, status, aggregate',
   regression: 'linear regression fitted to its own outputs, simulated beside the closed forms (Figure 6)',
@@ -14,6 +15,7 @@ export const COMMANDS = {
   logistic: 'logistic regression fitted to its own labels, simulated and asymptotic forms',
   poisson: 'Poisson regression fitted to its own counts, simulated and asymptotic forms (π²/6 under accumulate)',
   'loss-sources': 'why the training loss falls under accumulate: the loss beside its real and synthetic parts',
+  'bench-text': 'training and sampling characters/s of the GPT (with and without its key/value cache) on this machine',
   bench: 'training images/s, sampling and evaluation time, peak RSS on this machine',
   'gpu-check': 'which backends work here, the WebGPU adapter, and a short training run on each',
 } as const;

@@ -23,6 +23,7 @@ import type { GenerationGrid } from './grids.ts';
 import { checkReportTarget, GENERATOR_TAG, writeOwnedReport } from './ownership.ts';
 import { loadRuns } from './runs.ts';
 import type { RunSummary } from './runs.ts';
+import { textPanel } from './text-panel.ts';
 
 /** Options of writeReport: the runs or experiment folders, where the page goes, its title and curves. */
 export interface ReportOptions {
@@ -92,7 +93,8 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
   if (options.curves ?? true) {
     for (const c of await renderCurves(runs)) charts.push({ ...c, svgSrc: add(`${c.name}.svg`, c.svg), pngSrc: add(`${c.name}.png`, c.png) });
   }
-  const html = page({ title: options.title ?? 'collapse-lab report', here, runs, grids, charts });
+  const text = await textPanel(runs, add);
+  const html = page({ title: options.title ?? 'collapse-lab report', here, runs, grids, charts, text });
   const owned = await checkReportTarget('out', path, assets, [...pictures.keys()]);
   try {
     await mkdir(assets, { recursive: true });
@@ -161,7 +163,8 @@ const COLUMNS: [field: string, title: string][] = [
   ['rssMB', 'RSS MB'],
   ['numTensors', 'tensors'],
 ];
-const HIDDEN = new Set(['scheme', 'epochLosses', 'metricSamples']);
+// A text run's sample text and perplexity histogram are drawn in its own panel (text-panel.ts).
+const HIDDEN = new Set(['scheme', 'epochLosses', 'metricSamples', 'sampleText', 'pplHistogram']);
 
 /**
  * Record fields a model family's numbers make meaningless, left out of its table: an autoencoder's
@@ -201,6 +204,8 @@ function page(p: {
   runs: RunSummary[];
   grids: { run: RunSummary; recon: (GenerationGrid & { src: string }) | null; fixed: (GenerationGrid & { src: string }) | null }[];
   charts: (RenderedChart & { svgSrc: string; pngSrc: string })[];
+  /** The language-model panel (text-panel.ts); empty without text runs. */
+  text: string;
 }): string {
   const { runs, grids, charts, here } = p;
   const kinds = [...new Set(runs.map((r) => r.kind))];
@@ -260,6 +265,7 @@ ${figure9}
 <div class="side">${fixed || '<p class="none">none</p>'}</div>
 <h2 id="curves">Curves</h2>
 <div class="charts">${chartHtml || '<p class="none">none</p>'}</div>
+${p.text}
 <h2 id="records">Records</h2>
 ${runs.map((r) => `<h3>${esc(r.label)}</h3>\n${recordTable(r)}`).join('\n')}
 <h2 id="samples">Samples per generation</h2>

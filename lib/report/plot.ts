@@ -39,6 +39,8 @@ export interface LineChart {
   series: readonly LineSeries[];
   /** Logarithmic y axis; points with y <= 0 are left out. Defaults to false. */
   logY?: boolean;
+  /** Logarithmic x axis (x must be positive). Defaults to false. */
+  logX?: boolean;
   /** Plot width in pixels (the drawing area, without axes and legend). Defaults to 480. */
   width?: number;
   /** Plot height in pixels. Defaults to 300. */
@@ -128,16 +130,16 @@ interface Shared {
   solid: string;
   dashed: string;
   dashLegend: boolean;
-  x: { field: 'x'; type: 'quantitative'; title: string; axis?: { tickMinStep: number; format: string } };
+  x: { field: 'x'; type: 'quantitative'; title: string; axis?: { tickMinStep: number; format: string }; scale?: { type: 'log' } };
 }
 
-function shared(series: readonly LineSeries[], o: { xLabel: string; dashLegend?: readonly [string, string]; integerX?: boolean }): Shared {
+function shared(series: readonly LineSeries[], o: { xLabel: string; dashLegend?: readonly [string, string]; integerX?: boolean; logX?: boolean }): Shared {
   const [solid, dashed] = o.dashLegend ?? ['solid', 'dashed'];
   const groups = [...new Set(series.map((s) => s.group ?? s.name))];
   const explicit = new Map(series.filter((s) => s.color).map((s) => [s.group ?? s.name, s.color as string]));
   let next = 0;
   const range = groups.map((g) => explicit.get(g) ?? TABLEAU10[next++ % TABLEAU10.length]);
-  const x = { field: 'x' as const, type: 'quantitative' as const, title: o.xLabel, ...(o.integerX ? { axis: { tickMinStep: 1, format: 'd' } } : {}) };
+  const x = { field: 'x' as const, type: 'quantitative' as const, title: o.xLabel, ...(o.integerX ? { axis: { tickMinStep: 1, format: 'd' } } : {}), ...(o.logX ? { scale: { type: 'log' as const } } : {}) };
   return { groups, range, solid, dashed, dashLegend: o.dashLegend !== undefined, x };
 }
 

@@ -44,6 +44,12 @@ export const ANALYSIS_FILES = {
   reconstructionsPng: 'reconstructions.png',
 } as const;
 
+/** The files the text analysis (lib/text-analysis.ts) adds to a generation folder. */
+export const TEXT_ANALYSIS_FILES = {
+  info: 'text-analysis.json',
+  sample: 'sample.txt',
+} as const;
+
 /** The files of an end-of-epoch checkpoint (epochs.ts). */
 export const EPOCH_FILES = { state: 'state.json', weights: 'model.bin', optimizer: 'optimizer.bin' } as const;
 
@@ -54,7 +60,7 @@ export const CLASSIFIER_FILE = 'classifier.json';
 export const CLASSIFIER_FOLDER_FILES: ReadonlySet<string> = new Set([...Object.values(NETWORK_FILES), CLASSIFIER_FILE]);
 
 /** Files collapse-lab writes into a generation folder under these names (an analysis' other files are listed in its manifest). */
-export const GENERATION_FOLDER_FILES: ReadonlySet<string> = new Set([...Object.values(GENERATION_FILES), ...Object.values(ANALYSIS_FILES)]);
+export const GENERATION_FOLDER_FILES: ReadonlySet<string> = new Set([...Object.values(GENERATION_FILES), ...Object.values(ANALYSIS_FILES), ...Object.values(TEXT_ANALYSIS_FILES)]);
 /** Files collapse-lab writes into an end-of-epoch folder. */
 export const EPOCH_FOLDER_FILES: ReadonlySet<string> = new Set(Object.values(EPOCH_FILES));
 

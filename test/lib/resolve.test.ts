@@ -34,8 +34,8 @@ const configOf = async (o: GenerationsOptions) => (await resolveOptions(o)).runI
 describe('the configuration run.json records', () => {
   it('holds the run\'s own settings and a digest of each data set', async () => {
     const config = await configOf(base());
-    // freshPoolSize is recorded by scheme 'fresh' only (below).
-    expect(Object.keys(config).sort()).toEqual([...RUN_CONFIG_KEYS.filter((k) => k !== 'freshPoolSize'), 'analysis'].sort());
+    // freshPoolSize is recorded by scheme 'fresh' only (below), steps only when given.
+    expect(Object.keys(config).sort()).toEqual([...RUN_CONFIG_KEYS.filter((k) => k !== 'freshPoolSize' && k !== 'steps'), 'analysis'].sort());
     expect(config.data).toEqual({ train: expect.stringMatching(/^sha256:[0-9a-f]{64}$/), test: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
     expect(config).toMatchObject({ evalBatchSize: 30, analysis: 'none', model: { kind: 'vae', hidden: [32], latentDim: 4, sampling: 'mean' } });
   });
@@ -46,7 +46,7 @@ describe('the configuration run.json records', () => {
 
   it("records scheme 'fresh's pool: its size and a digest of its images", async () => {
     const config = await configOf(fresh());
-    expect(Object.keys(config).sort()).toEqual([...RUN_CONFIG_KEYS, 'analysis'].sort());
+    expect(Object.keys(config).sort()).toEqual([...RUN_CONFIG_KEYS.filter((k) => k !== 'steps'), 'analysis'].sort());
     expect(config).toMatchObject({ scheme: 'fresh-10', freshPoolSize: 20, data: { freshPool: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) } });
   });
 

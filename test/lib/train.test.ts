@@ -33,6 +33,19 @@ describe('fit', () => {
     model.dispose();
   });
 
+  it('with steps, trains that many batches drawn from the whole set, split evenly over the epochs', async () => {
+    const model = tinyVae({ seed: 1 });
+    const perEpoch: number[] = [];
+    const result = await fit({
+      model, data: train, epochs: 3, steps: 7, batchSize: 16, learningRate: 1e-3, rng: createRng(0, 1),
+      onBatch: (c) => { if (c.batch === c.batches) perEpoch.push(c.batches); },
+    });
+    expect(perEpoch).toEqual([2, 2, 3]);
+    expect(result.epochLosses).toHaveLength(3);
+    await expect(fit({ model, data: train, epochs: 3, steps: 2, batchSize: 16, learningRate: 1e-3, rng: createRng(0, 1) })).rejects.toThrow('steps 2 is not valid; expected an integer of at least 3.');
+    model.dispose();
+  });
+
   it('is repeatable for the same rng stream and differs for another', async () => {
     const run = async (seed: number) => {
       const model = tinyVae({ seed: 1 });
