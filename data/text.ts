@@ -17,6 +17,7 @@ import { createImageSet } from './images.ts';
 import type { ImageSet, ImageShape } from './images.ts';
 
 export const TEXT_CORPORA = ['moby-dick', 'sotu'] as const;
+/** A text a run trains on: a corpus an npm package ships, or a file. */
 export type TextCorpus = (typeof TEXT_CORPORA)[number];
 
 /** Character ids are stored as bytes. */
@@ -25,6 +26,7 @@ export const MAX_VOCABULARY = 256;
 /** Share of the text (its beginning) that is training text; the rest is the test text. */
 export const TRAIN_SHARE = 0.9;
 
+/** Options of loadText: the corpus, the window length and the training characters used. */
 export interface TextOptions {
   /** A corpus shipped with npm. Ignored when `file` is given. Defaults to 'moby-dick'. */
   corpus?: TextCorpus;
@@ -38,6 +40,7 @@ export interface TextOptions {
   rest?: boolean;
 }
 
+/** A loaded text: its vocabulary and its training and test windows. */
 export interface TextData {
   /** The characters in id order (character i has id i). */
   vocab: string[];

@@ -77,6 +77,7 @@ export async function benchTraining(options: TrainingBenchOptions): Promise<Trai
   return { imagesPerSecond: (steps * batchSize) / seconds, loss: result.trainLoss };
 }
 
+/** One kernel of a profiled training step: its calls and time per step. */
 export interface KernelProfileRow {
   /** The tfjs kernel name, or 'outside kernels' for the rest of a step (engine, gradient tape, JavaScript). */
   kernel: string;
@@ -88,6 +89,7 @@ export interface KernelProfileRow {
   share: number;
 }
 
+/** A training step taken apart kernel by kernel (profileTraining). */
 export interface TrainingProfile {
   /** Wall-clock milliseconds per step while profiling (the profiler adds a little per kernel call). */
   stepMs: number;

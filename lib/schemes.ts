@@ -140,6 +140,7 @@ export function schemeNames(schemes: unknown): string[] {
   return names;
 }
 
+/** What a scheme builds from: the real set, the synthetic sets so far, a seeded stream and the fresh pool. */
 export interface TrainingSetInput {
   real: ImageSource;
   /** Synthetic sets of generations 1..g-1, oldest first (empty for generation 1). */
@@ -160,6 +161,7 @@ export interface TrainingParts {
   synthetic?: ImageSource;
 }
 
+/** What a scheme builds for one generation: the training set, its real share and its parts by source. */
 export interface TrainingSet {
   source: ImageSource;
   /** Share of real images in `source`. */

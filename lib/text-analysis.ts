@@ -37,6 +37,7 @@ export const PPL_EDGES: readonly number[] = Array.from({ length: 61 }, (_, i) =>
 export const SAMPLE_RECORD_CHARS = 300;
 export const SAMPLE_FILE_CHARS = 2000;
 
+/** Options of createTextAnalysis. */
 export interface TextAnalysisOptions {
   /** Builds a model like the run's; holds generation 1's weights. */
   model: (init: ModelInit) => GptModel;
@@ -74,8 +75,9 @@ export interface TextMetrics {
   sampleText: string;
 }
 
+/** A text run's per-generation analysis (perplexity under generation 1's model, n-grams, words). */
 export interface TextAnalysis {
-  analyze(ctx: AnalyzeContext): Promise<AnalyzeResult>;
+  /** Measures one generation's synthetic text; its fields join the record. */  analyze(ctx: AnalyzeContext): Promise<AnalyzeResult>;
   /** Frees generation 1's model. */
   dispose(): void;
 }

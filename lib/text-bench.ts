@@ -10,6 +10,7 @@ import type { TextModelOptions } from './text-experiment.ts';
 import { benchTraining } from './bench.ts';
 import { createRng } from './rng.ts';
 
+/** Options of benchGpt. */
 export interface GptBenchOptions {
   /** The text (its training windows are trained on). Defaults to Moby Dick at block 64. */
   text?: TextOptions;
@@ -29,6 +30,7 @@ export interface GptBenchOptions {
   streams?: number;
 }
 
+/** What benchGpt measures: training and sampling characters per second. */
 export interface GptBench {
   /** Training characters (window positions) per second. */
   trainCharsPerSecond: number;

@@ -35,6 +35,7 @@ export interface TextSetup {
 /** A scheme of a text experiment: 'fresh' may leave its size out (DEFAULT_FRESH_SHARE of the training windows). */
 export type TextScheme = Scheme | { kind: 'fresh'; freshSize?: number };
 
+/** Options of runTextExperiment: the text, the GPT and the experiment. */
 export interface TextExperimentOptions extends Omit<ExperimentOptions, 'model' | 'data' | 'analysis' | 'analyze' | 'workerSetup' | 'syntheticSize' | 'schemes'> {
   /** Schemes to run, each as { kind, ...its parameters }. */
   schemes: TextScheme[];

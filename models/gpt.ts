@@ -16,6 +16,7 @@ import type { GptParams, GptShape } from './gpt-network.ts';
 import { sampleStreams } from './gpt-sampling.ts';
 import type { GenerativeModel } from './types.ts';
 
+/** Options of createGpt: vocabulary, layers, heads, width, block, learning rate and sampling. */
 export interface GptOptions {
   /** The characters, in id order (data/text.ts's vocab). */
   vocab: readonly string[];

@@ -95,6 +95,7 @@ export function logisticTrials(c: LogisticConfig, start: number, end: number, pr
   return glmTrials(BERNOULLI, fisherInformation(c.signal), c, start, end, progress);
 }
 
+/** The logistic regression simulator: options, Monte Carlo and asymptotic forms. */
 export const logisticSimulator = defineSimulator<'logistic', typeof fields, 'testError' | 'varianceRatio', 'unconverged'>({
   name: 'logistic',
   title: 'Logistic regression',
@@ -105,7 +106,9 @@ export const logisticSimulator = defineSimulator<'logistic', typeof fields, 'tes
 });
 
 type Metric = 'testError' | 'varianceRatio';
+/** Options of simulateLogistic. */
 export type LogisticOptions = OptionsOf<SharedFields & typeof fields> & TrialRunOptions;
+/** What simulateLogistic returns: its configuration and a curve per quantity. */
 export type LogisticResult = TheoryResultOf<'logistic', typeof fields, Metric, 'unconverged'>;
 /** The `--json` object of `scripts/logistic.ts`. */
 export type LogisticJson = TheoryJsonOf<'logistic', typeof fields, Metric, 'unconverged'>;

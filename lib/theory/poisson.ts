@@ -25,6 +25,7 @@ const fields = {
   maxIterations: integer({ default: 50, min: 1, help: 'Newton iterations before a fit counts as not converged' }),
 };
 
+/** The resolved configuration of a Poisson regression simulation. */
 export type PoissonConfig = TheoryConfig<typeof fields>;
 
 /**
@@ -70,6 +71,7 @@ export function poissonTrials(c: PoissonConfig, start: number, end: number, prog
   return glmTrials(POISSON, poissonFisher(c.signal), c, start, end, progress);
 }
 
+/** The Poisson regression simulator: options, Monte Carlo and asymptotic forms. */
 export const poissonSimulator = defineSimulator<'poisson', typeof fields, 'testError' | 'varianceRatio', 'unconverged'>({
   name: 'poisson',
   title: 'Poisson regression',
@@ -80,7 +82,9 @@ export const poissonSimulator = defineSimulator<'poisson', typeof fields, 'testE
 });
 
 type Metric = 'testError' | 'varianceRatio';
+/** Options of simulatePoisson. */
 export type PoissonOptions = OptionsOf<SharedFields & typeof fields> & TrialRunOptions;
+/** What simulatePoisson returns: its configuration and a curve per quantity. */
 export type PoissonResult = TheoryResultOf<'poisson', typeof fields, Metric, 'unconverged'>;
 /** The `--json` object of `scripts/poisson.ts`. */
 export type PoissonJson = TheoryJsonOf<'poisson', typeof fields, Metric, 'unconverged'>;

@@ -280,6 +280,7 @@ function ridgeApproximations(c: RegressionConfig): { testError: Record<RidgeForm
   return { testError: { lowDimensional: form('lowDimensional'), randomMatrix: form('randomMatrix') } };
 }
 
+/** The linear and ridge regression simulator: options, Monte Carlo and closed forms (eqs. 3, 5, 6). */
 export const regressionSimulator = defineSimulator({
   name: 'regression',
   title: 'Linear regression',
@@ -298,7 +299,9 @@ export const regressionSimulator = defineSimulator({
   summarise: (r, c) => ({ testError: meanEstimate(r, 0), varianceRatio: ratioEstimate(r, 1, c.d) }),
 });
 
+/** Options of simulateRegression. */
 export type RegressionOptions = OptionsOf<SharedFields & typeof fields> & TrialRunOptions;
+/** What simulateRegression returns: its configuration and a curve per quantity. */
 export type RegressionResult = TheoryResultOf<'regression', typeof fields, 'testError' | 'varianceRatio', never>;
 /** The `--json` object of `scripts/regression.ts` (README, "Output contract"). */
 export type RegressionJson = TheoryJsonOf<'regression', typeof fields, 'testError' | 'varianceRatio', never>;

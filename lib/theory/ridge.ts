@@ -13,6 +13,7 @@
 /** The two approximations of eq. (3). */
 export type RidgeForm = 'lowDimensional' | 'randomMatrix';
 
+/** Names of eq. (3)'s two approximate forms: low-dimensional and random-matrix. */
 export const RIDGE_FORMS: readonly RidgeForm[] = ['lowDimensional', 'randomMatrix'];
 
 /** The setting of eq. (3): Σ's diagonal, the truth, the downstream ridge (λ, T, σ) and the generators' T0. */
