@@ -11,7 +11,6 @@
  * the same sum in the same order, so losses match the single-threaded build to the last digit.
  */
 import * as tf from '@tensorflow/tfjs';
-import { BackendWasm, getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -45,6 +44,9 @@ let running: ThreadedModule | null = null;
  * before a switch are lost with it, so call this before creating any.
  */
 export async function useWasmThreads(threads: number): Promise<number> {
+  // Imported here, not at the top: importing the package registers the wasm backend, which a library
+  // user who only reads runs back (no backend started) must not get as an uninitialised default.
+  const { BackendWasm, getThreadsCount, setThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
   packageFactory ??= tf.findBackendFactory('wasm') as BackendFactory | null;
   if (!packageFactory) throw new Error('@tensorflow/tfjs-backend-wasm registered no wasm backend');
   const module = threads > 1 ? await startThreadedModule(threads) : null;

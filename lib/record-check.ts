@@ -1,6 +1,6 @@
 /**
  * Whether committed records still come out of the code: a generation rerun beside the record a
- * findings page was drawn from (docs/data/paper/<model>/<scheme>/generations.jsonl), field by field.
+ * findings page was drawn from (docs/data/paper/<model>/<scheme>/records.jsonl), field by field.
  * scripts/check-findings.ts reruns and prints this.
  */
 import { readFile } from 'node:fs/promises';

@@ -1,6 +1,6 @@
 /**
  * A slow check, not a unit test: reruns generation 1 of the committed paper-preset records
- * (docs/data/paper/<model>/<scheme>/generations.jsonl, the data of docs/findings.md) and compares
+ * (docs/data/paper/<model>/<scheme>/records.jsonl, the data of docs/findings.md) and compares
  * it with them field by field. npx tsx scripts/check-findings.ts --help
  */
 import { join } from 'node:path';
@@ -19,7 +19,7 @@ const parser = yargs()
   .usage(usage('check-findings', 'Reruns generation 1 of the paper preset per model and compares it with the committed records (minutes to hours: 10 epochs on 60,000 images).'))
   .option('model', listOption('model', { describe: 'models to check', choices: ['vae', 'ae'], default: DEFAULTS.model }))
   .option('scheme', { choices: ['replace', 'accumulate'], describe: withDefault("the committed run whose generation 1 is compared (both schemes' are the same training)", DEFAULTS.scheme) })
-  .option('data', { type: 'string', describe: withDefault('folder of the committed records, <model>/<scheme>/generations.jsonl', DEFAULTS.data) })
+  .option('data', { type: 'string', describe: withDefault('folder of the committed records, <model>/<scheme>/records.jsonl', DEFAULTS.data) })
   .option('out', { type: 'string', describe: withDefault('where the rerun is written (resumable)', DEFAULTS.out) })
   .option('seed', intOption('seed', { describe: 'seed of the committed run', default: DEFAULTS.seed, min: 0 }))
   .option('tolerance', numberOption('tolerance', { describe: 'largest relative difference allowed (0: bit-identical, what the same backend gives)', default: DEFAULTS.tolerance, min: 0 }))
@@ -30,7 +30,7 @@ const argv = withDefaults(await parseFlagsOrExit(parser, hideBin(process.argv)),
 try {
   let failed = 0;
   for (const model of argv.model as ('vae' | 'ae')[]) {
-    const committedPath = join(argv.data, model, argv.scheme, 'generations.jsonl');
+    const committedPath = join(argv.data, model, argv.scheme, 'records.jsonl');
     const committed = (await readRecordsFile(committedPath)).find((r) => r.generation === 1);
     if (!committed) throw new Error(`${committedPath} has no record of generation 1; expected the committed paper-preset run.`);
     const spec = EXPERIMENTS[`${model}-mnist`];

@@ -91,7 +91,7 @@ const CASES: FlagCase[] = [
   { what: 'gpu-check: one step (the first is not timed)', script: 'gpu-check', args: ['--steps', '1'], message: '--steps 1 is not valid; expected an integer from 2 to 468.' },
   { what: 'gpu-check: a backend that is not one', script: 'gpu-check', args: ['--train-on', 'wasm,metal'], message: "--train-on 'metal' is not one of tfjs-node-gpu, webgpu, tfjs-node, wasm or cpu." },
   { what: 'loss-sources: a flag given twice', script: 'loss-sources', args: ['--epochs', '2', '--epochs', '3'], message: '--epochs is given twice; give each flag once.' },
-  { what: 'loss-sources: an arm that is not one', script: 'loss-sources', args: ['--arms', 'vae-grey'], message: "--arms 'vae-grey' is not one of vae-mean, vae-bernoulli, vae-threshold, ae-latent-gaussian, ae-bernoulli or ae-threshold." },
+  { what: 'loss-sources: an arm that is not one', script: 'loss-sources', args: ['--arms', 'vae-grey'], message: "--arms 'vae-grey' is not one of vae-mean, vae-bernoulli, vae-threshold, ae-latent-gaussian, ae-bernoulli, ae-threshold, vae-mean-warm or ae-latent-gaussian-warm." },
   { what: 'regression: a hexadecimal trial count', script: 'regression', args: ['--trials', '0x10'], message: '--trials 0x10 is not valid; expected an integer, written in decimal digits.' },
 ];
 

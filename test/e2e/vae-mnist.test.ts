@@ -52,7 +52,7 @@ describe('scripts/vae-mnist.ts', () => {
 
   it('stops on bad input with one sentence and a non-zero exit', async () => {
     const cases: [string[], RegExp][] = [
-      [['--scheme', 'keep'], /--scheme 'keep' is not one of replace, accumulate, sub, sub-repl, mix or fresh\./],
+      [['--scheme', 'keep'], /--scheme 'keep' is not one of replace, accumulate, sub, sub-repl, mix, augment or fresh\./],
       [['--epochs', '0'], /--epochs 0 is not valid; expected an integer of at least 1/],
       [['--scheme', 'mix', '--real-fraction', '2'], /--real-fraction 2 is outside \[0, 1\]/],
       [['--backend', 'gpu'], /--backend 'gpu' is not one of auto, tensorflow, .*wasm or cpu/],
