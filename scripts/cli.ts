@@ -366,23 +366,12 @@ export async function main(spec: MainSpec, argv = process.argv): Promise<void> {
   const args = hideBin(argv);
   const fail = (err: unknown): never => exitWithError(flagMessage(err, namer(spec)));
   const raw = (await parseFlags(experimentParser(spec, args), args).catch(fail)) as RawFlags;
-  const controller = new AbortController();
-  let stopping = false;
-  const stop = (why: string, note: string) => {
-    stopping = true;
-    process.stderr.write(`\n${note}: stopping after the current batch (press Ctrl-C again to exit at once)...\n`);
-    controller.abort(Object.assign(new Error(`Stopped by ${why}.`), { name: 'AbortError' }));
-  };
-  const onSignal = (sig: string) => (stopping ? process.exit(130) : stop(sig, sig));
-  process.on('SIGINT', () => onSignal('SIGINT'));
-  process.on('SIGTERM', () => onSignal('SIGTERM'));
-  // A signal sent to the npx / tsx wrapper alone never reaches this process: its end stops the run the same way.
-  watchWrappers((w) => stopping || stop(`the end of ${w.name}`, `${w.name} (process ${w.pid}), which started this process, has ended`));
+  const signal = stopOnSignals();
   try {
     const flags = resolveFlags(raw, spec.family, spec.dataset);
     // Recorded in each new run's run.json (the command line, the --config file, the commit); never compared on resume.
     const provenance = await describeProvenance({ argv: receivedArgv(), configFile: configFileOf(raw) });
-    const result = await runExperiment({ ...(await experimentOptions(spec, args, flags, raw)), provenance, signal: controller.signal });
+    const result = await runExperiment({ ...(await experimentOptions(spec, args, flags, raw)), provenance, signal });
     const table = formatLossTable(result.runs);
     (flags.json ? process.stderr : process.stdout).write(`\n${spec.family.toUpperCase()} on ${DATASETS[spec.dataset].name}, loss per image in nats (${result.backend.name} backend):\n${table}\nRun directories:\n${result.runs.map((r) => `  ${r.dir}`).join('\n')}\n${result.report ? `Report: ${result.report}\n` : ''}`);
   } catch (err) {
@@ -402,4 +391,22 @@ export function resumeCommand(command: readonly string[], args: readonly string[
   // `--force true` is one flag in two words: its value goes with it.
   const kept = args.filter((a, i) => !dropped(a) && !((a === 'true' || a === 'false') && dropped(args[i - 1]) && !args[i - 1].includes('=')));
   return [...command, ...kept, '--resume', ...extra].map(typed).join(' ');
+}
+
+/**
+ * The signal a training CLI passes to the library: the first Ctrl-C (or SIGTERM, or the end of the
+ * npx / tsx wrapper that started this process) stops after the current batch; a second exits at once.
+ */
+export function stopOnSignals(): AbortSignal {
+  const controller = new AbortController();
+  let stopping = false;
+  const stop = (why: string, note: string) => {
+    stopping = true;
+    process.stderr.write(`\n${note}: stopping after the current batch (press Ctrl-C again to exit at once)...\n`);
+    controller.abort(Object.assign(new Error(`Stopped by ${why}.`), { name: 'AbortError' }));
+  };
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => (stopping ? process.exit(130) : stop(sig, sig)));
+  // A signal sent to the npx / tsx wrapper alone never reaches this process: its end stops the run the same way.
+  watchWrappers((w) => stopping || stop(`the end of ${w.name}`, `${w.name} (process ${w.pid}), which started this process, has ended`));
+  return controller.signal;
 }

@@ -1,7 +1,7 @@
 /** A character-level GPT trained on text generation after generation: npx tsx scripts/lm-text.ts --help */
 import { hideBin } from 'yargs/helpers';
-import { describeProvenance, formatTextTable, runTextExperiment, watchWrappers } from '../lib/index.ts';
-import { resumeCommand } from './cli.ts';
+import { describeProvenance, formatTextTable, runTextExperiment } from '../lib/index.ts';
+import { resumeCommand, stopOnSignals } from './cli.ts';
 import { configFileOf, exitWithError, flagMessage, flagNamer, flagNames, parseFlags } from './flags.ts';
 import { receivedArgv, rerunWords } from './invocation.ts';
 import { TEXT_OPTION_FLAGS, textOptions, textParser } from './lm-text-flags.ts';
@@ -13,21 +13,12 @@ const namer = flagNamer(flagNames(textParser()), TEXT_OPTION_FLAGS);
 const fail = (err: unknown): never => exitWithError(flagMessage(err, namer));
 const raw = (await parseFlags(textParser(args), args).catch(fail)) as RawTextFlags;
 
-// Ctrl-C stops after the current batch and prints the command that resumes; a second one exits at once.
-const controller = new AbortController();
-let stopping = false;
-const stop = (why: string, note: string) => {
-  stopping = true;
-  process.stderr.write(`\n${note}: stopping after the current batch (press Ctrl-C again to exit at once)...\n`);
-  controller.abort(Object.assign(new Error(`Stopped by ${why}.`), { name: 'AbortError' }));
-};
-for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => (stopping ? process.exit(130) : stop(sig, sig)));
-watchWrappers((w) => stopping || stop(`the end of ${w.name}`, `${w.name} (process ${w.pid}), which started this process, has ended`));
+const signal = stopOnSignals();
 
 try {
   const options = textOptions(raw);
   const provenance = await describeProvenance({ argv: receivedArgv(), configFile: configFileOf(raw) });
-  const result = await runTextExperiment({ ...options, provenance, signal: controller.signal });
+  const result = await runTextExperiment({ ...options, provenance, signal });
   const t = result.text;
   (options.json ? process.stderr : process.stdout).write(
     `\nGPT on ${t.source} (${t.trainChars} training characters, ${t.vocab.length} distinct; ${result.backend.name} backend): ` +
