@@ -26,10 +26,19 @@ export interface WorkerSetup {
 export type WorkerSetupResult = Pick<GenerationsOptions, 'model' | 'data' | 'analyze'>;
 
 /** The options a worker receives: every trainGenerations option that is plain data. */
-export type WorkerOptions = Omit<GenerationsOptions, 'model' | 'data' | 'analyze' | 'signal' | 'log' | 'onBatch' | 'onEpochEnd' | 'onGenerationStart' | 'onGenerationEnd'>;
+export type WorkerOptions = Omit<
+  GenerationsOptions,
+  'model' | 'data' | 'analyze' | 'signal' | 'log' | 'onBatch' | 'onEpochEnd' | 'onGenerationStart' | 'onGenerationEnd'
+>;
 
 export type ToWorker =
-  | { kind: 'job'; label: string; setup: WorkerSetup; options: WorkerOptions; analysis?: Omit<CollapseAnalysisOptions, 'model' | 'seed' | 'log' | 'classifier'> }
+  | {
+      kind: 'job';
+      label: string;
+      setup: WorkerSetup;
+      options: WorkerOptions;
+      analysis?: Omit<CollapseAnalysisOptions, 'model' | 'seed' | 'log' | 'classifier'>;
+    }
   | { kind: 'stop' };
 
 export type FromWorker =

@@ -4,7 +4,11 @@ import type { GenerationRecord } from '../record.ts';
 import type { GenerationsOptions } from '../resolve.ts';
 
 /** The hooks that report one run's progress to `progress` under `label`, and its records to `onRecord`. */
-export function progressHooks(label: string, progress: Progress, onRecord: (r: GenerationRecord) => void | Promise<void>): Pick<GenerationsOptions, 'log' | 'onGenerationStart' | 'onBatch' | 'onEpochEnd' | 'onGenerationEnd'> {
+export function progressHooks(
+  label: string,
+  progress: Progress,
+  onRecord: (r: GenerationRecord) => void | Promise<void>,
+): Pick<GenerationsOptions, 'log' | 'onGenerationStart' | 'onBatch' | 'onEpochEnd' | 'onGenerationEnd'> {
   let batchImages = 0;
   return {
     log: (line) => progress.log(`[${label}] ${line}`),
@@ -15,7 +19,9 @@ export function progressHooks(label: string, progress: Progress, onRecord: (r: G
     },
     onEpochEnd: (c) => progress.epochEnd(label, c),
     onGenerationEnd: async (r) => {
-      progress.log(`[${label}] generation ${r.generation}: train loss ${r.trainLoss.toFixed(2)}, test loss ${r.testLoss.toFixed(2)} (${r.seconds.toFixed(1)} s, ${Math.round(r.samplesPerSecond)} images/s)`);
+      const losses = `train loss ${r.trainLoss.toFixed(2)}, test loss ${r.testLoss.toFixed(2)}`;
+      const speed = `${r.seconds.toFixed(1)} s, ${Math.round(r.samplesPerSecond)} images/s`;
+      progress.log(`[${label}] generation ${r.generation}: ${losses} (${speed})`);
       await onRecord(r);
     },
   };

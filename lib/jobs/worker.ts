@@ -38,10 +38,21 @@ async function run(job: Extract<ToWorker, { kind: 'job' }>): Promise<void> {
     const url = job.setup.module.startsWith('file:') ? job.setup.module : pathToFileURL(job.setup.module).href;
     const mod = (await import(url)) as Record<string, (args: unknown) => WorkerSetupResult | Promise<WorkerSetupResult>>;
     const name = job.setup.export ?? 'setup';
-    if (typeof mod[name] !== 'function') throw new Error(`Worker setup module ${job.setup.module} has no exported function '${name}'; expected one returning { model, data }.`);
+    if (typeof mod[name] !== 'function') {
+      const what = `Worker setup module ${job.setup.module} has no exported function '${name}'`;
+      throw new Error(`${what}; expected one returning { model, data }.`);
+    }
     const built = await mod[name](job.setup.args);
     const progress = progressTo((m) => void send(m));
-    const analysis = job.analysis && !built.analyze ? createCollapseAnalysis({ ...job.analysis, model: built.model, seed: job.options.seed ?? 0, log: (line) => progress.log(line) }) : null;
+    const analysisOptions = job.analysis && !built.analyze ? job.analysis : null;
+    const analysis = analysisOptions
+      ? createCollapseAnalysis({
+          ...analysisOptions,
+          model: built.model,
+          seed: job.options.seed ?? 0,
+          log: (line) => progress.log(line),
+        })
+      : null;
     dispose = () => analysis?.dispose();
     const records = await trainGenerations({
       ...job.options,
