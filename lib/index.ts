@@ -49,6 +49,13 @@ export type { GenerationData } from './resolve.ts';
 /** The schemes: replace, accumulate, accumulate-subsample (sub, sub-repl), mix, fresh; as pure functions too. */
 export { buildTrainingSet, freshIndices, parseScheme, plannedTrainSize, resolveScheme, schemeName, schemeNames, SCHEME_NAMES } from './schemes.ts';
 export type { Scheme, SchemeName, SchemeParams, TrainingParts, TrainingSet, TrainingSetInput } from './schemes.ts';
+/** Tracking: steps.jsonl every logEvery steps, TensorBoard event files (options of trainGenerations and runExperiment). */
+export { TRACKING_DEFAULTS } from './tracking/options.ts';
+export type { TrackingOptions } from './tracking/options.ts';
+export { createTensorBoardWriter } from './tracking/tensorboard.ts';
+export type { TensorBoardOptions, TensorBoardWriter } from './tracking/tensorboard.ts';
+export type { StepRecord } from './run/steps.ts';
+export type { ExperimentHooks, SchemeContext } from './experiment-hooks.ts';
 /** One model, N epochs, our own seeded loop; its loss on a set. */
 export { fit, evaluate, NonFiniteLossError } from './train.ts';
 export type { BatchContext, EpochContext, TrainOptions, TrainResult } from './train.ts';

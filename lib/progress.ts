@@ -20,7 +20,8 @@ export interface ProgressOptions {
 
 /** The events a run reports; `label` names the run (its scheme). */
 export interface Progress {
-  startGeneration(label: string, generation: number, generations: number, trainSize: number): void;
+  /** Generation `generation` of the run `label` starts on `trainSize` images, `realFraction` of them real. */
+  startGeneration(label: string, generation: number, generations: number, trainSize: number, realFraction?: number): void;
   /** `images` training images were processed since the last call for this label. */
   batch(label: string, ctx: BatchContext, images: number): void;
   epochEnd(label: string, ctx: EpochContext): void;

@@ -20,11 +20,13 @@ import type { RunDir } from './run/run-dir.ts';
 import type { Rng } from './rng.ts';
 import { freshNeeded, resolveScheme, schemeName } from './schemes.ts';
 import type { Scheme } from './schemes.ts';
+import { resolveTracking } from './tracking/options.ts';
+import type { ResolvedTracking, TrackingOptions } from './tracking/options.ts';
 import { abortError } from './train.ts';
 import type { BatchContext, EpochContext } from './train.ts';
 import { versions } from './versions.ts';
 
-export interface GenerationsOptions {
+export interface GenerationsOptions extends TrackingOptions {
   /** Builds a freshly initialised model from a seed; called once per generation. */
   model: ModelFactory;
   /**
@@ -145,7 +147,8 @@ export const GENERATION_DEFAULTS = {
 
 /** Every option checked and with its default: what the loop runs on. */
 export interface ResolvedOptions extends Required<Pick<GenerationsOptions, 'model' | 'data' | 'scheme' | 'generations' | 'epochs' | 'batchSize' | 'learningRate' | 'syntheticSize' | 'evalBatchSize' | 'seed' | 'warmStart' | 'resume' | 'force' | 'config'>>,
-    Pick<GenerationsOptions, 'runDir' | 'memoryBudget' | 'signal' | 'onBatch' | 'onEpochEnd' | 'onGenerationStart' | 'onGenerationEnd' | 'analyze' | 'log'> {
+    Pick<GenerationsOptions, 'runDir' | 'memoryBudget' | 'signal' | 'onBatch' | 'onEpochEnd' | 'onGenerationStart' | 'onGenerationEnd' | 'analyze' | 'log'>,
+    ResolvedTracking {
   /** The scheme's display name (records, folders). */
   schemeName: string;
   backend: BackendInfo;
@@ -189,6 +192,7 @@ export async function resolveOptions(options: GenerationsOptions, started?: Back
     memoryBudget: o.memoryBudget,
     config: checkConfig(o.config),
     signal: checkSignal(o.signal),
+    ...resolveTracking(o),
   };
   for (const hook of HOOKS) checkFunction(hook, o[hook]);
   checkMemory(syntheticSize, train, o.memoryBudget);

@@ -18,6 +18,10 @@ export interface BatchContext {
   batches: number;
   /** Images seen so far in this epoch. */
   images: number;
+  /** Optimiser steps of this fit so far, this one included (epochs before a resume counted). */
+  step: number;
+  /** The batch's mean loss per image (nats), read back only on the steps `lossEvery` asks for. */
+  loss?: number;
 }
 
 export interface EpochContext {
@@ -51,6 +55,8 @@ export interface TrainOptions {
    * not a hook: lib/generations.ts passes one whenever there is a run directory. Defaults to none.
    */
   saveEpoch?: (state: EpochSnapshot) => Promise<void>;
+  /** Read the batch loss back for onBatch every this many steps (one device read each); 0 never. Defaults to 0. */
+  lossEvery?: number;
   onBatch?: (ctx: BatchContext) => void;
   onEpochEnd?: (ctx: EpochContext) => void | Promise<void>;
 }
@@ -108,6 +114,8 @@ export interface EpochLoopOptions {
   /** One optimiser step on the items at `idx`; returns the batch's mean loss, a scalar the loop disposes. */
   step: (idx: Uint32Array, epoch: number) => tf.Scalar;
   signal?: AbortSignal;
+  /** Give onBatch the batch loss every this many steps. Defaults to 0 (never: no device read per step). */
+  lossEvery?: number;
   onBatch?: (ctx: BatchContext) => void;
   /** Called with each epoch's mean loss per item and its seconds; awaited before the next epoch. */
   endEpoch: (epoch: number, loss: number, seconds: number) => void | Promise<void>;
@@ -130,11 +138,13 @@ export async function runEpochs(o: EpochLoopOptions): Promise<void> {
         if (o.signal?.aborted) throw abortError(o.signal);
         const idx = order.subarray(b * o.batchSize, Math.min(o.count, (b + 1) * o.batchSize));
         const batchLoss = o.step(idx, epoch);
+        const step = (epoch - 1) * batches + b + 1;
+        const loss = o.lossEvery && step % o.lossEvery === 0 ? (await batchLoss.data())[0] : undefined;
         const next = tf.tidy(() => tf.add(sum, tf.mul(batchLoss, idx.length))) as tf.Scalar;
         sum.dispose();
         batchLoss.dispose();
         sum = next;
-        o.onBatch?.({ epoch, epochs: o.epochs, batch: b + 1, batches, images: Math.min(o.count, (b + 1) * o.batchSize) });
+        o.onBatch?.({ epoch, epochs: o.epochs, batch: b + 1, batches, images: Math.min(o.count, (b + 1) * o.batchSize), step, ...(loss === undefined ? {} : { loss }) });
       }
       loss = (await sum.data())[0] / o.count;
     } finally {
@@ -187,6 +197,7 @@ export async function fit(options: TrainOptions): Promise<TrainResult> {
       epochs,
       first,
       signal,
+      lossEvery: options.lossEvery,
       onBatch: options.onBatch,
       order: (epoch) => {
         noise = rng.child(Stream.noise, epoch);

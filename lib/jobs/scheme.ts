@@ -8,7 +8,7 @@ export function progressHooks(label: string, progress: Progress, onRecord: (r: G
   let batchImages = 0;
   return {
     log: (line) => progress.log(`[${label}] ${line}`),
-    onGenerationStart: (c) => progress.startGeneration(label, c.generation, c.generations, c.trainSize),
+    onGenerationStart: (c) => progress.startGeneration(label, c.generation, c.generations, c.trainSize, c.realFraction),
     onBatch: (c) => {
       progress.batch(label, c, c.images - batchImages);
       batchImages = c.batch === c.batches ? 0 : c.images;

@@ -48,6 +48,9 @@ describe('scripts/vae-mnist.ts', () => {
     expect(resumed.stderr).toMatch(/Resuming .* after generation 2/);
     const read = (d: string) => readFile(join(d, 'accumulate', 'generations.jsonl'), 'utf8');
     expect(await read(cut)).toBe(await read(whole));
+    // The step log is cut back to the checkpoint the resume continued from: the same steps and losses, once each.
+    const steps = async (d: string) => (await readFile(join(d, 'accumulate', 'steps.jsonl'), 'utf8')).trim().split('\n').map((l) => { const { seconds: _s, ...rest } = JSON.parse(l); return rest; });
+    expect(await steps(cut)).toEqual(await steps(whole));
   });
 
   it('stops on bad input with one sentence and a non-zero exit', async () => {

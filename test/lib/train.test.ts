@@ -33,6 +33,24 @@ describe('fit', () => {
     model.dispose();
   });
 
+  it('gives onBatch the batch loss on every lossEvery-th step only, and none without lossEvery', async () => {
+    const model = tinyVae({ seed: 1 });
+    const before = tf.memory().numTensors;
+    const seen: [number, number | undefined][] = [];
+    const result = await fit({ model, data: train, epochs: 2, batchSize: 50, learningRate: 1e-3, rng: createRng(0, 1), lossEvery: 3, onBatch: (c) => seen.push([c.step, c.loss]) });
+    expect(tf.memory().numTensors).toBe(before);
+    // 200 images in batches of 50: steps 1..8 over two epochs; losses on steps 3 and 6.
+    expect(seen.map(([s]) => s)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(seen.filter(([, l]) => l !== undefined).map(([s]) => s)).toEqual([3, 6]);
+    // A batch's mean loss is of the size of the epoch's.
+    expect(seen[2][1]! / result.epochLosses[0]).toBeGreaterThan(0.5);
+    expect(seen[2][1]! / result.epochLosses[0]).toBeLessThan(2);
+    const quiet: (number | undefined)[] = [];
+    await fit({ model, data: train, epochs: 1, batchSize: 50, learningRate: 1e-3, rng: createRng(0, 1), onBatch: (c) => quiet.push(c.loss) });
+    expect(quiet).toEqual([undefined, undefined, undefined, undefined]);
+    model.dispose();
+  });
+
   it('is repeatable for the same rng stream and differs for another', async () => {
     const run = async (seed: number) => {
       const model = tinyVae({ seed: 1 });
