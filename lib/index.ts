@@ -130,6 +130,9 @@ export type { Features } from './metrics/features.ts';
 /** A grid of images as a PNG. */
 export { gridPng } from './report/grid.ts';
 export type { GridOptions } from './report/grid.ts';
+/** Tidy CSVs of runs (one row per generation, one per logged step): what `collapse-lab export --csv` writes. */
+export { exportCsv, runsCsv } from './export/csv.ts';
+export type { CsvTables, ExportCsvOptions, ExportCsvResult } from './export/csv.ts';
 /** report.html for one or more runs (or experiment folders), side by side. */
 export { writeReport } from './report/html.ts';
 export type { ReportOptions, ReportResult } from './report/html.ts';

@@ -8,6 +8,7 @@ export const COMMANDS = {
   'ae-mnist': 'the same experiment with the autoencoder',
   'vae-celeba': 'the VAE on a local copy of CelebA (--data-dir; see the README, "Get CelebA")',
   report: 'report.html for run directories or experiment folders, side by side',
+  export: 'generations.csv and steps.csv of run directories or experiment folders (--csv), for pandas or R',
   sweep: 'seed and setting grids: plan, run locally or as a Slurm job array, status, aggregate',
   regression: 'linear regression fitted to its own outputs, simulated beside the closed forms (Figure 6)',
   gaussian: 'a Gaussian fitted to its own samples: W2² to the truth, simulated and closed forms',

@@ -12,7 +12,8 @@
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { describeWriteError } from '../run/atomic.ts';
-import { ANALYSIS_FILES, GENERATION_FILES, REPORT_FILE } from '../run/layout.ts';
+import { runsCsv } from '../export/csv.ts';
+import { ANALYSIS_FILES, EXPORT_FILES, GENERATION_FILES, REPORT_FILE } from '../run/layout.ts';
 import type { GenerationRecord } from '../record.ts';
 import { renderCurves } from './charts.ts';
 import { CONFIG_TABLE_CSS, configTable } from './config-table.ts';
@@ -90,7 +91,10 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
   if (options.curves ?? true) {
     for (const c of await renderCurves(runs)) charts.push({ ...c, svgSrc: add(`${c.name}.svg`, c.svg), pngSrc: add(`${c.name}.png`, c.png) });
   }
-  const html = page({ title: options.title ?? 'collapse-lab report', here, runs, grids, charts });
+  // The same tables `collapse-lab export --csv` writes, beside the pictures.
+  const tables = await runsCsv(runs.map((r) => r.dir));
+  const csv = { generations: add(EXPORT_FILES.generations, tables.generations), steps: add(EXPORT_FILES.steps, tables.steps) };
+  const html = page({ title: options.title ?? 'collapse-lab report', here, runs, grids, charts, csv });
   const owned = await checkReportTarget('out', path, assets, [...pictures.keys()]);
   try {
     await mkdir(assets, { recursive: true });
@@ -199,6 +203,8 @@ function page(p: {
   runs: RunSummary[];
   grids: { run: RunSummary; recon: (GenerationGrid & { src: string }) | null; fixed: (GenerationGrid & { src: string }) | null }[];
   charts: (RenderedChart & { svgSrc: string; pngSrc: string })[];
+  /** Links to the CSVs of the records and the logged steps. */
+  csv: { generations: string; steps: string };
 }): string {
   const { runs, grids, charts, here } = p;
   const kinds = [...new Set(runs.map((r) => r.kind))];
@@ -259,6 +265,7 @@ ${figure9}
 <h2 id="curves">Curves</h2>
 <div class="charts">${chartHtml || '<p class="none">none</p>'}</div>
 <h2 id="records">Records</h2>
+<p>As CSV (one row per generation of every run, for pandas or R): <a href="${esc(p.csv.generations)}">generations.csv</a>; the training loss every few steps: <a href="${esc(p.csv.steps)}">steps.csv</a>.</p>
 ${runs.map((r) => `<h3>${esc(r.label)}</h3>\n${recordTable(r)}`).join('\n')}
 <h2 id="samples">Samples per generation</h2>
 <p>Each generation's samples.png (first 100 synthetic images) and its fixed latent draws.</p>

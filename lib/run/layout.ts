@@ -22,6 +22,8 @@ export const TIMINGS_LOG = 'timings.jsonl';
 export const STEPS_LOG = 'steps.jsonl';
 /** The run's TensorBoard folder (a TensorBoard "run" named after the scheme's folder). */
 export const TENSORBOARD_DIR = 'tensorboard';
+/** The CSVs `collapse-lab export --csv` writes (into an experiment folder or a run directory). */
+export const EXPORT_FILES = { generations: 'generations.csv', steps: 'steps.csv' } as const;
 /** What an experiment folder holds besides its run directories. */
 export const REPORT_FILE = 'report.html';
 
