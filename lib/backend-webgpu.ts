@@ -28,7 +28,7 @@ export type WebGpuProbe = { ok: true; adapter: GpuAdapter } | { ok: false; why: 
 /** What to install when there is no adapter: a driver for the machine's GPU, or the software one the tests use. */
 const VULKAN_HINT =
   process.platform === 'linux'
-    ? "install a Vulkan driver: the GPU vendor's, or for a software adapter libvulkan1 and Mesa >= 24's lavapipe (Debian: 'apt-get install libvulkan1 mesa-vulkan-drivers', from bookworm-backports on Debian 12; 'bash .ci/vulkan.sh' does it)"
+    ? "install a Vulkan driver: the GPU vendor's, or for a software adapter libvulkan1 and Mesa >= 24's lavapipe (Debian: 'apt-get install libvulkan1 mesa-vulkan-drivers', from bookworm-backports on Debian 12)"
     : 'WebGPU needs Metal (macOS) or Direct3D 12 (Windows) and a GPU driver';
 
 const SOFTWARE = /llvmpipe|lavapipe|softpipe|swiftshader|\bsoftware\b|microsoft basic render|\bwarp\b/i;
