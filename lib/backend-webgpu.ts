@@ -7,7 +7,7 @@
  * is imported, and for the WebGPU constants (GPUBufferUsage, ...) as globals.
  */
 import * as tf from '@tensorflow/tfjs';
-import { ownPackage } from './versions.ts';
+import { installCommand, isNotInstalled } from './optional-package.ts';
 
 /** The adapter WebGPU runs on, as Dawn describes it (GPUAdapterInfo). */
 export interface GpuAdapter {
@@ -123,12 +123,8 @@ function exposeGlobals(globals: Record<string, unknown>): void {
 }
 
 function notLoaded(pkg: string, err: unknown): string {
-  const code = (err as { code?: string }).code;
-  if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
-    // The version this package pins its optional WebGPU dependency at, for the install hint.
-    const pinned = ownPackage().optionalDependencies?.[pkg];
-    return `${pkg} is not installed (an optional dependency, which npm leaves out where it cannot install it: 'npm install ${pkg}${pinned ? `@${pinned}` : ''}')`;
-  }
+  // The backend needs both packages; they are installed together.
+  if (isNotInstalled(err)) return `${pkg} is not installed (an optional package: '${installCommand('webgpu', '@tensorflow/tfjs-backend-webgpu')}')`;
   return `${pkg} failed to load: ${firstLine(err)}`;
 }
 

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 export interface OwnPackage {
   name: string;
   version: string;
-  optionalDependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
   [field: string]: unknown;
 }
 
