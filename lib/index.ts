@@ -169,6 +169,8 @@ export { slurmLogPath } from './sweep/layout.ts';
 export type { PlannedRun, PlannedTask, PlanOptions, PlanResult, SweepExperiments, SweepPlan, TaskCheck } from './sweep/plan.ts';
 export { placementFrom } from './sweep/placement.ts';
 export type { Placement } from './sweep/placement.ts';
+/** This package's version (what every command's --version prints). */
+export { collapseLabVersion } from './versions.ts';
 /** Where a run came from (command line, --config file, commit): trainGenerations' and runExperiment's `provenance`. */
 export { describeProvenance } from './provenance.ts';
 export type { Provenance, ProvenanceOptions } from './provenance.ts';

@@ -36,6 +36,11 @@ export function ownPackageDir(): string {
   return ownDir!;
 }
 
+/** collapse-lab's own version (what `--version` prints). */
+export function collapseLabVersion(): string {
+  return ownPackage().version;
+}
+
 export function versions(): Record<string, string> {
   const { name, version } = ownPackage();
   return { [name]: version, '@tensorflow/tfjs': tf.version.tfjs, node: process.versions.node };

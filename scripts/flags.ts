@@ -21,7 +21,7 @@
  * `intOption`, `numberOption`, `listOption` and `configOption`, and parses with
  * `parseFlags(parser, args)` instead of `.parse()`.
  */
-import { OptionError } from '../lib/index.ts';
+import { collapseLabVersion, OptionError } from '../lib/index.ts';
 import type { OptionNamer } from '../lib/index.ts';
 import { usageLine } from './invocation.ts';
 import { closest, distance } from 'fastest-levenshtein';
@@ -419,6 +419,8 @@ export async function parseFlags<T>(parser: Argv<T>, args: readonly string[], op
   let parsed: T;
   try {
     parsed = (await parser
+      // yargs would print the version of the package.json nearest the working directory: a user's project's.
+      .version(collapseLabVersion())
       .strict()
       // Values arrive as typed: number flags parse their own text (flag-numbers.ts).
       .parserConfiguration({ 'duplicate-arguments-array': false, 'parse-numbers': false, 'parse-positional-numbers': false })
