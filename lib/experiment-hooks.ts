@@ -35,8 +35,8 @@ export function withHooks(progress: Progress, hooks: ExperimentHooks): Progress 
       progress.startGeneration(label, generation, generations, trainSize, realFraction);
       void hooks.onGenerationStart?.({ scheme: label, generation, generations, trainSize, realFraction: realFraction ?? Number.NaN });
     },
-    batch(label, ctx, images) {
-      progress.batch(label, ctx, images);
+    batch(label, ctx) {
+      progress.batch(label, ctx);
       hooks.onBatch?.({ ...ctx, ...at(label, ctx as Where) });
     },
     epochEnd(label, ctx) {

@@ -76,7 +76,8 @@ export async function runGeneration(o: ResolvedOptions, g: number, input: Genera
       epochLosses: fitted.epochLosses,
       // Measured with this generation's model still alive, as every generation's is.
       numTensors: tf.memory().numTensors,
-      seconds: (performance.now() - began) / 1000,
+      // A resumed generation's seconds include the training done before the resume.
+      seconds: (performance.now() - began) / 1000 + fitted.secondsBefore,
       samplesPerSecond: fitted.imagesPerSecond,
       rssMB: Math.round(process.memoryUsage().rss / 1048576),
       ...(o.learningRate !== input.runLearningRate ? { learningRate: o.learningRate } : {}),
@@ -95,7 +96,7 @@ export async function runGeneration(o: ResolvedOptions, g: number, input: Genera
 }
 
 /** Fits the model, from the generation's last epoch checkpoint when resuming (or the previous weights with warmStart). */
-async function train(o: ResolvedOptions, g: number, model: GenerativeModel, source: ImageSource, input: GenerationInput): Promise<TrainResult> {
+async function train(o: ResolvedOptions, g: number, model: GenerativeModel, source: ImageSource, input: GenerationInput): Promise<TrainResult & { secondsBefore: number }> {
   const epochs = input.run?.epochs({ seed: o.seed, generation: g, epochs: o.epochs, learningRate: o.learningRate }, o.log);
   const resumeFrom = input.resuming ? await epochs?.load() : undefined;
   if (resumeFrom) o.log?.(`Resuming generation ${g} after epoch ${resumeFrom.epoch} of ${o.epochs}.`);
@@ -105,7 +106,7 @@ async function train(o: ResolvedOptions, g: number, model: GenerativeModel, sour
   await tracker?.startGeneration({ generation: g, stepsBefore: input.stepsBefore ?? 0, epochsDone: resumeFrom?.epoch ?? 0, secondsDone: resumeFrom?.trainSeconds ?? 0 });
   const logging = tracker && tracker.logEvery > 0;
   try {
-    return await fit({
+    const result = await fit({
       model,
       data: source,
       epochs: o.epochs,
@@ -123,6 +124,7 @@ async function train(o: ResolvedOptions, g: number, model: GenerativeModel, sour
         await o.onEpochEnd?.({ ...e, ...ctx });
       },
     });
+    return { ...result, secondsBefore: resumeFrom?.trainSeconds ?? 0 };
   } catch (err) {
     if (!(err instanceof NonFiniteLossError)) throw err;
     // Nothing of a diverged generation is kept, not even its earlier epochs.

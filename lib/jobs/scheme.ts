@@ -5,14 +5,10 @@ import type { GenerationsOptions } from '../resolve.ts';
 
 /** The hooks that report one run's progress to `progress` under `label`, and its records to `onRecord`. */
 export function progressHooks(label: string, progress: Progress, onRecord: (r: GenerationRecord) => void | Promise<void>): Pick<GenerationsOptions, 'log' | 'onGenerationStart' | 'onBatch' | 'onEpochEnd' | 'onGenerationEnd'> {
-  let batchImages = 0;
   return {
     log: (line) => progress.log(`[${label}] ${line}`),
     onGenerationStart: (c) => progress.startGeneration(label, c.generation, c.generations, c.trainSize, c.realFraction),
-    onBatch: (c) => {
-      progress.batch(label, c, c.images - batchImages);
-      batchImages = c.batch === c.batches ? 0 : c.images;
-    },
+    onBatch: (c) => progress.batch(label, c),
     onEpochEnd: (c) => progress.epochEnd(label, c),
     onGenerationEnd: async (r) => {
       progress.log(`[${label}] generation ${r.generation}: train loss ${r.trainLoss.toFixed(2)}, test loss ${r.testLoss.toFixed(2)} (${r.seconds.toFixed(1)} s, ${Math.round(r.samplesPerSecond)} images/s)`);
