@@ -8,18 +8,14 @@ import type { ImageSet } from '../../data/images.ts';
 import { useTestBackend } from '../helpers/backend.ts';
 import { tinyMnist, tinyVae } from '../helpers/tiny.ts';
 import { tempDir } from '../helpers/tmp.ts';
+import { tinyWorkerSetup } from '../helpers/worker-setup.ts';
 
 const SIZES = { trainSize: 120, testSize: 40 };
-const workerSetup = { module: new URL('./../helpers/worker-setup.ts', import.meta.url).href, export: 'setup', args: SIZES };
-
 let data: { train: ImageSet; test: ImageSet };
 let root: string;
 beforeAll(async () => {
-  await useTestBackend();
-  data = await tinyMnist(SIZES.trainSize, SIZES.testSize);
-  root = await tempDir();
+  [, data, root] = await Promise.all([useTestBackend(), tinyMnist(SIZES.trainSize, SIZES.testSize), tempDir()]);
 });
-
 const sink = () => new Writable({ write: (_c, _e, done) => done() });
 
 describe("runExperiment's hooks", () => {
@@ -29,7 +25,7 @@ describe("runExperiment's hooks", () => {
       const losses: number[] = [];
       const options: ExperimentOptions = {
         model: tinyVae, data, schemes: [parseScheme('replace'), parseScheme('accumulate')], generations: 2, epochs: 1, batchSize: 40, evalBatchSize: 40, seed: 4,
-        out: join(root, `jobs-${jobs}`), stderr: sink(), jobs, workerSetup, logEvery: 3,
+        out: join(root, `jobs-${jobs}`), stderr: sink(), jobs, workerSetup: tinyWorkerSetup(SIZES), logEvery: 3,
         onGenerationStart: (c) => { events.push(`start ${c.scheme} ${c.generation} ${c.trainSize}`); },
         onBatch: (c) => { if (c.loss !== undefined) losses.push(c.loss); events.push(`batch ${c.scheme} ${c.generation} ${c.step}`); },
         onEpochEnd: (c) => { events.push(`epoch ${c.scheme} ${c.generation} ${c.epoch}`); },
