@@ -59,6 +59,8 @@ h1 { font-size: 1.5em; } h2 { margin-top: 2em; border-bottom: 1px solid #ccc; }
 table { border-collapse: collapse; margin: 0.5em 0 1.5em; }
 td, th { border: 1px solid #ddd; padding: 2px 6px; text-align: right; vertical-align: top; }
 table.config td, table.config th { text-align: left; }
+/* Charts fit the page: pictures drawn at twice their size are scaled down, never scrolled sideways. */
+figure.chart img { max-width: 100%; height: auto; }
 </style>`;
 }
 
@@ -228,7 +230,8 @@ function page(p: {
       if (g > r.records.length) return '<td></td>';
       const src = link(here, r.run.generationPath(g, GENERATION_FILES.samples));
       const fx = r.analyses[g - 1]?.fixedSamples ? `<img src="${esc(link(here, r.run.generationPath(g, ANALYSIS_FILES.fixedSamplesPng)))}" alt="fixed draws, generation ${g}, ${esc(r.label)}">` : '';
-      return `<td><img src="${esc(src)}" alt="samples, generation ${g}, ${esc(r.label)}">${fx}</td>`;
+      // Shown small, each links to its full-size picture.
+      return `<td><a href="${esc(src)}"><img src="${esc(src)}" alt="samples, generation ${g}, ${esc(r.label)}"></a>${fx}</td>`;
     });
     sampleRows.push(`<tr><th>gen ${g}</th>${cells.join('')}</tr>`);
   }
@@ -243,6 +246,7 @@ figure.chart figcaption { font-weight: normal; max-width: 560px; }
 .grid { display: flex; } .grid img { image-rendering: pixelated; }
 .rowlabels { font-size: 12px; color: #555; padding-right: 6px; text-align: right; }
 .charts { display: flex; flex-wrap: wrap; gap: 1.5em; }
+@media (min-width: 1100px) { .charts figure.chart { flex: 0 1 calc(50% - 0.75em); } }
 .samples img { width: 160px; image-rendering: pixelated; display: block; margin-bottom: 2px; }
 .hist { display: inline-flex; align-items: flex-end; height: 20px; gap: 1px; }
 .hist .bar { display: inline-block; width: 5px; background: #4c78a8; }
