@@ -7,7 +7,7 @@
  * is imported, and for the WebGPU constants (GPUBufferUsage, ...) as globals.
  */
 import * as tf from '@tensorflow/tfjs';
-import { ownPackage } from './versions.ts';
+import { installCommand, isNotInstalled } from './optional-package.ts';
 
 /** The adapter WebGPU runs on, as Dawn describes it (GPUAdapterInfo). */
 export interface GpuAdapter {
@@ -28,7 +28,7 @@ export type WebGpuProbe = { ok: true; adapter: GpuAdapter } | { ok: false; why: 
 /** What to install when there is no adapter: a driver for the machine's GPU, or the software one the tests use. */
 const VULKAN_HINT =
   process.platform === 'linux'
-    ? "install a Vulkan driver: the GPU vendor's, or for a software adapter libvulkan1 and Mesa >= 24's lavapipe (Debian: 'apt-get install libvulkan1 mesa-vulkan-drivers', from bookworm-backports on Debian 12; 'bash .ci/vulkan.sh' does it)"
+    ? "install a Vulkan driver: the GPU vendor's, or for a software adapter libvulkan1 and Mesa >= 24's lavapipe (Debian: 'apt-get install libvulkan1 mesa-vulkan-drivers', from bookworm-backports on Debian 12)"
     : 'WebGPU needs Metal (macOS) or Direct3D 12 (Windows) and a GPU driver';
 
 const SOFTWARE = /llvmpipe|lavapipe|softpipe|swiftshader|\bsoftware\b|microsoft basic render|\bwarp\b/i;
@@ -123,12 +123,8 @@ function exposeGlobals(globals: Record<string, unknown>): void {
 }
 
 function notLoaded(pkg: string, err: unknown): string {
-  const code = (err as { code?: string }).code;
-  if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
-    // The version this package pins its optional WebGPU dependency at, for the install hint.
-    const pinned = ownPackage().optionalDependencies?.[pkg];
-    return `${pkg} is not installed (an optional dependency, which npm leaves out where it cannot install it: 'npm install ${pkg}${pinned ? `@${pinned}` : ''}')`;
-  }
+  // The backend needs both packages; they are installed together.
+  if (isNotInstalled(err)) return `${pkg} is not installed (an optional package: '${installCommand('webgpu', '@tensorflow/tfjs-backend-webgpu')}')`;
   return `${pkg} failed to load: ${firstLine(err)}`;
 }
 

@@ -13,6 +13,7 @@ import { registerWasmTransposedMatMul } from './backend-wasm-matmul.ts';
 import { useWasmThreads } from './backend-wasm-threads.ts';
 import { firstLine, probeWebGpu, startWebGpu } from './backend-webgpu.ts';
 import { checkInteger } from './options.ts';
+import { hardwareGpuProblem } from './gpu-presence.ts';
 import type { GpuAdapter, WebGpuProbe } from './backend-webgpu.ts';
 
 export type { GpuAdapter } from './backend-webgpu.ts';
@@ -42,11 +43,20 @@ export interface BackendInfo {
   skipped: { backend: string; why: string }[];
 }
 
-/** What run.json records of the backend: BackendInfo without the skipped list. */
-export type BackendRecord = Pick<BackendInfo, 'name' | 'package' | 'version'> & Partial<Pick<BackendInfo, 'gpu' | 'adapter' | 'threads'>>;
+/** What run.json records of the backend (the skipped routes with their reasons: the banner names them only). */
+export type BackendRecord = Pick<BackendInfo, 'name' | 'package' | 'version'> &
+  Partial<Pick<BackendInfo, 'gpu' | 'adapter' | 'threads' | 'skipped'>>;
 
 export function backendRecord(info: BackendInfo): BackendRecord {
-  return { name: info.name, package: info.package, version: info.version, gpu: info.gpu, ...(info.adapter ? { adapter: info.adapter } : {}), ...(info.threads ? { threads: info.threads } : {}) };
+  return {
+    name: info.name,
+    package: info.package,
+    version: info.version,
+    gpu: info.gpu,
+    ...(info.adapter ? { adapter: info.adapter } : {}),
+    ...(info.threads ? { threads: info.threads } : {}),
+    ...(info.skipped.length ? { skipped: info.skipped } : {}),
+  };
 }
 
 /** "'NVIDIA GeForce RTX 3090' (nvidia ampere)", "'llvmpipe: Mesa 25.0.7 (LLVM 15.0.6)' (mesa software)" */
@@ -61,10 +71,12 @@ export function describeBackend(info: BackendRecord): string {
   return `${info.name} (${info.package} ${info.version}${extra})`;
 }
 
-/** The console banner: the backend, and why each one before it was skipped. */
-export function backendBanner(info: BackendInfo): string {
+/** The console banner, one line: the backend and the routes skipped before it (`verbose`: with why each was skipped). */
+export function backendBanner(info: BackendInfo, verbose = false): string {
   const slow = info.adapter?.software ? '; a software adapter runs the GPU code on the CPU, slower than wasm: for checking, not for speed' : '';
-  return `Backend: ${describeBackend(info)}${slow}${info.skipped.length ? `; skipped: ${info.skipped.map((s) => `${s.backend}: ${s.why}`).join('; ')}` : ''}`;
+  if (info.skipped.length === 0) return `Backend: ${describeBackend(info)}${slow}`;
+  if (verbose) return `Backend: ${describeBackend(info)}${slow}; skipped: ${info.skipped.map((s) => `${s.backend}: ${s.why}`).join('; ')}`;
+  return `Backend: ${describeBackend(info)}${slow}; skipped ${info.skipped.map((s) => s.backend).join(', ')} (why: run.json, backend.skipped)`;
 }
 
 const TFJS_VERSION = tf.version.tfjs;
@@ -153,6 +165,8 @@ export interface BackendEnvironment {
   loadNative(pkg: string): Promise<{ gpu: boolean }>;
   /** Switches to the already loaded 'tensorflow' backend. */
   useNative(): Promise<void>;
+  /** Why no hardware GPU could be reached through WebGPU, from files alone (lib/gpu-presence.ts), or null; `auto` asks before loading Dawn. */
+  hardwareGpuProblem?(): Promise<string | null>;
   probeWebGpu(): Promise<WebGpuProbe>;
   startWebGpu(): Promise<void>;
   /** Starts wasm with this many threads; returns the number running. */
@@ -193,6 +207,9 @@ function routes(env: BackendEnvironment, options: BackendOptions): Record<Backen
       return native(GPU_PACKAGE, true);
     },
     webgpu: async (mode) => {
+      // auto never loads Dawn where it could only find a software adapter: loading it prints native warnings.
+      const absent = mode.allowSoftware ? null : await env.hardwareGpuProblem?.();
+      if (absent) throw new Skip(absent);
       const probe = await env.probeWebGpu();
       if (!probe.ok) throw new Skip(probe.why);
       const { adapter } = probe;
@@ -329,6 +346,7 @@ const nodeEnvironment: BackendEnvironment = {
     if (!(await tf.setBackend('tensorflow'))) throw new Error('tf.setBackend(tensorflow) returned false');
     await tf.ready();
   },
+  hardwareGpuProblem: () => hardwareGpuProblem(),
   probeWebGpu,
   startWebGpu,
   async startWasm(workarounds, threads) {

@@ -4,10 +4,13 @@
  * side in worker processes (`jobs`); one result either way. This is what the CLIs call.
  */
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { ANALYSIS_DEFAULTS, createCollapseAnalysis } from './analysis.ts';
 import type { CollapseAnalysisOptions } from './analysis.ts';
 import { backendBanner, initBackend } from './backend.ts';
+import { withHooks } from './experiment-hooks.ts';
+import type { ExperimentHooks } from './experiment-hooks.ts';
 import type { BackendInfo } from './backend.ts';
 import { loadMnist } from '../data/mnist.ts';
 import { runGenerations } from './generations.ts';
@@ -31,7 +34,9 @@ import { plannedTrainSize, schemeName, schemeNames } from './schemes.ts';
 import type { Scheme } from './schemes.ts';
 
 /** Options of runExperiment: trainGenerations' options, several schemes, an output folder, and how many run at once. */
-export interface ExperimentOptions extends Omit<GenerationsOptions, 'scheme' | 'runDir' | 'onBatch' | 'onEpochEnd' | 'onGenerationStart' | 'log'> {
+export interface ExperimentOptions extends Omit<GenerationsOptions, 'scheme' | 'runDir' | 'onBatch' | 'onEpochEnd' | 'onGenerationStart' | 'log' | 'tensorboard'>, ExperimentHooks {
+  /** TensorBoard event files: true writes them into each run directory's tensorboard/ folder, a path into <path>/<scheme>. Defaults to false. */
+  tensorboard?: boolean | string;
   /** Schemes to run, each as { kind, ...its parameters }. */
   schemes: Scheme[];
   /** Root folder: each scheme's run directory is out/<scheme name>. */
@@ -85,11 +90,11 @@ interface Plan {
 }
 
 export async function runExperiment(options: ExperimentOptions): Promise<ExperimentResult> {
-  const { schemes, out, jobs: _jobs, workerSetup, json = false, stdout = process.stdout, stderr = process.stderr, progress: given, analysis: analysisOptions, report = false, ...common } = options;
+  const { schemes, out, jobs: _jobs, workerSetup, json = false, stdout = process.stdout, stderr = process.stderr, progress: given, analysis: analysisOptions, report = false, onBatch, onEpochEnd, onGenerationStart, log, ...common } = options;
   const plan = await resolveExperiment(options);
   const { backend, jobs } = plan;
   stderr.write(`${backendBanner(backend)}${jobs > 1 ? `; ${jobs} schemes at once, one process each` : ''}\n`);
-  const progress = given ?? createProgress({ stream: stderr, ...(await planExperiment({ ...common, schemes, out })) });
+  const progress = withHooks(given ?? createProgress({ stream: stderr, ...(await planExperiment({ ...common, schemes, out })) }), { onBatch, onEpochEnd, onGenerationStart, log });
   const onRecord = async (r: GenerationRecord) => {
     if (json) stdout.write(JSON.stringify(r) + '\n');
     await common.onGenerationEnd?.(r);
@@ -126,7 +131,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
 
 /** Checks the experiment's own options and every scheme's run (settings and output folder) before any starts. */
 async function resolveExperiment(options: ExperimentOptions): Promise<Plan> {
-  const { schemes, out, jobs, workerSetup, json, report, analysis, stdout, stderr, progress, ...common } = options;
+  const { schemes, out, jobs, workerSetup, json, report, analysis, stdout, stderr, progress, onBatch, onEpochEnd, onGenerationStart, log, ...common } = options;
   const names = schemeNames(schemes);
   if (!(typeof out === 'string' && out.length > 0)) throw invalidOption('out', out, 'a non-empty path');
   for (const [k, v] of Object.entries({ json, report })) if (v !== undefined) checkBoolean(k, v);
@@ -145,7 +150,8 @@ async function resolveExperiment(options: ExperimentOptions): Promise<Plan> {
   const runs: Plan['runs'] = [];
   for (const [i, scheme] of schemes.entries()) {
     const dir = schemeRunDir(out, names[i]);
-    const resolved = await resolveOptions({ ...common, config, scheme, runDir: dir }, backend);
+    const tensorboard = typeof common.tensorboard === 'string' ? join(common.tensorboard, names[i]) : common.tensorboard;
+    const resolved = await resolveOptions({ ...common, config, scheme, runDir: dir, tensorboard }, backend);
     await checkRunDir(dir, resolved.runInfo, { resume: resolved.resume, force: resolved.force, mayChange: ['learningRate'] });
     runs.push({ name: names[i], dir, resolved });
   }
@@ -186,6 +192,8 @@ function workerOptions(r: ResolvedOptions): WorkerOptions {
     force: r.force,
     memoryBudget: r.memoryBudget,
     config: r.config,
+    logEvery: r.logEvery,
+    tensorboard: r.tensorboard,
     // Recorded in the run.json the worker writes (never checked on resume).
     placement: r.runInfo.placement,
     provenance: r.runInfo.provenance,

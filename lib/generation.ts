@@ -13,6 +13,7 @@ import { RECORD_FIELDS } from './record.ts';
 import type { GenerationRecord } from './record.ts';
 import type { AnalyzeResult, ResolvedOptions } from './resolve.ts';
 import { gridPng } from './report/grid.ts';
+import { GENERATION_FILES } from './run/layout.ts';
 import type { RunWriter } from './run/run-dir.ts';
 import { createRng, Stream } from './rng.ts';
 import { buildTrainingSet } from './schemes.ts';
@@ -20,6 +21,7 @@ import type { TrainingParts } from './schemes.ts';
 import { abortError, evaluate, fit, NonFiniteLossError } from './train.ts';
 import type { TrainResult } from './train.ts';
 import type { LossParts } from '../models/types.ts';
+import type { RunTracker } from './tracking/run-tracker.ts';
 
 /** What a generation needs besides the options: the run directory and the synthetic sets so far. */
 export interface GenerationInput {
@@ -30,6 +32,10 @@ export interface GenerationInput {
   resuming: boolean;
   /** The run's learning rate (run.json); a generation trained with another records its own. */
   runLearningRate: number;
+  /** Where step losses, epoch and generation results go (steps.jsonl, TensorBoard). Defaults to none. */
+  tracker?: RunTracker;
+  /** Optimiser steps of the generations before this one. Defaults to 0. */
+  stepsBefore?: number;
 }
 
 export interface GenerationOutput {
@@ -70,15 +76,18 @@ export async function runGeneration(o: ResolvedOptions, g: number, input: Genera
       epochLosses: fitted.epochLosses,
       // Measured with this generation's model still alive, as every generation's is.
       numTensors: tf.memory().numTensors,
-      seconds: (performance.now() - began) / 1000,
+      // A resumed generation's seconds include the training done before the resume.
+      seconds: (performance.now() - began) / 1000 + fitted.secondsBefore,
       samplesPerSecond: fitted.imagesPerSecond,
       rssMB: Math.round(process.memoryUsage().rss / 1048576),
       ...(o.learningRate !== input.runLearningRate ? { learningRate: o.learningRate } : {}),
       ...analysis.fields,
     };
     const last = g === o.generations;
+    const samplesPng = input.run || input.tracker ? await samplesGrid(samples) : undefined;
+    await input.tracker?.endGeneration(record, { [GENERATION_FILES.samples]: samplesPng!, ...pngsOf(analysis.files) });
     if (!input.run) return { record, synthetic: last ? undefined : samples };
-    await input.run.writeGeneration(g, { model, synthetic: samples, samplesPng: await samplesGrid(samples), record, extraFiles: analysis.files });
+    await input.run.writeGeneration(g, { model, synthetic: samples, samplesPng: samplesPng!, record, extraFiles: analysis.files });
     // Read back batch by batch (data/file-source.ts), so the accumulate pool does not grow in memory.
     return { record, synthetic: last ? undefined : await input.run.synthetic(g) };
   } finally {
@@ -87,14 +96,17 @@ export async function runGeneration(o: ResolvedOptions, g: number, input: Genera
 }
 
 /** Fits the model, from the generation's last epoch checkpoint when resuming (or the previous weights with warmStart). */
-async function train(o: ResolvedOptions, g: number, model: GenerativeModel, source: ImageSource, input: GenerationInput): Promise<TrainResult> {
+async function train(o: ResolvedOptions, g: number, model: GenerativeModel, source: ImageSource, input: GenerationInput): Promise<TrainResult & { secondsBefore: number }> {
   const epochs = input.run?.epochs({ seed: o.seed, generation: g, epochs: o.epochs, learningRate: o.learningRate }, o.log);
   const resumeFrom = input.resuming ? await epochs?.load() : undefined;
   if (resumeFrom) o.log?.(`Resuming generation ${g} after epoch ${resumeFrom.epoch} of ${o.epochs}.`);
   else if (o.warmStart && g > 1 && input.run) await input.run.loadWeightsInto(model, g - 1);
   const ctx = { generation: g, generations: o.generations };
+  const tracker = input.tracker;
+  await tracker?.startGeneration({ generation: g, stepsBefore: input.stepsBefore ?? 0, epochsDone: resumeFrom?.epoch ?? 0, secondsDone: resumeFrom?.trainSeconds ?? 0 });
+  const logging = tracker && tracker.logEvery > 0;
   try {
-    return await fit({
+    const result = await fit({
       model,
       data: source,
       epochs: o.epochs,
@@ -104,10 +116,16 @@ async function train(o: ResolvedOptions, g: number, model: GenerativeModel, sour
       rng: createRng(o.seed, g),
       signal: o.signal,
       resumeFrom,
-      saveEpoch: epochs?.save,
-      onBatch: o.onBatch ? (b) => o.onBatch!({ ...b, ...ctx }) : undefined,
-      onEpochEnd: o.onEpochEnd ? (e) => o.onEpochEnd!({ ...e, ...ctx }) : undefined,
+      // The steps of an epoch reach the disk before its checkpoint does.
+      saveEpoch: epochs ? async (s) => (await tracker?.flushSteps(), await epochs.save(s)) : undefined,
+      lossEvery: logging ? tracker.logEvery : o.onBatch ? o.logEvery : 0,
+      onBatch: o.onBatch || logging ? (b) => (tracker?.batch(b), o.onBatch?.({ ...b, ...ctx })) : undefined,
+      onEpochEnd: async (e) => {
+        await tracker?.endEpoch(e.epoch, e.trainLoss);
+        await o.onEpochEnd?.({ ...e, ...ctx });
+      },
     });
+    return { ...result, secondsBefore: resumeFrom?.trainSeconds ?? 0 };
   } catch (err) {
     if (!(err instanceof NonFiniteLossError)) throw err;
     // Nothing of a diverged generation is kept, not even its earlier epochs.
@@ -150,6 +168,11 @@ function checkAnalysis(result: AnalyzeResult): AnalyzeResult {
   const clash = Object.keys(result?.fields ?? {}).find((k) => RECORD_FIELDS.includes(k));
   if (clash) throw new OptionError('analyze', clash, say`The ${opt('analyze')} hook returned the field '${clash}', which is one of the record's own; expected fields of the analysis' own names (not ${RECORD_FIELDS.join(', ')}).`);
   return result ?? {};
+}
+
+/** The PNG files among an analysis' files (its grids). */
+function pngsOf(files: Record<string, Uint8Array> | undefined): Record<string, Uint8Array> {
+  return Object.fromEntries(Object.entries(files ?? {}).filter(([name]) => name.endsWith('.png')));
 }
 
 function samplesGrid(samples: ImageSet): Promise<Uint8Array> {

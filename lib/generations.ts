@@ -11,6 +11,7 @@ import { resolveOptions } from './resolve.ts';
 import type { GenerationsOptions, ResolvedOptions } from './resolve.ts';
 import { openRunDir } from './run/open.ts';
 import type { OpenedRun } from './run/open.ts';
+import { createRunTracker } from './tracking/run-tracker.ts';
 
 /** Runs the loop and returns one record per generation (including generations done before a resume). */
 export async function trainGenerations(options: GenerationsOptions): Promise<GenerationRecord[]> {
@@ -26,8 +27,12 @@ export async function runGenerations(o: ResolvedOptions): Promise<GenerationReco
     const synthetic = [...done.synthetic];
     const start = (opened?.completed ?? 0) + 1;
     const runLearningRate = (opened?.info.config.learningRate as number | undefined) ?? o.learningRate;
+    const tracker = await createRunTracker({ runDir: o.runDir, tensorboard: o.tensorboard, logEvery: o.logEvery, resume: o.resume, runInfo: opened?.info ?? o.runInfo });
+    // Optimiser steps so far: step numbers continue from generation to generation (and across a resume).
+    let stepsBefore = records.reduce((n, r) => n + o.epochs * Math.ceil(r.trainSize / o.batchSize), 0);
     for (let g = start; g <= o.generations; g++) {
-      const out = await runGeneration(o, g, { run: opened?.run, synthetic, resuming: o.resume && g === start, runLearningRate });
+      const out = await runGeneration(o, g, { run: opened?.run, synthetic, resuming: o.resume && g === start, runLearningRate, tracker, stepsBefore });
+      stepsBefore += o.epochs * Math.ceil(out.record.trainSize / o.batchSize);
       if (out.synthetic) synthetic.push(out.synthetic);
       records.push(out.record);
       await o.onGenerationEnd?.(out.record);

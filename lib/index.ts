@@ -49,6 +49,13 @@ export type { GenerationData } from './resolve.ts';
 /** The schemes: replace, accumulate, accumulate-subsample (sub, sub-repl), mix, fresh; as pure functions too. */
 export { buildTrainingSet, freshIndices, parseScheme, plannedTrainSize, resolveScheme, schemeName, schemeNames, SCHEME_NAMES } from './schemes.ts';
 export type { Scheme, SchemeName, SchemeParams, TrainingParts, TrainingSet, TrainingSetInput } from './schemes.ts';
+/** Tracking: steps.jsonl every logEvery steps, TensorBoard event files (options of trainGenerations and runExperiment). */
+export { TRACKING_DEFAULTS } from './tracking/options.ts';
+export type { TrackingOptions } from './tracking/options.ts';
+export { createTensorBoardWriter } from './tracking/tensorboard.ts';
+export type { TensorBoardOptions, TensorBoardWriter } from './tracking/tensorboard.ts';
+export type { StepRecord } from './run/steps.ts';
+export type { ExperimentHooks, SchemeContext } from './experiment-hooks.ts';
 /** One model, N epochs, our own seeded loop; its loss on a set. */
 export { fit, evaluate, NonFiniteLossError } from './train.ts';
 export type { BatchContext, EpochContext, TrainOptions, TrainResult } from './train.ts';
@@ -125,6 +132,9 @@ export type { Features } from './metrics/features.ts';
 /** A grid of images as a PNG. */
 export { gridPng } from './report/grid.ts';
 export type { GridOptions } from './report/grid.ts';
+/** Tidy CSVs of runs (one row per generation, one per logged step): what `collapse-lab export --csv` writes. */
+export { exportCsv, runsCsv } from './export/csv.ts';
+export type { CsvTables, ExportCsvOptions, ExportCsvResult } from './export/csv.ts';
 /** report.html for one or more runs (or experiment folders), side by side. */
 export { writeReport } from './report/html.ts';
 export type { ReportOptions, ReportResult } from './report/html.ts';
@@ -166,6 +176,8 @@ export { slurmLogPath } from './sweep/layout.ts';
 export type { PlannedRun, PlannedTask, PlanOptions, PlanResult, SweepExperiments, SweepPlan, TaskCheck } from './sweep/plan.ts';
 export { placementFrom } from './sweep/placement.ts';
 export type { Placement } from './sweep/placement.ts';
+/** This package's version (what every command's --version prints). */
+export { collapseLabVersion } from './versions.ts';
 /** Where a run came from (command line, --config file, commit): trainGenerations' and runExperiment's `provenance`. */
 export { describeProvenance } from './provenance.ts';
 export type { Provenance, ProvenanceOptions } from './provenance.ts';

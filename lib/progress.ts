@@ -2,6 +2,9 @@
  * Progress for long runs: on a terminal, a bar for the whole experiment (with its ETA) and one per
  * running scheme; elsewhere (CI, logs) plain lines. Everything goes to stderr so stdout stays for
  * results (--json). Several schemes may run at once (one process each): every call names its run.
+ *
+ * The ETA comes from the training throughput measured since the first batch (not since the start,
+ * which includes loading data and models), and is shown once a few seconds of it have been seen.
  */
 import cliProgress from 'cli-progress';
 import type { Writable } from 'node:stream';
@@ -21,10 +24,10 @@ export interface ProgressOptions {
 
 /** The events a run reports; `label` names the run (its scheme). */
 export interface Progress {
-  /** A generation starts training on `trainSize` images. */
-  startGeneration(label: string, generation: number, generations: number, trainSize: number): void;
-  /** `images` training images were processed since the last call for this label. */
-  batch(label: string, ctx: BatchContext, images: number): void;
+  /** Generation `generation` of the run `label` starts on `trainSize` images, `realFraction` of them real. */
+  startGeneration(label: string, generation: number, generations: number, trainSize: number, realFraction?: number): void;
+  /** A batch of the run `label` is done; its progress counts `ctx.images` (images of the epoch so far) less what it counted before in that epoch. */
+  batch(label: string, ctx: BatchContext): void;
   /** An epoch ended. */
   epochEnd(label: string, ctx: EpochContext): void;
   /** A line of text (above the bars on a terminal). */
@@ -38,12 +41,22 @@ export function createProgress(options: ProgressOptions): Progress {
   const bars = options.bars ?? Boolean(stream.isTTY);
   const total = Math.max(1, options.totalImages);
   let done = options.doneImages ?? 0;
-  const startDone = done;
-  const started = performance.now();
   const where = new Map<string, string>();
+  const counted = new Map<string, number>();
+  /** Images and time at the first batch: the throughput is measured from there. */
+  let first: { done: number; at: number } | null = null;
+  const count = (label: string, ctx: BatchContext) => {
+    const before = ctx.batch === 1 ? 0 : (counted.get(label) ?? 0);
+    counted.set(label, ctx.images);
+    first ??= { done, at: performance.now() };
+    done += Math.max(0, ctx.images - before);
+  };
   const eta = (): string => {
-    const rate = (done - startDone) / ((performance.now() - started) / 1000);
-    return rate > 0 ? formatSeconds((total - done) / rate) : '?';
+    if (!first) return '?';
+    const seconds = (performance.now() - first.at) / 1000;
+    const rate = (done - first.done) / seconds;
+    // A few seconds of training before the first estimate: the first batches include warm-up (kernel compilation).
+    return seconds >= ETA_AFTER_SECONDS && rate > 0 ? formatSeconds((total - done) / rate) : '?';
   };
 
   if (!bars) {
@@ -52,8 +65,8 @@ export function createProgress(options: ProgressOptions): Progress {
         where.set(label, `generation ${g}/${gens}`);
         stream.write(`[${label}] generation ${g}/${gens}: training on ${size} images\n`);
       },
-      batch(_label, _ctx, n) {
-        done += n;
+      batch(label, ctx) {
+        count(label, ctx);
       },
       epochEnd(label, ctx) {
         const pct = ((100 * done) / total).toFixed(1);
@@ -73,12 +86,16 @@ export function createProgress(options: ProgressOptions): Progress {
   return {
     startGeneration(label, g, gens, size) {
       where.set(label, `gen ${g}/${gens}`);
-      const old = runBars.get(label);
-      if (old) multi.remove(old);
-      runBars.set(label, multi.create(size, 0, { label: `${label} gen ${g}/${gens}`.padEnd(28), info: '' }));
+      // One bar per run, reused from generation to generation: removing a bar leaves a blank line behind.
+      const bar = runBars.get(label);
+      const payload = { label: `${label} gen ${g}/${gens}`.padEnd(28), info: '' };
+      if (bar) {
+        bar.setTotal(size);
+        bar.update(0, payload);
+      } else runBars.set(label, multi.create(size, 0, payload));
     },
-    batch(label, ctx, n) {
-      done += n;
+    batch(label, ctx) {
+      count(label, ctx);
       overall.update(done, { info: `ETA ${eta()}` });
       runBars.get(label)?.update(ctx.images, { info: `epoch ${ctx.epoch}/${ctx.epochs}` });
     },
@@ -86,9 +103,16 @@ export function createProgress(options: ProgressOptions): Progress {
       multi.log(`[${label}] ${where.get(label)} epoch ${ctx.epoch}/${ctx.epochs}: train loss ${ctx.trainLoss.toFixed(2)} (${ctx.seconds.toFixed(1)} s)\n`);
     },
     log: (line) => multi.log(line + '\n'),
-    stop: () => multi.stop(),
+    stop() {
+      // stop() alone does not write lines logged since the last redraw: the run's last lines would be lost.
+      multi.update();
+      multi.stop();
+    },
   };
 }
+
+/** Seconds of measured training before the first ETA. */
+const ETA_AFTER_SECONDS = 5;
 
 export function formatSeconds(s: number): string {
   if (!Number.isFinite(s)) return '?';

@@ -20,13 +20,15 @@ import type { RunDir } from './run/run-dir.ts';
 import type { Rng } from './rng.ts';
 import { augmentSyntheticCount, freshNeeded, resolveScheme, schemeName } from './schemes.ts';
 import type { Scheme } from './schemes.ts';
+import { resolveTracking } from './tracking/options.ts';
+import type { ResolvedTracking, TrackingOptions } from './tracking/options.ts';
 import { abortError } from './train.ts';
 import type { BatchContext, EpochContext } from './train.ts';
 import { versions } from './versions.ts';
 import { checkKnownKeys, checkMeaningfulRanges, checkTrainingSetSizes } from './option-checks.ts';
 
 /** Options of trainGenerations. Each field says its default; every one is checked before anything is written. */
-export interface GenerationsOptions {
+export interface GenerationsOptions extends TrackingOptions {
   /** Builds a freshly initialised model from a seed; called once per generation. */
   model: ModelFactory;
   /**
@@ -157,7 +159,8 @@ export const GENERATION_DEFAULTS = {
 
 /** Every option checked and with its default: what the loop runs on. */
 export interface ResolvedOptions extends Required<Pick<GenerationsOptions, 'model' | 'data' | 'scheme' | 'generations' | 'epochs' | 'batchSize' | 'learningRate' | 'syntheticSize' | 'evalBatchSize' | 'seed' | 'warmStart' | 'resume' | 'force' | 'config'>>,
-    Pick<GenerationsOptions, 'steps' | 'runDir' | 'memoryBudget' | 'signal' | 'onBatch' | 'onEpochEnd' | 'onGenerationStart' | 'onGenerationEnd' | 'analyze' | 'log'> {
+    Pick<GenerationsOptions, 'steps' | 'runDir' | 'memoryBudget' | 'signal' | 'onBatch' | 'onEpochEnd' | 'onGenerationStart' | 'onGenerationEnd' | 'analyze' | 'log'>,
+    ResolvedTracking {
   /** The scheme's display name (records, folders). */
   schemeName: string;
   backend: BackendInfo;
@@ -202,6 +205,7 @@ export async function resolveOptions(options: GenerationsOptions, started?: Back
     memoryBudget: o.memoryBudget,
     config: checkConfig(o.config),
     signal: checkSignal(o.signal),
+    ...resolveTracking(o),
   };
   for (const hook of HOOKS) checkFunction(hook, o[hook]);
   checkKnownKeys(options);

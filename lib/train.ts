@@ -19,6 +19,10 @@ export interface BatchContext {
   batches: number;
   /** Images seen so far in this epoch. */
   images: number;
+  /** Optimiser steps of this fit so far, this one included (epochs before a resume counted). */
+  step: number;
+  /** The batch's mean loss per image (nats), read back only on the steps `lossEvery` asks for. */
+  loss?: number;
 }
 
 /** What `onEpochEnd` receives at the end of each epoch: the epoch, its mean training loss and its seconds. */
@@ -60,6 +64,8 @@ export interface TrainOptions {
    * not a hook: lib/generations.ts passes one whenever there is a run directory. Defaults to none.
    */
   saveEpoch?: (state: EpochSnapshot) => Promise<void>;
+  /** Read the batch loss back for onBatch every this many steps (one device read each); 0 never. Defaults to 0. */
+  lossEvery?: number;
   /** Called after each training step. Defaults to none. */
   onBatch?: (ctx: BatchContext) => void;
   /** Called after each epoch (awaited). Defaults to none. */
@@ -120,6 +126,10 @@ export interface EpochLoopOptions {
   /** One optimiser step on the items at `idx`; returns the batch's mean loss, a scalar the loop disposes. */
   step: (idx: Uint32Array, epoch: number) => tf.Scalar;
   signal?: AbortSignal;
+  /** Give onBatch the batch loss every this many steps. Defaults to 0 (never: no device read per step). */
+  lossEvery?: number;
+  /** Steps taken before epoch e (epochs of unequal length). Defaults to every epoch being as long as this one. */
+  stepsBefore?: (epoch: number) => number;
   onBatch?: (ctx: BatchContext) => void;
   /** Called with each epoch's mean loss per item and its seconds; awaited before the next epoch. */
   endEpoch: (epoch: number, loss: number, seconds: number) => void | Promise<void>;
@@ -145,11 +155,14 @@ export async function runEpochs(o: EpochLoopOptions): Promise<void> {
         if (o.signal?.aborted) throw abortError(o.signal);
         const idx = order.subarray(b * o.batchSize, Math.min(count, (b + 1) * o.batchSize));
         const batchLoss = o.step(idx, epoch);
+        const step = (o.stepsBefore ? o.stepsBefore(epoch) : (epoch - 1) * batches) + b + 1;
+        const read = o.lossEvery && step % o.lossEvery === 0 ? (await batchLoss.data())[0] : undefined;
         const next = tf.tidy(() => tf.add(sum, tf.mul(batchLoss, idx.length))) as tf.Scalar;
         sum.dispose();
         batchLoss.dispose();
         sum = next;
-        o.onBatch?.({ epoch, epochs: o.epochs, batch: b + 1, batches, images: Math.min(count, (b + 1) * o.batchSize) });
+        const images = Math.min(count, (b + 1) * o.batchSize);
+        o.onBatch?.({ epoch, epochs: o.epochs, batch: b + 1, batches, images, step, ...(read === undefined ? {} : { loss: read }) });
         await yieldToEventLoop();
       }
       loss = (await sum.data())[0] / count;
@@ -197,6 +210,8 @@ export async function fit(options: TrainOptions): Promise<TrainResult> {
     if (options.resumeFrom) tf.dispose([...options.resumeFrom.weights, ...options.resumeFrom.optimizer.tensors.map((t) => t.tensor)]);
   }
   let noise: Rng = rng;
+  // With `steps`, epoch e starts after floor(steps (e-1) / epochs) steps: counts differ by at most one.
+  const stepsBefore = steps === undefined ? undefined : (epoch: number) => Math.floor((steps * (epoch - 1)) / epochs);
   try {
     await runEpochs({
       count: data.count,
@@ -204,12 +219,13 @@ export async function fit(options: TrainOptions): Promise<TrainResult> {
       epochs,
       first,
       signal,
+      lossEvery: options.lossEvery,
+      stepsBefore,
       onBatch: options.onBatch,
       order: (epoch) => {
         noise = rng.child(Stream.noise, epoch);
-        if (steps === undefined) return rng.child(Stream.shuffle, epoch).permutation(data.count);
-        // Epoch e's share of the steps: the counts differ by at most one and add up to `steps`.
-        const share = Math.floor((steps * epoch) / epochs) - Math.floor((steps * (epoch - 1)) / epochs);
+        if (!stepsBefore) return rng.child(Stream.shuffle, epoch).permutation(data.count);
+        const share = stepsBefore(epoch + 1) - stepsBefore(epoch);
         return rng.child(Stream.shuffle, epoch).choose(data.count, share * batchSize, true);
       },
       step: (idx) => {

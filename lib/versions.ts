@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 export interface OwnPackage {
   name: string;
   version: string;
-  optionalDependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
   [field: string]: unknown;
 }
 
@@ -34,6 +34,11 @@ export function ownPackage(): OwnPackage {
 export function ownPackageDir(): string {
   ownPackage();
   return ownDir!;
+}
+
+/** collapse-lab's own version (what `--version` prints). */
+export function collapseLabVersion(): string {
+  return ownPackage().version;
 }
 
 export function versions(): Record<string, string> {

@@ -45,6 +45,7 @@ import {
 } from './flags.ts';
 import { typed } from './flag-numbers.ts';
 import { receivedArgv, rerunWords, scriptFile } from './invocation.ts';
+import { trackingFlags, trackingOptions } from './tracking-flags.ts';
 
 export type Family = 'vae' | 'ae';
 export type Dataset = 'mnist' | 'celeba';
@@ -303,7 +304,7 @@ export interface MainSpec {
 
 /** The flag parser of one experiment CLI (its flags, usage line and help). */
 export function experimentParser(spec: MainSpec, args: readonly string[] = []) {
-  let parser = experimentFlags(yargs([...args]), spec.family, spec.dataset);
+  let parser = trackingFlags(experimentFlags(yargs([...args]), spec.family, spec.dataset));
   if (spec.extend) parser = spec.extend(parser) as typeof parser;
   return parser.usage(usage(spec.name, `Trains ${FAMILY_NAMES[spec.family]} on ${DATASETS[spec.dataset].name} generation after generation under each scheme.`)).help();
 }
@@ -353,6 +354,7 @@ export async function experimentOptions(spec: MainSpec, args: readonly string[],
     analysis: { metrics: f.metrics, ...(f.classifierDir ? { classifierDir: f.classifierDir } : {}) },
     report: true,
     config: data.config,
+    ...trackingOptions(raw),
     ...spec.extra?.(raw, f),
   };
 }

@@ -28,6 +28,11 @@ function help(): string {
 }
 
 const [command, ...rest] = process.argv.slice(2);
+if (command === '--version' || command === '-v') {
+  // Loaded only here: the library is large, and --help should stay quick.
+  process.stdout.write(`${(await import('../lib/index.ts')).collapseLabVersion()}\n`);
+  process.exit(0);
+}
 if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
   process.stdout.write(help() + '\n');
   process.exit(command === undefined ? 1 : 0);

@@ -9,6 +9,7 @@ export const COMMANDS = {
   'vae-celeba': 'the VAE on a local copy of CelebA (--data-dir; see docs/experiments.md, "Get CelebA")',
   'lm-text': 'a character-level GPT on Moby Dick (or your text), generation after generation under each scheme (--preset quick|paper)',
   report: 'report.html for run directories or experiment folders, side by side',
+  export: 'generations.csv and steps.csv of run directories or experiment folders (--csv), for pandas or R',
   sweep: 'seed and setting grids: plan, run locally or as a Slurm job array, status, aggregate',
   regression: 'linear regression fitted to its own outputs, simulated beside the closed forms (Figure 6)',
   gaussian: 'a Gaussian fitted to its own samples: W2² to the truth, simulated and closed forms',

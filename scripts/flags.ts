@@ -21,7 +21,7 @@
  * `intOption`, `numberOption`, `listOption` and `configOption`, and parses with
  * `parseFlags(parser, args)` instead of `.parse()`.
  */
-import { OptionError } from '../lib/index.ts';
+import { collapseLabVersion, OptionError } from '../lib/index.ts';
 import type { OptionNamer } from '../lib/index.ts';
 import { usageLine } from './invocation.ts';
 import { closest, distance } from 'fastest-levenshtein';
@@ -188,7 +188,12 @@ export interface Known {
   required: Map<string, string>;
   /** Flags that may be given several times, each adding one value (see repeatableOption). */
   repeatable: Set<string>;
+  /** Flags whose value may be left out (OPTIONAL_VALUE_FLAGS): then it is ''. */
+  optional: Set<string>;
 }
+
+/** String flags that may be given without a value (`--tensorboard` or `--tensorboard DIR`): the bare flag reads as ''. */
+export const OPTIONAL_VALUE_FLAGS: ReadonlySet<string> = new Set(['tensorboard']);
 
 /** What yargs' getOptions() returns (public in yargs, missing from @types/yargs). */
 interface YargsOptions {
@@ -209,7 +214,7 @@ export function knownFlags(parser: Argv<unknown>): Known {
   for (const [k, aliases] of Object.entries(o.alias)) for (const a of aliases) names.set(a, names.get(k) ?? k);
   const lists = new Set(Object.keys(o.narg).filter((k) => o.narg[k] === 1));
   const required = new Map(Object.entries(o.demandedOptions ?? {}).map(([k, v]) => [k, v ?? '']));
-  return { names, booleans: new Set(o.boolean), numbers: new Set(o.number), lists, choices: new Map(Object.entries(o.choices)), required, repeatable: new Set(o.array) };
+  return { names, booleans: new Set(o.boolean), numbers: new Set(o.number), lists, choices: new Map(Object.entries(o.choices)), required, repeatable: new Set(o.array), optional: new Set(Object.keys(o.key).filter((k) => OPTIONAL_VALUE_FLAGS.has(k))) };
 }
 
 /** The flag of a camelCase option name: maxIterations -> max-iterations (a lone capital stays: T -> T). */
@@ -308,6 +313,8 @@ export function tokenize(args: readonly string[], known: Known, operands = false
       }
       if (value === 'false') negated = true;
       value = undefined;
+    } else if (value === undefined && known.optional.has(name) && (args[i + 1] === undefined || /^-./.test(args[i + 1]))) {
+      value = '';
     } else if (value === undefined) {
       value = args[i + 1];
       if (value === undefined || (value.startsWith('--') && value.length > 2)) {
@@ -416,6 +423,8 @@ export async function parseFlags<T>(parser: Argv<T>, args: readonly string[], op
   let parsed: T;
   try {
     parsed = (await parser
+      // yargs would print the version of the package.json nearest the working directory: a user's project's.
+      .version(collapseLabVersion())
       .strict()
       // Values arrive as typed: number flags parse their own text (flag-numbers.ts).
       .parserConfiguration({ 'duplicate-arguments-array': false, 'parse-numbers': false, 'parse-positional-numbers': false })

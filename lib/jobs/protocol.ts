@@ -42,8 +42,8 @@ export type ToWorker =
   | { kind: 'stop' };
 
 export type FromWorker =
-  | { kind: 'start'; label: string; generation: number; generations: number; trainSize: number }
-  | { kind: 'batch'; label: string; ctx: Parameters<Progress['batch']>[1]; images: number }
+  | { kind: 'start'; label: string; generation: number; generations: number; trainSize: number; realFraction?: number }
+  | { kind: 'batch'; label: string; ctx: Parameters<Progress['batch']>[1] }
   | { kind: 'epoch'; label: string; ctx: Parameters<Progress['epochEnd']>[1] }
   | { kind: 'log'; line: string }
   | { kind: 'record'; record: GenerationRecord }
@@ -69,8 +69,8 @@ export function errorFrom(data: ErrorData): Error {
 /** A Progress whose events go to the parent. */
 export function progressTo(send: (m: FromWorker) => void): Progress {
   return {
-    startGeneration: (label, generation, generations, trainSize) => send({ kind: 'start', label, generation, generations, trainSize }),
-    batch: (label, ctx, images) => send({ kind: 'batch', label, ctx, images }),
+    startGeneration: (label, generation, generations, trainSize, realFraction) => send({ kind: 'start', label, generation, generations, trainSize, realFraction }),
+    batch: (label, ctx) => send({ kind: 'batch', label, ctx }),
     epochEnd: (label, ctx) => send({ kind: 'epoch', label, ctx }),
     log: (line) => send({ kind: 'log', line }),
     stop() {},
@@ -79,8 +79,8 @@ export function progressTo(send: (m: FromWorker) => void): Progress {
 
 /** Replays a worker's progress event on the parent's Progress. */
 export function replay(progress: Progress, m: FromWorker): void {
-  if (m.kind === 'start') progress.startGeneration(m.label, m.generation, m.generations, m.trainSize);
-  else if (m.kind === 'batch') progress.batch(m.label, m.ctx, m.images);
+  if (m.kind === 'start') progress.startGeneration(m.label, m.generation, m.generations, m.trainSize, m.realFraction);
+  else if (m.kind === 'batch') progress.batch(m.label, m.ctx);
   else if (m.kind === 'epoch') progress.epochEnd(m.label, m.ctx);
   else if (m.kind === 'log') progress.log(m.line);
 }

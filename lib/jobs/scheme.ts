@@ -9,14 +9,10 @@ export function progressHooks(
   progress: Progress,
   onRecord: (r: GenerationRecord) => void | Promise<void>,
 ): Pick<GenerationsOptions, 'log' | 'onGenerationStart' | 'onBatch' | 'onEpochEnd' | 'onGenerationEnd'> {
-  let batchImages = 0;
   return {
     log: (line) => progress.log(`[${label}] ${line}`),
-    onGenerationStart: (c) => progress.startGeneration(label, c.generation, c.generations, c.trainSize),
-    onBatch: (c) => {
-      progress.batch(label, c, c.images - batchImages);
-      batchImages = c.batch === c.batches ? 0 : c.images;
-    },
+    onGenerationStart: (c) => progress.startGeneration(label, c.generation, c.generations, c.trainSize, c.realFraction),
+    onBatch: (c) => progress.batch(label, c),
     onEpochEnd: (c) => progress.epochEnd(label, c),
     onGenerationEnd: async (r) => {
       const losses = `train loss ${r.trainLoss.toFixed(2)}, test loss ${r.testLoss.toFixed(2)}`;

@@ -12,7 +12,8 @@
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { describeWriteError } from '../run/atomic.ts';
-import { ANALYSIS_FILES, GENERATION_FILES, REPORT_FILE } from '../run/layout.ts';
+import { runsCsv } from '../export/csv.ts';
+import { ANALYSIS_FILES, EXPORT_FILES, GENERATION_FILES, REPORT_FILE } from '../run/layout.ts';
 import type { GenerationRecord } from '../record.ts';
 import { renderCurves } from './charts.ts';
 import { CONFIG_TABLE_CSS, configTable } from './config-table.ts';
@@ -61,6 +62,8 @@ h1 { font-size: 1.5em; } h2 { margin-top: 2em; border-bottom: 1px solid #ccc; }
 table { border-collapse: collapse; margin: 0.5em 0 1.5em; }
 td, th { border: 1px solid #ddd; padding: 2px 6px; text-align: right; vertical-align: top; }
 table.config td, table.config th { text-align: left; }
+/* Charts fit the page: pictures drawn at twice their size are scaled down, never scrolled sideways. */
+figure.chart img { max-width: 100%; height: auto; }
 </style>`;
 }
 
@@ -94,7 +97,10 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
     for (const c of await renderCurves(runs)) charts.push({ ...c, svgSrc: add(`${c.name}.svg`, c.svg), pngSrc: add(`${c.name}.png`, c.png) });
   }
   const text = await textPanel(runs, add);
-  const html = page({ title: options.title ?? 'collapse-lab report', here, runs, grids, charts, text });
+  // The same tables `collapse-lab export --csv` writes, beside the pictures.
+  const tables = await runsCsv(runs.map((r) => r.dir));
+  const csv = { generations: add(EXPORT_FILES.generations, tables.generations), steps: add(EXPORT_FILES.steps, tables.steps) };
+  const html = page({ title: options.title ?? 'collapse-lab report', here, runs, grids, charts, text, csv });
   const owned = await checkReportTarget('out', path, assets, [...pictures.keys()]);
   try {
     await mkdir(assets, { recursive: true });
@@ -206,6 +212,8 @@ function page(p: {
   charts: (RenderedChart & { svgSrc: string; pngSrc: string })[];
   /** The language-model panel (text-panel.ts); empty without text runs. */
   text: string;
+  /** Links to the CSVs of the records and the logged steps. */
+  csv: { generations: string; steps: string };
 }): string {
   const { runs, grids, charts, here } = p;
   const kinds = [...new Set(runs.map((r) => r.kind))];
@@ -229,7 +237,8 @@ function page(p: {
       if (g > r.records.length) return '<td></td>';
       const src = link(here, r.run.generationPath(g, GENERATION_FILES.samples));
       const fx = r.analyses[g - 1]?.fixedSamples ? `<img src="${esc(link(here, r.run.generationPath(g, ANALYSIS_FILES.fixedSamplesPng)))}" alt="fixed draws, generation ${g}, ${esc(r.label)}">` : '';
-      return `<td><img src="${esc(src)}" alt="samples, generation ${g}, ${esc(r.label)}">${fx}</td>`;
+      // Shown small, each links to its full-size picture.
+      return `<td><a href="${esc(src)}"><img src="${esc(src)}" alt="samples, generation ${g}, ${esc(r.label)}"></a>${fx}</td>`;
     });
     sampleRows.push(`<tr><th>gen ${g}</th>${cells.join('')}</tr>`);
   }
@@ -244,6 +253,7 @@ figure.chart figcaption { font-weight: normal; max-width: 560px; }
 .grid { display: flex; } .grid img { image-rendering: pixelated; }
 .rowlabels { font-size: 12px; color: #555; padding-right: 6px; text-align: right; }
 .charts { display: flex; flex-wrap: wrap; gap: 1.5em; }
+@media (min-width: 1100px) { .charts figure.chart { flex: 0 1 calc(50% - 0.75em); } }
 .samples img { width: 160px; image-rendering: pixelated; display: block; margin-bottom: 2px; }
 .hist { display: inline-flex; align-items: flex-end; height: 20px; gap: 1px; }
 .hist .bar { display: inline-block; width: 5px; background: #4c78a8; }
@@ -267,6 +277,7 @@ ${figure9}
 <div class="charts">${chartHtml || '<p class="none">none</p>'}</div>
 ${p.text}
 <h2 id="records">Records</h2>
+<p>As CSV (one row per generation of every run, for pandas or R): <a href="${esc(p.csv.generations)}">generations.csv</a>; the training loss every few steps: <a href="${esc(p.csv.steps)}">steps.csv</a>.</p>
 ${runs.map((r) => `<h3>${esc(r.label)}</h3>\n${recordTable(r)}`).join('\n')}
 <h2 id="samples">Samples per generation</h2>
 <p>Each generation's samples.png (first 100 synthetic images) and its fixed latent draws.</p>

@@ -9,6 +9,7 @@ import { extname } from 'node:path';
 import type { View } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
 import { sharpModule } from '../../data/sharp.ts';
+import { importOptional } from '../optional-package.ts';
 import { writeFileAtomic } from '../run/atomic.ts';
 
 /** One line of a chart: its name, points, and an optional band around it. */
@@ -284,8 +285,8 @@ export async function svgToPng(svg: string, scale = 2): Promise<Buffer> {
  * (one SVG pixel = one PDF point), fonts from the system, embedded.
  */
 export async function renderChartPdf(chart: Chart): Promise<Buffer> {
-  // Loaded only here: most runs never write a PDF, and the module is a native library.
-  const { PDFDocument } = await import('@napi-rs/canvas');
+  // Loaded only here, and installed only by those who want PDFs: a native library of 35 MB.
+  const { PDFDocument } = await importOptional('@napi-rs/canvas', 'PDF output', () => import('@napi-rs/canvas'));
   const view = await viewOf(chart);
   try {
     const { width, height } = svgSize(await view.toSVG());

@@ -7,6 +7,8 @@
  *     run.json  run.lock            the run's description (self-checksummed); held while a process works on it
  *     generations.jsonl             one record per complete generation (what the seed decides)
  *     timings.jsonl                 the wall-clock part of each record
+ *     steps.jsonl                   the training loss every N optimiser steps (steps.ts)
+ *     tensorboard/                  TensorBoard event files, when asked for (lib/tracking/)
  *     gen-NNN/                      a complete generation, sealed (manifest.json, COMPLETE)
  *     gen-NNN.epoch-EEEE/           the end-of-epoch checkpoint of the generation in progress
  *     .replaced-run/                the run `force` replaces, until the new run's first checkpoint
@@ -18,6 +20,11 @@ export const RUN_FILE = 'run.json';
 export const LOCK_FILE = 'run.lock';
 export const GENERATIONS_LOG = 'generations.jsonl';
 export const TIMINGS_LOG = 'timings.jsonl';
+export const STEPS_LOG = 'steps.jsonl';
+/** The run's TensorBoard folder (a TensorBoard "run" named after the scheme's folder). */
+export const TENSORBOARD_DIR = 'tensorboard';
+/** The CSVs `collapse-lab export --csv` writes (into an experiment folder or a run directory). */
+export const EXPORT_FILES = { generations: 'generations.csv', steps: 'steps.csv' } as const;
 /** What an experiment folder holds besides its run directories. */
 export const REPORT_FILE = 'report.html';
 
@@ -86,7 +93,7 @@ export function epochFolderOf(name: string): { generation: number; epoch: number
 }
 
 /** The run directory's own files (besides gen-NNN and epoch folders): what `force` replaces. */
-export const RUN_DIR_FILES: ReadonlySet<string> = new Set([RUN_FILE, LOCK_FILE, GENERATIONS_LOG, TIMINGS_LOG]);
+export const RUN_DIR_FILES: ReadonlySet<string> = new Set([RUN_FILE, LOCK_FILE, GENERATIONS_LOG, TIMINGS_LOG, STEPS_LOG]);
 
 /**
  * A temporary name collapse-lab makes in a run directory: `.<file>.<pid>.partial` of one of its own

@@ -153,6 +153,17 @@ createVae({ latentDim: 'two' });
     expect(r.stdout).not.toMatch(/TS5097/);
   }, SLOW);
 
+  it('installs without the optional packages (PDF, WebGPU) and names the command that adds one when asked for it', async ({ expect }) => {
+    for (const pkg of ['webgpu', '@tensorflow/tfjs-backend-webgpu', '@napi-rs/canvas', '@stdlib/stats-base-dists-t-quantile']) expect(existsSync(join(project, 'node_modules', pkg)), pkg).toBe(false);
+    const pdf = await run('npx', ['collapse-lab', 'gaussian', '--trials', '2', '--generations', '2', '--plot', 'w2.pdf'], project);
+    expect(pdf.stderr.trim()).toMatch(/^Error: PDF output needs @napi-rs\/canvas, an optional package that is not installed; expected it installed: 'npm install @napi-rs\/canvas@\^1\.1\.1'\.$/);
+    expect(pdf.code).toBe(1);
+    const gpu = await run('npx', ['collapse-lab', 'vae-mnist', '--backend', 'webgpu', '--train-size', '10'], project);
+    expect(gpu.stderr).toMatch(/webgpu is not installed \(an optional package: 'npm install webgpu@0\.6\.2 @tensorflow\/tfjs-backend-webgpu@4\.22\.0'\)/);
+    expect(gpu.code).toBe(1);
+    // A default run needs neither (test 'trains a generation from a plain-node ESM script' above trains one).
+  });
+
   it('npx collapse-lab --help lists every command, one line each', async ({ expect }) => {
     const r = await run('npx', ['collapse-lab', '--help'], project);
     expect(r.code, r.stderr).toBe(0);

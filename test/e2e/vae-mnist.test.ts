@@ -15,6 +15,9 @@ describe('scripts/vae-mnist.ts', () => {
     const out = join(root, 'json');
     const r = await runCli('vae-mnist', [...SMALL, '--out', out, '--json']);
     expect(r.stderr).toMatch(/Backend: wasm/);
+    // A quiet start: auto never loads Dawn without a hardware GPU (its native warnings), and the banner is one short line.
+    expect(r.stderr).not.toMatch(/Warning|Vulkan|BackendVk|artificially reduced/);
+    expect(r.stderr.split('\n').find((l) => l.startsWith('Backend: '))!.length).toBeLessThan(200);
     expect(r.code).toBe(0);
     const records = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
     // The two schemes run side by side, so their lines interleave; each scheme's come in order.
@@ -48,6 +51,9 @@ describe('scripts/vae-mnist.ts', () => {
     expect(resumed.stderr).toMatch(/Resuming .* after generation 2/);
     const read = (d: string) => readFile(join(d, 'accumulate', 'generations.jsonl'), 'utf8');
     expect(await read(cut)).toBe(await read(whole));
+    // The step log is cut back to the checkpoint the resume continued from: the same steps and losses, once each.
+    const steps = async (d: string) => (await readFile(join(d, 'accumulate', 'steps.jsonl'), 'utf8')).trim().split('\n').map((l) => { const { seconds: _s, ...rest } = JSON.parse(l); return rest; });
+    expect(await steps(cut)).toEqual(await steps(whole));
   });
 
   it('stops on bad input with one sentence and a non-zero exit', async () => {

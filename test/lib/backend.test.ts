@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { backendBanner, describeBackend, initBackend, selectBackend, surveyBackends } from '../../lib/backend.ts';
+import { backendBanner, backendRecord, describeBackend, initBackend, selectBackend, surveyBackends } from '../../lib/backend.ts';
 import type { BackendEnvironment, GpuAdapter } from '../../lib/backend.ts';
 import type { WebGpuProbe } from '../../lib/backend-webgpu.ts';
 import { childEnv, ROOT } from '../helpers/cli.ts';
@@ -58,7 +58,21 @@ describe("backend 'auto'", () => {
     expect(env.started).toEqual(['wasm']);
     expect(b.skipped.map((s) => s.backend)).toEqual(['tfjs-node-gpu', 'webgpu', 'tfjs-node']);
     expect(b.skipped[1].why).toMatch(/WebGPU adapter 'llvmpipe: Mesa 25.0.7 \(LLVM 15.0.6\)' \(mesa software\) is a software one, slower than wasm; ask for backend 'webgpu' by name/);
-    expect(backendBanner(b)).toMatch(/^Backend: wasm \(@tensorflow\/tfjs-backend-wasm 4\.22\.0\); skipped: tfjs-node-gpu: @tensorflow\/tfjs-node-gpu is not installed; webgpu: the WebGPU adapter/);
+    // One short line; the reasons with verbose, and in run.json.
+    expect(backendBanner(b)).toBe('Backend: wasm (@tensorflow/tfjs-backend-wasm 4.22.0); skipped tfjs-node-gpu, webgpu, tfjs-node (why: run.json, backend.skipped)');
+    expect(backendBanner(b, true)).toMatch(/^Backend: wasm \(@tensorflow\/tfjs-backend-wasm 4\.22\.0\); skipped: tfjs-node-gpu: @tensorflow\/tfjs-node-gpu is not installed; webgpu: the WebGPU adapter/);
+    expect(backendRecord(b).skipped).toEqual(b.skipped);
+  });
+
+  it('never loads Dawn when no hardware GPU could be there, but a named webgpu does', async () => {
+    const env = { ...machine({ webgpu: { ok: true, adapter: LAVAPIPE } }), probed: 0 };
+    const quiet = { ...env, hardwareGpuProblem: async () => 'no Vulkan loader (libvulkan.so.1) is installed', probeWebGpu: async () => (env.probed++, { ok: true as const, adapter: LAVAPIPE }) };
+    const b = await selectBackend('auto', {}, quiet);
+    expect(b.name).toBe('wasm');
+    expect(env.probed).toBe(0);
+    expect(b.skipped[1]).toEqual({ backend: 'webgpu', why: 'no Vulkan loader (libvulkan.so.1) is installed' });
+    expect((await selectBackend('webgpu', {}, quiet)).adapter).toEqual(LAVAPIPE);
+    expect(env.probed).toBe(1);
   });
 
   it('takes WebGPU on a hardware adapter, before tfjs-node, and records the adapter', async () => {

@@ -10,9 +10,10 @@ import type { ImageSet } from '../../data/images.ts';
 import { useTestBackend } from '../helpers/backend.ts';
 import { tinyMnist, tinyVae } from '../helpers/tiny.ts';
 import { tempDir } from '../helpers/tmp.ts';
+import { tinyWorkerSetup } from '../helpers/worker-setup.ts';
 
 const SIZES = { trainSize: 120, testSize: 40 };
-const workerSetup = { module: new URL('../helpers/worker-setup.ts', import.meta.url).href, export: 'setup', args: SIZES };
+const workerSetup = tinyWorkerSetup(SIZES);
 
 let data: { train: ImageSet; test: ImageSet };
 let root: string;

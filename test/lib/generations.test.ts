@@ -94,7 +94,7 @@ describe('trainGenerations', () => {
   it('writes the run directory contract, with a model tf.loadLayersModel can read', async () => {
     const dir = join(root, 'contract');
     const records = await trainGenerations(base({ runDir: dir, model: tinyAe }));
-    expect((await readdir(dir)).sort()).toEqual(['gen-001', 'gen-002', 'gen-003', 'generations.jsonl', 'run.json', 'timings.jsonl']);
+    expect((await readdir(dir)).sort()).toEqual(['gen-001', 'gen-002', 'gen-003', 'generations.jsonl', 'run.json', 'steps.jsonl', 'timings.jsonl']);
     expect((await readdir(join(dir, 'gen-002'))).sort()).toEqual(['COMPLETE', 'manifest.json', 'model.json', 'record.json', 'samples.png', 'synthetic.json', 'synthetic.u8', 'weights.bin']);
     const lines = (await readFile(join(dir, 'generations.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.map((l) => l.testLoss)).toEqual(records.map((r) => r.testLoss));

@@ -36,13 +36,34 @@ describe('fit', () => {
   it('with steps, trains that many batches drawn from the whole set, split evenly over the epochs', async () => {
     const model = tinyVae({ seed: 1 });
     const perEpoch: number[] = [];
+    const steps: number[] = [];
     const result = await fit({
       model, data: train, epochs: 3, steps: 7, batchSize: 16, learningRate: 1e-3, rng: createRng(0, 1),
-      onBatch: (c) => { if (c.batch === c.batches) perEpoch.push(c.batches); },
+      onBatch: (c) => { steps.push(c.step); if (c.batch === c.batches) perEpoch.push(c.batches); },
     });
     expect(perEpoch).toEqual([2, 2, 3]);
+    // Steps count on across epochs of unequal length.
+    expect(steps).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(result.epochLosses).toHaveLength(3);
     await expect(fit({ model, data: train, epochs: 3, steps: 2, batchSize: 16, learningRate: 1e-3, rng: createRng(0, 1) })).rejects.toThrow('steps 2 is not valid; expected an integer of at least 3.');
+    model.dispose();
+  });
+
+  it('gives onBatch the batch loss on every lossEvery-th step only, and none without lossEvery', async () => {
+    const model = tinyVae({ seed: 1 });
+    const before = tf.memory().numTensors;
+    const seen: [number, number | undefined][] = [];
+    const result = await fit({ model, data: train, epochs: 2, batchSize: 50, learningRate: 1e-3, rng: createRng(0, 1), lossEvery: 3, onBatch: (c) => seen.push([c.step, c.loss]) });
+    expect(tf.memory().numTensors).toBe(before);
+    // 200 images in batches of 50: steps 1..8 over two epochs; losses on steps 3 and 6.
+    expect(seen.map(([s]) => s)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(seen.filter(([, l]) => l !== undefined).map(([s]) => s)).toEqual([3, 6]);
+    // A batch's mean loss is of the size of the epoch's.
+    expect(seen[2][1]! / result.epochLosses[0]).toBeGreaterThan(0.5);
+    expect(seen[2][1]! / result.epochLosses[0]).toBeLessThan(2);
+    const quiet: (number | undefined)[] = [];
+    await fit({ model, data: train, epochs: 1, batchSize: 50, learningRate: 1e-3, rng: createRng(0, 1), onBatch: (c) => quiet.push(c.loss) });
+    expect(quiet).toEqual([undefined, undefined, undefined, undefined]);
     model.dispose();
   });
 

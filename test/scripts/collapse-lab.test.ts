@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { COMMANDS } from '../../scripts/commands.ts';
 import { ROOT, runCli } from '../helpers/cli.ts';
 
 /** Modules of scripts/ that other scripts import; every other script is a command (or, soak and check-findings, a tool of this repository). */
-const NOT_COMMANDS = ['cli', 'collapse-lab', 'commands', 'config-file', 'experiments', 'flag-numbers', 'flags', 'invocation', 'lm-text-flags', 'soak', 'check-findings', 'sweep-tasks', 'task-index', 'theory-flags'];
+const NOT_COMMANDS = ['cli', 'collapse-lab', 'commands', 'config-file', 'experiments', 'flag-numbers', 'flags', 'invocation', 'lm-text-flags', 'soak', 'check-findings', 'sweep-tasks', 'task-index', 'theory-flags', 'tracking-flags'];
 
 describe('the collapse-lab command (scripts/collapse-lab.ts)', () => {
   it('has a command for every script, and --help lists each with one line', async () => {
@@ -30,6 +30,15 @@ describe('the collapse-lab command (scripts/collapse-lab.ts)', () => {
     const bad = await runCli('collapse-lab', ['vae-mnist', '--epochs', '0']);
     expect(bad.code).toBe(1);
     expect(bad.stderr.trim()).toBe('Error: --epochs 0 is not valid; expected an integer of at least 1.');
+  });
+
+  it("prints collapse-lab's version, alone and after a command", async () => {
+    const { version } = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    for (const args of [['--version'], ['export', '--version']]) {
+      const r = await runCli('collapse-lab', args);
+      expect(r.stdout, args.join(' ')).toBe(`${version}\n`);
+      expect(r.code).toBe(0);
+    }
   });
 
   it('names an unknown command with the nearest one, and exits 1 without a command', async () => {

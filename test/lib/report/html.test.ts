@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { access, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { defaultReportPath, writeReport } from '../../../lib/report/html.ts';
 import { tempDir } from '../../helpers/tmp.ts';
 import { writeFakeRun } from './fixture.ts';
@@ -30,6 +30,10 @@ describe('writeReport', () => {
       await access(resolve(dirname(r.path), decodeURIComponent(s)));
     }
     expect(html).not.toMatch(/https?:\/\/(?!vega)/);
+    // The records and steps as CSV, linked from the page: a row per generation of each run (3 + 2).
+    const csv = [...html.matchAll(/<a href="([^"]+\.csv)">/g)].map((m) => resolve(dirname(r.path), decodeURIComponent(m[1])));
+    expect(csv.map((p) => basename(p))).toEqual(['generations.csv', 'steps.csv']);
+    expect((await readFile(csv[0], 'utf8')).trim().split('\n')).toHaveLength(1 + 3 + 2);
   });
 
   it('has a records table per run with a row per generation', async () => {
@@ -55,10 +59,10 @@ describe('writeReport', () => {
     await writeFile(join(root, 'again-files', 'notes.txt'), 'mine\n');
     await writeReport({ runs: dirs.slice(0, 1), out, curves: false });
     // Its pictures of the earlier report are gone; the list of its files and the user's notes stay.
-    expect((await readdir(join(root, 'again-files'))).sort()).toEqual(['.collapse-lab-report-files.json', '01-vae-replace-seed-0-fixed-samples.png', '01-vae-replace-seed-0-reconstructions.png', 'notes.txt']);
+    expect((await readdir(join(root, 'again-files'))).sort()).toEqual(['.collapse-lab-report-files.json', '01-vae-replace-seed-0-fixed-samples.png', '01-vae-replace-seed-0-reconstructions.png', 'generations.csv', 'notes.txt', 'steps.csv']);
     expect(await readFile(join(root, 'again-files', 'notes.txt'), 'utf8')).toBe('mine\n');
     const list = JSON.parse(await readFile(join(root, 'again-files', '.collapse-lab-report-files.json'), 'utf8'));
-    expect(Object.keys(list.files).sort()).toEqual(['01-vae-replace-seed-0-fixed-samples.png', '01-vae-replace-seed-0-reconstructions.png']);
+    expect(Object.keys(list.files).sort()).toEqual(['01-vae-replace-seed-0-fixed-samples.png', '01-vae-replace-seed-0-reconstructions.png', 'generations.csv', 'steps.csv']);
   });
 
   it('carries a generator tag, and never replaces a page or a picture that is not its own', async () => {

@@ -204,7 +204,7 @@ describe('checksums on load and resume', () => {
     await expect(trainGenerations(base({ runDir: dir, resume: true }))).rejects.toThrow(/run\.json could not be read as JSON/);
     await rm(path);
     await expect(trainGenerations(base({ runDir: dir, resume: true }))).rejects.toThrow(/has no run\.json; expected a run directory/);
-    expect((await readdir(dir)).sort()).toEqual(['gen-001', 'gen-002', 'generations.jsonl', 'timings.jsonl']);
+    expect((await readdir(dir)).sort()).toEqual(['gen-001', 'gen-002', 'generations.jsonl', 'steps.jsonl', 'timings.jsonl']);
   });
 });
 
@@ -221,7 +221,7 @@ describe('leftovers and the run lock', () => {
     // A pid that cannot be alive (above the kernel's pid_max).
     await writeFile(join(dir, 'run.lock'), JSON.stringify({ pid: 2 ** 30, host: (await import('node:os')).hostname() }));
     await trainGenerations(base({ runDir: dir, resume: true }));
-    expect((await readdir(dir)).sort()).toEqual(['gen-001', 'gen-002', 'generations.jsonl', 'run.json', 'timings.jsonl']);
+    expect((await readdir(dir)).sort()).toEqual(['gen-001', 'gen-002', 'generations.jsonl', 'run.json', 'steps.jsonl', 'timings.jsonl']);
     expect(await jsonl(dir)).toBe(await jsonl(whole));
   });
 

@@ -16,6 +16,9 @@ describe('meanCi', () => {
   it('is wide for two seeds (t with one degree of freedom is 12.71) and empty for one', () => {
     const two = meanCi([10, 12]);
     expect(two.ci95High - two.mean).toBeCloseTo(12.706204736174694, 9);
+    // Ten seeds: t(0.975, 9) = 2.2621571627409915 (tables; scipy.stats.t.ppf gives the same).
+    const ten = meanCi([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect((ten.ci95High - ten.mean) / (ten.sd / Math.sqrt(10))).toBeCloseTo(2.2621571627409915, 9);
     const one = meanCi([7]);
     expect(one).toMatchObject({ n: 1, mean: 7 });
     expect([one.sd, one.ci95Low, one.ci95High].every(Number.isNaN)).toBe(true);
