@@ -12,8 +12,11 @@ import type { GpuAdapter, WebGpuProbe } from './backend-webgpu.ts';
 
 export type { GpuAdapter } from './backend-webgpu.ts';
 
-export type BackendChoice = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
-export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
+// The choices live in a module without tfjs, so that a CLI's --help can list them.
+import { BACKEND_CHOICES } from './backend-choices.ts';
+import type { BackendChoice } from './backend-choices.ts';
+export { BACKEND_CHOICES } from './backend-choices.ts';
+export type { BackendChoice } from './backend-choices.ts';
 
 /** The routes `auto` tries, in its order; tfjs-node-gpu and tfjs-node are both the 'tensorflow' backend. */
 export type BackendRoute = 'tfjs-node-gpu' | 'webgpu' | 'tfjs-node' | 'wasm' | 'cpu';

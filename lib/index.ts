@@ -6,7 +6,8 @@
 // ---- Data: image sets (uint8 until the batch), MNIST, CelebA --------------------------------------
 
 /** Image sets and views: a set in memory, several sets as one, a selection, the first n, a float batch. */
-export { createImageSet, concatSources, selectSource, materialize, takeFirst, toFloatBatch, quantize, pixelsPerImage } from '../data/images.ts';
+export { createImageSet, concatSources, selectSource, materialize, takeFirst, quantize, pixelsPerImage } from '../data/images.ts';
+export { toFloatBatch } from '../data/batch.ts';
 export type { ImageSet, ImageShape, ImageSource } from '../data/images.ts';
 /** IDX files (MNIST's format): parse and write. */
 export { parseIdx, encodeIdx } from '../data/idx.ts';

@@ -4,7 +4,8 @@
  * model beyond the GenerativeModel interface.
  */
 import * as tf from '@tensorflow/tfjs';
-import { range, toFloatBatch } from '../data/images.ts';
+import { range } from '../data/images.ts';
+import { toFloatBatch } from '../data/batch.ts';
 import type { ImageSource } from '../data/images.ts';
 import type { GenerativeModel, LossParts } from '../models/types.ts';
 import { checkInteger, checkPositive, opt, OptionError, say } from './options.ts';

@@ -54,8 +54,8 @@ try {
       '--generations', String(argv.generations), '--epochs', String(argv.epochs), '--seed', String(argv.seed), '--backend', String(argv.backend), '--no-metrics',
       '--out', join(argv.out, armName(arm)), '--resume'];
     process.stderr.write(`\n== ${armName(arm)}: ${arm.family.toUpperCase()}, synthetic images as ${arm.form} (${scriptCommand(spec.name)} ${cliArgs.map(typed).join(' ')})\n`);
-    const { raw, flags } = await parseExperimentArgs(spec, cliArgs);
-    await runExperiment({ ...(await experimentOptions(spec, cliArgs, flags, raw)), signal: controller.signal });
+    const { flags } = await parseExperimentArgs(spec, cliArgs);
+    await runExperiment({ ...experimentOptions(spec, flags), signal: controller.signal });
   }
   const real = entropyFloor((await loadMnist({ trainSize: argv['train-size'], testSize: 1 })).train);
   const runs: LossSourceRun[] = [];

@@ -21,7 +21,7 @@ export const sweepExperiments: SweepExperiments = {
   async check(script, args) {
     const { raw, flags } = await parseExperimentArgs(specOf(script), args);
     // The ETA weighs tasks by their training images; a CelebA task without a size uses the whole folder, unknown until loaded: one unit.
-    const trainSize = flags.trainSize ?? (raw.limit as number | undefined) ?? 1;
+    const trainSize = (flags.settings.trainSize as number | undefined) ?? (raw.limit as number | undefined) ?? 1;
     const synthetic = flags.syntheticSize ?? trainSize;
     const generations = Array.from({ length: flags.generations }, (_, i) => i + 1);
     return {
@@ -35,7 +35,7 @@ export const sweepExperiments: SweepExperiments = {
 /** Runs one task's experiment in this process, recording where it runs in the new runs' run.json. */
 export async function runExperimentTask(script: string, args: string[], placement: Placement): Promise<void> {
   const spec = specOf(script);
-  await main({ ...spec, extra: (raw, f) => ({ ...spec.extra?.(raw, f), placement }) }, [process.execPath, scriptFile(script), ...args]);
+  await main({ ...spec, extra: () => ({ placement }) }, [process.execPath, scriptFile(script), ...args]);
 }
 
 /**
@@ -48,7 +48,7 @@ export async function prepareTasks(dir: string, plan: SweepPlan, root: string, l
   const done = new Set<string>();
   for (const task of plan.tasks) {
     const { raw, flags } = await parseExperimentArgs(spec, runArgs(task.args, dir));
-    if (!flags.metrics) continue;
+    if (!flags.settings.metrics) continue;
     const given = raw['classifier-dir'] as string | undefined;
     const folder = given === undefined ? defaultClassifierDir() : resolve(root, given);
     if (done.has(folder)) continue;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { GenerationRecord } from '../../lib/record.ts';
 import * as tf from '@tensorflow/tfjs';
-import { createImageSet, toFloatBatch, range } from '../../data/images.ts';
+import { createImageSet, range } from '../../data/images.ts';
+import { toFloatBatch } from '../../data/batch.ts';
 import { armName, entropyFloor, formatEntropyFloors, formatSourceLosses, formatTrainLossTrend, LOSS_SOURCE_ARMS, lossSourceRun, mixOfSources } from '../../lib/source-losses.ts';
 import { bernoulliNll } from '../../models/losses.ts';
 import { createRng } from '../../lib/rng.ts';

@@ -1,0 +1,25 @@
+/**
+ * The part of the public API that describes experiments without running one: the run settings,
+ * the family registry, the schemes' names and the option error. It loads no tfjs, so a CLI imports
+ * it at start (its --help and flag checks stay fast) and lib/index.ts, which re-exports it, only
+ * when it runs.
+ */
+
+/** The settings of every run (generations, epochs, learningRate, ...): help, default and check of each. */
+export { RUN_SETTINGS } from './run-settings.ts';
+export type { RunSettings } from './run-settings.ts';
+/** How settings are declared and resolved (a family's own settings are declared the same way). */
+export { flagOf, resolveSettings } from './declare.ts';
+export type { Setting, Settings, ValuesOf } from './declare.ts';
+/** The family registry: data + model + sampler + analysis by name, and the check of a family's settings. */
+export { FAMILIES, familyOf } from './families/index.ts';
+export { checkFamilySettings } from './families/build.ts';
+export type { Family, FamilyAnalysis, FamilyData, LoadContext, Preset } from './families/types.ts';
+/** The schemes by name: replace, accumulate, sub, sub-repl, mix, fresh. */
+export { parseScheme, plannedTrainSize, schemeName, schemeNames, SCHEME_NAMES } from './schemes.ts';
+/** The backends a run may ask for. */
+export { BACKEND_CHOICES } from './backend-choices.ts';
+/** Errors about an option name the option (API names; a CLI renders them with its flags). */
+export { OptionError } from './options.ts';
+/** Where the metrics' classifier is cached by default. */
+export { defaultClassifierDir } from './metrics/classifier-dir.ts';
