@@ -18,8 +18,14 @@ export type { Family, FamilyAnalysis, FamilyData, LoadContext, Preset } from './
 /** The schemes by name: replace, accumulate, sub, sub-repl, mix, fresh. */
 export { parseScheme, plannedTrainSize, schemeName, schemeNames, SCHEME_NAMES } from './schemes.ts';
 /** The backends a run may ask for. */
-export { BACKEND_CHOICES } from './backend-choices.ts';
+export { BACKEND_CHOICES, BACKEND_ROUTES } from './backend-choices.ts';
 /** Errors about an option name the option (API names; a CLI renders them with its flags). */
 export { OptionError } from './options.ts';
 /** Where the metrics' classifier is cached by default. */
 export { defaultClassifierDir } from './metrics/classifier-dir.ts';
+/** The theory simulators by name, their schemes, metrics and default figure (what the theory CLIs offer). */
+export { THEORY_SIMULATORS } from './theory/simulators.ts';
+export { THEORY_SCHEMES } from './theory/common.ts';
+export { DEFAULT_PLOT, FIGURE_6, THEORY_METRICS } from './theory/run.ts';
+/** The arms of the loss-sources study. */
+export { armName, LOSS_SOURCE_ARMS, LOSS_SOURCE_SCHEMES } from './source-losses.ts';

@@ -1,7 +1,7 @@
 /** Training throughput, sampling and evaluation time, peak RSS: npx tsx scripts/bench.ts --help */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { BACKEND_CHOICES, benchModel, createAutoencoder, createVae, describeBackend, initBackend, loadMnist, peakRssMB } from '../lib/index.ts';
+import { BACKEND_CHOICES } from '../lib/declaration.ts';
 import type { BackendChoice } from '../lib/index.ts';
 import { configOption, intOption, parseFlagsOrExit, usage, withDefault, withDefaults } from './flags.ts';
 
@@ -18,6 +18,8 @@ const parser = yargs()
   .option('config', configOption())
   .help();
 const argv = withDefaults(await parseFlagsOrExit(parser, hideBin(process.argv)), DEFAULTS);
+// The library (and tfjs) loads only now that the flags are read: --help stays fast.
+const { benchModel, createAutoencoder, createVae, describeBackend, initBackend, loadMnist, peakRssMB } = await import('../lib/index.ts');
 
 try {
   const backend = await initBackend(argv.backend, { workarounds: argv.workarounds });

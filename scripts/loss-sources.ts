@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { hideBin } from 'yargs/helpers';
 import yargs from 'yargs';
-import { armName, BACKEND_CHOICES, entropyFloor, formatEntropyFloors, formatSourceLosses, formatTrainLossTrend, loadMnist, loadSynthetic, LOSS_SOURCE_ARMS, LOSS_SOURCE_SCHEMES, lossSourceRun, readRun, runExperiment, watchWrappers } from '../lib/index.ts';
+import { armName, BACKEND_CHOICES, LOSS_SOURCE_ARMS, LOSS_SOURCE_SCHEMES } from '../lib/declaration.ts';
 import type { BackendChoice, EntropyFloors, LossSourceRun } from '../lib/index.ts';
 import { experimentOptions, parseExperimentArgs } from './cli.ts';
 import { EXPERIMENTS } from './experiments.ts';
@@ -37,6 +37,8 @@ const parser = yargs()
   .option('config', configOption())
   .help();
 const argv = withDefaults(await parseFlagsOrExit(parser, hideBin(process.argv)), DEFAULTS);
+// The library (and tfjs) loads only now that the flags are read: --help stays fast.
+const { entropyFloor, formatEntropyFloors, formatSourceLosses, formatTrainLossTrend, loadMnist, loadSynthetic, lossSourceRun, readRun, runExperiment, watchWrappers } = await import('../lib/index.ts');
 const arms = argv.arms.map((name) => LOSS_SOURCE_ARMS.find((a) => armName(a) === name)!);
 
 const controller = new AbortController();

@@ -4,7 +4,7 @@
  * the CLI), and trains the metrics classifier once before tasks that need it start side by side.
  */
 import { resolve } from 'node:path';
-import { defaultClassifierDir, loadMnist, loadOrTrainClassifier, plannedTrainSize, runArgs, schemeName } from '../lib/index.ts';
+import { defaultClassifierDir, plannedTrainSize, schemeName } from '../lib/declaration.ts';
 import type { Placement, SweepExperiments, SweepPlan } from '../lib/index.ts';
 import { main, parseExperimentArgs } from './cli.ts';
 import type { MainSpec } from './cli.ts';
@@ -45,6 +45,7 @@ export async function runExperimentTask(script: string, args: string[], placemen
  */
 export async function prepareTasks(dir: string, plan: SweepPlan, root: string, log: (line: string) => void): Promise<void> {
   const spec = specOf(plan.grid.script);
+  const { loadMnist, loadOrTrainClassifier, runArgs } = await import('../lib/index.ts');
   const done = new Set<string>();
   for (const task of plan.tasks) {
     const { raw, flags } = await parseExperimentArgs(spec, runArgs(task.args, dir));

@@ -10,36 +10,15 @@ import { fileURLToPath } from 'node:url';
 import yargs from 'yargs';
 import type { Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import {
-  aggregateSweep,
-  countStates,
-  describeSettings,
-  formatAggregate,
-  formatStatus,
-  OptionError,
-  parseGrid,
-  placementFrom,
-  planSweep,
-  readSubmissions,
-  readSweep,
-  runLocalSweep,
-  runTask,
-  slurmLogPath,
-  squeue,
-  stopWhenParentEnds,
-  submitSbatch,
-  sweepStatus,
-  SWEEP_CHILD_ENV,
-  SWEEP_LOG_ENV,
-  waitForArrays,
-  watchWrappers,
-  writeSbatch,
-} from '../lib/index.ts';
+import { OptionError } from '../lib/declaration.ts';
 import type { QueueEntry, TaskStatus } from '../lib/index.ts';
 import { configOption, exitWithError, flagMessage, flagNames, intOption, numberOption, parseFlagsOrExit, repeatableOption, suggestFlag, usage, withDefault, withDefaults } from './flags.ts';
 import type { ParseOptions } from './flags.ts';
 import { FROM_SOURCE, nodeCommand, scriptCommand } from './invocation.ts';
 import { prepareTasks, runExperimentTask, sweepExperiments } from './sweep-tasks.ts';
+
+// The library (and tfjs) loads only once a command's flags are read: --help stays fast.
+let lib: typeof import('../lib/index.ts');
 
 const SELF = fileURLToPath(import.meta.url);
 /**
@@ -59,14 +38,14 @@ function fail(message: string): never {
 const dirOption = { type: 'string', demandOption: 'the sweep folder (--dir D)', describe: 'the sweep folder' } as const;
 
 async function queueOf(dir: string): Promise<QueueEntry[] | null> {
-  const submissions = await readSubmissions(dir);
-  return submissions.length ? squeue(submissions.map((s) => s.arrayJobId)) : null;
+  const submissions = await lib.readSubmissions(dir);
+  return submissions.length ? lib.squeue(submissions.map((s) => s.arrayJobId)) : null;
 }
 
 function failedLines(statuses: readonly TaskStatus[]): string {
   return statuses
     .filter((s) => s.state !== 'done')
-    .map((s) => `  task ${s.index} (${describeSettings(s.settings)}): ${s.state}${s.last?.exitCode !== undefined ? `, exit ${s.last.exitCode}` : ''}${s.last?.log ? `, log ${s.last.log}` : ''}`)
+    .map((s) => `  task ${s.index} (${lib.describeSettings(s.settings)}): ${s.state}${s.last?.exitCode !== undefined ? `, exit ${s.last.exitCode}` : ''}${s.last?.log ? `, log ${s.last.log}` : ''}`)
     .join('\n');
 }
 
@@ -81,7 +60,7 @@ function stopSignal(what: string): AbortSignal {
   process.on('SIGINT', () => on('SIGINT'));
   process.on('SIGTERM', () => on('SIGTERM'));
   // A signal sent to the wrapper alone never reaches this process (lib/wrapper-watch.ts).
-  watchWrappers((w) => on(`${w.name} (process ${w.pid}), which started this process, has ended`));
+  lib.watchWrappers((w) => on(`${w.name} (process ${w.pid}), which started this process, has ended`));
   return controller.signal;
 }
 
@@ -102,10 +81,10 @@ const COMMANDS: Record<string, Command> = {
       const file = (a.grid as string[])[0];
       const dir = a.dir as string;
       const text = await readFile(file, 'utf8').catch((err: Error) => fail(`Grid file ${file} could not be read (${err.message}); expected a JSON or YAML file.`));
-      const grid = parseGrid(text, file);
-      const { plan, written } = await planSweep({ dir: resolve(dir), grid, gridFile: file, experiments: sweepExperiments, force: a.force === true });
+      const grid = lib.parseGrid(text, file);
+      const { plan, written } = await lib.planSweep({ dir: resolve(dir), grid, gridFile: file, experiments: sweepExperiments, force: a.force === true });
       log(written ? `Planned ${plan.tasks.length} tasks of ${grid.script} in ${join(dir, 'sweep.json')}:` : `${join(dir, 'sweep.json')} already holds this grid (${plan.tasks.length} tasks); nothing changed.`);
-      for (const t of plan.tasks) process.stdout.write(`${t.index}\t${describeSettings(t.settings) || '-'}\t${t.dir}\n`);
+      for (const t of plan.tasks) process.stdout.write(`${t.index}\t${lib.describeSettings(t.settings) || '-'}\t${t.dir}\n`);
     },
   },
   run: {
@@ -117,9 +96,9 @@ const COMMANDS: Record<string, Command> = {
       if (raw === undefined) fail('No task given; expected --task N, or SLURM_ARRAY_TASK_ID set by a Slurm job array.');
       const index = Number(raw);
       const env = process.env;
-      if (env[SWEEP_CHILD_ENV]) stopWhenParentEnds();
-      const logFile = env[SWEEP_LOG_ENV] ?? (env.SLURM_ARRAY_JOB_ID ? slurmLogPath(env.SLURM_ARRAY_JOB_ID, String(env.SLURM_ARRAY_TASK_ID)) : undefined);
-      await runTask({ dir: resolve(a.dir as string), index, indexSource: fromSlurm ? 'SLURM_ARRAY_TASK_ID' : '--task', placement: placementFrom(env), log: logFile, run: runExperimentTask });
+      if (env[lib.SWEEP_CHILD_ENV]) lib.stopWhenParentEnds();
+      const logFile = env[lib.SWEEP_LOG_ENV] ?? (env.SLURM_ARRAY_JOB_ID ? lib.slurmLogPath(env.SLURM_ARRAY_JOB_ID, String(env.SLURM_ARRAY_TASK_ID)) : undefined);
+      await lib.runTask({ dir: resolve(a.dir as string), index, indexSource: fromSlurm ? 'SLURM_ARRAY_TASK_ID' : '--task', placement: lib.placementFrom(env), log: logFile, run: runExperimentTask });
       // The parent watch (stdin) would keep the process alive.
       process.exit(0);
     },
@@ -131,12 +110,12 @@ const COMMANDS: Record<string, Command> = {
       const given = a.dir as string;
       const dir = resolve(given);
       const parallel = (a.parallel as number | undefined) ?? availableParallelism();
-      const plan = await readSweep(dir);
+      const plan = await lib.readSweep(dir);
       await prepareTasks(dir, plan, ROOT, log);
       const signal = stopSignal('running tasks finish their current batch and save');
       const cmd = taskCommand(dir);
-      const result = await runLocalSweep({ dir, parallel, signal, command: (i) => ({ file: cmd[0], args: [...cmd.slice(1), '--task', String(i)], cwd: ROOT }) });
-      const c = countStates(result.statuses);
+      const result = await lib.runLocalSweep({ dir, parallel, signal, command: (i) => ({ file: cmd[0], args: [...cmd.slice(1), '--task', String(i)], cwd: ROOT }) });
+      const c = lib.countStates(result.statuses);
       if (result.stopped) {
         log(`Stopped: ${c.done} of ${result.statuses.length} tasks done; the rest are saved where they stopped. Continue with:\n  ${scriptCommand('sweep')} local --dir ${given}`);
         process.exit(130);
@@ -169,16 +148,16 @@ const COMMANDS: Record<string, Command> = {
       if (a.wait && !a.submit) fail('--wait needs --submit; expected both (or neither).');
       const given = a.dir as string;
       const dir = resolve(given);
-      const plan = await readSweep(dir);
-      const before = await sweepStatus(dir, plan, { queue: await queueOf(dir) });
+      const plan = await lib.readSweep(dir);
+      const before = await lib.sweepStatus(dir, plan, { queue: await queueOf(dir) });
       const todo = before.filter((s) => s.state === 'pending' || s.state === 'failed').map((s) => s.index);
       const busy = before.filter((s) => s.state === 'running' || s.state === 'queued').map((s) => s.index);
       if (busy.length) log(`Tasks ${busy.join(', ')} are queued or running already; not submitted again.`);
       if (todo.length === 0) {
-        log(`Nothing to submit: ${countStates(before).done} of ${plan.tasks.length} tasks are done${busy.length ? `, ${busy.length} queued or running` : ''}.`);
+        log(`Nothing to submit: ${lib.countStates(before).done} of ${plan.tasks.length} tasks are done${busy.length ? `, ${busy.length} queued or running` : ''}.`);
         if (!a.wait || busy.length === 0) return;
       } else {
-        const path = await writeSbatch({
+        const path = await lib.writeSbatch({
           dir,
           tasks: todo,
           workdir: ROOT,
@@ -197,15 +176,15 @@ const COMMANDS: Record<string, Command> = {
           return;
         }
         await prepareTasks(dir, plan, ROOT, log);
-        const s = await submitSbatch(dir, todo);
-        log(`Submitted array job ${s.arrayJobId}: tasks ${todo.join(', ')}; logs in ${join(given, slurmLogPath(s.arrayJobId, '<task>'))}.`);
+        const s = await lib.submitSbatch(dir, todo);
+        log(`Submitted array job ${s.arrayJobId}: tasks ${todo.join(', ')}; logs in ${join(given, lib.slurmLogPath(s.arrayJobId, '<task>'))}.`);
         if (!a.wait) return;
       }
       const signal = stopSignal('the jobs go on; check on them with status');
-      const ids = (await readSubmissions(dir)).map((s) => s.arrayJobId);
-      const statuses = await waitForArrays({ dir, plan, arrayJobIds: ids, intervalMs: a.poll * 1000, signal });
+      const ids = (await lib.readSubmissions(dir)).map((s) => s.arrayJobId);
+      const statuses = await lib.waitForArrays({ dir, plan, arrayJobIds: ids, intervalMs: a.poll * 1000, signal });
       if (signal.aborted) process.exit(130);
-      const c = countStates(statuses);
+      const c = lib.countStates(statuses);
       if (c.done < statuses.length) {
         log(`${statuses.length - c.done} of ${statuses.length} tasks are not done:\n${failedLines(statuses)}`);
         fail(`The job array ended with ${statuses.length - c.done} of ${statuses.length} tasks not done; submit again to retry them (finished tasks are not resubmitted).`);
@@ -214,12 +193,12 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   status: {
-    describe: 'done / running / queued / failed / pending per task, from the run directories (and squeue)',
+    describe: 'done / running / queued / failed / pending per task, from the run directories (and lib.squeue)',
     flags: (y) => y.option('dir', dirOption).option('json', { type: 'boolean', describe: withDefault('one JSON array of task statuses on stdout', false) }),
     async run(a) {
       const dir = resolve(a.dir as string);
-      const statuses = await sweepStatus(dir, await readSweep(dir), { queue: await queueOf(dir) });
-      process.stdout.write(a.json === true ? JSON.stringify(statuses) + '\n' : formatStatus(statuses));
+      const statuses = await lib.sweepStatus(dir, await lib.readSweep(dir), { queue: await queueOf(dir) });
+      process.stdout.write(a.json === true ? JSON.stringify(statuses) + '\n' : lib.formatStatus(statuses));
     },
   },
   aggregate: {
@@ -233,10 +212,10 @@ const COMMANDS: Record<string, Command> = {
     async run(flags) {
       const a = withDefaults(flags, { metric: 'testLoss', plots: true, 'runs-report': true });
       const dir = resolve(a.dir as string);
-      const result = await aggregateSweep({ dir, plots: a.plots, runsReport: a['runs-report'], queue: await queueOf(dir) });
+      const result = await lib.aggregateSweep({ dir, plots: a.plots, runsReport: a['runs-report'], queue: await queueOf(dir) });
       if (!result.tables.metrics.includes(a.metric)) fail(`--metric ${a.metric} is not a metric of this sweep; expected one of ${result.tables.metrics.join(', ')}.`);
-      process.stdout.write(formatAggregate(result.tables, a.metric));
-      for (const m of result.missing) log(`Note: task ${m.task.index} (${describeSettings(m.task.settings)}) has no complete generation in ${m.run.dir} yet; left out.`);
+      process.stdout.write(lib.formatAggregate(result.tables, a.metric));
+      for (const m of result.missing) log(`Note: task ${m.task.index} (${lib.describeSettings(m.task.settings)}) has no complete generation in ${m.run.dir} yet; left out.`);
       log(`Wrote ${result.files.length} files; the sweep page: ${result.page}`);
     },
   },
@@ -264,6 +243,7 @@ if (!command) {
 }
 const parser = command.flags(yargs().usage(usage('sweep', command.describe, `${name}${command.operands ? ` ${command.operands.usage}` : ''}`))).option('config', configOption()).help();
 const flags = (await parseFlagsOrExit(parser, rest, command.operands ? { operands: command.operands } : {})) as Record<string, unknown>;
+lib = await import('../lib/index.ts');
 try {
   await command.run(flags);
 } catch (err) {
