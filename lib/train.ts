@@ -11,6 +11,7 @@ import type { GenerativeModel, LossParts } from '../models/types.ts';
 import { checkInteger, checkPositive, opt, OptionError, say } from './options.ts';
 import { Stream } from './rng.ts';
 import type { Rng } from './rng.ts';
+import type { EpochSnapshot, EpochState, OptimizerState } from './epoch-state.ts';
 
 export interface BatchContext {
   epoch: number;
@@ -56,26 +57,7 @@ export interface TrainOptions {
   onEpochEnd?: (ctx: EpochContext) => void | Promise<void>;
 }
 
-/** Adam's whole state: `tensors` as optimizer.getWeights() gives them (iteration count, then first and second moments), plus beta1^t and beta2^t. */
-export interface OptimizerState {
-  tensors: { name: string; tensor: tf.Tensor }[];
-  accBeta1: number;
-  accBeta2: number;
-}
-
-/** Everything a fit needs to continue after `epoch` (epochs done). */
-export interface EpochState {
-  epoch: number;
-  epochLosses: number[];
-  /** Seconds spent training so far (for the throughput figure only). */
-  trainSeconds: number;
-  /** The network's weights in network.getWeights() order. */
-  weights: tf.Tensor[];
-  optimizer: OptimizerState;
-}
-
-/** The state handed to `saveEpoch`: the live weights and optimizer tensors, valid only until it returns (do not dispose them). */
-export type EpochSnapshot = EpochState;
+export type { EpochSnapshot, EpochState, OptimizerState } from './epoch-state.ts';
 
 export interface TrainResult {
   /** Mean loss per image over the last epoch. */

@@ -4,6 +4,13 @@ import type { AnalysisInfo } from '../analysis.ts';
 import { ANALYSIS_FILES } from '../run/layout.ts';
 import { expandRunDirs, readRun } from '../run/read.ts';
 import type { RunData } from '../run/read.ts';
+import { SCHEME_NAMES } from '../schemes.ts';
+
+/** A scheme folder's place in the order the survey shows the schemes (replace, accumulate, ...); others after. */
+export function schemeRank(name: string): number {
+  const i = SCHEME_NAMES.findIndex((s) => name === s || name.startsWith(`${s}-`));
+  return i < 0 ? SCHEME_NAMES.length : i;
+}
 
 export interface RunSummary extends RunData {
   /** analysis.json of each complete generation (null where the run had no analysis). */
@@ -38,7 +45,7 @@ export async function loadRun(dir: string): Promise<RunSummary> {
 export async function loadRuns(paths: readonly string[]): Promise<RunSummary[]> {
   if (paths.length === 0) throw new Error('No run directory given; expected at least one.');
   const runs: RunSummary[] = [];
-  for (const d of await expandRunDirs(paths)) runs.push(await loadRun(d));
+  for (const d of await expandRunDirs(paths, schemeRank)) runs.push(await loadRun(d));
   const seen = new Map<string, number>();
   for (const r of runs) seen.set(r.label, (seen.get(r.label) ?? 0) + 1);
   for (const r of runs) if (seen.get(r.label)! > 1) r.label = `${r.label} [${r.dir}]`;
