@@ -10,10 +10,9 @@ export { RUN_SETTINGS } from './run-settings.ts';
 export type { RunSettings } from './run-settings.ts';
 /** How settings are declared and resolved (a family's own settings are declared the same way). */
 export { flagOf, resolveSettings } from './declare.ts';
-export type { Setting, Settings, ValuesOf } from './declare.ts';
-/** The family registry: data + model + sampler + analysis by name, and the check of a family's settings. */
-export { FAMILIES, familyOf } from './families/index.ts';
-export { checkFamilySettings } from './families/build.ts';
+export type { Setting, Settings as SettingTable, ValuesOf } from './declare.ts';
+/** The family registry: data + model + sampler + analysis by name. */
+export { familyOf } from './families/index.ts';
 export type { Family, FamilyAnalysis, FamilyData, LoadContext, Preset } from './families/types.ts';
 /** The schemes by name: replace, accumulate, sub, sub-repl, mix, fresh. */
 export { parseScheme, plannedTrainSize, schemeName, schemeNames, SCHEME_NAMES } from './schemes.ts';

@@ -9,8 +9,8 @@ import cliProgress from 'cli-progress';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import type { Argv, Options } from 'yargs';
-import { checkFamilySettings, familyOf, flagOf, parseScheme, resolveSettings, RUN_SETTINGS, SCHEME_NAMES, schemeNames } from '../lib/declaration.ts';
-import type { Family, RunSettings, Setting, Settings } from '../lib/declaration.ts';
+import { familyOf, flagOf, parseScheme, resolveSettings, RUN_SETTINGS, SCHEME_NAMES, schemeNames } from '../lib/declaration.ts';
+import type { Family, RunSettings, Setting, SettingTable as Settings } from '../lib/declaration.ts';
 import type { ExperimentOptions, Scheme } from '../lib/index.ts';
 import {
   configFileOf,
@@ -159,7 +159,9 @@ export function resolveFlags(raw: RawFlags, spec: MainSpec): ExperimentFlags {
     throw new FlagError(`--scheme fresh is not available for ${family.title}: ${spec.name} gives it no pool of unused real images; expected ${SCHEME_NAMES.filter((n) => n !== 'fresh').join(', ')}.`, 'scheme');
   }
   const run = resolveSettings(RUN_SETTINGS, givenOf(RUN_SETTINGS, raw, preset));
-  const settings = checkFamilySettings(family, givenOf(family.settings, raw, preset));
+  const given = givenOf(family.settings, raw, preset);
+  const settings = resolveSettings(family.settings, given);
+  family.check?.(settings, given);
   return {
     ...run,
     schemes,

@@ -95,10 +95,9 @@ const COMMANDS: Record<string, Command> = {
       const raw = fromSlurm ? process.env.SLURM_ARRAY_TASK_ID : String(a.task);
       if (raw === undefined) fail('No task given; expected --task N, or SLURM_ARRAY_TASK_ID set by a Slurm job array.');
       const index = Number(raw);
-      const env = process.env;
-      if (env[lib.SWEEP_CHILD_ENV]) lib.stopWhenParentEnds();
-      const logFile = env[lib.SWEEP_LOG_ENV] ?? (env.SLURM_ARRAY_JOB_ID ? lib.slurmLogPath(env.SLURM_ARRAY_JOB_ID, String(env.SLURM_ARRAY_TASK_ID)) : undefined);
-      await lib.runTask({ dir: resolve(a.dir as string), index, indexSource: fromSlurm ? 'SLURM_ARRAY_TASK_ID' : '--task', placement: lib.placementFrom(env), log: logFile, run: runExperimentTask });
+      const { logFile, placement } = lib.taskEnvironment();
+      const indexSource = fromSlurm ? 'SLURM_ARRAY_TASK_ID' : '--task';
+      await lib.runTask({ dir: resolve(a.dir as string), index, indexSource, placement, log: logFile, run: runExperimentTask });
       // The parent watch (stdin) would keep the process alive.
       process.exit(0);
     },
