@@ -38,9 +38,6 @@ export interface GenerationOutput {
   synthetic?: ImageSource;
 }
 
-/** Images shown in each generation's samples.png. */
-const GRID_IMAGES = 100;
-
 export async function runGeneration(o: ResolvedOptions, g: number, input: GenerationInput): Promise<GenerationOutput> {
   if (o.signal?.aborted) throw abortError(o.signal);
   const began = performance.now();
@@ -78,7 +75,7 @@ export async function runGeneration(o: ResolvedOptions, g: number, input: Genera
     };
     const last = g === o.generations;
     if (!input.run) return { record, synthetic: last ? undefined : samples };
-    await input.run.writeGeneration(g, { model, synthetic: samples, samplesPng: await samplesGrid(samples), record, extraFiles: analysis.files });
+    await input.run.writeGeneration(g, { model, synthetic: samples, samplesPng: await samplesGrid(samples, o.sampleGrid), record, extraFiles: analysis.files });
     // Read back batch by batch (data/file-source.ts), so the accumulate pool does not grow in memory.
     return { record, synthetic: last ? undefined : await input.run.synthetic(g) };
   } finally {
@@ -151,6 +148,7 @@ function checkAnalysis(result: AnalyzeResult): AnalyzeResult {
   return result ?? {};
 }
 
-function samplesGrid(samples: ImageSet): Promise<Uint8Array> {
-  return gridPng(samples, range(Math.min(GRID_IMAGES, samples.count)));
+/** The first `count` synthetic images as one picture (samples.png). */
+function samplesGrid(samples: ImageSet, count: number): Promise<Uint8Array> {
+  return gridPng(samples, range(Math.min(count, samples.count)));
 }

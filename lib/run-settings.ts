@@ -31,6 +31,8 @@ export const RUN_SETTINGS = {
     report: 'evaluation batch size',
   }),
   warmStart: flag({ help: 'start each generation from the previous weights', default: false, config: true, report: 'warm start' }),
+  // A picture only: no number or record depends on it, so a resume may change it.
+  sampleGrid: integer({ help: "synthetic images shown in each generation's samples.png", default: 100, min: 1 }),
   seed: integer({ help: 'seed of every random draw', default: 0, min: 0 }),
   backend: choice(BACKEND_CHOICES, { help: 'tfjs backend', default: 'auto' }),
   resume: flag({

@@ -28,6 +28,12 @@ describe('scripts/cli', () => {
     expect(experimentOptions(EXPERIMENTS['vae-mnist'], plain.flags).settings).toMatchObject({ metrics: false, trainSize: 60 });
   });
 
+  it('takes every run setting as its flag, into the experiment options (--sample-grid)', async () => {
+    const { flags } = await parseExperimentArgs(EXPERIMENTS['vae-mnist'], withFlags(TINY, ['--sample-grid', '4', '--lr', '0.01']));
+    expect(experimentOptions(EXPERIMENTS['vae-mnist'], flags)).toMatchObject({ sampleGrid: 4, learningRate: 0.01 });
+    await expect(parseExperimentArgs(EXPERIMENTS['vae-mnist'], ['--sample-grid', '0'])).rejects.toThrow('--sample-grid');
+  });
+
   it('prints a resume command without --resume / --force and their values, quoted for a shell', () => {
     expect(resumeCommand(['npx', 'tsx', 'scripts/vae-mnist.ts'], ['--force', 'true', '--epochs', '2', '--resume=false', '--out', 'a b'])).toBe("npx tsx scripts/vae-mnist.ts --epochs 2 --out 'a b' --resume");
     expect(resumeCommand(['npx', 'tsx', 'scripts/vae-mnist.ts'], ['--config', 'x.yaml', '--no-force'], ['--no-force'])).toBe('npx tsx scripts/vae-mnist.ts --config x.yaml --resume --no-force');
