@@ -187,23 +187,35 @@ function badWorkerSetup(workerSetup: unknown): OptionError {
 }
 
 function needsWorkerSetup(jobs: number): OptionError {
-  return new OptionError('jobs', jobs, say`${opt('jobs')} ${jobs} needs ${opt('workerSetup')} (how each worker process rebuilds the model and the data); expected jobs: 1 or a workerSetup.`);
+  const sentence = [
+    ...say`${opt('jobs')} ${jobs} needs ${opt('workerSetup')} (how each worker process rebuilds the model and the data); `,
+    ...say`expected jobs: 1 or a workerSetup.`,
+  ];
+  return new OptionError('jobs', jobs, sentence);
 }
 
 function familyAndModel(): OptionError {
-  return new OptionError('family', undefined, say`${opt('family')} and ${opt('model')} were both given; expected a family (its model and data are built from its settings) or your own model and data.`);
+  const sentence = [
+    ...say`${opt('family')} and ${opt('model')} were both given; `,
+    ...say`expected a family (its model and data are built from its settings) or your own model and data.`,
+  ];
+  return new OptionError('family', undefined, sentence);
 }
 
 function noFreshPool(title: string, name: string): OptionError {
   const others = SCHEME_NAMES.filter((n) => n !== 'fresh').join(', ');
-  return new OptionError('schemes', 'fresh', say`${opt('schemes', 'fresh')} is not available for ${title}: the family ${name} gives it no pool of unused real images; expected one of ${others}.`);
+  const sentence = [
+    ...say`${opt('schemes', 'fresh')} is not available for ${title}: the family ${name} gives it no pool of unused real images; `,
+    ...say`expected one of ${others}.`,
+  ];
+  return new OptionError('schemes', 'fresh', sentence);
 }
 
 /** Checks the experiment's own options and every scheme's run (settings and output folder) before any starts. */
 async function resolveExperiment(options: ExperimentOptions & { model?: unknown }, analysis: FamilyAnalysis | undefined): Promise<Plan> {
   const { schemes, out, jobs, workerSetup, report, stdout, stderr, progress, family, settings, ...common } = options;
   const names = schemeNames(schemes);
-  if ((jobs ?? 1) > 1 && options.analysis?.classifier) throw new OptionError('analysis.classifier', options.analysis.classifier, say`analysis.classifier is a function, which cannot reach worker processes; expected ${opt('jobs', 1)} or analysis.classifierDir.`);
+  if ((jobs ?? 1) > 1 && options.analysis?.classifier) throw classifierInWorkers(options.analysis.classifier);
   await checkOutputFolder('out', out);
   // The report at the end must not replace a page or pictures of the user's: found now, not after hours of training.
   if (report) await checkReportPath('out', experimentReport(out));
@@ -223,6 +235,11 @@ async function resolveExperiment(options: ExperimentOptions & { model?: unknown 
   const build: WorkerBuild | undefined = family ? { family, settings: settings ?? {} } : workerSetup ? { setup: workerSetup } : undefined;
   const size = build ? Math.min(schemes.length, jobs ?? defaultJobs(backend, schemes.length)) : 1;
   return { runs, backend, jobs: size, build };
+}
+
+function classifierInWorkers(classifier: unknown): OptionError {
+  const sentence = say`analysis.classifier is a function, which cannot reach worker processes; expected ${opt('jobs', 1)} or analysis.classifierDir.`;
+  return new OptionError('analysis.classifier', classifier, sentence);
 }
 
 /** Where the metrics' classifier is cached: the family's classifierDir setting, or the analysis option. */

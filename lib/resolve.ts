@@ -29,10 +29,9 @@ import type { BatchContext, EpochContext } from './train.ts';
 import { versions } from './versions.ts';
 
 /**
- * trainGenerations' options: the run settings of RUN_SETTINGS (generations, epochs, batchSize,
- * learningRate, syntheticSize, evalBatchSize, seed, warmStart, backend, resume, force; each with its
- * help and default there), and what is not plain data: the model factory, the data, the scheme, the
- * run directory and the hooks.
+ * trainGenerations' options: the run settings of RUN_SETTINGS (lib/run-settings.ts: generations,
+ * epochs, learningRate, seed, ...; each with its help and default there), and what is not plain
+ * data: the model factory, the data, the scheme, the run directory and the hooks.
  */
 export interface GenerationsOptions extends GivenOf<typeof RUN_SETTINGS> {
   /** Builds a freshly initialised model from a seed; called once per generation. */

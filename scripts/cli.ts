@@ -151,12 +151,16 @@ export function resolveFlags(raw: RawFlags, spec: MainSpec): ExperimentFlags {
   schemeNames(schemes);
   for (const [flag, { scheme, kind }] of Object.entries(SCHEME_PARAMETERS)) {
     if (raw[flag] !== undefined && !schemes.some((s) => s.kind === kind)) {
-      throw new FlagError(`--${flag} ${raw[flag]} applies to --scheme ${scheme} only, which --scheme ${schemeList.join(',')}${raw.scheme ? '' : ' (the default)'} does not list; expected ${scheme} among the schemes, or no --${flag}.`, flag);
+      const given = `--scheme ${schemeList.join(',')}${raw.scheme ? '' : ' (the default)'}`;
+      const expected = `expected ${scheme} among the schemes, or no --${flag}`;
+      throw new FlagError(`--${flag} ${raw[flag]} applies to --scheme ${scheme} only, which ${given} does not list; ${expected}.`, flag);
     }
   }
   // Here, not in the loader: sweeps check their tasks' flags without loading any data.
   if (!family.freshPool && schemes.some((s) => s.kind === 'fresh')) {
-    throw new FlagError(`--scheme fresh is not available for ${family.title}: ${spec.name} gives it no pool of unused real images; expected ${SCHEME_NAMES.filter((n) => n !== 'fresh').join(', ')}.`, 'scheme');
+    const others = SCHEME_NAMES.filter((n) => n !== 'fresh').join(', ');
+    const why = `${spec.name} gives it no pool of unused real images`;
+    throw new FlagError(`--scheme fresh is not available for ${family.title}: ${why}; expected ${others}.`, 'scheme');
   }
   const run = resolveSettings(RUN_SETTINGS, givenOf(RUN_SETTINGS, raw, preset));
   const given = givenOf(family.settings, raw, preset);

@@ -379,7 +379,7 @@ export function configFileOf(parsed: unknown): { path: string; flags: Record<str
 /**
  * How a CLI names the library's options in messages: the flag that sets each (`aliases` for options
  * whose flag is not their kebab-case, e.g. learningRate -> lr); `force: true` -> --force,
- * `warmStart: false` -> --no-warm-start. An option no flag sets keeps its API name.
+ * `resume: false` -> --no-resume. An option no flag sets keeps its API name.
  */
 export function flagNamer(flags: readonly string[], aliases: Readonly<Record<string, string>> = {}): OptionNamer {
   return (option, value) => {

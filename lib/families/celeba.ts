@@ -44,7 +44,11 @@ type CelebaValues = ValuesOf<typeof CELEBA_SETTINGS>;
 function checkCeleba(v: CelebaValues, given: Readonly<Record<string, unknown>>): void {
   checkHidden(v, given, 'CelebA');
   if (v.metrics) {
-    throw new OptionError('metrics', true, say`${opt('metrics', true)} asks for the collapse metrics, which are MNIST-only (their classifier is an MNIST one); expected no ${opt('metrics', true)} for CelebA, whose runs get grids and losses.`);
+    const sentence = [
+      ...say`${opt('metrics', true)} asks for the collapse metrics, which are MNIST-only (their classifier is an MNIST one); `,
+      ...say`expected no ${opt('metrics', true)} for CelebA, whose runs get grids and losses.`,
+    ];
+    throw new OptionError('metrics', true, sentence);
   }
 }
 

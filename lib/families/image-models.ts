@@ -36,7 +36,11 @@ export function checkHidden(v: ImageModelValues, given: Readonly<Record<string, 
   if (given.hidden === undefined || v.arch === 'dense') return;
   const hidden = v.hidden.join(',');
   const why = given.arch === undefined ? ` (the ${dataName} default)` : '';
-  throw new OptionError('hidden', v.hidden, say`${opt('hidden', hidden)} sets the layers of ${opt('arch', 'dense')}, but the architecture is ${v.arch}${why}, whose layers follow from the image size; expected ${opt('arch', 'dense')} with ${opt('hidden')}, or no ${opt('hidden')}.`);
+  const sentence = [
+    ...say`${opt('hidden', hidden)} sets the layers of ${opt('arch', 'dense')}, but the architecture is ${v.arch}${why}, `,
+    ...say`whose layers follow from the image size; expected ${opt('arch', 'dense')} with ${opt('hidden')}, or no ${opt('hidden')}.`,
+  ];
+  throw new OptionError('hidden', v.hidden, sentence);
 }
 
 /** The factory of a `kind` model with these settings for images of `shape`. */

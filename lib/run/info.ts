@@ -79,7 +79,9 @@ export async function readRunInfo(dir: string): Promise<RunInfo> {
 
 /** A run of an older version: one sentence that says so, and what to do. */
 function oldRun(path: string, format: string): Error {
-  return new Error(`Run file ${path} is from an older collapse-lab (format '${format}'), which this version no longer reads; expected a run made by this version ('${RUN_FORMAT}'): start the run again here, or read and resume it with the version that made it.`);
+  const what = `Run file ${path} is from an older collapse-lab (format '${format}'), which this version no longer reads`;
+  const todo = 'start the run again here, or read and resume it with the version that made it';
+  return new Error(`${what}; expected a run made by this version ('${RUN_FORMAT}'): ${todo}.`);
 }
 
 function checksumOf(body: object): string {
