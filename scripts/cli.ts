@@ -118,6 +118,8 @@ export interface ExperimentFlags extends RunSettings {
   schemes: Scheme[];
   /** The family's settings, every one checked (paths made absolute). */
   settings: Record<string, unknown>;
+  /** The family's settings as the flags and the preset gave them (what the experiment and its workers rebuild from). */
+  given: Record<string, unknown>;
   out: string;
   json: boolean;
   /** Schemes at once; undefined: decided by the backend (defaultJobs). */
@@ -170,6 +172,7 @@ export function resolveFlags(raw: RawFlags, spec: MainSpec): ExperimentFlags {
     ...run,
     schemes,
     settings,
+    given,
     out: (raw.out as string | undefined) ?? `checkpoints/${spec.name}${raw.preset ? `-${raw.preset}` : ''}`,
     json: raw.json === true,
     jobs: raw.jobs as number | undefined,
@@ -202,9 +205,9 @@ export async function parseExperimentArgs(spec: MainSpec, args: readonly string[
 
 /** The experiment options the flags describe (everything runExperiment needs but the signal and the provenance). */
 export function experimentOptions(spec: MainSpec, f: ExperimentFlags): ExperimentOptions {
-  const { schemes, settings, out, json, jobs, ...run } = f;
+  const { schemes, settings: _checked, given, out, json, jobs, ...run } = f;
   // Worker processes rebuild the model and the data from the family's name and these settings.
-  return { ...run, family: spec.family, settings, schemes, out, json, jobs, report: true, ...spec.extra?.() };
+  return { ...run, family: spec.family, settings: given, schemes, out, json, jobs, report: true, ...spec.extra?.() };
 }
 
 /**
