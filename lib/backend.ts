@@ -18,13 +18,14 @@ import type { GpuAdapter, WebGpuProbe } from './backend-webgpu.ts';
 
 export type { GpuAdapter } from './backend-webgpu.ts';
 
-/** A backend to ask for: 'auto' picks the best usable one (tfjs-node-gpu, WebGPU on hardware, tfjs-node, wasm, cpu). */
-export type BackendChoice = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
-export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
+// The choices live in a module without tfjs, so that a CLI's --help can list them.
+import { BACKEND_CHOICES, BACKEND_ROUTES } from './backend-choices.ts';
+import type { BackendChoice, BackendRoute } from './backend-choices.ts';
+export { BACKEND_CHOICES } from './backend-choices.ts';
+export type { BackendChoice } from './backend-choices.ts';
 
-/** The routes `auto` tries, in its order; tfjs-node-gpu and tfjs-node are both the 'tensorflow' backend. */
-export type BackendRoute = 'tfjs-node-gpu' | 'webgpu' | 'tfjs-node' | 'wasm' | 'cpu';
-export const BACKEND_ROUTES: readonly BackendRoute[] = ['tfjs-node-gpu', 'webgpu', 'tfjs-node', 'wasm', 'cpu'];
+export { BACKEND_ROUTES } from './backend-choices.ts';
+export type { BackendRoute } from './backend-choices.ts';
 
 /** The backend that initBackend started, with the reason each one before it was skipped. */
 export interface BackendInfo {

@@ -15,7 +15,7 @@ import type { Scheme } from './schemes.ts';
 const GENERATION_KEYS = [
   'model', 'data', 'scheme', 'generations', 'epochs', 'batchSize', 'learningRate', 'syntheticSize', 'evalBatchSize', 'seed',
   'warmStart', 'backend', 'runDir', 'resume', 'force', 'memoryBudget', 'config', 'placement', 'provenance', 'signal',
-  'onBatch', 'onEpochEnd', 'onGenerationStart', 'onGenerationEnd', 'analyze', 'log', 'wasmThreads', 'steps', 'logEvery', 'tensorboard',
+  'onBatch', 'onEpochEnd', 'onGenerationStart', 'onGenerationEnd', 'analyze', 'log', 'wasmThreads', 'steps', 'logEvery', 'tensorboard', 'sampleGrid',
 ] as const satisfies readonly (keyof GenerationsOptions)[];
 type Unlisted = Exclude<keyof GenerationsOptions, (typeof GENERATION_KEYS)[number]>;
 const everyKeyListed: [Unlisted] extends [never] ? true : Unlisted = true;

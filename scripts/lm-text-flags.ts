@@ -6,8 +6,9 @@
  */
 import yargs from 'yargs';
 import type { Argv } from 'yargs';
-import { BACKEND_CHOICES, GPT_DEFAULTS, parseScheme, SCHEME_NAMES, schemeNames, TEXT_CORPORA } from '../lib/index.ts';
-import type { BackendChoice, TextCorpus, TextExperimentOptions, TextScheme } from '../lib/index.ts';
+import { BACKEND_CHOICES, GPT_DEFAULTS, parseScheme, SCHEME_NAMES, schemeNames, TEXT_CORPORA } from '../lib/declaration.ts';
+import type { TextCorpus } from '../lib/declaration.ts';
+import type { BackendChoice, TextExperimentOptions, TextScheme } from '../lib/index.ts';
 import { configOption, FlagError, intOption, listOption, numberOption, usage, withDefault } from './flags.ts';
 
 export type TextPresetName = 'quick' | 'paper';

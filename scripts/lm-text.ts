@@ -1,6 +1,5 @@
 /** A character-level GPT trained on text generation after generation: npx tsx scripts/lm-text.ts --help */
 import { hideBin } from 'yargs/helpers';
-import { describeProvenance, formatTextTable, runTextExperiment } from '../lib/index.ts';
 import { resumeCommand, stopOnSignals } from './cli.ts';
 import { configFileOf, exitWithError, flagMessage, flagNamer, flagNames, parseFlags } from './flags.ts';
 import { receivedArgv, rerunWords } from './invocation.ts';
@@ -13,7 +12,9 @@ const namer = flagNamer(flagNames(textParser()), TEXT_OPTION_FLAGS);
 const fail = (err: unknown): never => exitWithError(flagMessage(err, namer));
 const raw = (await parseFlags(textParser(args), args).catch(fail)) as RawTextFlags;
 
-const signal = stopOnSignals();
+const signal = await stopOnSignals();
+
+const { describeProvenance, formatTextTable, runTextExperiment } = await import('../lib/index.ts');
 
 try {
   const options = textOptions(raw);

@@ -4,7 +4,8 @@
  * by generation 1's encoder, so the spaces agree.
  */
 import * as tf from '@tensorflow/tfjs';
-import { range, toFloatBatch } from '../../data/images.ts';
+import { range } from '../../data/images.ts';
+import { toFloatBatch } from '../../data/batch.ts';
 import type { ImageSource } from '../../data/images.ts';
 import { readAndDispose } from '../../models/sampling.ts';
 import type { GenerativeModel } from '../../models/types.ts';

@@ -4,6 +4,8 @@
  * cell across them, and long values wrap, so that five runs side by side still fit the page.
  */
 import { describeBackend } from '../backend.ts';
+import { reportRows } from '../declare.ts';
+import { RUN_SETTINGS } from '../run-settings.ts';
 import { relative } from 'node:path';
 import { esc, words } from './format.ts';
 import type { RunSummary } from './runs.ts';
@@ -29,17 +31,12 @@ const MODEL_ROWS: [key: string, name: string][] = [
   ['sampling', 'sampling'],
 ];
 
-/** Run settings (run.json's config) in order; the rest follow under their own names. */
+/** Run settings (run.json's config) in order: the declared ones as RUN_SETTINGS names them; the rest follow under their own names. */
 const CONFIG_ROWS: [key: string, name: string][] = [
   ['dataset', 'dataset'],
-  ['epochs', 'epochs per generation'],
   ['trainSize', 'real training images'],
-  ['syntheticSize', 'synthetic images per generation'],
   ['testSize', 'test images'],
-  ['batchSize', 'batch size'],
-  ['learningRate', 'learning rate'],
-  ['warmStart', 'warm start'],
-  ['evalBatchSize', 'evaluation batch size'],
+  ...reportRows(RUN_SETTINGS),
   ['freshPoolSize', 'fresh pool images'],
   ['analysis', 'analysis'],
 ];

@@ -15,7 +15,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { EpochSnapshot, EpochState } from '../train.ts';
+import type { EpochSnapshot, EpochState } from '../epoch-state.ts';
 import { writeFileAtomic } from './atomic.ts';
 import { bindingFor, checkBinding } from './binding.ts';
 import type { Place, RunIdentity } from './binding.ts';
