@@ -18,9 +18,9 @@ describe('the loss-sources experiment', () => {
   it('covers every sampling mode that makes images from latent draws, for both families, with unique folder names', () => {
     for (const family of ['vae', 'ae'] as const) {
       const modes = SAMPLING_MODES[family].filter((m) => m !== 'reconstruct');
-      expect(LOSS_SOURCE_ARMS.filter((a) => a.family === family && !a.warmStart).map((a) => a.sampling).sort()).toEqual([...modes].sort());
+      expect(LOSS_SOURCE_ARMS.filter((a) => a.family === family && a.init !== 'warm').map((a) => a.sampling).sort()).toEqual([...modes].sort());
       // And one warm-started arm per family, on grey samples.
-      expect(LOSS_SOURCE_ARMS.filter((a) => a.family === family && a.warmStart).map(armName)).toEqual([{ vae: 'vae-mean-warm', ae: 'ae-latent-gaussian-warm' }[family]]);
+      expect(LOSS_SOURCE_ARMS.filter((a) => a.family === family && a.init === 'warm').map(armName)).toEqual([{ vae: 'vae-mean-warm', ae: 'ae-latent-gaussian-warm' }[family]]);
     }
     expect(new Set(LOSS_SOURCE_ARMS.map(armName)).size).toBe(LOSS_SOURCE_ARMS.length);
   });
