@@ -10,7 +10,7 @@
  * on real MNIST (lib/metrics/classifier.ts). latentStd encodes the samples with generation 1's
  * encoder, kept from generation 1 or, after a resume, loaded from the run's gen-001/.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tfjs.ts';
 import { createImageSet, quantize, range } from '../data/images.ts';
 import { toFloatBatch } from '../data/batch.ts';
 import type { ImageSet, ImageSource } from '../data/images.ts';

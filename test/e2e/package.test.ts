@@ -80,7 +80,7 @@ describe.concurrent('the npm package (npm pack, installed into an empty project)
     await writeFile(
       join(project, 'train.mjs'),
       `import { trainGenerations, createVae, loadMnist } from 'collapse-lab';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tfjs.ts';
 const { train, test } = await loadMnist({ trainSize: 200, testSize: 100 });
 const records = await trainGenerations({
   model: (init) => createVae({ hidden: [16], latentDim: 2, seed: init.seed }),

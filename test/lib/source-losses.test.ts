@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GenerationRecord } from '../../lib/record.ts';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tfjs.ts';
 import { createImageSet, range } from '../../data/images.ts';
 import { toFloatBatch } from '../../data/batch.ts';
 import { armName, entropyFloor, formatEntropyFloors, formatSourceLosses, formatTrainLossTrend, LOSS_SOURCE_ARMS, lossSourceRun, mixOfSources } from '../../lib/source-losses.ts';
