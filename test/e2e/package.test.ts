@@ -1,5 +1,5 @@
 /**
- * The package as a user gets it: `npm pack` (which builds dist/ through `prepare`), the tarball
+ * The package as a user gets it: `npm pack` (which builds dist/ through `prepack`, as a git install does), the tarball
  * installed into an empty project, then used there with plain node, a strict NodeNext tsc, and
  * `npx collapse-lab`. The slowest test of the suite (a build, an install, two type checks): it packs
  * and installs once, and every check below uses that one install.
