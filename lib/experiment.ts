@@ -61,7 +61,10 @@ export interface ExperimentOptions extends Omit<GenerationsOptions, OwnOptions>,
   data?: GenerationData;
   /** Progress of loading a family's data (e.g. decoding CelebA into its cache). Defaults to none. */
   onLoadProgress?: (what: string, done: number, total: number) => void;
-  /** Schemes to run, each as { kind, ...its parameters }; a family with a default fresh size takes { kind: 'fresh' } without one. */
+  /**
+   * Schemes to run, each as { kind, ...its parameters }; with a family that has a default fresh size,
+   * { kind: 'fresh' } without one.
+   */
   schemes: ExperimentScheme[];
   /** Root folder: each scheme's run directory is out/<scheme name>. */
   out: string;
@@ -92,7 +95,7 @@ export interface ExperimentOptions extends Omit<GenerationsOptions, OwnOptions>,
   report?: boolean;
 }
 
-/** A scheme of an experiment: 'fresh' may leave out its size when the family gives a default (text-gpt: 10% of the training windows). */
+/** A scheme of an experiment: 'fresh' may leave out its size when the family gives one (text-gpt: 10% of the training windows). */
 export type ExperimentScheme = Scheme | { kind: 'fresh'; freshSize?: undefined };
 
 export interface SchemeRun {
@@ -178,7 +181,8 @@ export async function runExperiment(input: ExperimentOptions): Promise<Experimen
 
 /** The schemes with a family's default size given to a 'fresh' that has none. */
 function withFreshSizes(schemes: readonly ExperimentScheme[], freshSize: number | undefined): Scheme[] {
-  return schemes.map((s) => (s?.kind === 'fresh' && s.freshSize === undefined && freshSize !== undefined ? { kind: 'fresh', freshSize } : (s as Scheme)));
+  const sized = (s: ExperimentScheme): Scheme => (s?.kind === 'fresh' && s.freshSize === undefined ? { kind: 'fresh', freshSize: freshSize! } : (s as Scheme));
+  return freshSize === undefined ? (schemes as Scheme[]) : schemes.map(sized);
 }
 
 /** The collapse analysis of `analysis` options, for an experiment of the caller's own model and data. */

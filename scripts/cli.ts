@@ -11,7 +11,7 @@ import { hideBin } from 'yargs/helpers';
 import type { Argv, Options } from 'yargs';
 import { familyOf, flagOf, parseScheme, resolveSettings, runSettingsOf, SCHEME_NAMES, schemeNames } from '../lib/declaration.ts';
 import type { Family, RunSettings, Setting, SettingTable as Settings } from '../lib/declaration.ts';
-import type { ExperimentOptions, ExperimentResult, ExperimentScheme, Scheme } from '../lib/index.ts';
+import type { ExperimentOptions, ExperimentResult, ExperimentScheme, Scheme, SchemeRun } from '../lib/index.ts';
 import {
   configFileOf,
   configOption,
@@ -96,7 +96,9 @@ export function experimentParser(spec: MainSpec, args: readonly string[] = []) {
   const family = familyOf(spec.family);
   const presets = Object.entries(family.presets).map(([name, p]) => `${name}: ${describePreset(p)}`).join('; ');
   const schemeHelp = { describe: 'schemes to train, one run directory each', choices: SCHEME_NAMES, default: DEFAULT_SCHEMES };
-  const freshHelp = family.freshPool ? 'new real examples per generation after the first, for --scheme fresh (never used before in the run)' : 'new real images per generation after the first, for --scheme fresh';
+  const freshHelp = family.freshPool
+    ? 'new real examples per generation after the first, for --scheme fresh (never used before in the run)'
+    : 'new real images per generation after the first, for --scheme fresh';
   const freshDefault = family.freshSizeHelp ?? 'the fresh-N of --scheme, else required';
   let parser: Argv = yargs([...args])
     .option('config', configOption())
@@ -168,7 +170,8 @@ export function resolveFlags(raw: RawFlags, spec: MainSpec): ExperimentFlags {
   const syntheticRatio = raw['synthetic-ratio'] as number | undefined;
   // A family with a default fresh size sizes a bare 'fresh' once its data is loaded (checked here with a stand-in).
   const sizeLater = (s: string) => s === 'fresh' && freshSize === undefined && family.freshSize !== undefined;
-  const schemes: ExperimentScheme[] = schemeList.map((s) => (sizeLater(s) ? { kind: 'fresh' } : parseScheme(s, { realFraction, freshSize, syntheticRatio })));
+  const params = { realFraction, freshSize, syntheticRatio };
+  const schemes: ExperimentScheme[] = schemeList.map((s) => (sizeLater(s) ? { kind: 'fresh' } : parseScheme(s, params)));
   schemeNames(schemes.map((s) => (s.kind === 'fresh' ? { kind: 'fresh', freshSize: s.freshSize ?? 1 } : s)));
   for (const [flag, { scheme, kind }] of Object.entries(SCHEME_PARAMETERS)) {
     if (raw[flag] !== undefined && !schemes.some((s) => s.kind === kind)) {
@@ -254,7 +257,8 @@ export async function main(spec: MainSpec, argv = process.argv): Promise<void> {
     const result = await lib.runExperiment(options);
     const dirs = result.runs.map((r) => `  ${r.dir}`).join('\n');
     const report = result.report ? `Report: ${result.report}\n` : '';
-    (flags.json ? process.stderr : process.stdout).write(`\n${closingTable(spec, result, lib.formatLossTable)}\nRun directories:\n${dirs}\n${report}`);
+    const closing = closingTable(spec, result, lib.formatLossTable);
+    (flags.json ? process.stderr : process.stdout).write(`\n${closing}\nRun directories:\n${dirs}\n${report}`);
   } catch (err) {
     if ((err as Error).name === 'AbortError') {
       // A --config file that sets force would clash with the --resume the command adds.
@@ -267,7 +271,7 @@ export async function main(spec: MainSpec, argv = process.argv): Promise<void> {
 }
 
 /** The heading and the table a CLI closes with: the family's own, else train and test loss per scheme. */
-function closingTable(spec: MainSpec, result: ExperimentResult, lossTable: (runs: ExperimentResult['runs']) => string): string {
+function closingTable(spec: MainSpec, result: ExperimentResult, lossTable: (runs: SchemeRun[]) => string): string {
   const family = familyOf(spec.family);
   const backend = result.backend.name;
   if (family.closing) return family.closing({ runs: result.runs, data: result.data ?? {}, backend });

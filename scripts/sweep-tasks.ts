@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { defaultClassifierDir, familyOf, plannedTrainSize, schemeName } from '../lib/declaration.ts';
-import type { Placement, Scheme, SweepExperiments, SweepPlan } from '../lib/index.ts';
+import type { ExperimentScheme, Placement, Scheme, SweepExperiments, SweepPlan } from '../lib/index.ts';
 import { main, parseExperimentArgs } from './cli.ts';
 import type { MainSpec } from './cli.ts';
 import { EXPERIMENTS, isExperimentName } from './experiments.ts';
@@ -22,13 +22,15 @@ export const sweepExperiments: SweepExperiments = {
     const spec = specOf(script);
     const { raw, flags } = await parseExperimentArgs(spec, args);
     const family = familyOf(spec.family);
-    // The ETA weighs tasks by their training examples; a CelebA task without a size uses the whole folder, unknown until loaded: one unit.
+    // The ETA weighs tasks by their training examples; a CelebA task without a size uses the whole
+    // folder, unknown until loaded: one unit.
     const counted = family.trainCount ? await family.trainCount(flags.settings) : undefined;
     const trainSize = counted ?? (flags.settings.trainSize as number | undefined) ?? (raw.limit as number | undefined) ?? 1;
     const synthetic = flags.syntheticSize ?? trainSize;
     const generations = Array.from({ length: flags.generations }, (_, i) => i + 1);
     // A 'fresh' without a size takes the family's default, which names its run directory.
-    const schemes = flags.schemes.map((s): Scheme => (s.kind === 'fresh' && s.freshSize === undefined ? { kind: 'fresh', freshSize: family.freshSize!(trainSize) } : (s as Scheme)));
+    const sized = (s: ExperimentScheme): Scheme => (s.kind === 'fresh' && s.freshSize === undefined ? { kind: 'fresh', freshSize: family.freshSize!(trainSize) } : s);
+    const schemes = flags.schemes.map(sized);
     return {
       seed: flags.seed,
       generations: flags.generations,

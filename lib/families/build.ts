@@ -41,7 +41,8 @@ export async function buildFamily(name: string, given: Readonly<Record<string, u
   const loaded = await family.load(values, ctx);
   const { train, test, freshPool, config } = loaded;
   const model = await family.model(values, loaded);
-  const analysis = ctx.analysis ? await family.analysis?.(values, { model, data: loaded, seed: ctx.seed, log: ctx.log }) : undefined;
+  const analysisContext = { model, data: loaded, seed: ctx.seed, log: ctx.log };
+  const analysis = ctx.analysis ? await family.analysis?.(values, analysisContext) : undefined;
   const syntheticSize = family.syntheticSize?.(values, loaded);
   const freshSize = family.freshSize?.(train.count);
   return {

@@ -16,6 +16,8 @@ export function runSettingsOf(family: Pick<Family, 'runSettings'>): typeof RUN_S
 /** `options` with the family's own run-setting defaults where they give none. */
 export function withRunDefaults<T extends object>(family: Pick<Family, 'runSettings'>, options: T): T {
   const out: Record<string, unknown> = { ...(options as Record<string, unknown>) };
-  for (const [name, o] of Object.entries(family.runSettings ?? {})) if (out[name] === undefined && o.default !== undefined) out[name] = o.default;
+  for (const [name, o] of Object.entries(family.runSettings ?? {})) {
+    if (out[name] === undefined && o.default !== undefined) out[name] = o.default;
+  }
   return out as T;
 }

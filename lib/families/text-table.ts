@@ -6,7 +6,10 @@ export interface TableRun {
   records: readonly Record<string, unknown>[];
 }
 
-/** A table with a row per generation and, per scheme, the test loss (nats and bits per character) and the synthetic text's perplexity mean and p99 under generation 1's model. */
+/**
+ * A table with a row per generation and, per scheme, the test loss (nats and bits per character) and
+ * the synthetic text's perplexity mean and p99 under generation 1's model.
+ */
 export function formatTextTable(runs: readonly TableRun[]): string {
   const generations = Math.max(0, ...runs.map((r) => r.records.length));
   const header = ['gen', ...runs.flatMap((r) => [`${r.scheme} test`, 'bits/char', 'ppl mean', 'ppl p99'])];

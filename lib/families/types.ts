@@ -50,6 +50,14 @@ export interface FamilyAnalysis {
 /** Presets override only the settings that differ from the defaults. */
 export type Preset = Readonly<Partial<Record<keyof RunSettings | string, number>>>;
 
+/** What a family's analysis is built from. */
+export interface AnalysisContext<D extends FamilyData = FamilyData> {
+  model: ModelFactory;
+  data: D;
+  seed: number;
+  log: (line: string) => void;
+}
+
 /** How a family shows and defaults a run setting: its own default, help or flag (false: none). */
 export type RunSettingOverride = Partial<Pick<Setting<unknown>, 'default' | 'defaultHelp' | 'help' | 'flag'>>;
 
@@ -90,7 +98,7 @@ export interface Family<S extends Settings = Settings, D extends FamilyData = Fa
   /** The model factory for this data (its example shape; a vocabulary). */
   model(values: ValuesOf<S>, data: D): Promise<ModelFactory>;
   /** The analysis after every generation; absent: none. */
-  analysis?(values: ValuesOf<S>, ctx: { model: ModelFactory; data: D; seed: number; log: (line: string) => void }): Promise<FamilyAnalysis | undefined>;
+  analysis?(values: ValuesOf<S>, ctx: AnalysisContext<D>): Promise<FamilyAnalysis | undefined>;
   /**
    * Examples sampled per generation when the run's syntheticSize is not given, if the family's own
    * settings say (e.g. characters of text, cut into windows); undefined: the training set's size.

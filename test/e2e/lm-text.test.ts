@@ -66,8 +66,10 @@ describe('lm-text', () => {
     const agg = await runCli('sweep', ['aggregate', '--dir', dir, '--no-runs-report']);
     expect(agg.code, agg.stderr).toBe(0);
     // Two settings (replace, fresh-11), two seeds per generation.
-    expect(agg.stdout).toMatch(/^testLoss: mean over seeds .*\nscheme\s+gen\s+n\s+mean[^\n]*\nfresh-11\s+1\s+2\s+[\d.]+/);
-    expect(agg.stdout).toMatch(/\nreplace\s+2\s+2\s+[\d.]+/);
+    const rows = ['replace\\s+1', 'replace\\s+2', 'fresh-11\\s+1', 'fresh-11\\s+2'].map((r) => `\\n${r}\\s+2\\s+[\\d.]+[^\\n]*`);
+    expect(agg.stdout).toMatch(new RegExp(`^testLoss: mean over seeds .*\\nscheme\\s+gen\\s+n\\s+mean[^\\n]*${rows.join('')}\\n`));
+    // The text analysis' fields are aggregated too, e.g. the perplexity tail.
+    expect(await readFile(join(dir, 'aggregate.csv'), 'utf8')).toMatch(/\nfresh-11,2,pplP99,2,[\d.]+/);
   });
 
   it('stops on bad input with one sentence naming the flag, before writing anything', async () => {
