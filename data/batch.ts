@@ -1,5 +1,5 @@
 /** Image sets to tensors, one batch at a time (the only part of the image code that needs tfjs). */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../lib/tfjs.ts';
 import type { ImageSource } from './images.ts';
 
 /**

@@ -10,7 +10,7 @@
  * on real MNIST (lib/metrics/classifier.ts). latentStd encodes the samples with generation 1's
  * encoder, kept from generation 1 or, after a resume, loaded from the run's gen-001/.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tfjs.ts';
 import { createImageSet, quantize, range } from '../data/images.ts';
 import { toFloatBatch } from '../data/batch.ts';
 import type { ImageSet, ImageSource } from '../data/images.ts';
@@ -110,7 +110,10 @@ export interface AnalysisInfo {
   reconstructions: { count: number; testIndices: number[]; labels: number[] };
   /** The metrics' settings and the same metrics on real training images (the floor a perfect model reaches). */
   metrics: null | {
+    /** Synthetic images measured. */
     samples: number;
+    /** Real test images each metric compares them with: FID all of them, precision/recall the first metricSamples. Absent in older files. */
+    real?: { fid: number; manifold: number };
     k: number;
     classifier: { testAccuracy: number; featureDim: number; hidden: number[]; trainSize: number };
     baseline: Omit<CollapseMetrics, 'metricSamples'>;
@@ -218,6 +221,7 @@ export function createCollapseAnalysis(options: CollapseAnalysisOptions): Collap
         const cfg = c.info.config;
         info.metrics = {
           samples: n,
+          real: { fid: ctx.data.test.count, manifold: Math.min(o.metricSamples, ctx.data.test.count) },
           k: o.k,
           classifier: { testAccuracy: c.info.testAccuracy, featureDim: c.featureDim, hidden: cfg.hidden, trainSize: cfg.trainSize },
           baseline: { ...baseline.value, latentStd: fg.realStd },

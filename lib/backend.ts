@@ -3,7 +3,7 @@
  * is backend-specific (a kernel workaround, a device check, a preflight) lives here or in a
  * lib/backend-*.ts file registered from here, and applies only to the backend it is for.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tfjs.ts';
 import { createRequire } from 'node:module';
 import { CUDA_REQUIREMENT, cudaProblem, scanLibraries } from './backend-cuda.ts';
 import { registerWasmFusedAdam } from './backend-wasm-adam.ts';
@@ -80,11 +80,11 @@ export function backendBanner(info: BackendInfo, verbose = false): string {
   return `Backend: ${describeBackend(info)}${slow}; skipped ${info.skipped.map((s) => s.backend).join(', ')} (why: run.json, backend.skipped)`;
 }
 
-const TFJS_VERSION = tf.version.tfjs;
+const TFJS_VERSION = tf.version_core;
 const GPU_PACKAGE = '@tensorflow/tfjs-node-gpu';
 const CPU_PACKAGE = '@tensorflow/tfjs-node';
 const INSTALL_HINT =
-  `install one of them at the version of @tensorflow/tfjs (${TFJS_VERSION}): ` +
+  `install one of them at the version of @tensorflow/tfjs-core (${TFJS_VERSION}): ` +
   `'npm install ${GPU_PACKAGE}@${TFJS_VERSION}' (CUDA 11.2 + cuDNN 8.1) or 'npm install ${CPU_PACKAGE}@${TFJS_VERSION}'`;
 
 let active: BackendInfo | null = null;

@@ -9,7 +9,7 @@
 export { RUN_SETTINGS } from './run-settings.ts';
 export type { RunSettings } from './run-settings.ts';
 /** How settings are declared and resolved (a family's own settings are declared the same way). */
-export { flagOf, resolveSettings } from './declare.ts';
+export { configOf, flagOf, resolveSettings } from './declare.ts';
 export type { Setting, Settings as SettingTable, ValuesOf } from './declare.ts';
 /** The family registry: data + model + sampler + analysis by name. */
 export { familyOf } from './families/index.ts';

@@ -2,7 +2,7 @@
  * What a fit needs to continue after an epoch: the trainer (train.ts) makes it, the run directory
  * (run/epochs.ts) stores it; neither knows the other.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from './tfjs.ts';
 
 /** Adam's whole state: `tensors` as optimizer.getWeights() gives them (iteration count, then first and second moments), plus beta1^t and beta2^t. */
 export interface OptimizerState {

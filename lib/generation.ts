@@ -4,7 +4,7 @@
  * real test set, sample the next synthetic set, run the analysis, and seal the generation in the run
  * directory. Returns the finished record; nothing is filled in later.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tfjs.ts';
 import type { ImageSet, ImageSource } from '../data/images.ts';
 import { range, selectSource } from '../data/images.ts';
 import type { GenerativeModel } from '../models/types.ts';

@@ -64,9 +64,9 @@ export type { Rng } from './rng.ts';
 export type { OptionNamer } from './options.ts';
 
 /** The survey's open question: the training loss beside its real and synthetic sources (scripts/loss-sources.ts). */
-export { CHECKED_FIELDS, compareRecords, formatRecordChecks, readRecordsFile } from './record-check.ts';
+export { compareRecords, formatRecordChecks, readRecordsFile } from './record-check.ts';
 export type { FieldCheck } from './record-check.ts';
-export { armName, entropyFloor, formatEntropyFloors, formatSourceLosses, formatTrainLossTrend, LOSS_SOURCE_ARMS, LOSS_SOURCE_SCHEMES, lossSourceRun, mixOfSources } from './source-losses.ts';
+export { armName, entropyFloor, formatEntropyFloors, formatSourceLosses, formatTrainLossTrend, LOSS_SOURCE_ARMS, LOSS_SOURCE_SCHEMES, lossSourceRun } from './source-losses.ts';
 export type { EntropyFloors, LossSourceArm, LossSourceRun } from './source-losses.ts';
 
 // ---- Experiments: several schemes, in sequence or side by side ------------------------------------
@@ -100,7 +100,7 @@ export type { GpuCheckOptions, GpuCheckResult, GpuCheckRow } from './gpu-check.t
 export { readRun } from './run/read.ts';
 export type { RunData } from './run/read.ts';
 /** A run directory's reader (records, synthetic sets, networks, any generation file, verified). */
-export { RunDir, loadSynthetic, loadNetwork, verifyRun } from './run/run-dir.ts';
+export { loadSynthetic, loadNetwork, verifyRun } from './run/run-dir.ts';
 export type { RunLike, RunVerification } from './run/run-dir.ts';
 export type { RunInfo } from './run/info.ts';
 
@@ -118,11 +118,9 @@ export type { GaussianFit } from './metrics/fid.ts';
 export { precisionRecall } from './metrics/precision-recall.ts';
 export type { PrecisionRecall } from './metrics/precision-recall.ts';
 export { classHistogram, entropy } from './metrics/entropy.ts';
-export { latentStd, meanStd } from './metrics/latent.ts';
+export { latentStd } from './metrics/latent.ts';
 export { features } from './metrics/features.ts';
 export type { Features } from './metrics/features.ts';
-/** A grid of images as a PNG. */
-export { gridPng } from './report/grid.ts';
 export type { GridOptions } from './report/grid.ts';
 /** Tidy CSVs of runs (one row per generation, one per logged step): what `collapse-lab export --csv` writes. */
 export { exportCsv, runsCsv } from './export/csv.ts';
@@ -137,15 +135,13 @@ export type { RunSummary } from './report/runs.ts';
 /** The simulators' types (their names, schemes and metrics are declared above). */
 export type { Curve as TheoryCurve, ProgressCallback as TrialProgressCallback, TheoryScheme, TrialRunOptions } from './theory/common.ts';
 /** Each simulator: its fields (options with defaults and help), metrics, resolve(), simulate(), json(). */
-export { gaussianSimulator, simulateGaussian } from './theory/gaussian.ts';
+export { simulateGaussian } from './theory/gaussian.ts';
 export type { Estimator as GaussianEstimator, SampleGrowth as GaussianSampleGrowth, GaussianConfig, GaussianJson, GaussianOptions, GaussianResult } from './theory/gaussian.ts';
 export { regressionSimulator, simulateRegression } from './theory/regression.ts';
 export type { Design as RegressionDesign, RegressionConfig, RegressionJson, RegressionOptions, RegressionResult } from './theory/regression.ts';
-export { degreesOfFreedom, effectiveRegularization, RIDGE_FORMS } from './theory/ridge.ts';
 export type { RidgeForm } from './theory/ridge.ts';
-export { logisticSimulator, simulateLogistic } from './theory/logistic.ts';
+export { simulateLogistic } from './theory/logistic.ts';
 export type { LogisticConfig, LogisticJson, LogisticOptions, LogisticResult } from './theory/logistic.ts';
-export { poissonSimulator, simulatePoisson } from './theory/poisson.ts';
 export type { PoissonConfig, PoissonJson, PoissonOptions, PoissonResult } from './theory/poisson.ts';
 export type { FeatureLaw as GlmFeatureLaw } from './theory/glm.ts';
 /** The simulators by name (what the theory scripts look up). */
@@ -161,7 +157,7 @@ export { writeChart, writeChartTo } from './report/plot.ts';
 export type { Chart, ChartPanel, LineChart, LineSeries, PanelChart, PlotOutput } from './report/plot.ts';
 
 // ---- Sweeps: grids of runs, locally or as Slurm job arrays, aggregated with 95% intervals ----------
-export { parseGrid, checkGrid, expandGrid } from './sweep/grid.ts';
+export { parseGrid } from './sweep/grid.ts';
 export type { FlagValue, Grid, Settings } from './sweep/grid.ts';
 /** Its tasks planned into a sweep folder, read back, and one task's flags and settings as text. */
 export { planSweep, readSweep, runArgs, describeSettings } from './sweep/plan.ts';
@@ -200,20 +196,15 @@ export type { AggregateOptions, AggregateResult } from './sweep/results.ts';
 // ---- Language models: character corpora, the GPT, text runs (docs/text.md) --------------------------
 
 /** Moby Dick, the State of the Union addresses or a UTF-8 file as a character vocabulary and windows of block+1 characters. */
-export { loadText, decodeText, encodeText, TEXT_CORPORA } from '../data/text.ts';
+export { TEXT_CORPORA } from '../data/text.ts';
 export type { TextCorpus, TextData, TextOptions } from '../data/text.ts';
 /** A character-level GPT in nanoGPT's layout, sampled with a key/value cache. */
 export { createGpt, GPT_DEFAULTS } from '../models/gpt.ts';
 export type { GptModel, GptOptions } from '../models/gpt.ts';
-/**
- * The GPT on text is the family 'text-gpt' of runExperiment (its settings: lib/families/text.ts);
- * its closing table, and the fresh scheme's default size (10% of the training windows).
- */
+/** The GPT on text is the family 'text-gpt' of runExperiment (lib/families/text.ts); its closing table. */
 export { formatTextTable } from './families/text-table.ts';
-export { defaultFreshSize } from './families/text.ts';
-export type { TextFamilyData } from './families/text.ts';
 /** Perplexity under generation 1's model (Figure 3), distinct n-grams and words, sample text. */
-export { createTextAnalysis, PPL_EDGES } from './text-analysis.ts';
+export { PPL_EDGES } from './text-analysis.ts';
 export type { TextAnalysis, TextAnalysisOptions, TextMetrics } from './text-analysis.ts';
 /** GPT training and sampling characters per second (scripts/bench-text.ts). */
 export { benchGpt } from './text-bench.ts';

@@ -3,7 +3,7 @@
  * from our seeded Rng (model.fit's shuffle uses Math.random). The trainer knows nothing about the
  * model beyond the GenerativeModel interface.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tfjs.ts';
 import { range } from '../data/images.ts';
 import { toFloatBatch } from '../data/batch.ts';
 import type { ImageSource } from '../data/images.ts';

@@ -5,7 +5,7 @@
  * models), no weight decay, gradients clipped at global norm 1, no dropout. Sampling writes
  * `streams` texts at once (models/gpt-sampling.ts) and cuts them into windows.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../lib/tfjs.ts';
 import { createImageSet } from '../data/images.ts';
 import type { ImageSet, ImageSource } from '../data/images.ts';
 import { windowShape } from '../data/text.ts';

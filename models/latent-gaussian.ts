@@ -1,5 +1,5 @@
 /** A full-covariance Gaussian fitted to latent codes, for sampling an autoencoder. */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../lib/tfjs.ts';
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 import { range } from '../data/images.ts';
 import { toFloatBatch } from '../data/batch.ts';

@@ -1,5 +1,5 @@
 /** Turning decoded pixel probabilities into uint8 synthetic images, batch by batch. */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../lib/tfjs.ts';
 import { createImageSet, pixelsPerImage, quantize } from '../data/images.ts';
 import { toFloatBatch } from '../data/batch.ts';
 import type { ImageSet, ImageShape, ImageSource } from '../data/images.ts';

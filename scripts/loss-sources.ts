@@ -54,8 +54,8 @@ try {
     // The arm is the MNIST CLI with these flags (--resume: a finished arm is only read back).
     const cliArgs = ['--scheme', LOSS_SOURCE_SCHEMES.join(','), '--sampling', arm.sampling, '--train-size', String(argv['train-size']), '--test-size', String(argv['test-size']),
       '--generations', String(argv.generations), '--epochs', String(argv.epochs), '--seed', String(argv.seed), '--backend', String(argv.backend), '--no-metrics',
-      ...(arm.warmStart ? ['--warm-start'] : []), '--out', join(argv.out, armName(arm)), '--resume'];
-    process.stderr.write(`\n== ${armName(arm)}: ${arm.family.toUpperCase()}, synthetic images as ${arm.form}${arm.warmStart ? ', warm start' : ''} (${scriptCommand(spec.name)} ${cliArgs.map(typed).join(' ')})\n`);
+      ...(arm.init === 'warm' ? ['--warm-start'] : []), '--out', join(argv.out, armName(arm)), '--resume'];
+    process.stderr.write(`\n== ${armName(arm)}: ${arm.family.toUpperCase()}, synthetic images as ${arm.form}${arm.init === 'warm' ? ', warm start' : ''} (${scriptCommand(spec.name)} ${cliArgs.map(typed).join(' ')})\n`);
     const { flags } = await parseExperimentArgs(spec, cliArgs);
     await runExperiment({ ...experimentOptions(spec, flags), signal: controller.signal });
   }

@@ -4,7 +4,7 @@
  * the CLI), and trains the metrics classifier once before tasks that need it start side by side.
  */
 import { resolve } from 'node:path';
-import { defaultClassifierDir, familyOf, plannedTrainSize, schemeName } from '../lib/declaration.ts';
+import { configOf, defaultClassifierDir, familyOf, plannedTrainSize, RUN_SETTINGS, schemeName } from '../lib/declaration.ts';
 import type { ExperimentScheme, Placement, Scheme, SweepExperiments, SweepPlan } from '../lib/index.ts';
 import { main, parseExperimentArgs } from './cli.ts';
 import type { MainSpec } from './cli.ts';
@@ -42,8 +42,8 @@ export const sweepExperiments: SweepExperiments = {
 
 /** The run.json config values a task's flags decide without loading its data (the sweep checks a run against them). */
 function plannedConfig(flags: Awaited<ReturnType<typeof parseExperimentArgs>>['flags']): Record<string, unknown> {
-  const given = { epochs: flags.epochs, batchSize: flags.batchSize, learningRate: flags.learningRate, trainSize: flags.settings.trainSize, syntheticSize: flags.syntheticSize, warmStart: flags.warmStart };
-  return Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
+  const trainSize = flags.settings.trainSize;
+  return { ...configOf(RUN_SETTINGS, flags as unknown as Record<string, unknown>), ...(trainSize === undefined ? {} : { trainSize }) };
 }
 
 /** Runs one task's experiment in this process, recording where it runs in the new runs' run.json. */

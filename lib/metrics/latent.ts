@@ -3,7 +3,7 @@
  * shrink towards the mean generation after generation. Here every generation's samples are encoded
  * by generation 1's encoder, so the spaces agree.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tfjs.ts';
 import { range } from '../../data/images.ts';
 import { toFloatBatch } from '../../data/batch.ts';
 import type { ImageSource } from '../../data/images.ts';

@@ -86,7 +86,10 @@ function rows(runs: readonly RunSummary[], here: string): [string, Get][] {
     ['backend', (r) => describeBackend(r.info.backend)],
     ['metrics classifier', (r) => {
       const m = r.analyses.find((a) => a?.metrics)?.metrics;
-      return m ? `test accuracy ${(m.classifier.testAccuracy * 100).toFixed(2)}%, ${m.classifier.featureDim} features, ${m.samples} samples per generation, k = ${m.k}` : 'no metrics';
+      if (!m) return 'no metrics';
+      const real = m.real ? ` (against ${m.real.fid} real test images for FID, ${m.real.manifold} for precision and recall)` : '';
+      const classifier = `test accuracy ${(m.classifier.testAccuracy * 100).toFixed(2)}%, ${m.classifier.featureDim} features`;
+      return `${classifier}, ${m.samples} synthetic images measured per generation${real}, k = ${m.k}`;
     }],
     ['started', (r) => r.info.createdAt],
   );

@@ -5,7 +5,7 @@
  * loaded; a generation is written as one sealed, bound unit, after which the two logs are rebuilt
  * from the generations' record.json files (so they can never disagree with the folders).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tfjs.ts';
 import { lstat, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openImageFile } from '../../data/file-source.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tfjs.ts';
 import { concatSources, createImageSet, quantize, selectSource } from '../../data/images.ts';
 import { toFloatBatch } from '../../data/batch.ts';
 

@@ -2,7 +2,7 @@
  * The GPU code path: the library on WebGPU. It runs wherever Dawn finds an adapter, a software one
  * included (lavapipe here: slow, so everything is tiny), and skips with one sentence otherwise.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tfjs.ts';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

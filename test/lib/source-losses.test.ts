@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GenerationRecord } from '../../lib/record.ts';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tfjs.ts';
 import { createImageSet, range } from '../../data/images.ts';
 import { toFloatBatch } from '../../data/batch.ts';
 import { armName, entropyFloor, formatEntropyFloors, formatSourceLosses, formatTrainLossTrend, LOSS_SOURCE_ARMS, lossSourceRun, mixOfSources } from '../../lib/source-losses.ts';
@@ -18,9 +18,9 @@ describe('the loss-sources experiment', () => {
   it('covers every sampling mode that makes images from latent draws, for both families, with unique folder names', () => {
     for (const family of ['vae', 'ae'] as const) {
       const modes = SAMPLING_MODES[family].filter((m) => m !== 'reconstruct');
-      expect(LOSS_SOURCE_ARMS.filter((a) => a.family === family && !a.warmStart).map((a) => a.sampling).sort()).toEqual([...modes].sort());
+      expect(LOSS_SOURCE_ARMS.filter((a) => a.family === family && a.init !== 'warm').map((a) => a.sampling).sort()).toEqual([...modes].sort());
       // And one warm-started arm per family, on grey samples.
-      expect(LOSS_SOURCE_ARMS.filter((a) => a.family === family && a.warmStart).map(armName)).toEqual([{ vae: 'vae-mean-warm', ae: 'ae-latent-gaussian-warm' }[family]]);
+      expect(LOSS_SOURCE_ARMS.filter((a) => a.family === family && a.init === 'warm').map(armName)).toEqual([{ vae: 'vae-mean-warm', ae: 'ae-latent-gaussian-warm' }[family]]);
     }
     expect(new Set(LOSS_SOURCE_ARMS.map(armName)).size).toBe(LOSS_SOURCE_ARMS.length);
   });

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tfjs.ts';
 import { createAutoencoder } from '../../models/autoencoder.ts';
 import { loadMnist } from '../../data/mnist.ts';
 import { createImageSet, range } from '../../data/images.ts';

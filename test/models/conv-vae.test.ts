@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tfjs.ts';
 import { createConvVae, CONV_CELEBA, CONV_MNIST, convPresetFor } from '../../models/conv-vae.ts';
 import { loadMnist } from '../../data/mnist.ts';
 import { createImageSet, range } from '../../data/images.ts';

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tfjs.ts';
 import { createVae } from '../../models/vae.ts';
 import { loadMnist } from '../../data/mnist.ts';
 import { range } from '../../data/images.ts';

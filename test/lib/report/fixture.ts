@@ -71,6 +71,7 @@ async function writeGeneration(gen: string, g: number, fields: Record<string, un
         reconstructions: { count: 10, testIndices: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], labels: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] },
         metrics: {
           samples: 20,
+          real: { fid: 10, manifold: 10 },
           k: 3,
           classifier: { testAccuracy: 0.99, featureDim: 8, hidden: [16, 8], trainSize: 60000 },
           baseline: { fid: 1, classEntropy: 2.3, classHistogram: [2, 2, 2, 2, 2, 2, 2, 2, 2, 2], precision: 0.8, recall: 0.8, latentStd: 1 },
