@@ -13,6 +13,7 @@ export { configOf, flagOf, resolveSettings } from './declare.ts';
 export type { Setting, Settings as SettingTable, ValuesOf } from './declare.ts';
 /** The family registry: data + model + sampler + analysis by name. */
 export { familyOf } from './families/index.ts';
+export { runSettingsOf } from './families/run-settings.ts';
 export type { Family, FamilyAnalysis, FamilyData, LoadContext, Preset } from './families/types.ts';
 /** The schemes by name: replace, accumulate, sub, sub-repl, mix, fresh. */
 export { parseScheme, plannedTrainSize, schemeName, schemeNames, SCHEME_NAMES } from './schemes.ts';

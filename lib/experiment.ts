@@ -19,6 +19,7 @@ import { progressHooks } from './jobs/scheme.ts';
 import { pickSettings } from './declare.ts';
 import { buildFamily, checkFamilySettings } from './families/build.ts';
 import { familyOf } from './families/index.ts';
+import { withRunDefaults } from './families/run-settings.ts';
 import type { FamilyAnalysis } from './families/types.ts';
 import { checkClassifierDir, defaultClassifierDir } from './metrics/classifier-dir.ts';
 import { checkBoolean, checkInteger, invalidOption, opt, OptionError, say } from './options.ts';
@@ -46,9 +47,10 @@ export interface ExperimentOptions extends Omit<GenerationsOptions, OwnOptions>,
    */
   tensorboard?: boolean | string;
   /**
-   * A registered family (lib/families: 'mnist-vae', 'mnist-ae', 'celeba-conv-vae'): the data, the
-   * model factory and the analysis are built from it and `settings`, in this process and in every
-   * worker process. Give either a family or your own `model` and `data`. Defaults to none.
+   * A registered family (lib/families: 'mnist-vae', 'mnist-ae', 'celeba-conv-vae', 'text-gpt'): the
+   * data, the model factory and the analysis are built from it and `settings`, in this process and
+   * in every worker process; where the family defaults a run setting otherwise (e.g. text-gpt's
+   * batchSize), its default applies. Give either a family or your own `model` and `data`. Defaults to none.
    */
   family?: string;
   /** The family's own settings (its table in lib/families), as plain data. Defaults to the family's defaults. */
@@ -59,8 +61,11 @@ export interface ExperimentOptions extends Omit<GenerationsOptions, OwnOptions>,
   data?: GenerationData;
   /** Progress of loading a family's data (e.g. decoding CelebA into its cache). Defaults to none. */
   onLoadProgress?: (what: string, done: number, total: number) => void;
-  /** Schemes to run, each as { kind, ...its parameters }. */
-  schemes: Scheme[];
+  /**
+   * Schemes to run, each as { kind, ...its parameters }; with a family that has a default fresh size,
+   * { kind: 'fresh' } without one.
+   */
+  schemes: ExperimentScheme[];
   /** Root folder: each scheme's run directory is out/<scheme name>. */
   out: string;
   /**
@@ -90,6 +95,9 @@ export interface ExperimentOptions extends Omit<GenerationsOptions, OwnOptions>,
   report?: boolean;
 }
 
+/** A scheme of an experiment: 'fresh' may leave out its size when the family gives one (text-gpt: 10% of the training windows). */
+export type ExperimentScheme = Scheme | { kind: 'fresh'; freshSize?: undefined };
+
 export interface SchemeRun {
   scheme: string;
   dir: string;
@@ -101,6 +109,8 @@ export interface ExperimentResult {
   runs: SchemeRun[];
   /** Path of report.html, when one was written. */
   report?: string;
+  /** A family's data description (run.json's config records it too), e.g. { dataset: 'mnist' }. */
+  data?: Record<string, unknown>;
 }
 
 /** Every scheme checked and resolved, its output folder checked: nothing is written before this succeeds. */
@@ -112,7 +122,8 @@ interface Plan {
   build?: WorkerBuild;
 }
 
-export async function runExperiment(options: ExperimentOptions): Promise<ExperimentResult> {
+export async function runExperiment(input: ExperimentOptions): Promise<ExperimentResult> {
+  const options = input.family ? withRunDefaults(familyOf(input.family), input) : input;
   const { out, json = false, stdout = process.stdout, stderr = process.stderr, progress: given, report = false } = options;
   const hooks = { onBatch: options.onBatch, onEpochEnd: options.onEpochEnd, onGenerationStart: options.onGenerationStart, log: options.log };
   const checked = checkExperiment(options);
@@ -123,7 +134,9 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
   const log = (line: string) => note(line);
   const build = { freshPool: checked.fresh, log, onProgress: options.onLoadProgress, seed: options.seed ?? 0, analysis: true };
   const built = options.family ? await buildFamily(options.family, options.settings ?? {}, build) : undefined;
-  const common = { ...options, ...(built ? { model: built.model, data: built.data, config: { ...built.config, ...options.config } } : {}) };
+  const own = built ? { model: built.model, data: built.data, config: { ...built.config, ...options.config } } : {};
+  const synthetic = { syntheticSize: options.syntheticSize ?? built?.syntheticSize };
+  const common = { ...options, ...own, ...synthetic, schemes: withFreshSizes(options.schemes, built?.freshSize) };
   // A family's analysis, else the collapse analysis the caller asked for (unless an own analyze hook).
   const analysis: FamilyAnalysis | undefined = common.analyze ? undefined : (built?.analysis ?? collapseAnalysis(common, log));
   const plan = await resolveExperiment(common, analysis);
@@ -163,7 +176,13 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
   }
   const runs = plan.runs.map((r, i) => ({ scheme: r.name, dir: r.dir, records: records[i] }));
   const page = report ? (await writeReport({ runs: runs.map((r) => r.dir), out: experimentReport(out) })).path : undefined;
-  return { backend, runs, report: page };
+  return { backend, runs, report: page, ...(built ? { data: built.config } : {}) };
+}
+
+/** The schemes with a family's default size given to a 'fresh' that has none. */
+function withFreshSizes(schemes: readonly ExperimentScheme[], freshSize: number | undefined): Scheme[] {
+  const sized = (s: ExperimentScheme): Scheme => (s?.kind === 'fresh' && s.freshSize === undefined ? { kind: 'fresh', freshSize: freshSize! } : (s as Scheme));
+  return freshSize === undefined ? (schemes as Scheme[]) : schemes.map(sized);
 }
 
 /** The collapse analysis of `analysis` options, for an experiment of the caller's own model and data. */
@@ -175,7 +194,10 @@ function collapseAnalysis(o: ExperimentOptions, log: (line: string) => void): Fa
 
 /** Checks, loading and writing nothing, the options that say what to build: a family or a model with its data. */
 function checkExperiment(options: ExperimentOptions): { fresh: boolean } {
-  const { schemes, out, jobs, workerSetup, json, report, family, settings } = options;
+  const { out, jobs, workerSetup, json, report, family, settings } = options;
+  // A 'fresh' without a size is checked with a stand-in size when the family gives a default once its data is loaded.
+  const defaultFresh = family !== undefined && familyOf(family).freshSize !== undefined;
+  const schemes = withFreshSizes(options.schemes, defaultFresh ? 1 : undefined);
   schemeNames(schemes);
   if (!(typeof out === 'string' && out.length > 0)) throw invalidOption('out', out, 'a non-empty path');
   for (const [k, v] of Object.entries({ json, report })) if (v !== undefined) checkBoolean(k, v);
@@ -222,8 +244,11 @@ function noFreshPool(title: string, name: string): OptionError {
   return new OptionError('schemes', 'fresh', sentence);
 }
 
+/** An experiment's options once every scheme has its parameters. */
+type Resolvable = Omit<ExperimentOptions, 'schemes'> & { schemes: Scheme[] };
+
 /** Checks the experiment's own options and every scheme's run (settings and output folder) before any starts. */
-async function resolveExperiment(options: ExperimentOptions & { model?: unknown }, analysis: FamilyAnalysis | undefined): Promise<Plan> {
+async function resolveExperiment(options: Resolvable & { model?: unknown }, analysis: FamilyAnalysis | undefined): Promise<Plan> {
   const { schemes, out, jobs, workerSetup, report, json, stdout, stderr, progress, family, settings, onLoadProgress, ...rest } = options;
   // The experiment's own hooks take the scheme's label; runs get theirs from progressHooks.
   const { onBatch, onEpochEnd, onGenerationStart, log, analysis: _analysis, tensorboard, ...common } = rest;
@@ -300,7 +325,7 @@ export interface ExperimentPlan {
 
 /** How much training an experiment holds, for ETAs. */
 export async function planExperiment(
-  options: Pick<ExperimentOptions, 'schemes' | 'out' | 'generations' | 'epochs' | 'steps' | 'batchSize' | 'syntheticSize' | 'resume'> & {
+  options: Pick<Resolvable, 'schemes' | 'out' | 'generations' | 'epochs' | 'steps' | 'batchSize' | 'syntheticSize' | 'resume'> & {
     data: GenerationData;
   },
 ): Promise<ExperimentPlan> {

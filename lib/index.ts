@@ -73,7 +73,7 @@ export type { EntropyFloors, LossSourceArm, LossSourceRun } from './source-losse
 
 /** runExperiment(): one run directory per scheme, `jobs` at once in worker processes; the table the CLIs print. */
 export { runExperiment, formatLossTable, defaultJobs } from './experiment.ts';
-export type { ExperimentOptions, ExperimentPlan, ExperimentResult, SchemeRun } from './experiment.ts';
+export type { ExperimentOptions, ExperimentPlan, ExperimentResult, ExperimentScheme, SchemeRun } from './experiment.ts';
 /** How a worker process rebuilds the model factory and the data (functions cannot be sent to it). */
 export type { WorkerSetup, WorkerSetupResult } from './jobs/protocol.ts';
 /** Noticing that the npx / npm / tsx wrappers which started this process are gone (a signal sent to them alone does not reach it). */
@@ -201,12 +201,11 @@ export type { TextCorpus, TextData, TextOptions } from '../data/text.ts';
 /** A character-level GPT in nanoGPT's layout, sampled with a key/value cache. */
 export { createGpt, GPT_DEFAULTS } from '../models/gpt.ts';
 export type { GptModel, GptOptions } from '../models/gpt.ts';
-/** The GPT trained on text generation after generation under each scheme, with the text analysis. */
-export { runTextExperiment, formatTextTable } from './text-experiment.ts';
-export type { TextExperimentOptions, TextExperimentResult, TextModelOptions, TextScheme } from './text-experiment.ts';
+/** The GPT on text is the family 'text-gpt' of runExperiment (lib/families/text.ts); its closing table. */
+export { formatTextTable } from './families/text-table.ts';
 /** Perplexity under generation 1's model (Figure 3), distinct n-grams and words, sample text. */
 export { PPL_EDGES } from './text-analysis.ts';
 export type { TextAnalysis, TextAnalysisOptions, TextMetrics } from './text-analysis.ts';
 /** GPT training and sampling characters per second (scripts/bench-text.ts). */
 export { benchGpt } from './text-bench.ts';
-export type { GptBench, GptBenchOptions } from './text-bench.ts';
+export type { GptBench, GptBenchOptions, TextModelOptions } from './text-bench.ts';

@@ -9,9 +9,9 @@ import cliProgress from 'cli-progress';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import type { Argv, Options } from 'yargs';
-import { familyOf, flagOf, parseScheme, resolveSettings, RUN_SETTINGS, SCHEME_NAMES, schemeNames } from '../lib/declaration.ts';
+import { familyOf, flagOf, parseScheme, resolveSettings, runSettingsOf, SCHEME_NAMES, schemeNames } from '../lib/declaration.ts';
 import type { Family, RunSettings, Setting, SettingTable as Settings } from '../lib/declaration.ts';
-import type { ExperimentOptions, Scheme } from '../lib/index.ts';
+import type { ExperimentOptions, ExperimentResult, ExperimentScheme, Scheme, SchemeRun } from '../lib/index.ts';
 import {
   configFileOf,
   configOption,
@@ -96,7 +96,10 @@ export function experimentParser(spec: MainSpec, args: readonly string[] = []) {
   const family = familyOf(spec.family);
   const presets = Object.entries(family.presets).map(([name, p]) => `${name}: ${describePreset(p)}`).join('; ');
   const schemeHelp = { describe: 'schemes to train, one run directory each', choices: SCHEME_NAMES, default: DEFAULT_SCHEMES };
-  const freshHelp = family.freshPool ? 'new real images per generation after the first, for --scheme fresh (never used before in the run)' : 'new real images per generation after the first, for --scheme fresh';
+  const freshHelp = family.freshPool
+    ? 'new real examples per generation after the first, for --scheme fresh (never used before in the run)'
+    : 'new real images per generation after the first, for --scheme fresh';
+  const freshDefault = family.freshSizeHelp ?? 'the fresh-N of --scheme, else required';
   let parser: Argv = yargs([...args])
     .option('config', configOption())
     .option('preset', { choices: Object.keys(family.presets), describe: `${presets} (default: none, the defaults below)` })
@@ -109,8 +112,8 @@ export function experimentParser(spec: MainSpec, args: readonly string[] = []) {
         min: 0,
       }),
     )
-    .option('fresh-size', intOption('fresh-size', { describe: freshHelp, default: 'the fresh-N of --scheme, else required', min: 1 }));
-  parser = declare(declare(parser, RUN_SETTINGS), family.settings);
+    .option('fresh-size', intOption('fresh-size', { describe: freshHelp, default: freshDefault, min: 1 }));
+  parser = declare(declare(parser, runSettingsOf(family)), family.settings);
   parser = parser.option('threads', intOption('threads', { describe: 'threads of the wasm backend (same losses as 1; pays with idle cores)', default: 1, min: 1 }));
   return trackingFlags(parser)
     .option('out', { type: 'string', describe: withDefault('output root; one run directory per scheme under it', `checkpoints/${spec.name}[-<preset>]`) })
@@ -125,7 +128,8 @@ export type RawFlags = Partial<Record<string, unknown>> & { preset?: PresetName 
 
 /** An experiment CLI's flags, resolved: the run settings, the family's settings and the experiment's own. */
 export interface ExperimentFlags extends RunSettings {
-  schemes: Scheme[];
+  /** A 'fresh' without a size gets the family's default once the data is loaded (Family.freshSize). */
+  schemes: ExperimentScheme[];
   /** The family's settings, every one checked (paths made absolute). */
   settings: Record<string, unknown>;
   /** The family's settings as the flags and the preset gave them (what the experiment and its workers rebuild from). */
@@ -164,8 +168,11 @@ export function resolveFlags(raw: RawFlags, spec: MainSpec): ExperimentFlags {
   const realFraction = raw['real-fraction'] as number | undefined;
   const freshSize = raw['fresh-size'] as number | undefined;
   const syntheticRatio = raw['synthetic-ratio'] as number | undefined;
-  const schemes = schemeList.map((s) => parseScheme(s, { realFraction, freshSize, syntheticRatio }));
-  schemeNames(schemes);
+  // A family with a default fresh size sizes a bare 'fresh' once its data is loaded (checked here with a stand-in).
+  const sizeLater = (s: string) => s === 'fresh' && freshSize === undefined && family.freshSize !== undefined;
+  const params = { realFraction, freshSize, syntheticRatio };
+  const schemes: ExperimentScheme[] = schemeList.map((s) => (sizeLater(s) ? { kind: 'fresh' } : parseScheme(s, params)));
+  schemeNames(schemes.map((s) => (s.kind === 'fresh' ? { kind: 'fresh', freshSize: s.freshSize ?? 1 } : s)));
   for (const [flag, { scheme, kind }] of Object.entries(SCHEME_PARAMETERS)) {
     if (raw[flag] !== undefined && !schemes.some((s) => s.kind === kind)) {
       const given = `--scheme ${schemeList.join(',')}${raw.scheme ? '' : ' (the default)'}`;
@@ -179,7 +186,8 @@ export function resolveFlags(raw: RawFlags, spec: MainSpec): ExperimentFlags {
     const why = `${spec.name} gives it no pool of unused real images`;
     throw new FlagError(`--scheme fresh is not available for ${family.title}: ${why}; expected ${others}.`, 'scheme');
   }
-  const run = resolveSettings(RUN_SETTINGS, givenOf(RUN_SETTINGS, raw, preset));
+  const runSettings = runSettingsOf(family);
+  const run = resolveSettings(runSettings, givenOf(runSettings, raw, preset));
   const given = givenOf(family.settings, raw, preset);
   const settings = resolveSettings(family.settings, given);
   family.check?.(settings, given);
@@ -200,7 +208,7 @@ export function resolveFlags(raw: RawFlags, spec: MainSpec): ExperimentFlags {
 function namer(spec: MainSpec) {
   const family = familyOf(spec.family);
   const aliases = { ...OPTION_FLAGS };
-  for (const [name, s] of [...Object.entries(RUN_SETTINGS), ...Object.entries(family.settings)]) {
+  for (const [name, s] of [...Object.entries(runSettingsOf(family)), ...Object.entries(family.settings)]) {
     const flag = flagOf(name, s as Setting<unknown>);
     if (flag) aliases[name] = flag;
   }
@@ -247,11 +255,10 @@ export async function main(spec: MainSpec, argv = process.argv): Promise<void> {
     const provenance = await lib.describeProvenance({ argv: receivedArgv(), configFile: configFileOf(raw) });
     const options = { ...experimentOptions(spec, flags), provenance, signal, onLoadProgress: loadProgress() };
     const result = await lib.runExperiment(options);
-    const table = lib.formatLossTable(result.runs);
     const dirs = result.runs.map((r) => `  ${r.dir}`).join('\n');
-    const heading = `${familyOf(spec.family).title}, loss per image in nats (${result.backend.name} backend)`;
     const report = result.report ? `Report: ${result.report}\n` : '';
-    (flags.json ? process.stderr : process.stdout).write(`\n${heading}:\n${table}\nRun directories:\n${dirs}\n${report}`);
+    const closing = closingTable(spec, result, lib.formatLossTable);
+    (flags.json ? process.stderr : process.stdout).write(`\n${closing}\nRun directories:\n${dirs}\n${report}`);
   } catch (err) {
     if ((err as Error).name === 'AbortError') {
       // A --config file that sets force would clash with the --resume the command adds.
@@ -261,6 +268,14 @@ export async function main(spec: MainSpec, argv = process.argv): Promise<void> {
     }
     fail(err);
   }
+}
+
+/** The heading and the table a CLI closes with: the family's own, else train and test loss per scheme. */
+function closingTable(spec: MainSpec, result: ExperimentResult, lossTable: (runs: SchemeRun[]) => string): string {
+  const family = familyOf(spec.family);
+  const backend = result.backend.name;
+  if (family.closing) return family.closing({ runs: result.runs, data: result.data ?? {}, backend });
+  return `${family.title}, loss per image in nats (${backend} backend):\n${lossTable(result.runs)}`;
 }
 
 /** The command that continues a stopped run: the same command and flags, --force dropped, --resume (and `extra`) added, quoted for a POSIX shell. */

@@ -4,8 +4,8 @@
  * the CLI), and trains the metrics classifier once before tasks that need it start side by side.
  */
 import { resolve } from 'node:path';
-import { configOf, defaultClassifierDir, plannedTrainSize, RUN_SETTINGS, schemeName } from '../lib/declaration.ts';
-import type { Placement, SweepExperiments, SweepPlan } from '../lib/index.ts';
+import { configOf, defaultClassifierDir, familyOf, plannedTrainSize, RUN_SETTINGS, schemeName } from '../lib/declaration.ts';
+import type { ExperimentScheme, Placement, Scheme, SweepExperiments, SweepPlan } from '../lib/index.ts';
 import { main, parseExperimentArgs } from './cli.ts';
 import type { MainSpec } from './cli.ts';
 import { EXPERIMENTS, isExperimentName } from './experiments.ts';
@@ -19,16 +19,23 @@ function specOf(script: string): MainSpec {
 export const sweepExperiments: SweepExperiments = {
   names: Object.keys(EXPERIMENTS),
   async check(script, args) {
-    const { raw, flags } = await parseExperimentArgs(specOf(script), args);
-    // The ETA weighs tasks by their training images; a CelebA task without a size uses the whole folder, unknown until loaded: one unit.
-    const trainSize = (flags.settings.trainSize as number | undefined) ?? (raw.limit as number | undefined) ?? 1;
+    const spec = specOf(script);
+    const { raw, flags } = await parseExperimentArgs(spec, args);
+    const family = familyOf(spec.family);
+    // The ETA weighs tasks by their training examples; a CelebA task without a size uses the whole
+    // folder, unknown until loaded: one unit.
+    const counted = family.trainCount ? await family.trainCount(flags.settings) : undefined;
+    const trainSize = counted ?? (flags.settings.trainSize as number | undefined) ?? (raw.limit as number | undefined) ?? 1;
     const synthetic = flags.syntheticSize ?? trainSize;
     const generations = Array.from({ length: flags.generations }, (_, i) => i + 1);
+    // A 'fresh' without a size takes the family's default, which names its run directory.
+    const sized = (s: ExperimentScheme): Scheme => (s.kind === 'fresh' && s.freshSize === undefined ? { kind: 'fresh', freshSize: family.freshSize!(trainSize) } : s);
+    const schemes = flags.schemes.map(sized);
     return {
       seed: flags.seed,
       generations: flags.generations,
       config: plannedConfig(flags),
-      runs: flags.schemes.map((s) => ({ scheme: schemeName(s), images: generations.map((g) => flags.epochs * plannedTrainSize(s, g, trainSize, synthetic)) })),
+      runs: schemes.map((s) => ({ scheme: schemeName(s), images: generations.map((g) => flags.epochs * plannedTrainSize(s, g, trainSize, synthetic)) })),
     };
   },
 };

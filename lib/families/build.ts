@@ -22,6 +22,10 @@ export interface BuiltFamily {
   /** What run.json records of the family: its data description. */
   config: Record<string, unknown>;
   analysis?: FamilyAnalysis;
+  /** Examples sampled per generation that the family's settings ask for (Family.syntheticSize). */
+  syntheticSize?: number;
+  /** New real examples per generation of a scheme 'fresh' given without a size (Family.freshSize). */
+  freshSize?: number;
 }
 
 export interface BuildContext extends LoadContext {
@@ -34,8 +38,19 @@ export interface BuildContext extends LoadContext {
 export async function buildFamily(name: string, given: Readonly<Record<string, unknown>>, ctx: BuildContext): Promise<BuiltFamily> {
   const family = familyOf(name);
   const values = checkFamilySettings(family, given);
-  const { config, ...data } = await family.load(values, ctx);
-  const model = await family.model(values, data.train.shape);
-  const analysis = ctx.analysis ? await family.analysis?.(values, { model, seed: ctx.seed, log: ctx.log }) : undefined;
-  return { model, data, config, ...(analysis ? { analysis } : {}) };
+  const loaded = await family.load(values, ctx);
+  const { train, test, freshPool, config } = loaded;
+  const model = await family.model(values, loaded);
+  const analysisContext = { model, data: loaded, seed: ctx.seed, log: ctx.log };
+  const analysis = ctx.analysis ? await family.analysis?.(values, analysisContext) : undefined;
+  const syntheticSize = family.syntheticSize?.(values, loaded);
+  const freshSize = family.freshSize?.(train.count);
+  return {
+    model,
+    data: { train, test, ...(freshPool ? { freshPool } : {}) },
+    config,
+    ...(analysis ? { analysis } : {}),
+    ...(syntheticSize !== undefined ? { syntheticSize } : {}),
+    ...(freshSize !== undefined ? { freshSize } : {}),
+  };
 }

@@ -80,7 +80,7 @@ export const CELEBA_CONV_VAE = {
     const config = { dataset: 'celeba', imageSize: size, split, trainImages: train.count, testImages: test.count, skipped: celeba.skipped.length };
     return { train, test, config };
   },
-  model: (v: CelebaValues, shape) => imageModel('vae', v, shape),
+  model: (v: CelebaValues, data) => imageModel('vae', v, data.train.shape),
   async analysis(v: CelebaValues, ctx) {
     const { createCollapseAnalysis, collapseAnalysisSettings } = await import('../analysis.ts');
     const options = { metrics: false };

@@ -6,12 +6,14 @@
 import { invalidOption } from '../options.ts';
 import { CELEBA_CONV_VAE } from './celeba.ts';
 import { MNIST_AE, MNIST_VAE } from './mnist.ts';
+import { TEXT_GPT } from './text.ts';
 import type { Family } from './types.ts';
 
 export const FAMILIES: Readonly<Record<string, Family>> = {
   'mnist-vae': MNIST_VAE as unknown as Family,
   'mnist-ae': MNIST_AE as unknown as Family,
   'celeba-conv-vae': CELEBA_CONV_VAE as unknown as Family,
+  'text-gpt': TEXT_GPT as unknown as Family,
 };
 
 /** The family registered as `name`; refuses an unknown name naming `option`. */

@@ -48,7 +48,7 @@ function mnistFamily<K extends ModelKind>(kind: K, name: string, title: string, 
       const { train, test, rest } = await loadMnist({ trainSize: v.trainSize, testSize: v.testSize, rest: ctx.freshPool });
       return { train, test, ...(rest ? { freshPool: rest } : {}), config: { dataset: 'mnist' } };
     },
-    model: (v: MnistValues, shape) => imageModel(kind, v, shape),
+    model: (v: MnistValues, data) => imageModel(kind, v, data.train.shape),
     async analysis(v: MnistValues, ctx) {
       const { createCollapseAnalysis, collapseAnalysisSettings } = await import('../analysis.ts');
       const options = { metrics: v.metrics, classifierData: mnistClassifierData, ...(v.classifierDir ? { classifierDir: v.classifierDir } : {}) };

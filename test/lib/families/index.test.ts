@@ -3,10 +3,10 @@ import { FAMILIES, familyOf } from '../../../lib/families/index.ts';
 import { buildFamily, checkFamilySettings } from '../../../lib/families/build.ts';
 
 describe('the family registry', () => {
-  it('holds the image families, and refuses an unknown name with the names it has', () => {
-    expect(Object.keys(FAMILIES)).toEqual(['mnist-vae', 'mnist-ae', 'celeba-conv-vae']);
+  it('holds the image and text families, and refuses an unknown name with the names it has', () => {
+    expect(Object.keys(FAMILIES)).toEqual(['mnist-vae', 'mnist-ae', 'celeba-conv-vae', 'text-gpt']);
     for (const [name, f] of Object.entries(FAMILIES)) expect(f.name).toBe(name);
-    expect(() => familyOf('mnist-gan')).toThrow('family "mnist-gan" is not valid; expected one of mnist-vae, mnist-ae, celeba-conv-vae.');
+    expect(() => familyOf('mnist-gan')).toThrow('family "mnist-gan" is not valid; expected one of mnist-vae, mnist-ae, celeba-conv-vae, text-gpt.');
   });
 
   it("checks a family's settings alone and together, naming the setting", () => {

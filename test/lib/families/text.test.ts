@@ -2,12 +2,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { parseScheme } from '../../lib/schemes.ts';
-import { formatTextTable, runTextExperiment } from '../../lib/text-experiment.ts';
-import type { TextExperimentOptions } from '../../lib/text-experiment.ts';
-import { loadText } from '../../data/text.ts';
-import { useTestBackend } from '../helpers/backend.ts';
-import { tempDir } from '../helpers/tmp.ts';
+import { loadText } from '../../../data/text.ts';
+import { runExperiment } from '../../../lib/experiment.ts';
+import type { ExperimentOptions } from '../../../lib/experiment.ts';
+import { buildFamily, checkFamilySettings } from '../../../lib/families/build.ts';
+import { familyOf } from '../../../lib/families/index.ts';
+import { formatTextTable } from '../../../lib/families/text-table.ts';
+import { parseScheme } from '../../../lib/schemes.ts';
+import { useTestBackend } from '../../helpers/backend.ts';
+import { tempDir } from '../../helpers/tmp.ts';
 
 const quiet = () => new Writable({ write: (_c, _e, done) => done() });
 let root: string;
@@ -22,16 +25,17 @@ beforeAll(async () => {
   await writeFile(file, (moby.trainText.slice(0, 4000)));
 });
 
-const base = (out: string, extra: Partial<TextExperimentOptions> = {}): TextExperimentOptions => ({
-  text: { file, block: 8, trainChars: 1000 },
-  gpt: { nLayer: 1, nHead: 2, nEmbd: 16, streams: 8 },
+const settings = () => ({ file, block: 8, trainChars: 1000, nLayer: 1, nHead: 2, nEmbd: 16, streams: 8, syntheticChars: 900 });
+
+const base = (out: string, extra: Partial<ExperimentOptions> = {}): ExperimentOptions => ({
+  family: 'text-gpt',
+  settings: settings(),
   schemes: [parseScheme('replace'), parseScheme('accumulate')],
   generations: 3,
   epochs: 2,
   steps: 6,
   batchSize: 8,
   learningRate: 1e-2,
-  syntheticChars: 900,
   out,
   backend: 'wasm',
   jobs: 1,
@@ -40,10 +44,36 @@ const base = (out: string, extra: Partial<TextExperimentOptions> = {}): TextExpe
   ...extra,
 });
 
-describe('runTextExperiment', () => {
+describe('the text-gpt family', () => {
+  it('checks its settings alone and together, naming the setting', () => {
+    const text = familyOf('text-gpt');
+    expect(checkFamilySettings(text)).toMatchObject({ corpus: 'moby-dick', block: 64, nLayer: 2, nHead: 4, nEmbd: 64, analysisBatchSize: 256 });
+    expect(() => checkFamilySettings(text, { file, corpus: 'sotu' })).toThrow(/^file: .*book\.txt and corpus: sotu both name the text; expected one of them\.$/);
+    expect(() => checkFamilySettings(text, { nLayer: 0 })).toThrow('nLayer 0 is not valid');
+  });
+
+  it('builds the windows, the GPT over their vocabulary, the synthetic size and the fresh default from its settings alone', async () => {
+    const log = () => {};
+    const built = await buildFamily('text-gpt', settings(), { freshPool: true, log, seed: 0, analysis: true });
+    // 1000 characters are 111 windows of 9; the 2,600 characters after them 288; 900 synthetic characters 100 windows.
+    expect([built.data.train.count, built.data.freshPool?.count, built.syntheticSize, built.freshSize]).toEqual([111, 288, 100, 11]);
+    expect(built.config).toMatchObject({ dataset: 'text-file', trainChars: 1000, testChars: 400 });
+    const model = built.model({ seed: 1 });
+    expect(model.config).toMatchObject({ kind: 'gpt', block: 8, nLayer: 1, vocabSize: built.config.vocabSize });
+    model.dispose();
+    expect(built.analysis?.settings).toEqual({ kind: 'text', batchSize: 256 });
+    built.analysis?.dispose();
+    await expect(buildFamily('text-gpt', { ...settings(), syntheticChars: 5 }, { freshPool: false, log, seed: 0, analysis: false })).rejects.toThrow(
+      'syntheticChars 5 holds no window of block + 1 = 9 characters; expected at least 9.',
+    );
+    expect(await familyOf('text-gpt').trainCount!(settings())).toBe(111);
+  });
+});
+
+describe('runExperiment with the text-gpt family', () => {
   it('trains the GPT through the generational loop and records the text analysis in every generation', async () => {
     const out = join(root, 'whole');
-    const result = await runTextExperiment(base(out, { report: true }));
+    const result = await runExperiment(base(out, { report: true }));
     expect(result.runs.map((r) => r.scheme)).toEqual(['replace', 'accumulate']);
     const [replace, accumulate] = result.runs.map((r) => r.records);
     // 1000 characters are 111 windows of 9; 900 synthetic characters are 100 windows.
@@ -69,7 +99,7 @@ describe('runTextExperiment', () => {
     expect(info.pplEdges[0]).toBe(1);
     expect(info.realTest.windows).toBe(44);
     const run = JSON.parse(await readFile(join(dir, 'run.json'), 'utf8'));
-    expect(run.config).toMatchObject({ steps: 6, dataset: 'text-file', vocabSize: result.text.vocab.length, trainChars: 1000, model: { kind: 'gpt', block: 8, nLayer: 1 } });
+    expect(run.config).toMatchObject({ steps: 6, dataset: 'text-file', vocabSize: result.data?.vocabSize, trainChars: 1000, model: { kind: 'gpt', block: 8, nLayer: 1 } });
     // The report shows the text panel: Figure 3 per run, the perplexity curves, the sample text.
     const html = await readFile(result.report!, 'utf8');
     expect(html).toContain('<h2 id="text">Text</h2>');
@@ -89,10 +119,10 @@ describe('runTextExperiment', () => {
       if (c.generation === 2 && c.epoch === 2) controller.abort();
     };
     const progress = { startGeneration: () => {}, batch, epochEnd: () => {}, log: () => {}, stop: () => {} };
-    await expect(runTextExperiment(base(cut, { schemes: [parseScheme('accumulate')], signal: controller.signal, progress }))).rejects.toThrow(/aborted/);
+    await expect(runExperiment(base(cut, { schemes: [parseScheme('accumulate')], signal: controller.signal, progress }))).rejects.toThrow(/aborted/);
     const left = await readdir(join(cut, 'accumulate'));
     expect(left.filter((n) => n.startsWith('gen-')).sort()).toEqual(['gen-001', 'gen-002.epoch-0001']);
-    await runTextExperiment(base(cut, { schemes: [parseScheme('accumulate')], resume: true }));
+    await runExperiment(base(cut, { schemes: [parseScheme('accumulate')], resume: true }));
     const read = (d: string, f: string) => readFile(join(d, 'accumulate', f), 'utf8');
     expect(await read(cut, 'generations.jsonl')).toBe(await read(whole, 'generations.jsonl'));
     expect(await read(cut, 'gen-003/sample.txt')).toBe(await read(whole, 'gen-003/sample.txt'));
