@@ -10,7 +10,16 @@
  * the schemes by name, the backends, the theory simulators and the loss-sources arms by name, and
  * OptionError.
  */
-export * from './declaration.ts';
+export { BACKEND_CHOICES, familyOf, OptionError, parseScheme, RUN_SETTINGS, SCHEME_NAMES } from './declaration.ts';
+export type { Family, FamilyAnalysis, FamilyData, LoadContext, Preset, RunSettings, Setting, SettingTable, ValuesOf } from './declaration.ts';
+
+// ---- What the bundled CLIs use (sweeps on Slurm, benchmarks, the loss-sources study) ------------------
+
+/**
+ * The helpers collapse-lab's own commands are built from (scripts/): sweep task plumbing, benchmark
+ * runners, the loss-sources tables. Usable, but shaped by the CLIs rather than for library users.
+ */
+export * as cliSupport from './cli-support.ts';
 
 // ---- Data: image sets (uint8 until the batch), MNIST --------------------------------------------------
 
@@ -63,21 +72,17 @@ export type { Rng } from './rng.ts';
 /** How a caller names options in an OptionError's sentence (a CLI renders them as its flags). */
 export type { OptionNamer } from './options.ts';
 
-/** The survey's open question: the training loss beside its real and synthetic sources (scripts/loss-sources.ts). */
-export { compareRecords, formatRecordChecks, readRecordsFile } from './record-check.ts';
 export type { FieldCheck } from './record-check.ts';
-export { armName, entropyFloor, formatEntropyFloors, formatSourceLosses, formatTrainLossTrend, LOSS_SOURCE_ARMS, LOSS_SOURCE_SCHEMES, lossSourceRun } from './source-losses.ts';
+export { armName, LOSS_SOURCE_ARMS, LOSS_SOURCE_SCHEMES } from './source-losses.ts';
 export type { EntropyFloors, LossSourceArm, LossSourceRun } from './source-losses.ts';
 
 // ---- Experiments: several schemes, in sequence or side by side ------------------------------------
 
 /** runExperiment(): one run directory per scheme, `jobs` at once in worker processes; the table the CLIs print. */
-export { runExperiment, formatLossTable, defaultJobs } from './experiment.ts';
+export { runExperiment, formatLossTable } from './experiment.ts';
 export type { ExperimentOptions, ExperimentPlan, ExperimentResult, ExperimentScheme, SchemeRun } from './experiment.ts';
 /** How a worker process rebuilds the model factory and the data (functions cannot be sent to it). */
 export type { WorkerSetup, WorkerSetupResult } from './jobs/protocol.ts';
-/** Noticing that the npx / npm / tsx wrappers which started this process are gone (a signal sent to them alone does not reach it). */
-export { watchWrappers } from './wrapper-watch.ts';
 export type { WrapperProcess } from './wrapper-watch.ts';
 /** What receives an experiment's progress events (bars on a terminal, plain lines elsewhere by default). */
 export type { Progress, ProgressOptions } from './progress.ts';
@@ -87,11 +92,7 @@ export type { Progress, ProgressOptions } from './progress.ts';
 /** Picks and starts the tfjs backend (auto: tfjs-node-gpu, WebGPU on a hardware adapter, tfjs-node, wasm, cpu), saying why it skipped the others. */
 export { initBackend, describeBackend } from './backend.ts';
 export type { BackendChoice, BackendInfo, BackendOptions, BackendRecord, BackendRoute, GpuAdapter } from './backend.ts';
-/** Training, sampling and evaluation speed of one model (scripts/bench.ts). */
-export { benchModel, benchTraining, formatProfile, peakRssMB, profileTraining } from './bench.ts';
 export type { BenchOptions, KernelProfileRow, ModelBench, TrainingBench, TrainingBenchOptions, TrainingProfile } from './bench.ts';
-/** Every backend with usable/why not, the WebGPU adapter, and a short training run on each usable one (npm run gpu-check). */
-export { gpuCheck, formatGpuCheck } from './gpu-check.ts';
 export type { GpuCheckOptions, GpuCheckResult, GpuCheckRow } from './gpu-check.ts';
 
 // ---- Reading runs back -----------------------------------------------------------------------------
@@ -109,8 +110,6 @@ export type { RunInfo } from './run/info.ts';
 /** The per-generation analysis: grids, and FID / class entropy / precision-recall / latent std on MNIST. */
 export { createCollapseAnalysis } from './analysis.ts';
 export type { AnalysisInfo, CollapseAnalysis, CollapseAnalysisOptions, CollapseMetrics, CollapseRecord } from './analysis.ts';
-/** The MNIST classifier whose features the metrics use (trained once, cached). */
-export { loadOrTrainClassifier } from './metrics/classifier.ts';
 export type { CachedClassifierOptions, Classifier, ClassifierConfig, ClassifierInfo, TrainClassifierOptions } from './metrics/classifier.ts';
 /** The metrics as plain functions on feature arrays. */
 export { fid, frechetDistance } from './metrics/fid.ts';
@@ -150,7 +149,7 @@ export type { TheoryExperimentName } from './theory/simulators.ts';
 export type { Field as TheoryField } from './theory/fields.ts';
 export type { MetricSpec as TheoryMetricSpec, SharedConfig as TheorySharedConfig, Simulator as TheorySimulator } from './theory/simulator.ts';
 /** Simulate several schemes, print the table or JSON lines, draw the figure (what the scripts run). */
-export { runTheory, theoryJson } from './theory/run.ts';
+export { theoryJson } from './theory/run.ts';
 export type { TheoryExperiment, TheoryMetric, TheoryPlot, TheoryResult, TheoryRunOptions } from './theory/run.ts';
 /** Line charts, one panel or several side by side, to SVG, PNG or PDF (vega-lite). */
 export { writeChart, writeChartTo } from './report/plot.ts';
@@ -160,9 +159,7 @@ export type { Chart, ChartPanel, LineChart, LineSeries, PanelChart, PlotOutput }
 export { parseGrid } from './sweep/grid.ts';
 export type { FlagValue, Grid, Settings } from './sweep/grid.ts';
 /** Its tasks planned into a sweep folder, read back, and one task's flags and settings as text. */
-export { planSweep, readSweep, runArgs, describeSettings } from './sweep/plan.ts';
-/** Where Slurm writes a task's log. */
-export { slurmLogPath } from './sweep/layout.ts';
+export { planSweep } from './sweep/plan.ts';
 export type { PlannedRun, PlannedTask, PlanOptions, PlanResult, SweepExperiments, SweepPlan, TaskCheck } from './sweep/plan.ts';
 export type { Placement } from './sweep/placement.ts';
 /** This package's version (what every command's --version prints). */
@@ -170,25 +167,17 @@ export { collapseLabVersion } from './versions.ts';
 /** Where a run came from (command line, --config file, commit): trainGenerations' and runExperiment's `provenance`. */
 export { describeProvenance } from './provenance.ts';
 export type { Provenance, ProvenanceOptions } from './provenance.ts';
-/** One task run (finished: skipped; interrupted: resumed). */
-export { runTask } from './sweep/task.ts';
-/** What a task's process learns from its environment: its log file, where it runs; a pool's child ends with the pool. */
-export { taskEnvironment } from './sweep/task-env.ts';
 export type { TaskEnvironment } from './sweep/task-env.ts';
 export type { RunTaskOptions, RunTaskResult } from './sweep/task.ts';
 export type { Attempt } from './sweep/task-state.ts';
-/** Every task's state, counted and as a table. */
-export { sweepStatus, countStates, formatStatus } from './sweep/status.ts';
 export type { QueueEntry, StatusOptions, TaskStateName, TaskStatus } from './sweep/status.ts';
 /** The tasks on this machine, P processes at a time. */
 export { runLocalSweep } from './sweep/local.ts';
 export type { LocalSweepOptions, LocalSweepResult } from './sweep/local.ts';
 /** The tasks as a Slurm job array: the script, its submission, the queue, waiting for it. */
-export { writeSbatch, submitSbatch, readSubmissions, squeue, waitForArrays } from './sweep/slurm.ts';
+export { writeSbatch, squeue } from './sweep/slurm.ts';
 export type { SbatchOptions, SlurmResources, Submission, WaitOptions } from './sweep/slurm.ts';
 export type { MeanCi } from './sweep/stats.ts';
-/** Long-form CSVs and mean ± 95% CI per setting and generation. */
-export { formatAggregate } from './sweep/aggregate.ts';
 export type { Cell, Row, RunResult, Tables } from './sweep/aggregate.ts';
 export { aggregateSweep } from './sweep/results.ts';
 export type { AggregateOptions, AggregateResult } from './sweep/results.ts';
@@ -206,6 +195,4 @@ export { formatTextTable } from './families/text-table.ts';
 /** Perplexity under generation 1's model (Figure 3), distinct n-grams and words, sample text. */
 export { PPL_EDGES } from './text-analysis.ts';
 export type { TextAnalysis, TextAnalysisOptions, TextMetrics } from './text-analysis.ts';
-/** GPT training and sampling characters per second (scripts/bench-text.ts). */
-export { benchGpt } from './text-bench.ts';
 export type { GptBench, GptBenchOptions, TextModelOptions } from './text-bench.ts';

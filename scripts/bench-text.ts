@@ -21,7 +21,8 @@ const parser = yargs()
 const argv = withDefaults(await parseFlagsOrExit(parser, hideBin(process.argv)), DEFAULTS);
 
 // The library (and tfjs) loads only now that the flags are read: --help stays fast.
-const { benchGpt, describeBackend, initBackend, peakRssMB } = await import('../lib/index.ts');
+const { describeBackend, initBackend, cliSupport } = await import('../lib/index.ts');
+const { benchGpt, peakRssMB } = cliSupport;
 
 try {
   const backend = await initBackend(argv.backend);

@@ -21,8 +21,8 @@ const parser = yargs()
   .help();
 const argv = withDefaults(await parseFlagsOrExit(parser, hideBin(process.argv)), DEFAULTS);
 // The library (and tfjs) loads only now that the flags are read: --help stays fast.
-const { benchModel, benchTraining, createAutoencoder, createVae, describeBackend, formatProfile, initBackend, loadMnist, peakRssMB, profileTraining } =
-  await import('../lib/index.ts');
+const { createAutoencoder, createVae, describeBackend, initBackend, loadMnist, cliSupport } = await import('../lib/index.ts');
+const { benchModel, benchTraining, formatProfile, peakRssMB, profileTraining } = cliSupport;
 
 try {
   const backend = await initBackend(argv.backend, { workarounds: argv.workarounds, wasmThreads: argv.threads });

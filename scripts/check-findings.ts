@@ -6,7 +6,8 @@
 import { join } from 'node:path';
 import { hideBin } from 'yargs/helpers';
 import yargs from 'yargs';
-import { BACKEND_CHOICES, compareRecords, formatRecordChecks, readRecordsFile, readRun, runExperiment } from '../lib/index.ts';
+import { BACKEND_CHOICES, readRun, runExperiment, cliSupport } from '../lib/index.ts';
+const { compareRecords, formatRecordChecks, readRecordsFile } = cliSupport;
 import type { BackendChoice } from '../lib/index.ts';
 import { experimentOptions, parseExperimentArgs } from './cli.ts';
 import { EXPERIMENTS } from './experiments.ts';

@@ -320,7 +320,8 @@ export async function stopOnSignals(): Promise<AbortSignal> {
   };
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => (stopping ? process.exit(130) : stop(sig, sig)));
   // A signal sent to the npx / tsx wrapper alone never reaches this process: its end stops the run the same way.
-  const { watchWrappers } = await import('../lib/index.ts');
+  const { cliSupport } = await import('../lib/index.ts');
+  const { watchWrappers } = cliSupport;
   watchWrappers((w) => stopping || stop(`the end of ${w.name}`, `${w.name} (process ${w.pid}), which started this process, has ended`));
   return controller.signal;
 }

@@ -20,7 +20,8 @@ const parser = yargs()
   .help();
 const argv = withDefaults(await parseFlagsOrExit(parser, hideBin(process.argv)), DEFAULTS);
 // The library (and tfjs) loads only now that the flags are read: --help stays fast.
-const { formatGpuCheck, gpuCheck, loadMnist } = await import('../lib/index.ts');
+const { loadMnist, cliSupport } = await import('../lib/index.ts');
+const { formatGpuCheck, gpuCheck } = cliSupport;
 
 try {
   const trainOn = argv['train-on'] as BackendRoute[] | undefined;

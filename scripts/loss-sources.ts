@@ -38,7 +38,8 @@ const parser = yargs()
   .help();
 const argv = withDefaults(await parseFlagsOrExit(parser, hideBin(process.argv)), DEFAULTS);
 // The library (and tfjs) loads only now that the flags are read: --help stays fast.
-const { entropyFloor, formatEntropyFloors, formatSourceLosses, formatTrainLossTrend, loadMnist, loadSynthetic, lossSourceRun, readRun, runExperiment, watchWrappers } = await import('../lib/index.ts');
+const { loadMnist, loadSynthetic, readRun, runExperiment, cliSupport } = await import('../lib/index.ts');
+const { entropyFloor, formatEntropyFloors, formatSourceLosses, formatTrainLossTrend, lossSourceRun, watchWrappers } = cliSupport;
 const arms = argv.arms.map((name) => LOSS_SOURCE_ARMS.find((a) => armName(a) === name)!);
 
 const controller = new AbortController();

@@ -59,7 +59,8 @@ export async function runExperimentTask(script: string, args: string[], placemen
  */
 export async function prepareTasks(dir: string, plan: SweepPlan, root: string, log: (line: string) => void): Promise<void> {
   const spec = specOf(plan.grid.script);
-  const { loadMnist, loadOrTrainClassifier, runArgs } = await import('../lib/index.ts');
+  const { loadMnist, cliSupport } = await import('../lib/index.ts');
+  const { loadOrTrainClassifier, runArgs } = cliSupport;
   const done = new Set<string>();
   for (const task of plan.tasks) {
     const { raw, flags } = await parseExperimentArgs(spec, runArgs(task.args, dir));

@@ -40,14 +40,14 @@ function fail(message: string): never {
 const dirOption = { type: 'string', demandOption: 'the sweep folder (--dir D)', describe: 'the sweep folder' } as const;
 
 async function queueOf(dir: string): Promise<QueueEntry[] | null> {
-  const submissions = await lib.readSubmissions(dir);
+  const submissions = await lib.cliSupport.readSubmissions(dir);
   return submissions.length ? lib.squeue(submissions.map((s) => s.arrayJobId)) : null;
 }
 
 function failedLines(statuses: readonly TaskStatus[]): string {
   return statuses
     .filter((s) => s.state !== 'done')
-    .map((s) => `  task ${s.index} (${lib.describeSettings(s.settings)}): ${s.state}${s.last?.exitCode !== undefined ? `, exit ${s.last.exitCode}` : ''}${s.last?.log ? `, log ${s.last.log}` : ''}`)
+    .map((s) => `  task ${s.index} (${lib.cliSupport.describeSettings(s.settings)}): ${s.state}${s.last?.exitCode !== undefined ? `, exit ${s.last.exitCode}` : ''}${s.last?.log ? `, log ${s.last.log}` : ''}`)
     .join('\n');
 }
 
@@ -62,7 +62,7 @@ function stopSignal(what: string): AbortSignal {
   process.on('SIGINT', () => on('SIGINT'));
   process.on('SIGTERM', () => on('SIGTERM'));
   // A signal sent to the wrapper alone never reaches this process (lib/wrapper-watch.ts).
-  lib.watchWrappers((w) => on(`${w.name} (process ${w.pid}), which started this process, has ended`));
+  lib.cliSupport.watchWrappers((w) => on(`${w.name} (process ${w.pid}), which started this process, has ended`));
   return controller.signal;
 }
 
@@ -86,7 +86,7 @@ const COMMANDS: Record<string, Command> = {
       const grid = lib.parseGrid(text, file);
       const { plan, written } = await lib.planSweep({ dir: resolve(dir), grid, gridFile: file, experiments: sweepExperiments, force: a.force === true });
       log(written ? `Planned ${plan.tasks.length} tasks of ${grid.script} in ${join(dir, 'sweep.json')}:` : `${join(dir, 'sweep.json')} already holds this grid (${plan.tasks.length} tasks); nothing changed.`);
-      for (const t of plan.tasks) process.stdout.write(`${t.index}\t${lib.describeSettings(t.settings) || '-'}\t${t.dir}\n`);
+      for (const t of plan.tasks) process.stdout.write(`${t.index}\t${lib.cliSupport.describeSettings(t.settings) || '-'}\t${t.dir}\n`);
     },
   },
   run: {
@@ -99,9 +99,9 @@ const COMMANDS: Record<string, Command> = {
       const parsed = fromSlurm ? parseTaskIndex('SLURM_ARRAY_TASK_ID', raw) : Number(raw);
       if (typeof parsed !== 'number') fail(parsed.problem);
       const index = parsed as number;
-      const { logFile, placement } = lib.taskEnvironment();
+      const { logFile, placement } = lib.cliSupport.taskEnvironment();
       const indexSource = fromSlurm ? 'SLURM_ARRAY_TASK_ID' : '--task';
-      await lib.runTask({ dir: resolve(a.dir as string), index, indexSource, placement, log: logFile, run: runExperimentTask });
+      await lib.cliSupport.runTask({ dir: resolve(a.dir as string), index, indexSource, placement, log: logFile, run: runExperimentTask });
       // The parent watch (stdin) would keep the process alive.
       process.exit(0);
     },
@@ -113,12 +113,12 @@ const COMMANDS: Record<string, Command> = {
       const given = a.dir as string;
       const dir = resolve(given);
       const parallel = (a.parallel as number | undefined) ?? availableParallelism();
-      const plan = await lib.readSweep(dir);
+      const plan = await lib.cliSupport.readSweep(dir);
       await prepareTasks(dir, plan, ROOT, log);
       const signal = stopSignal('running tasks finish their current batch and save');
       const cmd = taskCommand(dir);
       const result = await lib.runLocalSweep({ dir, parallel, signal, command: (i) => ({ file: cmd[0], args: [...cmd.slice(1), '--task', String(i)], cwd: ROOT }) });
-      const c = lib.countStates(result.statuses);
+      const c = lib.cliSupport.countStates(result.statuses);
       if (result.stopped) {
         log(`Stopped: ${c.done} of ${result.statuses.length} tasks done; the rest are saved where they stopped. Continue with:\n  ${scriptCommand('sweep')} local --dir ${typed(given)}`);
         process.exit(130);
@@ -151,13 +151,13 @@ const COMMANDS: Record<string, Command> = {
       if (a.wait && !a.submit) fail('--wait needs --submit; expected both (or neither).');
       const given = a.dir as string;
       const dir = resolve(given);
-      const plan = await lib.readSweep(dir);
-      const before = await lib.sweepStatus(dir, plan, { queue: await queueOf(dir) });
+      const plan = await lib.cliSupport.readSweep(dir);
+      const before = await lib.cliSupport.sweepStatus(dir, plan, { queue: await queueOf(dir) });
       const todo = before.filter((s) => s.state === 'pending' || s.state === 'failed').map((s) => s.index);
       const busy = before.filter((s) => s.state === 'running' || s.state === 'queued').map((s) => s.index);
       if (busy.length) log(`Tasks ${busy.join(', ')} are queued or running already; not submitted again.`);
       if (todo.length === 0) {
-        log(`Nothing to submit: ${lib.countStates(before).done} of ${plan.tasks.length} tasks are done${busy.length ? `, ${busy.length} queued or running` : ''}.`);
+        log(`Nothing to submit: ${lib.cliSupport.countStates(before).done} of ${plan.tasks.length} tasks are done${busy.length ? `, ${busy.length} queued or running` : ''}.`);
         if (!a.wait || busy.length === 0) return;
       } else {
         const path = await lib.writeSbatch({
@@ -179,15 +179,15 @@ const COMMANDS: Record<string, Command> = {
           return;
         }
         await prepareTasks(dir, plan, ROOT, log);
-        const s = await lib.submitSbatch(dir, todo);
-        log(`Submitted array job ${s.arrayJobId}: tasks ${todo.join(', ')}; logs in ${join(given, lib.slurmLogPath(s.arrayJobId, '<task>'))}.`);
+        const s = await lib.cliSupport.submitSbatch(dir, todo);
+        log(`Submitted array job ${s.arrayJobId}: tasks ${todo.join(', ')}; logs in ${join(given, lib.cliSupport.slurmLogPath(s.arrayJobId, '<task>'))}.`);
         if (!a.wait) return;
       }
       const signal = stopSignal('the jobs go on; check on them with status');
-      const ids = (await lib.readSubmissions(dir)).map((s) => s.arrayJobId);
-      const statuses = await lib.waitForArrays({ dir, plan, arrayJobIds: ids, intervalMs: a.poll * 1000, signal });
+      const ids = (await lib.cliSupport.readSubmissions(dir)).map((s) => s.arrayJobId);
+      const statuses = await lib.cliSupport.waitForArrays({ dir, plan, arrayJobIds: ids, intervalMs: a.poll * 1000, signal });
       if (signal.aborted) process.exit(130);
-      const c = lib.countStates(statuses);
+      const c = lib.cliSupport.countStates(statuses);
       if (c.done < statuses.length) {
         log(`${statuses.length - c.done} of ${statuses.length} tasks are not done:\n${failedLines(statuses)}`);
         fail(`The job array ended with ${statuses.length - c.done} of ${statuses.length} tasks not done; submit again to retry them (finished tasks are not resubmitted).`);
@@ -200,8 +200,8 @@ const COMMANDS: Record<string, Command> = {
     flags: (y) => y.option('dir', dirOption).option('json', { type: 'boolean', describe: withDefault('one JSON array of task statuses on stdout', false) }),
     async run(a) {
       const dir = resolve(a.dir as string);
-      const statuses = await lib.sweepStatus(dir, await lib.readSweep(dir), { queue: await queueOf(dir) });
-      process.stdout.write(a.json === true ? JSON.stringify(statuses) + '\n' : lib.formatStatus(statuses));
+      const statuses = await lib.cliSupport.sweepStatus(dir, await lib.cliSupport.readSweep(dir), { queue: await queueOf(dir) });
+      process.stdout.write(a.json === true ? JSON.stringify(statuses) + '\n' : lib.cliSupport.formatStatus(statuses));
     },
   },
   aggregate: {
@@ -217,13 +217,13 @@ const COMMANDS: Record<string, Command> = {
       const dir = resolve(a.dir as string);
       const result = await lib.aggregateSweep({ dir, plots: a.plots, runsReport: a['runs-report'], queue: await queueOf(dir) });
       if (!result.tables.metrics.includes(a.metric)) fail(`--metric ${a.metric} is not a metric of this sweep; expected one of ${result.tables.metrics.join(', ')}.`);
-      process.stdout.write(lib.formatAggregate(result.tables, a.metric));
+      process.stdout.write(lib.cliSupport.formatAggregate(result.tables, a.metric));
       for (const m of result.missing) {
         const why = m.why ? `is left out: ${m.why}` : `has no complete generation in ${m.run.dir} yet; left out.`;
-        log(`Note: task ${m.task.index} (${lib.describeSettings(m.task.settings)}) ${why}`);
+        log(`Note: task ${m.task.index} (${lib.cliSupport.describeSettings(m.task.settings)}) ${why}`);
       }
       for (const m of result.partial) {
-        log(`Note: task ${m.task.index} (${lib.describeSettings(m.task.settings)}) counts only its generations before the one that fails: ${m.why}.`);
+        log(`Note: task ${m.task.index} (${lib.cliSupport.describeSettings(m.task.settings)}) counts only its generations before the one that fails: ${m.why}.`);
       }
       log(`Wrote ${result.files.length} files; the sweep page: ${result.page}`);
     },

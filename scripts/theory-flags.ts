@@ -56,7 +56,8 @@ export async function theoryMain(name: TheoryExperimentName, summary: string, ar
   const parser = theoryParser(name, summary, args);
   const flags = await parseFlagsOrExit(parser, args);
   // The library loads only now that the flags are read: --help stays fast.
-  const { runTheory } = await import('../lib/index.ts');
+  const { cliSupport } = await import('../lib/index.ts');
+  const { runTheory } = cliSupport;
   // Absent flags stay undefined, so the simulator applies its own defaults (the ones --help shows).
   const options: Record<string, unknown> = { workers: flags.workers };
   for (const key of Object.keys(THEORY_SIMULATORS[name].fields)) if (key !== 'scheme') options[key] = flags[kebab(key)];
