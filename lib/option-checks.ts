@@ -2,13 +2,13 @@
  * Checks that make the API as strict as the CLI: option keys it does not know (a misspelling from
  * plain JavaScript would otherwise be dropped), values that pass their type but mean nothing (a
  * learning rate that is zero in float32, a seed the counter-based streams cannot hold), and
- * combinations that would be ignored (warmStart without a run directory).
+ * combinations that would be ignored (checkRunSettingsTogether).
  */
 import { closest } from 'fastest-levenshtein';
 import { opt, OptionError, say } from './options.ts';
 import type { GenerativeModel } from '../models/types.ts';
 import type { GenerationsOptions } from './resolve.ts';
-import { RUN_SETTINGS } from './run-settings.ts';
+import { checkRunSettingsTogether, RUN_SETTINGS } from './run-settings.ts';
 import { plannedTrainSize } from './schemes.ts';
 import type { Scheme } from './schemes.ts';
 
@@ -37,13 +37,11 @@ export function checkKnownKeys(options: object, known: readonly string[] = GENER
 export const MAX_SEED = Number.MAX_SAFE_INTEGER;
 
 /** Refuses values that pass their type check but cannot mean what was asked; call after the type checks. */
-export function checkMeaningfulRanges(o: { seed: number; learningRate: number; warmStart: boolean; runDir?: string }): void {
+export function checkMeaningfulRanges(o: Parameters<typeof checkRunSettingsTogether>[0] & { seed: number; learningRate: number }): void {
   if (o.seed > MAX_SEED) throw new OptionError('seed', o.seed, say`${opt('seed')} ${o.seed} is above ${MAX_SEED} (2**53 - 1); expected an integer JavaScript holds exactly.`);
   // Training runs in float32: a smaller learning rate is 0 there, and nothing would be learned.
   if (Math.fround(o.learningRate) === 0) throw new OptionError('learningRate', o.learningRate, say`${opt('learningRate')} ${o.learningRate} is 0 in float32, the precision training runs in; expected at least ${Number(1.5e-45)}.`);
-  if (o.warmStart && o.runDir === undefined) {
-    throw new OptionError('warmStart', true, say`${opt('warmStart', true)} starts each generation from the previous one's saved weights, which need a run directory; expected ${opt('runDir')} as well.`);
-  }
+  checkRunSettingsTogether(o);
 }
 
 /** Every generation's training set must hold what the model needs to sample (minTrainImages), found before generation 1. */

@@ -6,6 +6,7 @@
 import { BACKEND_CHOICES } from './backend-choices.ts';
 import { choice, defaultsOf, flag, integer, positive } from './declare.ts';
 import type { ValuesOf } from './declare.ts';
+import { opt, OptionError, say } from './options.ts';
 
 /** Defaults are those of the survey's MNIST experiment (7 generations x 10 epochs, Adam 1e-3, batch 128). */
 export const RUN_SETTINGS = {
@@ -55,3 +56,14 @@ export type RunSettings = ValuesOf<typeof RUN_SETTINGS>;
 
 /** The defaults of RUN_SETTINGS. */
 export const RUN_DEFAULTS = defaultsOf(RUN_SETTINGS);
+
+/** The checks across run settings that no single setting's check can make (each was checked alone already). */
+export function checkRunSettingsTogether(o: Pick<RunSettings, 'warmStart'> & { runDir?: string }): void {
+  if (o.warmStart && o.runDir === undefined) {
+    const sentence = [
+      ...say`${opt('warmStart', true)} starts each generation from the previous one's saved weights, `,
+      ...say`which need a run directory; expected ${opt('runDir')} as well.`,
+    ];
+    throw new OptionError('warmStart', true, sentence);
+  }
+}
