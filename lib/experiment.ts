@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { collapseAnalysisSettings, createCollapseAnalysis } from './analysis.ts';
 import type { CollapseAnalysisOptions } from './analysis.ts';
+import { bindDependencies, DEPENDENCY_KEYS } from './analysis-dependencies.ts';
 import { backendBanner, initBackend } from './backend.ts';
 import type { BackendInfo } from './backend.ts';
 import { withHooks } from './experiment-hooks.ts';
@@ -243,9 +244,14 @@ async function resolveExperiment(options: ExperimentOptions & { model?: unknown 
     const dir = schemeRunDir(out, names[i]);
     const board = typeof tensorboard === 'string' ? join(tensorboard, names[i]) : tensorboard;
     const resolved = await resolveOptions({ ...(common as GenerationsOptions), config, scheme, runDir: dir, tensorboard: board }, backend);
-    await checkRunDir(dir, resolved.runInfo, { resume: resolved.resume, force: resolved.force, mayChange: ['learningRate'] });
+    const mayChange = ['learningRate', ...DEPENDENCY_KEYS];
+    await checkRunDir(dir, resolved.runInfo, { resume: resolved.resume, force: resolved.force, mayChange });
     runs.push({ name: names[i], dir, resolved });
   }
+  // What the analysis' numbers depend on (its classifier, loaded or trained now, once every cheap check has passed).
+  const dependencies = (await analysis?.dependencies?.()) ?? {};
+  const given = options.analysis?.classifier !== undefined && !family;
+  await bindDependencies(runs, dependencies, given ? 'analysis.classifier' : classifierOption(options), given ? undefined : classifierDirOf(options));
   const build: WorkerBuild | undefined = family ? { family, settings: settings ?? {} } : workerSetup ? { setup: workerSetup } : undefined;
   const size = build ? Math.min(schemes.length, jobs ?? defaultJobs(backend, schemes.length)) : 1;
   return { runs, backend, jobs: size, build };

@@ -77,10 +77,7 @@ export const CELEBA_CONV_VAE = {
     const { train, test, split } = celeba;
     const size = v.imageSize;
     ctx.log(`CelebA (${split} split): ${train.count} training and ${test.count} test images of ${size}x${size}x3.`);
-    // The pixels' digest binds a run to its pictures: a resume on pictures replaced since is refused.
-    const pixels = `sha256:${celeba.cache.sha256}`;
-    const counts = { trainImages: train.count, testImages: test.count, skipped: celeba.skipped.length };
-    const config = { dataset: 'celeba', imageSize: size, split, ...counts, pixels };
+    const config = { dataset: 'celeba', imageSize: size, split, trainImages: train.count, testImages: test.count, skipped: celeba.skipped.length };
     return { train, test, config };
   },
   model: (v: CelebaValues, shape) => imageModel('vae', v, shape),

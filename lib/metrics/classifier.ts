@@ -9,6 +9,7 @@
  * and appears in one rename, so a crash never leaves half a classifier.
  */
 import * as tf from '@tensorflow/tfjs';
+import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pixelsPerImage, range } from '../../data/images.ts';
@@ -201,6 +202,21 @@ export async function accuracy(classifier: Classifier, source: ImageSource): Pro
   let correct = 0;
   for (let i = 0; i < truth.length; i++) if (labels[i] === truth[i]) correct++;
   return correct / truth.length;
+}
+
+/**
+ * SHA-256 of the classifier's weights (float32 bytes, layer by layer): what the metrics' numbers
+ * depend on, whatever folder it was loaded from. A run records it, so that a resume measuring with
+ * another classifier is refused.
+ */
+export async function classifierDigest(classifier: Pick<Classifier, 'network'>): Promise<string> {
+  const hash = createHash('sha256');
+  // getWeights() gives the variables' own tensors (nothing to dispose).
+  for (const w of classifier.network.getWeights()) {
+    const values = await w.data();
+    hash.update(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+  }
+  return `sha256:${hash.digest('hex')}`;
 }
 
 /** Moves each image by a random whole-pixel offset in [-maxShift, maxShift]^2, filling with 0. */
