@@ -21,7 +21,7 @@ import { pickSettings } from './declare.ts';
 import { buildFamily, checkFamilySettings } from './families/build.ts';
 import { familyOf } from './families/index.ts';
 import type { FamilyAnalysis } from './families/types.ts';
-import { checkClassifierDir, defaultClassifierDir } from './metrics/classifier-dir.ts';
+import { checkClassifierDir, defaultClassifierDir, defaultClassifierDirSource } from './metrics/classifier-dir.ts';
 import { checkBoolean, checkInteger, invalidOption, opt, OptionError, say } from './options.ts';
 import { createProgress } from './progress.ts';
 import type { Progress } from './progress.ts';
@@ -235,7 +235,10 @@ async function resolveExperiment(options: ExperimentOptions & { model?: unknown 
   if (report) await checkReportPath('out', experimentReport(out));
   // The classifier folder is replaced when the classifier is trained: refused now if it holds files of the user's.
   const a = analysis?.settings;
-  if (a?.metrics && a.classifier === 'mnist') await checkClassifierDir(classifierDirOf(options), classifierOption(options));
+  if (a?.metrics && a.classifier === 'mnist') {
+    const given = (options.settings?.classifierDir as string | undefined) ?? options.analysis?.classifierDir;
+    await checkClassifierDir(classifierDirOf(options), classifierOption(options), given === undefined ? defaultClassifierDirSource() : undefined);
+  }
   const backend = await initBackend(common.backend ?? 'auto', { wasmThreads: common.wasmThreads });
   // The analysis adds fields and files to every record: its settings are part of each run's configuration.
   const config = analysis ? { ...common.config, analysis: analysis.settings } : common.config;
