@@ -14,6 +14,7 @@ import { createRng } from '../lib/rng.ts';
 import { opt, OptionError, say } from '../lib/options.ts';
 import { openImageFile } from './file-source.ts';
 import { createImageSet, pixelsPerImage } from './images.ts';
+import { whyNoFolder } from '../lib/run/folder-check.ts';
 import { hashFile } from '../lib/run/sealed.ts';
 import type { ImageShape, ImageSource } from './images.ts';
 
@@ -132,6 +133,7 @@ export async function loadCeleba(options: CelebaOptions): Promise<Celeba> {
   if (header) {
     log?.(`CelebA: ${header.train} training and ${header.test} test images from the cache ${cachePath}.`);
   } else {
+    await checkCacheFolder(cacheDir, options.cacheDir !== undefined);
     if ('stale' in cached) log?.(`CelebA: the cache ${cachePath} ${cached.stale}; decoding the images again.`);
     header = await buildCache({ imagesDir, trainFiles, testFiles, shape, cropSize, cachePath, split, sources, concurrency, onProgress: options.onProgress });
     log?.(`CelebA: decoded ${header.train + header.test} images into the cache ${cachePath}; the next load of this selection reads it.`);
@@ -201,6 +203,17 @@ async function readPartition(dir: string, imagesDir: string): Promise<{ path: st
     return { path, split };
   }
   return null;
+}
+
+/** The cache is about to be written: a folder that cannot hold it is named (the option given, or the data folder's default). */
+async function checkCacheFolder(cacheDir: string, given: boolean): Promise<void> {
+  const blocked = await whyNoFolder(cacheDir);
+  if (!blocked) return;
+  const why = blocked.startsWith('it ') ? blocked.slice(3) : `cannot be used: ${blocked}`;
+  const sentence = given
+    ? say`${opt('cacheDir')} ${cacheDir} ${why}; expected a folder this process may write the decoded-image cache into.`
+    : say`The CelebA cache folder ${cacheDir} (the default, inside the data folder) ${why}; expected a writable folder: pass ${opt('cacheDir')}.`;
+  throw new OptionError('cacheDir', cacheDir, sentence);
 }
 
 /** The names, sizes and modification times of the pictures a cache is decoded from, as one SHA-256. */
