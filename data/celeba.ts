@@ -209,10 +209,9 @@ async function readPartition(dir: string, imagesDir: string): Promise<{ path: st
 async function checkCacheFolder(cacheDir: string, given: boolean): Promise<void> {
   const blocked = await whyNoFolder(cacheDir);
   if (!blocked) return;
-  const why = blocked.startsWith('it ') ? blocked.slice(3) : `cannot be used: ${blocked}`;
   const sentence = given
-    ? say`${opt('cacheDir')} ${cacheDir} ${why}; expected a folder this process may write the decoded-image cache into.`
-    : say`The CelebA cache folder ${cacheDir} (the default, inside the data folder) ${why}; expected a writable folder: pass ${opt('cacheDir')}.`;
+    ? say`${opt('cacheDir')} ${cacheDir} ${blocked}; expected a folder this process may write the decoded-image cache into.`
+    : say`The CelebA cache folder ${cacheDir} (the default, inside the data folder) ${blocked}; expected a writable folder: pass ${opt('cacheDir')}.`;
   throw new OptionError('cacheDir', cacheDir, sentence);
 }
 

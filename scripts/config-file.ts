@@ -17,6 +17,7 @@ import type { Node } from 'yaml';
 import { FlagError, suggestFlag, valueProblem } from './flag-words.ts';
 import type { FlagToken, Known } from './flags.ts';
 import { typed } from './flag-numbers.ts';
+import { whyUnreadable } from './read-error.ts';
 
 export interface ConfigFile {
   /** The file, as given to --config. */
@@ -40,8 +41,7 @@ export async function readConfigFile(path: string, known: Known): Promise<Config
     // A byte-order mark (some Windows editors write one) is not part of the JSON or YAML.
     text = (await readFile(path, 'utf8')).replace(/^\uFEFF/, '');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw fail(code === 'ENOENT' ? 'does not exist; expected a JSON or YAML file of flags.' : `could not be read (${code ?? (err as Error).message}); expected a readable JSON or YAML file of flags.`);
+    throw fail(`${whyUnreadable(err)}; expected a JSON or YAML file of flags.`);
   }
   const format = ext === '.json' ? 'JSON' : 'YAML';
   const shape = 'expected an object of flag name -> value, e.g. { "epochs": 5 }';

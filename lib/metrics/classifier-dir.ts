@@ -36,12 +36,12 @@ export async function checkClassifierDir(dir: string, option = 'classifierDir', 
   if (blocked && source) {
     // The default folder: the environment variable that decided it is what the user can fix.
     const sentence = [
-      ...say`The metrics classifier's folder ${dir}, from ${source}, cannot be used: ${blocked}; `,
+      ...say`The metrics classifier's folder ${dir}, from ${source}, ${blocked}; `,
       ...say`expected XDG_CACHE_HOME to name a writable folder, or ${opt(option)} naming one.`,
     ];
     throw new OptionError(option, dir, sentence);
   }
-  if (blocked) throw refuse(blocked.startsWith('it ') ? blocked.slice(3) : `cannot be used: ${blocked}`);
+  if (blocked) throw refuse(blocked);
   let entries: string[];
   try {
     entries = await readdir(dir);

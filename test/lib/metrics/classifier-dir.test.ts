@@ -38,11 +38,11 @@ describe('classifier folder', () => {
 
   it('names the device or the environment variable when no folder can be made there (no raw errno)', async () => {
     await expect(checkClassifierDir('/dev/null')).rejects.toThrow(/^classifierDir \/dev\/null is a character device; expected a new or empty folder/);
-    await expect(checkClassifierDir(join(root, 'a-file', 'below'))).rejects.toThrow(`classifierDir ${join(root, 'a-file', 'below')} cannot be used: ${join(root, 'a-file')} is a file; expected`);
+    await expect(checkClassifierDir(join(root, 'a-file', 'below'))).rejects.toThrow(`classifierDir ${join(root, 'a-file', 'below')} cannot be made: ${join(root, 'a-file')} is a file; expected`);
     const env = { XDG_CACHE_HOME: '/dev/null' };
     const err = await checkClassifierDir(defaultClassifierDir(env), 'classifierDir', defaultClassifierDirSource(env)).catch((e: Error) => e);
     expect((err as Error).message).toBe(
-      "The metrics classifier's folder /dev/null/collapse-lab/mnist-classifier, from XDG_CACHE_HOME=/dev/null, cannot be used: " +
+      "The metrics classifier's folder /dev/null/collapse-lab/mnist-classifier, from XDG_CACHE_HOME=/dev/null, cannot be made: " +
         '/dev/null is a character device; expected XDG_CACHE_HOME to name a writable folder, or classifierDir naming one.',
     );
   });
