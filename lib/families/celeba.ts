@@ -43,8 +43,9 @@ const CELEBA_SETTINGS = {
 type CelebaValues = ValuesOf<typeof CELEBA_SETTINGS>;
 
 function checkCeleba(v: CelebaValues, given: Readonly<Record<string, unknown>>): void {
-  checkHidden(v, given, 'CelebA');
+  // The image size first: it decides the model that --hidden may or may not apply to.
   checkImageSize(v);
+  checkHidden(v, given, 'CelebA');
   if (v.metrics) {
     const sentence = [
       ...say`${opt('metrics', true)} asks for the collapse metrics, which are MNIST-only (their classifier is an MNIST one); `,
