@@ -313,6 +313,8 @@ export interface CachedClassifierOptions extends Partial<Omit<ClassifierConfig, 
   minAccuracy?: number;
   /** Notes for the user (training progress, the accuracy). Defaults to none. */
   log?: (line: string) => void;
+  /** Where a default `dir` came from (defaultClassifierDirSource: the environment variable), named when no folder can be made there. Defaults to none. */
+  dirSource?: string;
 }
 
 /**
@@ -320,7 +322,7 @@ export interface CachedClassifierOptions extends Partial<Omit<ClassifierConfig, 
  * one, saved there. Loading takes well under a second; training on all of MNIST takes a few minutes.
  */
 export async function loadOrTrainClassifier(options: CachedClassifierOptions): Promise<Classifier> {
-  const { dir, data, minAccuracy = 0.98, log, ...rest } = options;
+  const { dir, data, minAccuracy = 0.98, log, dirSource, ...rest } = options;
   const wanted = { ...CLASSIFIER_DEFAULTS, ...definedOnly(rest) };
   let cached: Classifier | null = null;
   try {
@@ -336,7 +338,7 @@ export async function loadOrTrainClassifier(options: CachedClassifierOptions): P
     log?.(`The classifier in ${dir} was made with other settings; training a new one.`);
   }
   // Training ends by replacing the folder: never one holding files of the user's.
-  await checkClassifierDir(dir);
+  await checkClassifierDir(dir, 'classifierDir', dirSource);
   const { train, test } = await data();
   log?.(`Training the metrics classifier on ${train.count} images (${wanted.epochs} epochs, once; cached in ${dir})...`);
   const classifier = await trainClassifier({
