@@ -18,7 +18,7 @@ import { FROM_SOURCE, nodeCommand, scriptCommand } from './invocation.ts';
 import { typed } from './flag-numbers.ts';
 import { prepareTasks, runExperimentTask, sweepExperiments } from './sweep-tasks.ts';
 import { parseTaskIndex } from './task-index.ts';
-import { whyUnreadable } from './read-error.ts';
+import { whyUnreadable } from './config-file.ts';
 
 // The library (and tfjs) loads only once a command's flags are read: --help stays fast.
 let lib: typeof import('../lib/index.ts');
