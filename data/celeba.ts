@@ -14,6 +14,8 @@ import { createRng } from '../lib/rng.ts';
 import { opt, OptionError, say } from '../lib/options.ts';
 import { openImageFile } from './file-source.ts';
 import { createImageSet, pixelsPerImage } from './images.ts';
+import { whyNoFolder } from '../lib/run/folder-check.ts';
+import { hashFile } from '../lib/run/sealed.ts';
 import type { ImageShape, ImageSource } from './images.ts';
 
 /** Options of loadCeleba: the folder, the image size, how many images, and where the decoded cache goes. */
@@ -52,11 +54,11 @@ export interface Celeba {
   split: 'official' | 'seeded';
   /** Images that could not be decoded and were left out, with the reason. */
   skipped: { file: string; reason: string }[];
-  /** The cache file the images come from, and whether it existed before this load. */
-  cache: { path: string; reused: boolean };
+  /** The cache file the images come from, whether it existed before this load, and the SHA-256 of its pixels. */
+  cache: { path: string; reused: boolean; sha256: string };
 }
 
-const CACHE_FORMAT = 'collapse-lab-celeba-cache/1';
+const CACHE_FORMAT = 'collapse-lab-celeba-cache/2';
 const IN_MEMORY_BYTES = 2 ** 30;
 
 interface CacheHeader {
@@ -68,6 +70,10 @@ interface CacheHeader {
   test: number;
   skipped: { file: string; reason: string }[];
   source: string;
+  /** SHA-256 of the pixel file: a cache edited or damaged since it was written is decoded again. */
+  sha256: string;
+  /** SHA-256 of the source pictures' names, sizes and modification times: pictures replaced since are decoded again. */
+  sources: string;
 }
 
 /** Loads CelebA's training and test images as uint8 imageSize x imageSize x 3. */
@@ -120,12 +126,16 @@ export async function loadCeleba(options: CelebaOptions): Promise<Celeba> {
   const cachePath = join(cacheDir, `celeba-${imageSize}px-${key}.u8`);
   const per = pixelsPerImage(shape);
 
-  let header = await readCacheHeader(cachePath, per);
+  const sources = await sourcesDigest(imagesDir, [...trainFiles, ...testFiles]);
+  const cached = await readCacheHeader(cachePath, per, sources);
+  let header = 'header' in cached ? cached.header : null;
   const reused = header !== null;
   if (header) {
     log?.(`CelebA: ${header.train} training and ${header.test} test images from the cache ${cachePath}.`);
   } else {
-    header = await buildCache({ imagesDir, trainFiles, testFiles, shape, cropSize, cachePath, split, concurrency, onProgress: options.onProgress });
+    await checkCacheFolder(cacheDir, options.cacheDir !== undefined);
+    if ('stale' in cached) log?.(`CelebA: the cache ${cachePath} ${cached.stale}; decoding the images again.`);
+    header = await buildCache({ imagesDir, trainFiles, testFiles, shape, cropSize, cachePath, split, sources, concurrency, onProgress: options.onProgress });
     log?.(`CelebA: decoded ${header.train + header.test} images into the cache ${cachePath}; the next load of this selection reads it.`);
   }
   if (header.skipped.length > 0) {
@@ -148,7 +158,7 @@ export async function loadCeleba(options: CelebaOptions): Promise<Celeba> {
     train = openImageFile(cachePath, shape, { offset: 0, count: header.train });
     test = openImageFile(cachePath, shape, { offset: header.train * per, count: header.test });
   }
-  return { train, test, split, skipped: header.skipped, cache: { path: cachePath, reused } };
+  return { train, test, split, skipped: header.skipped, cache: { path: cachePath, reused, sha256: header.sha256 } };
 }
 
 /** The folder of JPEGs: <dir>/img_align_celeba, the same nested once (the Kaggle copy), or <dir> itself. */
@@ -195,17 +205,45 @@ async function readPartition(dir: string, imagesDir: string): Promise<{ path: st
   return null;
 }
 
-async function readCacheHeader(cachePath: string, per: number): Promise<CacheHeader | null> {
+/** The cache is about to be written: a folder that cannot hold it is named (the option given, or the data folder's default). */
+async function checkCacheFolder(cacheDir: string, given: boolean): Promise<void> {
+  const blocked = await whyNoFolder(cacheDir);
+  if (!blocked) return;
+  const sentence = given
+    ? say`${opt('cacheDir')} ${cacheDir} ${blocked}; expected a folder this process may write the decoded-image cache into.`
+    : say`The CelebA cache folder ${cacheDir} (the default, inside the data folder) ${blocked}; expected a writable folder: pass ${opt('cacheDir')}.`;
+  throw new OptionError('cacheDir', cacheDir, sentence);
+}
+
+/** The names, sizes and modification times of the pictures a cache is decoded from, as one SHA-256. */
+async function sourcesDigest(imagesDir: string, files: readonly string[]): Promise<string> {
+  const hash = createHash('sha256');
+  for (const f of files) {
+    const info = await stat(join(imagesDir, f)).catch(() => null);
+    hash.update(`${f}\t${info?.size ?? -1}\t${info?.mtimeMs ?? -1}\n`);
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * The cache's header when the cache may be used: none yet (absent), or why it may not (stale): made
+ * by another version, truncated, edited since it was written, or decoded from pictures since replaced.
+ */
+async function readCacheHeader(cachePath: string, per: number, sources: string): Promise<{ header: CacheHeader } | { stale: string } | { absent: true }> {
   let header: CacheHeader;
   try {
     header = JSON.parse(await readFile(cachePath.replace(/\.u8$/, '.json'), 'utf8')) as CacheHeader;
-    if (header.format !== CACHE_FORMAT) return null;
-    const { size } = await stat(cachePath);
-    if (size !== (header.train + header.test) * per) return null;
-  } catch {
-    return null;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { absent: true };
+    return { stale: 'has a header that is not JSON' };
   }
-  return header;
+  if (header.format !== CACHE_FORMAT) return { stale: `was written by another version (format '${String(header.format)}')` };
+  if (header.sources !== sources) return { stale: 'was decoded from pictures that have changed since' };
+  const found = await hashFile(cachePath).catch(() => null);
+  if (!found) return { stale: 'has no pixel file' };
+  if (found.size !== (header.train + header.test) * per) return { stale: `holds ${found.size} bytes, not the ${(header.train + header.test) * per} its header gives (truncated or edited)` };
+  if (found.sha256 !== header.sha256) return { stale: 'does not match the SHA-256 recorded when it was written (edited or damaged)' };
+  return { header };
 }
 
 interface BuildCache {
@@ -216,6 +254,7 @@ interface BuildCache {
   cropSize: number | undefined;
   cachePath: string;
   split: 'official' | 'seeded';
+  sources: string;
   concurrency: number;
   onProgress?: (done: number, total: number) => void;
 }
@@ -236,6 +275,7 @@ async function buildCache(b: BuildCache): Promise<CacheHeader> {
   const fd = openSync(tempPath, 'w');
   const skipped: { file: string; reason: string }[] = [];
   const written = { train: 0, test: 0 };
+  const digest = createHash('sha256');
   try {
     // Images are decoded `concurrency` at a time but written in file order.
     const results = new Map<number, Uint8Array | Error>();
@@ -252,6 +292,7 @@ async function buildCache(b: BuildCache): Promise<CacheHeader> {
           skipped.push({ file: join(b.imagesDir, all[nextToWrite]), reason });
         } else {
           writeAll(fd, r);
+          digest.update(r);
           if (nextToWrite < b.trainFiles.length) written.train++;
           else written.test++;
         }
@@ -283,6 +324,8 @@ async function buildCache(b: BuildCache): Promise<CacheHeader> {
     test: written.test,
     skipped,
     source: b.imagesDir,
+    sha256: digest.digest('hex'),
+    sources: b.sources,
   };
   const headerPath = b.cachePath.replace(/\.u8$/, '.json');
   await writeFile(`${headerPath}.${process.pid}.tmp`, JSON.stringify(header, null, 1) + '\n');

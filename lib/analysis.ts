@@ -21,7 +21,7 @@ import type { GenerationRecord } from './record.ts';
 import type { AnalyzeContext, AnalyzeResult } from './resolve.ts';
 import { copyGenerationOne } from './generation-one.ts';
 import { ANALYSIS_FILES } from './run/layout.ts';
-import { loadOrTrainClassifier } from './metrics/classifier.ts';
+import { classifierDigest, loadOrTrainClassifier } from './metrics/classifier.ts';
 import { defaultClassifierDir, mnistClassifierData } from './metrics/classifier-dir.ts';
 import type { Classifier } from './metrics/classifier.ts';
 import { classHistogram, entropy } from './metrics/entropy.ts';
@@ -128,6 +128,11 @@ export interface CollapseAnalysis {
   prepare(): Promise<void>;
   /** The classifier's test accuracy, once it is loaded. */
   classifierAccuracy(): number | null;
+  /**
+   * What the records depend on beyond the settings, known once the classifier is loaded (it is
+   * loaded, or trained, by this call): { classifierDigest } with the metrics on, else nothing.
+   */
+  dependencies(): Promise<Record<string, unknown>>;
   /** Frees generation 1's encoder and the classifier. */
   dispose(): void;
 }
@@ -234,6 +239,9 @@ export function createCollapseAnalysis(options: CollapseAnalysisOptions): Collap
       if (o.metrics) await getClassifier();
     },
     classifierAccuracy: () => classifier?.info.testAccuracy ?? null,
+    async dependencies() {
+      return o.metrics ? { classifierDigest: await classifierDigest(await getClassifier()) } : {};
+    },
     dispose() {
       firstGen?.model.dispose();
       firstGen = null;

@@ -30,7 +30,7 @@ export { collapseLabVersion } from './own-package.ts';
 /** Errors about an option name the option (API names; a CLI renders them with its flags). */
 export { OptionError } from './options.ts';
 /** Where the metrics' classifier is cached by default. */
-export { defaultClassifierDir } from './metrics/classifier-dir.ts';
+export { defaultClassifierDir, defaultClassifierDirSource } from './metrics/classifier-dir.ts';
 /** The theory simulators by name, their schemes, metrics and default figure (what the theory CLIs offer). */
 export { THEORY_SIMULATORS } from './theory/simulators.ts';
 export { THEORY_SCHEMES } from './theory/common.ts';

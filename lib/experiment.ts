@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { collapseAnalysisSettings, createCollapseAnalysis } from './analysis.ts';
 import type { CollapseAnalysisOptions } from './analysis.ts';
+import { bindDependencies, DEPENDENCY_KEYS } from './analysis-dependencies.ts';
 import { backendBanner, initBackend } from './backend.ts';
 import type { BackendInfo } from './backend.ts';
 import { withHooks } from './experiment-hooks.ts';
@@ -21,7 +22,7 @@ import { buildFamily, checkFamilySettings } from './families/build.ts';
 import { familyOf } from './families/index.ts';
 import { withRunDefaults } from './families/run-settings.ts';
 import type { FamilyAnalysis } from './families/types.ts';
-import { checkClassifierDir, defaultClassifierDir } from './metrics/classifier-dir.ts';
+import { checkClassifierDir, defaultClassifierDir, defaultClassifierDirSource } from './metrics/classifier-dir.ts';
 import { checkBoolean, checkInteger, invalidOption, opt, OptionError, say } from './options.ts';
 import { createProgress } from './progress.ts';
 import type { Progress } from './progress.ts';
@@ -259,7 +260,10 @@ async function resolveExperiment(options: Resolvable & { model?: unknown }, anal
   if (report) await checkReportPath('out', experimentReport(out));
   // The classifier folder is replaced when the classifier is trained: refused now if it holds files of the user's.
   const a = analysis?.settings;
-  if (a?.metrics && a.classifier === 'mnist') await checkClassifierDir(classifierDirOf(options), classifierOption(options));
+  if (a?.metrics && a.classifier === 'mnist') {
+    const given = (options.settings?.classifierDir as string | undefined) ?? options.analysis?.classifierDir;
+    await checkClassifierDir(classifierDirOf(options), classifierOption(options), given === undefined ? defaultClassifierDirSource() : undefined);
+  }
   const backend = await initBackend(common.backend ?? 'auto', { wasmThreads: common.wasmThreads });
   // The analysis adds fields and files to every record: its settings are part of each run's configuration.
   const config = analysis ? { ...common.config, analysis: analysis.settings } : common.config;
@@ -268,9 +272,14 @@ async function resolveExperiment(options: Resolvable & { model?: unknown }, anal
     const dir = schemeRunDir(out, names[i]);
     const board = typeof tensorboard === 'string' ? join(tensorboard, names[i]) : tensorboard;
     const resolved = await resolveOptions({ ...(common as GenerationsOptions), config, scheme, runDir: dir, tensorboard: board }, backend);
-    await checkRunDir(dir, resolved.runInfo, { resume: resolved.resume, force: resolved.force, mayChange: ['learningRate'] });
+    const mayChange = ['learningRate', ...DEPENDENCY_KEYS];
+    await checkRunDir(dir, resolved.runInfo, { resume: resolved.resume, force: resolved.force, mayChange });
     runs.push({ name: names[i], dir, resolved });
   }
+  // What the analysis' numbers depend on (its classifier, loaded or trained now, once every cheap check has passed).
+  const dependencies = (await analysis?.dependencies?.()) ?? {};
+  const given = options.analysis?.classifier !== undefined && !family;
+  await bindDependencies(runs, dependencies, given ? 'analysis.classifier' : classifierOption(options), given ? undefined : classifierDirOf(options));
   const build: WorkerBuild | undefined = family ? { family, settings: settings ?? {} } : workerSetup ? { setup: workerSetup } : undefined;
   const size = build ? Math.min(schemes.length, jobs ?? defaultJobs(backend, schemes.length)) : 1;
   return { runs, backend, jobs: size, build };

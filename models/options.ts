@@ -91,7 +91,26 @@ function checkDenseSize(owner: string, imageShape: ImageShape, hidden: number[],
   const budget = totalmem() / 2;
   if (weights * TRAINING_BYTES_PER_WEIGHT > budget) {
     const gb = (b: number) => `${(b / 1e9).toFixed(1)} GB`;
-    throw new OptionError('hidden', hidden, say`${opt('hidden')} ${show(hidden)} with ${opt('latentDim')} ${latentDim} gives ${owner} a network of ${weights.toExponential(2)} weights, which need ${gb(weights * TRAINING_BYTES_PER_WEIGHT)} to train (weights, gradients and Adam's two moments); expected at most ${gb(budget)} (half of this machine's memory): lower ${opt('hidden')}.`);
+    // The layers that hold most of the weights, and of their two sizes the larger, name the setting to lower.
+    const pixels = imageShape[0] * imageShape[1] * imageShape[2];
+    const h0 = hidden[0];
+    const hLast = hidden[hidden.length - 1];
+    const latentLayers = (heads + 1) * (hLast + 1) * latentDim;
+    const imageLayers = 2 * (pixels + 1) * h0;
+    const culprit =
+      latentLayers >= Math.max(imageLayers, weights - latentLayers - imageLayers)
+        ? latentDim > hLast ? 'latentDim' : 'hidden'
+        : imageLayers >= weights - latentLayers - imageLayers && pixels > h0 ? 'imageShape' : 'hidden';
+    const value = { latentDim, imageShape, hidden }[culprit];
+    const given = culprit === 'hidden'
+      ? say`${opt('hidden')} ${show(hidden)} with ${opt('latentDim')} ${latentDim}`
+      : say`${opt(culprit)} ${show(value)} with ${opt('hidden')} ${show(hidden)}`;
+    const sentence = [
+      ...given,
+      ...say` gives ${owner} a network of ${weights.toExponential(2)} weights, which need ${gb(weights * TRAINING_BYTES_PER_WEIGHT)} to train `,
+      ...say`(weights, gradients and Adam's two moments); expected at most ${gb(budget)} (half of this machine's memory): lower ${opt(culprit)}.`,
+    ];
+    throw new OptionError(culprit, value, sentence);
   }
 }
 

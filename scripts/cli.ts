@@ -30,7 +30,7 @@ import {
   withDefault,
 } from './flags.ts';
 import { typed } from './flag-numbers.ts';
-import { receivedArgv, rerunWords } from './invocation.ts';
+import { receivedArgv, rerunWords, scriptPathForCommand } from './invocation.ts';
 import { trackingFlags, trackingOptions } from './tracking-flags.ts';
 
 export type PresetName = 'quick' | 'paper';
@@ -241,7 +241,7 @@ export function experimentOptions(spec: MainSpec, f: ExperimentFlags): Experimen
  * nothing half-done, and prints the command that resumes; a second Ctrl-C exits at once.
  */
 export async function main(spec: MainSpec, argv = process.argv): Promise<void> {
-  const script = argv[1]?.replace(process.cwd() + '/', '') ?? `scripts/${spec.name}.ts`;
+  const script = argv[1] ? scriptPathForCommand(argv[1]) : `scripts/${spec.name}.ts`;
   const args = hideBin(argv);
   const fail = (err: unknown): never => exitWithError(flagMessage(err, namer(spec)));
   const raw = (await parseFlags(experimentParser(spec, args), args).catch(fail)) as RawFlags;

@@ -40,8 +40,7 @@ export async function readConfigFile(path: string, known: Known): Promise<Config
     // A byte-order mark (some Windows editors write one) is not part of the JSON or YAML.
     text = (await readFile(path, 'utf8')).replace(/^\uFEFF/, '');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw fail(code === 'ENOENT' ? 'does not exist; expected a JSON or YAML file of flags.' : `could not be read (${code ?? (err as Error).message}); expected a readable JSON or YAML file of flags.`);
+    throw fail(`${whyUnreadable(err)}; expected a JSON or YAML file of flags.`);
   }
   const format = ext === '.json' ? 'JSON' : 'YAML';
   const shape = 'expected an object of flag name -> value, e.g. { "epochs": 5 }';
@@ -115,4 +114,15 @@ function describe(node: unknown): string {
   if (isMap(node)) return 'an object';
   if (isSeq(node)) return 'a list';
   return 'a value';
+}
+
+/** Why a file the user named could not be read, in words (a raw errno such as EISDIR never reaches the user). */
+export function whyUnreadable(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'does not exist';
+  if (code === 'EISDIR') return 'is a folder';
+  if (code === 'EACCES' || code === 'EPERM') return 'is not readable by this process';
+  if (code === 'ENOTDIR') return 'is not a path to a file (a part of it is a file, not a folder)';
+  if (code === 'ELOOP') return 'is a loop of symbolic links';
+  return `could not be read (${(err as Error).message})`;
 }

@@ -4,6 +4,7 @@
  * repository; and how a script starts another script in a process of its own: from the TypeScript
  * sources under tsx's loader, compiled (dist/, the installed package) with plain node.
  */
+import { isAbsolute, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The package's command (package.json `bin`). */
@@ -57,4 +58,13 @@ export function nodeCommand(file: string): string[] {
 export function rerunWords(name: string, file: string): string[] {
   if (viaBin) return ['npx', BIN, name];
   return file.endsWith('.ts') ? ['npx', 'tsx', file] : ['node', file];
+}
+
+/**
+ * The script's path as a printed command should give it: relative to the working folder when the
+ * script is inside it, else absolute (never the working folder's name cut out of the middle of another path).
+ */
+export function scriptPathForCommand(file: string, cwd: string = process.cwd()): string {
+  const rel = relative(cwd, file);
+  return rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel) ? rel : file;
 }

@@ -4,7 +4,7 @@
  * the CLI), and trains the metrics classifier once before tasks that need it start side by side.
  */
 import { resolve } from 'node:path';
-import { configOf, defaultClassifierDir, familyOf, plannedTrainSize, RUN_SETTINGS, schemeName } from '../lib/declaration.ts';
+import { configOf, defaultClassifierDir, defaultClassifierDirSource, familyOf, plannedTrainSize, RUN_SETTINGS, schemeName } from '../lib/declaration.ts';
 import type { ExperimentScheme, Placement, Scheme, SweepExperiments, SweepPlan } from '../lib/index.ts';
 import { main, parseExperimentArgs } from './cli.ts';
 import type { MainSpec } from './cli.ts';
@@ -69,6 +69,7 @@ export async function prepareTasks(dir: string, plan: SweepPlan, root: string, l
     const folder = given === undefined ? defaultClassifierDir() : resolve(root, given);
     if (done.has(folder)) continue;
     done.add(folder);
-    (await loadOrTrainClassifier({ dir: folder, data: () => loadMnist(), log })).dispose();
+    const dirSource = given === undefined ? defaultClassifierDirSource() : undefined;
+    (await loadOrTrainClassifier({ dir: folder, data: () => loadMnist(), log, dirSource })).dispose();
   }
 }

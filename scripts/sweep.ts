@@ -18,6 +18,7 @@ import { FROM_SOURCE, nodeCommand, scriptCommand } from './invocation.ts';
 import { typed } from './flag-numbers.ts';
 import { prepareTasks, runExperimentTask, sweepExperiments } from './sweep-tasks.ts';
 import { parseTaskIndex } from './task-index.ts';
+import { whyUnreadable } from './config-file.ts';
 
 // The library (and tfjs) loads only once a command's flags are read: --help stays fast.
 let lib: typeof import('../lib/index.ts');
@@ -82,7 +83,7 @@ const COMMANDS: Record<string, Command> = {
     async run(a) {
       const file = (a.grid as string[])[0];
       const dir = a.dir as string;
-      const text = await readFile(file, 'utf8').catch((err: Error) => fail(`Grid file ${file} could not be read (${err.message}); expected a JSON or YAML file.`));
+      const text = await readFile(file, 'utf8').catch((err: unknown) => fail(`Grid file ${file} ${whyUnreadable(err)}; expected a JSON or YAML file.`));
       const grid = lib.parseGrid(text, file);
       const { plan, written } = await lib.planSweep({ dir: resolve(dir), grid, gridFile: file, experiments: sweepExperiments, force: a.force === true });
       log(written ? `Planned ${plan.tasks.length} tasks of ${grid.script} in ${join(dir, 'sweep.json')}:` : `${join(dir, 'sweep.json')} already holds this grid (${plan.tasks.length} tasks); nothing changed.`);

@@ -6,6 +6,7 @@
 import { flag, integer, text } from '../declare.ts';
 import type { ValuesOf } from '../declare.ts';
 import { opt, OptionError, say } from '../options.ts';
+import { resolveDenseArch } from '../../models/options.ts';
 import { checkHidden, imageModel, imageModelSettings } from './image-models.ts';
 import type { Family } from './types.ts';
 
@@ -42,6 +43,8 @@ const CELEBA_SETTINGS = {
 type CelebaValues = ValuesOf<typeof CELEBA_SETTINGS>;
 
 function checkCeleba(v: CelebaValues, given: Readonly<Record<string, unknown>>): void {
+  // The image size first: it decides the model that --hidden may or may not apply to.
+  checkImageSize(v);
   checkHidden(v, given, 'CelebA');
   if (v.metrics) {
     const sentence = [
@@ -49,6 +52,27 @@ function checkCeleba(v: CelebaValues, given: Readonly<Record<string, unknown>>):
       ...say`expected no ${opt('metrics', true)} for CelebA, whose runs get grids and losses.`,
     ];
     throw new OptionError('metrics', true, sentence);
+  }
+}
+
+/** The model the image size gives must be one that can be built and trained: checked before any picture is decoded. */
+function checkImageSize(v: CelebaValues): void {
+  const size = v.imageSize;
+  if (v.arch === 'conv' && size % 2 !== 0) {
+    const sentence = [
+      ...say`${opt('imageSize')} ${size} is odd, so the conv VAE's stride-2 layers cannot halve it and double it back; `,
+      ...say`expected an even size (the default is 64), or ${opt('arch', 'dense')}.`,
+    ];
+    throw new OptionError('imageSize', size, sentence);
+  }
+  if (v.arch !== 'dense') return;
+  try {
+    resolveDenseArch('createVae', { imageShape: [size, size, 3], hidden: v.hidden, latentDim: v.latentDim }, 2);
+  } catch (err) {
+    if (!(err instanceof OptionError && err.option === 'imageShape')) throw err;
+    // The image's pixels hold most of the weights: the flag to lower is --image-size.
+    const why = err.message.slice(err.message.indexOf(' gives ')).replace(/lower imageShape\.$/, '');
+    throw new OptionError('imageSize', size, [...say`${opt('imageSize')} ${size} with ${opt('hidden')} ${v.hidden.join(',')}${why}`, ...say`lower ${opt('imageSize')}.`]);
   }
 }
 

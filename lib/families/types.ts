@@ -44,6 +44,11 @@ export interface FamilyAnalysis {
   prepare?(): Promise<void>;
   /** What of the analysis changes the records: run.json's config.analysis. */
   settings: Record<string, unknown>;
+  /**
+   * What else the records depend on, known once prepared (the metrics' classifier: its digest);
+   * added to config.analysis, so that a resume with another is refused. Defaults to nothing.
+   */
+  dependencies?(): Promise<Record<string, unknown>>;
   dispose(): void;
 }
 

@@ -40,6 +40,7 @@ async function run(job: Extract<ToWorker, { kind: 'job' }>): Promise<void> {
     const log = (line: string) => progress.log(line);
     const built = await build(job, log);
     dispose = () => built.analysis?.dispose();
+    await checkDependencies(built.analysis, job.options.config);
     const records = await trainGenerations({
       ...job.options,
       model: built.model,
@@ -77,6 +78,19 @@ async function build(job: Extract<ToWorker, { kind: 'job' }>, log: (line: string
   const own = job.analysis && !built.analyze;
   const analysis = own ? createCollapseAnalysis({ ...job.analysis, model: built.model, seed, log }) : undefined;
   return { ...built, analysis };
+}
+
+/** The worker measures with what the parent recorded in run.json: the same classifier, by its digest. */
+async function checkDependencies(
+  analysis: { dependencies?(): Promise<Record<string, unknown>> } | undefined,
+  config: Record<string, unknown> | undefined,
+): Promise<void> {
+  const recorded = (config?.analysis ?? {}) as Record<string, unknown>;
+  for (const [key, value] of Object.entries((await analysis?.dependencies?.()) ?? {})) {
+    if (recorded[key] === value) continue;
+    const sentence = `The worker's analysis has ${key} ${String(value)}, not the ${String(recorded[key])} recorded in run.json`;
+    throw new Error(`${sentence} (its files changed while the experiment started); expected the same.`);
+  }
 }
 
 function noSetupFunction(module: string, name: string): Error {

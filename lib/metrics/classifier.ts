@@ -9,6 +9,7 @@
  * and appears in one rename, so a crash never leaves half a classifier.
  */
 import * as tf from '../tfjs.ts';
+import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pixelsPerImage, range } from '../../data/images.ts';
@@ -203,6 +204,21 @@ export async function accuracy(classifier: Classifier, source: ImageSource): Pro
   return correct / truth.length;
 }
 
+/**
+ * SHA-256 of the classifier's weights (float32 bytes, layer by layer): what the metrics' numbers
+ * depend on, whatever folder it was loaded from. A run records it, so that a resume measuring with
+ * another classifier is refused.
+ */
+export async function classifierDigest(classifier: Pick<Classifier, 'network'>): Promise<string> {
+  const hash = createHash('sha256');
+  // getWeights() gives the variables' own tensors (nothing to dispose).
+  for (const w of classifier.network.getWeights()) {
+    const values = await w.data();
+    hash.update(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+  }
+  return `sha256:${hash.digest('hex')}`;
+}
+
 /** Moves each image by a random whole-pixel offset in [-maxShift, maxShift]^2, filling with 0. */
 export function shiftImages(pixels: Uint8Array, n: number, shape: ImageShape, maxShift: number, rng: Rng): Uint8Array {
   if (maxShift === 0) return pixels;
@@ -297,6 +313,8 @@ export interface CachedClassifierOptions extends Partial<Omit<ClassifierConfig, 
   minAccuracy?: number;
   /** Notes for the user (training progress, the accuracy). Defaults to none. */
   log?: (line: string) => void;
+  /** Where a default `dir` came from (defaultClassifierDirSource: the environment variable), named when no folder can be made there. Defaults to none. */
+  dirSource?: string;
 }
 
 /**
@@ -304,7 +322,7 @@ export interface CachedClassifierOptions extends Partial<Omit<ClassifierConfig, 
  * one, saved there. Loading takes well under a second; training on all of MNIST takes a few minutes.
  */
 export async function loadOrTrainClassifier(options: CachedClassifierOptions): Promise<Classifier> {
-  const { dir, data, minAccuracy = 0.98, log, ...rest } = options;
+  const { dir, data, minAccuracy = 0.98, log, dirSource, ...rest } = options;
   const wanted = { ...CLASSIFIER_DEFAULTS, ...definedOnly(rest) };
   let cached: Classifier | null = null;
   try {
@@ -320,7 +338,7 @@ export async function loadOrTrainClassifier(options: CachedClassifierOptions): P
     log?.(`The classifier in ${dir} was made with other settings; training a new one.`);
   }
   // Training ends by replacing the folder: never one holding files of the user's.
-  await checkClassifierDir(dir);
+  await checkClassifierDir(dir, 'classifierDir', dirSource);
   const { train, test } = await data();
   log?.(`Training the metrics classifier on ${train.count} images (${wanted.epochs} epochs, once; cached in ${dir})...`);
   const classifier = await trainClassifier({

@@ -9,11 +9,12 @@
  * and each generation's own samples.png / fixed-samples.png are linked where they are in the runs.
  * Only a page and pictures this report wrote are ever replaced (ownership.ts).
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { describeWriteError } from '../run/atomic.ts';
 import { runsCsv } from '../export/csv.ts';
-import { ANALYSIS_FILES, EXPORT_FILES, GENERATION_FILES, REPORT_FILE } from '../run/layout.ts';
+import { ANALYSIS_FILES, epochFolderOf, EXPORT_FILES, GENERATION_FILES, generationOf, REPORT_FILE, RUN_FILE } from '../run/layout.ts';
+import { opt, OptionError, say } from '../options.ts';
 import type { GenerationRecord } from '../record.ts';
 import { renderCurves } from './charts.ts';
 import { CONFIG_TABLE_CSS, configTable } from './config-table.ts';
@@ -67,11 +68,32 @@ figure.chart img { max-width: 100%; height: auto; }
 </style>`;
 }
 
+/**
+ * A page written inside a run's generation or epoch folder would add files the folder's manifest
+ * does not list: that generation would then fail verification and could not be repaired by a resume.
+ */
+async function checkOutsideSealedFolders(path: string, given: string | undefined): Promise<void> {
+  for (let folder = dirname(path); folder !== dirname(folder); folder = dirname(folder)) {
+    const name = basename(folder);
+    const sealed = generationOf(name) !== null || epochFolderOf(name) !== null || name.endsWith('.partial');
+    if (!sealed || !(await stat(join(dirname(folder), RUN_FILE)).catch(() => null))) continue;
+    const sentence = [
+      ...say`${opt('out')} ${given ?? path} is inside ${folder}, a folder of a run that collapse-lab seals `,
+      ...say`(a file added there makes it fail verification); expected a path outside the run's generation folders, e.g. ${join(dirname(folder), REPORT_FILE)}.`,
+    ];
+    throw new OptionError('out', given ?? path, sentence);
+  }
+}
+
 /** Builds the report page and its pictures; returns where they are. Files of the user's in the way stop it before anything is written (ownership.ts). */
 export async function writeReport(options: ReportOptions): Promise<ReportResult> {
+  if (options.out === '') {
+    throw new OptionError('out', '', say`${opt('out')} '' is empty; expected the path of an .html page (or none, for report.html beside the runs).`);
+  }
   const runs = await loadRuns(options.runs);
   const path = resolve(options.out ?? defaultReportPath(runs.map((r) => r.dir)));
   if (extname(path) !== '.html') throw new Error(`Report path ${path} must end in .html.`);
+  await checkOutsideSealedFolders(path, options.out);
   const here = dirname(path);
   const assets = reportFilesFolder(path);
   // Everything is made in memory first, so that a page that cannot be written changes nothing.

@@ -91,15 +91,22 @@ export function checksumOf(body: object): string {
 }
 
 /**
- * The config keys whose values differ, each as a short text ("epochs was 1, now 2").
+ * The config keys whose values differ, each as a short text ("epochs was 1, now 2"); within a
+ * nested object, the inner key ("analysis.classifierDigest was ..."), not the whole object.
  */
-export function configDifferences(before: Record<string, unknown>, now: Record<string, unknown>): { key: string; text: string }[] {
+export function configDifferences(before: Record<string, unknown>, now: Record<string, unknown>, prefix = ''): { key: string; text: string }[] {
   const keys = new Set([...Object.keys(before), ...Object.keys(now)]);
   const out: { key: string; text: string }[] = [];
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   for (const k of [...keys].sort()) {
+    const name = prefix + k;
+    if (isObject(before[k]) && isObject(now[k])) {
+      out.push(...configDifferences(before[k], now[k], `${name}.`));
+      continue;
+    }
     const a = JSON.stringify(before[k]);
     const b = JSON.stringify(now[k]);
-    if (a !== b) out.push({ key: k, text: `${k} was ${a ?? 'unset'}, now ${b ?? 'unset'}` });
+    if (a !== b) out.push({ key: name, text: `${name} was ${a ?? 'unset'}, now ${b ?? 'unset'}` });
   }
   return out;
 }

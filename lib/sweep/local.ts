@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { whyNoFolder } from '../run/folder-check.ts';
 import type { Writable } from 'node:stream';
 import pLimit from 'p-limit';
 import { LOGS_DIR, localLogPath } from './layout.ts';
@@ -60,6 +61,9 @@ export async function runLocalSweep(options: LocalSweepOptions): Promise<LocalSw
   const parallel = options.parallel ?? 1;
   if (!(Number.isInteger(parallel) && parallel > 0)) throw new Error(`parallel ${parallel} is not valid; expected a positive integer.`);
   const plan = await readSweep(dir);
+  // Logs, task runs and their reports are written into the sweep folder.
+  const blocked = await whyNoFolder(dir);
+  if (blocked) throw new Error(`Sweep folder ${dir} ${blocked}; expected a folder this process may write its tasks' runs and logs into.`);
   const before = await sweepStatus(dir, plan);
   const running = before.filter((s) => s.state === 'running' || s.state === 'queued');
   for (const s of running) stderr.write(`Task ${s.index} is ${s.state} elsewhere (${s.last?.placement.host ?? 'Slurm'}); not started here.\n`);

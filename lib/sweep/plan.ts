@@ -13,6 +13,7 @@
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../run/atomic.ts';
+import { whyNoFolder } from '../run/folder-check.ts';
 import { expandGrid, flagArgs } from './grid.ts';
 import { SWEEP_FILE, TASKS_DIR } from './layout.ts';
 import { checkPlanFile, sealPlan } from './plan-file.ts';
@@ -112,6 +113,8 @@ export async function planSweep(options: PlanOptions): Promise<PlanResult> {
   if (!experiments.names.includes(grid.script)) {
     throw new Error(`Grid file ${gridFile} names the script '${grid.script}'; expected one of ${experiments.names.join(', ')}.`);
   }
+  const blocked = await whyNoFolder(dir);
+  if (blocked) throw new Error(`Sweep folder ${dir} ${blocked}; expected a folder this process may write the sweep into (choose another --dir).`);
   const combos = expandGrid(grid);
   const width = Math.max(3, String(combos.length - 1).length);
   const tasks: PlannedTask[] = [];

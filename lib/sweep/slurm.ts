@@ -64,16 +64,17 @@ export function sbatchScript(o: SbatchOptions): string {
   const lines = [
     '#!/bin/bash',
     `# collapse-lab sweep ${dir}: one array task per unfinished task; written by 'sweep.ts slurm'.`,
-    `#SBATCH --job-name=${sbatchValue(o.jobName ?? `collapse-lab-${dir.split('/').at(-1)}`)}`,
+    // The default name is only a label: what sbatch cannot read in the folder's name becomes '-'.
+    `#SBATCH --job-name=${o.jobName ? sbatchValue(o.jobName, '--job-name') : `collapse-lab-${dir.split('/').at(-1)!.replace(UNSAFE_ALL, '-')}`}`,
     `#SBATCH --array=${array}`,
-    `#SBATCH --output=${sbatchValue(join(dir, slurmLogPath('%A', '%a')))}`,
-    `#SBATCH --chdir=${sbatchValue(resolve(o.workdir))}`,
+    `#SBATCH --output=${sbatchValue(join(dir, slurmLogPath('%A', '%a')), '--dir', o.dir)}`,
+    `#SBATCH --chdir=${sbatchValue(resolve(o.workdir), 'The checkout folder')}`,
     '#SBATCH --ntasks=1',
     `#SBATCH --cpus-per-task=${o.cpusPerTask ?? 1}`,
     ...(o.gpusPerTask ? [`#SBATCH --gpus-per-task=${o.gpusPerTask}`] : []),
-    ...(o.partition ? [`#SBATCH --partition=${sbatchValue(o.partition)}`] : []),
-    ...(o.mem ? [`#SBATCH --mem=${sbatchValue(o.mem)}`] : []),
-    ...(o.time ? [`#SBATCH --time=${sbatchValue(o.time)}`] : []),
+    ...(o.partition ? [`#SBATCH --partition=${sbatchValue(o.partition, '--partition')}`] : []),
+    ...(o.mem ? [`#SBATCH --mem=${sbatchValue(o.mem, '--mem')}`] : []),
+    ...(o.time ? [`#SBATCH --time=${sbatchValue(o.time, '--time')}`] : []),
     ...(o.extra ?? []).map((e) => `#SBATCH ${e}`),
     '',
     '# Dawn (WebGPU) wants a runtime folder; a login session\'s is not there on a compute node.',
@@ -100,10 +101,20 @@ export function arraySpec(tasks: readonly number[]): string {
   return parts.join(',');
 }
 
-/** sbatch reads #SBATCH lines itself, not through a shell: a value with spaces or quotes cannot be written there. */
-function sbatchValue(v: string): string {
-  if (/[\s'"\\]/.test(v)) throw new Error(`Slurm option value '${v}' has a space, quote or backslash; expected a path or value without them (sbatch reads #SBATCH lines without a shell).`);
-  return v;
+/** What sbatch cannot read in an #SBATCH line's value (it reads them without a shell). */
+const UNSAFE = /[\s'"\\]/;
+const UNSAFE_ALL = /[\s'"\\]/g;
+
+/**
+ * sbatch reads #SBATCH lines itself, not through a shell: a value with spaces or quotes cannot be
+ * written there. `input` names where the value came from (a flag), `given` the value as given.
+ */
+function sbatchValue(v: string, input: string, given = v): string {
+  const bad = UNSAFE.exec(v)?.[0];
+  if (bad === undefined) return v;
+  const what = bad === '\n' ? 'a newline' : bad === '\t' ? 'a tab' : /\s/.test(bad) ? 'a space' : bad === '\\' ? 'a backslash' : 'a quote';
+  const sentence = `${input} ${JSON.stringify(given)} has ${what}, which an #SBATCH line cannot hold (sbatch reads those lines without a shell)`;
+  throw new Error(`${sentence}; expected a value without spaces, newlines, quotes or backslashes.`);
 }
 
 /** Writes sweep.sbatch (and the logs folder it names); returns its path. */

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, truncate, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadCeleba } from '../../data/celeba.ts';
 import { range } from '../../data/images.ts';
@@ -45,11 +45,39 @@ describe('loadCeleba', () => {
     const notes: string[] = [];
     let decoded = 0;
     const second = await loadCeleba({ dir: official, imageSize: 16, log: (l) => notes.push(l), onProgress: () => decoded++ });
-    expect(second.cache).toEqual({ path: first.cache.path, reused: true });
+    expect(second.cache).toEqual({ path: first.cache.path, reused: true, sha256: first.cache.sha256 });
     expect(decoded).toBe(0);
     expect(Buffer.from(all(second.train)).equals(Buffer.from(all(first.train)))).toBe(true);
     expect(Buffer.from(all(second.test)).equals(Buffer.from(all(first.test)))).toBe(true);
     expect(notes.join('\n')).toMatch(/from the cache .*\n.*1 unreadable image was skipped/);
+  });
+
+  it('decodes again, and says so, a cache edited, truncated or made from pictures replaced since (never uses it)', async () => {
+    const dir = await makeFaceFolder(join(root, 'edited'), { count: 10, seed: 3 });
+    const first = await loadCeleba({ dir, imageSize: 8 });
+    const pixels = Buffer.from(all(first.train));
+    const reload = async () => {
+      const notes: string[] = [];
+      const c = await loadCeleba({ dir, imageSize: 8, log: (l) => notes.push(l) });
+      expect(c.cache.reused).toBe(false);
+      expect(Buffer.from(all(c.train)).equals(pixels)).toBe(true);
+      return notes.join('\n');
+    };
+    const bytes = await readFile(first.cache.path);
+    bytes[5] ^= 0xff;
+    await writeFile(first.cache.path, bytes);
+    expect(await reload()).toMatch(/the cache .*\.u8 does not match the SHA-256 recorded when it was written \(edited or damaged\); decoding the images again/);
+    await truncate(first.cache.path, 100);
+    expect(await reload()).toMatch(/holds 100 bytes, not the \d+ its header gives \(truncated or edited\); decoding the images again/);
+    // A picture replaced by another one (a later modification time and another size).
+    const picture = join(dir, 'img_align_celeba', faceName(0));
+    await writeFile(picture, await readFile(join(dir, 'img_align_celeba', faceName(1))));
+    await utimes(picture, new Date(), new Date(Date.now() + 5000));
+    const notes: string[] = [];
+    const replaced = await loadCeleba({ dir, imageSize: 8, log: (l) => notes.push(l) });
+    expect(notes.join('\n')).toMatch(/was decoded from pictures that have changed since; decoding the images again/);
+    expect(Buffer.from(replaced.train.gather([0])).equals(Buffer.from(replaced.train.gather([1])))).toBe(true);
+    expect((await loadCeleba({ dir, imageSize: 8 })).cache.reused).toBe(true);
   });
 
   it('serves the same pixels from the cache file when not held in memory', async () => {

@@ -27,6 +27,7 @@ import { fit } from '../../lib/train.ts';
 import { useTestBackend } from '../helpers/backend.ts';
 import { ROOT, runCli, withFlags } from '../helpers/cli.ts';
 import type { CliResult } from '../helpers/cli.ts';
+import { makeFaceFolder } from '../helpers/faces.ts';
 import { tinyMnist, tinyVae } from '../helpers/tiny.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { unprivileged } from '../helpers/unprivileged.ts';
@@ -51,6 +52,7 @@ beforeAll(async () => {
   const r = await runCli('vae-mnist', [...RUN, '--out', join(template, 'existing')]);
   expect(r.code, r.stderr).toBe(0);
   await writeFile(join(template, 'a-file'), 'not a folder\n');
+  await makeFaceFolder(join(template, 'faces'), { count: 10, seed: 2 });
   await mkdir(join(template, 'not-a-run', 'replace'), { recursive: true });
   // The second scheme's output path is a file: found before the first scheme writes anything.
   await mkdir(join(template, 'half'));
@@ -141,6 +143,8 @@ interface CliCase {
   fileLimitKB?: number;
   /** Run in the sandbox as the working folder (to see that nothing is written into it). */
   inSandbox?: boolean;
+  /** Environment variables set for the script. */
+  env?: Record<string, string>;
 }
 
 const CLI: CliCase[] = [
@@ -188,7 +192,13 @@ const CLI: CliCase[] = [
   { what: 'a run.json whose checksum was deleted (and epochs edited)', args: ['--out', 'S/no-checksum', '--resume', '--epochs', '2'], message: /^Error: Run file .*no-checksum\/replace\/run\.json has no checksum \(damaged or edited\); expected the run\.json collapse-lab wrote, which always has one \(restore it, or start over in another folder\)\.$/ },
   { what: '--resume and --force together', args: ['--out', 'S/existing', '--resume', '--force'], message: /^Error: --resume and --force were both given; expected one of them \(resume continues the run in --out, force replaces it\)\.$/ },
   { what: '--force on a folder that is not a run', args: ['--out', 'S/not-a-run', '--force'], message: /^Error: Directory .*not-a-run\/replace is not empty and is not a run directory; expected a run directory made by collapse-lab \(--force replaces only such a run\) or an empty or new folder\.$/ },
-  { what: 'the metrics turned on when resuming a run made without them', args: ['--out', 'S/existing', '--resume', '--metrics'], message: /^Error: Run directory .*existing\/replace was made with another configuration \(analysis was \{"metrics":false,.*\}, now \{"metrics":true,.*\}\); expected the same configuration to resume it/ },
+  { what: 'the metrics turned on when resuming a run made without them', args: ['--out', 'S/existing', '--resume', '--metrics'], message: /^Error: Run directory .*existing\/replace was made with another configuration \(analysis\.classifier was unset, now "mnist"; analysis\.k was unset, now 3; analysis\.metricSamples was unset, now 2000; analysis\.metrics was false, now true\); expected the same configuration to resume it/ },
+  { what: 'a latent dimension too large for memory (it, not --hidden, is named)', args: ['--latent-dim', '100000000'], message: /^Error: --latent-dim 100000000 with --hidden \[8\] gives createVae a network of [\d.e+]+ weights, which need [\d.]+ GB to train .*: lower --latent-dim\.$/ },
+  { what: 'a CelebA image size too large for a dense network (it, not --hidden, is named; before any picture is read)', script: 'vae-celeba', args: ['--data-dir', 'S/faces', '--image-size', '1000', '--arch', 'dense', '--hidden', '400'], message: /^Error: --image-size 1000 with --hidden 400 gives createVae a network of 2\.40e\+9 weights, which need 38\.4 GB to train .*: lower --image-size\.$/ },
+  { what: 'an odd CelebA image size for the conv VAE (named as a flag)', script: 'vae-celeba', args: ['--data-dir', 'S/faces', '--image-size', '3'], message: /^Error: --image-size 3 is odd, so the conv VAE's stride-2 layers cannot halve it and double it back; expected an even size \(the default is 64\), or --arch dense\.$/ },
+  { what: 'a CelebA cache folder that is a device', script: 'vae-celeba', args: ['--data-dir', 'S/faces', '--image-size', '8', '--arch', 'dense', '--cache-dir', '/dev/null'], message: /^Error: --cache-dir \/dev\/null is a character device; expected a folder this process may write the decoded-image cache into\.$/ },
+  { what: 'XDG_CACHE_HOME that is a device, with the metrics on', args: ['--metrics'], env: { XDG_CACHE_HOME: '/dev/null' }, message: /^Error: The metrics classifier's folder \/dev\/null\/collapse-lab\/mnist-classifier, from XDG_CACHE_HOME=\/dev\/null, cannot be made: \/dev\/null is a character device; expected XDG_CACHE_HOME to name a writable folder, or --classifier-dir naming one\.$/ },
+  { what: 'a classifier folder below a file', args: ['--metrics', '--classifier-dir', 'S/a-file/classifier'], message: /^Error: --classifier-dir .*a-file\/classifier cannot be made: .*a-file is a file; expected a new or empty folder/ },
   { what: 'a hidden layer too large for memory', args: ['--hidden', '100000000'], message: /^Error: --hidden \[100000000\] with --latent-dim 2 gives createVae a network of 1\.58e\+11 weights, which need 2521\.6 GB to train \(weights, gradients and Adam's two moments\); expected at most [\d.]+ GB \(half of this machine's memory\): lower --hidden\.$/ },
 ];
 
@@ -200,7 +210,7 @@ function runCase(c: CliCase, box: string): Promise<CliResult> {
   const limited = c.fileLimitKB !== undefined ? ['/bin/sh', '-c', `ulimit -f ${c.fileLimitKB} && exec "$0" "$@"`, ...node] : node;
   const [cmd, ...rest] = c.unprivileged ? [...restricted.prefix, ...limited] : limited;
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, rest, { cwd: c.inSandbox ? box : ROOT, env: { ...process.env, FORCE_COLOR: '0' }, ...(c.unprivileged ? restricted.ids : {}) });
+    const child = spawn(cmd, rest, { cwd: c.inSandbox ? box : ROOT, env: { ...process.env, FORCE_COLOR: '0', ...c.env }, ...(c.unprivileged ? restricted.ids : {}) });
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d) => (stdout += d));

@@ -5,11 +5,13 @@
  * printed commands are shell-quoted.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { chmod, cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { verifyRun } from '../../lib/run/run-dir.ts';
-import { runCli } from '../helpers/cli.ts';
+import { childEnv, ROOT, runCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/tmp.ts';
+import { unprivileged } from '../helpers/unprivileged.ts';
 
 const FLAGS = { 'train-size': 60, 'test-size': 30, generations: 2, epochs: 1, 'batch-size': 30, hidden: 8, 'latent-dim': 2, metrics: false, backend: 'wasm', scheme: 'replace' };
 const NO_DEADLINE = 30 * 60_000;
@@ -115,4 +117,44 @@ describe('sweep input read by its meaning', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(`Submit it with:\n  sbatch '${join(dir, 'sweep.sbatch')}'\n`);
   });
+
+  it('a grid listing a learning rate as 0.001 and "1e-3" is refused: the same number, written two ways', async () => {
+    await writeFile(join(root, 'lr.json'), JSON.stringify({ script: 'vae-mnist', flags: FLAGS, grid: { lr: [0.001, '1e-3'] } }));
+    const r = await runCli('sweep', ['plan', join(root, 'lr.json'), '--dir', join(root, 'lr')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`lists 0.001 and "1e-3", which mean the same value, in axis 'lr'; expected each value once.`);
+    expect(await readdir(root)).not.toContain('lr');
+  });
 });
+
+describe('sweep messages name what the user gave (no raw errno)', () => {
+  it('a grid file that is a folder is called one', async () => {
+    await mkdir(join(root, 'grid-folder'));
+    const r = await runCli('sweep', ['plan', join(root, 'grid-folder'), '--dir', join(root, 'from-folder')]);
+    expect(r.stderr).toBe(`Error: Grid file ${join(root, 'grid-folder')} is a folder; expected a JSON or YAML file.\n`);
+    expect(r.code).toBe(1);
+  });
+
+  const restricted = unprivileged(ROOT);
+  it.skipIf(restricted.reason !== null)(`plan and local in a folder this process cannot write say so${restricted.reason ? ` (${restricted.reason})` : ''}`, async () => {
+    const locked = join(root, 'locked');
+    await mkdir(locked);
+    await chmod(root, 0o755);
+    expect((await runCli('sweep', ['plan', join(root, 'grid.json'), '--dir', join(locked, 'planned')])).code).toBe(0);
+    await chmod(locked, 0o555);
+    await chmod(join(locked, 'planned'), 0o555);
+    const plan = await asUnprivileged(restricted, ['plan', join(root, 'grid.json'), '--dir', join(locked, 'new')]);
+    expect(plan.stderr).toBe(`Error: Sweep folder ${join(locked, 'new')} cannot be made: ${locked} is not writable by this process; expected a folder this process may write the sweep into (choose another --dir).\n`);
+    const local = await asUnprivileged(restricted, ['local', '--dir', join(locked, 'planned')]);
+    expect(local.stderr).toBe(`Error: Sweep folder ${join(locked, 'planned')} is not writable by this process; expected a folder this process may write its tasks' runs and logs into.\n`);
+    expect([plan.code, local.code]).toEqual([1, 1]);
+    expect(await readdir(join(locked, 'planned'))).toEqual(['sweep.json']);
+  });
+});
+
+/** The sweep CLI as a process that respects permission bits (see test/helpers/unprivileged.ts). */
+function asUnprivileged(r: ReturnType<typeof unprivileged>, args: string[]): Promise<{ code: number | null; stderr: string }> {
+  const command = [...r.prefix, process.execPath, '--import', 'tsx', join(ROOT, 'scripts', 'sweep.ts'), ...args];
+  const child = spawnSync(command[0], command.slice(1), { cwd: ROOT, env: childEnv(), encoding: 'utf8', ...r.ids });
+  return Promise.resolve({ code: child.status, stderr: child.stderr });
+}

@@ -38,11 +38,11 @@ describe('scripts/vae-celeba.ts', () => {
 
   it('reads the cache on the next run, and takes the first N training images with --limit', async () => {
     const r = await runCli('vae-celeba', withFlags(SMALL, ['--data-dir', faces, '--scheme', 'replace', '--generations', '1', '--out', join(root, 'again')]));
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/31 training and 4 test images from the cache/);
     expect(r.stderr).not.toMatch(/decoding CelebA/);
     const limited = await runCli('vae-celeba', withFlags(SMALL, ['--data-dir', faces, '--scheme', 'replace', '--generations', '1', '--limit', '8', '--arch', 'dense', '--hidden', '16', '--out', join(root, 'limit')]));
-    expect(limited.code).toBe(0);
+    expect(limited.code, limited.stderr).toBe(0);
     expect(limited.stderr).toMatch(/CelebA \(official split\): 8 training and 1 test images/);
   });
 

@@ -9,3 +9,9 @@ export async function setup(args: { trainSize: number; testSize: number }) {
 export function tinyWorkerSetup(args: { trainSize: number; testSize: number }) {
   return { module: import.meta.url, export: 'setup', args };
 }
+
+/** A setup whose worker process is killed with SIGKILL before it trains (as the kernel's OOM killer would). */
+export async function killedSetup(): Promise<never> {
+  process.kill(process.pid, 'SIGKILL');
+  return new Promise<never>(() => {});
+}

@@ -9,6 +9,8 @@ import { parseScheme } from '../../lib/schemes.ts';
 import type { ImageSet } from '../../data/images.ts';
 import { useTestBackend } from '../helpers/backend.ts';
 import { tinyMnist, tinyVae } from '../helpers/tiny.ts';
+import { classifierDigest, trainClassifier } from '../../lib/metrics/classifier.ts';
+import type { Classifier } from '../../lib/metrics/classifier.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { tinyWorkerSetup } from '../helpers/worker-setup.ts';
 
@@ -62,5 +64,28 @@ describe('runExperiment', () => {
 
   it('needs a workerSetup for jobs > 1, and says so naming the options', async () => {
     await expect(runExperiment(base(join(root, 'nosetup'), { jobs: 2 }))).rejects.toThrow(/jobs 2 needs workerSetup .*; expected jobs: 1 or a workerSetup/);
+  });
+
+  it("records the metrics classifier's digest in run.json and refuses a resume that would measure with another", async () => {
+    const labelled = await tinyMnist(200, 100);
+    const [a, b] = await Promise.all([0, 1].map((seed) => trainClassifier({ hidden: [16, 8], epochs: 1, batchSize: 50, maxShift: 0, seed, ...labelled })));
+    // The analysis disposes of its classifier at the end of the experiment: the test keeps its own.
+    const given = (c: Classifier) => ({ classifier: async () => ({ ...c, dispose: () => {} }), metricSamples: 20, fixedDraws: 10, batchSize: 40 });
+    const out = join(root, 'measured');
+    const one = { schemes: [parseScheme('replace')], generations: 1 };
+    await runExperiment(base(out, { ...one, analysis: given(a) }));
+    const run = join(out, 'replace');
+    const config = JSON.parse(await readFile(join(run, 'run.json'), 'utf8')).config;
+    expect(config.analysis.classifierDigest).toBe(await classifierDigest(a));
+    expect(await classifierDigest(b)).not.toBe(await classifierDigest(a));
+    const before = { log: await jsonl(run), entries: (await readdir(run)).sort() };
+    const err = await runExperiment(base(out, { ...one, generations: 2, resume: true, analysis: given(b) })).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(OptionError);
+    expect((err as Error).message).toMatch(/^Run directory .*measured\/replace was measured with the classifier sha256:[0-9a-f]{64}, not with the one analysis\.classifier gives \(sha256:[0-9a-f]{64}\); expected the classifier the run was made with to resume it/);
+    expect({ log: await jsonl(run), entries: (await readdir(run)).sort() }).toEqual(before);
+    const resumed = await runExperiment(base(out, { ...one, generations: 2, resume: true, analysis: given(a) }));
+    expect(resumed.runs[0].records.map((r) => r.generation)).toEqual([1, 2]);
+    a.dispose();
+    b.dispose();
   });
 });

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import yargs from 'yargs';
 import { readConfigFile } from '../../scripts/config-file.ts';
@@ -50,6 +50,12 @@ describe('scripts/config-file', () => {
   it('reads a JSON file that starts with a byte-order mark', async () => {
     const json = await read('bom.json', '\uFEFF{ "epochs": 2 }');
     expect(json.values).toEqual({ epochs: 2 });
+  });
+
+  it('says in words why a config file cannot be read: a folder, not an errno', async () => {
+    await mkdir(join(dir, 'folder.json'));
+    const err = await readConfigFile(join(dir, 'folder.json'), knownFlags(parser())).catch((e: Error) => e);
+    expect((err as Error).message).toBe(`Config file ${join(dir, 'folder.json')} is a folder; expected a JSON or YAML file of flags.`);
   });
 
   it('refuses what is not a flag of this script, naming the file', async () => {

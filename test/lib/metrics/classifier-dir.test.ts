@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { checkClassifierDir, defaultClassifierDir } from '../../../lib/metrics/classifier-dir.ts';
+import { checkClassifierDir, defaultClassifierDir, defaultClassifierDirSource } from '../../../lib/metrics/classifier-dir.ts';
 import { OptionError } from '../../../lib/options.ts';
 import { tempDir } from '../../helpers/tmp.ts';
 
@@ -34,5 +34,16 @@ describe('classifier folder', () => {
     expect((err as Error).message).toBe(`analysis.classifierDir ${join(root, 'mine')} holds files that are not a collapse-lab classifier (thesis.tex); expected a new or empty folder, or one holding the classifier collapse-lab cached there.`);
     await writeFile(join(root, 'a-file'), 'x');
     await expect(checkClassifierDir(join(root, 'a-file'))).rejects.toThrow(`classifierDir ${join(root, 'a-file')} is a file; expected a new or empty folder`);
+  });
+
+  it('names the device or the environment variable when no folder can be made there (no raw errno)', async () => {
+    await expect(checkClassifierDir('/dev/null')).rejects.toThrow(/^classifierDir \/dev\/null is a character device; expected a new or empty folder/);
+    await expect(checkClassifierDir(join(root, 'a-file', 'below'))).rejects.toThrow(`classifierDir ${join(root, 'a-file', 'below')} cannot be made: ${join(root, 'a-file')} is a file; expected`);
+    const env = { XDG_CACHE_HOME: '/dev/null' };
+    const err = await checkClassifierDir(defaultClassifierDir(env), 'classifierDir', defaultClassifierDirSource(env)).catch((e: Error) => e);
+    expect((err as Error).message).toBe(
+      "The metrics classifier's folder /dev/null/collapse-lab/mnist-classifier, from XDG_CACHE_HOME=/dev/null, cannot be made: " +
+        '/dev/null is a character device; expected XDG_CACHE_HOME to name a writable folder, or classifierDir naming one.',
+    );
   });
 });

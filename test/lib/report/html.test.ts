@@ -109,6 +109,19 @@ describe('writeReport', () => {
   it('refuses a path that is not .html', async () => {
     await expect(writeReport({ runs: dirs, out: join(root, 'x.txt') })).rejects.toThrow(/must end in .html/);
   });
+
+  it("refuses an empty out, and a page inside a run's generation folder (it would fail that generation's verification)", async () => {
+    await expect(writeReport({ runs: dirs, out: '' })).rejects.toThrow("out '' is empty; expected the path of an .html page (or none, for report.html beside the runs).");
+    const gen = join(dirs[0], 'gen-001');
+    const before = (await readdir(gen)).sort();
+    for (const out of [join(gen, 'report.html'), join(gen, 'pages', 'report.html')]) {
+      await expect(writeReport({ runs: dirs, out })).rejects.toThrow(
+        `out ${out} is inside ${gen}, a folder of a run that collapse-lab seals (a file added there makes it fail verification); ` +
+          `expected a path outside the run's generation folders, e.g. ${join(dirs[0], 'report.html')}.`,
+      );
+    }
+    expect((await readdir(gen)).sort()).toEqual(before);
+  });
 });
 
 describe('records tables', () => {

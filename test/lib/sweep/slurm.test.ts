@@ -42,7 +42,12 @@ describe('Slurm job arrays', () => {
     await writeFile(path, text);
     const r = spawnSync('bash', [path], { encoding: 'utf8', env: { PATH: process.env.PATH, TMPDIR: dir } });
     expect(r.stdout).toBe("it's a dir|a b|");
-    expect(() => sbatchScript({ dir: '/tmp/my sweep', tasks: [0], workdir: '/repo', command: ['x'] })).toThrow(/has a space, quote or backslash/);
+    // The folder is named as given, and the character called what it is (the job's default name is not blamed).
+    expect(() => sbatchScript({ dir: '/tmp/my sweep', tasks: [0], workdir: '/repo', command: ['x'] })).toThrow(
+      '--dir "/tmp/my sweep" has a space, which an #SBATCH line cannot hold (sbatch reads those lines without a shell); expected a value without spaces, newlines, quotes or backslashes.',
+    );
+    expect(() => sbatchScript({ dir: '/tmp/nl\nx', tasks: [0], workdir: '/repo', command: ['x'] })).toThrow(/^--dir "\/tmp\/nl\\nx" has a newline, which/);
+    expect(() => sbatchScript({ dir: '/tmp/ok', tasks: [0], workdir: '/repo', command: ['x'], jobName: "it's" })).toThrow(/^--job-name "it's" has a quote/);
     expect(() => sbatchScript({ dir, tasks: [], workdir: '/repo', command: ['x'] })).toThrow('No task to submit');
     expect(() => sbatchScript({ dir, tasks: [0], workdir: '/repo', command: ['x'], extra: ['qos=long'] })).toThrow("Extra sbatch option 'qos=long' is not one option");
   });
