@@ -4,7 +4,6 @@
  */
 import { access, constants, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { nonFolderKind } from './open.ts';
 
 /**
  * Null when `path` is a folder this process may write into, or can be made as one; else what is
@@ -22,4 +21,16 @@ export async function whyNoFolder(path: string): Promise<string | null> {
 
 async function unwritable(folder: string): Promise<string | null> {
   return access(folder, constants.W_OK).then(() => null, () => 'is not writable by this process');
+}
+
+/** What a path is when it exists and is not a folder ("a file", "a character device", ...); null for a folder or nothing. */
+export async function nonFolderKind(path: string): Promise<string | null> {
+  const info = await stat(path).catch(() => null);
+  if (!info || info.isDirectory()) return null;
+  if (info.isFile()) return 'a file';
+  if (info.isCharacterDevice()) return 'a character device';
+  if (info.isBlockDevice()) return 'a block device';
+  if (info.isFIFO()) return 'a named pipe';
+  if (info.isSocket()) return 'a socket';
+  return 'not a folder';
 }

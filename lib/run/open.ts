@@ -30,6 +30,7 @@ import {
   RUN_DIR_FILES,
   RUN_FILE,
 } from './layout.ts';
+import { nonFolderKind } from './folder-check.ts';
 import { checkLock, lockRun } from './lock.ts';
 import { RunDir, RunWriter } from './run-dir.ts';
 import type { RunVerification } from './run-dir.ts';
@@ -318,17 +319,6 @@ async function listDir(dir: string): Promise<string[] | null> {
   }
 }
 
-/** What a path is when it exists and is not a folder ("a file", "a character device", ...); null for a folder or nothing. */
-export async function nonFolderKind(path: string): Promise<string | null> {
-  const info = await stat(path).catch(() => null);
-  if (!info || info.isDirectory()) return null;
-  if (info.isFile()) return 'a file';
-  if (info.isCharacterDevice()) return 'a character device';
-  if (info.isBlockDevice()) return 'a block device';
-  if (info.isFIFO()) return 'a named pipe';
-  if (info.isSocket()) return 'a socket';
-  return 'not a folder';
-}
 
 /** The first path from `path` upwards that exists and is not a folder (why a run directory cannot be made there). */
 async function nonFolderOnPath(path: string): Promise<{ path: string; kind: string }> {
