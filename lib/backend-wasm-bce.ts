@@ -2,15 +2,16 @@
  * Binary cross-entropy on logits as two kernels of the wasm backend (models/losses.ts calls them):
  * the forward pass in one sweep over the pixels instead of tfjs's Softplus, Mul, Sub and Sum, and
  * its gradient, dy * (sigmoid(l) - x), in one more instead of the Softplus gradient chain (Sigmoid,
- * three Muls, Neg, Add). The wasm Softplus is a scalar C loop of about 27 ns an element; here each
- * pixel costs one exp and one log1p.
+ * three Muls, Neg, Add). The wasm Softplus is a scalar C loop of about 27 ns an element (an exp and
+ * a log); here the backend's own SIMD Sigmoid (XNNPACK) runs once, and the loss per pixel,
+ * max(l, 0) - log(max(s, 1 - s)) - l x, needs only a short polynomial for the log
+ * (lib/backend-wasm-bce-simd.ts). The sigmoid is kept for the gradient.
  *
- * Per pixel, in double and then rounded once: softplus(l) - l x = max(l, 0) + log1p(e) - l x with
- * e = exp(-|l|) (no overflow for any l), and sigmoid(l) from the same e. Each image's loss is summed
- * in double. The numbers therefore differ from the composed ops (float32 throughout, the package's
- * own exp and log) in the last float32 digits only.
+ * The numbers differ from the composed ops (another log, another order of the sum) in the last
+ * float32 digits only: a test bounds the difference.
  */
 import * as tf from '@tensorflow/tfjs';
+import { ATANH_COEFFICIENTS, bceSimdFor } from './backend-wasm-bce-simd.ts';
 
 /** Kernel names in tfjs's registry. */
 export const BCE_LOGITS = 'CollapseLabBceLogits';
@@ -20,10 +21,37 @@ export const BCE_LOGITS_GRAD = 'CollapseLabBceLogitsGrad';
 interface WasmBackend {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
+  /** The Emscripten module: its memory is `wasmMemory` in the threaded build, `asm.memory` otherwise. */
+  wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
+}
+
+const f = Math.fround;
+const C = ATANH_COEFFICIENTS;
+
+let useSimd = true;
+
+/** Whether the kernels use their SIMD functions (true) or only their JavaScript loops; for tests comparing the two. */
+export function setBceSimd(on: boolean): void {
+  useSimd = on;
+}
+
+function simdOf(backend: WasmBackend) {
+  const memory = backend.wasm.wasmMemory ?? backend.wasm.asm?.memory;
+  return memory && useSimd ? bceSimdFor(memory) : null;
 }
 
 function checkFloat32(kernel: string, inputs: tf.TensorInfo[]): void {
   for (const t of inputs) if (t.dtype !== 'float32') throw new Error(`${kernel} takes float32 tensors; got ${t.dtype}.`);
+}
+
+/** One pixel's loss, max(l, 0) - log(max(s, 1 - s)) - l x, in the float32 operations of the SIMD function. */
+function pixelLoss(l: number, x: number, s: number): number {
+  const m = Math.max(s, f(1 - s));
+  const z = f(f(m - 1) / f(m + 1));
+  const z2 = f(z * z);
+  let p = C[7];
+  for (let k = 6; k >= 0; k--) p = f(f(p * z2) + C[k]);
+  return f(f(Math.max(l, 0) - f(f(z + z) * p)) - f(l * x));
 }
 
 /** logits, x [n, d] -> [loss per image [n], sigmoid(logits) [n, d]] (the second for the gradient). */
@@ -31,21 +59,28 @@ function bceLogits({ inputs, backend }: { inputs: { logits: tf.TensorInfo; x: tf
   const { logits, x } = inputs;
   checkFloat32(BCE_LOGITS, [logits, x]);
   const [n, d] = logits.shape;
+  const sigmoid = tf.getKernel('Sigmoid', 'wasm')!.kernelFunc({ inputs: { x: logits }, backend: backend as unknown as tf.KernelBackend, attrs: {} }) as tf.TensorInfo;
   const loss = backend.makeOutput([n], 'float32');
-  const sigmoid = backend.makeOutput([n, d], 'float32');
   // Views are taken after the allocations: growing the wasm heap detaches earlier views.
   const L = backend.typedArrayFromHeap(logits);
   const X = backend.typedArrayFromHeap(x);
-  const out = backend.typedArrayFromHeap(loss);
   const S = backend.typedArrayFromHeap(sigmoid);
-  for (let r = 0, k = 0; r < n; r++) {
+  const out = backend.typedArrayFromHeap(loss);
+  const simd = simdOf(backend);
+  // SIMD does whole groups of 4 floats of a row, the loops the rest (or everything without SIMD).
+  const whole = simd ? d - (d % 4) : 0;
+  for (let r = 0; r < n; r++) {
+    const row = r * d;
     let sum = 0;
-    for (const end = k + d; k < end; k++) {
-      const l = L[k];
-      const e = Math.exp(-Math.abs(l));
-      sum += (l > 0 ? l : 0) + Math.log1p(e) - l * X[k];
-      S[k] = (l >= 0 ? 1 : e) / (1 + e);
+    if (whole > 0) {
+      sum = simd!.rowLoss(L.byteOffset + 4 * row, X.byteOffset + 4 * row, S.byteOffset + 4 * row, whole);
+    } else if (d >= 4) {
+      // The four lanes of the SIMD function, then their sum in its order.
+      const acc = [0, 0, 0, 0];
+      for (let k = 0; k < d - (d % 4); k++) acc[k % 4] = f(acc[k % 4] + pixelLoss(L[row + k], X[row + k], S[row + k]));
+      sum = f(f(f(acc[0] + acc[1]) + acc[2]) + acc[3]);
     }
+    for (let k = d - (d % 4); k < d; k++) sum = f(sum + pixelLoss(L[row + k], X[row + k], S[row + k]));
     out[r] = sum;
   }
   return [loss, sigmoid];
@@ -61,9 +96,13 @@ function bceLogitsGrad({ inputs, backend }: { inputs: { dy: tf.TensorInfo; sigmo
   const S = backend.typedArrayFromHeap(sigmoid);
   const X = backend.typedArrayFromHeap(x);
   const out = backend.typedArrayFromHeap(grad);
-  for (let r = 0, k = 0; r < n; r++) {
+  const simd = simdOf(backend);
+  const whole = simd ? d - (d % 4) : 0;
+  for (let r = 0; r < n; r++) {
+    const row = r * d;
     const g = G[r];
-    for (const end = k + d; k < end; k++) out[k] = g * (S[k] - X[k]);
+    if (whole > 0) simd!.rowGrad(S.byteOffset + 4 * row, X.byteOffset + 4 * row, out.byteOffset + 4 * row, whole, g);
+    for (let k = row + whole; k < row + d; k++) out[k] = f(g * f(S[k] - X[k]));
   }
   return grad;
 }
