@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../lib/backend.ts';
 import { setBceSimd } from '../../lib/backend-wasm-bce.ts';
 import { bernoulliNll } from '../../models/losses.ts';
+import { exactBce } from '../helpers/bce.ts';
 
 // The kernels exist for the wasm backend only, so this file runs there whatever the test backend.
 beforeAll(async () => {
@@ -22,17 +23,6 @@ async function lossAndGrad(l: tf.Tensor2D, x: tf.Tensor2D, w: tf.Tensor1D, simd:
   }
 }
 
-/** softplus(l) - l x summed per row in double, and w (sigmoid(l) - x) per pixel. */
-function exact(l: Float32Array, x: Float32Array, w: Float32Array, d: number): number[][] {
-  const loss = Array.from(w, (_, r) => {
-    let s = 0;
-    for (let k = r * d; k < (r + 1) * d; k++) s += Math.max(l[k], 0) + Math.log1p(Math.exp(-Math.abs(l[k]))) - l[k] * x[k];
-    return s;
-  });
-  const grad = Array.from(l, (v, k) => w[Math.floor(k / d)] * (1 / (1 + Math.exp(-v)) - x[k]));
-  return [loss, grad];
-}
-
 describe('binary cross-entropy kernels on wasm', () => {
   // 7 pixels a row exercise the SIMD functions' remainder loops; 784 is an MNIST image.
   for (const [n, d] of [[5, 7], [3, 3], [16, 784]]) {
@@ -45,7 +35,8 @@ describe('binary cross-entropy kernels on wasm', () => {
       const [jsLoss, jsGrad] = await lossAndGrad(l, x, w, false);
       expect(Array.from(jsLoss)).toEqual(Array.from(loss));
       expect(Array.from(jsGrad)).toEqual(Array.from(grad));
-      const [exactLoss, exactGrad] = exact((await l.data()) as Float32Array, (await x.data()) as Float32Array, (await w.data()) as Float32Array, d);
+      const data = async (t: tf.Tensor) => (await t.data()) as Float32Array;
+      const { loss: exactLoss, grad: exactGrad } = exactBce(await data(l), await data(x), await data(w), d);
       // Float32 rounding only: relative 1e-6 of a row's loss, 1e-6 absolute for a pixel's gradient.
       loss.forEach((v, r) => expect(Math.abs(v - exactLoss[r])).toBeLessThan(1e-6 * Math.abs(exactLoss[r]) + 1e-6));
       grad.forEach((v, k) => expect(Math.abs(v - exactGrad[k])).toBeLessThan(1e-6));
