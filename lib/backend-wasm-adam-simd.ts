@@ -17,27 +17,10 @@
  * lane computes exactly what the scalar float32 operations compute.
  */
 
+import { F32, get, heapModuleBytes, I32, isShared, MEMARG, set, simd, uleb, V128 } from './wasm-module-bytes.ts';
+
 /** adam(w, m, v, g, ow, om, ov, n, a1, a2, b1, c1, b2, c2, eps, negLr): byte offsets into the heap, n floats. */
 export type AdamSimd = (w: number, m: number, v: number, g: number, ow: number, om: number, ov: number, n: number, a1: number, a2: number, b1: number, c1: number, b2: number, c2: number, eps: number, negLr: number) => void;
-
-const I32 = 0x7f;
-const F32 = 0x7d;
-const V128 = 0x7b;
-
-/** Unsigned LEB128. */
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
-
-const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
-const name = (s: string) => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
 
 // Parameters 0-7 are the i32 pointers and count, 8-15 the f32 scalars; then the locals.
 const [W, M, V, G, OW, OM, OV, N] = [0, 1, 2, 3, 4, 5, 6, 7];
@@ -48,10 +31,7 @@ const SPLAT = 18; // 8 v128 locals: the scalars splatted, in parameter order
 const [A1, A2, B1, C1, B2, C2, EPS, NEG_LR] = [0, 1, 2, 3, 4, 5, 6, 7].map((k) => SPLAT + k);
 const [GV, MI, VI] = [26, 27, 28];
 
-const get = (l: number) => [0x20, ...uleb(l)];
-const set = (l: number) => [0x21, ...uleb(l)];
-const simd = (op: number) => [0xfd, ...uleb(op)];
-const memarg = [0x00, 0x00];
+const memarg = MEMARG;
 const load = (ptr: number) => [...get(ptr), ...get(I), 0x6a, ...simd(0x00), ...memarg];
 const storeAt = (ptr: number, value: number[]) => [...get(ptr), ...get(I), 0x6a, ...value, ...simd(0x0b), ...memarg];
 const [SPLAT_F32, SQRT, ADD, MUL, DIV] = [0x13, 0xe3, 0xe4, 0xe6, 0xe7];
@@ -78,19 +58,8 @@ function body(): number[] {
 
 /** The module's bytes; `shared` when the heap is a SharedArrayBuffer (the threaded build). */
 export function adamModuleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
-  const type = [1, 0x60, ...uleb(16), ...Array(8).fill(I32), ...Array(8).fill(F32), 0];
-  // An imported memory's limits must contain the real one's: at least 1 page, at most 4 GiB when shared.
-  const limits = shared ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, ...uleb(1)];
-  const imports = [1, ...name('env'), ...name('memory'), 0x02, ...limits];
-  const fn = body();
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, type),
-    ...section(2, imports),
-    ...section(3, [1, 0]),
-    ...section(7, [1, ...name('adam'), 0x00, 0]),
-    ...section(10, [1, ...uleb(fn.length), ...fn]),
-  ]);
+  const params = [...Array(8).fill(I32), ...Array(8).fill(F32)];
+  return heapModuleBytes(shared, [{ name: 'adam', params, results: [], body: body() }]);
 }
 
 const instances = new WeakMap<WebAssembly.Memory, AdamSimd | null>();
@@ -100,8 +69,7 @@ export function adamSimdFor(memory: WebAssembly.Memory): AdamSimd | null {
   if (instances.has(memory)) return instances.get(memory) ?? null;
   let fn: AdamSimd | null = null;
   try {
-    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(adamModuleBytes(shared)), { env: { memory } });
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(adamModuleBytes(isShared(memory))), { env: { memory } });
     fn = instance.exports.adam as AdamSimd;
   } catch {
     fn = null; // no SIMD here: the caller's JavaScript loop does the same operations

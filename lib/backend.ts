@@ -7,6 +7,7 @@ import * as tf from './tfjs.ts';
 import { createRequire } from 'node:module';
 import { CUDA_REQUIREMENT, cudaProblem, scanLibraries } from './backend-cuda.ts';
 import { registerWasmFusedAdam } from './backend-wasm-adam.ts';
+import { registerWasmBceKernels } from './backend-wasm-bce.ts';
 import { registerWasmSharedCopies } from './backend-wasm-copies.ts';
 import { registerWasmConvKernels } from './backend-wasm-kernels.ts';
 import { registerWasmTransposedMatMul } from './backend-wasm-matmul.ts';
@@ -355,6 +356,7 @@ const nodeEnvironment: BackendEnvironment = {
     const running = await useWasmThreads(threads);
     // A kernel the backend lacks is always added; the speed workarounds can be left out to measure them.
     registerWasmConvKernels(); // conv gradients: see lib/backend-wasm-kernels.ts
+    registerWasmBceKernels(); // the Bernoulli loss of models/losses.ts as one kernel and its gradient
     if (workarounds) applyWasmWorkarounds();
     return running;
   },
