@@ -211,6 +211,6 @@ export type { TextExperimentOptions, TextExperimentResult, TextModelOptions, Tex
 /** Perplexity under generation 1's model (Figure 3), distinct n-grams and words, sample text. */
 export { createTextAnalysis, PPL_EDGES } from './text-analysis.ts';
 export type { TextAnalysis, TextAnalysisOptions, TextMetrics } from './text-analysis.ts';
-/** GPT training and sampling characters per second (scripts/bench-text.ts). */
+/** GPT training and sampling characters per second (scripts/bench.ts). */
 export { benchGpt } from './text-bench.ts';
 export type { GptBench, GptBenchOptions } from './text-bench.ts';
