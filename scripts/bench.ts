@@ -84,8 +84,8 @@ try {
       const row = (n: string, b: NonNullable<typeof vae>) =>
         `${n.padEnd(4)} ${f(b.imagesPerSecond)} images/s   sample ${argv['sample-count']}: ${b.sampleSeconds.toFixed(2)} s   evaluate 10000: ${b.evalSeconds.toFixed(2)} s`;
       const gptRow = (g: NonNullable<typeof gpt>) =>
-        `gpt  ${f(g.trainCharsPerSecond)} chars/s    sample ${argv['sample-chars']}: ${f(g.sampleCharsPerSecond)} chars/s with the key/value cache, ` +
-        `${argv['uncached-chars']}: ${f(g.uncachedSampleCharsPerSecond)} chars/s without (${g.streams} streams, block ${g.block}, ${g.params} parameters)`;
+        `gpt  ${f(g.trainCharsPerSecond)} chars/s    sample ${argv['sample-chars']}: ${g.sampleCharsPerSecond.toFixed(0)} chars/s with the key/value cache, ` +
+        `${argv['uncached-chars']}: ${g.uncachedSampleCharsPerSecond.toFixed(0)} chars/s without (${g.streams} streams)`;
       const ratio = oneThread && vae ? `vae on 1 thread ${oneThread.toFixed(0)} images/s: ${head.threads} threads are ${(vae.imagesPerSecond / oneThread).toFixed(2)}x` : '';
       const lines = [banner, vae && row('vae', vae), ae && row('ae', ae), gpt && gptRow(gpt), ratio, `peak RSS ${result.peakRssMB} MB`];
       process.stdout.write(lines.filter(Boolean).join('\n') + '\n');
