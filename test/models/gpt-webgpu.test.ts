@@ -13,7 +13,7 @@ import type { TextData } from '../../data/text.ts';
 import { initBackend } from '../../lib/backend.ts';
 import { createRng } from '../../lib/rng.ts';
 import { createGpt } from '../../models/gpt.ts';
-import { webgpuForTests } from '../helpers/backend.ts';
+import { syncReadsDuring, webgpuForTests } from '../helpers/backend.ts';
 
 // Each test may take minutes on a software adapter of a loaded machine: no limit a slow run can hit.
 const SLOW = 60 * 60 * 1000;
@@ -22,22 +22,6 @@ const STEPS = 4;
 // Float32 kernels differ between backends in the last bits: after 4 Adam steps the losses on lavapipe were
 // within 2e-7 relative of wasm's; an update that went wrong (a kernel the device refused) moves them by 1e-2.
 const LOSS_TOLERANCE = 1e-5;
-
-/** Every synchronous device read while `run` runs (through the backend's readSync, whoever calls it). */
-async function syncReadsDuring<T>(run: () => Promise<T>): Promise<{ value: T; syncReads: string[] }> {
-  const backend = tf.backend() as unknown as { readSync(dataId: object): unknown };
-  const readSync = backend.readSync;
-  const syncReads: string[] = [];
-  backend.readSync = function (this: unknown, dataId: object) {
-    syncReads.push(new Error().stack?.split('\n').slice(2, 8).join('\n') ?? '');
-    return readSync.call(this, dataId);
-  };
-  try {
-    return { value: await run(), syncReads };
-  } finally {
-    backend.readSync = readSync;
-  }
-}
 
 /** STEPS Adam steps on the same 8 windows, then 2 streams of 40 characters (past the block) with and without the cache. */
 async function trainAndSample(backend: 'wasm' | 'webgpu', text: TextData) {
