@@ -1,7 +1,7 @@
 /**
  * Throughput of the GPT (models/gpt.ts) on real text: training characters per second through the
  * library's own fit(), and sampling characters per second with and without the key/value cache.
- * Wall-clock numbers for scripts/bench-text.ts, never for test assertions.
+ * Wall-clock numbers for scripts/bench.ts, never for test assertions.
  */
 import { loadText } from '../data/text.ts';
 import type { TextOptions } from '../data/text.ts';

@@ -101,7 +101,9 @@ export function createGpt(options: GptOptions): GptModel {
       return tf.tidy(() => {
         const vars = variables();
         const { value, grads } = tf.variableGrads(() => tf.mean(windowCrossEntropy(params(), shape, batch as tf.Tensor2D)) as tf.Scalar, vars);
-        const norm = tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))));
+        // Summed one by one, not with tf.addN: WebGPU binds each input of a kernel as a storage buffer, and
+        // devices allow only 8 per shader (WebGPU's default limit), fewer than the GPT's weights.
+        const norm = tf.sqrt(Object.values(grads).map((g) => tf.sum(tf.square(g))).reduce((a, b) => tf.add(a, b)));
         const scale = tf.minimum(1, tf.div(GPT_CLIP_NORM, tf.add(norm, 1e-6)));
         optimizer.applyGradients(Object.fromEntries(Object.entries(grads).map(([name, g]) => [name, tf.mul(g, scale)])));
         return value;

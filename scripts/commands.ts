@@ -16,8 +16,7 @@ export const COMMANDS = {
   logistic: 'logistic regression fitted to its own labels, simulated and asymptotic forms',
   poisson: 'Poisson regression fitted to its own counts, simulated and asymptotic forms (π²/6 under accumulate)',
   'loss-sources': 'why the training loss falls under accumulate: the loss beside its real and synthetic parts',
-  'bench-text': 'training and sampling characters/s of the GPT (with and without its key/value cache) on this machine',
-  bench: 'training images/s, sampling and evaluation time, peak RSS on this machine',
+  bench: 'training speed (VAE and AE images/s, GPT characters/s), sampling and evaluation time, peak RSS here',
   'gpu-check': 'which backends work here, the WebGPU adapter, and a short training run on each',
 } as const;
 

@@ -187,7 +187,8 @@ describe('flags: --config, provenance and --help', () => {
     expect(squash(celeba.stdout)).toMatch(/quick: generations 5, epochs 5; paper: generations 7, epochs 10/);
     expect(celeba.stdout).not.toMatch(/60000|10000|--classifier-dir/);
     expect(squash(celeba.stdout)).toMatch(/--metrics collapse metrics: MNIST only \(their classifier is an MNIST one\), so none for CelebA; --metrics is refused \(default: false\)/);
-    expect(squash(bench.stdout)).toMatch(/--steps timed training steps per model \(default: 200\)/);
+    expect(squash(bench.stdout)).toMatch(/--steps timed training steps of the VAE and of the AE \(default: 200\)/);
+    expect(squash(bench.stdout)).toMatch(/--gpt-steps timed training steps of the GPT \(default: 50\)/);
     expect(local.stdout.split('\n')[0]).toBe('Usage: npx tsx scripts/sweep.ts local [flags]');
     expect(squash(local.stdout)).toMatch(/\(default: \d+, the CPU cores\)/);
   });

@@ -17,7 +17,7 @@ import { trainGenerations } from '../../lib/generations.ts';
 import { trainClassifier } from '../../lib/metrics/classifier.ts';
 import type { Classifier } from '../../lib/metrics/classifier.ts';
 import { parseScheme } from '../../lib/schemes.ts';
-import { webgpuForTests } from '../helpers/backend.ts';
+import { syncReadsDuring, webgpuForTests } from '../helpers/backend.ts';
 import { goldenDifferences } from '../helpers/golden.ts';
 import { tinyMnist, tinyVae } from '../helpers/tiny.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -93,25 +93,12 @@ describe.skipIf(!gpu.ok)(`on WebGPU${gpu.ok ? '' : ` (${gpu.skip})`}`, () => {
     classifier = await trainClassifier({ hidden: [32, 8], epochs: 1, batchSize: 50, maxShift: 0, ...data });
     const analysis = createCollapseAnalysis({ model: tinyVae, classifier: async () => ({ ...classifier, dispose: () => {} }), metricSamples: 60, fixedDraws: 20, batchSize: 40 });
     const dir = join(await tempDir(), 'run');
-    // Every read of the device goes through the backend's read() or readSync(): count the synchronous
-    // ones, wherever they come from (our code, tfjs-layers, tf.io), as a GPU would feel them.
-    const backend = tf.backend() as unknown as { readSync(dataId: object): unknown };
-    const readSync = backend.readSync;
-    const syncReads: string[] = [];
-    backend.readSync = function (this: unknown, dataId: object) {
-      syncReads.push(new Error().stack?.split('\n').slice(2, 8).join('\n') ?? '');
-      return readSync.call(this, dataId);
-    };
-    let records;
-    try {
-      records = await trainGenerations({
+    const { value: records, syncReads } = await syncReadsDuring(() =>
+      trainGenerations({
         model: tinyVae, data, scheme: parseScheme('accumulate'), generations: 3, epochs: 1, batchSize: 50, evalBatchSize: 100, seed: 4,
         runDir: dir, analyze: analysis.analyze, backend: 'webgpu',
-      });
-    } finally {
-      backend.readSync = readSync;
-      analysis.dispose();
-    }
+      }),
+    ).finally(() => analysis.dispose());
     expect(syncReads).toEqual([]);
     expect(records.map((r) => r.generation)).toEqual([1, 2, 3]);
     expect(new Set(records.map((r) => r.numTensors)).size).toBe(1);
