@@ -24,11 +24,17 @@ export interface CelebaOptions {
   dir: string;
   /** Height and width of the square images. Defaults to 64. */
   imageSize?: number;
-  /** Side of the centred square cut from each image before resizing. Defaults to the image's shorter side (178 for CelebA). */
+  /**
+   * Side of the centred square cut from each image before resizing. Defaults to the image's shorter side (178
+   * for CelebA).
+   */
   cropSize?: number;
   /** Training images to use, the first N of the training split in file order. Defaults to all. */
   limit?: number;
-  /** Test images to use. Defaults to all when there is no `limit`, else `limit` scaled by the split's test:train ratio. */
+  /**
+   * Test images to use. Defaults to all when there is no `limit`, else `limit` scaled by the split's test:train
+   * ratio.
+   */
   testLimit?: number;
   /** Share of images held out for testing when there is no partition file. Defaults to 0.1. */
   testFraction?: number;
@@ -36,7 +42,10 @@ export interface CelebaOptions {
   seed?: number;
   /** Folder for the cache files. Defaults to `<dir>/collapse-lab-cache`. */
   cacheDir?: string;
-  /** Hold the images in memory (true) or read them from the cache file batch by batch (false). Defaults to true below 1 GiB of pixels. */
+  /**
+   * Hold the images in memory (true) or read them from the cache file batch by batch (false). Defaults to true
+   * below 1 GiB of pixels.
+   */
   inMemory?: boolean;
   /** Images decoded at once. Defaults to 4. */
   concurrency?: number;
@@ -78,16 +87,28 @@ interface CacheHeader {
 
 /** Loads CelebA's training and test images as uint8 imageSize x imageSize x 3. */
 export async function loadCeleba(options: CelebaOptions): Promise<Celeba> {
-  const { dir, imageSize = 64, cropSize, limit, testLimit, testFraction = 0.1, seed = 0, concurrency = 4, log } = options;
+  const {
+    dir,
+    imageSize = 64,
+    cropSize,
+    limit,
+    testLimit,
+    testFraction = 0.1,
+    seed = 0,
+    concurrency = 4,
+    log,
+  } = options;
   const positiveInt = (name: string, v: number | undefined) => {
-    if (v !== undefined && !(Number.isInteger(v) && v > 0)) throw new Error(`CelebA ${name} ${v} is not valid; expected a positive integer.`);
+    if (v !== undefined && !(Number.isInteger(v) && v > 0))
+      throw new Error(`CelebA ${name} ${v} is not valid; expected a positive integer.`);
   };
   positiveInt('imageSize', imageSize);
   positiveInt('cropSize', cropSize);
   positiveInt('limit', limit);
   positiveInt('testLimit', testLimit);
   positiveInt('concurrency', concurrency);
-  if (!(testFraction > 0 && testFraction < 1)) throw new Error(`CelebA testFraction ${testFraction} is outside (0, 1); expected a share such as 0.1.`);
+  if (!(testFraction > 0 && testFraction < 1))
+    throw new Error(`CelebA testFraction ${testFraction} is outside (0, 1); expected a share such as 0.1.`);
 
   const { imagesDir, files } = await findImages(dir);
   const partition = await readPartition(dir, imagesDir);
@@ -95,8 +116,13 @@ export async function loadCeleba(options: CelebaOptions): Promise<Celeba> {
   let testAll: string[];
   if (partition) {
     const known = files.filter((f) => partition.split.has(f));
-    if (known.length === 0) throw new Error(`Partition file ${partition.path} lists none of the ${files.length} images in ${imagesDir}; expected lines such as '000001.jpg 0'.`);
-    if (known.length < files.length) log?.(`${files.length - known.length} images in ${imagesDir} are not in ${partition.path} and are left out.`);
+    if (known.length === 0)
+      throw new Error(
+        `Partition file ${partition.path} lists none of the ${files.length} images in ${imagesDir}; ` +
+          `expected lines such as '000001.jpg 0'.`,
+      );
+    if (known.length < files.length)
+      log?.(`${files.length - known.length} images in ${imagesDir} are not in ${partition.path} and are left out.`);
     trainAll = known.filter((f) => partition.split.get(f) === 0);
     testAll = known.filter((f) => partition.split.get(f) === 2);
   } else {
@@ -108,10 +134,17 @@ export async function loadCeleba(options: CelebaOptions): Promise<Celeba> {
     testAll = files.filter((_, i) => isTest[i]);
   }
   if (trainAll.length === 0 || testAll.length === 0) {
-    throw new Error(`CelebA split of ${imagesDir} has ${trainAll.length} training and ${testAll.length} test images; expected at least one of each (add images or fix the partition file).`);
+    throw new Error(
+      `CelebA split of ${imagesDir} has ${trainAll.length} training and ${testAll.length} test ` +
+        `images; expected at least one of each (add images or fix the partition file).`,
+    );
   }
   const nTrain = Math.min(limit ?? trainAll.length, trainAll.length);
-  const nTest = Math.min(testLimit ?? (limit === undefined ? testAll.length : Math.max(1, Math.round((limit * testAll.length) / trainAll.length))), testAll.length);
+  const nTest = Math.min(
+    testLimit ??
+      (limit === undefined ? testAll.length : Math.max(1, Math.round((limit * testAll.length) / trainAll.length))),
+    testAll.length,
+  );
   const trainFiles = trainAll.slice(0, nTrain);
   const testFiles = testAll.slice(0, nTest);
   const split = partition ? 'official' : 'seeded';
@@ -121,7 +154,11 @@ export async function loadCeleba(options: CelebaOptions): Promise<Celeba> {
     .update(JSON.stringify({ format: CACHE_FORMAT, imageSize, cropSize: cropSize ?? null, trainFiles, testFiles }))
     .digest('hex')
     .slice(0, 16);
-  if (options.cacheDir === '') throw new OptionError('cacheDir', '', say`${opt('cacheDir')} '' is empty; expected a folder for the decoded-image cache (leave it out for <dataDir>/collapse-lab-cache).`);
+  if (options.cacheDir === '')
+    throw new OptionError('cacheDir', '', [
+      ...say`${opt('cacheDir')} '' is empty; expected a folder for the decoded-image cache (leave it `,
+      ...say`out for <dataDir>/collapse-lab-cache).`,
+    ]);
   const cacheDir = options.cacheDir ?? join(dir, 'collapse-lab-cache');
   const cachePath = join(cacheDir, `celeba-${imageSize}px-${key}.u8`);
   const per = pixelsPerImage(shape);
@@ -135,16 +172,38 @@ export async function loadCeleba(options: CelebaOptions): Promise<Celeba> {
   } else {
     await checkCacheFolder(cacheDir, options.cacheDir !== undefined);
     if ('stale' in cached) log?.(`CelebA: the cache ${cachePath} ${cached.stale}; decoding the images again.`);
-    header = await buildCache({ imagesDir, trainFiles, testFiles, shape, cropSize, cachePath, split, sources, concurrency, onProgress: options.onProgress });
-    log?.(`CelebA: decoded ${header.train + header.test} images into the cache ${cachePath}; the next load of this selection reads it.`);
+    header = await buildCache({
+      imagesDir,
+      trainFiles,
+      testFiles,
+      shape,
+      cropSize,
+      cachePath,
+      split,
+      sources,
+      concurrency,
+      onProgress: options.onProgress,
+    });
+    log?.(
+      `CelebA: decoded ${header.train + header.test} images into the cache ${cachePath}; the next load of this selection reads it.`,
+    );
   }
   if (header.skipped.length > 0) {
-    const examples = header.skipped.slice(0, 3).map((s) => `${s.file} (${s.reason})`).join('; ');
-    log?.(`CelebA: ${header.skipped.length} unreadable image${header.skipped.length === 1 ? ' was' : 's were'} skipped: ${examples}${header.skipped.length > 3 ? '; ...' : ''}.`);
+    const examples = header.skipped
+      .slice(0, 3)
+      .map((s) => `${s.file} (${s.reason})`)
+      .join('; ');
+    log?.(
+      `CelebA: ${header.skipped.length} unreadable image${header.skipped.length === 1 ? ' was' : 's were'} ` +
+        `skipped: ${examples}${header.skipped.length > 3 ? '; ...' : ''}.`,
+    );
   }
   if (header.train === 0 || header.test === 0) {
     const first = header.skipped[0] ? ` (the first: ${header.skipped[0].file}: ${header.skipped[0].reason})` : '';
-    throw new Error(`CelebA folder ${imagesDir}: after skipping ${header.skipped.length} unreadable images${first}, ${header.train} training and ${header.test} test images are left; expected at least one of each.`);
+    throw new Error(
+      `CelebA folder ${imagesDir}: after skipping ${header.skipped.length} unreadable images${first}, ${header.train} ` +
+        `training and ${header.test} test images are left; expected at least one of each.`,
+    );
   }
 
   const inMemory = options.inMemory ?? (header.train + header.test) * per < IN_MEMORY_BYTES;
@@ -164,10 +223,15 @@ export async function loadCeleba(options: CelebaOptions): Promise<Celeba> {
 /** The folder of JPEGs: <dir>/img_align_celeba, the same nested once (the Kaggle copy), or <dir> itself. */
 async function findImages(dir: string): Promise<{ imagesDir: string; files: string[] }> {
   const info = await stat(dir).catch((err: { code?: string }) => {
-    if (err.code === 'ENOENT') throw new Error(`CelebA folder ${dir} does not exist; expected a folder holding img_align_celeba/*.jpg (see docs/experiments.md, "Get CelebA").`);
+    if (err.code === 'ENOENT')
+      throw new Error(
+        `CelebA folder ${dir} does not exist; expected a folder holding img_align_celeba/*.jpg (see ` +
+          `docs/experiments.md, "Get CelebA").`,
+      );
     throw err;
   });
-  if (!info.isDirectory()) throw new Error(`CelebA path ${dir} is a file; expected a folder holding img_align_celeba/*.jpg.`);
+  if (!info.isDirectory())
+    throw new Error(`CelebA path ${dir} is a file; expected a folder holding img_align_celeba/*.jpg.`);
   for (const candidate of [join(dir, 'img_align_celeba', 'img_align_celeba'), join(dir, 'img_align_celeba'), dir]) {
     let names: string[];
     try {
@@ -178,12 +242,22 @@ async function findImages(dir: string): Promise<{ imagesDir: string; files: stri
     const files = names.filter((n) => /\.jpe?g$/i.test(n)).sort();
     if (files.length > 0) return { imagesDir: candidate, files };
   }
-  throw new Error(`CelebA folder ${dir} has no .jpg images in ${join(dir, 'img_align_celeba')} (nor in the folder itself); expected img_align_celeba/000001.jpg and so on (see docs/experiments.md, "Where to put it").`);
+  throw new Error(
+    `CelebA folder ${dir} has no .jpg images in ${join(dir, 'img_align_celeba')} (nor in the ` +
+      `folder itself); expected img_align_celeba/000001.jpg and so on (see docs/experiments.md, ` +
+      `"Where to put it").`,
+  );
 }
 
 /** list_eval_partition.txt ('000001.jpg 0') or the Kaggle list_eval_partition.csv ('image_id,partition'). */
-async function readPartition(dir: string, imagesDir: string): Promise<{ path: string; split: Map<string, number> } | null> {
-  const places = [...new Set([dir, dirname(imagesDir)])].flatMap((d) => [join(d, 'list_eval_partition.txt'), join(d, 'list_eval_partition.csv')]);
+async function readPartition(
+  dir: string,
+  imagesDir: string,
+): Promise<{ path: string; split: Map<string, number> } | null> {
+  const places = [...new Set([dir, dirname(imagesDir)])].flatMap((d) => [
+    join(d, 'list_eval_partition.txt'),
+    join(d, 'list_eval_partition.csv'),
+  ]);
   for (const path of places) {
     let text: string;
     try {
@@ -197,7 +271,11 @@ async function readPartition(dir: string, imagesDir: string): Promise<{ path: st
       const trimmed = line.trim();
       if (trimmed === '' || (i === 0 && /^image_id\s*,/i.test(trimmed))) return;
       const m = /^(\S+\.jpe?g)[\s,]+([012])$/i.exec(trimmed);
-      if (!m) throw new Error(`Partition file ${path} line ${i + 1} is '${trimmed.slice(0, 60)}'; expected an image name and 0, 1 or 2, e.g. '000001.jpg 0'.`);
+      if (!m)
+        throw new Error(
+          `Partition file ${path} line ${i + 1} is '${trimmed.slice(0, 60)}'; expected an image name ` +
+            `and 0, 1 or 2, e.g. '000001.jpg 0'.`,
+        );
       split.set(m[1], Number(m[2]));
     });
     return { path, split };
@@ -205,7 +283,10 @@ async function readPartition(dir: string, imagesDir: string): Promise<{ path: st
   return null;
 }
 
-/** The cache is about to be written: a folder that cannot hold it is named (the option given, or the data folder's default). */
+/**
+ * The cache is about to be written: a folder that cannot hold it is named (the option given, or the data
+ * folder's default).
+ */
 async function checkCacheFolder(cacheDir: string, given: boolean): Promise<void> {
   const blocked = await whyNoFolder(cacheDir);
   if (!blocked) return;
@@ -229,7 +310,11 @@ async function sourcesDigest(imagesDir: string, files: readonly string[]): Promi
  * The cache's header when the cache may be used: none yet (absent), or why it may not (stale): made
  * by another version, truncated, edited since it was written, or decoded from pictures since replaced.
  */
-async function readCacheHeader(cachePath: string, per: number, sources: string): Promise<{ header: CacheHeader } | { stale: string } | { absent: true }> {
+async function readCacheHeader(
+  cachePath: string,
+  per: number,
+  sources: string,
+): Promise<{ header: CacheHeader } | { stale: string } | { absent: true }> {
   let header: CacheHeader;
   try {
     header = JSON.parse(await readFile(cachePath.replace(/\.u8$/, '.json'), 'utf8')) as CacheHeader;
@@ -237,12 +322,19 @@ async function readCacheHeader(cachePath: string, per: number, sources: string):
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { absent: true };
     return { stale: 'has a header that is not JSON' };
   }
-  if (header.format !== CACHE_FORMAT) return { stale: `was written by another version (format '${String(header.format)}')` };
+  if (header.format !== CACHE_FORMAT)
+    return { stale: `was written by another version (format '${String(header.format)}')` };
   if (header.sources !== sources) return { stale: 'was decoded from pictures that have changed since' };
   const found = await hashFile(cachePath).catch(() => null);
   if (!found) return { stale: 'has no pixel file' };
-  if (found.size !== (header.train + header.test) * per) return { stale: `holds ${found.size} bytes, not the ${(header.train + header.test) * per} its header gives (truncated or edited)` };
-  if (found.sha256 !== header.sha256) return { stale: 'does not match the SHA-256 recorded when it was written (edited or damaged)' };
+  if (found.size !== (header.train + header.test) * per)
+    return {
+      stale:
+        `holds ${found.size} bytes, not the ${(header.train + header.test) * per} its header gives ` +
+        `(truncated or edited)`,
+    };
+  if (found.sha256 !== header.sha256)
+    return { stale: 'does not match the SHA-256 recorded when it was written (edited or damaged)' };
   return { header };
 }
 
@@ -269,7 +361,10 @@ async function buildCache(b: BuildCache): Promise<CacheHeader> {
   try {
     await mkdir(dirname(b.cachePath), { recursive: true });
   } catch (err) {
-    throw new Error(`Cannot create the CelebA cache folder ${dirname(b.cachePath)} (${(err as Error).message}); expected a writable folder (pass another cache folder).`);
+    throw new Error(
+      `Cannot create the CelebA cache folder ${dirname(b.cachePath)} (${(err as Error).message}); ` +
+        `expected a writable folder (pass another cache folder).`,
+    );
   }
   const tempPath = `${b.cachePath}.${process.pid}.tmp`;
   const fd = openSync(tempPath, 'w');
@@ -346,7 +441,8 @@ async function decode(path: string, shape: ImageShape, cropSize: number | undefi
   const { width, height } = await image.metadata();
   if (!width || !height) throw new Error('no image size in the file');
   const side = cropSize ?? Math.min(width, height);
-  if (side > Math.min(width, height)) throw new Error(`the crop of ${side} pixels is larger than the ${width}x${height} image`);
+  if (side > Math.min(width, height))
+    throw new Error(`the crop of ${side} pixels is larger than the ${width}x${height} image`);
   const { data, info } = await image
     .extract({ left: Math.floor((width - side) / 2), top: Math.floor((height - side) / 2), width: side, height: side })
     .resize(shape[1], shape[0])

@@ -29,17 +29,23 @@ export function openImageFile(path: string, shape: ImageShape, options: FileSour
     throw new Error(`Image shape [${shape.join(', ')}] must be three positive integers (height, width, channels).`);
   }
   const offset = options.offset ?? 0;
-  if (!(Number.isInteger(offset) && offset >= 0)) throw new Error(`Offset ${offset} into ${path} must be a non-negative integer.`);
+  if (!(Number.isInteger(offset) && offset >= 0))
+    throw new Error(`Offset ${offset} into ${path} must be a non-negative integer.`);
   const fd = open(path);
   const size = fstatSync(fd).size;
   closeSync(fd);
   const available = Math.floor(Math.max(0, size - offset) / per);
   if (options.count === undefined && (size - offset) % per !== 0) {
-    throw new Error(`Image file ${path} holds ${size - offset} bytes after offset ${offset}, not a whole number of ${shape.join('x')} images (${per} bytes each).`);
+    throw new Error(
+      `Image file ${path} holds ${size - offset} bytes after offset ${offset}, not a whole number ` +
+        `of ${shape.join('x')} images (${per} bytes each).`,
+    );
   }
   const count = options.count ?? available;
   if (!(Number.isInteger(count) && count >= 0) || count > available) {
-    throw new Error(`Image file ${path} holds ${available} ${shape.join('x')} images after offset ${offset}; expected at least ${count}.`);
+    throw new Error(
+      `Image file ${path} holds ${available} ${shape.join('x')} images after offset ${offset}; expected at least ${count}.`,
+    );
   }
   return {
     path,
@@ -51,7 +57,7 @@ export function openImageFile(path: string, shape: ImageShape, options: FileSour
       const file = open(path);
       try {
         // Runs of consecutive indices (evaluation, sampling in order) are read with one call.
-        for (let i = 0; i < indices.length; ) {
+        for (let i = 0; i < indices.length;) {
           const first = indices[i];
           if (!(Number.isInteger(first) && first >= 0 && first < count)) {
             throw new Error(`Image index ${first} is out of range; expected 0 <= index < ${count}.`);
@@ -74,7 +80,11 @@ function open(path: string): number {
     return openSync(path, 'r');
   } catch (err) {
     const code = (err as { code?: string }).code;
-    throw new Error(code === 'ENOENT' ? `Image file ${path} does not exist.` : `Image file ${path} could not be opened (${(err as Error).message}).`);
+    throw new Error(
+      code === 'ENOENT'
+        ? `Image file ${path} does not exist.`
+        : `Image file ${path} could not be opened (${(err as Error).message}).`,
+    );
   }
 }
 
@@ -82,7 +92,8 @@ function readFully(fd: number, out: Uint8Array, at: number, length: number, posi
   let done = 0;
   while (done < length) {
     const n = readSync(fd, out, at + done, length - done, position + done);
-    if (n === 0) throw new Error(`Image file ${path} ended early at byte ${position + done}; was it truncated while in use?`);
+    if (n === 0)
+      throw new Error(`Image file ${path} ended early at byte ${position + done}; was it truncated while in use?`);
     done += n;
   }
 }

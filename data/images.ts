@@ -33,11 +33,15 @@ export function createImageSet(pixels: Uint8Array, shape: ImageShape, labels?: U
     throw new Error(`Image shape [${shape.join(', ')}] must be three positive integers (height, width, channels).`);
   }
   if (pixels.length % per !== 0) {
-    throw new Error(`Pixel buffer of ${pixels.length} bytes is not a whole number of ${shape.join('x')} images (${per} bytes each).`);
+    throw new Error(
+      `Pixel buffer of ${pixels.length} bytes is not a whole number of ${shape.join('x')} images (${per} bytes each).`,
+    );
   }
   const count = pixels.length / per;
   if (labels && labels.length !== count) {
-    throw new Error(`Labels have ${labels.length} entries but there are ${count} images; expected one label per image.`);
+    throw new Error(
+      `Labels have ${labels.length} entries but there are ${count} images; expected one label per image.`,
+    );
   }
   return {
     pixels,
@@ -76,7 +80,9 @@ export function concatSources(parts: readonly ImageSource[]): ImageSource {
   const shape = parts[0].shape;
   for (const p of parts) {
     if (p.shape.join('x') !== shape.join('x')) {
-      throw new Error(`Cannot join image sets of shape ${shape.join('x')} and ${p.shape.join('x')}; expected one shape.`);
+      throw new Error(
+        `Cannot join image sets of shape ${shape.join('x')} and ${p.shape.join('x')}; expected one shape.`,
+      );
     }
   }
   if (parts.length === 1) return parts[0];

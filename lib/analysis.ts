@@ -44,11 +44,20 @@ export interface CollapseAnalysisOptions {
   seed?: number;
   /** Measure the collapse metrics (classifier, FID, precision/recall, entropy, latentStd). Defaults to true. */
   metrics?: boolean;
-  /** The classifier of the metrics. Defaults to the MNIST classifier cached in `classifierDir` (trained on first use). */
+  /**
+   * The classifier of the metrics. Defaults to the MNIST classifier cached in `classifierDir` (trained on first
+   * use).
+   */
   classifier?: () => Promise<Classifier>;
-  /** The labelled images the classifier is trained on when it is not cached. Defaults to MNIST's (mnistClassifierData). */
+  /**
+   * The labelled images the classifier is trained on when it is not cached. Defaults to MNIST's
+   * (mnistClassifierData).
+   */
   classifierData?: () => Promise<{ train: ImageSource; test: ImageSource }>;
-  /** Folder of the cached MNIST classifier. Defaults to defaultClassifierDir(): $XDG_CACHE_HOME/collapse-lab/mnist-classifier, else ~/.cache/collapse-lab/mnist-classifier. */
+  /**
+   * Folder of the cached MNIST classifier. Defaults to defaultClassifierDir():
+   * $XDG_CACHE_HOME/collapse-lab/mnist-classifier, else ~/.cache/collapse-lab/mnist-classifier.
+   */
   classifierDir?: string;
   /** Synthetic images measured per generation (and real images they are compared with). Defaults to 2000. */
   metricSamples?: number;
@@ -71,14 +80,20 @@ export const ANALYSIS_DEFAULTS = {
   batchSize: 1000,
 } as const;
 
-/** What of the analysis' options changes the records (run.json's config.analysis): not where the classifier is cached, nor the log. */
+/**
+ * What of the analysis' options changes the records (run.json's config.analysis): not where the classifier is
+ * cached, nor the log.
+ */
 export function collapseAnalysisSettings(a: Omit<CollapseAnalysisOptions, 'model'>): Record<string, unknown> {
   const { metrics, metricSamples, k, fixedDraws, batchSize } = { ...ANALYSIS_DEFAULTS, ...definedOnly(a) };
   if (!metrics) return { metrics, fixedDraws, batchSize };
   return { metrics, metricSamples, k, fixedDraws, batchSize, classifier: a.classifier ? 'given' : 'mnist' };
 }
 
-/** The record fields the analysis adds (all absent with metrics off); the JSON on disk keeps them beside the core fields. */
+/**
+ * The record fields the analysis adds (all absent with metrics off); the JSON on disk keeps them beside the core
+ * fields.
+ */
 export interface CollapseMetrics {
   /** Fréchet distance between classifier features of the samples and of the real test set. */
   fid: number;
@@ -104,15 +119,24 @@ export interface AnalysisInfo {
   format: string;
   generation: number;
   imageShape: [number, number, number];
-  /** fixed-samples.u8: `count` images decoded from the draws of stream (seed, Stream.fixed); null when the model cannot decode draws (AE 'reconstruct'). */
+  /**
+   * fixed-samples.u8: `count` images decoded from the draws of stream (seed, Stream.fixed); null when the model
+   * cannot decode draws (AE 'reconstruct').
+   */
   fixedSamples: { count: number; seed: number } | null;
-  /** reconstructions.u8: the `count` real test images at `testIndices` (labels `labels`), then their `count` reconstructions. */
+  /**
+   * reconstructions.u8: the `count` real test images at `testIndices` (labels `labels`), then their `count`
+   * reconstructions.
+   */
   reconstructions: { count: number; testIndices: number[]; labels: number[] };
   /** The metrics' settings and the same metrics on real training images (the floor a perfect model reaches). */
   metrics: null | {
     /** Synthetic images measured. */
     samples: number;
-    /** Real test images each metric compares them with: FID all of them, precision/recall the first metricSamples. Absent in older files. */
+    /**
+     * Real test images each metric compares them with: FID all of them, precision/recall the first
+     * metricSamples. Absent in older files.
+     */
     real?: { fid: number; manifold: number };
     k: number;
     classifier: { testAccuracy: number; featureDim: number; hidden: number[]; trainSize: number };
@@ -144,11 +168,25 @@ interface RealReference {
   subset: Manifold;
 }
 
-/** One analysis can serve several runs (e.g. every scheme of an experiment): the classifier and the real reference are shared. */
+/**
+ * One analysis can serve several runs (e.g. every scheme of an experiment): the classifier and the real
+ * reference are shared.
+ */
 export function createCollapseAnalysis(options: CollapseAnalysisOptions): CollapseAnalysis {
   const o = { ...ANALYSIS_DEFAULTS, ...definedOnly(options) };
-  for (const [name, v] of Object.entries({ metricSamples: o.metricSamples, k: o.k, fixedDraws: o.fixedDraws, batchSize: o.batchSize })) checkInteger(name, v, 1);
-  if (o.metricSamples <= o.k) throw new OptionError('metricSamples', o.metricSamples, say`Analysis option metricSamples ${o.metricSamples} must exceed k ${o.k}.`);
+  for (const [name, v] of Object.entries({
+    metricSamples: o.metricSamples,
+    k: o.k,
+    fixedDraws: o.fixedDraws,
+    batchSize: o.batchSize,
+  }))
+    checkInteger(name, v, 1);
+  if (o.metricSamples <= o.k)
+    throw new OptionError(
+      'metricSamples',
+      o.metricSamples,
+      say`Analysis option metricSamples ${o.metricSamples} must exceed k ${o.k}.`,
+    );
   let classifier: Classifier | null = null;
   let reference: RealReference | null = null;
   // The metrics of real training images against the reference (same for every generation of a run).
@@ -157,18 +195,22 @@ export function createCollapseAnalysis(options: CollapseAnalysisOptions): Collap
   let firstGen: { model: GenerativeModel; runDir: string | undefined; realStd: number | null } | null = null;
 
   const getClassifier = async () => {
-    classifier ??= await (o.classifier ?? (() =>
-      loadOrTrainClassifier({
-        dir: o.classifierDir ?? defaultClassifierDir(),
-        data: o.classifierData ?? mnistClassifierData,
-        log: o.log,
-      })))();
+    classifier ??= await (
+      o.classifier ??
+      (() =>
+        loadOrTrainClassifier({
+          dir: o.classifierDir ?? defaultClassifierDir(),
+          data: o.classifierData ?? mnistClassifierData,
+          log: o.log,
+        }))
+    )();
     return classifier;
   };
 
   const getReference = async (c: Classifier, test: ImageSource): Promise<RealReference> => {
     if (reference?.test === test) return reference;
-    if (test.count <= o.k) throw new Error(`The real test set has ${test.count} images; the metrics need more than k = ${o.k}.`);
+    if (test.count <= o.k)
+      throw new Error(`The real test set has ${test.count} images; the metrics need more than k = ${o.k}.`);
     const all = (await c.run(test, test.count, o.batchSize)).features;
     reference = { test, gaussian: fitGaussian(all), subset: manifold(firstRows(all, o.metricSamples), o.k) };
     return reference;
@@ -178,7 +220,11 @@ export function createCollapseAnalysis(options: CollapseAnalysisOptions): Collap
     if (ctx.generation === 1 || !firstGen || firstGen.runDir !== ctx.run?.dir) {
       firstGen?.model.dispose();
       firstGen = null;
-      firstGen = { model: await copyGenerationOne(ctx, options.model, 'latentStd'), runDir: ctx.run?.dir, realStd: null };
+      firstGen = {
+        model: await copyGenerationOne(ctx, options.model, 'latentStd'),
+        runDir: ctx.run?.dir,
+        realStd: null,
+      };
     }
     return firstGen.model;
   };
@@ -198,37 +244,65 @@ export function createCollapseAnalysis(options: CollapseAnalysisOptions): Collap
       const recon = await reconstruct(model, ctx.data.test, digits.indices);
       const pair = createImageSet(concatBytes(ctx.data.test.gather(digits.indices), recon.pixels), shape);
       files[ANALYSIS_FILES.reconstructions] = pair.pixels;
-      files[ANALYSIS_FILES.reconstructionsPng] = await gridPng(pair, range(pair.count), { columns: digits.indices.length });
+      files[ANALYSIS_FILES.reconstructionsPng] = await gridPng(pair, range(pair.count), {
+        columns: digits.indices.length,
+      });
 
       const info: AnalysisInfo = {
         format: ANALYSIS_FORMAT,
         generation: ctx.generation,
         imageShape: [shape[0], shape[1], shape[2]],
         fixedSamples: fixed ? { count: fixed.count, seed: o.seed } : null,
-        reconstructions: { count: digits.indices.length, testIndices: Array.from(digits.indices), labels: digits.labels },
+        reconstructions: {
+          count: digits.indices.length,
+          testIndices: Array.from(digits.indices),
+          labels: digits.labels,
+        },
         metrics: null,
       };
       let fields: Partial<CollapseMetrics> = {};
       if (o.metrics) {
         const c = await getClassifier();
         if (c.info.config.imageShape.join('x') !== shape.join('x')) {
-          throw new Error(`The metrics classifier takes ${c.info.config.imageShape.join('x')} images but the model makes ${shape.join('x')}; expected MNIST-sized images (or metrics off).`);
+          throw new Error(
+            `The metrics classifier takes ${c.info.config.imageShape.join('x')} images but the model ` +
+              `makes ${shape.join('x')}; expected MNIST-sized images (or metrics off).`,
+          );
         }
         const ref = await getReference(c, ctx.data.test);
         const encoder = await getFirstGen(ctx);
         const n = Math.min(o.metricSamples, samples.count);
-        fields = { ...(await measure(c, ref, samples, n, o.k, o.batchSize)), latentStd: await latentStd(encoder, samples, n, o.batchSize), metricSamples: n };
+        fields = {
+          ...(await measure(c, ref, samples, n, o.k, o.batchSize)),
+          latentStd: await latentStd(encoder, samples, n, o.batchSize),
+          metricSamples: n,
+        };
         const fg = firstGen!;
         fg.realStd ??= await latentStd(encoder, ctx.data.test, o.metricSamples, o.batchSize);
         if (baseline?.train !== ctx.data.train) {
-          baseline = { train: ctx.data.train, value: await measure(c, ref, ctx.data.train, Math.min(o.metricSamples, ctx.data.train.count), o.k, o.batchSize) };
+          baseline = {
+            train: ctx.data.train,
+            value: await measure(
+              c,
+              ref,
+              ctx.data.train,
+              Math.min(o.metricSamples, ctx.data.train.count),
+              o.k,
+              o.batchSize,
+            ),
+          };
         }
         const cfg = c.info.config;
         info.metrics = {
           samples: n,
           real: { fid: ctx.data.test.count, manifold: Math.min(o.metricSamples, ctx.data.test.count) },
           k: o.k,
-          classifier: { testAccuracy: c.info.testAccuracy, featureDim: c.featureDim, hidden: cfg.hidden, trainSize: cfg.trainSize },
+          classifier: {
+            testAccuracy: c.info.testAccuracy,
+            featureDim: c.featureDim,
+            hidden: cfg.hidden,
+            trainSize: cfg.trainSize,
+          },
           baseline: { ...baseline.value, latentStd: fg.realStd },
         };
       }
@@ -254,7 +328,14 @@ export function createCollapseAnalysis(options: CollapseAnalysisOptions): Collap
 }
 
 /** The classifier-based metrics of the first `n` images of `images` against the real reference. */
-async function measure(c: Classifier, ref: RealReference, images: ImageSource, n: number, k: number, batchSize: number): Promise<Omit<CollapseMetrics, 'metricSamples' | 'latentStd'>> {
+async function measure(
+  c: Classifier,
+  ref: RealReference,
+  images: ImageSource,
+  n: number,
+  k: number,
+  batchSize: number,
+): Promise<Omit<CollapseMetrics, 'metricSamples' | 'latentStd'>> {
   const out = await c.run(images, n, batchSize);
   const histogram = classHistogram(out.labels, c.info.config.classes);
   const { precision, recall } = precisionRecall(ref.subset, out.features, k);
@@ -296,7 +377,11 @@ export function tenDigits(test: ImageSource): { indices: Uint32Array; labels: nu
 }
 
 /** decode(encode(x)) of the images at `indices`, quantised. */
-export async function reconstruct(model: GenerativeModel, source: ImageSource, indices: Uint32Array): Promise<ImageSet> {
+export async function reconstruct(
+  model: GenerativeModel,
+  source: ImageSource,
+  indices: Uint32Array,
+): Promise<ImageSet> {
   const probs = tf.tidy(() => model.decode(model.encode(toFloatBatch(source, indices, model.flatInput))));
   return createImageSet(quantize(await readAndDispose(probs)), model.imageShape);
 }

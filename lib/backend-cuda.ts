@@ -21,9 +21,14 @@ export const CUDA_LIBRARIES: readonly { file: string; from: string }[] = [
   { file: 'libcudnn.so.8', from: 'cuDNN 8' },
 ];
 
-export const CUDA_REQUIREMENT = 'tfjs-node-gpu 4.x needs the CUDA 11.2 and cuDNN 8.1 runtime libraries (its libtensorflow 2.9 was built against them)';
+export const CUDA_REQUIREMENT =
+  'tfjs-node-gpu 4.x needs the CUDA 11.2 and cuDNN 8.1 runtime libraries (its libtensorflow ' +
+  '2.9 was built against them)';
 
-/** Where the dynamic loader would find libraries: `ldconfig -p` output (null when it could not run) and LD_LIBRARY_PATH's folders. */
+/**
+ * Where the dynamic loader would find libraries: `ldconfig -p` output (null when it could not run) and
+ * LD_LIBRARY_PATH's folders.
+ */
 export interface LibraryScan {
   ldconfig: string | null;
   ldLibraryPath: { dir: string; files: string[] }[];
@@ -64,7 +69,9 @@ export function cudaProblem(scan: LibraryScan): string | null {
 export async function scanLibraries(env: NodeJS.ProcessEnv = process.env): Promise<LibraryScan> {
   let ldconfig: string | null = null;
   for (const bin of ['ldconfig', '/sbin/ldconfig', '/usr/sbin/ldconfig']) {
-    ldconfig = await new Promise<string | null>((resolve) => execFile(bin, ['-p'], { maxBuffer: 64 << 20 }, (err, out) => resolve(err ? null : out)));
+    ldconfig = await new Promise<string | null>((resolve) =>
+      execFile(bin, ['-p'], { maxBuffer: 64 << 20 }, (err, out) => resolve(err ? null : out)),
+    );
     if (ldconfig !== null) break;
   }
   const ldLibraryPath: LibraryScan['ldLibraryPath'] = [];

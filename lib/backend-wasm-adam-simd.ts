@@ -20,7 +20,24 @@
 import { F32, get, heapModuleBytes, I32, isShared, MEMARG, set, simd, uleb, V128 } from './wasm-module-bytes.ts';
 
 /** adam(w, m, v, g, ow, om, ov, n, a1, a2, b1, c1, b2, c2, eps, negLr): byte offsets into the heap, n floats. */
-export type AdamSimd = (w: number, m: number, v: number, g: number, ow: number, om: number, ov: number, n: number, a1: number, a2: number, b1: number, c1: number, b2: number, c2: number, eps: number, negLr: number) => void;
+export type AdamSimd = (
+  w: number,
+  m: number,
+  v: number,
+  g: number,
+  ow: number,
+  om: number,
+  ov: number,
+  n: number,
+  a1: number,
+  a2: number,
+  b1: number,
+  c1: number,
+  b2: number,
+  c2: number,
+  eps: number,
+  negLr: number,
+) => void;
 
 // Parameters 0-7 are the i32 pointers and count, 8-15 the f32 scalars; then the locals.
 const [W, M, V, G, OW, OM, OV, N] = [0, 1, 2, 3, 4, 5, 6, 7];
@@ -45,7 +62,18 @@ function body(): number[] {
   code.push(...get(I), ...get(END), 0x4f, 0x0d, 1); // if i >= end: break
   code.push(...load(G), ...set(GV));
   code.push(...load(M), ...get(B1), ...simd(MUL), ...get(GV), ...get(C1), ...simd(MUL), ...simd(ADD), ...set(MI));
-  code.push(...load(V), ...get(B2), ...simd(MUL), ...get(GV), ...get(GV), ...simd(MUL), ...get(C2), ...simd(MUL), ...simd(ADD), ...set(VI));
+  code.push(
+    ...load(V),
+    ...get(B2),
+    ...simd(MUL),
+    ...get(GV),
+    ...get(GV),
+    ...simd(MUL),
+    ...get(C2),
+    ...simd(MUL),
+    ...simd(ADD),
+    ...set(VI),
+  );
   code.push(...storeAt(OM, get(MI)), ...storeAt(OV, get(VI)));
   const denominator = [...get(VI), ...get(A2), ...simd(DIV), ...simd(SQRT), ...get(EPS), ...simd(ADD)];
   const step = [...get(MI), ...get(A1), ...simd(DIV), ...denominator, ...simd(DIV), ...get(NEG_LR), ...simd(MUL)];
@@ -69,7 +97,9 @@ export function adamSimdFor(memory: WebAssembly.Memory): AdamSimd | null {
   if (instances.has(memory)) return instances.get(memory) ?? null;
   let fn: AdamSimd | null = null;
   try {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(adamModuleBytes(isShared(memory))), { env: { memory } });
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(adamModuleBytes(isShared(memory))), {
+      env: { memory },
+    });
     fn = instance.exports.adam as AdamSimd;
   } catch {
     fn = null; // no SIMD here: the caller's JavaScript loop does the same operations

@@ -34,7 +34,14 @@ interface FusedAdamAttrs {
 }
 
 interface FusedAdamArgs {
-  inputs: { value: tf.TensorInfo; m: tf.TensorInfo; v: tf.TensorInfo; gradient: tf.TensorInfo; oneMinusAccBeta1: tf.TensorInfo; oneMinusAccBeta2: tf.TensorInfo };
+  inputs: {
+    value: tf.TensorInfo;
+    m: tf.TensorInfo;
+    v: tf.TensorInfo;
+    gradient: tf.TensorInfo;
+    oneMinusAccBeta1: tf.TensorInfo;
+    oneMinusAccBeta2: tf.TensorInfo;
+  };
   backend: WasmBackend;
   attrs: FusedAdamAttrs;
 }
@@ -78,7 +85,25 @@ function fusedAdam({ inputs, backend, attrs }: FusedAdamArgs): tf.TensorInfo[] {
   const simd = memory && useSimd ? adamSimdFor(memory) : null;
   // SIMD does whole groups of 4 floats; this loop does the rest (or everything without SIMD).
   const from = simd ? W.length - (W.length % 4) : 0;
-  if (simd && from > 0) simd(W.byteOffset, M.byteOffset, V.byteOffset, G.byteOffset, oW.byteOffset, oM.byteOffset, oV.byteOffset, from, a1, a2, b1, c1, b2, c2, eps, negLr);
+  if (simd && from > 0)
+    simd(
+      W.byteOffset,
+      M.byteOffset,
+      V.byteOffset,
+      G.byteOffset,
+      oW.byteOffset,
+      oM.byteOffset,
+      oV.byteOffset,
+      from,
+      a1,
+      a2,
+      b1,
+      c1,
+      b2,
+      c2,
+      eps,
+      negLr,
+    );
   for (let i = from; i < W.length; i++) {
     const g = G[i];
     // newFirstMoment = add(mul(m, beta1), mul(g, 1 - beta1))
@@ -121,7 +146,11 @@ let original: ApplyGradients | null = null;
 export function registerWasmFusedAdam(): void {
   if (original) return;
   if (!tf.getKernel(FUSED_ADAM, 'wasm')) {
-    tf.registerKernel({ kernelName: FUSED_ADAM, backendName: 'wasm', kernelFunc: fusedAdam as unknown as tf.KernelFunc });
+    tf.registerKernel({
+      kernelName: FUSED_ADAM,
+      backendName: 'wasm',
+      kernelFunc: fusedAdam as unknown as tf.KernelFunc,
+    });
   }
   const proto = tf.AdamOptimizer.prototype as unknown as { applyGradients: ApplyGradients };
   const tfjsAdam = proto.applyGradients;
@@ -134,7 +163,8 @@ export function registerWasmFusedAdam(): void {
 
 /** tfjs's own Adam update, for comparing the fused one with it. */
 export function referenceAdamUpdate(optimizer: tf.AdamOptimizer, grads: Gradients): void {
-  const tfjsAdam = original ?? (tf.AdamOptimizer.prototype as unknown as { applyGradients: ApplyGradients }).applyGradients;
+  const tfjsAdam =
+    original ?? (tf.AdamOptimizer.prototype as unknown as { applyGradients: ApplyGradients }).applyGradients;
   tfjsAdam.call(optimizer, grads);
 }
 
@@ -147,14 +177,26 @@ function fusedApplyGradients(o: AdamInternals, grads: Gradients): void {
     const attrs = { beta1: o.beta1, beta2: o.beta2, epsilon: o.epsilon, learningRate: o.learningRate };
     names.forEach((name, i) => {
       const value = tf.engine().registeredVariables[name];
-      o.accumulatedFirstMoment[i] ??= { originalName: `${name}/m`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
-      o.accumulatedSecondMoment[i] ??= { originalName: `${name}/v`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
+      o.accumulatedFirstMoment[i] ??= {
+        originalName: `${name}/m`,
+        variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
+      };
+      o.accumulatedSecondMoment[i] ??= {
+        originalName: `${name}/v`,
+        variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
+      };
       const gradient = Array.isArray(grads) ? grads[i].tensor : grads[name];
       if (gradient == null) return;
       const m = o.accumulatedFirstMoment[i].variable;
       const v = o.accumulatedSecondMoment[i].variable;
       const inputs = { value, m, v, gradient, oneMinusAccBeta1, oneMinusAccBeta2 };
-      const [newValue, newM, newV] = tf.engine().runKernel(FUSED_ADAM, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+      const [newValue, newM, newV] = tf
+        .engine()
+        .runKernel(
+          FUSED_ADAM,
+          inputs as unknown as tf.NamedTensorMap,
+          attrs as unknown as tf.NamedAttrMap,
+        ) as tf.Tensor[];
       m.assign(newM);
       v.assign(newV);
       value.assign(newValue);

@@ -30,12 +30,33 @@ const F32_ADD = 0x92;
 /** Loop over i = 0, 16, ..., 4n - 16 (bytes), with i and end in the given locals. */
 function loop(n: number, i: number, end: number, body: number[]): number[] {
   return [
-    ...get(n), 0x41, 2, 0x74, ...set(end), 0x41, 0, ...set(i), // end = n * 4; i = 0
-    0x02, 0x40, 0x03, 0x40, // block, loop
-    ...get(i), ...get(end), 0x4f, 0x0d, 1, // if i >= end: break
+    ...get(n),
+    0x41,
+    2,
+    0x74,
+    ...set(end),
+    0x41,
+    0,
+    ...set(i), // end = n * 4; i = 0
+    0x02,
+    0x40,
+    0x03,
+    0x40, // block, loop
+    ...get(i),
+    ...get(end),
+    0x4f,
+    0x0d,
+    1, // if i >= end: break
     ...body,
-    ...get(i), 0x41, 16, 0x6a, ...set(i), 0x0c, 0, // i += 16; continue
-    0x0b, 0x0b, // end loop, end block
+    ...get(i),
+    0x41,
+    16,
+    0x6a,
+    ...set(i),
+    0x0c,
+    0, // i += 16; continue
+    0x0b,
+    0x0b, // end loop, end block
   ];
 }
 
@@ -48,18 +69,49 @@ function rowLossBody(): number[] {
   const code: number[] = [...splat(0, ACC), ...splat(1, ONE), ...splat(0, ZERO)];
   ATANH_COEFFICIENTS.forEach((c, k) => code.push(...splat(c, COEF + k)));
   const horner: number[] = [...get(COEF + 7), ...set(P)];
-  for (let k = 6; k >= 0; k--) horner.push(...get(P), ...get(Z2), ...simd(MUL), ...get(COEF + k), ...simd(ADD), ...set(P));
-  code.push(...loop(N, I, END, [
-    ...load(L), ...set(LV),
-    ...load(S), ...get(ONE), ...load(S), ...simd(SUB), ...simd(MAX), ...set(MV), // m = max(s, 1 - s)
-    ...get(MV), ...get(ONE), ...simd(SUB), ...get(MV), ...get(ONE), ...simd(ADD), ...simd(DIV), ...set(Z),
-    ...get(Z), ...get(Z), ...simd(MUL), ...set(Z2),
-    ...horner,
-    ...get(ACC),
-    ...get(LV), ...get(ZERO), ...simd(MAX), ...get(Z), ...get(Z), ...simd(ADD), ...get(P), ...simd(MUL), ...simd(SUB),
-    ...get(LV), ...load(X), ...simd(MUL), ...simd(SUB),
-    ...simd(ADD), ...set(ACC),
-  ]));
+  for (let k = 6; k >= 0; k--)
+    horner.push(...get(P), ...get(Z2), ...simd(MUL), ...get(COEF + k), ...simd(ADD), ...set(P));
+  code.push(
+    ...loop(N, I, END, [
+      ...load(L),
+      ...set(LV),
+      ...load(S),
+      ...get(ONE),
+      ...load(S),
+      ...simd(SUB),
+      ...simd(MAX),
+      ...set(MV), // m = max(s, 1 - s)
+      ...get(MV),
+      ...get(ONE),
+      ...simd(SUB),
+      ...get(MV),
+      ...get(ONE),
+      ...simd(ADD),
+      ...simd(DIV),
+      ...set(Z),
+      ...get(Z),
+      ...get(Z),
+      ...simd(MUL),
+      ...set(Z2),
+      ...horner,
+      ...get(ACC),
+      ...get(LV),
+      ...get(ZERO),
+      ...simd(MAX),
+      ...get(Z),
+      ...get(Z),
+      ...simd(ADD),
+      ...get(P),
+      ...simd(MUL),
+      ...simd(SUB),
+      ...get(LV),
+      ...load(X),
+      ...simd(MUL),
+      ...simd(SUB),
+      ...simd(ADD),
+      ...set(ACC),
+    ]),
+  );
   const lane = (k: number) => [...get(ACC), ...simd(EXTRACT_F32), k];
   code.push(...lane(0), ...lane(1), F32_ADD, ...lane(2), F32_ADD, ...lane(3), F32_ADD, 0x0b);
   return [2, ...uleb(2), I32, ...uleb(16), V128, ...code];
@@ -70,8 +122,19 @@ function rowGradBody(): number[] {
   const at = (ptr: number) => [...get(ptr), ...get(I), 0x6a];
   const load = (ptr: number) => [...at(ptr), ...simd(0x00), ...MEMARG];
   const code = [
-    ...get(G), ...simd(SPLAT_F32), ...set(GV),
-    ...loop(N, I, END, [...at(OUT), ...get(GV), ...load(S), ...load(X), ...simd(SUB), ...simd(MUL), ...simd(0x0b), ...MEMARG]),
+    ...get(G),
+    ...simd(SPLAT_F32),
+    ...set(GV),
+    ...loop(N, I, END, [
+      ...at(OUT),
+      ...get(GV),
+      ...load(S),
+      ...load(X),
+      ...simd(SUB),
+      ...simd(MUL),
+      ...simd(0x0b),
+      ...MEMARG,
+    ]),
     0x0b,
   ];
   return [2, ...uleb(2), I32, ...uleb(1), V128, ...code];
@@ -92,7 +155,9 @@ export function bceSimdFor(memory: WebAssembly.Memory): { rowLoss: RowLoss; rowG
   if (instances.has(memory)) return instances.get(memory) ?? null;
   let fns: { rowLoss: RowLoss; rowGrad: RowGrad } | null = null;
   try {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bceModuleBytes(isShared(memory))), { env: { memory } });
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bceModuleBytes(isShared(memory))), {
+      env: { memory },
+    });
     fns = { rowLoss: instance.exports.rowLoss as RowLoss, rowGrad: instance.exports.rowGrad as RowGrad };
   } catch {
     fns = null; // no SIMD here: the caller's JavaScript loop does the same operations

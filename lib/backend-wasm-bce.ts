@@ -41,7 +41,8 @@ function simdOf(backend: WasmBackend) {
 }
 
 function checkFloat32(kernel: string, inputs: tf.TensorInfo[]): void {
-  for (const t of inputs) if (t.dtype !== 'float32') throw new Error(`${kernel} takes float32 tensors; got ${t.dtype}.`);
+  for (const t of inputs)
+    if (t.dtype !== 'float32') throw new Error(`${kernel} takes float32 tensors; got ${t.dtype}.`);
 }
 
 /** One pixel's loss, max(l, 0) - log(max(s, 1 - s)) - l x, in the float32 operations of the SIMD function. */
@@ -55,11 +56,19 @@ function pixelLoss(l: number, x: number, s: number): number {
 }
 
 /** logits, x [n, d] -> [loss per image [n], sigmoid(logits) [n, d]] (the second for the gradient). */
-function bceLogits({ inputs, backend }: { inputs: { logits: tf.TensorInfo; x: tf.TensorInfo }; backend: WasmBackend }): tf.TensorInfo[] {
+function bceLogits({
+  inputs,
+  backend,
+}: {
+  inputs: { logits: tf.TensorInfo; x: tf.TensorInfo };
+  backend: WasmBackend;
+}): tf.TensorInfo[] {
   const { logits, x } = inputs;
   checkFloat32(BCE_LOGITS, [logits, x]);
   const [n, d] = logits.shape;
-  const sigmoid = tf.getKernel('Sigmoid', 'wasm')!.kernelFunc({ inputs: { x: logits }, backend: backend as unknown as tf.KernelBackend, attrs: {} }) as tf.TensorInfo;
+  const sigmoid = tf
+    .getKernel('Sigmoid', 'wasm')!
+    .kernelFunc({ inputs: { x: logits }, backend: backend as unknown as tf.KernelBackend, attrs: {} }) as tf.TensorInfo;
   const loss = backend.makeOutput([n], 'float32');
   // Views are taken after the allocations: growing the wasm heap detaches earlier views.
   const L = backend.typedArrayFromHeap(logits);
@@ -87,7 +96,13 @@ function bceLogits({ inputs, backend }: { inputs: { logits: tf.TensorInfo; x: tf
 }
 
 /** dy [n], sigmoid [n, d], x [n, d] -> dy * (sigmoid - x), the gradient by the logits. */
-function bceLogitsGrad({ inputs, backend }: { inputs: { dy: tf.TensorInfo; sigmoid: tf.TensorInfo; x: tf.TensorInfo }; backend: WasmBackend }): tf.TensorInfo {
+function bceLogitsGrad({
+  inputs,
+  backend,
+}: {
+  inputs: { dy: tf.TensorInfo; sigmoid: tf.TensorInfo; x: tf.TensorInfo };
+  backend: WasmBackend;
+}): tf.TensorInfo {
   const { dy, sigmoid, x } = inputs;
   checkFloat32(BCE_LOGITS_GRAD, [dy, sigmoid, x]);
   const [n, d] = sigmoid.shape;
@@ -110,9 +125,17 @@ function bceLogitsGrad({ inputs, backend }: { inputs: { dy: tf.TensorInfo; sigmo
 /** Registers both kernels for the wasm backend (once). */
 export function registerWasmBceKernels(): void {
   if (!tf.getKernel(BCE_LOGITS, 'wasm')) {
-    tf.registerKernel({ kernelName: BCE_LOGITS, backendName: 'wasm', kernelFunc: bceLogits as unknown as tf.KernelFunc });
+    tf.registerKernel({
+      kernelName: BCE_LOGITS,
+      backendName: 'wasm',
+      kernelFunc: bceLogits as unknown as tf.KernelFunc,
+    });
   }
   if (!tf.getKernel(BCE_LOGITS_GRAD, 'wasm')) {
-    tf.registerKernel({ kernelName: BCE_LOGITS_GRAD, backendName: 'wasm', kernelFunc: bceLogitsGrad as unknown as tf.KernelFunc });
+    tf.registerKernel({
+      kernelName: BCE_LOGITS_GRAD,
+      backendName: 'wasm',
+      kernelFunc: bceLogitsGrad as unknown as tf.KernelFunc,
+    });
   }
 }

@@ -31,7 +31,8 @@ export function registerWasmSharedCopies(): void {
       const { x } = args.inputs;
       const dtype = args.attrs?.dtype ?? x.dtype;
       // Strings live outside the heap, and a Cast to another type converts: both keep the package's kernel.
-      if (x.dtype === 'string' || dtype !== x.dtype) return original.kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
+      if (x.dtype === 'string' || dtype !== x.dtype)
+        return original.kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
       args.backend.incRef(x.dataId);
       return { dataId: x.dataId, shape: x.shape, dtype };
     };

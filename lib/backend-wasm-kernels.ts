@@ -48,9 +48,17 @@ export function registerWasmConvKernels(options: WasmConvKernelOptions = {}): vo
   }
   if (registered) return;
   if (tf.getKernel('Conv2DBackpropInput', 'wasm')) tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
-  tf.registerKernel({ kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: conv2dBackpropInput as unknown as tf.KernelFunc });
+  tf.registerKernel({
+    kernelName: 'Conv2DBackpropInput',
+    backendName: 'wasm',
+    kernelFunc: conv2dBackpropInput as unknown as tf.KernelFunc,
+  });
   if (!tf.getKernel('Conv2DBackpropFilter', 'wasm')) {
-    tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2dBackpropFilter as unknown as tf.KernelFunc });
+    tf.registerKernel({
+      kernelName: 'Conv2DBackpropFilter',
+      backendName: 'wasm',
+      kernelFunc: conv2dBackpropFilter as unknown as tf.KernelFunc,
+    });
   }
   registered = true;
 }
@@ -71,7 +79,15 @@ interface Geometry {
   padLeft: number;
 }
 
-function geometry(owner: string, xShape: number[], filterShape: number[], strides: number | [number, number], pad: Pad, dataFormat: 'NHWC' | 'NCHW' | undefined, dimRoundingMode: 'floor' | 'round' | 'ceil' | undefined): Geometry {
+function geometry(
+  owner: string,
+  xShape: number[],
+  filterShape: number[],
+  strides: number | [number, number],
+  pad: Pad,
+  dataFormat: 'NHWC' | 'NCHW' | undefined,
+  dimRoundingMode: 'floor' | 'round' | 'ceil' | undefined,
+): Geometry {
   if (dataFormat === 'NCHW') throw new Error(`${owner} on wasm supports dataFormat 'NHWC' only; got 'NCHW'.`);
   const info = tf.backend_util.computeConv2DInfo(
     xShape as [number, number, number, number],
@@ -102,8 +118,15 @@ function geometry(owner: string, xShape: number[], filterShape: number[], stride
 
 function matMul(backend: WasmBackend, a: tf.TensorInfo, b: tf.TensorInfo): tf.TensorInfo {
   const kernel = tf.getKernel('BatchMatMul', 'wasm');
-  if (!kernel) throw new Error(`The wasm backend has no BatchMatMul kernel; expected @tensorflow/tfjs-backend-wasm to register one.`);
-  return kernel.kernelFunc({ inputs: { a, b }, backend: backend as unknown as tf.KernelBackend, attrs: { transposeA: false, transposeB: false } }) as tf.TensorInfo;
+  if (!kernel)
+    throw new Error(
+      `The wasm backend has no BatchMatMul kernel; expected @tensorflow/tfjs-backend-wasm to register one.`,
+    );
+  return kernel.kernelFunc({
+    inputs: { a, b },
+    backend: backend as unknown as tf.KernelBackend,
+    attrs: { transposeA: false, transposeB: false },
+  }) as tf.TensorInfo;
 }
 
 /** Output positions per chunk so that a [rows, width] temporary stays under chunkFloats. */
@@ -127,7 +150,15 @@ interface BackpropFilterArgs {
 
 function conv2dBackpropFilter({ inputs, backend, attrs }: BackpropFilterArgs): tf.TensorInfo {
   const { x, dy } = inputs;
-  const g = geometry('Conv2DBackpropFilter', x.shape, attrs.filterShape, attrs.strides, attrs.pad, attrs.dataFormat, attrs.dimRoundingMode);
+  const g = geometry(
+    'Conv2DBackpropFilter',
+    x.shape,
+    attrs.filterShape,
+    attrs.strides,
+    attrs.pad,
+    attrs.dataFormat,
+    attrs.dimRoundingMode,
+  );
   const K = g.fh * g.fw * g.inC;
   const M = g.batch * g.outH * g.outW;
   const rows = chunkRows(K + g.outC, M);
@@ -222,7 +253,15 @@ interface BackpropInputArgs {
 
 function conv2dBackpropInput({ inputs, backend, attrs }: BackpropInputArgs): tf.TensorInfo {
   const { dy, filter } = inputs;
-  const g = geometry('Conv2DBackpropInput', attrs.inputShape, filter.shape, attrs.strides, attrs.pad, attrs.dataFormat, attrs.dimRoundingMode);
+  const g = geometry(
+    'Conv2DBackpropInput',
+    attrs.inputShape,
+    filter.shape,
+    attrs.strides,
+    attrs.pad,
+    attrs.dataFormat,
+    attrs.dimRoundingMode,
+  );
   const K = g.fh * g.fw * g.inC;
   const M = g.batch * g.outH * g.outW;
   // W^T: [outC, K], so that cols = dy W^T is a plain product.

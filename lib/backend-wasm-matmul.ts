@@ -37,7 +37,12 @@ export function registerWasmTransposedMatMul(): void {
       [perm[n - 2], perm[n - 1]] = [perm[n - 1], perm[n - 2]];
       return transpose.kernelFunc({ inputs: { x: t }, backend, attrs: { perm } }) as tf.TensorInfo;
     };
-    const plain = (x: tf.TensorInfo, y: tf.TensorInfo) => original.kernelFunc({ inputs: { a: x, b: y }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } }) as tf.TensorInfo;
+    const plain = (x: tf.TensorInfo, y: tf.TensorInfo) =>
+      original.kernelFunc({
+        inputs: { a: x, b: y },
+        backend,
+        attrs: { ...attrs, transposeA: false, transposeB: false },
+      }) as tf.TensorInfo;
     if (!transposeA && swappedIsSmaller(a.shape, b.shape)) {
       // a b^T = (b a^T)^T
       const aT = swapLast(a);

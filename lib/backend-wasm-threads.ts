@@ -55,7 +55,11 @@ export async function useWasmThreads(threads: number): Promise<number> {
   running = module;
   if (module) {
     setThreadsCount(threads);
-    tf.registerBackend('wasm', () => new BackendWasm(module as unknown as ConstructorParameters<typeof BackendWasm>[0]), 2);
+    tf.registerBackend(
+      'wasm',
+      () => new BackendWasm(module as unknown as ConstructorParameters<typeof BackendWasm>[0]),
+      2,
+    );
   } else {
     tf.registerBackend('wasm', packageFactory, 2);
   }
@@ -84,10 +88,16 @@ async function startThreadedModule(threads: number): Promise<ThreadedModule> {
   const started = factory({
     locateFile: (path: string, prefix: string) => (path.endsWith('.worker.js') ? workerFile : prefix + path),
     mainScriptUrlOrBlob: join(dir, `${BUILD}.js`),
-    instantiateWasm(info: { env: Record<string, unknown> }, receive: (i: WebAssembly.Instance, m: WebAssembly.Module) => void) {
+    instantiateWasm(
+      info: { env: Record<string, unknown> },
+      receive: (i: WebAssembly.Instance, m: WebAssembly.Module) => void,
+    ) {
       // The pool's size is capped at half of what this reports: report enough for `threads`.
       info.env.emscripten_num_logical_cores = () => 2 * threads;
-      WebAssembly.instantiate(readFileSync(join(dir, `${BUILD}.wasm`)), info as WebAssembly.Imports).then((r) => receive(r.instance, r.module), failed);
+      WebAssembly.instantiate(readFileSync(join(dir, `${BUILD}.wasm`)), info as WebAssembly.Imports).then(
+        (r) => receive(r.instance, r.module),
+        failed,
+      );
       return {};
     },
   });

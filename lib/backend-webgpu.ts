@@ -19,7 +19,10 @@ export interface GpuAdapter {
   device: string;
   /** The driver's description, e.g. 'NVIDIA GeForce RTX 3090' or 'llvmpipe: Mesa 25.0.7 (LLVM 15.0.6)'. */
   description: string;
-  /** True for a CPU implementation of the GPU API (lavapipe/llvmpipe, SwiftShader, WARP): correct, but slower than wasm. */
+  /**
+   * True for a CPU implementation of the GPU API (lavapipe/llvmpipe, SwiftShader, WARP): correct, but slower
+   * than wasm.
+   */
   software: boolean;
 }
 
@@ -28,7 +31,9 @@ export type WebGpuProbe = { ok: true; adapter: GpuAdapter } | { ok: false; why: 
 /** What to install when there is no adapter: a driver for the machine's GPU, or the software one the tests use. */
 const VULKAN_HINT =
   process.platform === 'linux'
-    ? "install a Vulkan driver: the GPU vendor's, or for a software adapter libvulkan1 and Mesa >= 24's lavapipe (Debian: 'apt-get install libvulkan1 mesa-vulkan-drivers', from bookworm-backports on Debian 12)"
+    ? "install a Vulkan driver: the GPU vendor's, or for a software adapter libvulkan1 and Mesa " +
+      ">= 24's lavapipe (Debian: 'apt-get install libvulkan1 mesa-vulkan-drivers', from " +
+      'bookworm-backports on Debian 12)'
     : 'WebGPU needs Metal (macOS) or Direct3D 12 (Windows) and a GPU driver';
 
 const SOFTWARE = /llvmpipe|lavapipe|softpipe|swiftshader|\bsoftware\b|microsoft basic render|\bwarp\b/i;
@@ -39,7 +44,9 @@ const SOFTWARE = /llvmpipe|lavapipe|softpipe|swiftshader|\bsoftware\b|microsoft 
  */
 export function isSoftwareAdapter(info: Partial<Omit<GpuAdapter, 'software'>>, isFallbackAdapter?: boolean): boolean {
   if (isFallbackAdapter) return true;
-  return [info.vendor, info.architecture, info.device, info.description].some((s) => typeof s === 'string' && SOFTWARE.test(s));
+  return [info.vendor, info.architecture, info.device, info.description].some(
+    (s) => typeof s === 'string' && SOFTWARE.test(s),
+  );
 }
 
 interface DawnModule {
@@ -77,7 +84,12 @@ async function probe(): Promise<WebGpuProbe> {
   if (!adapter) return { ok: false, why: `Dawn (npm webgpu) found no WebGPU adapter: ${VULKAN_HINT}` };
   const info = (adapter.info ?? {}) as Partial<GPUAdapterInfo> & { isFallbackAdapter?: boolean };
   const fallback = info.isFallbackAdapter ?? (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter;
-  const described = { vendor: info.vendor ?? '', architecture: info.architecture ?? '', device: info.device ?? '', description: info.description ?? '' };
+  const described = {
+    vendor: info.vendor ?? '',
+    architecture: info.architecture ?? '',
+    device: info.device ?? '',
+    description: info.description ?? '',
+  };
   exposeGlobals(dawn.globals);
   return { ok: true, adapter: { ...described, software: isSoftwareAdapter(described, fallback) } };
 }
@@ -98,9 +110,13 @@ export async function startWebGpu(): Promise<void> {
     }
   }
   if (!tf.findBackendFactory('webgpu')) {
-    throw new Error('@tensorflow/tfjs-backend-webgpu registered no backend in this copy of @tensorflow/tfjs-core: install it at exactly the version of @tensorflow/tfjs');
+    throw new Error(
+      '@tensorflow/tfjs-backend-webgpu registered no backend in this copy of ' +
+        '@tensorflow/tfjs-core: install it at exactly the version of @tensorflow/tfjs',
+    );
   }
-  if (!(await tf.setBackend('webgpu'))) throw new Error('tf.setBackend(webgpu) returned false (the device could not be created)');
+  if (!(await tf.setBackend('webgpu')))
+    throw new Error('tf.setBackend(webgpu) returned false (the device could not be created)');
   await tf.ready();
 }
 
@@ -124,7 +140,8 @@ function exposeGlobals(globals: Record<string, unknown>): void {
 
 function notLoaded(pkg: string, err: unknown): string {
   // The backend needs both packages; they are installed together.
-  if (isNotInstalled(err)) return `${pkg} is not installed (an optional package: '${installCommand('webgpu', '@tensorflow/tfjs-backend-webgpu')}')`;
+  if (isNotInstalled(err))
+    return `${pkg} is not installed (an optional package: '${installCommand('webgpu', '@tensorflow/tfjs-backend-webgpu')}')`;
   return `${pkg} failed to load: ${firstLine(err)}`;
 }
 

@@ -69,15 +69,25 @@ export function adapterLabel(a: GpuAdapter): string {
 
 /** One line for banners and reports: 'webgpu (@tensorflow/tfjs-backend-webgpu 4.22.0, adapter ...)'. */
 export function describeBackend(info: BackendRecord): string {
-  const extra = info.adapter ? `, adapter ${adapterLabel(info.adapter)}${info.adapter.software ? ', a software driver' : ''}` : info.gpu ? ', GPU' : '';
+  const extra = info.adapter
+    ? `, adapter ${adapterLabel(info.adapter)}${info.adapter.software ? ', a software driver' : ''}`
+    : info.gpu
+      ? ', GPU'
+      : '';
   return `${info.name} (${info.package} ${info.version}${extra})`;
 }
 
-/** The console banner, one line: the backend and the routes skipped before it (`verbose`: with why each was skipped). */
+/**
+ * The console banner, one line: the backend and the routes skipped before it (`verbose`: with why each was
+ * skipped).
+ */
 export function backendBanner(info: BackendInfo, verbose = false): string {
-  const slow = info.adapter?.software ? '; a software adapter runs the GPU code on the CPU, slower than wasm: for checking, not for speed' : '';
+  const slow = info.adapter?.software
+    ? '; a software adapter runs the GPU code on the CPU, slower than wasm: for checking, not for speed'
+    : '';
   if (info.skipped.length === 0) return `Backend: ${describeBackend(info)}${slow}`;
-  if (verbose) return `Backend: ${describeBackend(info)}${slow}; skipped: ${info.skipped.map((s) => `${s.backend}: ${s.why}`).join('; ')}`;
+  if (verbose)
+    return `Backend: ${describeBackend(info)}${slow}; skipped: ${info.skipped.map((s) => `${s.backend}: ${s.why}`).join('; ')}`;
   return `Backend: ${describeBackend(info)}${slow}; skipped ${info.skipped.map((s) => s.backend).join(', ')} (why: run.json, backend.skipped)`;
 }
 
@@ -97,7 +107,10 @@ export function activeBackend(): BackendInfo | null {
 
 /** Options of initBackend beyond the choice: whether to register the backend's kernel workarounds. */
 export interface BackendOptions {
-  /** Apply this library's kernel workarounds for the chosen backend (see applyWasmWorkarounds). Defaults to true; false is for measuring them. */
+  /**
+   * Apply this library's kernel workarounds for the chosen backend (see applyWasmWorkarounds). Defaults to true;
+   * false is for measuring them.
+   */
   workarounds?: boolean;
   /**
    * Threads of the wasm backend: above 1 it runs the package's multi-threaded build
@@ -119,19 +132,25 @@ export async function initBackend(choice: BackendChoice = 'auto', options: Backe
     throw new Error(`Backend '${String(choice)}' is not known; expected one of ${BACKEND_CHOICES.join(', ')}.`);
   }
   if (options.wasmThreads !== undefined) checkInteger('wasmThreads', options.wasmThreads, 1);
-  const sameThreads = options.wasmThreads === undefined || active?.name !== 'wasm' || (active.threads ?? 1) === options.wasmThreads;
+  const sameThreads =
+    options.wasmThreads === undefined || active?.name !== 'wasm' || (active.threads ?? 1) === options.wasmThreads;
   if (active && (choice === 'auto' || choice === active.name) && sameThreads) return active;
   return (active = await withoutProcessHandlers(() => selectBackend(choice, options, nodeEnvironment)));
 }
 
 /** The outcome of one route for gpuCheck-like surveys: usable (with its info) or why not. */
-export type RouteStatus = { route: BackendRoute; usable: true; info: BackendInfo } | { route: BackendRoute; usable: false; why: string; adapter?: GpuAdapter };
+export type RouteStatus =
+  | { route: BackendRoute; usable: true; info: BackendInfo }
+  | { route: BackendRoute; usable: false; why: string; adapter?: GpuAdapter };
 
 /**
  * Tries every route (software WebGPU adapters included) and says for each whether it is usable
  * here. Leaves the last usable backend active; switch with useBackend(). For `npm run gpu-check`.
  */
-export async function surveyBackends(options: BackendOptions = {}, env: BackendEnvironment = nodeEnvironment): Promise<RouteStatus[]> {
+export async function surveyBackends(
+  options: BackendOptions = {},
+  env: BackendEnvironment = nodeEnvironment,
+): Promise<RouteStatus[]> {
   return withoutProcessHandlers(async () => {
     const r = routes(env, options);
     const out: RouteStatus[] = [];
@@ -163,11 +182,17 @@ export interface BackendEnvironment {
   version(pkg: string): string;
   /** Why tfjs-node-gpu's CUDA libraries are not usable, or null (see lib/backend-cuda.ts). */
   cudaProblem(): Promise<string | null>;
-  /** Imports a native package and switches to its 'tensorflow' backend; says whether TensorFlow registered a GPU device. */
+  /**
+   * Imports a native package and switches to its 'tensorflow' backend; says whether TensorFlow registered a GPU
+   * device.
+   */
   loadNative(pkg: string): Promise<{ gpu: boolean }>;
   /** Switches to the already loaded 'tensorflow' backend. */
   useNative(): Promise<void>;
-  /** Why no hardware GPU could be reached through WebGPU, from files alone (lib/gpu-presence.ts), or null; `auto` asks before loading Dawn. */
+  /**
+   * Why no hardware GPU could be reached through WebGPU, from files alone (lib/gpu-presence.ts), or null; `auto`
+   * asks before loading Dawn.
+   */
   hardwareGpuProblem?(): Promise<string | null>;
   probeWebGpu(): Promise<WebGpuProbe>;
   startWebGpu(): Promise<void>;
@@ -196,7 +221,13 @@ type Route = (mode: RouteMode) => Promise<BackendInfo>;
 /** The five routes. A native package, once loaded, stays loaded (it cannot be unloaded): tfjs-node then reuses it. */
 function routes(env: BackendEnvironment, options: BackendOptions): Record<BackendRoute, Route> {
   let nativeLoaded: { pkg: string; gpu: boolean } | null = null;
-  const native = (pkg: string, gpu: boolean): BackendInfo => ({ name: 'tensorflow', package: pkg, version: env.version(pkg), gpu, skipped: [] });
+  const native = (pkg: string, gpu: boolean): BackendInfo => ({
+    name: 'tensorflow',
+    package: pkg,
+    version: env.version(pkg),
+    gpu,
+    skipped: [],
+  });
   return {
     'tfjs-node-gpu': async () => {
       if (!env.installed(GPU_PACKAGE)) throw new Skip(`${GPU_PACKAGE} is not installed`);
@@ -204,7 +235,10 @@ function routes(env: BackendEnvironment, options: BackendOptions): Record<Backen
       if (problem) throw new Skip(problem);
       const { gpu } = await loadNative(GPU_PACKAGE);
       if (!gpu) {
-        throw new Skip(`${GPU_PACKAGE} loaded, but TensorFlow registered no GPU device (is an NVIDIA GPU visible: nvidia-smi, CUDA_VISIBLE_DEVICES?); ${CUDA_REQUIREMENT}; backend 'webgpu' needs neither`);
+        throw new Skip(
+          `${GPU_PACKAGE} loaded, but TensorFlow registered no GPU device (is an NVIDIA GPU visible: ` +
+            `nvidia-smi, CUDA_VISIBLE_DEVICES?); ${CUDA_REQUIREMENT}; backend 'webgpu' needs neither`,
+        );
       }
       return native(GPU_PACKAGE, true);
     },
@@ -216,17 +250,29 @@ function routes(env: BackendEnvironment, options: BackendOptions): Record<Backen
       if (!probe.ok) throw new Skip(probe.why);
       const { adapter } = probe;
       if (adapter.software && !mode.allowSoftware) {
-        throw new Skip(`the WebGPU adapter ${adapterLabel(adapter)} is a software one, slower than wasm; ask for backend 'webgpu' by name to use it`, adapter);
+        throw new Skip(
+          `the WebGPU adapter ${adapterLabel(adapter)} is a software one, slower than wasm; ask for ` +
+            `backend 'webgpu' by name to use it`,
+          adapter,
+        );
       }
       try {
         await env.startWebGpu();
       } catch (err) {
         throw new Skip(`WebGPU could not start on ${adapterLabel(adapter)}: ${(err as Error).message}`, adapter);
       }
-      return { name: 'webgpu', package: '@tensorflow/tfjs-backend-webgpu', version: env.version('@tensorflow/tfjs-backend-webgpu'), gpu: !adapter.software, adapter, skipped: [] };
+      return {
+        name: 'webgpu',
+        package: '@tensorflow/tfjs-backend-webgpu',
+        version: env.version('@tensorflow/tfjs-backend-webgpu'),
+        gpu: !adapter.software,
+        adapter,
+        skipped: [],
+      };
     },
     'tfjs-node': async () => {
-      if (nativeLoaded?.gpu) throw new Skip(`not tried: ${nativeLoaded.pkg} is loaded in this process, and both cannot be`);
+      if (nativeLoaded?.gpu)
+        throw new Skip(`not tried: ${nativeLoaded.pkg} is loaded in this process, and both cannot be`);
       if (nativeLoaded) {
         // tfjs-node-gpu without a GPU runs TensorFlow on the CPU, as tfjs-node would; both cannot be loaded.
         await env.useNative();
@@ -245,7 +291,14 @@ function routes(env: BackendEnvironment, options: BackendOptions): Record<Backen
         const build = wanted > 1 ? ` with ${wanted} threads (wasmThreads)` : '';
         throw new Skip(`@tensorflow/tfjs-backend-wasm could not start${build}: ${(err as Error).message}`);
       }
-      return { name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', version: env.version('@tensorflow/tfjs-backend-wasm'), gpu: false, ...(threads > 1 ? { threads } : {}), skipped: [] };
+      return {
+        name: 'wasm',
+        package: '@tensorflow/tfjs-backend-wasm',
+        version: env.version('@tensorflow/tfjs-backend-wasm'),
+        gpu: false,
+        ...(threads > 1 ? { threads } : {}),
+        skipped: [],
+      };
     },
     cpu: async () => {
       await env.startCpu();
@@ -274,7 +327,11 @@ const ORDER: Record<BackendChoice, readonly BackendRoute[]> = {
 };
 
 /** initBackend without the cache: exported for tests, which pass a fake environment. */
-export async function selectBackend(choice: BackendChoice, options: BackendOptions, env: BackendEnvironment): Promise<BackendInfo> {
+export async function selectBackend(
+  choice: BackendChoice,
+  options: BackendOptions,
+  env: BackendEnvironment,
+): Promise<BackendInfo> {
   const r = routes(env, options);
   const skipped: BackendInfo['skipped'] = [];
   for (const route of ORDER[choice]) {
@@ -292,7 +349,9 @@ export async function selectBackend(choice: BackendChoice, options: BackendOptio
     }
   }
   if (choice === 'tensorflow') {
-    throw new Error(`Backend 'tensorflow' needs ${GPU_PACKAGE} or ${CPU_PACKAGE}, which are not usable here (${skipped.map((s) => s.why).join('; ')}): ${INSTALL_HINT}.`);
+    throw new Error(
+      `Backend 'tensorflow' needs ${GPU_PACKAGE} or ${CPU_PACKAGE}, which are not usable here (${skipped.map((s) => s.why).join('; ')}): ${INSTALL_HINT}.`,
+    );
   }
   throw new Error(`No backend could start (${skipped.map((s) => `${s.backend}: ${s.why}`).join('; ')}).`);
 }
@@ -312,7 +371,8 @@ async function withoutProcessHandlers<T>(start: () => Promise<T>): Promise<T> {
     return await start();
   } finally {
     events.forEach((e, i) => {
-      for (const l of emitter.listeners(e)) if (!before[i].has(l)) emitter.removeListener(e, l as (...args: unknown[]) => void);
+      for (const l of emitter.listeners(e))
+        if (!before[i].has(l)) emitter.removeListener(e, l as (...args: unknown[]) => void);
     });
   }
 }
@@ -339,7 +399,10 @@ const nodeEnvironment: BackendEnvironment = {
   async loadNative(pkg) {
     await import(pkg);
     // A native package built against another tfjs-core registers its backend in that copy, not ours.
-    if (!tf.findBackendFactory('tensorflow')) throw new Error(`it registered its backend in another copy of @tensorflow/tfjs-core: install it at exactly ${TFJS_VERSION}`);
+    if (!tf.findBackendFactory('tensorflow'))
+      throw new Error(
+        `it registered its backend in another copy of @tensorflow/tfjs-core: install it at exactly ${TFJS_VERSION}`,
+      );
     await nodeEnvironment.useNative();
     // NodeJSKernelBackend asks TensorFlow at start-up whether it placed ops on a GPU device.
     return { gpu: pkg === GPU_PACKAGE && (tf.backend() as { isUsingGpuDevice?: boolean }).isUsingGpuDevice === true };

@@ -63,10 +63,16 @@ export async function benchTraining(options: TrainingBenchOptions): Promise<Trai
   const warmup = options.warmupSteps ?? 20;
   const steps = options.steps ?? 200;
   const data = takeFirst(options.train, (warmup + steps) * batchSize);
-  if (data.count < (warmup + steps) * batchSize) throw new Error(`The bench needs ${(warmup + steps) * batchSize} training images; got ${data.count}.`);
+  if (data.count < (warmup + steps) * batchSize)
+    throw new Error(`The bench needs ${(warmup + steps) * batchSize} training images; got ${data.count}.`);
   let timedFrom = 0;
   const result = await fit({
-    model: options.model, data, epochs: 1, batchSize, learningRate: 1e-3, rng: createRng(0),
+    model: options.model,
+    data,
+    epochs: 1,
+    batchSize,
+    learningRate: 1e-3,
+    rng: createRng(0),
     onBatch: (c) => {
       if (c.batch === warmup) timedFrom = performance.now();
     },
@@ -109,7 +115,15 @@ export async function profileTraining(options: TrainingBenchOptions): Promise<Tr
   const warmup = options.warmupSteps ?? 20;
   const steps = options.steps ?? 200;
   const data = takeFirst(options.train, Math.max(warmup, steps) * batchSize);
-  const epoch = (n: number) => fit({ model: options.model, data: takeFirst(data, n * batchSize), epochs: 1, batchSize, learningRate: 1e-3, rng: createRng(0) });
+  const epoch = (n: number) =>
+    fit({
+      model: options.model,
+      data: takeFirst(data, n * batchSize),
+      epochs: 1,
+      batchSize,
+      learningRate: 1e-3,
+      rng: createRng(0),
+    });
   await epoch(warmup);
   const backend = tf.getBackend();
   const t = performance.now();
@@ -125,7 +139,9 @@ export async function profileTraining(options: TrainingBenchOptions): Promise<Tr
     byKernel.set(k.name, row);
     calls++;
   }
-  const rows = [...byKernel].map(([kernel, r]) => ({ kernel, calls: r.calls / steps, ms: r.ms / steps, share: r.ms / steps / stepMs })).sort((a, b) => b.ms - a.ms);
+  const rows = [...byKernel]
+    .map(([kernel, r]) => ({ kernel, calls: r.calls / steps, ms: r.ms / steps, share: r.ms / steps / stepMs }))
+    .sort((a, b) => b.ms - a.ms);
   const inKernels = rows.reduce((sum, r) => sum + r.ms, 0);
   rows.push({ kernel: 'outside kernels', calls: 0, ms: stepMs - inKernels, share: (stepMs - inKernels) / stepMs });
   return { stepMs, callsPerStep: calls / steps, rows };
@@ -137,15 +153,24 @@ function callsText(calls: number): string {
   return Number.isInteger(calls) ? String(calls) : calls < 1 ? calls.toFixed(2) : calls.toFixed(1);
 }
 
-/** The profile as a text table: kernel, calls per step, ms per step, share; kernels under `minShare` folded into one row. */
+/**
+ * The profile as a text table: kernel, calls per step, ms per step, share; kernels under `minShare` folded into
+ * one row.
+ */
 export function formatProfile(p: TrainingProfile, minShare = 0.01): string {
   const shown = p.rows.filter((r) => r.share >= minShare || r.kernel === 'outside kernels');
   const rest = p.rows.filter((r) => !shown.includes(r));
   if (rest.length) {
     const ms = rest.reduce((s, r) => s + r.ms, 0);
-    shown.splice(shown.length - 1, 0, { kernel: `${rest.length} other kernels`, calls: rest.reduce((s, r) => s + r.calls, 0), ms, share: ms / p.stepMs });
+    shown.splice(shown.length - 1, 0, {
+      kernel: `${rest.length} other kernels`,
+      calls: rest.reduce((s, r) => s + r.calls, 0),
+      ms,
+      share: ms / p.stepMs,
+    });
   }
-  const line = (k: string, c: string, ms: string, share: string) => `${k.padEnd(24)} ${c.padStart(8)} ${ms.padStart(10)} ${share.padStart(7)}`;
+  const line = (k: string, c: string, ms: string, share: string) =>
+    `${k.padEnd(24)} ${c.padStart(8)} ${ms.padStart(10)} ${share.padStart(7)}`;
   return [
     line('kernel', 'calls', 'ms/step', 'share'),
     ...shown.map((r) => line(r.kernel, callsText(r.calls), r.ms.toFixed(2), `${(100 * r.share).toFixed(1)}%`)),
@@ -157,7 +182,13 @@ export async function benchModel(options: BenchOptions): Promise<ModelBench> {
   const evalBatch = options.evalBatchSize ?? 1000;
   const model = options.model({ seed: 1 });
   try {
-    const { imagesPerSecond } = await benchTraining({ model, train: options.train, batchSize: options.batchSize, warmupSteps: options.warmupSteps, steps: options.steps });
+    const { imagesPerSecond } = await benchTraining({
+      model,
+      train: options.train,
+      batchSize: options.batchSize,
+      warmupSteps: options.warmupSteps,
+      steps: options.steps,
+    });
 
     let t = performance.now();
     await evaluate(model, options.test, evalBatch, createRng(1));

@@ -1,6 +1,12 @@
 /** What the bundled CLIs (scripts/) use beyond the public API: lib/index.ts exports it as `cliSupport`. */
 export { compareRecords, formatRecordChecks, readRecordsFile } from './record-check.ts';
-export { entropyFloor, formatEntropyFloors, formatSourceLosses, formatTrainLossTrend, lossSourceRun } from './source-losses.ts';
+export {
+  entropyFloor,
+  formatEntropyFloors,
+  formatSourceLosses,
+  formatTrainLossTrend,
+  lossSourceRun,
+} from './source-losses.ts';
 export { defaultJobs } from './experiment.ts';
 export { watchWrappers } from './wrapper-watch.ts';
 export { benchModel, benchTraining, formatProfile, peakRssMB, profileTraining } from './bench.ts';

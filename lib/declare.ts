@@ -7,7 +7,17 @@
  *
  * This module and the tables built with it load no tfjs, so a CLI's --help stays fast.
  */
-import { checkBoolean, checkInteger, checkPath, checkPositive, invalidNumber, invalidOption, opt, OptionError, say } from './options.ts';
+import {
+  checkBoolean,
+  checkInteger,
+  checkPath,
+  checkPositive,
+  invalidNumber,
+  invalidOption,
+  opt,
+  OptionError,
+  say,
+} from './options.ts';
 
 export interface Setting<V> {
   readonly kind: 'integer' | 'number' | 'boolean' | 'choice' | 'integers' | 'text';
@@ -41,7 +51,11 @@ export type Settings = Readonly<Record<string, Setting<any>>>;
 
 /** The checked value of every setting (optional ones may stay undefined). */
 export type ValuesOf<S extends Settings> = {
-  -readonly [K in keyof S]: S[K] extends Setting<infer V> ? (S[K] extends { default: unknown } | { required: string } ? V : V | undefined) : never;
+  -readonly [K in keyof S]: S[K] extends Setting<infer V>
+    ? S[K] extends { default: unknown } | { required: string }
+      ? V
+      : V | undefined
+    : never;
 };
 
 /** What a caller may give: every setting optional. */
@@ -111,7 +125,10 @@ export function defaultsOf<S extends Settings>(settings: S): Partial<ValuesOf<S>
 }
 
 /** Checks every setting in table order, filling in defaults; an optional setting left out stays undefined. */
-export function resolveSettings<S extends Settings>(settings: S, given: Readonly<Record<string, unknown>>): ValuesOf<S> {
+export function resolveSettings<S extends Settings>(
+  settings: S,
+  given: Readonly<Record<string, unknown>>,
+): ValuesOf<S> {
   const out: Record<string, unknown> = {};
   for (const [name, s] of Object.entries(settings)) {
     const value = given[name] ?? s.default;
@@ -122,9 +139,13 @@ export function resolveSettings<S extends Settings>(settings: S, given: Readonly
 }
 
 /** The values run.json records (settings marked `config`), in table order. */
-export function configOf<S extends Settings>(settings: S, values: Readonly<Record<string, unknown>>): Record<string, unknown> {
+export function configOf<S extends Settings>(
+  settings: S,
+  values: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [name, s] of Object.entries(settings)) if (s.config && values[name] !== undefined) out[name] = values[name];
+  for (const [name, s] of Object.entries(settings))
+    if (s.config && values[name] !== undefined) out[name] = values[name];
   return out;
 }
 
@@ -135,12 +156,18 @@ export function configKeys(settings: Settings): string[] {
 
 /** The plain-data part of `values` that a table declares (what a worker process receives). */
 export function pickSettings<S extends Settings>(settings: S, values: Readonly<Record<string, unknown>>): GivenOf<S> {
-  return Object.fromEntries(Object.keys(settings).filter((k) => values[k] !== undefined).map((k) => [k, values[k]])) as GivenOf<S>;
+  return Object.fromEntries(
+    Object.keys(settings)
+      .filter((k) => values[k] !== undefined)
+      .map((k) => [k, values[k]]),
+  ) as GivenOf<S>;
 }
 
 /** The report's configuration rows of a table: [config key, row name], in table order. */
 export function reportRows(settings: Settings): [key: string, name: string][] {
-  return Object.entries(settings).flatMap(([name, s]) => (s.config && s.report ? [[name, s.report] as [string, string]] : []));
+  return Object.entries(settings).flatMap(([name, s]) =>
+    s.config && s.report ? [[name, s.report] as [string, string]] : [],
+  );
 }
 
 /** The flag of a setting: its own, or its name in kebab-case (learningRate -> learning-rate); undefined: none. */

@@ -4,7 +4,10 @@
  */
 import type * as tf from './tfjs.ts';
 
-/** Adam's whole state: `tensors` as optimizer.getWeights() gives them (iteration count, then first and second moments), plus beta1^t and beta2^t. */
+/**
+ * Adam's whole state: `tensors` as optimizer.getWeights() gives them (iteration count, then first and second
+ * moments), plus beta1^t and beta2^t.
+ */
 export interface OptimizerState {
   tensors: { name: string; tensor: tf.Tensor }[];
   accBeta1: number;
@@ -22,5 +25,8 @@ export interface EpochState {
   optimizer: OptimizerState;
 }
 
-/** The state handed to `saveEpoch`: the live weights and optimizer tensors, valid only until it returns (do not dispose them). */
+/**
+ * The state handed to `saveEpoch`: the live weights and optimizer tensors, valid only until it returns (do not
+ * dispose them).
+ */
 export type EpochSnapshot = EpochState;

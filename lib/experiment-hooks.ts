@@ -20,7 +20,10 @@ export interface ExperimentHooks {
   onEpochEnd?: (ctx: EpochContext & SchemeContext) => void | Promise<void>;
   /** Called when a generation of a scheme starts, with the size of its training set. Defaults to none. */
   onGenerationStart?: (ctx: SchemeContext & { trainSize: number; realFraction: number }) => void | Promise<void>;
-  /** Notes for the user (resume information, the classifier's training), each prefixed with its scheme. Defaults to none. */
+  /**
+   * Notes for the user (resume information, the classifier's training), each prefixed with its scheme. Defaults
+   * to none.
+   */
   log?: (line: string) => void;
 }
 
@@ -29,11 +32,21 @@ type Where = { generation?: number; generations?: number };
 /** `progress` that also calls `hooks` (the contexts a run reports carry their generation). */
 export function withHooks(progress: Progress, hooks: ExperimentHooks): Progress {
   if (!hooks.onBatch && !hooks.onEpochEnd && !hooks.onGenerationStart && !hooks.log) return progress;
-  const at = (scheme: string, ctx: Where): SchemeContext => ({ scheme, generation: ctx.generation ?? 0, generations: ctx.generations ?? 0 });
+  const at = (scheme: string, ctx: Where): SchemeContext => ({
+    scheme,
+    generation: ctx.generation ?? 0,
+    generations: ctx.generations ?? 0,
+  });
   return {
     startGeneration(label, generation, generations, trainSize, realFraction) {
       progress.startGeneration(label, generation, generations, trainSize, realFraction);
-      void hooks.onGenerationStart?.({ scheme: label, generation, generations, trainSize, realFraction: realFraction ?? Number.NaN });
+      void hooks.onGenerationStart?.({
+        scheme: label,
+        generation,
+        generations,
+        trainSize,
+        realFraction: realFraction ?? Number.NaN,
+      });
     },
     batch(label, ctx) {
       progress.batch(label, ctx);

@@ -38,7 +38,8 @@ import { RunDir } from './run/run-dir.ts';
 import { plannedTrainSize, SCHEME_NAMES, schemeName, schemeNames } from './schemes.ts';
 import type { Scheme } from './schemes.ts';
 
-type OwnOptions = 'scheme' | 'runDir' | 'onBatch' | 'onEpochEnd' | 'onGenerationStart' | 'log' | 'model' | 'data' | 'tensorboard';
+type OwnOptions =
+  'scheme' | 'runDir' | 'onBatch' | 'onEpochEnd' | 'onGenerationStart' | 'log' | 'model' | 'data' | 'tensorboard';
 
 /** Options of runExperiment: trainGenerations' options, several schemes, an output folder, and how many run at once. */
 export interface ExperimentOptions extends Omit<GenerationsOptions, OwnOptions>, ExperimentHooks {
@@ -90,13 +91,19 @@ export interface ExperimentOptions extends Omit<GenerationsOptions, OwnOptions>,
   stderr?: Writable & { isTTY?: boolean };
   /** Receives progress events. Defaults to bars or lines on `stderr` (createProgress). */
   progress?: Progress;
-  /** Per-generation grids and collapse metrics (lib/analysis.ts), shared by the schemes; `metrics: false` keeps only the grids. Ignored when `analyze` is given. Defaults to none. */
+  /**
+   * Per-generation grids and collapse metrics (lib/analysis.ts), shared by the schemes; `metrics: false` keeps
+   * only the grids. Ignored when `analyze` is given. Defaults to none.
+   */
   analysis?: Omit<CollapseAnalysisOptions, 'model' | 'seed' | 'log'>;
   /** Write out/report.html (lib/report/html.ts) once every scheme is done. Defaults to false. */
   report?: boolean;
 }
 
-/** A scheme of an experiment: 'fresh' may leave out its size when the family gives one (text-gpt: 10% of the training windows). */
+/**
+ * A scheme of an experiment: 'fresh' may leave out its size when the family gives one (text-gpt: 10% of the
+ * training windows).
+ */
 export type ExperimentScheme = Scheme | { kind: 'fresh'; freshSize?: undefined };
 
 export interface SchemeRun {
@@ -125,21 +132,41 @@ interface Plan {
 
 export async function runExperiment(input: ExperimentOptions): Promise<ExperimentResult> {
   const options = input.family ? withRunDefaults(familyOf(input.family), input) : input;
-  const { out, json = false, stdout = process.stdout, stderr = process.stderr, progress: given, report = false } = options;
-  const hooks = { onBatch: options.onBatch, onEpochEnd: options.onEpochEnd, onGenerationStart: options.onGenerationStart, log: options.log };
+  const {
+    out,
+    json = false,
+    stdout = process.stdout,
+    stderr = process.stderr,
+    progress: given,
+    report = false,
+  } = options;
+  const hooks = {
+    onBatch: options.onBatch,
+    onEpochEnd: options.onEpochEnd,
+    onGenerationStart: options.onGenerationStart,
+    log: options.log,
+  };
   const checked = checkExperiment(options);
   // Notes go to stderr until the progress display starts, then through it.
   let note = (line: string): void => {
     stderr.write(`${line}\n`);
   };
   const log = (line: string) => note(line);
-  const build = { freshPool: checked.fresh, log, onProgress: options.onLoadProgress, seed: options.seed ?? 0, analysis: true };
+  const build = {
+    freshPool: checked.fresh,
+    log,
+    onProgress: options.onLoadProgress,
+    seed: options.seed ?? 0,
+    analysis: true,
+  };
   const built = options.family ? await buildFamily(options.family, options.settings ?? {}, build) : undefined;
   const own = built ? { model: built.model, data: built.data, config: { ...built.config, ...options.config } } : {};
   const synthetic = { syntheticSize: options.syntheticSize ?? built?.syntheticSize };
   const common = { ...options, ...own, ...synthetic, schemes: withFreshSizes(options.schemes, built?.freshSize) };
   // A family's analysis, else the collapse analysis the caller asked for (unless an own analyze hook).
-  const analysis: FamilyAnalysis | undefined = common.analyze ? undefined : (built?.analysis ?? collapseAnalysis(common, log));
+  const analysis: FamilyAnalysis | undefined = common.analyze
+    ? undefined
+    : (built?.analysis ?? collapseAnalysis(common, log));
   const plan = await resolveExperiment(common, analysis);
   const { backend, jobs } = plan;
   stderr.write(`${backendBanner(backend)}${jobs > 1 ? `; ${jobs} schemes at once, one process each` : ''}\n`);
@@ -158,7 +185,10 @@ export async function runExperiment(input: ExperimentOptions): Promise<Experimen
       analysis?.dispose();
       const extra = common.analysis && !built && analysis ? common.analysis : undefined;
       records = await runInWorkers({
-        jobs: plan.runs.map((r) => ({ label: r.name, job: { kind: 'job', label: r.name, build: plan.build!, options: workerOptions(r.resolved), analysis: extra } })),
+        jobs: plan.runs.map((r) => ({
+          label: r.name,
+          job: { kind: 'job', label: r.name, build: plan.build!, options: workerOptions(r.resolved), analysis: extra },
+        })),
         size: jobs,
         progress,
         onRecord: (_label, r) => onRecord(r),
@@ -167,7 +197,14 @@ export async function runExperiment(input: ExperimentOptions): Promise<Experimen
     } else {
       records = [];
       try {
-        for (const r of plan.runs) records.push(await runGenerations({ ...r.resolved, analyze: common.analyze ?? analysis?.analyze, ...progressHooks(r.name, progress, onRecord) }));
+        for (const r of plan.runs)
+          records.push(
+            await runGenerations({
+              ...r.resolved,
+              analyze: common.analyze ?? analysis?.analyze,
+              ...progressHooks(r.name, progress, onRecord),
+            }),
+          );
       } finally {
         analysis?.dispose();
       }
@@ -176,13 +213,16 @@ export async function runExperiment(input: ExperimentOptions): Promise<Experimen
     progress.stop();
   }
   const runs = plan.runs.map((r, i) => ({ scheme: r.name, dir: r.dir, records: records[i] }));
-  const page = report ? (await writeReport({ runs: runs.map((r) => r.dir), out: experimentReport(out) })).path : undefined;
+  const page = report
+    ? (await writeReport({ runs: runs.map((r) => r.dir), out: experimentReport(out) })).path
+    : undefined;
   return { backend, runs, report: page, ...(built ? { data: built.config } : {}) };
 }
 
 /** The schemes with a family's default size given to a 'fresh' that has none. */
 function withFreshSizes(schemes: readonly ExperimentScheme[], freshSize: number | undefined): Scheme[] {
-  const sized = (s: ExperimentScheme): Scheme => (s?.kind === 'fresh' && s.freshSize === undefined ? { kind: 'fresh', freshSize: freshSize! } : (s as Scheme));
+  const sized = (s: ExperimentScheme): Scheme =>
+    s?.kind === 'fresh' && s.freshSize === undefined ? { kind: 'fresh', freshSize: freshSize! } : (s as Scheme);
   return freshSize === undefined ? (schemes as Scheme[]) : schemes.map(sized);
 }
 
@@ -202,7 +242,8 @@ function checkExperiment(options: ExperimentOptions): { fresh: boolean } {
   schemeNames(schemes);
   if (!(typeof out === 'string' && out.length > 0)) throw invalidOption('out', out, 'a non-empty path');
   for (const [k, v] of Object.entries({ json, report })) if (v !== undefined) checkBoolean(k, v);
-  if (workerSetup !== undefined && !(typeof workerSetup?.module === 'string' && workerSetup.module.length > 0)) throw badWorkerSetup(workerSetup);
+  if (workerSetup !== undefined && !(typeof workerSetup?.module === 'string' && workerSetup.module.length > 0))
+    throw badWorkerSetup(workerSetup);
   if (jobs !== undefined) checkInteger('jobs', jobs, 1);
   const fresh = schemes.some((s) => s.kind === 'fresh');
   if (family === undefined) {
@@ -249,8 +290,25 @@ function noFreshPool(title: string, name: string): OptionError {
 type Resolvable = Omit<ExperimentOptions, 'schemes'> & { schemes: Scheme[] };
 
 /** Checks the experiment's own options and every scheme's run (settings and output folder) before any starts. */
-async function resolveExperiment(options: Resolvable & { model?: unknown }, analysis: FamilyAnalysis | undefined): Promise<Plan> {
-  const { schemes, out, jobs, workerSetup, report, json, stdout, stderr, progress, family, settings, onLoadProgress, ...rest } = options;
+async function resolveExperiment(
+  options: Resolvable & { model?: unknown },
+  analysis: FamilyAnalysis | undefined,
+): Promise<Plan> {
+  const {
+    schemes,
+    out,
+    jobs,
+    workerSetup,
+    report,
+    json,
+    stdout,
+    stderr,
+    progress,
+    family,
+    settings,
+    onLoadProgress,
+    ...rest
+  } = options;
   // The experiment's own hooks take the scheme's label; runs get theirs from progressHooks.
   const { onBatch, onEpochEnd, onGenerationStart, log, analysis: _analysis, tensorboard, ...common } = rest;
   const names = schemeNames(schemes);
@@ -262,7 +320,11 @@ async function resolveExperiment(options: Resolvable & { model?: unknown }, anal
   const a = analysis?.settings;
   if (a?.metrics && a.classifier === 'mnist') {
     const given = (options.settings?.classifierDir as string | undefined) ?? options.analysis?.classifierDir;
-    await checkClassifierDir(classifierDirOf(options), classifierOption(options), given === undefined ? defaultClassifierDirSource() : undefined);
+    await checkClassifierDir(
+      classifierDirOf(options),
+      classifierOption(options),
+      given === undefined ? defaultClassifierDirSource() : undefined,
+    );
   }
   const backend = await initBackend(common.backend ?? 'auto', { wasmThreads: common.wasmThreads });
   // The analysis adds fields and files to every record: its settings are part of each run's configuration.
@@ -271,7 +333,10 @@ async function resolveExperiment(options: Resolvable & { model?: unknown }, anal
   for (const [i, scheme] of schemes.entries()) {
     const dir = schemeRunDir(out, names[i]);
     const board = typeof tensorboard === 'string' ? join(tensorboard, names[i]) : tensorboard;
-    const resolved = await resolveOptions({ ...(common as GenerationsOptions), config, scheme, runDir: dir, tensorboard: board }, backend);
+    const resolved = await resolveOptions(
+      { ...(common as GenerationsOptions), config, scheme, runDir: dir, tensorboard: board },
+      backend,
+    );
     const mayChange = ['learningRate', ...DEPENDENCY_KEYS];
     await checkRunDir(dir, resolved.runInfo, { resume: resolved.resume, force: resolved.force, mayChange });
     runs.push({ name: names[i], dir, resolved });
@@ -279,8 +344,17 @@ async function resolveExperiment(options: Resolvable & { model?: unknown }, anal
   // What the analysis' numbers depend on (its classifier, loaded or trained now, once every cheap check has passed).
   const dependencies = (await analysis?.dependencies?.()) ?? {};
   const given = options.analysis?.classifier !== undefined && !family;
-  await bindDependencies(runs, dependencies, given ? 'analysis.classifier' : classifierOption(options), given ? undefined : classifierDirOf(options));
-  const build: WorkerBuild | undefined = family ? { family, settings: settings ?? {} } : workerSetup ? { setup: workerSetup } : undefined;
+  await bindDependencies(
+    runs,
+    dependencies,
+    given ? 'analysis.classifier' : classifierOption(options),
+    given ? undefined : classifierDirOf(options),
+  );
+  const build: WorkerBuild | undefined = family
+    ? { family, settings: settings ?? {} }
+    : workerSetup
+      ? { setup: workerSetup }
+      : undefined;
   const size = build ? Math.min(schemes.length, jobs ?? defaultJobs(backend, schemes.length)) : 1;
   return { runs, backend, jobs: size, build };
 }
@@ -334,7 +408,10 @@ export interface ExperimentPlan {
 
 /** How much training an experiment holds, for ETAs. */
 export async function planExperiment(
-  options: Pick<Resolvable, 'schemes' | 'out' | 'generations' | 'epochs' | 'steps' | 'batchSize' | 'syntheticSize' | 'resume'> & {
+  options: Pick<
+    Resolvable,
+    'schemes' | 'out' | 'generations' | 'epochs' | 'steps' | 'batchSize' | 'syntheticSize' | 'resume'
+  > & {
     data: GenerationData;
   },
 ): Promise<ExperimentPlan> {
@@ -373,6 +450,8 @@ export function formatLossTable(runs: readonly SchemeRun[]): string {
     rows.push(row);
   }
   const widths = header.map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')).join('\n') + '\n';
+  return (
+    rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')).join('\n') +
+    '\n'
+  );
 }
-

@@ -40,7 +40,10 @@ export interface GenerationInput {
 
 export interface GenerationOutput {
   record: GenerationRecord;
-  /** This generation's synthetic set for the ones after it (read back from the run directory when there is one); none after the last. */
+  /**
+   * This generation's synthetic set for the ones after it (read back from the run directory when there is one);
+   * none after the last.
+   */
   synthetic?: ImageSource;
 }
 
@@ -48,7 +51,12 @@ export async function runGeneration(o: ResolvedOptions, g: number, input: Genera
   if (o.signal?.aborted) throw abortError(o.signal);
   const began = performance.now();
   const fresh = o.data.freshPool ? { pool: o.data.freshPool, rng: createRng(o.seed, Stream.fresh) } : undefined;
-  const { source, realFraction, parts } = buildTrainingSet(o.scheme, { real: o.data.train, synthetic: input.synthetic, rng: createRng(o.seed, g, Stream.scheme), fresh });
+  const { source, realFraction, parts } = buildTrainingSet(o.scheme, {
+    real: o.data.train,
+    synthetic: input.synthetic,
+    rng: createRng(o.seed, g, Stream.scheme),
+    fresh,
+  });
   await o.onGenerationStart?.({ generation: g, generations: o.generations, trainSize: source.count, realFraction });
   const model = o.model({ seed: createRng(o.seed, g, Stream.init).seed() });
   try {
@@ -57,7 +65,19 @@ export async function runGeneration(o: ResolvedOptions, g: number, input: Genera
     const bySource = await sourceLosses(o, g, model, parts);
     await model.prepareSampling(source, o.evalBatchSize);
     const samples = await model.sample(o.syntheticSize, createRng(o.seed, g, Stream.sample), source, o.evalBatchSize);
-    const analysis = o.analyze ? checkAnalysis(await o.analyze({ generation: g, model, samples, trainSet: source, data: o.data, rng: createRng(o.seed, g, Stream.analysis), run: input.run })) : {};
+    const analysis = o.analyze
+      ? checkAnalysis(
+          await o.analyze({
+            generation: g,
+            model,
+            samples,
+            trainSet: source,
+            data: o.data,
+            rng: createRng(o.seed, g, Stream.analysis),
+            run: input.run,
+          }),
+        )
+      : {};
     if (o.signal?.aborted) throw abortError(o.signal);
     // Field order is the order of generations.jsonl: core fields, then the analysis'.
     const record: GenerationRecord = {
@@ -84,7 +104,13 @@ export async function runGeneration(o: ResolvedOptions, g: number, input: Genera
     const samplesPng = input.run || input.tracker ? await samplesGrid(samples, o.sampleGrid) : undefined;
     await input.tracker?.endGeneration(record, { [GENERATION_FILES.samples]: samplesPng!, ...pngsOf(analysis.files) });
     if (!input.run) return { record, synthetic: last ? undefined : samples };
-    await input.run.writeGeneration(g, { model, synthetic: samples, samplesPng: samplesPng!, record, extraFiles: analysis.files });
+    await input.run.writeGeneration(g, {
+      model,
+      synthetic: samples,
+      samplesPng: samplesPng!,
+      record,
+      extraFiles: analysis.files,
+    });
     // Read back batch by batch (data/file-source.ts), so the accumulate pool does not grow in memory.
     return { record, synthetic: last ? undefined : await input.run.synthetic(g) };
   } finally {
@@ -92,15 +118,32 @@ export async function runGeneration(o: ResolvedOptions, g: number, input: Genera
   }
 }
 
-/** Fits the model, from the generation's last epoch checkpoint when resuming (or the previous weights with warmStart). */
-async function train(o: ResolvedOptions, g: number, model: GenerativeModel, source: ImageSource, input: GenerationInput): Promise<TrainResult & { secondsBefore: number }> {
-  const epochs = input.run?.epochs({ seed: o.seed, generation: g, epochs: o.epochs, learningRate: o.learningRate }, o.log);
+/**
+ * Fits the model, from the generation's last epoch checkpoint when resuming (or the previous weights with
+ * warmStart).
+ */
+async function train(
+  o: ResolvedOptions,
+  g: number,
+  model: GenerativeModel,
+  source: ImageSource,
+  input: GenerationInput,
+): Promise<TrainResult & { secondsBefore: number }> {
+  const epochs = input.run?.epochs(
+    { seed: o.seed, generation: g, epochs: o.epochs, learningRate: o.learningRate },
+    o.log,
+  );
   const resumeFrom = input.resuming ? await epochs?.load() : undefined;
   if (resumeFrom) o.log?.(`Resuming generation ${g} after epoch ${resumeFrom.epoch} of ${o.epochs}.`);
   else if (o.warmStart && g > 1 && input.run) await input.run.loadWeightsInto(model, g - 1);
   const ctx = { generation: g, generations: o.generations };
   const tracker = input.tracker;
-  await tracker?.startGeneration({ generation: g, stepsBefore: input.stepsBefore ?? 0, epochsDone: resumeFrom?.epoch ?? 0, secondsDone: resumeFrom?.trainSeconds ?? 0 });
+  await tracker?.startGeneration({
+    generation: g,
+    stepsBefore: input.stepsBefore ?? 0,
+    epochsDone: resumeFrom?.epoch ?? 0,
+    secondsDone: resumeFrom?.trainSeconds ?? 0,
+  });
   const logging = tracker && tracker.logEvery > 0;
   try {
     const result = await fit({
@@ -132,11 +175,19 @@ async function train(o: ResolvedOptions, g: number, model: GenerativeModel, sour
 }
 
 /** The loss on the real test set; a non-finite one stops the run like a non-finite training loss. */
-async function testLoss(o: ResolvedOptions, g: number, model: GenerativeModel, run: RunWriter | undefined): Promise<LossParts> {
+async function testLoss(
+  o: ResolvedOptions,
+  g: number,
+  model: GenerativeModel,
+  run: RunWriter | undefined,
+): Promise<LossParts> {
   const loss = await evaluate(model, o.data.test, o.evalBatchSize, createRng(o.seed, g, Stream.eval));
   if (Number.isFinite(loss.total)) return loss;
   await run?.epochs({ seed: o.seed, generation: g, epochs: o.epochs, learningRate: o.learningRate }).clear();
-  throw new OptionError('learningRate', o.learningRate, say`Generation ${g}: the test loss is ${loss.total}; expected a finite number (try a lower ${opt('learningRate')}). Generations before ${g} are kept.`);
+  throw new OptionError('learningRate', o.learningRate, [
+    ...say`Generation ${g}: the test loss is ${loss.total}; expected a finite number (try a lower ${opt('learningRate')}). `,
+    ...say`Generations before ${g} are kept.`,
+  ]);
 }
 
 /** Images of each part of a training set (real, synthetic) its per-source losses are measured on. */
@@ -147,12 +198,18 @@ export const SOURCE_LOSS_IMAGES = 2000;
  * synthetic part of its own training set, each on at most SOURCE_LOSS_IMAGES images drawn without
  * replacement: the two sources the training loss mixes, in proportions that change every generation.
  */
-async function sourceLosses(o: ResolvedOptions, g: number, model: GenerativeModel, parts: TrainingParts): Promise<Pick<GenerationRecord, 'trainLossReal' | 'trainLossSynthetic'>> {
+async function sourceLosses(
+  o: ResolvedOptions,
+  g: number,
+  model: GenerativeModel,
+  parts: TrainingParts,
+): Promise<Pick<GenerationRecord, 'trainLossReal' | 'trainLossSynthetic'>> {
   const out: Pick<GenerationRecord, 'trainLossReal' | 'trainLossSynthetic'> = {};
   const measure = async (part: ImageSource, stream: number) => {
     const rng = createRng(o.seed, g, Stream.sourceLoss, stream);
     // Sorted, so that a part read from files is read in runs of neighbouring images.
-    const idx = part.count <= SOURCE_LOSS_IMAGES ? range(part.count) : rng.choose(part.count, SOURCE_LOSS_IMAGES, false).sort();
+    const idx =
+      part.count <= SOURCE_LOSS_IMAGES ? range(part.count) : rng.choose(part.count, SOURCE_LOSS_IMAGES, false).sort();
     return (await evaluate(model, selectSource(part, idx), o.evalBatchSize, rng)).total;
   };
   if (parts.real) out.trainLossReal = await measure(parts.real, 0);
@@ -163,7 +220,11 @@ async function sourceLosses(o: ResolvedOptions, g: number, model: GenerativeMode
 /** An analysis adds fields of its own; one that would overwrite the record's (e.g. testLoss) is refused. */
 function checkAnalysis(result: AnalyzeResult): AnalyzeResult {
   const clash = Object.keys(result?.fields ?? {}).find((k) => RECORD_FIELDS.includes(k));
-  if (clash) throw new OptionError('analyze', clash, say`The ${opt('analyze')} hook returned the field '${clash}', which is one of the record's own; expected fields of the analysis' own names (not ${RECORD_FIELDS.join(', ')}).`);
+  if (clash)
+    throw new OptionError('analyze', clash, [
+      ...say`The ${opt('analyze')} hook returned the field '${clash}', which is one of the record's `,
+      ...say`own; expected fields of the analysis' own names (not ${RECORD_FIELDS.join(', ')}).`,
+    ]);
   return result ?? {};
 }
 

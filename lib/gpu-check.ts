@@ -65,12 +65,15 @@ export async function gpuCheck(options: GpuCheckOptions): Promise<GpuCheckResult
     }
   }
   const wasm = rows.find((r) => r.route === 'wasm')?.training;
-  for (const r of rows) if (wasm && r.training && r.route !== 'wasm') r.training.lossVsWasm = r.training.loss / wasm.loss - 1;
+  for (const r of rows)
+    if (wasm && r.training && r.route !== 'wasm') r.training.lossVsWasm = r.training.loss / wasm.loss - 1;
   return { rows, auto: autoRoute(survey), steps };
 }
 
 function toRow(s: RouteStatus): GpuCheckRow {
-  return s.usable ? { route: s.route, usable: true, backend: s.info, adapter: s.info.adapter } : { route: s.route, usable: false, why: s.why, adapter: s.adapter };
+  return s.usable
+    ? { route: s.route, usable: true, backend: s.info, adapter: s.info.adapter }
+    : { route: s.route, usable: false, why: s.why, adapter: s.adapter };
 }
 
 /** The first route auto would take: usable, and for WebGPU a hardware adapter. */
@@ -84,7 +87,10 @@ export function formatGpuCheck(result: GpuCheckResult): string {
   const w = Math.max(...BACKEND_ROUTES.map((r) => r.length));
   lines.push(`${'backend'.padEnd(w)}  usable  details`);
   for (const r of result.rows) {
-    const details = r.usable && r.backend ? `${describeBackend(r.backend)}${r.route === 'webgpu' && r.adapter?.software ? '; auto skips a software adapter' : ''}` : r.why ?? '';
+    const details =
+      r.usable && r.backend
+        ? `${describeBackend(r.backend)}${r.route === 'webgpu' && r.adapter?.software ? '; auto skips a software adapter' : ''}`
+        : (r.why ?? '');
     lines.push(`${r.route.padEnd(w)}  ${(r.usable ? 'yes' : 'no').padEnd(6)}  ${details}`);
   }
   lines.push(`auto picks: ${result.auto ?? 'nothing'}`);
@@ -92,7 +98,8 @@ export function formatGpuCheck(result: GpuCheckResult): string {
   lines.push('');
   lines.push(
     adapter
-      ? `WebGPU adapter: ${adapterLabel(adapter)}; vendor '${adapter.vendor}', architecture '${adapter.architecture}', device '${adapter.device}', ${adapter.software ? 'software (the GPU code runs on the CPU: a correctness check, not a GPU speed)' : 'hardware'}`
+      ? `WebGPU adapter: ${adapterLabel(adapter)}; vendor '${adapter.vendor}', architecture '${adapter.architecture}', ` +
+          `device '${adapter.device}', ${adapter.software ? 'software (the GPU code runs on the CPU: a correctness check, not a GPU speed)' : 'hardware'}`
       : 'WebGPU adapter: none',
   );
   const trained = result.rows.filter((r) => r.training);
@@ -102,8 +109,15 @@ export function formatGpuCheck(result: GpuCheckResult): string {
     lines.push(`${'backend'.padEnd(w)}  ${'images/s'.padStart(8)}  ${'mean loss'.padStart(10)}  loss vs wasm`);
     for (const r of trained) {
       const t = r.training!;
-      const vs = r.route === 'wasm' ? 'reference' : t.lossVsWasm === undefined ? '-' : `${t.lossVsWasm >= 0 ? '+' : ''}${t.lossVsWasm.toExponential(1)} relative`;
-      lines.push(`${r.route.padEnd(w)}  ${t.imagesPerSecond.toFixed(0).padStart(8)}  ${t.loss.toFixed(4).padStart(10)}  ${vs}`);
+      const vs =
+        r.route === 'wasm'
+          ? 'reference'
+          : t.lossVsWasm === undefined
+            ? '-'
+            : `${t.lossVsWasm >= 0 ? '+' : ''}${t.lossVsWasm.toExponential(1)} relative`;
+      lines.push(
+        `${r.route.padEnd(w)}  ${t.imagesPerSecond.toFixed(0).padStart(8)}  ${t.loss.toFixed(4).padStart(10)}  ${vs}`,
+      );
     }
   }
   return lines.join('\n');

@@ -32,27 +32,50 @@ export const nodePresence: PresenceEnvironment = {
 export async function hardwareGpuProblem(e: PresenceEnvironment = nodePresence): Promise<string | null> {
   if (e.platform === 'darwin' || e.platform === 'win32') return null;
   if (e.platform !== 'linux') return `WebGPU's native bindings have no driver route on ${e.platform}`;
-  if (!(await hasVulkanLoader(e))) return 'no Vulkan loader (libvulkan.so.1) is installed, so WebGPU has no GPU driver to use';
+  if (!(await hasVulkanLoader(e)))
+    return 'no Vulkan loader (libvulkan.so.1) is installed, so WebGPU has no GPU driver to use';
   const icds = await driverManifests(e);
   const hardware = [];
   for (const path of icds) if (!(await isSoftwareIcd(e, path))) hardware.push(path);
-  if (hardware.length === 0) return `no hardware Vulkan driver is installed (${icds.length ? `only ${icds.map((p) => basename(p)).join(', ')}, a software one` : 'no driver manifest in vulkan/icd.d'})`;
-  if (!(await hasGpuDevice(e))) return 'no GPU device node (/dev/dri/renderD*, /dev/nvidia*, /dev/dxg) is visible to this process';
+  if (hardware.length === 0) {
+    const found = icds.length
+      ? `only ${icds.map((p) => basename(p)).join(', ')}, a software one`
+      : 'no driver manifest in vulkan/icd.d';
+    return `no hardware Vulkan driver is installed (${found})`;
+  }
+  if (!(await hasGpuDevice(e)))
+    return 'no GPU device node (/dev/dri/renderD*, /dev/nvidia*, /dev/dxg) is visible to this process';
   return null;
 }
 
 async function hasVulkanLoader(e: PresenceEnvironment): Promise<boolean> {
-  const dirs = [...(e.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean), '/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/lib/x86_64-linux-gnu', '/lib64', '/lib', '/usr/local/lib'];
+  const dirs = [
+    ...(e.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean),
+    '/usr/lib/x86_64-linux-gnu',
+    '/usr/lib/aarch64-linux-gnu',
+    '/usr/lib64',
+    '/usr/lib',
+    '/lib/x86_64-linux-gnu',
+    '/lib64',
+    '/lib',
+    '/usr/local/lib',
+  ];
   for (const dir of dirs) if ((await e.list(dir)).includes('libvulkan.so.1')) return true;
   return false;
 }
 
-/** The driver manifests the Vulkan loader would read: those VK_DRIVER_FILES / VK_ICD_FILENAMES name, else the icd.d folders. */
+/**
+ * The driver manifests the Vulkan loader would read: those VK_DRIVER_FILES / VK_ICD_FILENAMES name, else the
+ * icd.d folders.
+ */
 async function driverManifests(e: PresenceEnvironment): Promise<string[]> {
   const named = e.env.VK_DRIVER_FILES ?? e.env.VK_ICD_FILENAMES;
   if (named) return named.split(':').filter(Boolean);
   const home = e.env.HOME ? join(e.env.HOME, '.local/share') : undefined;
-  const data = [e.env.XDG_DATA_HOME ?? home, ...(e.env.XDG_DATA_DIRS ?? '/usr/local/share:/usr/share').split(':')].filter((d): d is string => Boolean(d));
+  const data = [
+    e.env.XDG_DATA_HOME ?? home,
+    ...(e.env.XDG_DATA_DIRS ?? '/usr/local/share:/usr/share').split(':'),
+  ].filter((d): d is string => Boolean(d));
   const dirs = ['/etc/vulkan/icd.d', ...data.map((d) => join(d, 'vulkan/icd.d'))];
   const out: string[] = [];
   for (const dir of dirs) for (const name of await e.list(dir)) if (name.endsWith('.json')) out.push(join(dir, name));
@@ -62,7 +85,8 @@ async function driverManifests(e: PresenceEnvironment): Promise<string[]> {
 async function isSoftwareIcd(e: PresenceEnvironment, path: string): Promise<boolean> {
   if (SOFTWARE_ICD.test(basename(path))) return true;
   try {
-    const lib = (JSON.parse((await e.read(path)) ?? '{}') as { ICD?: { library_path?: string } }).ICD?.library_path ?? '';
+    const lib =
+      (JSON.parse((await e.read(path)) ?? '{}') as { ICD?: { library_path?: string } }).ICD?.library_path ?? '';
     return SOFTWARE_ICD.test(lib);
   } catch {
     return false;

@@ -11,7 +11,17 @@
  * OptionError.
  */
 export { BACKEND_CHOICES, familyOf, OptionError, parseScheme, RUN_SETTINGS, SCHEME_NAMES } from './declaration.ts';
-export type { Family, FamilyAnalysis, FamilyData, LoadContext, Preset, RunSettings, Setting, SettingTable, ValuesOf } from './declaration.ts';
+export type {
+  Family,
+  FamilyAnalysis,
+  FamilyData,
+  LoadContext,
+  Preset,
+  RunSettings,
+  Setting,
+  SettingTable,
+  ValuesOf,
+} from './declaration.ts';
 
 // ---- What the bundled CLIs use (sweeps on Slurm, benchmarks, the loss-sources study) ------------------
 
@@ -56,7 +66,10 @@ export type { GenerationData } from './resolve.ts';
 /** A generation's training set as its scheme builds it (a pure function; the schemes by name are declared above). */
 export { buildTrainingSet } from './schemes.ts';
 export type { Scheme, SchemeName, SchemeParams, TrainingParts, TrainingSet, TrainingSetInput } from './schemes.ts';
-/** Tracking: steps.jsonl every logEvery steps, TensorBoard event files (options of trainGenerations and runExperiment). */
+/**
+ * Tracking: steps.jsonl every logEvery steps, TensorBoard event files (options of trainGenerations and
+ * runExperiment).
+ */
 export { TRACKING_DEFAULTS } from './tracking/options.ts';
 export type { TrackingOptions } from './tracking/options.ts';
 export { createTensorBoardWriter } from './tracking/tensorboard.ts';
@@ -89,10 +102,20 @@ export type { Progress, ProgressOptions } from './progress.ts';
 
 // ---- Backends --------------------------------------------------------------------------------------
 
-/** Picks and starts the tfjs backend (auto: tfjs-node-gpu, WebGPU on a hardware adapter, tfjs-node, wasm, cpu), saying why it skipped the others. */
+/**
+ * Picks and starts the tfjs backend (auto: tfjs-node-gpu, WebGPU on a hardware adapter, tfjs-node, wasm, cpu),
+ * saying why it skipped the others.
+ */
 export { initBackend, describeBackend } from './backend.ts';
 export type { BackendChoice, BackendInfo, BackendOptions, BackendRecord, BackendRoute, GpuAdapter } from './backend.ts';
-export type { BenchOptions, KernelProfileRow, ModelBench, TrainingBench, TrainingBenchOptions, TrainingProfile } from './bench.ts';
+export type {
+  BenchOptions,
+  KernelProfileRow,
+  ModelBench,
+  TrainingBench,
+  TrainingBenchOptions,
+  TrainingProfile,
+} from './bench.ts';
 export type { GpuCheckOptions, GpuCheckResult, GpuCheckRow } from './gpu-check.ts';
 
 // ---- Reading runs back -----------------------------------------------------------------------------
@@ -109,8 +132,20 @@ export type { RunInfo } from './run/info.ts';
 
 /** The per-generation analysis: grids, and FID / class entropy / precision-recall / latent std on MNIST. */
 export { createCollapseAnalysis } from './analysis.ts';
-export type { AnalysisInfo, CollapseAnalysis, CollapseAnalysisOptions, CollapseMetrics, CollapseRecord } from './analysis.ts';
-export type { CachedClassifierOptions, Classifier, ClassifierConfig, ClassifierInfo, TrainClassifierOptions } from './metrics/classifier.ts';
+export type {
+  AnalysisInfo,
+  CollapseAnalysis,
+  CollapseAnalysisOptions,
+  CollapseMetrics,
+  CollapseRecord,
+} from './analysis.ts';
+export type {
+  CachedClassifierOptions,
+  Classifier,
+  ClassifierConfig,
+  ClassifierInfo,
+  TrainClassifierOptions,
+} from './metrics/classifier.ts';
 /** The metrics as plain functions on feature arrays. */
 export { fid, frechetDistance } from './metrics/fid.ts';
 export type { GaussianFit } from './metrics/fid.ts';
@@ -132,12 +167,30 @@ export type { RunSummary } from './report/runs.ts';
 // ---- Theory: Gaussians, linear and logistic regression (Monte Carlo beside the closed forms) -------
 
 /** The simulators' types (their names, schemes and metrics are declared above). */
-export type { Curve as TheoryCurve, ProgressCallback as TrialProgressCallback, TheoryScheme, TrialRunOptions } from './theory/common.ts';
+export type {
+  Curve as TheoryCurve,
+  ProgressCallback as TrialProgressCallback,
+  TheoryScheme,
+  TrialRunOptions,
+} from './theory/common.ts';
 /** Each simulator: its fields (options with defaults and help), metrics, resolve(), simulate(), json(). */
 export { simulateGaussian } from './theory/gaussian.ts';
-export type { Estimator as GaussianEstimator, SampleGrowth as GaussianSampleGrowth, GaussianConfig, GaussianJson, GaussianOptions, GaussianResult } from './theory/gaussian.ts';
+export type {
+  Estimator as GaussianEstimator,
+  SampleGrowth as GaussianSampleGrowth,
+  GaussianConfig,
+  GaussianJson,
+  GaussianOptions,
+  GaussianResult,
+} from './theory/gaussian.ts';
 export { regressionSimulator, simulateRegression } from './theory/regression.ts';
-export type { Design as RegressionDesign, RegressionConfig, RegressionJson, RegressionOptions, RegressionResult } from './theory/regression.ts';
+export type {
+  Design as RegressionDesign,
+  RegressionConfig,
+  RegressionJson,
+  RegressionOptions,
+  RegressionResult,
+} from './theory/regression.ts';
 export type { RidgeForm } from './theory/ridge.ts';
 export { simulateLogistic } from './theory/logistic.ts';
 export type { LogisticConfig, LogisticJson, LogisticOptions, LogisticResult } from './theory/logistic.ts';
@@ -147,7 +200,11 @@ export type { FeatureLaw as GlmFeatureLaw } from './theory/glm.ts';
 export { THEORY_SIMULATORS } from './theory/simulators.ts';
 export type { TheoryExperimentName } from './theory/simulators.ts';
 export type { Field as TheoryField } from './theory/fields.ts';
-export type { MetricSpec as TheoryMetricSpec, SharedConfig as TheorySharedConfig, Simulator as TheorySimulator } from './theory/simulator.ts';
+export type {
+  MetricSpec as TheoryMetricSpec,
+  SharedConfig as TheorySharedConfig,
+  Simulator as TheorySimulator,
+} from './theory/simulator.ts';
 /** Simulate several schemes, print the table or JSON lines, draw the figure (what the scripts run). */
 export { theoryJson } from './theory/run.ts';
 export type { TheoryExperiment, TheoryMetric, TheoryPlot, TheoryResult, TheoryRunOptions } from './theory/run.ts';
@@ -160,7 +217,15 @@ export { parseGrid } from './sweep/grid.ts';
 export type { FlagValue, Grid, Settings } from './sweep/grid.ts';
 /** Its tasks planned into a sweep folder, read back, and one task's flags and settings as text. */
 export { planSweep } from './sweep/plan.ts';
-export type { PlannedRun, PlannedTask, PlanOptions, PlanResult, SweepExperiments, SweepPlan, TaskCheck } from './sweep/plan.ts';
+export type {
+  PlannedRun,
+  PlannedTask,
+  PlanOptions,
+  PlanResult,
+  SweepExperiments,
+  SweepPlan,
+  TaskCheck,
+} from './sweep/plan.ts';
 export type { Placement } from './sweep/placement.ts';
 /** This package's version (what every command's --version prints). */
 export { collapseLabVersion } from './versions.ts';
@@ -184,7 +249,10 @@ export type { AggregateOptions, AggregateResult } from './sweep/results.ts';
 
 // ---- Language models: character corpora, the GPT, text runs (docs/text.md) --------------------------
 
-/** Moby Dick, the State of the Union addresses or a UTF-8 file as a character vocabulary and windows of block+1 characters. */
+/**
+ * Moby Dick, the State of the Union addresses or a UTF-8 file as a character vocabulary and windows of block+1
+ * characters.
+ */
 export { TEXT_CORPORA } from '../data/text.ts';
 export type { TextCorpus, TextData, TextOptions } from '../data/text.ts';
 /** A character-level GPT in nanoGPT's layout, sampled with a key/value cache. */

@@ -12,10 +12,29 @@ import { checkRunSettingsTogether, RUN_SETTINGS } from './run-settings.ts';
 import { plannedTrainSize } from './schemes.ts';
 import type { Scheme } from './schemes.ts';
 
-/** The keys of trainGenerations() besides the run settings (RUN_SETTINGS); the type check below fails when GenerationsOptions gains one not listed. */
+/**
+ * The keys of trainGenerations() besides the run settings (RUN_SETTINGS); the type check below fails when
+ * GenerationsOptions gains one not listed.
+ */
 const OWN_KEYS = [
-  'model', 'data', 'scheme', 'runDir', 'memoryBudget', 'config', 'placement', 'provenance', 'signal',
-  'onBatch', 'onEpochEnd', 'onGenerationStart', 'onGenerationEnd', 'analyze', 'log', 'wasmThreads', 'logEvery', 'tensorboard',
+  'model',
+  'data',
+  'scheme',
+  'runDir',
+  'memoryBudget',
+  'config',
+  'placement',
+  'provenance',
+  'signal',
+  'onBatch',
+  'onEpochEnd',
+  'onGenerationStart',
+  'onGenerationEnd',
+  'analyze',
+  'log',
+  'wasmThreads',
+  'logEvery',
+  'tensorboard',
 ] as const satisfies readonly (keyof GenerationsOptions)[];
 type Unlisted = Exclude<keyof GenerationsOptions, (typeof OWN_KEYS)[number] | keyof typeof RUN_SETTINGS>;
 const everyKeyListed: [Unlisted] extends [never] ? true : Unlisted = true;
@@ -28,7 +47,11 @@ export function checkKnownKeys(options: object, known: readonly string[] = GENER
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) {
       const near = closest(key, [...known]);
-      throw new OptionError(key, (options as Record<string, unknown>)[key], say`Option '${key}' is not known; expected one of the documented options (did you mean ${opt(near)}?).`);
+      throw new OptionError(
+        key,
+        (options as Record<string, unknown>)[key],
+        say`Option '${key}' is not known; expected one of the documented options (did you mean ${opt(near)}?).`,
+      );
     }
   }
 }
@@ -37,21 +60,44 @@ export function checkKnownKeys(options: object, known: readonly string[] = GENER
 export const MAX_SEED = Number.MAX_SAFE_INTEGER;
 
 /** Refuses values that pass their type check but cannot mean what was asked; call after the type checks. */
-export function checkMeaningfulRanges(o: Parameters<typeof checkRunSettingsTogether>[0] & { seed: number; learningRate: number }): void {
-  if (o.seed > MAX_SEED) throw new OptionError('seed', o.seed, say`${opt('seed')} ${o.seed} is above ${MAX_SEED} (2**53 - 1); expected an integer JavaScript holds exactly.`);
+export function checkMeaningfulRanges(
+  o: Parameters<typeof checkRunSettingsTogether>[0] & { seed: number; learningRate: number },
+): void {
+  if (o.seed > MAX_SEED)
+    throw new OptionError('seed', o.seed, [
+      ...say`${opt('seed')} ${o.seed} is above ${MAX_SEED} (2**53 - 1); expected an integer JavaScript `,
+      ...say`holds exactly.`,
+    ]);
   // Training runs in float32: a smaller learning rate is 0 there, and nothing would be learned.
-  if (Math.fround(o.learningRate) === 0) throw new OptionError('learningRate', o.learningRate, say`${opt('learningRate')} ${o.learningRate} is 0 in float32, the precision training runs in; expected at least ${Number(1.5e-45)}.`);
+  if (Math.fround(o.learningRate) === 0)
+    throw new OptionError('learningRate', o.learningRate, [
+      ...say`${opt('learningRate')} ${o.learningRate} is 0 in float32, the precision training runs in; `,
+      ...say`expected at least ${Number(1.5e-45)}.`,
+    ]);
   checkRunSettingsTogether(o);
 }
 
-/** Every generation's training set must hold what the model needs to sample (minTrainImages), found before generation 1. */
-export function checkTrainingSetSizes(model: GenerativeModel, scheme: Scheme, generations: number, realCount: number, syntheticSize: number): void {
+/**
+ * Every generation's training set must hold what the model needs to sample (minTrainImages), found before
+ * generation 1.
+ */
+export function checkTrainingSetSizes(
+  model: GenerativeModel,
+  scheme: Scheme,
+  generations: number,
+  realCount: number,
+  syntheticSize: number,
+): void {
   const need = model.minTrainImages ?? 1;
   for (let g = 1; g <= generations; g++) {
     const size = plannedTrainSize(scheme, g, realCount, syntheticSize);
     if (size >= need) continue;
     const option = g === 1 ? 'data' : 'syntheticSize';
     const value = g === 1 ? realCount : syntheticSize;
-    throw new OptionError(option, value, say`Generation ${g} would train on ${size} image${size === 1 ? '' : 's'} (${opt(option)} ${value}), but this model needs at least ${need} to fit what it samples from; expected ${opt(option)} of at least ${need}.`);
+    throw new OptionError(option, value, [
+      ...say`Generation ${g} would train on ${size} image${size === 1 ? '' : 's'} (${opt(option)} ${value}), `,
+      ...say`but this model needs at least ${need} to fit what it samples from; expected ${opt(option)} `,
+      ...say`of at least ${need}.`,
+    ]);
   }
 }

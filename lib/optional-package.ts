@@ -23,6 +23,8 @@ export async function importOptional<T>(pkg: string, purpose: string, load: () =
     return await load();
   } catch (err) {
     if (!isNotInstalled(err)) throw err;
-    throw new Error(`${purpose} needs ${pkg}, an optional package that is not installed; expected it installed: '${installCommand(pkg)}'.`);
+    throw new Error(
+      `${purpose} needs ${pkg}, an optional package that is not installed; expected it installed: '${installCommand(pkg)}'.`,
+    );
   }
 }

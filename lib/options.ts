@@ -14,7 +14,8 @@ export class OptionRef {
 }
 
 /** Mentions `option` (and a value, e.g. opt('force', true)) in an error sentence; see `say`. */
-export const opt = (option: string, value?: unknown): OptionRef => new OptionRef(option, value === undefined ? undefined : String(value));
+export const opt = (option: string, value?: unknown): OptionRef =>
+  new OptionRef(option, value === undefined ? undefined : String(value));
 
 /** A sentence whose option mentions are kept apart, so that each caller can name them its own way. */
 export type Sentence = readonly (string | OptionRef)[];
@@ -65,7 +66,14 @@ function render(sentence: Sentence, name: OptionNamer): string {
 /** A value as a sentence shows it: numbers and booleans as they are, strings quoted, the rest as JSON. */
 export function show(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' || value === undefined || value === null) return String(value);
+  if (
+    typeof value === 'number' ||
+    typeof value === 'boolean' ||
+    typeof value === 'bigint' ||
+    value === undefined ||
+    value === null
+  )
+    return String(value);
   if (typeof value === 'function') return 'a function';
   try {
     return JSON.stringify(value) ?? String(value);
@@ -89,7 +97,12 @@ export function definedOnly<T extends object>(o: T): T {
  * a positive integer (a number, not text)"), since "3" and 3 print alike in most places.
  */
 export function invalidNumber(option: string, value: unknown, expected: string): OptionError {
-  if (typeof value === 'string') return new OptionError(option, value, say`${opt(option)} ${quoteText(value)} is a string; expected ${expected} (a number, not text).`);
+  if (typeof value === 'string')
+    return new OptionError(
+      option,
+      value,
+      say`${opt(option)} ${quoteText(value)} is a string; expected ${expected} (a number, not text).`,
+    );
   return invalidOption(option, value, expected);
 }
 
@@ -101,20 +114,26 @@ function quoteText(text: string): string {
 /** An integer of at least `min` (a number, not a numeric string). */
 export function checkInteger(option: string, value: unknown, min: number): number {
   if (!(typeof value === 'number' && Number.isInteger(value) && value >= min)) {
-    throw invalidNumber(option, value, min === 1 ? 'a positive integer' : min === 0 ? 'a non-negative integer' : `an integer of at least ${min}`);
+    throw invalidNumber(
+      option,
+      value,
+      min === 1 ? 'a positive integer' : min === 0 ? 'a non-negative integer' : `an integer of at least ${min}`,
+    );
   }
   return value;
 }
 
 /** A finite number above 0. */
 export function checkPositive(option: string, value: unknown): number {
-  if (!(typeof value === 'number' && Number.isFinite(value) && value > 0)) throw invalidNumber(option, value, 'a positive number');
+  if (!(typeof value === 'number' && Number.isFinite(value) && value > 0))
+    throw invalidNumber(option, value, 'a positive number');
   return value;
 }
 
 /** A number from 0 to 1. */
 export function checkFraction(option: string, value: unknown): number {
-  if (!(typeof value === 'number' && value >= 0 && value <= 1)) throw invalidNumber(option, value, 'a number from 0 to 1');
+  if (!(typeof value === 'number' && value >= 0 && value <= 1))
+    throw invalidNumber(option, value, 'a number from 0 to 1');
   return value;
 }
 
@@ -145,9 +164,17 @@ export interface OptionErrorData {
 }
 
 export function optionErrorData(err: OptionError): OptionErrorData {
-  return { option: err.option, value: err.value, sentence: err.sentence.map((p) => (typeof p === 'string' ? p : { option: p.option, value: p.value })) };
+  return {
+    option: err.option,
+    value: err.value,
+    sentence: err.sentence.map((p) => (typeof p === 'string' ? p : { option: p.option, value: p.value })),
+  };
 }
 
 export function optionErrorFrom(data: OptionErrorData): OptionError {
-  return new OptionError(data.option, data.value, data.sentence.map((p) => (typeof p === 'string' ? p : new OptionRef(p.option, p.value))));
+  return new OptionError(
+    data.option,
+    data.value,
+    data.sentence.map((p) => (typeof p === 'string' ? p : new OptionRef(p.option, p.value))),
+  );
 }

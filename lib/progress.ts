@@ -25,8 +25,17 @@ export interface ProgressOptions {
 /** The events a run reports; `label` names the run (its scheme). */
 export interface Progress {
   /** Generation `generation` of the run `label` starts on `trainSize` images, `realFraction` of them real. */
-  startGeneration(label: string, generation: number, generations: number, trainSize: number, realFraction?: number): void;
-  /** A batch of the run `label` is done; its progress counts `ctx.images` (images of the epoch so far) less what it counted before in that epoch. */
+  startGeneration(
+    label: string,
+    generation: number,
+    generations: number,
+    trainSize: number,
+    realFraction?: number,
+  ): void;
+  /**
+   * A batch of the run `label` is done; its progress counts `ctx.images` (images of the epoch so far) less what
+   * it counted before in that epoch.
+   */
   batch(label: string, ctx: BatchContext): void;
   /** An epoch ended. */
   epochEnd(label: string, ctx: EpochContext): void;
@@ -70,7 +79,10 @@ export function createProgress(options: ProgressOptions): Progress {
       },
       epochEnd(label, ctx) {
         const pct = ((100 * done) / total).toFixed(1);
-        stream.write(`[${label}] ${where.get(label)} epoch ${ctx.epoch}/${ctx.epochs}: train loss ${ctx.trainLoss.toFixed(2)} (${ctx.seconds.toFixed(1)} s) | ${pct}% of the experiment, ETA ${eta()}\n`);
+        stream.write(
+          `[${label}] ${where.get(label)} epoch ${ctx.epoch}/${ctx.epochs}: train loss ${ctx.trainLoss.toFixed(2)} ` +
+            `(${ctx.seconds.toFixed(1)} s) | ${pct}% of the experiment, ETA ${eta()}\n`,
+        );
       },
       log: (line) => stream.write(line + '\n'),
       stop() {},
@@ -78,7 +90,13 @@ export function createProgress(options: ProgressOptions): Progress {
   }
 
   const multi = new cliProgress.MultiBar(
-    { stream, hideCursor: true, clearOnComplete: false, etaBuffer: 200, format: '{label} |{bar}| {percentage}% {info}' },
+    {
+      stream,
+      hideCursor: true,
+      clearOnComplete: false,
+      etaBuffer: 200,
+      format: '{label} |{bar}| {percentage}% {info}',
+    },
     cliProgress.Presets.shades_classic,
   );
   const overall = multi.create(total, done, { label: 'experiment'.padEnd(28), info: '' });
@@ -100,7 +118,10 @@ export function createProgress(options: ProgressOptions): Progress {
       runBars.get(label)?.update(ctx.images, { info: `epoch ${ctx.epoch}/${ctx.epochs}` });
     },
     epochEnd(label, ctx) {
-      multi.log(`[${label}] ${where.get(label)} epoch ${ctx.epoch}/${ctx.epochs}: train loss ${ctx.trainLoss.toFixed(2)} (${ctx.seconds.toFixed(1)} s)\n`);
+      multi.log(
+        `[${label}] ${where.get(label)} epoch ${ctx.epoch}/${ctx.epochs}: train loss ${ctx.trainLoss.toFixed(2)} ` +
+          `(${ctx.seconds.toFixed(1)} s)\n`,
+      );
     },
     log: (line) => multi.log(line + '\n'),
     stop() {

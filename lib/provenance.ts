@@ -53,7 +53,8 @@ export async function describeProvenance(options: ProvenanceOptions): Promise<Pr
  */
 export async function gitState(dir: string | undefined): Promise<Provenance['git'] | undefined> {
   if (dir === undefined) return undefined;
-  const git = (...args: string[]) => run('git', ['-C', dir, ...args], { timeout: 10_000, maxBuffer: 16 << 20 }).then((r) => r.stdout.trim());
+  const git = (...args: string[]) =>
+    run('git', ['-C', dir, ...args], { timeout: 10_000, maxBuffer: 16 << 20 }).then((r) => r.stdout.trim());
   try {
     await access(join(dir, '.git'));
     const top = await git('rev-parse', '--show-toplevel');

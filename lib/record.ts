@@ -1,4 +1,7 @@
-/** What every generation reports. The JSON on disk (record.json, generations.jsonl) is flat: the core fields and an analysis' fields side by side. */
+/**
+ * What every generation reports. The JSON on disk (record.json, generations.jsonl) is flat: the core fields and
+ * an analysis' fields side by side.
+ */
 
 export interface GenerationRecord {
   generation: number;
@@ -33,14 +36,34 @@ export interface GenerationRecord {
   samplesPerSecond: number;
   /** Resident memory of the process after the generation, MB. */
   rssMB: number;
-  /** Present only in generations trained with a learning rate other than the run's (after a resume with another one). */
+  /**
+   * Present only in generations trained with a learning rate other than the run's (after a resume with another
+   * one).
+   */
   learningRate?: number;
   /** Fields an analysis added (its own type says which: e.g. CollapseMetrics of lib/analysis.ts). */
   [extra: string]: unknown;
 }
 
 /** The record's own fields: an analysis may not add a field of these names. */
-export const RECORD_FIELDS: readonly string[] = ['generation', 'scheme', 'trainSize', 'realFraction', 'trainLoss', 'trainLossReal', 'trainLossSynthetic', 'testLoss', 'testRecon', 'testKl', 'epochLosses', 'numTensors', 'seconds', 'samplesPerSecond', 'rssMB', 'learningRate'];
+export const RECORD_FIELDS: readonly string[] = [
+  'generation',
+  'scheme',
+  'trainSize',
+  'realFraction',
+  'trainLoss',
+  'trainLossReal',
+  'trainLossSynthetic',
+  'testLoss',
+  'testRecon',
+  'testKl',
+  'epochLosses',
+  'numTensors',
+  'seconds',
+  'samplesPerSecond',
+  'rssMB',
+  'learningRate',
+];
 
 /** Fields a wall clock decides; everything else is fixed by the seed and the backend. */
 export const TIMING_FIELDS = ['seconds', 'samplesPerSecond', 'rssMB'] as const;
@@ -52,6 +75,8 @@ export function reproducibleRecord(r: GenerationRecord): Omit<GenerationRecord, 
 }
 
 /** The wall-clock part (written to timings.jsonl). */
-export function timingRecord(r: GenerationRecord): Pick<GenerationRecord, 'generation' | (typeof TIMING_FIELDS)[number]> {
+export function timingRecord(
+  r: GenerationRecord,
+): Pick<GenerationRecord, 'generation' | (typeof TIMING_FIELDS)[number]> {
   return { generation: r.generation, seconds: r.seconds, samplesPerSecond: r.samplesPerSecond, rssMB: r.rssMB };
 }

@@ -13,7 +13,18 @@ import { backendRecord, initBackend } from './backend.ts';
 import type { BackendInfo } from './backend.ts';
 import { configKeys, configOf, resolveSettings } from './declare.ts';
 import type { GivenOf } from './declare.ts';
-import { checkFunction, checkInteger, checkPath, checkPositive, definedOnly, invalidOption, OptionError, say, opt, show } from './options.ts';
+import {
+  checkFunction,
+  checkInteger,
+  checkPath,
+  checkPositive,
+  definedOnly,
+  invalidOption,
+  OptionError,
+  say,
+  opt,
+  show,
+} from './options.ts';
 import type { Provenance } from './provenance.ts';
 import type { GenerationRecord } from './record.ts';
 import { newRunId, RUN_FORMAT } from './run/info.ts';
@@ -58,9 +69,15 @@ export interface GenerationsOptions extends GivenOf<typeof RUN_SETTINGS>, Tracki
    * refused. Defaults to {}.
    */
   config?: Record<string, unknown>;
-  /** Where this process runs (host, Slurm job ids): recorded in a new run's run.json, never checked on resume. Defaults to none. */
+  /**
+   * Where this process runs (host, Slurm job ids): recorded in a new run's run.json, never checked on resume.
+   * Defaults to none.
+   */
   placement?: Record<string, unknown>;
-  /** Where the run came from (command line, config file, commit; describeProvenance): recorded in a new run's run.json, never checked on resume. Defaults to none. */
+  /**
+   * Where the run came from (command line, config file, commit; describeProvenance): recorded in a new run's
+   * run.json, never checked on resume. Defaults to none.
+   */
   provenance?: Provenance;
   /** Stops the run between batches; nothing half-done is written. Defaults to none. */
   signal?: AbortSignal;
@@ -69,7 +86,12 @@ export interface GenerationsOptions extends GivenOf<typeof RUN_SETTINGS>, Tracki
   /** Called after every epoch. Defaults to none. */
   onEpochEnd?: (ctx: EpochContext & { generation: number; generations: number }) => void | Promise<void>;
   /** Called when a generation starts, with the size of its training set. Defaults to none. */
-  onGenerationStart?: (ctx: { generation: number; generations: number; trainSize: number; realFraction: number }) => void | Promise<void>;
+  onGenerationStart?: (ctx: {
+    generation: number;
+    generations: number;
+    trainSize: number;
+    realFraction: number;
+  }) => void | Promise<void>;
   /** Called with each finished generation's record (after it is saved). Defaults to none. */
   onGenerationEnd?: (record: GenerationRecord) => void | Promise<void>;
   /**
@@ -89,11 +111,17 @@ export interface GenerationData {
   train: ImageSource;
   /** The held-out test set every generation's test loss is measured on. */
   test: ImageSource;
-  /** Scheme 'fresh': real images that are not in `train`, drawn without replacement (each at most once per run). Defaults to none. */
+  /**
+   * Scheme 'fresh': real images that are not in `train`, drawn without replacement (each at most once per run).
+   * Defaults to none.
+   */
   freshPool?: ImageSource;
 }
 
-/** What an `analyze` hook receives for one finished generation: its number, model, samples, training set and data, and randomness. */
+/**
+ * What an `analyze` hook receives for one finished generation: its number, model, samples, training set and
+ * data, and randomness.
+ */
 export interface AnalyzeContext {
   generation: number;
   model: GenerativeModel;
@@ -122,7 +150,8 @@ export const GENERATION_DEFAULTS = { ...RUN_DEFAULTS, config: {} } as const;
 
 /** Every option checked and with its default: what the loop runs on. */
 export interface ResolvedOptions
-  extends Omit<RunSettings, 'backend' | 'syntheticSize'>,
+  extends
+    Omit<RunSettings, 'backend' | 'syntheticSize'>,
     Required<Pick<GenerationsOptions, 'model' | 'data' | 'scheme' | 'config'>>,
     Pick<GenerationsOptions, 'runDir' | 'memoryBudget' | 'signal' | 'onBatch' | 'onEpochEnd' | 'onGenerationStart'>,
     Pick<GenerationsOptions, 'onGenerationEnd' | 'analyze' | 'log'>,
@@ -142,10 +171,14 @@ const HOOKS = ['onBatch', 'onEpochEnd', 'onGenerationStart', 'onGenerationEnd', 
  * experiment starts it once for all its runs) and describes the run, all before anything is written.
  */
 export async function resolveOptions(options: GenerationsOptions, started?: BackendInfo): Promise<ResolvedOptions> {
-  if (typeof options !== 'object' || options === null) throw invalidOption('options', options, 'an object of trainGenerations options');
+  if (typeof options !== 'object' || options === null)
+    throw invalidOption('options', options, 'an object of trainGenerations options');
   const o = { ...GENERATION_DEFAULTS, ...definedOnly(options) };
   if (o.resume === true && o.force === true) {
-    throw new OptionError('force', true, say`${opt('resume', true)} and ${opt('force', true)} were both given; expected one of them (resume continues the run in ${opt('runDir')}, force replaces it).`);
+    throw new OptionError('force', true, [
+      ...say`${opt('resume', true)} and ${opt('force', true)} were both given; expected one of them `,
+      ...say`(resume continues the run in ${opt('runDir')}, force replaces it).`,
+    ]);
   }
   const model = checkFunction<ModelFactory>('model', o.model, false)!;
   const { train, test } = checkData(o.data);
@@ -177,12 +210,18 @@ export async function resolveOptions(options: GenerationsOptions, started?: Back
   const name = schemeName(scheme);
   // Everything that changes a number or a record (README, "Reliability"); a resume must match it.
   const config = {
-    model: describeModel(model, train, (m) => checkTrainingSetSizes(m, scheme, resolved.generations, train.count, syntheticSize)),
+    model: describeModel(model, train, (m) =>
+      checkTrainingSetSizes(m, scheme, resolved.generations, train.count, syntheticSize),
+    ),
     scheme: name,
     ...configOf(RUN_SETTINGS, settings),
     trainSize: train.count,
     testSize: test.count,
-    data: { train: dataDigest(train), test: dataDigest(test), ...(freshPool ? { freshPool: dataDigest(freshPool) } : {}) },
+    data: {
+      train: dataDigest(train),
+      test: dataDigest(test),
+      ...(freshPool ? { freshPool: dataDigest(freshPool) } : {}),
+    },
     // Scheme 'fresh': the pool's size (its images are in data.freshPool's digest above).
     ...(freshPool ? { freshPoolSize: freshPool.count } : {}),
     // What adds fields and files to the records; an experiment describes its collapse analysis here.
@@ -200,47 +239,89 @@ export async function resolveOptions(options: GenerationsOptions, started?: Back
     ...(o.placement ? { placement: o.placement } : {}),
     ...(o.provenance ? { provenance: o.provenance } : {}),
   };
-  return { ...resolved, onBatch: o.onBatch, onEpochEnd: o.onEpochEnd, onGenerationStart: o.onGenerationStart, onGenerationEnd: o.onGenerationEnd, analyze: o.analyze, log: o.log, schemeName: name, backend, runInfo };
+  return {
+    ...resolved,
+    onBatch: o.onBatch,
+    onEpochEnd: o.onEpochEnd,
+    onGenerationStart: o.onGenerationStart,
+    onGenerationEnd: o.onGenerationEnd,
+    analyze: o.analyze,
+    log: o.log,
+    schemeName: name,
+    backend,
+    runInfo,
+  };
 }
 
 function checkData(data: unknown): { train: ImageSource; test: ImageSource } {
   const d = data as { train?: ImageSource; test?: ImageSource } | undefined;
-  if (typeof d !== 'object' || d === null) throw invalidOption('data', data, 'an object with train and test image sets');
+  if (typeof d !== 'object' || d === null)
+    throw invalidOption('data', data, 'an object with train and test image sets');
   for (const part of ['train', 'test'] as const) {
     const set = d[part];
     if (!isImageSource(set)) {
       throw invalidOption(`data.${part}`, set, 'an image set (ImageSet or ImageSource: shape, count, gather)');
     }
-    if (!(Number.isInteger(set.count) && set.count > 0)) throw new OptionError(`data.${part}`, set.count, say`${opt(`data.${part}`)} holds ${set.count} images; expected at least one.`);
+    if (!(Number.isInteger(set.count) && set.count > 0))
+      throw new OptionError(
+        `data.${part}`,
+        set.count,
+        say`${opt(`data.${part}`)} holds ${set.count} images; expected at least one.`,
+      );
   }
   const { train, test } = d as { train: ImageSource; test: ImageSource };
   if (train.shape.join('x') !== test.shape.join('x')) {
-    throw new OptionError('data.test', test.shape, say`Training images are ${train.shape.join('x')} but test images are ${test.shape.join('x')}; expected one shape.`);
+    throw new OptionError('data.test', test.shape, [
+      ...say`Training images are ${train.shape.join('x')} but test images are ${test.shape.join('x')}; `,
+      ...say`expected one shape.`,
+    ]);
   }
   return { train, test };
 }
 
 function isImageSource(set: unknown): set is ImageSource {
   const s = set as ImageSource | null | undefined;
-  return typeof s === 'object' && s !== null && Array.isArray(s.shape) && typeof s.gather === 'function' && typeof s.count === 'number';
+  return (
+    typeof s === 'object' &&
+    s !== null &&
+    Array.isArray(s.shape) &&
+    typeof s.gather === 'function' &&
+    typeof s.count === 'number'
+  );
 }
 
 // ---- Scheme 'fresh': its pool of real images, checked to last every generation before anything starts.
 
-function checkFreshPool(scheme: Scheme, data: unknown, train: ImageSource, generations: number): ImageSource | undefined {
+function checkFreshPool(
+  scheme: Scheme,
+  data: unknown,
+  train: ImageSource,
+  generations: number,
+): ImageSource | undefined {
   if (scheme.kind !== 'fresh') return undefined;
   const name = schemeName(scheme);
   const pool = (data as { freshPool?: unknown }).freshPool;
   if (!isImageSource(pool)) {
-    throw new OptionError('data.freshPool', pool, say`Scheme ${name} draws new real images from ${opt('data.freshPool')}, which is ${show(pool)}; expected an image set of real images that are not in data.train.`);
+    throw new OptionError('data.freshPool', pool, [
+      ...say`Scheme ${name} draws new real images from ${opt('data.freshPool')}, which is ${show(pool)}; `,
+      ...say`expected an image set of real images that are not in data.train.`,
+    ]);
   }
   if (pool.shape.join('x') !== train.shape.join('x')) {
-    throw new OptionError('data.freshPool', pool.shape, say`Training images are ${train.shape.join('x')} but the fresh pool's are ${pool.shape.join('x')}; expected one shape.`);
+    throw new OptionError('data.freshPool', pool.shape, [
+      ...say`Training images are ${train.shape.join('x')} but the fresh pool's are ${pool.shape.join('x')}; `,
+      ...say`expected one shape.`,
+    ]);
   }
   const need = freshNeeded(scheme.freshSize, generations);
   if (need > pool.count) {
     const most = Math.floor(pool.count / scheme.freshSize) + 1;
-    throw new OptionError('freshSize', scheme.freshSize, say`Scheme ${name} needs ${scheme.freshSize} new real images in each of generations 2 to ${generations} (${need} in all) but only ${pool.count} real images are left for it (those not in the first generation's training set); expected a ${opt('freshSize')} of at most ${Math.floor(pool.count / (generations - 1))}, or at most ${most} ${opt('generations')}.`);
+    throw new OptionError('freshSize', scheme.freshSize, [
+      ...say`Scheme ${name} needs ${scheme.freshSize} new real images in each of generations 2 to ${generations} `,
+      ...say`(${need} in all) but only ${pool.count} real images are left for it (those not in the `,
+      ...say`first generation's training set); expected a ${opt('freshSize')} of at most ${Math.floor(pool.count / (generations - 1))}, `,
+      ...say`or at most ${most} ${opt('generations')}.`,
+    ]);
   }
   return pool;
 }
@@ -254,15 +335,23 @@ export const RUN_CONFIG_KEYS: readonly string[] = [
 ];
 
 function checkConfig(config: unknown): Record<string, unknown> {
-  if (typeof config !== 'object' || config === null || Array.isArray(config)) throw invalidOption('config', config, 'an object of extra settings');
+  if (typeof config !== 'object' || config === null || Array.isArray(config))
+    throw invalidOption('config', config, 'an object of extra settings');
   const clash = Object.keys(config).find((k) => (RUN_CONFIG_KEYS as readonly string[]).includes(k));
-  if (clash) throw new OptionError('config', clash, say`${opt('config')} sets '${clash}', which is one of the settings the run records itself; expected keys of your own (not ${RUN_CONFIG_KEYS.join(', ')}).`);
+  if (clash)
+    throw new OptionError('config', clash, [
+      ...say`${opt('config')} sets '${clash}', which is one of the settings the run records itself; `,
+      ...say`expected keys of your own (not ${RUN_CONFIG_KEYS.join(', ')}).`,
+    ]);
   return config as Record<string, unknown>;
 }
 
 const digests = new WeakMap<ImageSource, string>();
 
-/** SHA-256 of a set's shape and pixels (a different data set, or other images of it, changes the numbers). Cached per set. */
+/**
+ * SHA-256 of a set's shape and pixels (a different data set, or other images of it, changes the numbers). Cached
+ * per set.
+ */
 function dataDigest(source: ImageSource): string {
   const cached = digests.get(source);
   if (cached) return cached;
@@ -273,7 +362,8 @@ function dataDigest(source: ImageSource): string {
   } else {
     // A file-backed set, read in slices of about 64 MB.
     const step = Math.max(1, Math.floor(2 ** 26 / pixelsPerImage(source.shape)));
-    for (let start = 0; start < source.count; start += step) hash.update(source.gather(range(Math.min(step, source.count - start)).map((i) => i + start)));
+    for (let start = 0; start < source.count; start += step)
+      hash.update(source.gather(range(Math.min(step, source.count - start)).map((i) => i + start)));
   }
   const digest = `sha256:${hash.digest('hex')}`;
   digests.set(source, digest);
@@ -284,7 +374,10 @@ function dataDigest(source: ImageSource): string {
 function checkSteps(steps: unknown, epochs: unknown): number {
   const n = checkInteger('steps', steps, 1);
   if (typeof epochs === 'number' && n < epochs) {
-    throw new OptionError('steps', n, say`${opt('steps')} ${n} is fewer than ${opt('epochs')} ${epochs} (each epoch is a checkpoint of at least one step); expected at least ${epochs} steps, or fewer epochs.`);
+    throw new OptionError('steps', n, [
+      ...say`${opt('steps')} ${n} is fewer than ${opt('epochs')} ${epochs} (each epoch is a checkpoint `,
+      ...say`of at least one step); expected at least ${epochs} steps, or fewer epochs.`,
+    ]);
   }
   return n;
 }
@@ -300,33 +393,56 @@ function checkMemory(syntheticSize: number, train: ImageSource, memoryBudget: un
   const budget = memoryBudget === undefined ? Math.floor(totalmem() / 2) : checkPositive('memoryBudget', memoryBudget);
   const setBytes = syntheticSize * pixelsPerImage(train.shape);
   if (setBytes > budget) {
-    throw new OptionError('syntheticSize', syntheticSize, say`Synthetic size ${syntheticSize} needs ${gb(setBytes)} for one synthetic set of ${train.shape.join('x')} images; expected at most ${gb(budget)} (${memoryBudget === undefined ? "half of this machine's memory" : 'the memory budget'}): lower ${opt('syntheticSize')}.`);
+    throw new OptionError('syntheticSize', syntheticSize, [
+      ...say`Synthetic size ${syntheticSize} needs ${gb(setBytes)} for one synthetic set of ${train.shape.join('x')} `,
+      ...say`images; expected at most ${gb(budget)} (${memoryBudget === undefined ? "half of this machine's memory" : 'the memory budget'}): `,
+      ...say`lower ${opt('syntheticSize')}.`,
+    ]);
   }
 }
 
-/** mix and augment draw n(1 - realFraction), or syntheticRatio·n, images from the last synthetic set, so that set must be large enough. */
+/**
+ * mix and augment draw n(1 - realFraction), or syntheticRatio·n, images from the last synthetic set, so that set
+ * must be large enough.
+ */
 function checkMixSize(scheme: Scheme, n: number, syntheticSize: number): void {
   if (scheme.kind !== 'mix' && scheme.kind !== 'augment') return;
   const need = scheme.kind === 'mix' ? n - Math.round(scheme.realFraction * n) : augmentSyntheticCount(scheme, n);
   if (need > syntheticSize) {
-    throw new OptionError('syntheticSize', syntheticSize, say`Scheme ${schemeName(scheme)} needs ${need} synthetic images per generation but ${opt('syntheticSize')} is ${syntheticSize}; expected at least ${need}.`);
+    throw new OptionError('syntheticSize', syntheticSize, [
+      ...say`Scheme ${schemeName(scheme)} needs ${need} synthetic images per generation but ${opt('syntheticSize')} `,
+      ...say`is ${syntheticSize}; expected at least ${need}.`,
+    ]);
   }
 }
 
 /** Builds one model to check the factory and read its config (run.json); generation models are built fresh later. */
-function describeModel(factory: ModelFactory, train: ImageSource, checkNeeds: (m: GenerativeModel) => void): Record<string, unknown> {
+function describeModel(
+  factory: ModelFactory,
+  train: ImageSource,
+  checkNeeds: (m: GenerativeModel) => void,
+): Record<string, unknown> {
   let probe: Partial<GenerativeModel> | undefined;
   try {
     probe = factory({ seed: 0 }) as Partial<GenerativeModel> | undefined;
   } catch (err) {
     // The factory's own option errors (e.g. createVae's hidden sizes) name their option already.
     if (err instanceof OptionError) throw err;
-    throw new OptionError('model', factory, say`${opt('model')} threw ${(err as Error).name ?? 'an error'} when called with { seed: 0 }: ${String((err as Error).message ?? err).replace(/\.$/, '')}; expected a factory returning a GenerativeModel (e.g. createVae).`);
+    throw new OptionError('model', factory, [
+      ...say`${opt('model')} threw ${(err as Error).name ?? 'an error'} when called with { seed: 0 }: `,
+      ...say`${String((err as Error).message ?? err).replace(/\.$/, '')}; `,
+      ...say`expected a factory returning a GenerativeModel (e.g. createVae).`,
+    ]);
   }
-  const missing = ['config', 'network', 'trainStep', 'lossSums', 'sample', 'dispose'].filter((k) => probe?.[k as keyof GenerativeModel] === undefined);
+  const missing = ['config', 'network', 'trainStep', 'lossSums', 'sample', 'dispose'].filter(
+    (k) => probe?.[k as keyof GenerativeModel] === undefined,
+  );
   if (missing.length > 0) {
     (probe as GenerativeModel | undefined)?.dispose?.();
-    throw new OptionError('model', probe, say`${opt('model')} returned ${show(probe)}, which lacks ${missing.join(', ')}; expected a factory returning a GenerativeModel (e.g. createVae).`);
+    throw new OptionError('model', probe, [
+      ...say`${opt('model')} returned ${show(probe)}, which lacks ${missing.join(', ')}; expected a `,
+      ...say`factory returning a GenerativeModel (e.g. createVae).`,
+    ]);
   }
   const model = probe as GenerativeModel;
   const config = model.config as Record<string, unknown>;
@@ -337,7 +453,10 @@ function describeModel(factory: ModelFactory, train: ImageSource, checkNeeds: (m
     model.dispose();
   }
   if (shape && pixelsPerImage(shape) !== pixelsPerImage(train.shape)) {
-    throw new OptionError('model', shape, say`${opt('model')} makes ${shape.join('x')} images but the training images are ${train.shape.join('x')}; expected one shape.`);
+    throw new OptionError('model', shape, [
+      ...say`${opt('model')} makes ${shape.join('x')} images but the training images are ${train.shape.join('x')}; `,
+      ...say`expected one shape.`,
+    ]);
   }
   return config;
 }

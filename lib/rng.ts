@@ -121,7 +121,8 @@ function makeStream(path: number[]): Rng {
       return p;
     },
     choose(n, k, replacement) {
-      if (!replacement && k > n) throw new Error(`Cannot draw ${k} distinct items from ${n}; expected k <= n without replacement.`);
+      if (!replacement && k > n)
+        throw new Error(`Cannot draw ${k} distinct items from ${n}; expected k <= n without replacement.`);
       const out = new Uint32Array(k);
       if (replacement) {
         for (let i = 0; i < k; i++) out[i] = rng.int(n);

@@ -12,7 +12,13 @@ import { opt, OptionError, say } from './options.ts';
 export const RUN_SETTINGS = {
   // A run may be extended by more generations, so their count is not part of its configuration.
   generations: integer({ help: 'generations, the first on real data', default: 7, min: 1 }),
-  epochs: integer({ help: 'epochs per generation', default: 10, min: 1, config: true, report: 'epochs per generation' }),
+  epochs: integer({
+    help: 'epochs per generation',
+    default: 10,
+    min: 1,
+    config: true,
+    report: 'epochs per generation',
+  }),
   // Compute-matched training (the language models' literature): steps, not passes over the set.
   steps: integer({
     help: 'optimiser steps per generation, each on batch-size examples drawn from the whole training set; epochs become checkpoints',
@@ -30,7 +36,13 @@ export const RUN_SETTINGS = {
     report: 'synthetic images per generation',
   }),
   batchSize: integer({ help: 'images per step', default: 128, min: 1, config: true, report: 'batch size' }),
-  learningRate: positive({ help: 'Adam learning rate', default: 1e-3, flag: 'lr', config: true, report: 'learning rate' }),
+  learningRate: positive({
+    help: 'Adam learning rate',
+    default: 1e-3,
+    flag: 'lr',
+    config: true,
+    report: 'learning rate',
+  }),
   // Evaluation and sampling take no gradients, so their batches can be larger.
   evalBatchSize: integer({
     help: 'images per batch when evaluating and sampling',
@@ -40,7 +52,12 @@ export const RUN_SETTINGS = {
     config: true,
     report: 'evaluation batch size',
   }),
-  warmStart: flag({ help: 'start each generation from the previous weights', default: false, config: true, report: 'warm start' }),
+  warmStart: flag({
+    help: 'start each generation from the previous weights',
+    default: false,
+    config: true,
+    report: 'warm start',
+  }),
   // A picture only: no number or record depends on it, so a resume may change it.
   sampleGrid: integer({ help: "synthetic images shown in each generation's samples.png", default: 100, min: 1 }),
   seed: integer({ help: 'seed of every random draw', default: 0, min: 0 }),

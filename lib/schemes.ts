@@ -74,7 +74,8 @@ export interface SchemeParams {
  * ratio and `fresh` its fresh size from `params` (a number stands for { realFraction }).
  */
 export function parseScheme(name: string, params: SchemeParams | number = {}): Scheme {
-  const { realFraction, freshSize, syntheticRatio }: SchemeParams = typeof params === 'number' ? { realFraction: params } : params;
+  const { realFraction, freshSize, syntheticRatio }: SchemeParams =
+    typeof params === 'number' ? { realFraction: params } : params;
   switch (name) {
     case 'replace':
       return { kind: 'replace' };
@@ -86,23 +87,43 @@ export function parseScheme(name: string, params: SchemeParams | number = {}): S
     case 'sub-repl':
       return { kind: 'accumulate-subsample', replacement: true };
     case 'mix': {
-      if (realFraction === undefined) throw new OptionError('realFraction', undefined, say`Scheme 'mix' needs ${opt('realFraction')}; expected a number from 0 to 1.`);
+      if (realFraction === undefined)
+        throw new OptionError(
+          'realFraction',
+          undefined,
+          say`Scheme 'mix' needs ${opt('realFraction')}; expected a number from 0 to 1.`,
+        );
       return resolveScheme({ kind: 'mix', realFraction });
     }
     case 'augment': {
-      if (syntheticRatio === undefined) throw new OptionError('syntheticRatio', undefined, say`Scheme 'augment' needs ${opt('syntheticRatio')}; expected a positive number (synthetic images per real image).`);
+      if (syntheticRatio === undefined)
+        throw new OptionError('syntheticRatio', undefined, [
+          ...say`Scheme 'augment' needs ${opt('syntheticRatio')}; expected a positive number (synthetic `,
+          ...say`images per real image).`,
+        ]);
       return resolveScheme({ kind: 'augment', syntheticRatio });
     }
     case 'fresh': {
-      if (freshSize === undefined) throw new OptionError('freshSize', undefined, say`Scheme 'fresh' needs ${opt('freshSize')}; expected a positive integer (new real images per generation).`);
+      if (freshSize === undefined)
+        throw new OptionError('freshSize', undefined, [
+          ...say`Scheme 'fresh' needs ${opt('freshSize')}; expected a positive integer (new real images per `,
+          ...say`generation).`,
+        ]);
       return resolveScheme({ kind: 'fresh', freshSize });
     }
     default:
-      throw new OptionError('scheme', name, say`Scheme '${name}' is not known; expected one of ${SCHEME_NAMES.join(', ')}.`);
+      throw new OptionError(
+        'scheme',
+        name,
+        say`Scheme '${name}' is not known; expected one of ${SCHEME_NAMES.join(', ')}.`,
+      );
   }
 }
 
-/** Checks a scheme object (e.g. from a user's own code) and returns it; one sentence naming the option when it is malformed. */
+/**
+ * Checks a scheme object (e.g. from a user's own code) and returns it; one sentence naming the option when it is
+ * malformed.
+ */
 export function resolveScheme(scheme: unknown): Scheme {
   const s = scheme as Scheme | undefined;
   switch (s?.kind) {
@@ -110,7 +131,8 @@ export function resolveScheme(scheme: unknown): Scheme {
     case 'accumulate':
       return s;
     case 'accumulate-subsample':
-      if (typeof s.replacement !== 'boolean') throw invalidOption('replacement', s.replacement, "true or false (scheme 'accumulate-subsample')");
+      if (typeof s.replacement !== 'boolean')
+        throw invalidOption('replacement', s.replacement, "true or false (scheme 'accumulate-subsample')");
       return s;
     case 'mix':
       checkFraction('realFraction', s.realFraction);
@@ -123,20 +145,31 @@ export function resolveScheme(scheme: unknown): Scheme {
       return s;
     default:
       if (typeof scheme === 'string') {
-        throw new OptionError('scheme', scheme, say`${opt('scheme')} ${show(scheme)} is a name; expected a scheme object, e.g. parseScheme(${show(scheme)}) or { kind: 'replace' }.`);
+        throw new OptionError('scheme', scheme, [
+          ...say`${opt('scheme')} ${show(scheme)} is a name; expected a scheme object, e.g. parseScheme(${show(scheme)}) `,
+          ...say`or { kind: 'replace' }.`,
+        ]);
       }
-      throw new OptionError('scheme', scheme, say`${opt('scheme')} ${show(scheme)} is not known; expected kind 'replace', 'accumulate', 'accumulate-subsample', 'mix', 'augment' or 'fresh'.`);
+      throw new OptionError('scheme', scheme, [
+        ...say`${opt('scheme')} ${show(scheme)} is not known; expected kind 'replace', 'accumulate', `,
+        ...say`'accumulate-subsample', 'mix', 'augment' or 'fresh'.`,
+      ]);
   }
 }
 
 /** Checks the schemes of an experiment (at least one, each once) and returns their names, in order. */
 export function schemeNames(schemes: unknown): string[] {
   if (!Array.isArray(schemes) || schemes.length === 0) {
-    throw new OptionError('schemes', schemes, say`No scheme given; expected at least one of ${SCHEME_NAMES.join(', ')} in ${opt('schemes')}.`);
+    throw new OptionError(
+      'schemes',
+      schemes,
+      say`No scheme given; expected at least one of ${SCHEME_NAMES.join(', ')} in ${opt('schemes')}.`,
+    );
   }
   const names = schemes.map((s) => schemeName(resolveScheme(s)));
   const twice = names.find((n, i) => names.indexOf(n) !== i);
-  if (twice) throw new OptionError('schemes', twice, say`Scheme '${twice}' is listed twice; expected each scheme once.`);
+  if (twice)
+    throw new OptionError('schemes', twice, say`Scheme '${twice}' is listed twice; expected each scheme once.`);
   return names;
 }
 
@@ -188,12 +221,19 @@ export function buildTrainingSet(scheme: Scheme, input: TrainingSetInput): Train
       const picked = rng.choose(pool.count, n, scheme.replacement);
       const fromReal = picked.filter((i) => i < real.count);
       const fromSynthetic = picked.filter((i) => i >= real.count);
-      return { source: selectSource(pool, picked), realFraction: fromReal.length / n, parts: splitParts(pool, fromReal, fromSynthetic) };
+      return {
+        source: selectSource(pool, picked),
+        realFraction: fromReal.length / n,
+        parts: splitParts(pool, fromReal, fromSynthetic),
+      };
     }
     case 'mix': {
       const k = Math.round(scheme.realFraction * n);
       if (n - k > last.count) {
-        throw new Error(`Scheme mix-${scheme.realFraction} needs ${n - k} synthetic images but the last generation has ${last.count}; expected a synthetic size of at least ${n - k}.`);
+        throw new Error(
+          `Scheme mix-${scheme.realFraction} needs ${n - k} synthetic images but the last generation ` +
+            `has ${last.count}; expected a synthetic size of at least ${n - k}.`,
+        );
       }
       const parts: TrainingParts = {};
       if (k > 0) parts.real = selectSource(real, rng.choose(real.count, k, false));
@@ -203,16 +243,26 @@ export function buildTrainingSet(scheme: Scheme, input: TrainingSetInput): Train
     case 'augment': {
       const m = augmentSyntheticCount(scheme, n);
       if (m > last.count) {
-        throw new Error(`Scheme ${schemeName(scheme)} needs ${m} synthetic images but the last generation has ${last.count}; expected a synthetic size of at least ${m}.`);
+        throw new Error(
+          `Scheme ${schemeName(scheme)} needs ${m} synthetic images but the last generation has ${last.count}; ` +
+            `expected a synthetic size of at least ${m}.`,
+        );
       }
       // The samples are independent draws, so the first m are as good as any m.
       const parts: TrainingParts = { real, synthetic: selectSource(last, range(m)) };
       return { source: joinParts(parts), realFraction: n / (n + m), parts };
     }
     case 'fresh': {
-      if (!input.fresh) throw new Error(`Scheme ${schemeName(scheme)} needs a pool of fresh real images; expected input.fresh.`);
+      if (!input.fresh)
+        throw new Error(`Scheme ${schemeName(scheme)} needs a pool of fresh real images; expected input.fresh.`);
       const g = synthetic.length + 1;
-      const parts: TrainingParts = { real: selectSource(input.fresh.pool, freshIndices(scheme.freshSize, g, input.fresh.pool.count, input.fresh.rng)), synthetic: last };
+      const parts: TrainingParts = {
+        real: selectSource(
+          input.fresh.pool,
+          freshIndices(scheme.freshSize, g, input.fresh.pool.count, input.fresh.rng),
+        ),
+        synthetic: last,
+      };
       const source = joinParts(parts);
       return { source, realFraction: scheme.freshSize / source.count, parts };
     }
@@ -230,10 +280,17 @@ export function buildTrainingSet(scheme: Scheme, input: TrainingSetInput): Train
 export function freshIndices(freshSize: number, g: number, poolCount: number, rng: Rng): Uint32Array {
   const need = freshNeeded(freshSize, g);
   if (need > poolCount) {
-    throw new Error(`Generation ${g} of scheme fresh-${freshSize} needs ${need} fresh real images in all but the pool holds ${poolCount}; expected at most ${Math.floor(poolCount / freshSize) + 1} generations.`);
+    throw new Error(
+      `Generation ${g} of scheme fresh-${freshSize} needs ${need} fresh real images in all but ` +
+        `the pool holds ${poolCount}; expected at most ${Math.floor(poolCount / freshSize) + 1} ` +
+        `generations.`,
+    );
   }
   // child(): a stream named by rng's name alone, whatever rng has drawn already.
-  return rng.child(0).choose(poolCount, need, false).subarray(need - freshSize);
+  return rng
+    .child(0)
+    .choose(poolCount, need, false)
+    .subarray(need - freshSize);
 }
 
 /** Fresh real images generations 2..g of the fresh scheme use in all. */

@@ -68,7 +68,13 @@ export interface LossSourceRun {
 export function lossSourceRun(run: Pick<RunData, 'info' | 'records'>): LossSourceRun {
   const model = (run.info.config.model ?? {}) as { kind?: string; sampling?: string };
   const init = initOf(run.info.config.warmStart === true);
-  return { family: String(model.kind ?? 'model'), sampling: String(model.sampling ?? '?'), init, scheme: String(run.info.config.scheme ?? '?'), records: run.records };
+  return {
+    family: String(model.kind ?? 'model'),
+    sampling: String(model.sampling ?? '?'),
+    init,
+    scheme: String(run.info.config.scheme ?? '?'),
+    records: run.records,
+  };
 }
 
 /**
@@ -91,7 +97,11 @@ export function formatTrainLossTrend(runs: readonly LossSourceRun[]): string {
     const loss = gens.map((g) => run.records[g - 1]?.trainLoss);
     const first = loss[0];
     const last = loss[loss.length - 1];
-    return [...label(run), ...loss.map((v) => fmt(v)), first !== undefined && last !== undefined ? signed(last - first) : '-'];
+    return [
+      ...label(run),
+      ...loss.map((v) => fmt(v)),
+      first !== undefined && last !== undefined ? signed(last - first) : '-',
+    ];
   });
   return markdownTable([...LABELS, ...gens.map((g) => `train g${g}`), 'last - first'], rows);
 }
@@ -107,10 +117,22 @@ export function formatSourceLosses(runs: readonly LossSourceRun[]): string {
     const last = run.records.length;
     for (const g of [...new Set([1, 2, last])].filter((g) => g >= 1 && g <= last)) {
       const r = run.records[g - 1];
-      rows.push([...label(run), String(g), fmt(r.realFraction, 3), fmt(r.trainLoss), fmt(r.trainLossReal), fmt(r.trainLossSynthetic), fmt(mixOfSources(r)), fmt(r.testLoss)]);
+      rows.push([
+        ...label(run),
+        String(g),
+        fmt(r.realFraction, 3),
+        fmt(r.trainLoss),
+        fmt(r.trainLossReal),
+        fmt(r.trainLossSynthetic),
+        fmt(mixOfSources(r)),
+        fmt(r.testLoss),
+      ]);
     }
   }
-  return markdownTable([...LABELS, 'gen', 'real share', 'train loss', 'real part', 'synthetic part', 'mix of parts', 'test loss'], rows);
+  return markdownTable(
+    [...LABELS, 'gen', 'real share', 'train loss', 'real part', 'synthetic part', 'mix of parts', 'test loss'],
+    rows,
+  );
 }
 
 /** Binary entropy in nats of a pixel of value v / 255, for v = 0..255. */

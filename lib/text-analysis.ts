@@ -77,7 +77,9 @@ export interface TextMetrics {
 
 /** A text run's per-generation analysis (perplexity under generation 1's model, n-grams, words). */
 export interface TextAnalysis {
-  /** Measures one generation's synthetic text; its fields join the record. */  analyze(ctx: AnalyzeContext): Promise<AnalyzeResult>;
+  /** Measures one generation's synthetic text; its fields join the record. */ analyze(
+    ctx: AnalyzeContext,
+  ): Promise<AnalyzeResult>;
   /** Frees generation 1's model. */
   dispose(): void;
 }
@@ -91,7 +93,11 @@ export function createTextAnalysis(options: TextAnalysisOptions): TextAnalysis {
     if (ctx.generation === 1 || !first || first.runDir !== ctx.run?.dir) {
       first?.model.dispose();
       first = null;
-      first = { model: await copyGenerationOne(ctx, options.model, 'perplexities'), runDir: ctx.run?.dir, reference: null };
+      first = {
+        model: await copyGenerationOne(ctx, options.model, 'perplexities'),
+        runDir: ctx.run?.dir,
+        reference: null,
+      };
     }
     return first;
   };
@@ -129,7 +135,10 @@ export function createTextAnalysis(options: TextAnalysisOptions): TextAnalysis {
       const encode = (s: string) => new TextEncoder().encode(s);
       return {
         fields: { ...fields },
-        files: { [TEXT_ANALYSIS_FILES.info]: encode(JSON.stringify(info, null, 2) + '\n'), [TEXT_ANALYSIS_FILES.sample]: encode(text.slice(0, SAMPLE_FILE_CHARS)) },
+        files: {
+          [TEXT_ANALYSIS_FILES.info]: encode(JSON.stringify(info, null, 2) + '\n'),
+          [TEXT_ANALYSIS_FILES.sample]: encode(text.slice(0, SAMPLE_FILE_CHARS)),
+        },
       };
     },
     dispose() {
@@ -140,7 +149,11 @@ export function createTextAnalysis(options: TextAnalysisOptions): TextAnalysis {
 }
 
 /** exp(mean cross-entropy per character) of every window of `source` under `model`. */
-export async function windowPerplexities(model: GptModel, source: ImageSource, batchSize: number): Promise<Float64Array> {
+export async function windowPerplexities(
+  model: GptModel,
+  source: ImageSource,
+  batchSize: number,
+): Promise<Float64Array> {
   const out = new Float64Array(source.count);
   const all = range(source.count);
   for (let start = 0; start < source.count; start += batchSize) {
@@ -169,7 +182,14 @@ export function perplexityStats(ppl: Float64Array): PerplexityStats {
   }
   let sum = 0;
   for (const v of sorted) sum += v;
-  return { mean: n === 0 ? NaN : sum / n, median: q(0.5), p90: q(0.9), p99: q(0.99), max: n === 0 ? NaN : sorted[n - 1], histogram };
+  return {
+    mean: n === 0 ? NaN : sum / n,
+    median: q(0.5),
+    p90: q(0.9),
+    p99: q(0.99),
+    max: n === 0 ? NaN : sorted[n - 1],
+    histogram,
+  };
 }
 
 /** Distinct n-grams of characters over all n-grams of `text`. */

@@ -52,7 +52,13 @@ export async function benchGpt(options: GptBenchOptions = {}): Promise<GptBench>
   const streams = options.streams ?? 8;
   const model = createGpt({ ...options.gpt, vocab: text.vocab, block, streams, seed: 1 });
   try {
-    const { imagesPerSecond } = await benchTraining({ model, train: text.train, batchSize: options.batchSize ?? 32, warmupSteps: options.warmupSteps ?? 5, steps: options.steps ?? 50 });
+    const { imagesPerSecond } = await benchTraining({
+      model,
+      train: text.train,
+      batchSize: options.batchSize ?? 32,
+      warmupSteps: options.warmupSteps ?? 5,
+      steps: options.steps ?? 50,
+    });
     const rate = async (chars: number, cache: boolean) => {
       const lengths = Array.from({ length: streams }, () => Math.ceil(chars / streams));
       const t = performance.now();

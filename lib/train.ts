@@ -36,7 +36,10 @@ export interface EpochContext {
   seconds: number;
 }
 
-/** Options of fit: the model, the data, epochs, batch size, learning rate, randomness and hooks; each says its default. */
+/**
+ * Options of fit: the model, the data, epochs, batch size, learning rate, randomness and hooks; each says its
+ * default.
+ */
 export interface TrainOptions {
   model: GenerativeModel;
   data: ImageSource;
@@ -52,7 +55,10 @@ export interface TrainOptions {
    * that split the steps evenly. Defaults to none (epochs are passes over `data`).
    */
   steps?: number;
-  /** This fit's randomness: shuffles come from rng.child(Stream.shuffle, epoch), noise from rng.child(Stream.noise, epoch). */
+  /**
+   * This fit's randomness: shuffles come from rng.child(Stream.shuffle, epoch), noise from
+   * rng.child(Stream.noise, epoch).
+   */
   rng: Rng;
   signal?: AbortSignal;
   /**
@@ -92,7 +98,11 @@ export class NonFiniteLossError extends OptionError {
     readonly loss: number,
     learningRate: number,
   ) {
-    super('learningRate', learningRate, say`The ${where} loss is ${loss}; expected a finite number (try a lower ${opt('learningRate')}).`);
+    super(
+      'learningRate',
+      learningRate,
+      say`The ${where} loss is ${loss}; expected a finite number (try a lower ${opt('learningRate')}).`,
+    );
     this.name = 'NonFiniteLossError';
   }
 }
@@ -145,7 +155,15 @@ export async function runEpochs(o: EpochLoopOptions): Promise<void> {
         batchLoss.dispose();
         sum = next;
         const images = Math.min(count, (b + 1) * o.batchSize);
-        o.onBatch?.({ epoch, epochs: o.epochs, batch: b + 1, batches, images, step, ...(read === undefined ? {} : { loss: read }) });
+        o.onBatch?.({
+          epoch,
+          epochs: o.epochs,
+          batch: b + 1,
+          batches,
+          images,
+          step,
+          ...(read === undefined ? {} : { loss: read }),
+        });
         await yieldToEventLoop();
       }
       loss = (await sum.data())[0] / count;
@@ -167,7 +185,8 @@ export async function fit(options: TrainOptions): Promise<TrainResult> {
     if (data.count === 0) throw new Error('The training set is empty; expected at least one image.');
   } catch (err) {
     // fit() owns resumeFrom's tensors even when it refuses to start.
-    if (options.resumeFrom) tf.dispose([...options.resumeFrom.weights, ...options.resumeFrom.optimizer.tensors.map((t) => t.tensor)]);
+    if (options.resumeFrom)
+      tf.dispose([...options.resumeFrom.weights, ...options.resumeFrom.optimizer.tensors.map((t) => t.tensor)]);
     throw err;
   }
   const optimizer = model.createOptimizer?.(learningRate) ?? tf.train.adam(learningRate);
@@ -178,7 +197,10 @@ export async function fit(options: TrainOptions): Promise<TrainResult> {
     if (options.resumeFrom) {
       const r = options.resumeFrom;
       if (!(Number.isInteger(r.epoch) && r.epoch >= 1 && r.epoch <= epochs && r.epochLosses.length === r.epoch)) {
-        throw new Error(`Cannot resume a fit of ${epochs} epochs after epoch ${r.epoch} with ${r.epochLosses.length} epoch losses; expected 1 to ${epochs} and one loss per epoch.`);
+        throw new Error(
+          `Cannot resume a fit of ${epochs} epochs after epoch ${r.epoch} with ${r.epochLosses.length} ` +
+            `epoch losses; expected 1 to ${epochs} and one loss per epoch.`,
+        );
       }
       setNetworkWeights(model, r.weights);
       await restoreAdam(optimizer, r.optimizer);
@@ -190,7 +212,8 @@ export async function fit(options: TrainOptions): Promise<TrainResult> {
     optimizer.dispose();
     throw err;
   } finally {
-    if (options.resumeFrom) tf.dispose([...options.resumeFrom.weights, ...options.resumeFrom.optimizer.tensors.map((t) => t.tensor)]);
+    if (options.resumeFrom)
+      tf.dispose([...options.resumeFrom.weights, ...options.resumeFrom.optimizer.tensors.map((t) => t.tensor)]);
   }
   let noise: Rng = rng;
   // With `steps`, epoch e starts after floor(steps (e-1) / epochs) steps: counts differ by at most one.
@@ -220,13 +243,20 @@ export async function fit(options: TrainOptions): Promise<TrainResult> {
         }
       },
       endEpoch: async (epoch, trainLoss, seconds) => {
-        if (!Number.isFinite(trainLoss)) throw new NonFiniteLossError(`training (epoch ${epoch})`, trainLoss, learningRate);
+        if (!Number.isFinite(trainLoss))
+          throw new NonFiniteLossError(`training (epoch ${epoch})`, trainLoss, learningRate);
         epochLosses.push(trainLoss);
         trainSeconds += seconds;
         if (options.saveEpoch) {
           const adam = await captureAdam(optimizer);
           try {
-            await options.saveEpoch({ epoch, epochLosses: [...epochLosses], trainSeconds, weights: model.network.getWeights(), optimizer: adam });
+            await options.saveEpoch({
+              epoch,
+              epochLosses: [...epochLosses],
+              trainSeconds,
+              weights: model.network.getWeights(),
+              optimizer: adam,
+            });
           } finally {
             // Only the iteration count is a fresh tensor; the moments are the optimizer's own variables.
             adam.tensors[0].tensor.dispose();
@@ -238,7 +268,12 @@ export async function fit(options: TrainOptions): Promise<TrainResult> {
   } finally {
     optimizer.dispose();
   }
-  return { trainLoss: epochLosses[epochLosses.length - 1], epochLosses, imagesPerSecond: trainSeconds > 0 ? (steps === undefined ? epochs * data.count : steps * batchSize) / trainSeconds : 0 };
+  return {
+    trainLoss: epochLosses[epochLosses.length - 1],
+    epochLosses,
+    imagesPerSecond:
+      trainSeconds > 0 ? (steps === undefined ? epochs * data.count : steps * batchSize) / trainSeconds : 0,
+  };
 }
 
 /**
@@ -250,12 +285,17 @@ export async function fit(options: TrainOptions): Promise<TrainResult> {
 function adamPowers(optimizer: tf.Optimizer): { accBeta1: tf.Variable; accBeta2: tf.Variable } {
   const o = optimizer as unknown as { accBeta1?: tf.Variable; accBeta2?: tf.Variable };
   if (!(o.accBeta1 instanceof tf.Variable && o.accBeta2 instanceof tf.Variable)) {
-    throw new Error('This tfjs Adam optimizer has no accBeta1/accBeta2 variables; expected the tfjs version pinned in package.json.');
+    throw new Error(
+      'This tfjs Adam optimizer has no accBeta1/accBeta2 variables; expected the tfjs version pinned in package.json.',
+    );
   }
   return { accBeta1: o.accBeta1, accBeta2: o.accBeta2 };
 }
 
-/** Adam's state; tensors[0] (the iteration count) is a new tensor the caller disposes, the rest are the optimizer's variables. */
+/**
+ * Adam's state; tensors[0] (the iteration count) is a new tensor the caller disposes, the rest are the
+ * optimizer's variables.
+ */
 export async function captureAdam(optimizer: tf.Optimizer): Promise<OptimizerState> {
   const tensors = await optimizer.getWeights();
   const { accBeta1, accBeta2 } = adamPowers(optimizer);
@@ -269,7 +309,9 @@ export async function captureAdam(optimizer: tf.Optimizer): Promise<OptimizerSta
 export async function restoreAdam(optimizer: tf.Optimizer, state: OptimizerState): Promise<void> {
   const moments = state.tensors.length - 1;
   if (state.tensors[0]?.name !== 'iter' || moments % 2 !== 0) {
-    throw new Error(`Optimizer state of ${state.tensors.length} tensors is not Adam's; expected 'iter' followed by first and second moments.`);
+    throw new Error(
+      `Optimizer state of ${state.tensors.length} tensors is not Adam's; expected 'iter' followed by first and second moments.`,
+    );
   }
   await optimizer.setWeights(state.tensors);
   const { accBeta1, accBeta2 } = adamPowers(optimizer);
@@ -282,13 +324,20 @@ export async function restoreAdam(optimizer: tf.Optimizer, state: OptimizerState
 function setNetworkWeights(model: GenerativeModel, weights: tf.Tensor[]): void {
   const ours = model.network.getWeights();
   if (weights.length !== ours.length || weights.some((w, i) => w.shape.join('x') !== ours[i].shape.join('x'))) {
-    throw new Error(`Saved weights (${weights.length} tensors) do not fit this model (${ours.length}); expected the same layers and shapes.`);
+    throw new Error(
+      `Saved weights (${weights.length} tensors) do not fit this model (${ours.length}); expected the same layers and shapes.`,
+    );
   }
   model.network.setWeights(weights);
 }
 
 /** Mean loss parts per image over every image of `data`, `batchSize` at a time. */
-export async function evaluate(model: GenerativeModel, data: ImageSource, batchSize: number, rng: Rng): Promise<LossParts> {
+export async function evaluate(
+  model: GenerativeModel,
+  data: ImageSource,
+  batchSize: number,
+  rng: Rng,
+): Promise<LossParts> {
   if (data.count === 0) throw new Error('The evaluation set is empty; expected at least one image.');
   const all = range(data.count);
   let sums: tf.Tensor1D = tf.zeros([3]);

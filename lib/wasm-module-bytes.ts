@@ -40,14 +40,27 @@ export interface WasmFunction {
 
 /** A module importing `env.memory` (shared when the heap is a SharedArrayBuffer) and exporting `fns`. */
 export function heapModuleBytes(shared: boolean, fns: WasmFunction[]): Uint8Array<ArrayBuffer> {
-  const types = fns.flatMap((f) => [0x60, ...uleb(f.params.length), ...f.params, ...uleb(f.results.length), ...f.results]);
+  const types = fns.flatMap((f) => [
+    0x60,
+    ...uleb(f.params.length),
+    ...f.params,
+    ...uleb(f.results.length),
+    ...f.results,
+  ]);
   // An imported memory's limits must contain the real one's: at least 1 page, at most 4 GiB when shared.
   const limits = shared ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, ...uleb(1)];
   const imports = [1, ...name('env'), ...name('memory'), 0x02, ...limits];
   const exports = fns.flatMap((f, i) => [...name(f.name), 0x00, ...uleb(i)]);
   const codes = fns.flatMap((f) => [...uleb(f.body.length), ...f.body]);
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, [...uleb(fns.length), ...types]),
     ...section(2, imports),
     ...section(3, [...uleb(fns.length), ...fns.map((_, i) => i)]),

@@ -34,13 +34,18 @@ function processInfo(pid: number): ProcessInfo | null {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so read after the last ')'.
     const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((a) => a !== '');
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+      .split('\0')
+      .filter((a) => a !== '');
     return { ppid, args };
   } catch {
     // No /proc (macOS, BSD): ask ps, once per process.
   }
   try {
-    const line = execFileSync('ps', ['-o', 'ppid=', '-o', 'args=', '-p', String(pid)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const line = execFileSync('ps', ['-o', 'ppid=', '-o', 'args=', '-p', String(pid)], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
     const m = /^(\d+)\s+(.*)$/.exec(line);
     return m ? { ppid: Number(m[1]), args: m[2].split(/\s+/) } : null;
   } catch {
@@ -52,8 +57,10 @@ function processInfo(pid: number): ProcessInfo | null {
 export function wrapperKind(args: readonly string[]): string | null {
   const [first = '', second = ''] = args;
   // npm and npx set their process title ("npm exec tsx ...", "npm run start").
-  if (/^np[mx](\s|$)/.test(first) || /[\\/]np[mx]-cli\.js$/.test(second) || /(^|[\\/])np[mx]$/.test(second)) return 'npm';
-  if (/(^|[\\/])tsx$/.test(first) || /(^|[\\/])(\.bin[\\/]tsx|tsx[\\/]dist[\\/]cli\.[cm]?js)$/.test(second)) return 'tsx';
+  if (/^np[mx](\s|$)/.test(first) || /[\\/]np[mx]-cli\.js$/.test(second) || /(^|[\\/])np[mx]$/.test(second))
+    return 'npm';
+  if (/(^|[\\/])tsx$/.test(first) || /(^|[\\/])(\.bin[\\/]tsx|tsx[\\/]dist[\\/]cli\.[cm]?js)$/.test(second))
+    return 'tsx';
   if (/(^|[\\/])(ba|da|z)?sh$/.test(first) && second === '-c') return 'sh -c';
   return null;
 }
@@ -68,7 +75,11 @@ export function wrapperChain(start = process.ppid): WrapperProcess[] {
     if (!info || !kind) break;
     // A shell counts only as npm's: `sh -c` under anything else is the user's own.
     if (kind === 'sh -c' && wrapperKind(processInfo(info.ppid)?.args ?? []) !== 'npm') break;
-    chain.push({ pid, kind, name: kind === 'npm' && /^np[mx]\s/.test(info.args[0]) ? info.args[0].split(/\s+/).slice(0, 2).join(' ') : kind });
+    chain.push({
+      pid,
+      kind,
+      name: kind === 'npm' && /^np[mx]\s/.test(info.args[0]) ? info.args[0].split(/\s+/).slice(0, 2).join(' ') : kind,
+    });
     pid = info.ppid;
   }
   return chain;

@@ -14,18 +14,28 @@ import { resolveCommon, resolveDenseArch } from './options.ts';
 import type { SamplingTemperatureOption, AutoencoderSampling } from './options.ts';
 
 export interface AutoencoderOptions extends DenseModelOptions, SamplingTemperatureOption {
-  /** 'latent-gaussian' decodes draws from a Gaussian fitted to the codes; 'bernoulli' and 'threshold' make binary images of the same (Bernoulli draws, p >= 1/2); 'reconstruct' re-encodes training images. Defaults to 'latent-gaussian'. */
+  /**
+   * 'latent-gaussian' decodes draws from a Gaussian fitted to the codes; 'bernoulli' and 'threshold' make binary
+   * images of the same (Bernoulli draws, p >= 1/2); 'reconstruct' re-encodes training images. Defaults to
+   * 'latent-gaussian'.
+   */
   sampling?: AutoencoderSampling;
 }
 
-/** A dense autoencoder (the dense VAE's layers, a linear code) whose samples come from a Gaussian fitted to its codes. */
+/**
+ * A dense autoencoder (the dense VAE's layers, a linear code) whose samples come from a Gaussian fitted to its
+ * codes.
+ */
 export function createAutoencoder(options: AutoencoderOptions = {}): GenerativeModel {
   const { imageShape, hidden, latentDim } = resolveDenseArch('createAutoencoder', options);
   const { sampling, samplingTemperature, seed } = resolveCommon('createAutoencoder', 'ae', options);
   const inputDim = pixelsPerImage(imageShape);
 
   // Layer i is seeded from (seed, i): encoder, the code, then the decoder.
-  const encoder = [...hiddenUnits('enc', hidden, seed, 0), denseUnit({ units: latentDim, activation: 'linear', name: 'code' }, seed, hidden.length)];
+  const encoder = [
+    ...hiddenUnits('enc', hidden, seed, 0),
+    denseUnit({ units: latentDim, activation: 'linear', name: 'code' }, seed, hidden.length),
+  ];
   const decoder = denseDecoder(hidden, inputDim, seed, hidden.length + 1);
   const input = tf.input({ shape: [inputDim], name: 'image' });
   const code = applyStackSymbolic(encoder, input);

@@ -5,7 +5,16 @@
  * ('latent-gaussian') or re-encoded training images ('reconstruct').
  */
 import * as tf from '../lib/tfjs.ts';
-import { applyDecoder, applyEncoder, convDecoder, convEncoder, convVariablesOf, decoderSymbolic, decoderVariables, encoderSymbolic } from './conv.ts';
+import {
+  applyDecoder,
+  applyEncoder,
+  convDecoder,
+  convEncoder,
+  convVariablesOf,
+  decoderSymbolic,
+  decoderVariables,
+  encoderSymbolic,
+} from './conv.ts';
 import { resolveConvArch } from './conv-vae.ts';
 import type { ConvModelOptions } from './conv-vae.ts';
 import { applyDense, denseUnit, trainableVariables } from './dense.ts';
@@ -15,7 +24,11 @@ import type { SamplingTemperatureOption, AutoencoderSampling } from './options.t
 import type { GenerativeModel } from './types.ts';
 
 export interface ConvAutoencoderOptions extends ConvModelOptions, SamplingTemperatureOption {
-  /** 'latent-gaussian' decodes draws from a Gaussian fitted to the codes; 'bernoulli' and 'threshold' make binary images of the same (Bernoulli draws, p >= 1/2); 'reconstruct' re-encodes training images. Defaults to 'latent-gaussian'. */
+  /**
+   * 'latent-gaussian' decodes draws from a Gaussian fitted to the codes; 'bernoulli' and 'threshold' make binary
+   * images of the same (Bernoulli draws, p >= 1/2); 'reconstruct' re-encodes training images. Defaults to
+   * 'latent-gaussian'.
+   */
   sampling?: AutoencoderSampling;
 }
 
@@ -31,7 +44,11 @@ export function createConvAutoencoder(options: ConvAutoencoderOptions = {}): Gen
 
   const input = tf.input({ shape: [...imageShape], name: 'image' });
   const code = codeHead.layer.apply(encoderSymbolic(encoder, input)) as tf.SymbolicTensor;
-  const network = tf.model({ inputs: input, outputs: [code, decoderSymbolic(decoder, code)], name: 'conv_autoencoder' });
+  const network = tf.model({
+    inputs: input,
+    outputs: [code, decoderSymbolic(decoder, code)],
+    name: 'conv_autoencoder',
+  });
   return autoencoderFamily({
     arch: 'conv',
     imageShape,

@@ -9,7 +9,16 @@
  */
 import * as tf from '../lib/tfjs.ts';
 import type { ImageShape } from '../data/images.ts';
-import { applyDecoder, applyEncoder, convDecoder, convEncoder, convVariablesOf, decoderSymbolic, decoderVariables, encoderSymbolic } from './conv.ts';
+import {
+  applyDecoder,
+  applyEncoder,
+  convDecoder,
+  convEncoder,
+  convVariablesOf,
+  decoderSymbolic,
+  decoderVariables,
+  encoderSymbolic,
+} from './conv.ts';
 import { applyDense, denseUnit, trainableVariables } from './dense.ts';
 import { vaeFamily } from './families.ts';
 import { resolveCommon } from './options.ts';
@@ -25,10 +34,20 @@ export interface ConvPreset {
 }
 
 /** MNIST, as in Shumailov et al. (2024): 28x28x1 -> 14x14x64 -> 7x7x128 -> 20. */
-export const CONV_MNIST: Readonly<ConvPreset> = Object.freeze<ConvPreset>({ imageShape: [28, 28, 1], channels: [64, 128], kernelSize: 4, latentDim: 20 });
+export const CONV_MNIST: Readonly<ConvPreset> = Object.freeze<ConvPreset>({
+  imageShape: [28, 28, 1],
+  channels: [64, 128],
+  kernelSize: 4,
+  latentDim: 20,
+});
 
 /** CelebA at 64x64: 64x64x3 -> 32x32x32 -> 16x16x64 -> 8x8x128 -> 4x4x256 -> 128. */
-export const CONV_CELEBA: Readonly<ConvPreset> = Object.freeze<ConvPreset>({ imageShape: [64, 64, 3], channels: [32, 64, 128, 256], kernelSize: 4, latentDim: 128 });
+export const CONV_CELEBA: Readonly<ConvPreset> = Object.freeze<ConvPreset>({
+  imageShape: [64, 64, 3],
+  channels: [32, 64, 128, 256],
+  kernelSize: 4,
+  latentDim: 128,
+});
 
 /**
  * The default layer sizes for an image shape: the MNIST preset for 28x28x1, otherwise the CelebA
@@ -37,9 +56,16 @@ export const CONV_CELEBA: Readonly<ConvPreset> = Object.freeze<ConvPreset>({ ima
  */
 export function convPresetFor(imageShape: ImageShape): ConvPreset {
   const [h, w, c] = imageShape;
-  if (h === 28 && w === 28 && c === 1) return { ...CONV_MNIST, imageShape: [h, w, c], channels: [...CONV_MNIST.channels] };
+  if (h === 28 && w === 28 && c === 1)
+    return { ...CONV_MNIST, imageShape: [h, w, c], channels: [...CONV_MNIST.channels] };
   let layers = 0;
-  while (layers < 4 && h % 2 ** (layers + 1) === 0 && w % 2 ** (layers + 1) === 0 && Math.min(h, w) / 2 ** (layers + 1) >= 4) layers++;
+  while (
+    layers < 4 &&
+    h % 2 ** (layers + 1) === 0 &&
+    w % 2 ** (layers + 1) === 0 &&
+    Math.min(h, w) / 2 ** (layers + 1) >= 4
+  )
+    layers++;
   return { ...CONV_CELEBA, imageShape: [h, w, c], channels: CONV_CELEBA.channels.slice(0, Math.max(1, layers)) };
 }
 
@@ -47,7 +73,10 @@ export function convPresetFor(imageShape: ImageShape): ConvPreset {
 export interface ConvModelOptions {
   /** Image height, width, channels. Defaults to [64, 64, 3] (CelebA). */
   imageShape?: ImageShape;
-  /** Channels of the encoder's stride-2 convs (the decoder mirrors them). Defaults to convPresetFor(imageShape).channels. */
+  /**
+   * Channels of the encoder's stride-2 convs (the decoder mirrors them). Defaults to
+   * convPresetFor(imageShape).channels.
+   */
   channels?: number[];
   /** Kernel size of every conv. Defaults to 4. */
   kernelSize?: number;
@@ -70,7 +99,10 @@ export function resolveConvArch(options: ConvModelOptions) {
 }
 
 export interface ConvVaeOptions extends ConvModelOptions, SamplingTemperatureOption {
-  /** 'mean' quantises the decoded probabilities; 'bernoulli' draws binary pixels from them; 'threshold' sets the pixels where they are at least 1/2. Defaults to 'mean'. */
+  /**
+   * 'mean' quantises the decoded probabilities; 'bernoulli' draws binary pixels from them; 'threshold' sets the
+   * pixels where they are at least 1/2. Defaults to 'mean'.
+   */
   sampling?: VaeSampling;
 }
 

@@ -35,21 +35,32 @@ export function checkConvArch(owner: string, arch: ConvArch): { h0: number; w0: 
   if (!Array.isArray(channels) || channels.length === 0 || !channels.every((c) => Number.isInteger(c) && c > 0)) {
     throw new Error(`${owner}: channels [${String(channels)}] must be one or more positive integers.`);
   }
-  if (!(Number.isInteger(kernelSize) && kernelSize > 0)) throw new Error(`${owner}: kernelSize ${kernelSize} must be a positive integer.`);
-  if (!(Number.isInteger(latentDim) && latentDim > 0)) throw new Error(`${owner}: latentDim ${latentDim} must be a positive integer.`);
+  if (!(Number.isInteger(kernelSize) && kernelSize > 0))
+    throw new Error(`${owner}: kernelSize ${kernelSize} must be a positive integer.`);
+  if (!(Number.isInteger(latentDim) && latentDim > 0))
+    throw new Error(`${owner}: latentDim ${latentDim} must be a positive integer.`);
   const [h, w, c] = imageShape;
   if (![h, w, c].every((s) => Number.isInteger(s) && s > 0)) {
-    throw new Error(`${owner}: image shape [${imageShape.join(', ')}] must be three positive integers (height, width, channels).`);
+    throw new Error(
+      `${owner}: image shape [${imageShape.join(', ')}] must be three positive integers (height, width, channels).`,
+    );
   }
   const factor = 2 ** channels.length;
   if (h % factor !== 0 || w % factor !== 0) {
-    throw new Error(`${owner}: a ${h}x${w} image cannot pass ${channels.length} stride-2 layers and back; expected height and width divisible by ${factor}.`);
+    throw new Error(
+      `${owner}: a ${h}x${w} image cannot pass ${channels.length} stride-2 layers and back; ` +
+        `expected height and width divisible by ${factor}.`,
+    );
   }
   return { h0: h / factor, w0: w / factor };
 }
 
 /** A conv (or transposed conv) layer with Glorot-uniform weights seeded from (seed, index), zero bias. */
-export function convUnit(spec: { filters: number; kernelSize: number; activation: 'relu' | 'linear'; transpose: boolean; name: string }, seed: number, index: number): ConvUnit {
+export function convUnit(
+  spec: { filters: number; kernelSize: number; activation: 'relu' | 'linear'; transpose: boolean; name: string },
+  seed: number,
+  index: number,
+): ConvUnit {
   const options = {
     filters: spec.filters,
     kernelSize: spec.kernelSize,
@@ -77,7 +88,10 @@ export function applyConv(unit: ConvUnit, x: tf.Tensor4D): tf.Tensor4D {
     return tf.fused.conv2d({ x, filter: kernel, strides: unit.stride, pad: 'same', bias, activation: unit.activation });
   }
   const [n, h, w] = x.shape;
-  const y = tf.add(tf.conv2dTranspose(x, kernel, [n, h * unit.stride, w * unit.stride, unit.filters], unit.stride, 'same'), bias) as tf.Tensor4D;
+  const y = tf.add(
+    tf.conv2dTranspose(x, kernel, [n, h * unit.stride, w * unit.stride, unit.filters], unit.stride, 'same'),
+    bias,
+  ) as tf.Tensor4D;
   return unit.activation === 'relu' ? tf.relu(y) : y;
 }
 
@@ -85,7 +99,11 @@ export function applyConv(unit: ConvUnit, x: tf.Tensor4D): tf.Tensor4D {
 export function convEncoder(owner: string, arch: ConvArch, seed: number, firstIndex: number): ConvUnit[] {
   checkConvArch(owner, arch);
   return arch.channels.map((filters, i) =>
-    convUnit({ filters, kernelSize: arch.kernelSize, activation: 'relu', transpose: false, name: `enc_conv_${i}` }, seed, firstIndex + i),
+    convUnit(
+      { filters, kernelSize: arch.kernelSize, activation: 'relu', transpose: false, name: `enc_conv_${i}` },
+      seed,
+      firstIndex + i,
+    ),
   );
 }
 
@@ -108,8 +126,14 @@ export function convDecoder(owner: string, arch: ConvArch, seed: number, firstIn
   const input = denseUnit({ units: h0 * w0 * top, activation: 'relu', name: 'dec_dense' }, seed, index++);
   const widths = [...channels].reverse().slice(1);
   const units = [
-    ...widths.map((filters, i) => convUnit({ filters, kernelSize, activation: 'relu', transpose: true, name: `dec_deconv_${i}` }, seed, index++)),
-    convUnit({ filters: imageShape[2], kernelSize, activation: 'linear', transpose: true, name: 'logits' }, seed, index++),
+    ...widths.map((filters, i) =>
+      convUnit({ filters, kernelSize, activation: 'relu', transpose: true, name: `dec_deconv_${i}` }, seed, index++),
+    ),
+    convUnit(
+      { filters: imageShape[2], kernelSize, activation: 'linear', transpose: true, name: 'logits' },
+      seed,
+      index++,
+    ),
   ];
   return { input, units, h0, w0, top };
 }

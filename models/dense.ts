@@ -72,12 +72,20 @@ export function applyStackSymbolic(units: readonly DenseUnit[], x: tf.SymbolicTe
 
 /** Hidden layers `${prefix}_0`, `${prefix}_1`, ... of the given sizes (relu), seeded from (seed, firstIndex + i). */
 export function hiddenUnits(prefix: string, sizes: readonly number[], seed: number, firstIndex: number): DenseUnit[] {
-  return sizes.map((units, i) => denseUnit({ units, activation: 'relu', name: `${prefix}_${i}` }, seed, firstIndex + i));
+  return sizes.map((units, i) =>
+    denseUnit({ units, activation: 'relu', name: `${prefix}_${i}` }, seed, firstIndex + i),
+  );
 }
 
-/** A dense decoder mirroring the encoder's hidden sizes, then one logit per pixel; seeded from (seed, firstIndex + i). */
+/**
+ * A dense decoder mirroring the encoder's hidden sizes, then one logit per pixel; seeded from (seed, firstIndex
+ * + i).
+ */
 export function denseDecoder(hidden: readonly number[], pixels: number, seed: number, firstIndex: number): DenseUnit[] {
-  return [...hiddenUnits('dec', [...hidden].reverse(), seed, firstIndex), denseUnit({ units: pixels, activation: 'linear', name: 'logits' }, seed, firstIndex + hidden.length)];
+  return [
+    ...hiddenUnits('dec', [...hidden].reverse(), seed, firstIndex),
+    denseUnit({ units: pixels, activation: 'linear', name: 'logits' }, seed, firstIndex + hidden.length),
+  ];
 }
 
 export function trainableVariables(units: readonly DenseUnit[]): tf.Variable[] {

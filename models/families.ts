@@ -55,11 +55,16 @@ export function vaeFamily(a: VaeArchitecture): GenerativeModel {
   const model: GenerativeModel = {
     ...common(a, 'vae'),
     trainStep(batch, optimizer, stepSeed) {
-      return tf.tidy(() =>
-        optimizer.minimize(() => {
-          const { recon, kl } = lossParts(batch, stepSeed);
-          return tf.mean(tf.add(recon, kl)) as tf.Scalar;
-        }, true, a.variables) as tf.Scalar,
+      return tf.tidy(
+        () =>
+          optimizer.minimize(
+            () => {
+              const { recon, kl } = lossParts(batch, stepSeed);
+              return tf.mean(tf.add(recon, kl)) as tf.Scalar;
+            },
+            true,
+            a.variables,
+          ) as tf.Scalar,
       );
     },
     lossSums(batch, evalSeed) {
@@ -89,7 +94,9 @@ export function autoencoderFamily(a: AutoencoderArchitecture): GenerativeModel {
     // A Gaussian's mean and covariance need two codes at least.
     minTrainImages: a.sampling === 'reconstruct' ? 1 : 2,
     trainStep(batch, optimizer) {
-      return tf.tidy(() => optimizer.minimize(() => tf.mean(recon(batch)) as tf.Scalar, true, a.variables) as tf.Scalar);
+      return tf.tidy(
+        () => optimizer.minimize(() => tf.mean(recon(batch)) as tf.Scalar, true, a.variables) as tf.Scalar,
+      );
     },
     lossSums(batch) {
       return tf.tidy(() => {
@@ -99,14 +106,20 @@ export function autoencoderFamily(a: AutoencoderArchitecture): GenerativeModel {
     },
     encode: (batch) => tf.tidy(() => a.encodeCode(batch)),
     sampleLatent(count, rng) {
-      if (!latent) throw new Error('The autoencoder has no latent Gaussian yet; call prepareSampling(trainingSet) after training.');
+      if (!latent)
+        throw new Error(
+          'The autoencoder has no latent Gaussian yet; call prepareSampling(trainingSet) after training.',
+        );
       return drawLatentGaussian(latent, count, rng, a.samplingTemperature);
     },
     async prepareSampling(train, batchSize) {
-      if (a.sampling !== 'reconstruct') latent = await fitLatentGaussian(train, batchSize, a.flatInput, a.latentDim, model.encode);
+      if (a.sampling !== 'reconstruct')
+        latent = await fitLatentGaussian(train, batchSize, a.flatInput, a.latentDim, model.encode);
     },
     sample(count, rng, from, batchSize) {
-      return a.sampling === 'reconstruct' ? sampleByReconstruction(model, count, rng, from, batchSize) : sampleFromLatent(model, count, rng, batchSize, pixelForm(a.sampling));
+      return a.sampling === 'reconstruct'
+        ? sampleByReconstruction(model, count, rng, from, batchSize)
+        : sampleFromLatent(model, count, rng, batchSize, pixelForm(a.sampling));
     },
   };
   return model;
@@ -120,7 +133,13 @@ function common(a: Architecture, kind: 'vae' | 'ae') {
     latentDim: a.latentDim,
     flatInput: a.flatInput,
     // λ = 1 is left out, so that the config of a run made before λ existed still matches on resume.
-    config: { kind, arch: a.arch, ...a.config, sampling: (a as VaeArchitecture | AutoencoderArchitecture).sampling, ...(a.samplingTemperature !== 1 ? { samplingTemperature: a.samplingTemperature } : {}) },
+    config: {
+      kind,
+      arch: a.arch,
+      ...a.config,
+      sampling: (a as VaeArchitecture | AutoencoderArchitecture).sampling,
+      ...(a.samplingTemperature !== 1 ? { samplingTemperature: a.samplingTemperature } : {}),
+    },
     network: a.network,
     decode: (z: tf.Tensor2D) => tf.tidy(() => tf.sigmoid(a.decodeLogits(z))),
     dispose: () => a.network.dispose(),

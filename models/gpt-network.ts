@@ -48,7 +48,20 @@ export interface KvCache {
   v: tf.Tensor4D[];
 }
 
-const BLOCK_WEIGHTS = ['ln1g', 'ln1b', 'attnW', 'attnB', 'projW', 'projB', 'ln2g', 'ln2b', 'fcW', 'fcB', 'fc2W', 'fc2B'] as const;
+const BLOCK_WEIGHTS = [
+  'ln1g',
+  'ln1b',
+  'attnW',
+  'attnB',
+  'projW',
+  'projB',
+  'ln2g',
+  'ln2b',
+  'fcW',
+  'fcB',
+  'fc2W',
+  'fc2B',
+] as const;
 
 /** nanoGPT's init: N(0, 0.02), the residual projections N(0, 0.02 / sqrt(2 n_layer)), biases 0, LayerNorm gains 1. */
 function initializer(name: string, nLayer: number, seed: number) {
@@ -95,17 +108,36 @@ export class GptLayer extends tf.layers.Layer {
 
   constructor(args: GptLayerArgs) {
     super({ name: args.name ?? 'gpt' });
-    this.shape = { vocabSize: args.vocabSize, block: args.block, nLayer: args.nLayer, nHead: args.nHead, nEmbd: args.nEmbd };
+    this.shape = {
+      vocabSize: args.vocabSize,
+      block: args.block,
+      nLayer: args.nLayer,
+      nHead: args.nHead,
+      nEmbd: args.nEmbd,
+    };
     this.seed = args.seed;
   }
 
   override build(): void {
-    const names = ['wte', 'wpe', ...Array.from({ length: this.shape.nLayer }, (_, l) => BLOCK_WEIGHTS.map((w) => `h${l}_${w}`)).flat(), 'lnfg', 'lnfb'];
+    const names = [
+      'wte',
+      'wpe',
+      ...Array.from({ length: this.shape.nLayer }, (_, l) => BLOCK_WEIGHTS.map((w) => `h${l}_${w}`)).flat(),
+      'lnfg',
+      'lnfb',
+    ];
     names.forEach((name, i) => {
       const base = name.replace(/^h\d+_/, '');
       // Weight i's seed: distinct per weight, fixed by the model's seed (tfjs treats 0 as 'no seed').
       const seed = ((this.seed * 1000003 + i * 7919) % 2147483646) + 1;
-      this.addWeight(name, weightShape(base, this.shape), 'float32', initializer(base, this.shape.nLayer, seed), undefined, true);
+      this.addWeight(
+        name,
+        weightShape(base, this.shape),
+        'float32',
+        initializer(base, this.shape.nLayer, seed),
+        undefined,
+        true,
+      );
     });
     this.built = true;
   }
@@ -127,7 +159,10 @@ export class GptLayer extends tf.layers.Layer {
     return {
       wte: get('wte'),
       wpe: get('wpe'),
-      blocks: Array.from({ length: this.shape.nLayer }, (_, l) => Object.fromEntries(BLOCK_WEIGHTS.map((w) => [w, get(`h${l}_${w}`)])) as unknown as BlockParams),
+      blocks: Array.from(
+        { length: this.shape.nLayer },
+        (_, l) => Object.fromEntries(BLOCK_WEIGHTS.map((w) => [w, get(`h${l}_${w}`)])) as unknown as BlockParams,
+      ),
       lnfg: get('lnfg'),
       lnfb: get('lnfb'),
     };
@@ -184,7 +219,12 @@ function splitHeads(x: tf.Tensor, heads: number): tf.Tensor4D {
  * Causal self-attention of t new positions after `past` cached ones: query i (position past + i)
  * sees keys 0..past + i. Returns the block's output and its keys and values including the past.
  */
-function attention(x: tf.Tensor, p: BlockParams, heads: number, past?: { k: tf.Tensor4D; v: tf.Tensor4D }): { y: tf.Tensor; k: tf.Tensor4D; v: tf.Tensor4D } {
+function attention(
+  x: tf.Tensor,
+  p: BlockParams,
+  heads: number,
+  past?: { k: tf.Tensor4D; v: tf.Tensor4D },
+): { y: tf.Tensor; k: tf.Tensor4D; v: tf.Tensor4D } {
   const [n, t, c] = x.shape;
   const [q, kNew, vNew] = tf.split(linear(x, p.attnW, p.attnB), 3, -1).map((part) => splitHeads(part, heads));
   const k = past ? tf.concat([past.k, kNew], 2) : kNew;
@@ -203,10 +243,18 @@ function attention(x: tf.Tensor, p: BlockParams, heads: number, past?: { k: tf.T
  * Logits [n, t, vocab] of ids [n, t] (int32) at positions `start`..start + t - 1, after the cached
  * positions 0..start - 1 when a cache is given. Also returns the updated cache (the caller owns it).
  */
-export function forward(w: GptParams, s: GptShape, ids: tf.Tensor2D, cache?: KvCache): { logits: tf.Tensor3D; cache: KvCache } {
+export function forward(
+  w: GptParams,
+  s: GptShape,
+  ids: tf.Tensor2D,
+  cache?: KvCache,
+): { logits: tf.Tensor3D; cache: KvCache } {
   const [n, t] = ids.shape;
   const start = cache ? cache.k[0].shape[2] : 0;
-  if (start + t > s.block) throw new Error(`A context of ${start + t} characters is longer than the block of ${s.block}; expected at most ${s.block}.`);
+  if (start + t > s.block)
+    throw new Error(
+      `A context of ${start + t} characters is longer than the block of ${s.block}; expected at ` + `most ${s.block}.`,
+    );
   const pos = tf.slice(w.wpe, [start, 0], [t, s.nEmbd]);
   // A one-hot product rather than tf.gather: gather's gradient needs UnsortedSegmentSum, which the wasm backend lacks.
   const tokens = tf.reshape(tf.matMul(tf.oneHot(tf.reshape(ids, [n * t]), s.vocabSize), w.wte), [n, t, s.nEmbd]);
@@ -232,6 +280,9 @@ export function windowCrossEntropy(w: GptParams, s: GptShape, windows: tf.Tensor
   const inputs = tf.slice(windows, [0, 0], [n, t]);
   const targets = tf.slice(windows, [0, 1], [n, t]);
   const logp = tf.logSoftmax(forward(w, s, inputs).logits);
-  const picked = tf.sum(tf.mul(logp, tf.reshape(tf.oneHot(tf.reshape(targets, [n * t]), s.vocabSize), [n, t, s.vocabSize])), -1);
+  const picked = tf.sum(
+    tf.mul(logp, tf.reshape(tf.oneHot(tf.reshape(targets, [n * t]), s.vocabSize), [n, t, s.vocabSize])),
+    -1,
+  );
   return tf.neg(tf.mean(picked, -1)) as tf.Tensor1D;
 }

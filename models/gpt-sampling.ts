@@ -31,7 +31,12 @@ export function keptContext(block: number): number {
 }
 
 /** Every stream's characters (ids). Stream s draws from rng.child(s). */
-export async function sampleStreams(w: () => GptParams, s: GptShape, o: StreamSampling, rng: Rng): Promise<Uint8Array[]> {
+export async function sampleStreams(
+  w: () => GptParams,
+  s: GptShape,
+  o: StreamSampling,
+  rng: Rng,
+): Promise<Uint8Array[]> {
   const streams = o.lengths.length;
   const longest = Math.max(0, ...o.lengths);
   const out = o.lengths.map((n) => new Uint8Array(n));

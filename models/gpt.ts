@@ -71,7 +71,12 @@ export function createGpt(options: GptOptions): GptModel {
   // Streams start from a newline, or from the first character when the text has none.
   const start = Math.max(0, vocab.indexOf('\n'));
   const sampleText = (lengths: readonly number[], rng: Rng, s?: { cache?: boolean }) =>
-    sampleStreams(params, shape, { lengths, start, temperature: o.samplingTemperature, topK: o.topK, cache: s?.cache ?? o.kvCache }, rng);
+    sampleStreams(
+      params,
+      shape,
+      { lengths, start, temperature: o.samplingTemperature, topK: o.topK, cache: s?.cache ?? o.kvCache },
+      rng,
+    );
   const model: GptModel = {
     kind: 'gpt',
     arch: 'gpt',
@@ -96,16 +101,26 @@ export function createGpt(options: GptOptions): GptModel {
     toBatch(source: ImageSource, indices: ArrayLike<number>) {
       return tf.tensor2d(Int32Array.from(source.gather(indices)), [indices.length, o.block + 1], 'int32');
     },
-    createOptimizer: (learningRate: number) => tf.train.adam(learningRate, GPT_ADAM.beta1, GPT_ADAM.beta2, GPT_ADAM.epsilon),
+    createOptimizer: (learningRate: number) =>
+      tf.train.adam(learningRate, GPT_ADAM.beta1, GPT_ADAM.beta2, GPT_ADAM.epsilon),
     trainStep(batch, optimizer) {
       return tf.tidy(() => {
         const vars = variables();
-        const { value, grads } = tf.variableGrads(() => tf.mean(windowCrossEntropy(params(), shape, batch as tf.Tensor2D)) as tf.Scalar, vars);
+        const { value, grads } = tf.variableGrads(
+          () => tf.mean(windowCrossEntropy(params(), shape, batch as tf.Tensor2D)) as tf.Scalar,
+          vars,
+        );
         // Summed one by one, not with tf.addN: WebGPU binds each input of a kernel as a storage buffer, and
         // devices allow only 8 per shader (WebGPU's default limit), fewer than the GPT's weights.
-        const norm = tf.sqrt(Object.values(grads).map((g) => tf.sum(tf.square(g))).reduce((a, b) => tf.add(a, b)));
+        const norm = tf.sqrt(
+          Object.values(grads)
+            .map((g) => tf.sum(tf.square(g)))
+            .reduce((a, b) => tf.add(a, b)),
+        );
         const scale = tf.minimum(1, tf.div(GPT_CLIP_NORM, tf.add(norm, 1e-6)));
-        optimizer.applyGradients(Object.fromEntries(Object.entries(grads).map(([name, g]) => [name, tf.mul(g, scale)])));
+        optimizer.applyGradients(
+          Object.fromEntries(Object.entries(grads).map(([name, g]) => [name, tf.mul(g, scale)])),
+        );
         return value;
       });
     },
@@ -151,10 +166,15 @@ function noLatent(what: string): never {
 }
 
 function resolveGptOptions(options: GptOptions) {
-  if (typeof options !== 'object' || options === null) throw invalidOption('options', options, 'an object of createGpt options');
+  if (typeof options !== 'object' || options === null)
+    throw invalidOption('options', options, 'an object of createGpt options');
   const vocab = options.vocab;
-  if (!Array.isArray(vocab) || vocab.length < 2 || vocab.length > 256) throw invalidOption('vocab', vocab, 'an array of 2 to 256 characters (data/text.ts loadText().vocab)');
-  const o = { ...GPT_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as GptOptions & typeof GPT_DEFAULTS;
+  if (!Array.isArray(vocab) || vocab.length < 2 || vocab.length > 256)
+    throw invalidOption('vocab', vocab, 'an array of 2 to 256 characters (data/text.ts loadText().vocab)');
+  const o = {
+    ...GPT_DEFAULTS,
+    ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
+  } as GptOptions & typeof GPT_DEFAULTS;
   const r = {
     block: checkInteger('block', o.block, 1),
     nLayer: checkInteger('nLayer', o.nLayer, 1),
@@ -166,6 +186,10 @@ function resolveGptOptions(options: GptOptions) {
     kvCache: o.kvCache,
     seed: checkInteger('seed', o.seed, 0),
   };
-  if (r.nEmbd % r.nHead !== 0) throw new OptionError('nHead', r.nHead, say`${opt('nHead')} ${r.nHead} does not divide ${opt('nEmbd')} ${r.nEmbd}; expected a number of heads that splits the width evenly.`);
+  if (r.nEmbd % r.nHead !== 0)
+    throw new OptionError('nHead', r.nHead, [
+      ...say`${opt('nHead')} ${r.nHead} does not divide ${opt('nEmbd')} ${r.nEmbd}; expected a number `,
+      ...say`of heads that splits the width evenly.`,
+    ]);
   return r;
 }

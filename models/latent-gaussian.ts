@@ -53,11 +53,18 @@ export async function fitLatentGaussian(
   const jitter = 1e-6 * Math.max(trace / dim, 1e-12);
   for (let i = 0; i < dim; i++) cov.set(i, i, cov.get(i, i) + jitter);
   const chol = new CholeskyDecomposition(cov);
-  if (!chol.isPositiveDefinite()) throw new Error('The latent codes have a covariance that is not positive definite even after a ridge; the autoencoder may have collapsed to a point.');
+  if (!chol.isPositiveDefinite())
+    throw new Error(
+      'The latent codes have a covariance that is not positive definite even after a ridge; the ' +
+        'autoencoder may have collapsed to a point.',
+    );
   return { mean, cholesky: Float64Array.from(chol.lowerTriangularMatrix.to1DArray()) };
 }
 
-/** `count` draws mean + L eps, eps ~ N(0, scale² I) from `rng` (the covariance times scale²), as a [count, dim] tensor. */
+/**
+ * `count` draws mean + L eps, eps ~ N(0, scale² I) from `rng` (the covariance times scale²), as a [count, dim]
+ * tensor.
+ */
 export function drawLatentGaussian(g: LatentGaussian, count: number, rng: Rng, scale = 1): tf.Tensor2D {
   const dim = g.mean.length;
   const out = new Float32Array(count * dim);

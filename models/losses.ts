@@ -34,7 +34,8 @@ export function bernoulliNll(logits: tf.Tensor, x: tf.Tensor): tf.Tensor1D {
     save([l]);
     return {
       value: tf.sum(tf.sub(tf.softplus(l), tf.mul(l, flatX)), 1),
-      gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) => tf.mul(tf.sub(tf.sigmoid(saved), flatX), tf.reshape(dy, [n, 1])),
+      gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) =>
+        tf.mul(tf.sub(tf.sigmoid(saved), flatX), tf.reshape(dy, [n, 1])),
     };
   }) as CustomGradFunc);
   return op(flatLogits) as tf.Tensor1D;

@@ -55,14 +55,24 @@ export function resolveCommon<K extends ModelKind>(
   const sampling = options.sampling ?? modes[0];
   if (!modes.includes(sampling)) {
     const quoted = modes.map((m) => `'${m}'`);
-    throw new Error(`${owner}: sampling '${String(sampling)}' is not ${FAMILY_NAME[kind]} sampling mode; expected ${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}.`);
+    throw new Error(
+      `${owner}: sampling '${String(sampling)}' is not ${FAMILY_NAME[kind]} sampling mode; ` +
+        `expected ${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}.`,
+    );
   }
   const samplingTemperature = options.samplingTemperature ?? 1;
   if (!(typeof samplingTemperature === 'number' && Number.isFinite(samplingTemperature) && samplingTemperature > 0)) {
-    throw new Error(`${owner}: samplingTemperature ${String(samplingTemperature)} is not valid; expected a positive number (1 samples as trained, below 1 less diverse).`);
+    throw new Error(
+      `${owner}: samplingTemperature ${String(samplingTemperature)} is not valid; expected a ` +
+        `positive number (1 samples as trained, below 1 less diverse).`,
+    );
   }
   if (samplingTemperature < MIN_TEMPERATURE || samplingTemperature > MAX_TEMPERATURE) {
-    throw new OptionError('samplingTemperature', samplingTemperature, say`${owner}: ${opt('samplingTemperature')} ${samplingTemperature} is outside [${MIN_TEMPERATURE}, ${MAX_TEMPERATURE}]; expected a number in that range (beyond it, float32 latent draws are 0 or infinite and every sample is the same image).`);
+    throw new OptionError('samplingTemperature', samplingTemperature, [
+      ...say`${owner}: ${opt('samplingTemperature')} ${samplingTemperature} is outside [${MIN_TEMPERATURE}, ${MAX_TEMPERATURE}]; `,
+      ...say`expected a number in that range (beyond it, float32 latent draws are 0 or infinite and `,
+      ...say`every sample is the same image).`,
+    ]);
   }
   return { sampling: sampling as (typeof SAMPLING_MODES)[K][number], samplingTemperature, seed: options.seed ?? 0 };
 }
@@ -85,8 +95,17 @@ function denseWeightCount(pixels: number, hidden: readonly number[], latentDim: 
   return n;
 }
 
-/** Refuses, before a weight is allocated, a dense network whose training would not fit in half of this machine's memory. */
-function checkDenseSize(owner: string, imageShape: ImageShape, hidden: number[], latentDim: number, heads: number): void {
+/**
+ * Refuses, before a weight is allocated, a dense network whose training would not fit in half of this machine's
+ * memory.
+ */
+function checkDenseSize(
+  owner: string,
+  imageShape: ImageShape,
+  hidden: number[],
+  latentDim: number,
+  heads: number,
+): void {
   const weights = denseWeightCount(imageShape[0] * imageShape[1] * imageShape[2], hidden, latentDim, heads);
   const budget = totalmem() / 2;
   if (weights * TRAINING_BYTES_PER_WEIGHT > budget) {
@@ -99,12 +118,17 @@ function checkDenseSize(owner: string, imageShape: ImageShape, hidden: number[],
     const imageLayers = 2 * (pixels + 1) * h0;
     const culprit =
       latentLayers >= Math.max(imageLayers, weights - latentLayers - imageLayers)
-        ? latentDim > hLast ? 'latentDim' : 'hidden'
-        : imageLayers >= weights - latentLayers - imageLayers && pixels > h0 ? 'imageShape' : 'hidden';
+        ? latentDim > hLast
+          ? 'latentDim'
+          : 'hidden'
+        : imageLayers >= weights - latentLayers - imageLayers && pixels > h0
+          ? 'imageShape'
+          : 'hidden';
     const value = { latentDim, imageShape, hidden }[culprit];
-    const given = culprit === 'hidden'
-      ? say`${opt('hidden')} ${show(hidden)} with ${opt('latentDim')} ${latentDim}`
-      : say`${opt(culprit)} ${show(value)} with ${opt('hidden')} ${show(hidden)}`;
+    const given =
+      culprit === 'hidden'
+        ? say`${opt('hidden')} ${show(hidden)} with ${opt('latentDim')} ${latentDim}`
+        : say`${opt(culprit)} ${show(value)} with ${opt('hidden')} ${show(hidden)}`;
     const sentence = [
       ...given,
       ...say` gives ${owner} a network of ${weights.toExponential(2)} weights, which need ${gb(weights * TRAINING_BYTES_PER_WEIGHT)} to train `,
@@ -114,8 +138,15 @@ function checkDenseSize(owner: string, imageShape: ImageShape, hidden: number[],
   }
 }
 
-/** A dense model's sizes, defaults filled in (the MNIST model, 784-400-20) and checked; `heads` latent heads (a VAE: mean and log variance). */
-export function resolveDenseArch(owner: string, options: DenseModelOptions, heads = 1): { imageShape: ImageShape; hidden: number[]; latentDim: number } {
+/**
+ * A dense model's sizes, defaults filled in (the MNIST model, 784-400-20) and checked; `heads` latent heads (a
+ * VAE: mean and log variance).
+ */
+export function resolveDenseArch(
+  owner: string,
+  options: DenseModelOptions,
+  heads = 1,
+): { imageShape: ImageShape; hidden: number[]; latentDim: number } {
   const imageShape = options.imageShape ?? [28, 28, 1];
   const hidden = options.hidden ?? [400];
   const latentDim = options.latentDim ?? 20;

@@ -13,7 +13,13 @@ import type { GenerativeModel } from './types.ts';
  * probability p, else 0 ('bernoulli': a draw from the Bernoulli decoder); or 255 where p >= 1/2,
  * else 0 ('threshold': the decoder's most likely binary image).
  */
-export function sampleFromLatent(model: GenerativeModel, count: number, rng: Rng, batchSize: number, form: PixelForm): Promise<ImageSet> {
+export function sampleFromLatent(
+  model: GenerativeModel,
+  count: number,
+  rng: Rng,
+  batchSize: number,
+  form: PixelForm,
+): Promise<ImageSet> {
   return fillBatches(model.imageShape, count, batchSize, async (n) => {
     const probs = tf.tidy(() => model.decode(model.sampleLatent(n, rng)));
     const values = await readAndDispose(probs);
@@ -26,7 +32,13 @@ export function sampleFromLatent(model: GenerativeModel, count: number, rng: Rng
 }
 
 /** Encodes and decodes images of `from` (a permutation of it, cycling when count > from.count). */
-export function sampleByReconstruction(model: GenerativeModel, count: number, rng: Rng, from: ImageSource, batchSize: number): Promise<ImageSet> {
+export function sampleByReconstruction(
+  model: GenerativeModel,
+  count: number,
+  rng: Rng,
+  from: ImageSource,
+  batchSize: number,
+): Promise<ImageSet> {
   const order = drawIndices(from.count, count, rng);
   let offset = 0;
   return fillBatches(model.imageShape, count, batchSize, async (n) => {
@@ -49,7 +61,12 @@ function drawIndices(available: number, count: number, rng: Rng): Uint32Array {
   return out;
 }
 
-async function fillBatches(shape: ImageShape, count: number, batchSize: number, batch: (n: number) => Promise<Uint8Array>): Promise<ImageSet> {
+async function fillBatches(
+  shape: ImageShape,
+  count: number,
+  batchSize: number,
+  batch: (n: number) => Promise<Uint8Array>,
+): Promise<ImageSet> {
   const per = pixelsPerImage(shape);
   const pixels = new Uint8Array(count * per);
   for (let start = 0; start < count; start += batchSize) {

@@ -65,7 +65,10 @@ export interface GenerativeModel {
    * from the Gaussian fitted by prepareSampling.
    */
   sampleLatent(count: number, rng: Rng): tf.Tensor2D;
-  /** Training images prepareSampling needs (the AE's latent Gaussian: 2); checked for every generation before the first. Defaults to 1. */
+  /**
+   * Training images prepareSampling needs (the AE's latent Gaussian: 2); checked for every generation before the
+   * first. Defaults to 1.
+   */
   readonly minTrainImages?: number;
   /** Called once after training, before sampling (the AE fits its latent Gaussian here). */
   prepareSampling(train: ImageSource, batchSize: number): Promise<void>;

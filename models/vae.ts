@@ -12,7 +12,10 @@ import type { SamplingTemperatureOption, VaeSampling } from './options.ts';
 import type { GenerativeModel } from './types.ts';
 
 export interface VaeOptions extends DenseModelOptions, SamplingTemperatureOption {
-  /** 'mean' quantises the decoded probabilities; 'bernoulli' draws binary pixels from them; 'threshold' sets the pixels where they are at least 1/2. Defaults to 'mean'. */
+  /**
+   * 'mean' quantises the decoded probabilities; 'bernoulli' draws binary pixels from them; 'threshold' sets the
+   * pixels where they are at least 1/2. Defaults to 'mean'.
+   */
   sampling?: VaeSampling;
 }
 

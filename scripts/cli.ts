@@ -9,7 +9,15 @@ import cliProgress from 'cli-progress';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import type { Argv, Options } from 'yargs';
-import { familyOf, flagOf, parseScheme, resolveSettings, runSettingsOf, SCHEME_NAMES, schemeNames } from '../lib/declaration.ts';
+import {
+  familyOf,
+  flagOf,
+  parseScheme,
+  resolveSettings,
+  runSettingsOf,
+  SCHEME_NAMES,
+  schemeNames,
+} from '../lib/declaration.ts';
 import type { Family, RunSettings, Setting, SettingTable as Settings } from '../lib/declaration.ts';
 import type { ExperimentOptions, ExperimentResult, ExperimentScheme, Scheme, SchemeRun } from '../lib/index.ts';
 import {
@@ -58,7 +66,12 @@ export function settingOption(name: string, s: Setting<unknown>): Options {
     case 'number':
       return numberOption(flag, { describe: s.help, default: shown, above: s.above, min: s.min });
     case 'integers':
-      return numberListOption(flag, { describe: s.help, default: shown as string, spec: { integer: true, above: 0 }, example: '400 or 512,256' });
+      return numberListOption(flag, {
+        describe: s.help,
+        default: shown as string,
+        spec: { integer: true, above: 0 },
+        example: '400 or 512,256',
+      });
     case 'boolean':
       return { type: 'boolean', describe: help };
     case 'choice':
@@ -72,7 +85,8 @@ export function settingOption(name: string, s: Setting<unknown>): Options {
 
 /** Declares every setting of `settings` on the parser, none with a yargs default (absent flags stay undefined). */
 function declare(argv: Argv, settings: Settings): Argv {
-  for (const [name, s] of Object.entries(settings)) if (flagOf(name, s)) argv = argv.option(flagOf(name, s)!, settingOption(name, s));
+  for (const [name, s] of Object.entries(settings))
+    if (flagOf(name, s)) argv = argv.option(flagOf(name, s)!, settingOption(name, s));
   return argv;
 }
 
@@ -94,31 +108,68 @@ function describePreset(p: Record<string, number | undefined>): string {
 /** The flag parser of one experiment CLI (its flags, usage line and help). */
 export function experimentParser(spec: MainSpec, args: readonly string[] = []) {
   const family = familyOf(spec.family);
-  const presets = Object.entries(family.presets).map(([name, p]) => `${name}: ${describePreset(p)}`).join('; ');
-  const schemeHelp = { describe: 'schemes to train, one run directory each', choices: SCHEME_NAMES, default: DEFAULT_SCHEMES };
+  const presets = Object.entries(family.presets)
+    .map(([name, p]) => `${name}: ${describePreset(p)}`)
+    .join('; ');
+  const schemeHelp = {
+    describe: 'schemes to train, one run directory each',
+    choices: SCHEME_NAMES,
+    default: DEFAULT_SCHEMES,
+  };
   const freshHelp = family.freshPool
     ? 'new real examples per generation after the first, for --scheme fresh (never used before in the run)'
     : 'new real images per generation after the first, for --scheme fresh';
   const freshDefault = family.freshSizeHelp ?? 'the fresh-N of --scheme, else required';
   let parser: Argv = yargs([...args])
     .option('config', configOption())
-    .option('preset', { choices: Object.keys(family.presets), describe: `${presets} (default: none, the defaults below)` })
+    .option('preset', {
+      choices: Object.keys(family.presets),
+      describe: `${presets} (default: none, the defaults below)`,
+    })
     .option('scheme', listOption('scheme', schemeHelp))
-    .option('real-fraction', numberOption('real-fraction', { describe: 'share of real data kept each generation, for --scheme mix (required there)', min: 0, max: 1 }))
+    .option(
+      'real-fraction',
+      numberOption('real-fraction', {
+        describe: 'share of real data kept each generation, for --scheme mix (required there)',
+        min: 0,
+        max: 1,
+      }),
+    )
     .option(
       'synthetic-ratio',
       numberOption('synthetic-ratio', {
-        describe: 'synthetic images per real image beside the whole fixed real set, for --scheme augment (required there)',
+        describe:
+          'synthetic images per real image beside the whole fixed real set, for --scheme augment (required there)',
         min: 0,
       }),
     )
     .option('fresh-size', intOption('fresh-size', { describe: freshHelp, default: freshDefault, min: 1 }));
   parser = declare(declare(parser, runSettingsOf(family)), family.settings);
-  parser = parser.option('threads', intOption('threads', { describe: 'threads of the wasm backend (same losses as 1; pays with idle cores)', default: 1, min: 1 }));
+  parser = parser.option(
+    'threads',
+    intOption('threads', {
+      describe: 'threads of the wasm backend (same losses as 1; pays with idle cores)',
+      default: 1,
+      min: 1,
+    }),
+  );
   return trackingFlags(parser)
-    .option('out', { type: 'string', describe: withDefault('output root; one run directory per scheme under it', `checkpoints/${spec.name}[-<preset>]`) })
+    .option('out', {
+      type: 'string',
+      describe: withDefault(
+        'output root; one run directory per scheme under it',
+        `checkpoints/${spec.name}[-<preset>]`,
+      ),
+    })
     .option('json', { type: 'boolean', describe: withDefault('print one GenerationRecord per line on stdout', false) })
-    .option('jobs', intOption('jobs', { describe: 'schemes trained at once, one process each', default: 'one per scheme up to the CPU cores on wasm/cpu; 1 on tensorflow', min: 1 }))
+    .option(
+      'jobs',
+      intOption('jobs', {
+        describe: 'schemes trained at once, one process each',
+        default: 'one per scheme up to the CPU cores on wasm/cpu; 1 on tensorflow',
+        min: 1,
+      }),
+    )
     .usage(usage(spec.name, family.summary))
     .help();
 }
@@ -145,7 +196,11 @@ export interface ExperimentFlags extends RunSettings {
 }
 
 /** The values given for `settings` by the flags, else by the preset (absent: undefined, so defaults apply). */
-function givenOf(settings: Settings, raw: RawFlags, preset: Readonly<Record<string, unknown>>): Record<string, unknown> {
+function givenOf(
+  settings: Settings,
+  raw: RawFlags,
+  preset: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, s] of Object.entries(settings)) {
     const flag = flagOf(name, s);
@@ -171,13 +226,18 @@ export function resolveFlags(raw: RawFlags, spec: MainSpec): ExperimentFlags {
   // A family with a default fresh size sizes a bare 'fresh' once its data is loaded (checked here with a stand-in).
   const sizeLater = (s: string) => s === 'fresh' && freshSize === undefined && family.freshSize !== undefined;
   const params = { realFraction, freshSize, syntheticRatio };
-  const schemes: ExperimentScheme[] = schemeList.map((s) => (sizeLater(s) ? { kind: 'fresh' } : parseScheme(s, params)));
+  const schemes: ExperimentScheme[] = schemeList.map((s) =>
+    sizeLater(s) ? { kind: 'fresh' } : parseScheme(s, params),
+  );
   schemeNames(schemes.map((s) => (s.kind === 'fresh' ? { kind: 'fresh', freshSize: s.freshSize ?? 1 } : s)));
   for (const [flag, { scheme, kind }] of Object.entries(SCHEME_PARAMETERS)) {
     if (raw[flag] !== undefined && !schemes.some((s) => s.kind === kind)) {
       const given = `--scheme ${schemeList.join(',')}${raw.scheme ? '' : ' (the default)'}`;
       const expected = `expected ${scheme} among the schemes, or no --${flag}`;
-      throw new FlagError(`--${flag} ${raw[flag]} applies to --scheme ${scheme} only, which ${given} does not list; ${expected}.`, flag);
+      throw new FlagError(
+        `--${flag} ${raw[flag]} applies to --scheme ${scheme} only, which ${given} does not list; ${expected}.`,
+        flag,
+      );
     }
   }
   // Here, not in the loader: sweeps check their tasks' flags without loading any data.
@@ -219,7 +279,10 @@ function namer(spec: MainSpec) {
  * Parses and checks an experiment CLI's flags without running anything (for sweeps, which validate
  * every task before one starts). Throws one sentence naming the flag on bad flags; writes nothing.
  */
-export async function parseExperimentArgs(spec: MainSpec, args: readonly string[]): Promise<{ raw: RawFlags; flags: ExperimentFlags }> {
+export async function parseExperimentArgs(
+  spec: MainSpec,
+  args: readonly string[],
+): Promise<{ raw: RawFlags; flags: ExperimentFlags }> {
   try {
     const raw = (await parseFlags(experimentParser(spec, args).exitProcess(false), args)) as RawFlags;
     return { raw, flags: resolveFlags(raw, spec) };
@@ -263,7 +326,8 @@ export async function main(spec: MainSpec, argv = process.argv): Promise<void> {
     if ((err as Error).name === 'AbortError') {
       // A --config file that sets force would clash with the --resume the command adds.
       const fileForce = configFileOf(raw)?.flags.force === true;
-      process.stderr.write(`Stopped; every complete generation and epoch is saved. Resume with:\n  ${resumeCommand(rerunWords(spec.name, script), args, fileForce ? ['--no-force'] : [])}\n`);
+      const resume = resumeCommand(rerunWords(spec.name, script), args, fileForce ? ['--no-force'] : []);
+      process.stderr.write(`Stopped; every complete generation and epoch is saved. Resume with:\n  ${resume}\n`);
       process.exit(130);
     }
     fail(err);
@@ -278,11 +342,20 @@ function closingTable(spec: MainSpec, result: ExperimentResult, lossTable: (runs
   return `${family.title}, loss per image in nats (${backend} backend):\n${lossTable(result.runs)}`;
 }
 
-/** The command that continues a stopped run: the same command and flags, --force dropped, --resume (and `extra`) added, quoted for a POSIX shell. */
-export function resumeCommand(command: readonly string[], args: readonly string[], extra: readonly string[] = []): string {
+/**
+ * The command that continues a stopped run: the same command and flags, --force dropped, --resume (and `extra`)
+ * added, quoted for a POSIX shell.
+ */
+export function resumeCommand(
+  command: readonly string[],
+  args: readonly string[],
+  extra: readonly string[] = [],
+): string {
   const dropped = (a: string | undefined) => a !== undefined && /^--(no-)?(resume|force)(=.*)?$/.test(a);
   // `--force true` is one flag in two words: its value goes with it.
-  const kept = args.filter((a, i) => !dropped(a) && !((a === 'true' || a === 'false') && dropped(args[i - 1]) && !args[i - 1].includes('=')));
+  const kept = args.filter(
+    (a, i) => !dropped(a) && !((a === 'true' || a === 'false') && dropped(args[i - 1]) && !args[i - 1].includes('=')),
+  );
   return [...command, ...kept, '--resume', ...extra].map(typed).join(' ');
 }
 
@@ -293,7 +366,10 @@ function loadProgress(): (what: string, done: number, total: number) => void {
   return (what, done, total) => {
     if (process.stderr.isTTY) {
       if (done === 1 || !bar) {
-        bar = new cliProgress.SingleBar({ format: `${what} [{bar}] {value}/{total} images | ETA {eta_formatted}`, clearOnComplete: true }, cliProgress.Presets.shades_classic);
+        bar = new cliProgress.SingleBar(
+          { format: `${what} [{bar}] {value}/{total} images | ETA {eta_formatted}`, clearOnComplete: true },
+          cliProgress.Presets.shades_classic,
+        );
         bar.start(total, 0);
       }
       bar.update(done);
@@ -318,10 +394,14 @@ export async function stopOnSignals(): Promise<AbortSignal> {
     process.stderr.write(`\n${note}: stopping after the current batch (press Ctrl-C again to exit at once)...\n`);
     controller.abort(Object.assign(new Error(`Stopped by ${why}.`), { name: 'AbortError' }));
   };
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => (stopping ? process.exit(130) : stop(sig, sig)));
+  for (const sig of ['SIGINT', 'SIGTERM'] as const)
+    process.on(sig, () => (stopping ? process.exit(130) : stop(sig, sig)));
   // A signal sent to the npx / tsx wrapper alone never reaches this process: its end stops the run the same way.
   const { cliSupport } = await import('../lib/index.ts');
   const { watchWrappers } = cliSupport;
-  watchWrappers((w) => stopping || stop(`the end of ${w.name}`, `${w.name} (process ${w.pid}), which started this process, has ended`));
+  watchWrappers(
+    (w) =>
+      stopping || stop(`the end of ${w.name}`, `${w.name} (process ${w.pid}), which started this process, has ended`),
+  );
   return controller.signal;
 }

@@ -39,7 +39,10 @@ if (command === undefined || command === '--help' || command === '-h' || command
 }
 if (!(available as string[]).includes(command)) {
   const best = closest(command, available);
-  const hint = distance(command, best) <= Math.max(1, Math.floor(command.length / 3)) ? `; did you mean ${best}?` : `; expected one of ${available.join(', ')}.`;
+  const hint =
+    distance(command, best) <= Math.max(1, Math.floor(command.length / 3))
+      ? `; did you mean ${best}?`
+      : `; expected one of ${available.join(', ')}.`;
   process.stderr.write(`Error: ${BIN} has no command '${command}'${hint}\n`);
   process.exit(1);
 }

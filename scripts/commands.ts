@@ -4,10 +4,11 @@
  * checks that every script that is a command is here).
  */
 export const COMMANDS = {
-  'vae-mnist': 'the survey\'s VAE on MNIST, generation after generation under each scheme (--preset quick|paper)',
+  'vae-mnist': "the survey's VAE on MNIST, generation after generation under each scheme (--preset quick|paper)",
   'ae-mnist': 'the same experiment with the autoencoder',
   'vae-celeba': 'the VAE on a local copy of CelebA (--data-dir; see docs/experiments.md, "Get CelebA")',
-  'lm-text': 'a character-level GPT on Moby Dick (or your text), generation after generation under each scheme (--preset quick|paper)',
+  'lm-text':
+    'a character-level GPT on Moby Dick (or your text), generation after generation under each scheme (--preset quick|paper)',
   report: 'report.html for run directories or experiment folders, side by side',
   export: 'generations.csv and steps.csv of run directories or experiment folders (--csv), for pandas or R',
   sweep: 'seed and setting grids: plan, run locally or as a Slurm job array, status, aggregate',

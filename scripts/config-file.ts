@@ -33,7 +33,12 @@ const COMMAND_LINE_ONLY = ['config', 'help', 'version'];
 
 export async function readConfigFile(path: string, known: Known): Promise<ConfigFile> {
   const ext = extname(path).toLowerCase();
-  if (!EXTENSIONS.includes(ext)) throw new FlagError(`--config ${typed(path)} is not a .json, .yaml or .yml file; expected a file of flags such as experiment.json.`, 'config');
+  if (!EXTENSIONS.includes(ext))
+    throw new FlagError(
+      `--config ${typed(path)} is not a .json, .yaml or .yml file; expected a file of flags such ` +
+        `as experiment.json.`,
+      'config',
+    );
   const fail = (sentence: string) => new FlagError(`Config file ${path} ${sentence}`, 'config');
   let text: string;
   try {
@@ -54,7 +59,8 @@ export async function readConfigFile(path: string, known: Known): Promise<Config
   // JSON is YAML too; the YAML nodes keep each value's text as written (9007199254740993 stays exact).
   const doc = parseDocument(text, { uniqueKeys: false });
   if (doc.errors.length > 0) throw fail(`is not valid ${format} (${doc.errors[0].message.split('\n')[0]}); ${shape}.`);
-  if (!isMap(doc.contents)) throw fail(`holds ${doc.contents === null ? 'nothing' : describe(doc.contents)}; ${shape}.`);
+  if (!isMap(doc.contents))
+    throw fail(`holds ${doc.contents === null ? 'nothing' : describe(doc.contents)}; ${shape}.`);
   const flags: FlagToken[] = [];
   const values: Record<string, unknown> = {};
   const canonical = [...new Set(known.names.values())].filter((n) => !COMMAND_LINE_ONLY.includes(n));
@@ -64,21 +70,33 @@ export async function readConfigFile(path: string, known: Known): Promise<Config
     const name = known.names.get(key);
     if (name === undefined || name !== key) {
       const dashed = key.replace(/^-+/, '');
-      const negation = dashed.startsWith('no-') && known.booleans.has(dashed.slice(3)) ? `${dashed.slice(3)}: false` : undefined;
-      const suggestion = negation ?? (dashed !== key && known.names.get(dashed) === dashed ? dashed : suggestFlag(dashed, canonical));
-      throw fail(`has the unknown key '${key}'; ${suggestion ? `did you mean ${suggestion}?` : 'expected flag names of this script without dashes (see --help).'}`);
+      const negation =
+        dashed.startsWith('no-') && known.booleans.has(dashed.slice(3)) ? `${dashed.slice(3)}: false` : undefined;
+      const suggestion =
+        negation ?? (dashed !== key && known.names.get(dashed) === dashed ? dashed : suggestFlag(dashed, canonical));
+      throw fail(
+        `has the unknown key '${key}'; ${suggestion ? `did you mean ${suggestion}?` : 'expected flag names of this script without dashes (see --help).'}`,
+      );
     }
-    if (COMMAND_LINE_ONLY.includes(name)) throw fail(`sets '${name}'; expected the flags themselves (${name} can only be given on the command line).`);
+    if (COMMAND_LINE_ONLY.includes(name))
+      throw fail(`sets '${name}'; expected the flags themselves (${name} can only be given on the command line).`);
     if (Object.hasOwn(values, name)) throw fail(`gives '${name}' twice; expected each flag once.`);
     const value = pair.value as Node | null;
     // A repeatable flag takes a list as one value per item; any other flag is one token.
-    const given = known.repeatable.has(name) && isSeq(value) ? value.items.map((item) => flagOf(name, item as Node, known, fail)) : [flagOf(name, value, known, fail)];
+    const given =
+      known.repeatable.has(name) && isSeq(value)
+        ? value.items.map((item) => flagOf(name, item as Node, known, fail))
+        : [flagOf(name, value, known, fail)];
     for (const flag of given) {
       const problem = valueProblem(flag, known);
       if (problem) throw new FlagError(`Config file ${path}: ${problem}`, name);
       flags.push(flag);
     }
-    values[name] = isScalar(value) ? value.value : isSeq(value) ? value.items.map((i) => (isScalar(i) ? i.value : null)) : null;
+    values[name] = isScalar(value)
+      ? value.value
+      : isSeq(value)
+        ? value.items.map((i) => (isScalar(i) ? i.value : null))
+        : null;
   }
   return { path, flags, values };
 }
@@ -91,13 +109,23 @@ function flagOf(name: string, value: Node | null, known: Known, fail: (s: string
     throw fail(`gives ${name} ${value === null ? 'no value' : `the value ${shown(value)}`}; expected true or false.`);
   }
   if (isSeq(value) && known.lists.has(name)) {
-    const items = value.items.map((i) => (isScalar(i) && i.value !== null && typeof i.value !== 'object' ? textOf(i) : undefined));
-    if (items.some((i) => i === undefined) || items.length === 0) throw fail(`gives ${name} ${describe(value)} that is not a list of plain values; expected e.g. ${name}: [a, b] or "a,b".`);
+    const items = value.items.map((i) =>
+      isScalar(i) && i.value !== null && typeof i.value !== 'object' ? textOf(i) : undefined,
+    );
+    if (items.some((i) => i === undefined) || items.length === 0)
+      throw fail(
+        `gives ${name} ${describe(value)} that is not a list of plain values; expected e.g. ${name}: ` +
+          `[a, b] or "a,b".`,
+      );
     return { ...token, value: items.join(','), negated: false };
   }
-  if (isScalar(value) && (typeof value.value === 'string' || typeof value.value === 'number')) return { ...token, value: textOf(value), negated: false };
+  if (isScalar(value) && (typeof value.value === 'string' || typeof value.value === 'number'))
+    return { ...token, value: textOf(value), negated: false };
   const expected = known.lists.has(name) ? 'a value or a list of values' : 'a value (text or a number)';
-  throw fail(`gives ${name} ${value === null || (isScalar(value) && value.value === null) ? 'no value' : `the value ${shown(value)}`}; expected ${expected}.`);
+  throw fail(
+    `gives ${name} ${value === null || (isScalar(value) && value.value === null) ? 'no value' : `the value ${shown(value)}`}; ` +
+      `expected ${expected}.`,
+  );
 }
 
 /** A scalar's text as written in the file (a string's own text; a number's digits, not its rounded value). */

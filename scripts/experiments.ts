@@ -9,7 +9,10 @@ export const EXPERIMENTS = {
   'vae-mnist': { name: 'vae-mnist', family: 'mnist-vae' },
   /** The survey's autoencoder-on-MNIST experiment. */
   'ae-mnist': { name: 'ae-mnist', family: 'mnist-ae' },
-  /** The VAE-on-CelebA experiment of Gerstgrasser et al. (2024), survey section 4.2, on a copy of CelebA the user brings. */
+  /**
+   * The VAE-on-CelebA experiment of Gerstgrasser et al. (2024), survey section 4.2, on a copy of CelebA the user
+   * brings.
+   */
   'vae-celeba': { name: 'vae-celeba', family: 'celeba-conv-vae' },
   /** A character-level GPT on real text (Shumailov et al.'s language-model collapse, the survey's Figure 3). */
   'lm-text': { name: 'lm-text', family: 'text-gpt' },

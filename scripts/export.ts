@@ -13,9 +13,14 @@ const parser = yargs()
     ),
   )
   .option('csv', { type: 'boolean', describe: 'write CSV files (the one format export writes; required)' })
-  .option('out', { type: 'string', describe: withDefault('folder for the CSVs', "the folder given, else the runs' common folder") })
+  .option('out', {
+    type: 'string',
+    describe: withDefault('folder for the CSVs', "the folder given, else the runs' common folder"),
+  })
   .help();
-const argv = await parseFlagsOrExit(parser, hideBin(process.argv), { operands: { name: 'runs', min: 1, describe: 'run directory' } });
+const argv = await parseFlagsOrExit(parser, hideBin(process.argv), {
+  operands: { name: 'runs', min: 1, describe: 'run directory' },
+});
 if (argv.csv !== true) exitWithError('No format given; expected --csv (export writes generations.csv and steps.csv).');
 
 // The library (and tfjs) loads only now that the flags are read: --help stays fast.

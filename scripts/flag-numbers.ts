@@ -48,12 +48,15 @@ export function parseNumber(flag: string, text: string, spec: NumberSpec): numbe
   const max = spec.max ?? (integer ? Number.MAX_SAFE_INTEGER : undefined);
   /** "--F T is not valid (reason); expected E, how." */
   const bad = (o: { reason?: string; how?: string; expected?: string } = {}) => ({
-    problem: `--${flag} ${typed(text)} ${text === '' ? 'is empty' : 'is not valid'}${o.reason ? ` (${o.reason})` : ''}; expected ${o.expected ?? expectedNumber(spec)}${o.how ? `, ${o.how}` : ''}.`,
+    problem:
+      `--${flag} ${typed(text)} ${text === '' ? 'is empty' : 'is not valid'}${o.reason ? ` (${o.reason})` : ''}; ` +
+      `expected ${o.expected ?? expectedNumber(spec)}${o.how ? `, ${o.how}` : ''}.`,
   });
   if (text === '') return bad();
   if (!(integer ? INTEGER : DECIMAL).test(text)) {
     // Say what makes a value that reads as a number unacceptable here.
-    if (integer && DECIMAL.test(text)) return bad(Number.isInteger(Number(text)) ? { how: 'written in digits only' } : {});
+    if (integer && DECIMAL.test(text))
+      return bad(Number.isInteger(Number(text)) ? { how: 'written in digits only' } : {});
     if (/^\s|\s$/.test(text)) return bad({ how: 'without spaces' });
     if (/^[+-]?0[xob]/i.test(text)) return bad({ how: integer ? 'written in decimal digits' : 'written in decimal' });
     return { problem: `--${flag} ${typed(text)} is not a number; expected ${expectedNumber(spec)}.` };
@@ -61,14 +64,21 @@ export function parseNumber(flag: string, text: string, spec: NumberSpec): numbe
   const value = Number(text);
   if (!Number.isFinite(value)) return bad({ reason: 'beyond the largest number there is' });
   if (integer && !Number.isSafeInteger(value)) {
-    return bad({ reason: 'larger than the largest exact integer', expected: expectedNumber({ ...spec, min: spec.min ?? -Number.MAX_SAFE_INTEGER }, Number.MAX_SAFE_INTEGER) });
+    return bad({
+      reason: 'larger than the largest exact integer',
+      expected: expectedNumber({ ...spec, min: spec.min ?? -Number.MAX_SAFE_INTEGER }, Number.MAX_SAFE_INTEGER),
+    });
   }
   // "-0" where only non-negative values make sense reads as a typo; refuse it rather than guess.
-  if (text.startsWith('-') && value === 0 && lowest >= 0) return bad(spec.min === 0 ? { how: 'without a minus sign' } : {});
+  if (text.startsWith('-') && value === 0 && lowest >= 0)
+    return bad(spec.min === 0 ? { how: 'without a minus sign' } : {});
   const low = spec.above !== undefined ? value <= spec.above : spec.min !== undefined && value < spec.min;
   if (low || (max !== undefined && value > max)) {
     // A bounded non-integer range reads best as an interval: "--real-fraction 1.5 is outside [0, 1]".
-    if (!integer && spec.min !== undefined && spec.max !== undefined) return { problem: `--${flag} ${typed(text)} is outside [${spec.min}, ${spec.max}]; expected ${expectedNumber(spec)}.` };
+    if (!integer && spec.min !== undefined && spec.max !== undefined)
+      return {
+        problem: `--${flag} ${typed(text)} is outside [${spec.min}, ${spec.max}]; expected ${expectedNumber(spec)}.`,
+      };
     return bad();
   }
   // A non-zero value that rounds to 0 (1e-400) is not the number typed.

@@ -26,7 +26,13 @@ export function either(choices: readonly string[]): string {
 export function near(typed: string, known: string): boolean {
   if (distance(typed, known) <= Math.max(1, Math.floor(typed.length / 3))) return true;
   const differ = [...typed].flatMap((c, i) => (c === known[i] ? [] : [i]));
-  return typed.length === known.length && differ.length === 2 && differ[1] === differ[0] + 1 && typed[differ[0]] === known[differ[1]] && typed[differ[1]] === known[differ[0]];
+  return (
+    typed.length === known.length &&
+    differ.length === 2 &&
+    differ[1] === differ[0] + 1 &&
+    typed[differ[0]] === known[differ[1]] &&
+    typed[differ[1]] === known[differ[0]]
+  );
 }
 
 /** The word of `words` nearest to `typed` when it is a near miss (near), else undefined. */
@@ -47,7 +53,8 @@ export function choiceProblem(flag: string, value: string, choices: readonly str
 export function listProblem(flag: string, text: string, choices?: readonly string[]): string | null {
   const items = text.split(',').map((s) => s.trim());
   const example = choices && choices.length > 1 ? ` (e.g. --${flag} ${choices.slice(0, 2).join(',')})` : '';
-  if (items.some((s) => s === '')) return `--${flag} '${text}' has an empty item; expected a comma list without empty entries${example}.`;
+  if (items.some((s) => s === ''))
+    return `--${flag} '${text}' has an empty item; expected a comma list without empty entries${example}.`;
   for (const item of items) {
     const problem = choices && choiceProblem(flag, item, choices);
     if (problem) return problem;
@@ -84,7 +91,8 @@ export const dashes = (name: string): string => `--${name}`;
 export function valueProblem(t: FlagToken, known: Known): string | null {
   const { name, value } = t;
   if (value === undefined) return null;
-  if (known.numbers.has(name) && !(value.trim() !== '' && Number.isFinite(Number(value)))) return `${dashes(t.typed)} '${value}' is not a number.`;
+  if (known.numbers.has(name) && !(value.trim() !== '' && Number.isFinite(Number(value))))
+    return `${dashes(t.typed)} '${value}' is not a number.`;
   const choices = known.choices.get(name);
   if (known.lists.has(name)) return listProblem(name, value, choices);
   return choices ? choiceProblem(name, value, choices) : null;

@@ -33,7 +33,10 @@ import type { ConfigFile } from './config-file.ts';
 import { expectedNumber, parseNumber, typed } from './flag-numbers.ts';
 import type { NumberSpec } from './flag-numbers.ts';
 
-/** `Usage: npx tsx scripts/<name>.ts [operands] [flags]` (or `npx collapse-lab <name> ...`), a blank line, then what the script does. */
+/**
+ * `Usage: npx tsx scripts/<name>.ts [operands] [flags]` (or `npx collapse-lab <name> ...`), a blank line, then
+ * what the script does.
+ */
 export function usage(name: string, summary: string, operands?: string): string {
   return `${usageLine(name, operands ? `${operands} [flags]` : '[flags]')}\n\n${summary}`;
 }
@@ -58,7 +61,10 @@ export function parseList(flag: string, text: string, choices?: readonly string[
  * A list flag: one comma list, checked item by item. The parsed value is a string[]; `default`
  * is shown in the help only (pass it to your own code when the flag is absent).
  */
-export function listOption(flag: string, o: { describe: string; choices?: readonly string[]; default?: readonly string[] }) {
+export function listOption(
+  flag: string,
+  o: { describe: string; choices?: readonly string[]; default?: readonly string[] },
+) {
   // yargs lists the choices itself ([choices: ...]).
   const describe = `${o.describe}: one or a comma list`;
   return {
@@ -74,19 +80,31 @@ export function listOption(flag: string, o: { describe: string; choices?: readon
 /** Splits a comma list of numbers (`1,2,0.5`), each a plain decimal as `spec` says; `flag` names it in errors. */
 export function parseNumberList(flag: string, text: string, spec: NumberSpec = {}, example = '1,2,0.5'): number[] {
   const items = text.split(',').map((s) => s.trim());
-  const expected = `${spec.integer ? expectedNumber(spec).replace(/^an integer/, 'integers').replace(/^a positive integer/, 'positive integers') : 'numbers'} separated by commas, e.g. --${flag} ${example}`;
+  const expected =
+    `${
+      spec.integer
+        ? expectedNumber(spec)
+            .replace(/^an integer/, 'integers')
+            .replace(/^a positive integer/, 'positive integers')
+        : 'numbers'
+    } ` + `separated by commas, e.g. --${flag} ${example}`;
   const values = items.map((item) => (item === '' ? { problem: 'empty' } : parseNumber(flag, item, spec)));
-  if (values.some((v) => typeof v !== 'number')) throw new FlagError(`--${flag} '${text}' is not valid; expected ${expected}.`, flag);
+  if (values.some((v) => typeof v !== 'number'))
+    throw new FlagError(`--${flag} '${text}' is not valid; expected ${expected}.`, flag);
   return values as number[];
 }
 
 /** A list-of-numbers flag (`--covariance 1,2,0.5`, `--hidden 512,256`); the parsed value is a number[]. */
-export function numberListOption(flag: string, o: { describe: string; default?: string; spec?: NumberSpec; example?: string }) {
+export function numberListOption(
+  flag: string,
+  o: { describe: string; default?: string; spec?: NumberSpec; example?: string },
+) {
   const describe = `${o.describe}, a comma list`;
   return {
     nargs: 1,
     describe: o.default ? withDefault(describe, o.default) : describe,
-    coerce: (v: string | string[]): number[] => parseNumberList(flag, Array.isArray(v) ? v.join(',') : String(v), o.spec, o.example),
+    coerce: (v: string | string[]): number[] =>
+      parseNumberList(flag, Array.isArray(v) ? v.join(',') : String(v), o.spec, o.example),
   } as const satisfies Options;
 }
 
@@ -118,12 +136,21 @@ export function intOption(flag: string, o: { describe: string; default?: unknown
  * The one exception to "every flag once": say so in its help, as this does.
  */
 export function repeatableOption(o: { describe: string }) {
-  return { type: 'string', array: true, describe: `${o.describe} (repeatable: one value each time)` } as const satisfies Options;
+  return {
+    type: 'string',
+    array: true,
+    describe: `${o.describe} (repeatable: one value each time)`,
+  } as const satisfies Options;
 }
 
 /** --config: flags from a JSON or YAML file; the command line wins flag by flag (parseFlags reads it). */
 export function configOption() {
-  return { type: 'string', describe: 'read flags from this .json, .yaml or .yml file, keyed by flag name without dashes (true: --flag, false: --no-flag); flags on the command line win' } as const satisfies Options;
+  return {
+    type: 'string',
+    describe:
+      'read flags from this .json, .yaml or .yml file, keyed by flag name without dashes (true: ' +
+      '--flag, false: --no-flag); flags on the command line win',
+  } as const satisfies Options;
 }
 
 /** The flags a parser declares, from yargs' `getOptions()`. */
@@ -143,7 +170,10 @@ export interface Known {
   optional: Set<string>;
 }
 
-/** String flags that may be given without a value (`--tensorboard` or `--tensorboard DIR`): the bare flag reads as ''. */
+/**
+ * String flags that may be given without a value (`--tensorboard` or `--tensorboard DIR`): the bare flag reads
+ * as ''.
+ */
 export const OPTIONAL_VALUE_FLAGS: ReadonlySet<string> = new Set(['tensorboard']);
 
 /** What yargs' getOptions() returns (public in yargs, missing from @types/yargs). */
@@ -165,7 +195,16 @@ export function knownFlags(parser: Argv<unknown>): Known {
   for (const [k, aliases] of Object.entries(o.alias)) for (const a of aliases) names.set(a, names.get(k) ?? k);
   const lists = new Set(Object.keys(o.narg).filter((k) => o.narg[k] === 1));
   const required = new Map(Object.entries(o.demandedOptions ?? {}).map(([k, v]) => [k, v ?? '']));
-  return { names, booleans: new Set(o.boolean), numbers: new Set(o.number), lists, choices: new Map(Object.entries(o.choices)), required, repeatable: new Set(o.array), optional: new Set(Object.keys(o.key).filter((k) => OPTIONAL_VALUE_FLAGS.has(k))) };
+  return {
+    names,
+    booleans: new Set(o.boolean),
+    numbers: new Set(o.number),
+    lists,
+    choices: new Map(Object.entries(o.choices)),
+    required,
+    repeatable: new Set(o.array),
+    optional: new Set(Object.keys(o.key).filter((k) => OPTIONAL_VALUE_FLAGS.has(k))),
+  };
 }
 
 /** One flag as given: its canonical name, how it was typed, its value (booleans: none), --no- or not. */
@@ -204,7 +243,10 @@ export function tokenize(args: readonly string[], known: Known, operands = false
         if (token === '--') i++;
         continue;
       }
-      const hint = previous && known.lists.has(previous.name) ? `; several values go in one comma list: --${previous.name} ${previous.value},${word}` : '; this script takes flags only (see --help)';
+      const hint =
+        previous && known.lists.has(previous.name)
+          ? `; several values go in one comma list: --${previous.name} ${previous.value},${word}`
+          : '; this script takes flags only (see --help)';
       return { problem: `Unexpected argument '${word}'${hint}.` };
     }
     const long = token.startsWith('--');
@@ -213,7 +255,11 @@ export function tokenize(args: readonly string[], known: Known, operands = false
     const typedName = eq >= 0 ? body.slice(0, eq) : body;
     let name = known.names.get(typedName);
     let negated = false;
-    if (name === undefined && typedName.startsWith('no-') && known.booleans.has(known.names.get(typedName.slice(3)) ?? '')) {
+    if (
+      name === undefined &&
+      typedName.startsWith('no-') &&
+      known.booleans.has(known.names.get(typedName.slice(3)) ?? '')
+    ) {
       name = known.names.get(typedName.slice(3));
       negated = true;
     }
@@ -221,22 +267,33 @@ export function tokenize(args: readonly string[], known: Known, operands = false
       // --no-jsn: a misspelt negation of a boolean flag.
       const negation = typedName.startsWith('no-') ? suggestFlag(typedName.slice(3), [...known.booleans]) : undefined;
       const suggestion = negation ? `no-${negation}` : suggestFlag(typedName, canonical);
-      return { problem: `Unknown flag ${long ? '--' : '-'}${typedName}; ${suggestion ? `did you mean ${dashes(suggestion)}?` : 'run with --help for the flags.'}` };
+      return {
+        problem: `Unknown flag ${long ? '--' : '-'}${typedName}; ${suggestion ? `did you mean ${dashes(suggestion)}?` : 'run with --help for the flags.'}`,
+      };
     }
     let value = eq >= 0 ? body.slice(eq + 1) : undefined;
     if (known.booleans.has(name)) {
       if (value === undefined && !negated && (args[i + 1] === 'true' || args[i + 1] === 'false')) value = args[++i];
       if (value !== undefined && (negated || (value !== 'true' && value !== 'false'))) {
-        return { problem: `${dashes(typedName)} ${typed(value)} is not valid; expected --${name} or --no-${name}${negated ? '' : ' (or true / false)'}.` };
+        return {
+          problem: `${dashes(typedName)} ${typed(value)} is not valid; expected --${name} or --no-${name}${negated ? '' : ' (or true / false)'}.`,
+        };
       }
       if (value === 'false') negated = true;
       value = undefined;
-    } else if (value === undefined && known.optional.has(name) && (args[i + 1] === undefined || /^-./.test(args[i + 1]))) {
+    } else if (
+      value === undefined &&
+      known.optional.has(name) &&
+      (args[i + 1] === undefined || /^-./.test(args[i + 1]))
+    ) {
       value = '';
     } else if (value === undefined) {
       value = args[i + 1];
       if (value === undefined || (value.startsWith('--') && value.length > 2)) {
-        const after = known.repeatable.has(name) && value !== undefined ? ` (a value that starts with -- goes after an =: ${dashes(typedName)}=${value})` : '';
+        const after =
+          known.repeatable.has(name) && value !== undefined
+            ? ` (a value that starts with -- goes after an =: ${dashes(typedName)}=${value})`
+            : '';
         return { problem: `${dashes(typedName)} needs a value${after}.` };
       }
       i++;
@@ -244,7 +301,9 @@ export function tokenize(args: readonly string[], known: Known, operands = false
     const flag: FlagToken = { name, typed: typedName, value, negated };
     const before = seen.get(name);
     if (before && !known.repeatable.has(name)) {
-      const list = known.lists.has(name) ? `; several values go in one comma list: --${name} ${before.value},${value ?? ''}` : '; give each flag once';
+      const list = known.lists.has(name)
+        ? `; several values go in one comma list: --${name} ${before.value},${value ?? ''}`
+        : '; give each flag once';
       const also = before.typed !== typedName ? ` (also as ${dashes(before.typed)})` : '';
       return { problem: `${dashes(typedName)} is given twice${also}${list}.` };
     }
@@ -324,18 +383,27 @@ export async function parseFlags<T>(parser: Argv<T>, args: readonly string[], op
   // yargs passes a flag's own check on as a bare message, which starts with the flag it names.
   const inFile = (err: FlagError) => {
     const flag = err.flag ?? fromFile.find((f) => err.message.startsWith(`--${f} `));
-    return file && flag && fromFile.includes(flag) ? new FlagError(`Config file ${file.path}: ${err.message}`, flag) : err;
+    return file && flag && fromFile.includes(flag)
+      ? new FlagError(`Config file ${file.path}: ${err.message}`, flag)
+      : err;
   };
   if (!asksHelp) {
     for (const [name, what] of known.required) {
-      if (!flags.some((f) => f.name === name)) throw new FlagError(`--${name} is required; expected ${what || 'a value (see --help)'}.`, name);
+      if (!flags.some((f) => f.name === name))
+        throw new FlagError(`--${name} is required; expected ${what || 'a value (see --help)'}.`, name);
     }
     const { operands } = options;
     if (operands && tokens.operands.length < (operands.min ?? 0)) {
-      throw new FlagError(`No ${operands.describe} given; expected ${operands.min === operands.max ? 'one' : `at least ${operands.min}`} (see --help).`);
+      throw new FlagError(
+        `No ${operands.describe} given; expected ${operands.min === operands.max ? 'one' : `at least ${operands.min}`} ` +
+          `(see --help).`,
+      );
     }
     if (operands?.max !== undefined && tokens.operands.length > operands.max) {
-      throw new FlagError(`Unexpected argument '${tokens.operands[operands.max]}'; expected ${operands.max === 1 ? `one ${operands.describe}` : `at most ${operands.max}`} (see --help).`);
+      throw new FlagError(
+        `Unexpected argument '${tokens.operands[operands.max]}'; expected ${operands.max === 1 ? `one ${operands.describe}` : `at most ${operands.max}`} ` +
+          `(see --help).`,
+      );
     }
   }
   let parsed: T;
@@ -345,7 +413,11 @@ export async function parseFlags<T>(parser: Argv<T>, args: readonly string[], op
       .version(collapseLabVersion())
       .strict()
       // Values arrive as typed: number flags parse their own text (flag-numbers.ts).
-      .parserConfiguration({ 'duplicate-arguments-array': false, 'parse-numbers': false, 'parse-positional-numbers': false })
+      .parserConfiguration({
+        'duplicate-arguments-array': false,
+        'parse-numbers': false,
+        'parse-positional-numbers': false,
+      })
       .fail((msg, err) => {
         throw err instanceof FlagError ? err : new FlagError(oneLine(msg ?? err?.message ?? 'Bad flags.'));
       })
@@ -358,7 +430,8 @@ export async function parseFlags<T>(parser: Argv<T>, args: readonly string[], op
     const values = flags.filter((f) => f.name === name).map((f) => f.value!);
     if (values.length > 0) (parsed as Record<string, unknown>)[name] = values;
   }
-  if (file) Object.defineProperty(parsed, SOURCE, { value: { path: file.path, flags: file.values }, enumerable: false });
+  if (file)
+    Object.defineProperty(parsed, SOURCE, { value: { path: file.path, flags: file.values }, enumerable: false });
   return parsed;
 }
 
@@ -366,7 +439,11 @@ export async function parseFlags<T>(parser: Argv<T>, args: readonly string[], op
  * parseFlags for a script's main: bad input ends the process with `Error: <sentence>` (the library's
  * option errors named as the parser's flags) and exit code 1.
  */
-export async function parseFlagsOrExit<T>(parser: Argv<T>, args: readonly string[], options: ParseOptions = {}): Promise<T> {
+export async function parseFlagsOrExit<T>(
+  parser: Argv<T>,
+  args: readonly string[],
+  options: ParseOptions = {},
+): Promise<T> {
   try {
     return await parseFlags(parser, args, options);
   } catch (err) {
@@ -375,7 +452,10 @@ export async function parseFlagsOrExit<T>(parser: Argv<T>, args: readonly string
 }
 
 /** `flags` with `defaults` for every flag not given (the defaults the help shows beside each flag). */
-export function withDefaults<T extends object, D extends Record<string, unknown>>(flags: T, defaults: D): Omit<T, keyof D> & { [K in keyof D]: D[K] } {
+export function withDefaults<T extends object, D extends Record<string, unknown>>(
+  flags: T,
+  defaults: D,
+): Omit<T, keyof D> & { [K in keyof D]: D[K] } {
   const given = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
   return { ...defaults, ...given } as Omit<T, keyof D> & { [K in keyof D]: D[K] };
 }

@@ -25,12 +25,18 @@ export function startedByBin(): void {
   received = [...process.argv];
 }
 
-/** The command line as this process received it (the script or the collapse-lab command, then its arguments), for provenance. */
+/**
+ * The command line as this process received it (the script or the collapse-lab command, then its arguments), for
+ * provenance.
+ */
 export function receivedArgv(): string[] {
   return received.slice(1);
 }
 
-/** The command that runs script `name` the way this one was started: `npx collapse-lab <name>` or `npx tsx scripts/<name>.ts`. */
+/**
+ * The command that runs script `name` the way this one was started: `npx collapse-lab <name>` or `npx tsx
+ * scripts/<name>.ts`.
+ */
 export function scriptCommand(name: string): string {
   return viaBin ? `npx ${BIN} ${name}` : `npx tsx scripts/${name}.ts`;
 }

@@ -6,5 +6,8 @@ import { theoryMain } from './theory-flags.ts';
 
 await theoryMain(
   'poisson',
-  'Draws fresh Gaussian features each generation, counts from the previous fit, refits by Newton, per scheme; prints the Fisher-norm error of θ_k and the variance ratio Var(θ_k)/Var(θ_1) beside the asymptotic closed forms (π²/6 under accumulate). --plot draws Figure 6 for this model.',
+  'Draws fresh Gaussian features each generation, counts from the previous fit, refits by ' +
+    'Newton, per scheme; prints the Fisher-norm error of θ_k and the variance ratio ' +
+    'Var(θ_k)/Var(θ_1) beside the asymptotic closed forms (π²/6 under accumulate). --plot draws ' +
+    'Figure 6 for this model.',
 );

@@ -16,14 +16,44 @@ import type { TrialResult } from '../test/helpers/faults.ts';
 import { configOption, intOption, parseFlagsOrExit, usage, withDefault, withDefaults } from './flags.ts';
 
 /** The in-suite test's configuration: three generations of two epochs on 100 images, about a second of training. */
-export const SOAK_ARGS = ['--train-size', '100', '--test-size', '50', '--generations', '3', '--epochs', '2', '--hidden', '16', '--latent-dim', '2', '--batch-size', '50', '--seed', '5', '--scheme', 'accumulate', '--backend', 'wasm', '--no-metrics'];
+export const SOAK_ARGS = [
+  '--train-size',
+  '100',
+  '--test-size',
+  '50',
+  '--generations',
+  '3',
+  '--epochs',
+  '2',
+  '--hidden',
+  '16',
+  '--latent-dim',
+  '2',
+  '--batch-size',
+  '50',
+  '--seed',
+  '5',
+  '--scheme',
+  'accumulate',
+  '--backend',
+  'wasm',
+  '--no-metrics',
+];
 
 const DEFAULTS = { trials: 200, seed: 1, concurrency: 1, keep: false };
 const parser = yargs()
-  .usage(usage('soak', 'Kills a tiny training run at random moments and checks that --resume always reaches the uninterrupted numbers.'))
+  .usage(
+    usage(
+      'soak',
+      'Kills a tiny training run at random moments and checks that --resume always reaches the uninterrupted numbers.',
+    ),
+  )
   .option('trials', intOption('trials', { describe: 'kill-and-resume trials', default: DEFAULTS.trials, min: 1 }))
   .option('seed', intOption('seed', { describe: 'seed of the kill points', default: DEFAULTS.seed, min: 0 }))
-  .option('concurrency', intOption('concurrency', { describe: 'trials run side by side', default: DEFAULTS.concurrency, min: 1 }))
+  .option(
+    'concurrency',
+    intOption('concurrency', { describe: 'trials run side by side', default: DEFAULTS.concurrency, min: 1 }),
+  )
   .option('keep', { type: 'boolean', describe: withDefault('keep the scratch folder', DEFAULTS.keep) })
   .option('config', configOption())
   .help();
@@ -31,8 +61,16 @@ const argv = withDefaults(await parseFlagsOrExit(parser, hideBin(process.argv)),
 
 const root = await mkdtemp(join(tmpdir(), 'collapse-lab-soak-'));
 const started = performance.now();
-const describe = (r: TrialResult) =>
-  `${r.plan.kind === 'write' ? `write ${r.plan.at} (${r.plan.phase})` : `${r.plan.at} ms`}${r.plan.killResume && r.killed ? ', resume killed too' : ''}: ${r.killed ? (r.insideSave ? `killed inside a save (${r.leftovers.join(', ')})` : 'killed') : 'finished before the kill'}, ${r.runs} runs, ${r.ok ? 'ok' : `FAILED: ${r.problem}`}`;
+const describe = (r: TrialResult) => {
+  const at = r.plan.kind === 'write' ? `write ${r.plan.at} (${r.plan.phase})` : `${r.plan.at} ms`;
+  const resume = r.plan.killResume && r.killed ? ', resume killed too' : '';
+  const kill = r.killed
+    ? r.insideSave
+      ? `killed inside a save (${r.leftovers.join(', ')})`
+      : 'killed'
+    : 'finished before the kill';
+  return `${at}${resume}: ${kill}, ${r.runs} runs, ${r.ok ? 'ok' : `FAILED: ${r.problem}`}`;
+};
 const summary = await soak({
   setup: { script: 'vae-mnist', args: SOAK_ARGS, scheme: 'accumulate' },
   trials: argv.trials,
@@ -47,7 +85,10 @@ process.stdout.write(
   [
     `reference run: ${summary.reference.writes} file-system writes, ${(summary.reference.ms / 1000).toFixed(1)} s`,
     `trials: ${rs.length}, passed: ${count((r) => r.ok)}, failed: ${count((r) => !r.ok)}`,
-    `kills: ${count((r) => r.killed)} (${count((r) => r.killed && r.plan.kind === 'write')} at a save-path write, ${count((r) => r.killed && r.plan.kind === 'time')} at a random time); ${count((r) => r.insideSave)} left a .partial behind (inside a save); ${count((r) => r.plan.killResume && r.killed)} trials also killed their first resume`,
+    `kills: ${count((r) => r.killed)} (${count((r) => r.killed && r.plan.kind === 'write')} at ` +
+      `a save-path write, ${count((r) => r.killed && r.plan.kind === 'time')} at a random time); ${count((r) => r.insideSave)} ` +
+      `left a .partial behind (inside a save); ${count((r) => r.plan.killResume && r.killed)} ` +
+      `trials also killed their first resume`,
     `wall time: ${((performance.now() - started) / 1000).toFixed(0)} s`,
   ].join('\n') + '\n',
 );

@@ -4,7 +4,15 @@
  * the CLI), and trains the metrics classifier once before tasks that need it start side by side.
  */
 import { resolve } from 'node:path';
-import { configOf, defaultClassifierDir, defaultClassifierDirSource, familyOf, plannedTrainSize, RUN_SETTINGS, schemeName } from '../lib/declaration.ts';
+import {
+  configOf,
+  defaultClassifierDir,
+  defaultClassifierDirSource,
+  familyOf,
+  plannedTrainSize,
+  RUN_SETTINGS,
+  schemeName,
+} from '../lib/declaration.ts';
 import type { ExperimentScheme, Placement, Scheme, SweepExperiments, SweepPlan } from '../lib/index.ts';
 import { main, parseExperimentArgs } from './cli.ts';
 import type { MainSpec } from './cli.ts';
@@ -12,7 +20,8 @@ import { EXPERIMENTS, isExperimentName } from './experiments.ts';
 import { scriptFile } from './invocation.ts';
 
 function specOf(script: string): MainSpec {
-  if (!isExperimentName(script)) throw new Error(`Script '${script}' is not an experiment; expected one of ${Object.keys(EXPERIMENTS).join(', ')}.`);
+  if (!isExperimentName(script))
+    throw new Error(`Script '${script}' is not an experiment; expected one of ${Object.keys(EXPERIMENTS).join(', ')}.`);
   return EXPERIMENTS[script] as MainSpec;
 }
 
@@ -25,17 +34,22 @@ export const sweepExperiments: SweepExperiments = {
     // The ETA weighs tasks by their training examples; a CelebA task without a size uses the whole
     // folder, unknown until loaded: one unit.
     const counted = family.trainCount ? await family.trainCount(flags.settings) : undefined;
-    const trainSize = counted ?? (flags.settings.trainSize as number | undefined) ?? (raw.limit as number | undefined) ?? 1;
+    const trainSize =
+      counted ?? (flags.settings.trainSize as number | undefined) ?? (raw.limit as number | undefined) ?? 1;
     const synthetic = flags.syntheticSize ?? trainSize;
     const generations = Array.from({ length: flags.generations }, (_, i) => i + 1);
     // A 'fresh' without a size takes the family's default, which names its run directory.
-    const sized = (s: ExperimentScheme): Scheme => (s.kind === 'fresh' && s.freshSize === undefined ? { kind: 'fresh', freshSize: family.freshSize!(trainSize) } : s);
+    const sized = (s: ExperimentScheme): Scheme =>
+      s.kind === 'fresh' && s.freshSize === undefined ? { kind: 'fresh', freshSize: family.freshSize!(trainSize) } : s;
     const schemes = flags.schemes.map(sized);
     return {
       seed: flags.seed,
       generations: flags.generations,
       config: plannedConfig(flags),
-      runs: schemes.map((s) => ({ scheme: schemeName(s), images: generations.map((g) => flags.epochs * plannedTrainSize(s, g, trainSize, synthetic)) })),
+      runs: schemes.map((s) => ({
+        scheme: schemeName(s),
+        images: generations.map((g) => flags.epochs * plannedTrainSize(s, g, trainSize, synthetic)),
+      })),
     };
   },
 };
@@ -43,7 +57,10 @@ export const sweepExperiments: SweepExperiments = {
 /** The run.json config values a task's flags decide without loading its data (the sweep checks a run against them). */
 function plannedConfig(flags: Awaited<ReturnType<typeof parseExperimentArgs>>['flags']): Record<string, unknown> {
   const trainSize = flags.settings.trainSize;
-  return { ...configOf(RUN_SETTINGS, flags as unknown as Record<string, unknown>), ...(trainSize === undefined ? {} : { trainSize }) };
+  return {
+    ...configOf(RUN_SETTINGS, flags as unknown as Record<string, unknown>),
+    ...(trainSize === undefined ? {} : { trainSize }),
+  };
 }
 
 /** Runs one task's experiment in this process, recording where it runs in the new runs' run.json. */
@@ -57,7 +74,12 @@ export async function runExperimentTask(script: string, args: string[], placemen
  * measures the collapse metrics: tasks started side by side would otherwise each train their own.
  * `root` is the tasks' working directory (a relative --classifier-dir in the grid is relative to it).
  */
-export async function prepareTasks(dir: string, plan: SweepPlan, root: string, log: (line: string) => void): Promise<void> {
+export async function prepareTasks(
+  dir: string,
+  plan: SweepPlan,
+  root: string,
+  log: (line: string) => void,
+): Promise<void> {
   const spec = specOf(plan.grid.script);
   const { loadMnist, cliSupport } = await import('../lib/index.ts');
   const { loadOrTrainClassifier, runArgs } = cliSupport;

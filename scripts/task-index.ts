@@ -4,5 +4,7 @@
 export function parseTaskIndex(name: string, text: string): number | { problem: string } {
   // Decimal digits only: '', ' 1', '-0', '0x1', '1e0' and '1.0' are not what Slurm writes.
   if (/^(0|[1-9]\d*)$/.test(text) && Number.isSafeInteger(Number(text))) return Number(text);
-  return { problem: `${name} ${JSON.stringify(text)} is not a task index; expected a non-negative integer in decimal digits, as Slurm sets it.` };
+  return {
+    problem: `${name} ${JSON.stringify(text)} is not a task index; expected a non-negative integer in decimal digits, as Slurm sets it.`,
+  };
 }

@@ -8,7 +8,20 @@ import type { Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { DEFAULT_PLOT, FIGURE_6, THEORY_METRICS, THEORY_SCHEMES, THEORY_SIMULATORS } from '../lib/declaration.ts';
 import type { TheoryExperimentName, TheoryField, TheoryRunOptions, TheoryScheme } from '../lib/index.ts';
-import { configOption, exitWithError, flagMessage, flagNames, intOption, kebab, listOption, numberListOption, numberOption, parseFlagsOrExit, usage, withDefault } from './flags.ts';
+import {
+  configOption,
+  exitWithError,
+  flagMessage,
+  flagNames,
+  intOption,
+  kebab,
+  listOption,
+  numberListOption,
+  numberOption,
+  parseFlagsOrExit,
+  usage,
+  withDefault,
+} from './flags.ts';
 
 /** How --help shows a field's default. */
 function defaultText(field: TheoryField<unknown>): string {
@@ -16,14 +29,23 @@ function defaultText(field: TheoryField<unknown>): string {
 }
 
 /** The parser of one theory script: its simulator's options, then the run flags. */
-export function theoryParser(name: TheoryExperimentName, summary: string, args: readonly string[]): Argv<Record<string, unknown>> {
+export function theoryParser(
+  name: TheoryExperimentName,
+  summary: string,
+  args: readonly string[],
+): Argv<Record<string, unknown>> {
   const sim = THEORY_SIMULATORS[name];
-  let y = yargs([...args]).usage(usage(name, summary)).help() as Argv<Record<string, unknown>>;
+  let y = yargs([...args])
+    .usage(usage(name, summary))
+    .help() as Argv<Record<string, unknown>>;
   for (const [key, f] of Object.entries(sim.fields as Record<string, TheoryField<unknown>>)) {
     const flag = kebab(key);
     if (key === 'scheme') {
       // The CLI runs several schemes side by side; the simulator takes one.
-      y = y.option('scheme', listOption('scheme', { describe: 'schemes to simulate', choices: THEORY_SCHEMES, default: THEORY_SCHEMES }));
+      y = y.option(
+        'scheme',
+        listOption('scheme', { describe: 'schemes to simulate', choices: THEORY_SCHEMES, default: THEORY_SCHEMES }),
+      );
     } else if (f.kind === 'vector') {
       y = y.option(flag, numberListOption(flag, { describe: f.help, default: defaultText(f) }));
     } else if (f.kind === 'choice') {
@@ -35,8 +57,18 @@ export function theoryParser(name: TheoryExperimentName, summary: string, args: 
     }
   }
   return y
-    .option('workers', intOption('workers', { describe: 'worker threads; 1 runs in the main thread; results do not depend on it', default: 'the number of cores, at most one per 64 trials', min: 1 }))
-    .option('json', { type: 'boolean', describe: withDefault('print one JSON object per scheme instead of the table', false) })
+    .option(
+      'workers',
+      intOption('workers', {
+        describe: 'worker threads; 1 runs in the main thread; results do not depend on it',
+        default: 'the number of cores, at most one per 64 trials',
+        min: 1,
+      }),
+    )
+    .option('json', {
+      type: 'boolean',
+      describe: withDefault('print one JSON object per scheme instead of the table', false),
+    })
     .option('plot', { type: 'string', describe: 'write the figure to this .png, .svg or .pdf file' })
     .option(
       'plot-metric',
@@ -51,7 +83,11 @@ export function theoryParser(name: TheoryExperimentName, summary: string, args: 
 }
 
 /** Runs one theory script: parse, simulate, print, plot; bad input ends the process with one sentence. */
-export async function theoryMain(name: TheoryExperimentName, summary: string, argv: readonly string[] = process.argv): Promise<void> {
+export async function theoryMain(
+  name: TheoryExperimentName,
+  summary: string,
+  argv: readonly string[] = process.argv,
+): Promise<void> {
   const args = hideBin([...argv]);
   const parser = theoryParser(name, summary, args);
   const flags = await parseFlagsOrExit(parser, args);

@@ -25,7 +25,10 @@ export interface CsvTables {
 const LEAD = ['run', 'scheme', 'seed', 'generation'];
 const STEP_COLUMNS = ['run', 'scheme', 'seed', 'step', 'generation', 'epoch', 'loss', 'seconds'];
 
-/** The CSVs of the runs `paths` name (run directories, or experiment folders of them); every file is verified as it is read. */
+/**
+ * The CSVs of the runs `paths` name (run directories, or experiment folders of them); every file is verified as
+ * it is read.
+ */
 export async function runsCsv(paths: readonly string[]): Promise<CsvTables> {
   const dirs = await expandRunDirs(paths, schemeRank);
   const base = paths.length === 1 && !(await isRunDir(paths[0])) ? resolve(paths[0]) : commonParent(dirs);
@@ -40,8 +43,14 @@ export async function runsCsv(paths: readonly string[]): Promise<CsvTables> {
   }
   const columns = [...LEAD, ...new Set(rows.flatMap((r) => Object.keys(r)).filter((k) => !LEAD.includes(k)))];
   return {
-    generations: stringify(rows.map((r) => columns.map((c) => cell(r[c]))), { header: true, columns }),
-    steps: stringify(stepRows.map((r) => STEP_COLUMNS.map((c) => cell(r[c]))), { header: true, columns: STEP_COLUMNS }),
+    generations: stringify(
+      rows.map((r) => columns.map((c) => cell(r[c]))),
+      { header: true, columns },
+    ),
+    steps: stringify(
+      stepRows.map((r) => STEP_COLUMNS.map((c) => cell(r[c]))),
+      { header: true, columns: STEP_COLUMNS },
+    ),
     runs: dirs.length,
     rows: rows.length,
   };
@@ -79,7 +88,9 @@ export interface ExportCsvResult {
 /** Writes generations.csv and steps.csv (each through a temporary name) for the runs given. */
 export async function exportCsv(options: ExportCsvOptions): Promise<ExportCsvResult> {
   const tables = await runsCsv(options.runs);
-  const out = resolve(options.out ?? (options.runs.length === 1 ? options.runs[0] : commonParent(await expandRunDirs(options.runs))));
+  const out = resolve(
+    options.out ?? (options.runs.length === 1 ? options.runs[0] : commonParent(await expandRunDirs(options.runs))),
+  );
   const generations = resolve(out, EXPORT_FILES.generations);
   const steps = resolve(out, EXPORT_FILES.steps);
   await writeFileAtomic(generations, tables.generations);

@@ -10,7 +10,10 @@ import { familyOf } from './index.ts';
 import type { Family, FamilyAnalysis, LoadContext } from './types.ts';
 
 /** A family's settings checked, each alone and then together, before anything is loaded. */
-export function checkFamilySettings(family: Family, given: Readonly<Record<string, unknown>> = {}): Record<string, unknown> {
+export function checkFamilySettings(
+  family: Family,
+  given: Readonly<Record<string, unknown>> = {},
+): Record<string, unknown> {
   const values = resolveSettings(family.settings, given);
   family.check?.(values, given);
   return values;
@@ -35,7 +38,11 @@ export interface BuildContext extends LoadContext {
   analysis: boolean;
 }
 
-export async function buildFamily(name: string, given: Readonly<Record<string, unknown>>, ctx: BuildContext): Promise<BuiltFamily> {
+export async function buildFamily(
+  name: string,
+  given: Readonly<Record<string, unknown>>,
+  ctx: BuildContext,
+): Promise<BuiltFamily> {
   const family = familyOf(name);
   const values = checkFamilySettings(family, given);
   const loaded = await family.load(values, ctx);

@@ -72,7 +72,10 @@ function checkImageSize(v: CelebaValues): void {
     if (!(err instanceof OptionError && err.option === 'imageShape')) throw err;
     // The image's pixels hold most of the weights: the flag to lower is --image-size.
     const why = err.message.slice(err.message.indexOf(' gives ')).replace(/lower imageShape\.$/, '');
-    throw new OptionError('imageSize', size, [...say`${opt('imageSize')} ${size} with ${opt('hidden')} ${v.hidden.join(',')}${why}`, ...say`lower ${opt('imageSize')}.`]);
+    throw new OptionError('imageSize', size, [
+      ...say`${opt('imageSize')} ${size} with ${opt('hidden')} ${v.hidden.join(',')}${why}`,
+      ...say`lower ${opt('imageSize')}.`,
+    ]);
   }
 }
 
@@ -101,7 +104,14 @@ export const CELEBA_CONV_VAE = {
     const { train, test, split } = celeba;
     const size = v.imageSize;
     ctx.log(`CelebA (${split} split): ${train.count} training and ${test.count} test images of ${size}x${size}x3.`);
-    const config = { dataset: 'celeba', imageSize: size, split, trainImages: train.count, testImages: test.count, skipped: celeba.skipped.length };
+    const config = {
+      dataset: 'celeba',
+      imageSize: size,
+      split,
+      trainImages: train.count,
+      testImages: test.count,
+      skipped: celeba.skipped.length,
+    };
     return { train, test, config };
   },
   model: (v: CelebaValues, data) => imageModel('vae', v, data.train.shape),

@@ -45,20 +45,33 @@ function mnistFamily<K extends ModelKind>(kind: K, name: string, title: string, 
     check: (v: MnistValues, given) => checkHidden(v, given, 'MNIST'),
     async load(v: MnistValues, ctx) {
       const { loadMnist } = await import('../../data/mnist.ts');
-      const { train, test, rest } = await loadMnist({ trainSize: v.trainSize, testSize: v.testSize, rest: ctx.freshPool });
+      const { train, test, rest } = await loadMnist({
+        trainSize: v.trainSize,
+        testSize: v.testSize,
+        rest: ctx.freshPool,
+      });
       return { train, test, ...(rest ? { freshPool: rest } : {}), config: { dataset: 'mnist' } };
     },
     model: (v: MnistValues, data) => imageModel(kind, v, data.train.shape),
     async analysis(v: MnistValues, ctx) {
       const { createCollapseAnalysis, collapseAnalysisSettings } = await import('../analysis.ts');
-      const options = { metrics: v.metrics, classifierData: mnistClassifierData, ...(v.classifierDir ? { classifierDir: v.classifierDir } : {}) };
+      const options = {
+        metrics: v.metrics,
+        classifierData: mnistClassifierData,
+        ...(v.classifierDir ? { classifierDir: v.classifierDir } : {}),
+      };
       const analysis = createCollapseAnalysis({ ...options, ...ctx });
       return { ...analysis, settings: collapseAnalysisSettings(options) };
     },
   } satisfies Family<ReturnType<typeof mnistSettings>>;
 }
 
-export const MNIST_VAE = mnistFamily('vae', 'mnist-vae', 'VAE on MNIST', 'Trains a VAE on MNIST generation after generation under each scheme.');
+export const MNIST_VAE = mnistFamily(
+  'vae',
+  'mnist-vae',
+  'VAE on MNIST',
+  'Trains a VAE on MNIST generation after generation under each scheme.',
+);
 export const MNIST_AE = mnistFamily(
   'ae',
   'mnist-ae',

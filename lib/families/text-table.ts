@@ -20,10 +20,18 @@ export function formatTextTable(runs: readonly TableRun[]): string {
     for (const run of runs) {
       const rec = run.records.find((r) => r.generation === g);
       const loss = rec?.testLoss as number | undefined;
-      row.push(num(loss, 3), num(loss === undefined ? undefined : loss / Math.LN2, 3), num(rec?.pplMean, 2), num(rec?.pplP99, 2));
+      row.push(
+        num(loss, 3),
+        num(loss === undefined ? undefined : loss / Math.LN2, 3),
+        num(rec?.pplMean, 2),
+        num(rec?.pplP99, 2),
+      );
     }
     rows.push(row);
   }
   const widths = header.map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')).join('\n') + '\n';
+  return (
+    rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')).join('\n') +
+    '\n'
+  );
 }

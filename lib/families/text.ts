@@ -31,7 +31,11 @@ const TEXT_SETTINGS = {
     defaultHelp: 'all of it',
     min: 1,
   }),
-  syntheticChars: integer({ help: 'characters sampled per generation', defaultHelp: 'the training characters', min: 1 }),
+  syntheticChars: integer({
+    help: 'characters sampled per generation',
+    defaultHelp: 'the training characters',
+    min: 1,
+  }),
   block: integer({ help: 'characters of context', default: GPT_DEFAULTS.block, min: 1 }),
   nLayer: integer({ help: 'transformer blocks', default: GPT_DEFAULTS.nLayer, min: 1 }),
   nHead: integer({ help: 'attention heads (divides --n-embd)', default: GPT_DEFAULTS.nHead, min: 1 }),

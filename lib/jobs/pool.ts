@@ -31,7 +31,10 @@ export interface PoolOptions {
 
 const WORKER = siblingModule(import.meta.url, 'worker');
 
-/** The node flags a worker needs: ours, plus tsx's loader when this library runs from its .ts sources and node has none. */
+/**
+ * The node flags a worker needs: ours, plus tsx's loader when this library runs from its .ts sources and node
+ * has none.
+ */
 function workerExecArgv(): string[] {
   const argv = process.execArgv;
   if (!isTypeScript(WORKER) || argv.some((a) => a.includes('tsx'))) return argv;
@@ -51,7 +54,10 @@ export async function runInWorkers(o: PoolOptions): Promise<GenerationRecord[][]
 
   const runOne = ({ label, job }: WorkerJob) =>
     new Promise<void>((resolve) => {
-      const child = fork(fileURLToPath(WORKER), [], { execArgv: workerExecArgv(), stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+      const child = fork(fileURLToPath(WORKER), [], {
+        execArgv: workerExecArgv(),
+        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      });
       live.add(child);
       let stderr = '';
       let reported = false;
@@ -73,7 +79,8 @@ export async function runInWorkers(o: PoolOptions): Promise<GenerationRecord[][]
       child.on('exit', (code, signal) => {
         live.delete(child);
         if (!reported && code !== 0) {
-          const line = stderr.split('\n').find((l) => l.startsWith('Error: ')) ?? `Error: ${workerEnd(label, code, signal)}`;
+          const line =
+            stderr.split('\n').find((l) => l.startsWith('Error: ')) ?? `Error: ${workerEnd(label, code, signal)}`;
           errors.push({ label, error: new Error(line.slice('Error: '.length)) });
           stopAll();
         }
@@ -94,14 +101,22 @@ export async function runInWorkers(o: PoolOptions): Promise<GenerationRecord[][]
   } finally {
     o.signal?.removeEventListener('abort', stopAll);
   }
-  if (errors.length === 1 && errors[0].error instanceof OptionError) throw errors[0].error.within(`[${errors[0].label}] `);
+  if (errors.length === 1 && errors[0].error instanceof OptionError)
+    throw errors[0].error.within(`[${errors[0].label}] `);
   if (errors.length > 0) throw new Error(errors.map((e) => `[${e.label}] ${e.error.message}`).join(' '));
-  if (aborted || o.signal?.aborted || results.size < o.jobs.length) throw Object.assign(new Error('Stopped.'), { name: 'AbortError' });
+  if (aborted || o.signal?.aborted || results.size < o.jobs.length)
+    throw Object.assign(new Error('Stopped.'), { name: 'AbortError' });
   return o.jobs.map((j) => results.get(j.label)!);
 }
 
 /** How a worker ended, for a user: killed by a signal (out of memory, kill) or an exit code. */
 function workerEnd(label: string, code: number | null, signal: NodeJS.Signals | null): string {
-  const how = code === null ? `was killed by ${signal ?? 'a signal'} (out of memory, or a kill from outside?)` : `exited with code ${code}`;
-  return `the ${label} worker process ${how} before finishing; expected it to finish its scheme (resume the run to continue from its last saved epoch).`;
+  const how =
+    code === null
+      ? `was killed by ${signal ?? 'a signal'} (out of memory, or a kill from outside?)`
+      : `exited with code ${code}`;
+  return (
+    `the ${label} worker process ${how} before finishing; expected it to finish its scheme ` +
+    `(resume the run to continue from its last saved epoch).`
+  );
 }

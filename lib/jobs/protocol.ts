@@ -69,7 +69,8 @@ export function errorFrom(data: ErrorData): Error {
 /** A Progress whose events go to the parent. */
 export function progressTo(send: (m: FromWorker) => void): Progress {
   return {
-    startGeneration: (label, generation, generations, trainSize, realFraction) => send({ kind: 'start', label, generation, generations, trainSize, realFraction }),
+    startGeneration: (label, generation, generations, trainSize, realFraction) =>
+      send({ kind: 'start', label, generation, generations, trainSize, realFraction }),
     batch: (label, ctx) => send({ kind: 'batch', label, ctx }),
     epochEnd: (label, ctx) => send({ kind: 'epoch', label, ctx }),
     log: (line) => send({ kind: 'log', line }),

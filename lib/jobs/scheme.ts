@@ -1,4 +1,7 @@
-/** One scheme of an experiment, trained with its progress reported under the scheme's name: the same code in this process and in a worker process. */
+/**
+ * One scheme of an experiment, trained with its progress reported under the scheme's name: the same code in this
+ * process and in a worker process.
+ */
 import type { Progress } from '../progress.ts';
 import type { GenerationRecord } from '../record.ts';
 import type { GenerationsOptions } from '../resolve.ts';

@@ -66,7 +66,12 @@ async function build(job: Extract<ToWorker, { kind: 'job' }>, log: (line: string
   const seed = job.options.seed ?? 0;
   if ('family' in job.build) {
     const fresh = job.options.scheme.kind === 'fresh';
-    const built = await buildFamily(job.build.family, job.build.settings, { freshPool: fresh, log, seed, analysis: true });
+    const built = await buildFamily(job.build.family, job.build.settings, {
+      freshPool: fresh,
+      log,
+      seed,
+      analysis: true,
+    });
     return { ...built, analyze: undefined };
   }
   const setup = job.build.setup;
@@ -94,5 +99,7 @@ async function checkDependencies(
 }
 
 function noSetupFunction(module: string, name: string): Error {
-  return new Error(`Worker setup module ${module} has no exported function '${name}'; expected one returning { model, data }.`);
+  return new Error(
+    `Worker setup module ${module} has no exported function '${name}'; expected one returning { model, data }.`,
+  );
 }

@@ -31,7 +31,11 @@ export function defaultClassifierDirSource(env: NodeJS.ProcessEnv = process.env)
  * it: refused with one sentence naming `option`, before anything is trained or written.
  */
 export async function checkClassifierDir(dir: string, option = 'classifierDir', source?: string): Promise<void> {
-  const refuse = (what: string) => new OptionError(option, dir, say`${opt(option)} ${dir} ${what}; expected a new or empty folder, or one holding the classifier collapse-lab cached there.`);
+  const refuse = (what: string) =>
+    new OptionError(option, dir, [
+      ...say`${opt(option)} ${dir} ${what}; expected a new or empty folder, or one holding the `,
+      ...say`classifier collapse-lab cached there.`,
+    ]);
   const blocked = await whyNoFolder(dir);
   if (blocked && source) {
     // The default folder: the environment variable that decided it is what the user can fix.
@@ -50,12 +54,16 @@ export async function checkClassifierDir(dir: string, option = 'classifierDir', 
     throw err;
   }
   if (entries.length === 0) return;
-  const info = await readFile(join(dir, CLASSIFIER_FILE), 'utf8').then(
-    (text) => (JSON.parse(text) as { format?: unknown }).format,
-    () => undefined,
-  ).catch(() => undefined);
+  const info = await readFile(join(dir, CLASSIFIER_FILE), 'utf8')
+    .then(
+      (text) => (JSON.parse(text) as { format?: unknown }).format,
+      () => undefined,
+    )
+    .catch(() => undefined);
   if (typeof info === 'string' && info.startsWith('collapse-lab-classifier/')) return;
-  throw refuse(`holds files that are not a collapse-lab classifier (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', ...' : ''})`);
+  throw refuse(
+    `holds files that are not a collapse-lab classifier (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', ...' : ''})`,
+  );
 }
 
 /** The labelled images the metrics' default classifier is trained on: MNIST's (loaded only when it must be trained). */

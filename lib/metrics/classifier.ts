@@ -87,7 +87,10 @@ export interface ClassifierOutputs {
   features: Features;
 }
 
-/** The metrics' MNIST classifier: its network and settings, and a run over images that gives class probabilities and penultimate features. */
+/**
+ * The metrics' MNIST classifier: its network and settings, and a run over images that gives class probabilities
+ * and penultimate features.
+ */
 export interface Classifier {
   readonly info: ClassifierInfo;
   /** image [n, h*w*c] -> logits [n, classes]. */
@@ -110,7 +113,9 @@ export interface TrainClassifierOptions extends Partial<Omit<ClassifierConfig, '
 }
 
 /** The dense network: input -> hidden (relu) ... -> 'features' (relu) -> logits. */
-export function createClassifierNetwork(config: Pick<ClassifierConfig, 'imageShape' | 'hidden' | 'classes' | 'seed'>): tf.LayersModel {
+export function createClassifierNetwork(
+  config: Pick<ClassifierConfig, 'imageShape' | 'hidden' | 'classes' | 'seed'>,
+): tf.LayersModel {
   const { imageShape, hidden, classes, seed } = config;
   if (hidden.length === 0 || !hidden.every((h) => Number.isInteger(h) && h > 0)) {
     throw new Error(`Classifier hidden sizes [${hidden.join(', ')}] must be one or more positive integers.`);
@@ -122,7 +127,9 @@ export function createClassifierNetwork(config: Pick<ClassifierConfig, 'imageSha
     const name = i === hidden.length - 1 ? FEATURE_LAYER : `hidden_${i}`;
     h = tf.layers.dense({ units, activation: 'relu', name, kernelInitializer: init(i) }).apply(h) as tf.SymbolicTensor;
   });
-  const logits = tf.layers.dense({ units: classes, name: 'logits', kernelInitializer: init(hidden.length) }).apply(h) as tf.SymbolicTensor;
+  const logits = tf.layers
+    .dense({ units: classes, name: 'logits', kernelInitializer: init(hidden.length) })
+    .apply(h) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: logits, name: 'classifier' });
 }
 
@@ -140,10 +147,15 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
     trainSize: options.train.count,
   };
   const { train, test } = options;
-  for (const [name, set] of [['training', train], ['test', test]] as const) {
+  for (const [name, set] of [
+    ['training', train],
+    ['test', test],
+  ] as const) {
     if (!set.gatherLabels) throw new Error(`The classifier's ${name} set has no labels; expected labelled images.`);
     if (set.shape.join('x') !== config.imageShape.join('x')) {
-      throw new Error(`The classifier's ${name} images are ${set.shape.join('x')}; expected ${config.imageShape.join('x')}.`);
+      throw new Error(
+        `The classifier's ${name} images are ${set.shape.join('x')}; expected ${config.imageShape.join('x')}.`,
+      );
     }
   }
   const network = createClassifierNetwork(config);
@@ -173,10 +185,15 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
         return tf.tidy(() => {
           const x = tf.div(tf.tensor2d(pixels, [idx.length, pixels.length / idx.length], 'int32'), 255);
           const y = tf.oneHot(tf.tensor1d(labels, 'int32'), config.classes);
-          return optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, network.apply(x) as tf.Tensor) as tf.Scalar, true, variables)!;
+          return optimizer.minimize(
+            () => tf.losses.softmaxCrossEntropy(y, network.apply(x) as tf.Tensor) as tf.Scalar,
+            true,
+            variables,
+          )!;
         });
       },
-      endEpoch: (epoch, trainLoss, seconds) => options.onEpochEnd?.({ epoch, epochs: config.epochs, trainLoss, seconds }),
+      endEpoch: (epoch, trainLoss, seconds) =>
+        options.onEpochEnd?.({ epoch, epochs: config.epochs, trainLoss, seconds }),
     });
   } finally {
     optimizer.dispose();
@@ -240,7 +257,10 @@ export function shiftImages(pixels: Uint8Array, n: number, shape: ImageShape, ma
 function wrap(network: tf.LayersModel, info: ClassifierInfo): Classifier {
   const layers = network.layers.filter((l) => l.getClassName() !== 'InputLayer');
   const featureIndex = layers.findIndex((l) => l.name === FEATURE_LAYER);
-  if (featureIndex < 0) throw new Error(`The classifier network has no '${FEATURE_LAYER}' layer; expected one made by createClassifierNetwork.`);
+  if (featureIndex < 0)
+    throw new Error(
+      `The classifier network has no '${FEATURE_LAYER}' layer; expected one made by createClassifierNetwork.`,
+    );
   const featureDim = info.config.hidden[info.config.hidden.length - 1];
   return {
     info,
@@ -255,7 +275,10 @@ function wrap(network: tf.LayersModel, info: ClassifierInfo): Classifier {
         const idx = all.subarray(start, Math.min(n, start + batchSize));
         // Layer by layer, so the features come out of the same pass as the logits.
         const [f, p] = tf.tidy(() => {
-          let h = tf.div(tf.tensor2d(source.gather(idx), [idx.length, pixelsPerImage(source.shape)], 'int32'), 255) as tf.Tensor;
+          let h = tf.div(
+            tf.tensor2d(source.gather(idx), [idx.length, pixelsPerImage(source.shape)], 'int32'),
+            255,
+          ) as tf.Tensor;
           let feat: tf.Tensor | null = null;
           layers.forEach((layer, i) => {
             h = layer.apply(h) as tf.Tensor;
@@ -283,7 +306,9 @@ export async function saveClassifier(classifier: Classifier, dir: string): Promi
     dir,
     async (temp) => {
       await saveNetwork(classifier.network, temp, { syncFolder: false });
-      await writeFileAtomic(join(temp, CLASSIFIER_FILE), JSON.stringify(classifier.info, null, 2) + '\n', { syncFolder: false });
+      await writeFileAtomic(join(temp, CLASSIFIER_FILE), JSON.stringify(classifier.info, null, 2) + '\n', {
+        syncFolder: false,
+      });
     },
     // An older cache of ours is replaced; a folder holding anything else stops the save.
     { concurrent: true, known: CLASSIFIER_FOLDER_FILES },
@@ -297,15 +322,21 @@ export async function loadClassifier(dir: string): Promise<Classifier> {
   try {
     info = JSON.parse((await readChecked(dir, CLASSIFIER_FILE)).toString('utf8')) as ClassifierInfo;
   } catch (err) {
-    throw new Error(`Classifier file ${path} could not be read (${(err as Error).message}); expected a folder written by saveClassifier.`);
+    throw new Error(
+      `Classifier file ${path} could not be read (${(err as Error).message}); expected a folder written by saveClassifier.`,
+    );
   }
-  if (info.format !== CLASSIFIER_FORMAT) throw new Error(`Classifier file ${path} has format '${info.format}'; expected '${CLASSIFIER_FORMAT}'.`);
+  if (info.format !== CLASSIFIER_FORMAT)
+    throw new Error(`Classifier file ${path} has format '${info.format}'; expected '${CLASSIFIER_FORMAT}'.`);
   return wrap(await loadNetworkFrom(dir), info);
 }
 
 /** Options of loadOrTrainClassifier: the cache folder and, for a first training, the classifier's settings. */
 export interface CachedClassifierOptions extends Partial<Omit<ClassifierConfig, 'trainSize'>> {
-  /** Folder of the cached classifier (see defaultClassifierDir); one holding files that are not a classifier is refused. */
+  /**
+   * Folder of the cached classifier (see defaultClassifierDir); one holding files that are not a classifier is
+   * refused.
+   */
   dir: string;
   /** Loads the labelled training and test sets; called only when the classifier must be trained. */
   data: () => Promise<{ train: ImageSource; test: ImageSource }>;
@@ -313,7 +344,10 @@ export interface CachedClassifierOptions extends Partial<Omit<ClassifierConfig, 
   minAccuracy?: number;
   /** Notes for the user (training progress, the accuracy). Defaults to none. */
   log?: (line: string) => void;
-  /** Where a default `dir` came from (defaultClassifierDirSource: the environment variable), named when no folder can be made there. Defaults to none. */
+  /**
+   * Where a default `dir` came from (defaultClassifierDirSource: the environment variable), named when no folder
+   * can be made there. Defaults to none.
+   */
   dirSource?: string;
 }
 
@@ -332,7 +366,9 @@ export async function loadOrTrainClassifier(options: CachedClassifierOptions): P
   }
   if (cached) {
     const c = cached.info.config;
-    const same = (Object.keys(wanted) as (keyof typeof wanted)[]).every((k) => JSON.stringify(c[k]) === JSON.stringify(wanted[k]));
+    const same = (Object.keys(wanted) as (keyof typeof wanted)[]).every(
+      (k) => JSON.stringify(c[k]) === JSON.stringify(wanted[k]),
+    );
     if (same) return cached;
     cached.dispose();
     log?.(`The classifier in ${dir} was made with other settings; training a new one.`);
@@ -340,16 +376,25 @@ export async function loadOrTrainClassifier(options: CachedClassifierOptions): P
   // Training ends by replacing the folder: never one holding files of the user's.
   await checkClassifierDir(dir, 'classifierDir', dirSource);
   const { train, test } = await data();
-  log?.(`Training the metrics classifier on ${train.count} images (${wanted.epochs} epochs, once; cached in ${dir})...`);
+  log?.(
+    `Training the metrics classifier on ${train.count} images (${wanted.epochs} epochs, once; cached in ${dir})...`,
+  );
   const classifier = await trainClassifier({
     ...wanted,
     train,
     test,
-    onEpochEnd: (e) => log?.(`classifier epoch ${e.epoch}/${e.epochs}: loss ${e.trainLoss.toFixed(4)} (${e.seconds.toFixed(1)} s)`),
+    onEpochEnd: (e) =>
+      log?.(`classifier epoch ${e.epoch}/${e.epochs}: loss ${e.trainLoss.toFixed(4)} (${e.seconds.toFixed(1)} s)`),
   });
   const acc = classifier.info.testAccuracy;
-  log?.(`Classifier test accuracy ${(acc * 100).toFixed(2)}% on ${test.count} images, trained in ${classifier.info.seconds.toFixed(0)} s.`);
-  if (acc < minAccuracy) log?.(`Warning: the classifier's test accuracy ${(acc * 100).toFixed(2)}% is below ${(minAccuracy * 100).toFixed(1)}%; its metrics are less trustworthy.`);
+  log?.(
+    `Classifier test accuracy ${(acc * 100).toFixed(2)}% on ${test.count} images, trained in ${classifier.info.seconds.toFixed(0)} s.`,
+  );
+  if (acc < minAccuracy)
+    log?.(
+      `Warning: the classifier's test accuracy ${(acc * 100).toFixed(2)}% is below ${(minAccuracy * 100).toFixed(1)}%; ` +
+        `its metrics are less trustworthy.`,
+    );
   await mkdir(join(dir, '..'), { recursive: true });
   await saveClassifier(classifier, dir);
   return classifier;

@@ -2,11 +2,13 @@
 
 /** Counts of each class 0..classes-1 among `labels`. */
 export function classHistogram(labels: ArrayLike<number>, classes = 10): number[] {
-  if (!(Number.isInteger(classes) && classes > 0)) throw new Error(`Class count ${classes} must be a positive integer.`);
+  if (!(Number.isInteger(classes) && classes > 0))
+    throw new Error(`Class count ${classes} must be a positive integer.`);
   const counts = new Array<number>(classes).fill(0);
   for (let i = 0; i < labels.length; i++) {
     const c = labels[i];
-    if (!(Number.isInteger(c) && c >= 0 && c < classes)) throw new Error(`Label ${c} is not a class; expected an integer from 0 to ${classes - 1}.`);
+    if (!(Number.isInteger(c) && c >= 0 && c < classes))
+      throw new Error(`Label ${c} is not a class; expected an integer from 0 to ${classes - 1}.`);
     counts[c]++;
   }
   return counts;

@@ -10,7 +10,8 @@ export interface Features {
 export function features(data: Float32Array | Float64Array | number[], dim: number): Features {
   if (!(Number.isInteger(dim) && dim > 0)) throw new Error(`Feature dimension ${dim} must be a positive integer.`);
   const buf = Array.isArray(data) ? Float64Array.from(data) : data;
-  if (buf.length % dim !== 0) throw new Error(`A feature buffer of ${buf.length} numbers is not a whole number of rows of ${dim}.`);
+  if (buf.length % dim !== 0)
+    throw new Error(`A feature buffer of ${buf.length} numbers is not a whole number of rows of ${dim}.`);
   return { data: buf, count: buf.length / dim, dim };
 }
 

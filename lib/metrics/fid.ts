@@ -62,7 +62,8 @@ export function sqrtSymmetric(m: Matrix): Matrix {
   const v = eig.eigenvectorMatrix;
   const roots = eig.realEigenvalues.map((l) => Math.sqrt(Math.max(l, 0)));
   const scaled = v.clone();
-  for (let i = 0; i < scaled.rows; i++) for (let j = 0; j < scaled.columns; j++) scaled.set(i, j, scaled.get(i, j) * roots[j]);
+  for (let i = 0; i < scaled.rows; i++)
+    for (let j = 0; j < scaled.columns; j++) scaled.set(i, j, scaled.get(i, j) * roots[j]);
   return scaled.mmul(v.transpose());
 }
 
@@ -76,7 +77,8 @@ function traceSqrtSymmetric(m: Matrix): number {
 /** The squared Fréchet distance between two Gaussians (see the module comment). Never negative. */
 export function frechetDistance(a: GaussianFit, b: GaussianFit): number {
   const d = a.mean.length;
-  if (b.mean.length !== d) throw new Error(`Cannot compare Gaussians of dimension ${d} and ${b.mean.length}; expected one feature dimension.`);
+  if (b.mean.length !== d)
+    throw new Error(`Cannot compare Gaussians of dimension ${d} and ${b.mean.length}; expected one feature dimension.`);
   let meanTerm = 0;
   for (let i = 0; i < d; i++) meanTerm += (a.mean[i] - b.mean[i]) ** 2;
   const rootA = sqrtSymmetric(a.cov);

@@ -29,7 +29,12 @@ export function meanStd(codes: Features): number {
 }
 
 /** Latent codes (the VAE's posterior means) of the first `count` images of `source`. */
-export async function encodeAll(model: GenerativeModel, source: ImageSource, count: number, batchSize: number): Promise<Features> {
+export async function encodeAll(
+  model: GenerativeModel,
+  source: ImageSource,
+  count: number,
+  batchSize: number,
+): Promise<Features> {
   const n = Math.min(count, source.count);
   const out = new Float32Array(n * model.latentDim);
   const all = range(n);
@@ -42,6 +47,11 @@ export async function encodeAll(model: GenerativeModel, source: ImageSource, cou
 }
 
 /** latentStd: the mean latent standard deviation of the first `count` images under `encoder`. */
-export async function latentStd(encoder: GenerativeModel, source: ImageSource, count: number, batchSize: number): Promise<number> {
+export async function latentStd(
+  encoder: GenerativeModel,
+  source: ImageSource,
+  count: number,
+  batchSize: number,
+): Promise<number> {
   return meanStd(await encodeAll(encoder, source, count, batchSize));
 }

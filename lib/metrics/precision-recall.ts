@@ -28,16 +28,24 @@ export interface Manifold {
 /** The k-NN manifold of a feature set; costs one pass over all pairs. */
 export function manifold(points: Features, k: number = PRECISION_RECALL_DEFAULTS.k): Manifold {
   if (!(Number.isInteger(k) && k > 0)) throw new Error(`k ${k} must be a positive integer.`);
-  if (points.count <= k) throw new Error(`A k-NN manifold with k = ${k} needs more than ${k} feature rows, got ${points.count}.`);
+  if (points.count <= k)
+    throw new Error(`A k-NN manifold with k = ${k} needs more than ${k} feature rows, got ${points.count}.`);
   return { points, radii2: kthNeighbourDistances(points, k), k };
 }
 
 /** Precision and recall of `generated` against `real`, with k-th-neighbour radii. */
-export function precisionRecall(real: Features | Manifold, generated: Features, k: number = PRECISION_RECALL_DEFAULTS.k): PrecisionRecall {
+export function precisionRecall(
+  real: Features | Manifold,
+  generated: Features,
+  k: number = PRECISION_RECALL_DEFAULTS.k,
+): PrecisionRecall {
   const realManifold = 'radii2' in real ? real : withName(() => manifold(real, k), 'real');
-  if (realManifold.k !== k) throw new Error(`The real manifold was built with k = ${realManifold.k}, not ${k}; expected one k.`);
+  if (realManifold.k !== k)
+    throw new Error(`The real manifold was built with k = ${realManifold.k}, not ${k}; expected one k.`);
   if (realManifold.points.dim !== generated.dim) {
-    throw new Error(`Real features have dimension ${realManifold.points.dim} and generated ones ${generated.dim}; expected one dimension.`);
+    throw new Error(
+      `Real features have dimension ${realManifold.points.dim} and generated ones ${generated.dim}; expected one dimension.`,
+    );
   }
   const gen = withName(() => manifold(generated, k), 'generated');
   return {

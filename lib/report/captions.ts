@@ -13,14 +13,18 @@ const LEVEL = 0.005;
 /** "Generation 1 → 5: replace 132.92 → 212.43 (+60%, up at every generation); accumulate 132.92 → 124.86 (−6.1%)." */
 export function describeCurves(points: readonly CurvePoint[]): string {
   const names = [...new Set(points.map((p) => p.series))];
-  const lines = names.map((name) => points.filter((p) => p.series === name).sort((a, b) => a.generation - b.generation));
+  const lines = names.map((name) =>
+    points.filter((p) => p.series === name).sort((a, b) => a.generation - b.generation),
+  );
   if (lines.length === 0) return '';
   const first = lines[0][0].generation;
   const last = lines[0].at(-1)!.generation;
   const shared = lines.every((l) => l[0].generation === first && l.at(-1)!.generation === last);
   const parts = lines.map((l, i) => `${names[i]} ${describeLine(l, !shared)}`);
   if (!shared) return `${parts.join('; ')}.`;
-  return first === last ? `Generation ${first}: ${parts.join('; ')}.` : `Generation ${first} → ${last}: ${parts.join('; ')}.`;
+  return first === last
+    ? `Generation ${first}: ${parts.join('; ')}.`
+    : `Generation ${first} → ${last}: ${parts.join('; ')}.`;
 }
 
 /** One line: "132.92 → 212.43 (+60%, up at every generation)", with its generations when they differ between lines. */
@@ -36,7 +40,12 @@ function change(line: readonly CurvePoint[]): string {
   const a = line[0].mean;
   const b = line.at(-1)!.mean;
   const steps = line.slice(1).map((p, i) => p.mean - line[i].mean);
-  const every = line.length >= 3 && steps.every((d) => d > 0) ? ', up at every generation' : line.length >= 3 && steps.every((d) => d < 0) ? ', down at every generation' : '';
+  const every =
+    line.length >= 3 && steps.every((d) => d > 0)
+      ? ', up at every generation'
+      : line.length >= 3 && steps.every((d) => d < 0)
+        ? ', down at every generation'
+        : '';
   if (a === 0) return b === 0 ? 'unchanged' : `${b > 0 ? '+' : '−'}${formatNumber(Math.abs(b))}${every}`;
   const rel = (b - a) / Math.abs(a);
   // A value that grew tenfold or more reads better as a factor than as +2272%.

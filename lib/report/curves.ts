@@ -22,16 +22,85 @@ export interface CurveField {
 }
 
 export const CURVE_FIELDS: readonly CurveField[] = [
-  { field: 'trainLoss', title: 'Train loss', unit: 'loss per image (nats)', perKind: true, caption: 'Mean loss of the last epoch on each generation\'s own training set (survey Figs. 10a, 11a).' },
-  { field: 'trainLossReal', title: 'Train loss on its real images', unit: 'loss per image (nats)', perKind: true, caption: 'The trained model\'s loss on the real images of its own training set (up to 2000 of them): one of the two sources the train loss mixes.' },
-  { field: 'trainLossSynthetic', title: 'Train loss on its synthetic images', unit: 'loss per image (nats)', perKind: true, caption: 'The same on the synthetic images of its training set: the train loss is the mix of the two, weighted by the real share (1/g under accumulate).' },
-  { field: 'testLoss', title: 'Test loss', unit: 'loss per image (nats)', perKind: true, caption: 'Loss on the real held-out test set (survey Figs. 10b, 11b).' },
-  { field: 'fid', title: 'FID (classifier features)', unit: 'Fréchet distance', perKind: false, baseline: 'fid', caption: 'Fréchet distance between classifier features of the samples and of the real test set; lower is closer to real digits.' },
-  { field: 'classEntropy', title: 'Class entropy', unit: 'entropy (nats), ln 10 = 2.30 at most', perKind: false, baseline: 'classEntropy', caption: 'Entropy of the classes the classifier sees in the samples; lower means fewer digits, or digits less evenly drawn.' },
-  { field: 'precision', title: 'Precision', unit: 'share of samples on the real manifold', perKind: false, baseline: 'precision', caption: 'k-NN precision (Kynkäänniemi et al. 2019): are the samples realistic?' },
-  { field: 'recall', title: 'Recall', unit: 'share of real digits covered', perKind: false, baseline: 'recall', caption: 'k-NN recall: do the samples cover the variety of real digits?' },
+  {
+    field: 'trainLoss',
+    title: 'Train loss',
+    unit: 'loss per image (nats)',
+    perKind: true,
+    caption: "Mean loss of the last epoch on each generation's own training set (survey Figs. 10a, 11a).",
+  },
+  {
+    field: 'trainLossReal',
+    title: 'Train loss on its real images',
+    unit: 'loss per image (nats)',
+    perKind: true,
+    caption:
+      "The trained model's loss on the real images of its own training set (up to 2000 of them): " +
+      'one of the two sources the train loss mixes.',
+  },
+  {
+    field: 'trainLossSynthetic',
+    title: 'Train loss on its synthetic images',
+    unit: 'loss per image (nats)',
+    perKind: true,
+    caption:
+      'The same on the synthetic images of its training set: the train loss is the mix of the ' +
+      'two, weighted by the real share (1/g under accumulate).',
+  },
+  {
+    field: 'testLoss',
+    title: 'Test loss',
+    unit: 'loss per image (nats)',
+    perKind: true,
+    caption: 'Loss on the real held-out test set (survey Figs. 10b, 11b).',
+  },
+  {
+    field: 'fid',
+    title: 'FID (classifier features)',
+    unit: 'Fréchet distance',
+    perKind: false,
+    baseline: 'fid',
+    caption:
+      'Fréchet distance between classifier features of the samples and of the real test set; ' +
+      'lower is closer to real digits.',
+  },
+  {
+    field: 'classEntropy',
+    title: 'Class entropy',
+    unit: 'entropy (nats), ln 10 = 2.30 at most',
+    perKind: false,
+    baseline: 'classEntropy',
+    caption:
+      'Entropy of the classes the classifier sees in the samples; lower means fewer digits, or ' +
+      'digits less evenly drawn.',
+  },
+  {
+    field: 'precision',
+    title: 'Precision',
+    unit: 'share of samples on the real manifold',
+    perKind: false,
+    baseline: 'precision',
+    caption: 'k-NN precision (Kynkäänniemi et al. 2019): are the samples realistic?',
+  },
+  {
+    field: 'recall',
+    title: 'Recall',
+    unit: 'share of real digits covered',
+    perKind: false,
+    baseline: 'recall',
+    caption: 'k-NN recall: do the samples cover the variety of real digits?',
+  },
   // Per family: each family's codes live in its own generation-1 encoder's space.
-  { field: 'latentStd', title: 'Latent spread', unit: 'mean latent std (generation 1 encoder)', perKind: true, baseline: 'latentStd', caption: 'Mean standard deviation of the samples\' codes under generation 1\'s encoder (Shumailov et al. 2024); lower means less varied samples.' },
+  {
+    field: 'latentStd',
+    title: 'Latent spread',
+    unit: 'mean latent std (generation 1 encoder)',
+    perKind: true,
+    baseline: 'latentStd',
+    caption:
+      "Mean standard deviation of the samples' codes under generation 1's encoder (Shumailov et " +
+      'al. 2024); lower means less varied samples.',
+  },
 ];
 
 /** One point of a curve: the mean over seeds and its 95% confidence interval (lo = hi = mean for one seed). */
@@ -46,7 +115,11 @@ export interface CurvePoint {
 }
 
 /** A line per group of runs that differ only in seed (named by `seriesName`). */
-export function curvePoints(runs: readonly RunSummary[], field: string, seriesName: (r: RunSummary) => string): CurvePoint[] {
+export function curvePoints(
+  runs: readonly RunSummary[],
+  field: string,
+  seriesName: (r: RunSummary) => string,
+): CurvePoint[] {
   const groups = new Map<string, RunSummary[]>();
   for (const r of runs) {
     const key = seriesName(r);
@@ -62,7 +135,14 @@ export function curvePoints(runs: readonly RunSummary[], field: string, seriesNa
         .filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
       if (values.length === 0) continue;
       const s = meanCi(values);
-      points.push({ generation: g, series, mean: s.mean, lo: s.n > 1 ? s.ci95Low : s.mean, hi: s.n > 1 ? s.ci95High : s.mean, seeds: s.n });
+      points.push({
+        generation: g,
+        series,
+        mean: s.mean,
+        lo: s.n > 1 ? s.ci95Low : s.mean,
+        hi: s.n > 1 ? s.ci95High : s.mean,
+        seeds: s.n,
+      });
     }
   }
   return points;

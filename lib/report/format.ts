@@ -1,6 +1,7 @@
 /** How the report writes values: HTML escaping, numbers at a precision a reader can take in, setting names as words. */
 
-export const esc = (s: unknown) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+export const esc = (s: unknown) =>
+  String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** 132.92, 0.8123, 1234 (integers as they are). */
 export function formatNumber(v: number): string {

@@ -14,7 +14,11 @@ export interface GridOptions {
 }
 
 /** The images at `indices` tiled row by row into a PNG. */
-export async function gridPng(source: ImageSource, indices: ArrayLike<number>, options: GridOptions = {}): Promise<Uint8Array> {
+export async function gridPng(
+  source: ImageSource,
+  indices: ArrayLike<number>,
+  options: GridOptions = {},
+): Promise<Uint8Array> {
   const columns = options.columns ?? 10;
   const gap = options.gap ?? 2;
   const scale = options.scale ?? 2;

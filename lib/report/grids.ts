@@ -11,7 +11,10 @@ import type { RunSummary } from './runs.ts';
 export type GenerationPicture = 'reconstructions' | 'fixed-samples';
 
 /** The uint8 file each picture is built from. */
-const SOURCE: Record<GenerationPicture, string> = { reconstructions: ANALYSIS_FILES.reconstructions, 'fixed-samples': ANALYSIS_FILES.fixedSamples };
+const SOURCE: Record<GenerationPicture, string> = {
+  reconstructions: ANALYSIS_FILES.reconstructions,
+  'fixed-samples': ANALYSIS_FILES.fixedSamples,
+};
 
 export interface GenerationGrid {
   png: Uint8Array;
@@ -33,7 +36,11 @@ export interface GenerationGridOptions extends GridOptions {
  * reconstructions of them. 'fixed-samples': the first `columns` fixed latent draws of each
  * generation. Null when no generation of the run has the file (a run without analysis).
  */
-export async function generationGrid(run: RunSummary, picture: GenerationPicture, options: GenerationGridOptions = {}): Promise<GenerationGrid | null> {
+export async function generationGrid(
+  run: RunSummary,
+  picture: GenerationPicture,
+  options: GenerationGridOptions = {},
+): Promise<GenerationGrid | null> {
   const columns = options.columns ?? 10;
   const scale = options.scale ?? 2;
   const gap = options.gap ?? 2;

@@ -13,7 +13,15 @@ import { mkdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { describeWriteError } from '../run/atomic.ts';
 import { runsCsv } from '../export/csv.ts';
-import { ANALYSIS_FILES, epochFolderOf, EXPORT_FILES, GENERATION_FILES, generationOf, REPORT_FILE, RUN_FILE } from '../run/layout.ts';
+import {
+  ANALYSIS_FILES,
+  epochFolderOf,
+  EXPORT_FILES,
+  GENERATION_FILES,
+  generationOf,
+  REPORT_FILE,
+  RUN_FILE,
+} from '../run/layout.ts';
 import { opt, OptionError, say } from '../options.ts';
 import type { GenerationRecord } from '../record.ts';
 import { renderCurves } from './charts.ts';
@@ -29,9 +37,15 @@ import { textPanel } from './text-panel.ts';
 
 /** Options of writeReport: the runs or experiment folders, where the page goes, its title and curves. */
 export interface ReportOptions {
-  /** Run directories to show side by side; a folder without run.json stands for the runs inside it (an experiment's output folder). */
+  /**
+   * Run directories to show side by side; a folder without run.json stands for the runs inside it (an
+   * experiment's output folder).
+   */
   runs: readonly string[];
-  /** Path of the page. Defaults to <run>/report.html for one run, else report.html in the runs' common parent folder. */
+  /**
+   * Path of the page. Defaults to <run>/report.html for one run, else report.html in the runs' common parent
+   * folder.
+   */
   out?: string;
   /** Page title. Defaults to "collapse-lab report". */
   title?: string;
@@ -48,7 +62,10 @@ export interface ReportResult {
   runs: RunSummary[];
 }
 
-/** The start of every page of the report (the run report, the sweep page): the generator tag that marks it ours (ownership.ts), title and the shared style. */
+/**
+ * The start of every page of the report (the run report, the sweep page): the generator tag that marks it ours
+ * (ownership.ts), title and the shared style.
+ */
 export function pageHead(title: string): string {
   return `<!doctype html>
 <html lang="en">
@@ -79,16 +96,26 @@ async function checkOutsideSealedFolders(path: string, given: string | undefined
     if (!sealed || !(await stat(join(dirname(folder), RUN_FILE)).catch(() => null))) continue;
     const sentence = [
       ...say`${opt('out')} ${given ?? path} is inside ${folder}, a folder of a run that collapse-lab seals `,
-      ...say`(a file added there makes it fail verification); expected a path outside the run's generation folders, e.g. ${join(dirname(folder), REPORT_FILE)}.`,
+      ...[
+        ...say`(a file added there makes it fail verification); expected a path outside the run's `,
+        ...say`generation folders, e.g. ${join(dirname(folder), REPORT_FILE)}.`,
+      ],
     ];
     throw new OptionError('out', given ?? path, sentence);
   }
 }
 
-/** Builds the report page and its pictures; returns where they are. Files of the user's in the way stop it before anything is written (ownership.ts). */
+/**
+ * Builds the report page and its pictures; returns where they are. Files of the user's in the way stop it before
+ * anything is written (ownership.ts).
+ */
 export async function writeReport(options: ReportOptions): Promise<ReportResult> {
   if (options.out === '') {
-    throw new OptionError('out', '', say`${opt('out')} '' is empty; expected the path of an .html page (or none, for report.html beside the runs).`);
+    throw new OptionError(
+      'out',
+      '',
+      say`${opt('out')} '' is empty; expected the path of an .html page (or none, for report.html beside the runs).`,
+    );
   }
   const runs = await loadRuns(options.runs);
   const path = resolve(options.out ?? defaultReportPath(runs.map((r) => r.dir)));
@@ -103,7 +130,11 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
     return link(here, join(assets, name));
   };
 
-  const grids: { run: RunSummary; recon: (GenerationGrid & { src: string }) | null; fixed: (GenerationGrid & { src: string }) | null }[] = [];
+  const grids: {
+    run: RunSummary;
+    recon: (GenerationGrid & { src: string }) | null;
+    fixed: (GenerationGrid & { src: string }) | null;
+  }[] = [];
   for (const [i, run] of runs.entries()) {
     const slug = `${String(i + 1).padStart(2, '0')}-${slugify(run.label)}`;
     const recon = await generationGrid(run, 'reconstructions');
@@ -116,12 +147,16 @@ export async function writeReport(options: ReportOptions): Promise<ReportResult>
   }
   const charts: (RenderedChart & { svgSrc: string; pngSrc: string })[] = [];
   if (options.curves ?? true) {
-    for (const c of await renderCurves(runs)) charts.push({ ...c, svgSrc: add(`${c.name}.svg`, c.svg), pngSrc: add(`${c.name}.png`, c.png) });
+    for (const c of await renderCurves(runs))
+      charts.push({ ...c, svgSrc: add(`${c.name}.svg`, c.svg), pngSrc: add(`${c.name}.png`, c.png) });
   }
   const text = await textPanel(runs, add);
   // The same tables `collapse-lab export --csv` writes, beside the pictures.
   const tables = await runsCsv(runs.map((r) => r.dir));
-  const csv = { generations: add(EXPORT_FILES.generations, tables.generations), steps: add(EXPORT_FILES.steps, tables.steps) };
+  const csv = {
+    generations: add(EXPORT_FILES.generations, tables.generations),
+    steps: add(EXPORT_FILES.steps, tables.steps),
+  };
   const html = page({ title: options.title ?? 'collapse-lab report', here, runs, grids, charts, text, csv });
   const owned = await checkReportTarget('out', path, assets, [...pictures.keys()]);
   try {
@@ -138,7 +173,10 @@ export function reportFilesFolder(path: string): string {
   return join(dirname(path), `${basename(path, '.html')}-files`);
 }
 
-/** Checks, writing nothing, that a report may later be written at `path` (nothing of the user's in the way); `option` names the path's source. */
+/**
+ * Checks, writing nothing, that a report may later be written at `path` (nothing of the user's in the way);
+ * `option` names the path's source.
+ */
 export async function checkReportPath(option: string, path: string): Promise<void> {
   await checkReportTarget(option, resolve(path), reportFilesFolder(resolve(path)));
 }
@@ -159,7 +197,10 @@ function link(from: string, to: string): string {
 }
 
 function slugify(s: string): string {
-  return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 }
 
 export { esc } from './format.ts';
@@ -202,11 +243,16 @@ const NOT_IN_FAMILY: Record<string, readonly string[]> = { ae: ['testRecon', 'te
 
 function recordTable(run: RunSummary): string {
   const present = (f: string) => run.records.some((r) => r[f] !== undefined) && !NOT_IN_FAMILY[run.kind]?.includes(f);
-  const extra = [...new Set(run.records.flatMap((r) => Object.keys(r)))].filter((k) => !HIDDEN.has(k) && !COLUMNS.some(([f]) => f === k) && present(k));
+  const extra = [...new Set(run.records.flatMap((r) => Object.keys(r)))].filter(
+    (k) => !HIDDEN.has(k) && !COLUMNS.some(([f]) => f === k) && present(k),
+  );
   const cols = [...COLUMNS.filter(([f]) => present(f)), ...extra.map((k) => [k, k] as [string, string])];
   const head = cols.map(([, t]) => `<th>${esc(t)}</th>`).join('');
   const body = run.records
-    .map((r: GenerationRecord) => `<tr data-generation="${r.generation}">${cols.map(([f]) => `<td>${f === 'classHistogram' ? histogram(r[f]) : fmt(r[f])}</td>`).join('')}</tr>`)
+    .map(
+      (r: GenerationRecord) =>
+        `<tr data-generation="${r.generation}">${cols.map(([f]) => `<td>${f === 'classHistogram' ? histogram(r[f]) : fmt(r[f])}</td>`).join('')}</tr>`,
+    )
     .join('\n');
   return `<div class="wide"><table class="records" data-run="${esc(run.label)}"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
 }
@@ -216,21 +262,32 @@ function histogram(v: unknown): string {
   if (!Array.isArray(v)) return '–';
   const counts = v as number[];
   const max = Math.max(1, ...counts);
-  const bars = counts.map((c, i) => `<span class="bar" style="height:${Math.round((20 * c) / max)}px" title="${i}: ${c}"></span>`).join('');
+  const bars = counts
+    .map((c, i) => `<span class="bar" style="height:${Math.round((20 * c) / max)}px" title="${i}: ${c}"></span>`)
+    .join('');
   return `<span class="hist" title="${esc(counts.join(', '))}">${bars}</span>`;
 }
 
 /** A grid picture with its row labels lined up beside it (the PNG holds no text). */
 function labelledGrid(g: GenerationGrid & { src: string }, alt: string): string {
-  const labels = g.rows.map((r) => `<div style="height:${g.rowPitch}px;line-height:${g.rowPitch}px">${esc(r)}</div>`).join('');
-  return `<div class="grid"><div class="rowlabels" style="padding-top:${g.top / 2}px">${labels}</div><img src="${esc(g.src)}" alt="${esc(alt)}"></div>`;
+  const labels = g.rows
+    .map((r) => `<div style="height:${g.rowPitch}px;line-height:${g.rowPitch}px">${esc(r)}</div>`)
+    .join('');
+  return (
+    `<div class="grid"><div class="rowlabels" style="padding-top:${g.top / 2}px">${labels}</div><img ` +
+    `src="${esc(g.src)}" alt="${esc(alt)}"></div>`
+  );
 }
 
 function page(p: {
   title: string;
   here: string;
   runs: RunSummary[];
-  grids: { run: RunSummary; recon: (GenerationGrid & { src: string }) | null; fixed: (GenerationGrid & { src: string }) | null }[];
+  grids: {
+    run: RunSummary;
+    recon: (GenerationGrid & { src: string }) | null;
+    fixed: (GenerationGrid & { src: string }) | null;
+  }[];
   charts: (RenderedChart & { svgSrc: string; pngSrc: string })[];
   /** The language-model panel (text-panel.ts); empty without text runs. */
   text: string;
@@ -243,14 +300,21 @@ function page(p: {
     .map((kind) => {
       const cols = grids
         .filter((g) => g.run.kind === kind)
-        .map((g) => `<figure class="run"><figcaption>${esc(g.run.label)}</figcaption>${g.recon ? labelledGrid(g.recon, `reconstructions, ${g.run.label}`) : '<p class="none">no analysis in this run</p>'}</figure>`)
+        .map((g) => {
+          const none = '<p class="none">no analysis in this run</p>';
+          const grid = g.recon ? labelledGrid(g.recon, `reconstructions, ${g.run.label}`) : none;
+          return `<figure class="run"><figcaption>${esc(g.run.label)}</figcaption>${grid}</figure>`;
+        })
         .join('');
       return `<h3>${esc(kind.toUpperCase())}</h3><div class="side">${cols}</div>`;
     })
     .join('\n');
   const fixed = grids
     .filter((g) => g.fixed)
-    .map((g) => `<figure class="run"><figcaption>${esc(g.run.label)}</figcaption>${labelledGrid(g.fixed!, `fixed latent draws, ${g.run.label}`)}</figure>`)
+    .map(
+      (g) =>
+        `<figure class="run"><figcaption>${esc(g.run.label)}</figcaption>${labelledGrid(g.fixed!, `fixed latent draws, ${g.run.label}`)}</figure>`,
+    )
     .join('');
   const maxGen = Math.max(0, ...runs.map((r) => r.records.length));
   const sampleRows: string[] = [];
@@ -258,14 +322,21 @@ function page(p: {
     const cells = runs.map((r) => {
       if (g > r.records.length) return '<td></td>';
       const src = link(here, r.run.generationPath(g, GENERATION_FILES.samples));
-      const fx = r.analyses[g - 1]?.fixedSamples ? `<img src="${esc(link(here, r.run.generationPath(g, ANALYSIS_FILES.fixedSamplesPng)))}" alt="fixed draws, generation ${g}, ${esc(r.label)}">` : '';
+      const fx = r.analyses[g - 1]?.fixedSamples
+        ? `<img src="${esc(link(here, r.run.generationPath(g, ANALYSIS_FILES.fixedSamplesPng)))}" ` +
+          `alt="fixed draws, generation ${g}, ${esc(r.label)}">`
+        : '';
       // Shown small, each links to its full-size picture.
       return `<td><a href="${esc(src)}"><img src="${esc(src)}" alt="samples, generation ${g}, ${esc(r.label)}"></a>${fx}</td>`;
     });
     sampleRows.push(`<tr><th>gen ${g}</th>${cells.join('')}</tr>`);
   }
   const chartHtml = charts
-    .map((c) => `<figure class="chart" id="chart-${esc(c.name)}"><img src="${esc(c.pngSrc)}" alt="${esc(c.title)}" width="${c.width}" height="${c.height}"><figcaption>${esc(c.caption)} <a href="${esc(c.svgSrc)}">SVG</a></figcaption></figure>`)
+    .map(
+      (c) =>
+        `<figure class="chart" id="chart-${esc(c.name)}"><img src="${esc(c.pngSrc)}" alt="${esc(c.title)}" ` +
+        `width="${c.width}" height="${c.height}"><figcaption>${esc(c.caption)} <a href="${esc(c.svgSrc)}">SVG</a></figcaption></figure>`,
+    )
     .join('\n');
   return `${pageHead(p.title)}
 <style>
@@ -290,7 +361,8 @@ ${CONFIG_TABLE_CSS}
 <h2 id="config">Configuration</h2>
 ${configTable(runs, here)}
 <h2 id="digits">Fixed test images across generations</h2>
-<p>Ten fixed real test images (top row; on MNIST the first test image of each digit) and each generation&#39;s reconstruction of them (the survey&#39;s Figure 9).</p>
+<p>Ten fixed real test images (top row; on MNIST the first test image of each digit) and each generation&#39;s
+reconstruction of them (the survey&#39;s Figure 9).</p>
 ${figure9}
 <h2 id="fixed">Fixed latent draws</h2>
 <p>The same latent draws decoded by every generation (for an AE, the same standard-normal draws mapped through each generation's latent Gaussian).</p>
@@ -299,7 +371,9 @@ ${figure9}
 <div class="charts">${chartHtml || '<p class="none">none</p>'}</div>
 ${p.text}
 <h2 id="records">Records</h2>
-<p>As CSV (one row per generation of every run, for pandas or R): <a href="${esc(p.csv.generations)}">generations.csv</a>; the training loss every few steps: <a href="${esc(p.csv.steps)}">steps.csv</a>.</p>
+<p>As CSV (one row per generation of every run, for pandas or R): <a
+href="${esc(p.csv.generations)}">generations.csv</a>; the training loss every few steps: <a
+href="${esc(p.csv.steps)}">steps.csv</a>.</p>
 ${runs.map((r) => `<h3>${esc(r.label)}</h3>\n${recordTable(r)}`).join('\n')}
 <h2 id="samples">Samples per generation</h2>
 <p>Each generation's samples.png (first 100 synthetic images) and its fixed latent draws.</p>

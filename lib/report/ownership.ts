@@ -28,7 +28,10 @@ interface FileList {
   files: Record<string, string | null>;
 }
 
-/** Kinds of file the report writes into its folder: one of these that is not ours is in the way even before the names are known. */
+/**
+ * Kinds of file the report writes into its folder: one of these that is not ours is in the way even before the
+ * names are known.
+ */
 const PICTURE = /\.(png|svg)$/;
 
 /** A temporary file of ours (writeFileAtomic's `.<name>.<pid>.partial`). */
@@ -44,14 +47,23 @@ export interface Ownership {
 }
 
 function inTheWay(option: string, page: string, path: string, why: string): OptionError {
-  return new OptionError(option, page, say`${path} ${why}, so the report at ${page} would replace something collapse-lab did not make; expected no file there or one of its own (move it away, or choose another ${opt(option)}).`);
+  return new OptionError(option, page, [
+    ...say`${path} ${why}, so the report at ${page} would replace something collapse-lab did not `,
+    ...say`make; expected no file there or one of its own (move it away, or choose another ${opt(option)}).`,
+  ]);
 }
 
 async function ownership(option: string, page: string, folder: string): Promise<Ownership> {
   const empty: Ownership = { list: { format: LIST_FORMAT, files: {} }, ours: new Set(), theirs: new Set() };
   const info = await lstat(folder).catch(() => null);
   if (!info) return empty;
-  if (!info.isDirectory()) throw inTheWay(option, page, folder, info.isSymbolicLink() ? 'is a symbolic link (its pictures folder)' : 'is a file where its pictures folder goes');
+  if (!info.isDirectory())
+    throw inTheWay(
+      option,
+      page,
+      folder,
+      info.isSymbolicLink() ? 'is a symbolic link (its pictures folder)' : 'is a file where its pictures folder goes',
+    );
   let list = empty.list;
   const text = await readFile(join(folder, FILES_LIST), 'utf8').catch(() => null);
   if (text !== null) {
@@ -67,7 +79,8 @@ async function ownership(option: string, page: string, folder: string): Promise<
   for (const e of await readdir(folder, { withFileTypes: true })) {
     if (e.name === FILES_LIST || isTempName(e.name)) continue;
     const hash = list.files[e.name];
-    const mine = e.isFile() && hash !== undefined && (hash === null || sha256(await readFile(join(folder, e.name))) === hash);
+    const mine =
+      e.isFile() && hash !== undefined && (hash === null || sha256(await readFile(join(folder, e.name))) === hash);
     (mine ? ours : theirs).add(e.name);
   }
   return { list, ours, theirs };
@@ -79,12 +92,19 @@ async function ownership(option: string, page: string, folder: string): Promise<
  * they are not known yet, any picture). `option` is what the caller calls the page's path. Returns
  * what of the folder is ours, for writeOwnedReport / removeOwnedReport.
  */
-export async function checkReportTarget(option: string, page: string, folder: string, names?: readonly string[]): Promise<Ownership> {
+export async function checkReportTarget(
+  option: string,
+  page: string,
+  folder: string,
+  names?: readonly string[],
+): Promise<Ownership> {
   const info = await lstat(page).catch(() => null);
   if (info) {
-    if (!info.isFile()) throw inTheWay(option, page, page, info.isSymbolicLink() ? 'is a symbolic link' : 'is not a file');
+    if (!info.isFile())
+      throw inTheWay(option, page, page, info.isSymbolicLink() ? 'is a symbolic link' : 'is not a file');
     const head = (await readFile(page)).subarray(0, 4096).toString('utf8');
-    if (!head.includes(GENERATOR_TAG)) throw inTheWay(option, page, page, 'has no collapse-lab generator tag (a page of your own?)');
+    if (!head.includes(GENERATOR_TAG))
+      throw inTheWay(option, page, page, 'has no collapse-lab generator tag (a page of your own?)');
   }
   const owned = await ownership(option, page, folder);
   const clash = [...owned.theirs].find((n) => (names ? names.includes(n) : PICTURE.test(n)));
@@ -97,11 +117,24 @@ export async function checkReportTarget(option: string, page: string, folder: st
  * caller passes what its own check of these names just returned), then deletes pictures of an
  * earlier report of ours that this one no longer has; returns the paths written, page last.
  */
-export async function writeOwnedReport(option: string, page: string, folder: string, html: string, pictures: ReadonlyMap<string, Uint8Array | string>, checked?: Ownership): Promise<string[]> {
+export async function writeOwnedReport(
+  option: string,
+  page: string,
+  folder: string,
+  html: string,
+  pictures: ReadonlyMap<string, Uint8Array | string>,
+  checked?: Ownership,
+): Promise<string[]> {
   const names = [...pictures.keys()];
   const { list, ours } = checked ?? (await checkReportTarget(option, page, folder, names));
   const listPath = join(folder, FILES_LIST);
-  const claimed: FileList = { format: LIST_FORMAT, files: { ...Object.fromEntries([...ours].map((n) => [n, list.files[n]])), ...Object.fromEntries(names.map((n) => [n, null])) } };
+  const claimed: FileList = {
+    format: LIST_FORMAT,
+    files: {
+      ...Object.fromEntries([...ours].map((n) => [n, list.files[n]])),
+      ...Object.fromEntries(names.map((n) => [n, null])),
+    },
+  };
   await writeFileAtomic(listPath, JSON.stringify(claimed, null, 2) + '\n');
   const written: string[] = [];
   const final: FileList = { format: LIST_FORMAT, files: {} };
@@ -118,7 +151,10 @@ export async function writeOwnedReport(option: string, page: string, folder: str
   return written;
 }
 
-/** Checks, writing nothing, that the report at `page` (pictures in `folder`) may be deleted: the page is absent or ours. */
+/**
+ * Checks, writing nothing, that the report at `page` (pictures in `folder`) may be deleted: the page is absent
+ * or ours.
+ */
 export async function checkOwnedReport(option: string, page: string, folder: string): Promise<void> {
   await checkReportTarget(option, page, folder, []);
 }
@@ -131,7 +167,8 @@ export async function removeOwnedReport(option: string, page: string, folder: st
   const { ours } = await checkReportTarget(option, page, folder, []);
   await rm(page, { force: true });
   if (!(await lstat(folder).catch(() => null))) return;
-  for (const name of await readdir(folder)) if (ours.has(name) || isTempName(name)) await rm(join(folder, name), { force: true });
+  for (const name of await readdir(folder))
+    if (ours.has(name) || isTempName(name)) await rm(join(folder, name), { force: true });
   await rm(join(folder, FILES_LIST), { force: true });
   await rmdir(folder).catch(() => {});
 }

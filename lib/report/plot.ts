@@ -30,7 +30,18 @@ export interface LineSeries {
 }
 
 /** vega's 'tableau10' scheme, so that groups without a colour of their own keep the default look. */
-const TABLEAU10 = ['#4c78a8', '#f58518', '#e45756', '#72b7b2', '#54a24b', '#eeca3b', '#b279a2', '#ff9da6', '#9d755d', '#bab0ac'];
+const TABLEAU10 = [
+  '#4c78a8',
+  '#f58518',
+  '#e45756',
+  '#72b7b2',
+  '#54a24b',
+  '#eeca3b',
+  '#b279a2',
+  '#ff9da6',
+  '#9d755d',
+  '#bab0ac',
+];
 
 /** A chart of one panel: lines over generations, with optional dashes and bands. */
 export interface LineChart {
@@ -48,7 +59,10 @@ export interface LineChart {
   height?: number;
   /** Legend titles for solid and dashed lines, e.g. ['simulated', 'closed form']. Defaults to none. */
   dashLegend?: readonly [solid: string, dashed: string];
-  /** The x values are whole numbers (e.g. generations): ticks only at integers, printed without decimals. Defaults to false. */
+  /**
+   * The x values are whole numbers (e.g. generations): ticks only at integers, printed without decimals.
+   * Defaults to false.
+   */
   integerX?: boolean;
 }
 
@@ -60,7 +74,10 @@ export interface PanelChart {
   panels: readonly ChartPanel[];
   /** Legend titles for solid and dashed lines, e.g. ['simulated', 'closed form']. Defaults to none. */
   dashLegend?: readonly [solid: string, dashed: string];
-  /** The x values are whole numbers (e.g. generations): ticks only at integers, printed without decimals. Defaults to false. */
+  /**
+   * The x values are whole numbers (e.g. generations): ticks only at integers, printed without decimals.
+   * Defaults to false.
+   */
   integerX?: boolean;
 }
 
@@ -106,10 +123,13 @@ interface Row {
 function checkSeries(title: string, series: readonly LineSeries[]): void {
   const names = new Set<string>();
   for (const s of series) {
-    if (names.has(s.name)) throw new Error(`Line chart '${title}' has two series named '${s.name}'; names must be unique.`);
+    if (names.has(s.name))
+      throw new Error(`Line chart '${title}' has two series named '${s.name}'; names must be unique.`);
     names.add(s.name);
     if (s.y.length !== s.x.length) {
-      throw new Error(`Series '${s.name}' has ${s.x.length} x values but ${s.y.length} y values; expected the same number.`);
+      throw new Error(
+        `Series '${s.name}' has ${s.x.length} x values but ${s.y.length} y values; expected the same number.`,
+      );
     }
     if (s.band && (s.band.lo.length !== s.x.length || s.band.hi.length !== s.x.length)) {
       throw new Error(`Series '${s.name}' has a band whose lo/hi lengths differ from its ${s.x.length} x values.`);
@@ -131,22 +151,41 @@ interface Shared {
   solid: string;
   dashed: string;
   dashLegend: boolean;
-  x: { field: 'x'; type: 'quantitative'; title: string; axis?: { tickMinStep: number; format: string }; scale?: { type: 'log' } };
+  x: {
+    field: 'x';
+    type: 'quantitative';
+    title: string;
+    axis?: { tickMinStep: number; format: string };
+    scale?: { type: 'log' };
+  };
 }
 
-function shared(series: readonly LineSeries[], o: { xLabel: string; dashLegend?: readonly [string, string]; integerX?: boolean; logX?: boolean }): Shared {
+function shared(
+  series: readonly LineSeries[],
+  o: { xLabel: string; dashLegend?: readonly [string, string]; integerX?: boolean; logX?: boolean },
+): Shared {
   const [solid, dashed] = o.dashLegend ?? ['solid', 'dashed'];
   const groups = [...new Set(series.map((s) => s.group ?? s.name))];
   const explicit = new Map(series.filter((s) => s.color).map((s) => [s.group ?? s.name, s.color as string]));
   let next = 0;
   const range = groups.map((g) => explicit.get(g) ?? TABLEAU10[next++ % TABLEAU10.length]);
-  const x = { field: 'x' as const, type: 'quantitative' as const, title: o.xLabel, ...(o.integerX ? { axis: { tickMinStep: 1, format: 'd' } } : {}), ...(o.logX ? { scale: { type: 'log' as const } } : {}) };
+  const x = {
+    field: 'x' as const,
+    type: 'quantitative' as const,
+    title: o.xLabel,
+    ...(o.integerX ? { axis: { tickMinStep: 1, format: 'd' } } : {}),
+    ...(o.logX ? { scale: { type: 'log' as const } } : {}),
+  };
   return { groups, range, solid, dashed, dashLegend: o.dashLegend !== undefined, x };
 }
 
 /** One panel: bands (areas) under lines, colour by group, dash by style. */
-function unitSpec(p: { yLabel: string; series: readonly LineSeries[]; logY?: boolean; width: number; height: number }, sh: Shared) {
-  const ok = (v: number | null | undefined): v is number => typeof v === 'number' && Number.isFinite(v) && (!p.logY || v > 0);
+function unitSpec(
+  p: { yLabel: string; series: readonly LineSeries[]; logY?: boolean; width: number; height: number },
+  sh: Shared,
+) {
+  const ok = (v: number | null | undefined): v is number =>
+    typeof v === 'number' && Number.isFinite(v) && (!p.logY || v > 0);
   const rows: Row[] = [];
   for (const s of p.series) {
     const group = s.group ?? s.name;
@@ -196,7 +235,13 @@ function unitSpec(p: { yLabel: string; series: readonly LineSeries[]; logY?: boo
             field: 'style',
             type: 'nominal' as const,
             title: null,
-            scale: { domain: [sh.solid, sh.dashed], range: [[1, 0], [6, 4]] },
+            scale: {
+              domain: [sh.solid, sh.dashed],
+              range: [
+                [1, 0],
+                [6, 4],
+              ],
+            },
             legend: sh.dashLegend ? DASH_LEGEND : null,
           },
           detail: { field: 'name', type: 'nominal' as const },
@@ -220,7 +265,11 @@ const TOP = {
 export function lineChartSpec(chart: LineChart): TopLevelSpec {
   checkSeries(chart.title, chart.series);
   const sh = shared(chart.series, chart);
-  return { ...TOP, title: chart.title, ...unitSpec({ ...chart, width: chart.width ?? 480, height: chart.height ?? 300 }, sh) } as TopLevelSpec;
+  return {
+    ...TOP,
+    title: chart.title,
+    ...unitSpec({ ...chart, width: chart.width ?? 480, height: chart.height ?? 300 }, sh),
+  } as TopLevelSpec;
 }
 
 /** The vega-lite spec for panels side by side: own y scales, shared colours, dashes and legend. */
@@ -234,8 +283,14 @@ export function panelChartSpec(chart: PanelChart): TopLevelSpec {
   return {
     ...TOP,
     title: chart.title,
-    hconcat: chart.panels.map((p) => ({ ...(p.title ? { title: p.title } : {}), ...unitSpec({ ...p, width: p.width ?? 360, height: p.height ?? 260 }, sh) })),
-    resolve: { scale: { x: 'independent', y: 'independent', color: 'shared', strokeDash: 'shared' }, axis: { y: 'independent' } },
+    hconcat: chart.panels.map((p) => ({
+      ...(p.title ? { title: p.title } : {}),
+      ...unitSpec({ ...p, width: p.width ?? 360, height: p.height ?? 260 }, sh),
+    })),
+    resolve: {
+      scale: { x: 'independent', y: 'independent', color: 'shared', strokeDash: 'shared' },
+      axis: { y: 'independent' },
+    },
   } as TopLevelSpec;
 }
 
@@ -277,7 +332,9 @@ function svgSize(svg: string): { width: number; height: number } {
 /** Rasterises an SVG to PNG bytes (text through the system's fonts, via librsvg). */
 export async function svgToPng(svg: string, scale = 2): Promise<Buffer> {
   const sharp = await sharpModule();
-  return sharp(Buffer.from(svg), { density: 72 * scale }).png().toBuffer();
+  return sharp(Buffer.from(svg), { density: 72 * scale })
+    .png()
+    .toBuffer();
 }
 
 /**
@@ -314,7 +371,8 @@ export async function writeChart(chart: Chart, out: PlotOutput): Promise<void> {
 /** Throws unless `path` ends in a format writeChartTo writes; call it before any work. */
 export function checkPlotPath(path: string): void {
   const ext = extname(path).toLowerCase();
-  if (!(PLOT_EXTENSIONS as readonly string[]).includes(ext)) throw new Error(`Plot path '${path}' must end in .png, .svg or .pdf.`);
+  if (!(PLOT_EXTENSIONS as readonly string[]).includes(ext))
+    throw new Error(`Plot path '${path}' must end in .png, .svg or .pdf.`);
 }
 
 /** Writes a chart to `path`, as PNG, SVG or PDF by its extension. */

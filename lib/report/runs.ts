@@ -1,11 +1,13 @@
-/** The runs a report shows: each read once through the run-directory reader (lib/run/read.ts), with its analysis files. */
+/**
+ * The runs a report shows: each read once through the run-directory reader (lib/run/read.ts), with its analysis
+ * files.
+ */
 import { basename } from 'node:path';
 import type { AnalysisInfo } from '../analysis.ts';
 import { ANALYSIS_FILES } from '../run/layout.ts';
 import { expandRunDirs, readRun } from '../run/read.ts';
 import type { RunData } from '../run/read.ts';
 import { schemeRank } from '../schemes.ts';
-
 
 /** A run as the report reads it: readRun's data and each generation's analysis. */
 export interface RunSummary extends RunData {

@@ -29,7 +29,16 @@ export async function textPanel(runs: readonly RunSummary[], add: AddPicture): P
   const figures: string[] = [];
   for (const [i, run] of text.entries()) {
     const chart = await figure3(run);
-    if (chart) figures.push(await picture(chart, `text-${i + 1}-perplexity`, add, `Share of synthetic windows per perplexity bin (20 bins a decade) under generation 1's model, one curve per generation; dashed: the real test windows.`));
+    if (chart)
+      figures.push(
+        await picture(
+          chart,
+          `text-${i + 1}-perplexity`,
+          add,
+          `Share of synthetic windows per perplexity bin (20 bins a decade) under generation 1's ` +
+            `model, one curve per generation; dashed: the real test windows.`,
+        ),
+      );
   }
   const names = seriesNamer(text, false);
   for (const [field, title, unit] of [
@@ -37,7 +46,15 @@ export async function textPanel(runs: readonly RunSummary[], add: AddPicture): P
     ['pplP99', 'Perplexity tail of the synthetic text (p99)', 'p99 of window perplexity, generation 1 model'],
   ] as const) {
     const points = curvePoints(text, field, names);
-    if (points.length > 0) figures.push(await picture(curveChart({ title, yLabel: unit, points }), `text-${field}`, add, `${title} under the model trained on real text, per generation.`));
+    if (points.length > 0)
+      figures.push(
+        await picture(
+          curveChart({ title, yLabel: unit, points }),
+          `text-${field}`,
+          add,
+          `${title} under the model trained on real text, per generation.`,
+        ),
+      );
   }
   const maxGen = Math.max(0, ...text.map((r) => r.records.length));
   const rows: string[] = [];
@@ -46,7 +63,8 @@ export async function textPanel(runs: readonly RunSummary[], add: AddPicture): P
     rows.push(`<tr><th>gen ${g}</th>${cells.join('')}</tr>`);
   }
   return `<h2 id="text">Text</h2>
-<p>The perplexity of every synthetic window under generation 1's model (trained on real text): Shumailov et al.'s Figure 3, where later generations grow a tail of windows the first model finds improbable.</p>
+<p>The perplexity of every synthetic window under generation 1's model (trained on real text): Shumailov et
+al.'s Figure 3, where later generations grow a tail of windows the first model finds improbable.</p>
 <div class="charts">${figures.join('\n')}</div>
 <h3>Sample text per generation</h3>
 <p>The first characters each generation wrote (each stream starts from a newline).</p>
@@ -74,13 +92,30 @@ async function figure3(run: RunSummary): Promise<LineChart | null> {
   files.forEach((f, i) => {
     if (f) series.push({ name: `gen ${i + 1}`, x: centres, y: density(f.synthetic.histogram, f.synthetic.windows) });
   });
-  series.push({ name: 'real test text', x: centres, y: density(first.realTest.histogram, first.realTest.windows), dashed: true, color: '#888888' });
-  return { title: `Perplexity under generation 1's model: ${run.label}`, xLabel: 'window perplexity (log scale)', yLabel: 'share of windows', series, logX: true, width: 420, height: 240 };
+  series.push({
+    name: 'real test text',
+    x: centres,
+    y: density(first.realTest.histogram, first.realTest.windows),
+    dashed: true,
+    color: '#888888',
+  });
+  return {
+    title: `Perplexity under generation 1's model: ${run.label}`,
+    xLabel: 'window perplexity (log scale)',
+    yLabel: 'share of windows',
+    series,
+    logX: true,
+    width: 420,
+    height: 240,
+  };
 }
 
 async function picture(chart: LineChart, name: string, add: AddPicture, caption: string): Promise<string> {
   const svg = await renderLineChartSvg(chart);
   const png = add(`${name}.png`, new Uint8Array(await svgToPng(svg, 2)));
   const svgLink = add(`${name}.svg`, svg);
-  return `<figure class="chart"><img src="${esc(png)}" alt="${esc(chart.title)}"><figcaption>${esc(caption)} <a href="${esc(svgLink)}">SVG</a></figcaption></figure>`;
+  return (
+    `<figure class="chart"><img src="${esc(png)}" alt="${esc(chart.title)}"><figcaption>${esc(caption)} ` +
+    `<a href="${esc(svgLink)}">SVG</a></figcaption></figure>`
+  );
 }

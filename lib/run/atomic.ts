@@ -14,7 +14,11 @@ export interface AtomicWriteOptions {
 }
 
 /** Writes `data` to `path` by way of a temporary file in the same folder, flushed, then renamed. */
-export async function writeFileAtomic(path: string, data: Uint8Array | string, options: AtomicWriteOptions = {}): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: Uint8Array | string,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
   const temp = tempNameOf(path);
   try {
     await writeFlushed(temp, data);
@@ -28,9 +32,13 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string, o
 }
 
 /** The temporary name this process writes `path` under: .<name>.<pid>.partial beside it. */
-export const tempNameOf = (path: string): string => join(dirname(path), `.${basename(path)}.${process.pid}${TEMP_SUFFIX}`);
+export const tempNameOf = (path: string): string =>
+  join(dirname(path), `.${basename(path)}.${process.pid}${TEMP_SUFFIX}`);
 
-/** The file name a temporary name of tempNameOf's stands for (`.run.json.123.partial` -> `run.json`), or null when it is not one (of any process). */
+/**
+ * The file name a temporary name of tempNameOf's stands for (`.run.json.123.partial` -> `run.json`), or null
+ * when it is not one (of any process).
+ */
 export function tempTargetOf(name: string): string | null {
   return /^\.(.+)\.\d+\.partial$/.exec(name)?.[1] ?? null;
 }
@@ -56,7 +64,8 @@ async function removeStaleTemps(path: string): Promise<void> {
   for (const name of await readdir(dir).catch(() => [] as string[])) {
     if (!name.startsWith(prefix) || !name.endsWith(TEMP_SUFFIX)) continue;
     const pid = Number(name.slice(prefix.length, -TEMP_SUFFIX.length));
-    if (Number.isInteger(pid) && pid !== process.pid && !isAlive(pid)) await rm(join(dir, name), { force: true }).catch(() => {});
+    if (Number.isInteger(pid) && pid !== process.pid && !isAlive(pid))
+      await rm(join(dir, name), { force: true }).catch(() => {});
   }
 }
 
@@ -90,8 +99,19 @@ export async function syncDir(dir: string): Promise<void> {
 /** One sentence for a failed write, naming the path; shared by every writer in lib/. */
 export function describeWriteError(path: string, err: unknown): Error {
   const code = (err as { code?: string }).code;
-  if (code === 'ENOSPC' || code === 'EDQUOT') return new Error(`Writing ${path} failed: the disk is full; expected free space for the run's files (nothing was replaced).`);
-  if (code === 'EFBIG') return new Error(`Writing ${path} failed: the file is larger than this process may write (file size limit); expected room for the run's files (nothing was replaced).`);
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new Error(`Writing ${path} failed: the folder is not writable; expected a writable output folder (nothing was replaced).`);
+  if (code === 'ENOSPC' || code === 'EDQUOT')
+    return new Error(
+      `Writing ${path} failed: the disk is full; expected free space for the run's files (nothing ` + `was replaced).`,
+    );
+  if (code === 'EFBIG')
+    return new Error(
+      `Writing ${path} failed: the file is larger than this process may write (file size limit); ` +
+        `expected room for the run's files (nothing was replaced).`,
+    );
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
+    return new Error(
+      `Writing ${path} failed: the folder is not writable; expected a writable output folder ` +
+        `(nothing was replaced).`,
+    );
   return new Error(`Writing ${path} failed (${(err as Error).message}); nothing was replaced.`);
 }

@@ -48,7 +48,10 @@ interface EpochFile {
 }
 
 export interface EpochCheckpoints {
-  /** The latest epoch folder of this generation that verifies and matches the key, or undefined. Tensors are the caller's. */
+  /**
+   * The latest epoch folder of this generation that verifies and matches the key, or undefined. Tensors are the
+   * caller's.
+   */
   load(): Promise<EpochState | undefined>;
   /** Writes the state after an epoch (see the module comment). */
   save(state: EpochSnapshot): Promise<void>;
@@ -63,7 +66,12 @@ export interface EpochBinding {
 }
 
 /** Epoch checkpoints of generation `key.generation` in `runDir`; `log` hears why a folder was passed over. */
-export function epochCheckpoints(runDir: string, key: EpochCheckpointKey, bound: EpochBinding, log?: (line: string) => void): EpochCheckpoints {
+export function epochCheckpoints(
+  runDir: string,
+  key: EpochCheckpointKey,
+  bound: EpochBinding,
+  log?: (line: string) => void,
+): EpochCheckpoints {
   const g = key.generation;
   const folders = async (): Promise<{ name: string; epoch: number }[]> =>
     (await readdir(runDir))
@@ -81,7 +89,9 @@ export function epochCheckpoints(runDir: string, key: EpochCheckpointKey, bound:
           const state = JSON.parse((await readVerified(dir, EPOCH_FILES.state)).toString('utf8')) as EpochFile;
           const mismatch = describeMismatch(state, key);
           if (mismatch) {
-            log?.(`Epoch checkpoint ${dir} was made with ${mismatch}; it is discarded and generation ${g} starts over.`);
+            log?.(
+              `Epoch checkpoint ${dir} was made with ${mismatch}; it is discarded and generation ${g} starts over.`,
+            );
             await removeOwnedFolder(dir, EPOCH_FOLDER_FILES);
             continue;
           }
@@ -105,28 +115,37 @@ export function epochCheckpoints(runDir: string, key: EpochCheckpointKey, bound:
 
     async save(s) {
       const binding = bindingFor(await bound.identity(), await bound.place(s.epoch));
-      await writeSealedFolder(join(runDir, epochDirName(g, s.epoch)), async (temp) => {
-        // Names are positional here (weights and moments are restored in order), so plain indices do.
-        const model = await tf.io.encodeWeights(s.weights.map((tensor, i) => ({ name: `w${i}`, tensor })));
-        const optimizer = await tf.io.encodeWeights(s.optimizer.tensors);
-        await writeFileAtomic(join(temp, EPOCH_FILES.weights), new Uint8Array(model.data), { syncFolder: false });
-        await writeFileAtomic(join(temp, EPOCH_FILES.optimizer), new Uint8Array(optimizer.data), { syncFolder: false });
-        const file: EpochFile = {
-          format: EPOCH_FORMAT,
-          seed: key.seed,
-          generation: g,
-          epoch: s.epoch,
-          epochs: key.epochs,
-          learningRate: key.learningRate,
-          epochLosses: s.epochLosses,
-          trainSeconds: s.trainSeconds,
-          rng: `epoch e draws from createRng(${key.seed}, ${g}).child(Stream.shuffle | Stream.noise, e); next e = ${s.epoch + 1}`,
-          model: model.specs,
-          optimizer: { specs: optimizer.specs, accBeta1: s.optimizer.accBeta1, accBeta2: s.optimizer.accBeta2 },
-        };
-        await writeFileAtomic(join(temp, EPOCH_FILES.state), JSON.stringify(file, null, 2) + '\n', { syncFolder: false });
-      }, { binding, known: EPOCH_FOLDER_FILES });
-      for (const f of await folders()) if (f.epoch < s.epoch) await removeOwnedFolder(join(runDir, f.name), EPOCH_FOLDER_FILES);
+      await writeSealedFolder(
+        join(runDir, epochDirName(g, s.epoch)),
+        async (temp) => {
+          // Names are positional here (weights and moments are restored in order), so plain indices do.
+          const model = await tf.io.encodeWeights(s.weights.map((tensor, i) => ({ name: `w${i}`, tensor })));
+          const optimizer = await tf.io.encodeWeights(s.optimizer.tensors);
+          await writeFileAtomic(join(temp, EPOCH_FILES.weights), new Uint8Array(model.data), { syncFolder: false });
+          await writeFileAtomic(join(temp, EPOCH_FILES.optimizer), new Uint8Array(optimizer.data), {
+            syncFolder: false,
+          });
+          const file: EpochFile = {
+            format: EPOCH_FORMAT,
+            seed: key.seed,
+            generation: g,
+            epoch: s.epoch,
+            epochs: key.epochs,
+            learningRate: key.learningRate,
+            epochLosses: s.epochLosses,
+            trainSeconds: s.trainSeconds,
+            rng: `epoch e draws from createRng(${key.seed}, ${g}).child(Stream.shuffle | Stream.noise, e); next e = ${s.epoch + 1}`,
+            model: model.specs,
+            optimizer: { specs: optimizer.specs, accBeta1: s.optimizer.accBeta1, accBeta2: s.optimizer.accBeta2 },
+          };
+          await writeFileAtomic(join(temp, EPOCH_FILES.state), JSON.stringify(file, null, 2) + '\n', {
+            syncFolder: false,
+          });
+        },
+        { binding, known: EPOCH_FOLDER_FILES },
+      );
+      for (const f of await folders())
+        if (f.epoch < s.epoch) await removeOwnedFolder(join(runDir, f.name), EPOCH_FOLDER_FILES);
     },
 
     async clear() {
@@ -140,7 +159,8 @@ function describeMismatch(s: EpochFile, key: EpochCheckpointKey): string | undef
   for (const k of ['seed', 'generation', 'epochs', 'learningRate'] as const) {
     if (s[k] !== key[k]) return `${k} ${s[k]}, not ${key[k]}`;
   }
-  if (!(Number.isInteger(s.epoch) && s.epoch >= 1 && s.epoch <= key.epochs && s.epochLosses.length === s.epoch)) return `epoch ${s.epoch} of ${key.epochs}`;
+  if (!(Number.isInteger(s.epoch) && s.epoch >= 1 && s.epoch <= key.epochs && s.epochLosses.length === s.epoch))
+    return `epoch ${s.epoch} of ${key.epochs}`;
   return undefined;
 }
 

@@ -20,10 +20,16 @@ export async function whyNoFolder(path: string): Promise<string | null> {
 }
 
 async function unwritable(folder: string): Promise<string | null> {
-  return access(folder, constants.W_OK).then(() => null, () => 'is not writable by this process');
+  return access(folder, constants.W_OK).then(
+    () => null,
+    () => 'is not writable by this process',
+  );
 }
 
-/** What a path is when it exists and is not a folder ("a file", "a character device", ...); null for a folder or nothing. */
+/**
+ * What a path is when it exists and is not a folder ("a file", "a character device", ...); null for a folder or
+ * nothing.
+ */
 export async function nonFolderKind(path: string): Promise<string | null> {
   const info = await stat(path).catch(() => null);
   if (!info || info.isDirectory()) return null;

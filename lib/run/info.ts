@@ -31,7 +31,10 @@ export interface RunInfo {
   createdAt: string;
   /** Where the run was started (host, Slurm job), when the caller said; recorded, never checked on resume. */
   placement?: Record<string, unknown>;
-  /** Where the run came from (command line, config file, commit), when the caller said; recorded, never checked on resume. */
+  /**
+   * Where the run came from (command line, config file, commit), when the caller said; recorded, never checked
+   * on resume.
+   */
   provenance?: Provenance;
   /** 'sha256:<hex>' of this object's JSON without this field (two-space indent), so damage to run.json is detected. */
   checksum?: string;
@@ -58,7 +61,9 @@ export async function readRunInfo(dir: string): Promise<RunInfo> {
   try {
     parsed = JSON.parse(await readFile(path, 'utf8')) as RunInfo;
   } catch (err) {
-    throw new Error(`Run file ${path} could not be read as JSON (${(err as Error).message}); expected the run.json collapse-lab writes.`);
+    throw new Error(
+      `Run file ${path} could not be read as JSON (${(err as Error).message}); expected the run.json collapse-lab writes.`,
+    );
   }
   const format = (parsed as RunInfo | null)?.format;
   if (OLD_RUN_FORMATS.includes(format as string)) throw oldRun(path, format as string);
@@ -67,10 +72,14 @@ export async function readRunInfo(dir: string): Promise<RunInfo> {
   }
   const { checksum, ...body } = parsed;
   if (checksum === undefined) {
-    throw new Error(`Run file ${path} has no checksum (damaged or edited); expected the run.json collapse-lab wrote, which always has one.`);
+    throw new Error(
+      `Run file ${path} has no checksum (damaged or edited); expected the run.json collapse-lab wrote, which always has one.`,
+    );
   }
   if (checksum !== checksumOf(body)) {
-    throw new Error(`Run file ${path} does not match its own checksum (damaged or edited); expected the run.json collapse-lab wrote.`);
+    throw new Error(
+      `Run file ${path} does not match its own checksum (damaged or edited); expected the run.json collapse-lab wrote.`,
+    );
   }
   if (!(typeof parsed.id === 'string' && parsed.id.length > 0)) {
     throw new Error(`Run file ${path} has no run id; expected the id every '${RUN_FORMAT}' run.json has.`);
@@ -94,10 +103,15 @@ export function checksumOf(body: object): string {
  * The config keys whose values differ, each as a short text ("epochs was 1, now 2"); within a
  * nested object, the inner key ("analysis.classifierDigest was ..."), not the whole object.
  */
-export function configDifferences(before: Record<string, unknown>, now: Record<string, unknown>, prefix = ''): { key: string; text: string }[] {
+export function configDifferences(
+  before: Record<string, unknown>,
+  now: Record<string, unknown>,
+  prefix = '',
+): { key: string; text: string }[] {
   const keys = new Set([...Object.keys(before), ...Object.keys(now)]);
   const out: { key: string; text: string }[] = [];
-  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v);
   for (const k of [...keys].sort()) {
     const name = prefix + k;
     if (isObject(before[k]) && isObject(now[k])) {

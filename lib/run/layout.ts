@@ -66,19 +66,31 @@ export const CLASSIFIER_FILE = 'classifier.json';
 /** Files of a classifier cache folder (one from before manifests has only these). */
 export const CLASSIFIER_FOLDER_FILES: ReadonlySet<string> = new Set([...Object.values(NETWORK_FILES), CLASSIFIER_FILE]);
 
-/** Files collapse-lab writes into a generation folder under these names (an analysis' other files are listed in its manifest). */
-export const GENERATION_FOLDER_FILES: ReadonlySet<string> = new Set([...Object.values(GENERATION_FILES), ...Object.values(ANALYSIS_FILES), ...Object.values(TEXT_ANALYSIS_FILES)]);
+/**
+ * Files collapse-lab writes into a generation folder under these names (an analysis' other files are listed in
+ * its manifest).
+ */
+export const GENERATION_FOLDER_FILES: ReadonlySet<string> = new Set([
+  ...Object.values(GENERATION_FILES),
+  ...Object.values(ANALYSIS_FILES),
+  ...Object.values(TEXT_ANALYSIS_FILES),
+]);
 /** Files collapse-lab writes into an end-of-epoch folder. */
 export const EPOCH_FOLDER_FILES: ReadonlySet<string> = new Set(Object.values(EPOCH_FILES));
 
 /** Names a generation folder writes itself: an analysis may not use them. */
-export const RESERVED_GENERATION_FILES: ReadonlySet<string> = new Set([...Object.values(GENERATION_FILES), MANIFEST_FILE, COMPLETE_FILE]);
+export const RESERVED_GENERATION_FILES: ReadonlySet<string> = new Set([
+  ...Object.values(GENERATION_FILES),
+  MANIFEST_FILE,
+  COMPLETE_FILE,
+]);
 
 /** gen-001, gen-002, ... */
 export const genDirName = (g: number): string => `gen-${String(g).padStart(3, '0')}`;
 
 /** gen-002.epoch-0003: generation 2 after epoch 3. */
-export const epochDirName = (g: number, epoch: number): string => `${genDirName(g)}.epoch-${String(epoch).padStart(4, '0')}`;
+export const epochDirName = (g: number, epoch: number): string =>
+  `${genDirName(g)}.epoch-${String(epoch).padStart(4, '0')}`;
 
 /** The generation of a gen-NNN folder name, or null. */
 export function generationOf(name: string): number | null {
@@ -93,7 +105,13 @@ export function epochFolderOf(name: string): { generation: number; epoch: number
 }
 
 /** The run directory's own files (besides gen-NNN and epoch folders): what `force` replaces. */
-export const RUN_DIR_FILES: ReadonlySet<string> = new Set([RUN_FILE, LOCK_FILE, GENERATIONS_LOG, TIMINGS_LOG, STEPS_LOG]);
+export const RUN_DIR_FILES: ReadonlySet<string> = new Set([
+  RUN_FILE,
+  LOCK_FILE,
+  GENERATIONS_LOG,
+  TIMINGS_LOG,
+  STEPS_LOG,
+]);
 
 /**
  * A temporary name collapse-lab makes in a run directory: `.<file>.<pid>.partial` of one of its own
@@ -120,7 +138,8 @@ export const REPLACED_FOLDER = '.replaced-run';
 export const runFile = (dir: string, name: string): string => join(dir, name);
 
 /** Path of generation g's folder, or of one of its files. */
-export const generationPath = (dir: string, g: number, file?: string): string => (file ? join(dir, genDirName(g), file) : join(dir, genDirName(g)));
+export const generationPath = (dir: string, g: number, file?: string): string =>
+  file ? join(dir, genDirName(g), file) : join(dir, genDirName(g));
 
 /** Where an experiment's run for `scheme` (its display name) goes under `out`. */
 export const schemeRunDir = (out: string, scheme: string): string => join(out, scheme);

@@ -28,7 +28,9 @@ export async function lockRun(dir: string): Promise<() => Promise<void>> {
     await rm(path, { force: true });
     if (await createExclusive(path, content)) return () => releaseLock(path);
   }
-  throw new Error(`Run directory ${dir} could not be locked (${path} keeps coming back); expected one process per run directory.`);
+  throw new Error(
+    `Run directory ${dir} could not be locked (${path} keeps coming back); expected one process per run directory.`,
+  );
 }
 
 /** Writes `content` to `path` only if nothing is there; false when something is. Never leaves a partial file. */
@@ -43,7 +45,8 @@ async function createExclusive(path: string, content: string): Promise<boolean> 
       const code = (err as { code?: string }).code;
       if (code === 'EEXIST') return false;
       // File systems without hard links: create it exclusively, and remove it again if the write fails.
-      if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'ENOSYS') return await createExclusiveDirect(path, content);
+      if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'ENOSYS')
+        return await createExclusiveDirect(path, content);
       throw err;
     }
   } catch (err) {
@@ -67,7 +70,10 @@ async function createExclusiveDirect(path: string, content: string): Promise<boo
 
 /** Removes run.lock if it is still this process's (a lock taken over by another process is left to it). */
 async function releaseLock(path: string): Promise<void> {
-  const holder = await readFile(path, 'utf8').then((t) => JSON.parse(t) as Holder, () => null);
+  const holder = await readFile(path, 'utf8').then(
+    (t) => JSON.parse(t) as Holder,
+    () => null,
+  );
   if (holder?.pid === process.pid && holder.host === hostname()) await rm(path, { force: true });
 }
 
@@ -80,13 +86,20 @@ export async function checkLock(dir: string): Promise<void> {
   const info = await lstat(path).catch(() => null);
   if (!info) return;
   if (!info.isFile()) {
-    throw new Error(`Run directory ${dir} has a ${LOCK_FILE} that is ${info.isDirectory() ? 'a folder' : info.isSymbolicLink() ? 'a symbolic link' : 'not a file'}, which collapse-lab does not make; expected the file holding the pid of the process using the run (move it away, then try again).`);
+    throw new Error(
+      `Run directory ${dir} has a ${LOCK_FILE} that is ${info.isDirectory() ? 'a folder' : info.isSymbolicLink() ? 'a symbolic link' : 'not a file'}, ` +
+        `which collapse-lab does not make; expected the file holding the pid of the process using ` +
+        `the run (move it away, then try again).`,
+    );
   }
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new Error(`Run directory ${dir} has a ${LOCK_FILE} this process cannot read (${(err as { code?: string }).code ?? (err as Error).message}); expected the file holding the pid of the process using the run.`);
+    throw new Error(
+      `Run directory ${dir} has a ${LOCK_FILE} this process cannot read (${(err as { code?: string }).code ?? (err as Error).message}); ` +
+        `expected the file holding the pid of the process using the run.`,
+    );
   }
   let holder: Holder | null = null;
   try {
@@ -94,15 +107,25 @@ export async function checkLock(dir: string): Promise<void> {
   } catch {
     // Unreadable: written by code before locks were written whole, killed while writing it, or being written right now.
     if (Date.now() - info.mtimeMs < 2000) {
-      throw new Error(`Run directory ${dir} has a ${LOCK_FILE} without a process id, changed ${Math.max(0, Math.round((Date.now() - info.mtimeMs) / 100) / 10)} s ago (another process opening the run, or a file collapse-lab did not write); expected the lock file collapse-lab writes (try again in a moment; if it stays, delete ${path}).`);
+      throw new Error(
+        `Run directory ${dir} has a ${LOCK_FILE} without a process id, changed ${Math.max(0, Math.round((Date.now() - info.mtimeMs) / 100) / 10)} ` +
+          `s ago (another process opening the run, or a file collapse-lab did not write); expected ` +
+          `the lock file collapse-lab writes (try again in a moment; if it stays, delete ${path}).`,
+      );
     }
   }
   if (holder && typeof holder.pid === 'number' && holder.pid !== process.pid) {
     if (holder.host !== hostname()) {
-      throw new Error(`Run directory ${dir} is locked by process ${holder.pid} on ${holder.host}; expected one process per run directory (delete ${path} if that process is gone).`);
+      throw new Error(
+        `Run directory ${dir} is locked by process ${holder.pid} on ${holder.host}; expected one ` +
+          `process per run directory (delete ${path} if that process is gone).`,
+      );
     }
     if (isAlive(holder.pid)) {
-      throw new Error(`Run directory ${dir} is in use by process ${holder.pid}; expected one process per run directory (stop that process or wait for it, then resume).`);
+      throw new Error(
+        `Run directory ${dir} is in use by process ${holder.pid}; expected one process per run ` +
+          `directory (stop that process or wait for it, then resume).`,
+      );
     }
   }
 }

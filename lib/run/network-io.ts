@@ -12,10 +12,16 @@ import { NETWORK_FILES } from './layout.ts';
 import { readChecked } from './sealed.ts';
 
 /** Writes `network` into folder `dir` (each file atomically). */
-export async function saveNetwork(network: tf.LayersModel, dir: string, options: AtomicWriteOptions = {}): Promise<void> {
+export async function saveNetwork(
+  network: tf.LayersModel,
+  dir: string,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
   await network.save(
     tf.io.withSaveHandler(async (artifacts) => {
-      const weightData = artifacts.weightData ? tf.io.CompositeArrayBuffer.join(artifacts.weightData) : new ArrayBuffer(0);
+      const weightData = artifacts.weightData
+        ? tf.io.CompositeArrayBuffer.join(artifacts.weightData)
+        : new ArrayBuffer(0);
       const modelJson = {
         modelTopology: artifacts.modelTopology,
         format: artifacts.format ?? 'layers-model',
@@ -25,7 +31,13 @@ export async function saveNetwork(network: tf.LayersModel, dir: string, options:
       };
       await writeFileAtomic(join(dir, NETWORK_FILES.weights), new Uint8Array(weightData), options);
       await writeFileAtomic(join(dir, NETWORK_FILES.model), JSON.stringify(modelJson), options);
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weightData.byteLength } };
+      return {
+        modelArtifactsInfo: {
+          dateSaved: new Date(),
+          modelTopologyType: 'JSON',
+          weightDataBytes: weightData.byteLength,
+        },
+      };
     }),
   );
 }
@@ -38,7 +50,13 @@ export async function loadNetworkFrom(dir: string): Promise<tf.LayersModel> {
   const modelJson = JSON.parse((await readChecked(dir, NETWORK_FILES.model)).toString('utf8')) as tf.io.ModelJSON;
   const weights = new Uint8Array(await readChecked(dir, NETWORK_FILES.weights));
   const specs = modelJson.weightsManifest.flatMap((g) => g.weights);
-  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs: specs, weightData: weights.slice().buffer }));
+  return tf.loadLayersModel(
+    tf.io.fromMemory({
+      modelTopology: modelJson.modelTopology,
+      weightSpecs: specs,
+      weightData: weights.slice().buffer,
+    }),
+  );
 }
 
 /** Copies the weights of the network saved in `dir` into `network` (same architecture). */

@@ -69,7 +69,10 @@ interface Inspection {
   notes: string[];
 }
 
-/** Checks, writing nothing, that `dir` can be opened with `options` (the checks openRunDir makes before it writes; generations are checked by their manifests, not re-hashed). */
+/**
+ * Checks, writing nothing, that `dir` can be opened with `options` (the checks openRunDir makes before it
+ * writes; generations are checked by their manifests, not re-hashed).
+ */
 export async function checkRunDir(dir: string, info: RunInfo, options: OpenRunOptions): Promise<void> {
   const found = await inspect(dir, info, options);
   await checkWritable(dir);
@@ -121,7 +124,8 @@ export async function openRunDir(dir: string, info: RunInfo, options: OpenRunOpt
     const unlock = release;
     const releaseAll = async (log?: (line: string) => void) => {
       try {
-        if (await run.restoreReplaced()) log?.(`The new run had saved no checkpoint, so the run it was to replace in ${dir} was put back as it was.`);
+        if (await run.restoreReplaced())
+          log?.(`The new run had saved no checkpoint, so the run it was to replace in ${dir} was put back as it was.`);
       } finally {
         await unlock();
       }
@@ -145,12 +149,18 @@ export async function checkRemovableRun(dir: string): Promise<void> {
   if (entries !== null) await checkOurEntries(dir, entries, entries.includes(RUN_FILE));
 }
 
-/** Deletes a run of ours after checkRemovableRun (a sweep re-planned with force): its own entries, and the folder when nothing of the user's is left in it. */
+/**
+ * Deletes a run of ours after checkRemovableRun (a sweep re-planned with force): its own entries, and the folder
+ * when nothing of the user's is left in it.
+ */
 export async function removeRun(dir: string): Promise<void> {
   await checkRemovableRun(dir);
   const entries = (await listDir(dir)) ?? [];
   const hasRun = entries.includes(RUN_FILE);
-  await removeOurEntries(dir, entries.filter((name) => (hasRun ? isOurEntry(name) : name === LOCK_FILE || isRunTempName(name))));
+  await removeOurEntries(
+    dir,
+    entries.filter((name) => (hasRun ? isOurEntry(name) : name === LOCK_FILE || isRunTempName(name))),
+  );
   await rmdir(dir).catch(() => {});
 }
 
@@ -176,12 +186,28 @@ async function inspect(dir: string, info: RunInfo, options: OpenRunOptions): Pro
   const meaningful = (entries ?? []).filter((n) => n !== LOCK_FILE && !isRunTempName(n));
   const hasRun = entries !== null && entries.includes(RUN_FILE);
   if (hasRun && !options.resume && !options.force) {
-    throw new OptionError('runDir', dir, say`Run directory ${dir} already holds a run; expected ${opt('resume', true)} to continue it or ${opt('force', true)} to replace it.`);
+    throw new OptionError('runDir', dir, [
+      ...say`Run directory ${dir} already holds a run; expected ${opt('resume', true)} to continue it `,
+      ...say`or ${opt('force', true)} to replace it.`,
+    ]);
   }
   if (entries !== null && !hasRun && meaningful.length > 0) {
-    if (options.resume) throw new OptionError('runDir', dir, say`Directory ${dir} has no run.json; expected a run directory made by collapse-lab to resume.`);
-    if (options.force) throw new OptionError('runDir', dir, say`Directory ${dir} is not empty and is not a run directory; expected a run directory made by collapse-lab (${opt('force', true)} replaces only such a run) or an empty or new folder.`);
-    throw new OptionError('runDir', dir, say`Directory ${dir} is not empty and is not a run directory; expected an empty or new folder.`);
+    if (options.resume)
+      throw new OptionError(
+        'runDir',
+        dir,
+        say`Directory ${dir} has no run.json; expected a run directory made by collapse-lab to resume.`,
+      );
+    if (options.force)
+      throw new OptionError('runDir', dir, [
+        ...say`Directory ${dir} is not empty and is not a run directory; expected a run directory made by `,
+        ...say`collapse-lab (${opt('force', true)} replaces only such a run) or an empty or new folder.`,
+      ]);
+    throw new OptionError(
+      'runDir',
+      dir,
+      say`Directory ${dir} is not empty and is not a run directory; expected an empty or new folder.`,
+    );
   }
   if (entries !== null) await checkOurEntries(dir, entries, options.force && hasRun);
   if (!(hasRun && options.resume)) return { entries, resuming: null, notes };
@@ -189,18 +215,32 @@ async function inspect(dir: string, info: RunInfo, options: OpenRunOptions): Pro
   try {
     found = await readRunInfo(dir);
   } catch (err) {
-    throw new OptionError('runDir', dir, say`${(err as Error).message.replace(/\.$/, '')} (restore it, or start over in another folder).`);
+    throw new OptionError(
+      'runDir',
+      dir,
+      say`${(err as Error).message.replace(/\.$/, '')} (restore it, or start over in another folder).`,
+    );
   }
   const mayChange = new Set(options.mayChange ?? []);
   const diff = configDifferences(found.config, info.config).filter((d) => !mayChange.has(d.key));
   if (diff.length > 0) {
-    throw new OptionError('runDir', dir, say`Run directory ${dir} was made with another configuration (${diff.map((d) => d.text).join('; ')}); expected the same configuration to resume it (use another output folder, or ${opt('force', true)} without ${opt('resume', true)} to start over).`);
+    throw new OptionError('runDir', dir, [
+      ...say`Run directory ${dir} was made with another configuration (${diff.map((d) => d.text).join('; ')}); `,
+      ...say`expected the same configuration to resume it (use another output folder, or ${opt('force', true)} `,
+      ...say`without ${opt('resume', true)} to start over).`,
+    ]);
   }
   if (found.seed !== info.seed) {
-    throw new OptionError('seed', info.seed, say`Run directory ${dir} was made with seed ${found.seed}, not ${info.seed}; expected the same seed to resume it.`);
+    throw new OptionError('seed', info.seed, [
+      ...say`Run directory ${dir} was made with seed ${found.seed}, not ${info.seed}; expected the same `,
+      ...say`seed to resume it.`,
+    ]);
   }
   if (describeBackend(found.backend) !== describeBackend(info.backend)) {
-    notes.push(`This run was started on ${describeBackend(found.backend)} and continues on ${describeBackend(info.backend)}: its numbers will not match an uninterrupted run bit for bit.`);
+    notes.push(
+      `This run was started on ${describeBackend(found.backend)} and continues on ${describeBackend(info.backend)}: ` +
+        `its numbers will not match an uninterrupted run bit for bit.`,
+    );
   }
   return { entries, resuming: found, notes };
 }
@@ -230,12 +270,20 @@ async function checkOurEntries(dir: string, entries: string[], forcing: boolean)
     }
     // A run of an older version is ours too: force may replace it.
     if (format !== RUN_FORMAT && !OLD_RUN_FORMATS.includes(format as string)) {
-      throw new ForeignEntryError(join(dir, RUN_FILE), `${join(dir, RUN_FILE)} is not a run.json collapse-lab wrote; expected one before replacing the run (force replaces only a run collapse-lab made: move the folder away, or use another).`);
+      throw new ForeignEntryError(
+        join(dir, RUN_FILE),
+        `${join(dir, RUN_FILE)} is not a run.json collapse-lab wrote; expected one before replacing ` +
+          `the run (force replaces only a run collapse-lab made: move the folder away, or use ` +
+          `another).`,
+      );
     }
   }
 }
 
-/** A temporary name of ours: a file, or a folder holding only the files collapse-lab writes into a folder of that name. */
+/**
+ * A temporary name of ours: a file, or a folder holding only the files collapse-lab writes into a folder of that
+ * name.
+ */
 async function checkTemp(path: string): Promise<void> {
   if ((await lstat(path)).isFile()) return;
   await checkReplaceable(path, partialFolderFiles(basename(path)) ?? new Set());
@@ -244,7 +292,12 @@ async function checkTemp(path: string): Promise<void> {
 /** A run file we may replace: a regular file (not a link, not a folder) in a folder we may write. */
 async function checkOurFile(path: string): Promise<void> {
   const info = await lstat(path);
-  if (!info.isFile()) throw new ForeignEntryError(path, `${path} is ${info.isDirectory() ? 'a folder' : 'a symbolic link'}, which collapse-lab does not make there; expected its own file (move it away, then try again).`);
+  if (!info.isFile())
+    throw new ForeignEntryError(
+      path,
+      `${path} is ${info.isDirectory() ? 'a folder' : 'a symbolic link'}, which collapse-lab does ` +
+        `not make there; expected its own file (move it away, then try again).`,
+    );
 }
 
 /**
@@ -256,7 +309,10 @@ async function checkDiscards(run: RunDir, verified: RunVerification): Promise<vo
   const doomed = verified.problem ? verified.problem.generation : verified.completed + 1;
   for (const name of await readdir(run.dir)) {
     const g = generationOf(name);
-    if (g !== null && g >= doomed) await checkReplaceable(join(run.dir, name), GENERATION_FOLDER_FILES).catch((err: unknown) => explainDiscard(err, verified, g));
+    if (g !== null && g >= doomed)
+      await checkReplaceable(join(run.dir, name), GENERATION_FOLDER_FILES).catch((err: unknown) =>
+        explainDiscard(err, verified, g),
+      );
     else if (epochFolderOf(name) !== null) await checkReplaceable(join(run.dir, name), EPOCH_FOLDER_FILES);
   }
 }
@@ -265,7 +321,10 @@ async function checkDiscards(run: RunDir, verified: RunVerification): Promise<vo
 function explainDiscard(err: unknown, verified: RunVerification, g: number): never {
   if (!(err instanceof ForeignEntryError) || !verified.problem) throw err;
   const p = verified.problem;
-  const why = g === p.generation ? `Generation ${g} failed verification (${p.message.replace(/\.$/, '')})` : `Generation ${p.generation} ${p.missing ? 'is missing' : 'failed verification'}`;
+  const why =
+    g === p.generation
+      ? `Generation ${g} failed verification (${p.message.replace(/\.$/, '')})`
+      : `Generation ${p.generation} ${p.missing ? 'is missing' : 'failed verification'}`;
   throw new ForeignEntryError(err.path, `${why}, so ${genDirName(g)} would be discarded, but ${err.message}`);
 }
 
@@ -273,12 +332,22 @@ function discardNotes(v: RunVerification): string[] {
   if (!v.problem) return [];
   const later = v.found - v.problem.generation;
   if (v.problem.missing) {
-    return [`Generation ${v.problem.generation} is missing (${v.problem.path} was deleted or moved by hand): the ${later} generation${later > 1 ? 's' : ''} after it ${later > 1 ? 'were' : 'was'} discarded, to be trained again.`];
+    return [
+      `Generation ${v.problem.generation} is missing (${v.problem.path} was deleted or moved by ` +
+        `hand): the ${later} generation${later > 1 ? 's' : ''} after it ${later > 1 ? 'were' : 'was'} ` +
+        `discarded, to be trained again.`,
+    ];
   }
-  return [`Generation ${v.problem.generation} failed verification and was discarded${later > 0 ? `, with the ${later} generation${later > 1 ? 's' : ''} after it,` : ''} to be trained again: ${v.problem.message}`];
+  return [
+    `Generation ${v.problem.generation} failed verification and was discarded${laterNote(later)} ` +
+      `to be trained again: ${v.problem.message}`,
+  ];
 }
 
-/** Deletes what a crash can leave behind in the run directory: our temporary files and half-written folders (checked: removeOurEntry). */
+/**
+ * Deletes what a crash can leave behind in the run directory: our temporary files and half-written folders
+ * (checked: removeOurEntry).
+ */
 async function removeLeftovers(dir: string): Promise<void> {
   for (const name of (await listDir(dir)) ?? []) {
     if (isRunTempName(name)) await removeOurEntry(dir, name);
@@ -291,7 +360,13 @@ async function removeEmptyFolders(dir: string, created: string): Promise<void> {
   if (rel.startsWith('..')) return;
   let p = dir;
   for (let i = rel === '' ? 0 : rel.split(sep).length; i >= 0; i--, p = dirname(p)) {
-    if (!(await rmdir(p).then(() => true, () => false))) return;
+    if (
+      !(await rmdir(p).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return;
   }
 }
 
@@ -313,12 +388,15 @@ async function listDir(dir: string): Promise<string[] | null> {
     if ((err as { code?: string }).code === 'ENOENT') return null;
     if ((err as { code?: string }).code === 'ENOTDIR') {
       const blocker = await nonFolderOnPath(dir);
-      throw new OptionError('runDir', dir, say`Output path ${dir} is not a folder (${blocker.path} is ${blocker.kind}); expected a directory.`);
+      throw new OptionError(
+        'runDir',
+        dir,
+        say`Output path ${dir} is not a folder (${blocker.path} is ${blocker.kind}); expected a directory.`,
+      );
     }
     throw err;
   }
 }
-
 
 /** The first path from `path` upwards that exists and is not a folder (why a run directory cannot be made there). */
 async function nonFolderOnPath(path: string): Promise<{ path: string; kind: string }> {
@@ -329,12 +407,28 @@ async function nonFolderOnPath(path: string): Promise<{ path: string; kind: stri
   return { path, kind: 'not a folder' };
 }
 
-/** An experiment's output folder: absent (it will be made, so every folder above it that exists must be one) or a folder. Writes nothing. */
+/**
+ * An experiment's output folder: absent (it will be made, so every folder above it that exists must be one) or a
+ * folder. Writes nothing.
+ */
 export async function checkOutputFolder(option: string, path: string): Promise<void> {
   for (let p = path; p !== dirname(p); p = dirname(p)) {
     const kind = await nonFolderKind(p);
-    if (kind && p === path) throw new OptionError(option, path, say`${opt(option)} ${path} is ${kind}, not a folder; expected a folder for the run directories (or a path where one can be made).`);
-    if (kind) throw new OptionError(option, path, say`${opt(option)} ${path} cannot be made: ${p} is ${kind}; expected a folder for the run directories (or a path where one can be made).`);
+    if (kind && p === path)
+      throw new OptionError(option, path, [
+        ...say`${opt(option)} ${path} is ${kind}, not a folder; expected a folder for the run directories `,
+        ...say`(or a path where one can be made).`,
+      ]);
+    if (kind)
+      throw new OptionError(option, path, [
+        ...say`${opt(option)} ${path} cannot be made: ${p} is ${kind}; expected a folder for the run `,
+        ...say`directories (or a path where one can be made).`,
+      ]);
     if (await stat(p).catch(() => null)) return;
   }
+}
+
+/** ", with the 2 generations after it," (nothing when none followed). */
+function laterNote(later: number): string {
+  return later > 0 ? `, with the ${later} generation${later > 1 ? 's' : ''} after it,` : '';
 }

@@ -13,7 +13,10 @@ export interface RunData {
   dir: string;
   /** Its run.json (config, seed, backend, versions). */
   info: RunInfo;
-  /** One record per complete generation, in order, with the wall-clock fields (seconds, samplesPerSecond, rssMB) joined in. */
+  /**
+   * One record per complete generation, in order, with the wall-clock fields (seconds, samplesPerSecond, rssMB)
+   * joined in.
+   */
   records: GenerationRecord[];
   /** One entry per complete generation: where its folder is and which files it holds. */
   generations: { generation: number; path: string }[];
@@ -28,7 +31,9 @@ export interface RunData {
 export async function readRun(dir: RunLike): Promise<RunData> {
   const run = new RunDir(resolve(runDirOf(dir).dir));
   const info = await run.info().catch((err: Error) => {
-    throw new Error(`${run.dir} is not a run directory (${err.message.replace(/\.$/, '')}); expected a folder with run.json made by collapse-lab.`);
+    throw new Error(
+      `${run.dir} is not a run directory (${err.message.replace(/\.$/, '')}); expected a folder with run.json made by collapse-lab.`,
+    );
   });
   const records = await run.records();
   const generations = records.map((r, i) => ({ generation: i + 1, path: run.generationPath(i + 1) }));
@@ -45,7 +50,10 @@ export async function isRunDir(dir: string): Promise<boolean> {
  * run.json stands for the run directories directly inside it (an experiment's output folder),
  * ordered by `rank` of their names, then by name.
  */
-export async function expandRunDirs(paths: readonly string[], rank: (name: string) => number = () => 0): Promise<string[]> {
+export async function expandRunDirs(
+  paths: readonly string[],
+  rank: (name: string) => number = () => 0,
+): Promise<string[]> {
   const out: string[] = [];
   for (const p of paths) {
     if (await isRunDir(p)) {
@@ -56,11 +64,17 @@ export async function expandRunDirs(paths: readonly string[], rank: (name: strin
     try {
       names = (await readdir(p)).sort();
     } catch {
-      throw new Error(`Run directory ${p} does not exist or cannot be read; expected a folder with run.json (or a folder of such folders).`);
+      throw new Error(
+        `Run directory ${p} does not exist or cannot be read; expected a folder with run.json (or a folder of such folders).`,
+      );
     }
     const inside: string[] = [];
     for (const n of names.sort(byRank(rank))) if (await isRunDir(join(p, n))) inside.push(join(p, n));
-    if (inside.length === 0) throw new Error(`${p} holds no run.json and no run directories; expected a run directory made by collapse-lab (or a folder of them).`);
+    if (inside.length === 0)
+      throw new Error(
+        `${p} holds no run.json and no run directories; expected a run directory made by ` +
+          `collapse-lab (or a folder of them).`,
+      );
     out.push(...inside);
   }
   return out;

@@ -30,7 +30,10 @@ export interface Replacement {
   restore(): Promise<boolean>;
 }
 
-/** Names of the run directory that are ours by their kind: run files, generation and epoch folders, our temporary names. */
+/**
+ * Names of the run directory that are ours by their kind: run files, generation and epoch folders, our temporary
+ * names.
+ */
 export function isOurEntry(name: string): boolean {
   return RUN_DIR_FILES.has(name) || generationOf(name) !== null || epochFolderOf(name) !== null || isRunTempName(name);
 }
@@ -42,15 +45,28 @@ export function isOurEntry(name: string): boolean {
  */
 export async function removeOurEntry(dir: string, name: string): Promise<void> {
   const path = join(dir, name);
-  const known = generationOf(name) !== null ? GENERATION_FOLDER_FILES : epochFolderOf(name) !== null ? EPOCH_FOLDER_FILES : partialFolderFiles(name);
+  const known =
+    generationOf(name) !== null
+      ? GENERATION_FOLDER_FILES
+      : epochFolderOf(name) !== null
+        ? EPOCH_FOLDER_FILES
+        : partialFolderFiles(name);
   if (known) return removeOwnedFolder(path, known);
   const info = await lstat(path).catch(() => null);
   if (!info) return;
-  if (!info.isFile()) throw new ForeignEntryError(path, `${path} is ${info.isDirectory() ? 'a folder' : 'a symbolic link'}, which collapse-lab does not make there; expected its own file (move it away, then try again).`);
+  if (!info.isFile())
+    throw new ForeignEntryError(
+      path,
+      `${path} is ${info.isDirectory() ? 'a folder' : 'a symbolic link'}, which collapse-lab does ` +
+        `not make there; expected its own file (move it away, then try again).`,
+    );
   await rm(path, { force: true });
 }
 
-/** Moves `names` (entries of the run at `dir`, checked to be ours) into REPLACED_FOLDER; on a failure moves back what moved and throws. */
+/**
+ * Moves `names` (entries of the run at `dir`, checked to be ours) into REPLACED_FOLDER; on a failure moves back
+ * what moved and throws.
+ */
 export async function setAside(dir: string, names: readonly string[]): Promise<Replacement> {
   const hold = join(dir, REPLACED_FOLDER);
   const moved: string[] = [];
@@ -104,7 +120,11 @@ export async function recoverReplacement(dir: string): Promise<string | null> {
   if (held === null) return null;
   const foreign = held.find((name) => !isOurEntry(name));
   if (foreign !== undefined) {
-    throw new ForeignEntryError(join(hold, foreign), `${hold} holds ${foreign}, which collapse-lab did not put there; expected only the entries of a run being replaced (move it away, then try again).`);
+    throw new ForeignEntryError(
+      join(hold, foreign),
+      `${hold} holds ${foreign}, which collapse-lab did not put there; expected only the entries ` +
+        `of a run being replaced (move it away, then try again).`,
+    );
   }
   const names = await readdir(dir);
   const sealedOne = names.some((n) => generationOf(n) !== null || epochFolderOf(n) !== null);

@@ -37,7 +37,17 @@ import {
   TIMINGS_LOG,
 } from './layout.ts';
 import { loadNetworkFrom, loadWeightsFrom, saveNetwork } from './network-io.ts';
-import { CorruptFolderError, isSealed, readChecked, readManifest, readSealedManifest, readVerified, removeOwnedFolder, verifyFolder, writeSealedFolder } from './sealed.ts';
+import {
+  CorruptFolderError,
+  isSealed,
+  readChecked,
+  readManifest,
+  readSealedManifest,
+  readVerified,
+  removeOwnedFolder,
+  verifyFolder,
+  writeSealedFolder,
+} from './sealed.ts';
 import type { Manifest } from './sealed.ts';
 
 export interface GenerationFiles {
@@ -51,13 +61,22 @@ export interface GenerationFiles {
 
 /** What verifyRun found: the generations that verify, and the first that does not, with why. */
 export interface RunVerification {
-  /** Generations, counted from 1, whose every file matches their manifest and whose manifest binds them to their place. */
+  /**
+   * Generations, counted from 1, whose every file matches their manifest and whose manifest binds them to their
+   * place.
+   */
   completed: number;
   /** The highest generation number among the gen-NNN entries present (0 when there are none). */
   found: number;
-  /** The first generation that failed, and why (names the file); `missing` when its folder is absent while later ones are present. */
+  /**
+   * The first generation that failed, and why (names the file); `missing` when its folder is absent while later
+   * ones are present.
+   */
   problem?: { generation: number; path: string; message: string; missing?: true };
-  /** A run log (generations.jsonl) that does not hold what the generations' record.json files give (edited or damaged); a resume rewrites it. */
+  /**
+   * A run log (generations.jsonl) that does not hold what the generations' record.json files give (edited or
+   * damaged); a resume rewrites it.
+   */
   logProblem?: { path: string; message: string };
 }
 
@@ -111,7 +130,10 @@ export class RunDir {
   /** Numbers of the gen-NNN entries present (folders or not), ascending. */
   async generationEntries(): Promise<number[]> {
     const names = await readdir(this.dir).catch(() => [] as string[]);
-    return names.map(generationOf).filter((g): g is number => g !== null).sort((a, b) => a - b);
+    return names
+      .map(generationOf)
+      .filter((g): g is number => g !== null)
+      .sort((a, b) => a - b);
   }
 
   /**
@@ -126,7 +148,18 @@ export class RunDir {
     for (let g = 1; g <= found; g++) {
       const path = this.generationPath(g);
       if (!present.has(g)) {
-        return { completed: g - 1, found, problem: { generation: g, path, message: `${path} is missing (deleted by hand?) while later generations are present; expected every generation from 1 on.`, missing: true } };
+        return {
+          completed: g - 1,
+          found,
+          problem: {
+            generation: g,
+            path,
+            message:
+              `${path} is missing (deleted by hand?) while later generations are present; expected every ` +
+              `generation from 1 on.`,
+            missing: true,
+          },
+        };
       }
       try {
         const manifest = options.hashes === false ? await readManifest(path) : await verifyFolder(path);
@@ -152,7 +185,10 @@ export class RunDir {
     await this.checkGeneration(g);
     const dir = this.generationPath(g);
     if (await isSealed(dir)) return this.manifest(g);
-    throw new CorruptFolderError(join(dir, MANIFEST_FILE), `${join(dir, MANIFEST_FILE)} is missing; expected the manifest every generation of this run has.`);
+    throw new CorruptFolderError(
+      join(dir, MANIFEST_FILE),
+      `${join(dir, MANIFEST_FILE)} is missing; expected the manifest every generation of this run has.`,
+    );
   }
 
   /** One file of generation g, checked against its manifest and its place. */
@@ -204,7 +240,11 @@ export class RunDir {
       const info = await lstat(path).catch(() => null);
       const size = info?.isFile() ? info.size : undefined;
       if (!entry || size !== entry.size) {
-        throw new CorruptFolderError(path, `${path} is ${size ?? 'missing or not a file'}${size === undefined ? '' : ' bytes'}; expected ${entry?.size ?? 'a file listed'} ${entry ? `bytes as listed in ${MANIFEST_FILE}` : `in ${MANIFEST_FILE}`}.`);
+        throw new CorruptFolderError(
+          path,
+          `${path} is ${size ?? 'missing or not a file'}${size === undefined ? '' : ' bytes'}; ` +
+            `expected ${entry?.size ?? 'a file listed'} ${entry ? `bytes as listed in ${MANIFEST_FILE}` : `in ${MANIFEST_FILE}`}.`,
+        );
       }
     }
     const set = openImageFile(path, header.shape);
@@ -227,20 +267,31 @@ export class RunDir {
   /** Readers name a generation the run does not have as such, not as a damaged folder. */
   private async checkGeneration(g: unknown): Promise<void> {
     if (!(typeof g === 'number' && Number.isInteger(g) && g >= 1)) {
-      throw new Error(`Generation ${typeof g === 'string' ? `'${g}' (text)` : String(g)} is not a generation number; expected an integer from 1.`);
+      throw new Error(
+        `Generation ${typeof g === 'string' ? `'${g}' (text)` : String(g)} is not a generation number; expected an integer from 1.`,
+      );
     }
     if (!(await exists(this.generationPath(g)))) {
       const have = await this.completed();
-      throw new Error(`Run ${this.dir} has no generation ${g}; expected ${have === 0 ? 'none yet: it has no complete generation' : `1 to ${have}`}.`);
+      throw new Error(
+        `Run ${this.dir} has no generation ${g}; expected ${have === 0 ? 'none yet: it has no complete generation' : `1 to ${have}`}.`,
+      );
     }
   }
 
   private async syntheticHeader(g: number): Promise<{ count: number; shape: ImageShape }> {
-    return JSON.parse((await this.read(g, GENERATION_FILES.syntheticHeader)).toString('utf8')) as { count: number; shape: ImageShape };
+    return JSON.parse((await this.read(g, GENERATION_FILES.syntheticHeader)).toString('utf8')) as {
+      count: number;
+      shape: ImageShape;
+    };
   }
 
   private checkCount(g: number, count: number, expected: number): void {
-    if (count !== expected) throw new Error(`Synthetic set ${this.generationPath(g, GENERATION_FILES.synthetic)} holds ${count} images; its header says ${expected}.`);
+    if (count !== expected)
+      throw new Error(
+        `Synthetic set ${this.generationPath(g, GENERATION_FILES.synthetic)} holds ${count} images; ` +
+          `its header says ${expected}.`,
+      );
   }
 }
 
@@ -261,8 +312,19 @@ export class RunWriter extends RunDir {
 
   /** End-of-epoch checkpoints of the generation `key` names (epochs.ts). */
   epochs(key: EpochCheckpointKey, log?: (line: string) => void): EpochCheckpoints {
-    const checkpoints = epochCheckpoints(this.dir, key, { identity: () => this.identity(), place: (epoch) => this.place(key.generation, epoch) }, log);
-    return { ...checkpoints, save: async (s) => { await checkpoints.save(s); await this.replacing?.settle(); } };
+    const checkpoints = epochCheckpoints(
+      this.dir,
+      key,
+      { identity: () => this.identity(), place: (epoch) => this.place(key.generation, epoch) },
+      log,
+    );
+    return {
+      ...checkpoints,
+      save: async (s) => {
+        await checkpoints.save(s);
+        await this.replacing?.settle();
+      },
+    };
   }
 
   /** Puts back the run this one was to replace, when this one has sealed nothing yet; true when it did. */
@@ -274,18 +336,39 @@ export class RunWriter extends RunDir {
   async writeGeneration(g: number, files: GenerationFiles): Promise<void> {
     for (const name of Object.keys(files.extraFiles ?? {})) {
       if (!/^[\w.-]+$/.test(name) || RESERVED_GENERATION_FILES.has(name)) {
-        throw new Error(`Extra file name '${name}' must be a plain file name (letters, digits, '.', '-', '_') other than ${[...RESERVED_GENERATION_FILES].join(', ')}.`);
+        throw new Error(
+          `Extra file name '${name}' must be a plain file name (letters, digits, '.', '-', '_') other ` +
+            `than ${[...RESERVED_GENERATION_FILES].join(', ')}.`,
+        );
       }
     }
     const binding = bindingFor(await this.identity(), await this.place(g));
-    await writeSealedFolder(this.generationPath(g), async (temp) => {
-      await saveNetwork(files.model.network, temp, inFolder);
-      await writeFileAtomic(join(temp, GENERATION_FILES.synthetic), files.synthetic.pixels, inFolder);
-      await writeFileAtomic(join(temp, GENERATION_FILES.syntheticHeader), JSON.stringify({ count: files.synthetic.count, shape: files.synthetic.shape, dtype: 'uint8', layout: 'NHWC' }) + '\n', inFolder);
-      await writeFileAtomic(join(temp, GENERATION_FILES.samples), files.samplesPng, inFolder);
-      for (const [name, data] of Object.entries(files.extraFiles ?? {})) await writeFileAtomic(join(temp, name), data, inFolder);
-      await writeFileAtomic(join(temp, GENERATION_FILES.record), JSON.stringify(files.record, null, 2) + '\n', inFolder);
-    }, { binding, known: GENERATION_FOLDER_FILES });
+    await writeSealedFolder(
+      this.generationPath(g),
+      async (temp) => {
+        await saveNetwork(files.model.network, temp, inFolder);
+        await writeFileAtomic(join(temp, GENERATION_FILES.synthetic), files.synthetic.pixels, inFolder);
+        await writeFileAtomic(
+          join(temp, GENERATION_FILES.syntheticHeader),
+          JSON.stringify({
+            count: files.synthetic.count,
+            shape: files.synthetic.shape,
+            dtype: 'uint8',
+            layout: 'NHWC',
+          }) + '\n',
+          inFolder,
+        );
+        await writeFileAtomic(join(temp, GENERATION_FILES.samples), files.samplesPng, inFolder);
+        for (const [name, data] of Object.entries(files.extraFiles ?? {}))
+          await writeFileAtomic(join(temp, name), data, inFolder);
+        await writeFileAtomic(
+          join(temp, GENERATION_FILES.record),
+          JSON.stringify(files.record, null, 2) + '\n',
+          inFolder,
+        );
+      },
+      { binding, known: GENERATION_FOLDER_FILES },
+    );
     await this.replacing?.settle();
     await this.removeEpochFolders((n) => n === g);
     await this.rebuildLogs(g);
@@ -298,19 +381,27 @@ export class RunWriter extends RunDir {
   async rebuildLogs(count: number, notes?: string[]): Promise<void> {
     const records = await this.records(count);
     const lines = (f: (r: GenerationRecord) => object) => records.map((r) => JSON.stringify(f(r)) + '\n').join('');
-    for (const [name, text] of [[GENERATIONS_LOG, lines(reproducibleRecord)], [TIMINGS_LOG, lines(timingRecord)]] as const) {
+    for (const [name, text] of [
+      [GENERATIONS_LOG, lines(reproducibleRecord)],
+      [TIMINGS_LOG, lines(timingRecord)],
+    ] as const) {
       const path = runFile(this.dir, name);
       const old = notes ? await readFile(path, 'utf8').catch(() => null) : null;
       // After a crash the log may lag behind the folders, or run ahead of generations just discarded, by whole lines.
       const lagging = (old ?? '') === '' || (old!.endsWith('\n') && (text.startsWith(old!) || old!.startsWith(text)));
       if (old !== null && !lagging) {
-        notes!.push(`${path} did not match the generations' record.json files (damaged or edited); it was rewritten from them.`);
+        notes!.push(
+          `${path} did not match the generations' record.json files (damaged or edited); it was rewritten from them.`,
+        );
       }
       await writeFileAtomic(path, text);
     }
   }
 
-  /** Deletes gen-NNN folders above `keep` (they follow a generation that is gone or damaged); one that is not ours stops it (ForeignEntryError). */
+  /**
+   * Deletes gen-NNN folders above `keep` (they follow a generation that is gone or damaged); one that is not
+   * ours stops it (ForeignEntryError).
+   */
   async discardGenerationsAfter(keep: number): Promise<void> {
     for (const name of await readdir(this.dir)) {
       const g = generationOf(name);
@@ -333,11 +424,18 @@ export type RunLike = string | { dir: string };
 export function runDirOf(run: RunLike): RunDir {
   if (run instanceof RunDir) return run;
   const dir = typeof run === 'string' ? run : (run as { dir?: unknown } | null | undefined)?.dir;
-  if (!(typeof dir === 'string' && dir.length > 0)) throw new Error(`A run was given as ${run === undefined ? 'undefined' : JSON.stringify(run)}; expected the path of a run directory (or a RunDir).`);
+  if (!(typeof dir === 'string' && dir.length > 0))
+    throw new Error(
+      `A run was given as ${run === undefined ? 'undefined' : JSON.stringify(run)}; expected the ` +
+        `path of a run directory (or a RunDir).`,
+    );
   return new RunDir(dir);
 }
 
-/** Verifies every generation of the run in `run` (see RunDir.verify), and that generations.jsonl holds their records. */
+/**
+ * Verifies every generation of the run in `run` (see RunDir.verify), and that generations.jsonl holds their
+ * records.
+ */
 export async function verifyRun(run: RunLike): Promise<RunVerification> {
   const dir = runDirOf(run);
   const v = await dir.verify();
@@ -346,7 +444,15 @@ export async function verifyRun(run: RunLike): Promise<RunVerification> {
   const expected = (await dir.records(v.completed)).map((r) => JSON.stringify(reproducibleRecord(r)) + '\n').join('');
   // A log may lag behind its folders after a crash, by whole lines; anything else was edited or damaged.
   if (text !== null && text !== expected && !(text.endsWith('\n') || text === '' ? expected.startsWith(text) : false)) {
-    return { ...v, logProblem: { path, message: `${path} does not hold the records of the run's generations (edited or damaged); expected the lines collapse-lab writes from each generation's record.json (a resume rewrites it).` } };
+    return {
+      ...v,
+      logProblem: {
+        path,
+        message:
+          `${path} does not hold the records of the run's generations (edited or damaged); expected ` +
+          `the lines collapse-lab writes from each generation's record.json (a resume rewrites it).`,
+      },
+    };
   }
   return v;
 }

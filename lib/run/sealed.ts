@@ -93,7 +93,11 @@ export interface SealedFolderOptions {
  * only the .partial folder, which the next start deletes. Files written in `fill` may skip their
  * folder flush (`{ syncFolder: false }`): sealing flushes the folder once.
  */
-export async function writeSealedFolder(final: string, fill: (temp: string) => Promise<void>, options: SealedFolderOptions = {}): Promise<void> {
+export async function writeSealedFolder(
+  final: string,
+  fill: (temp: string) => Promise<void>,
+  options: SealedFolderOptions = {},
+): Promise<void> {
   const temp = options.concurrent ? `${final}.${process.pid}${TEMP_SUFFIX}` : final + TEMP_SUFFIX;
   const known = options.known ?? new Set<string>();
   // Both names are replaced below: each must be absent or a folder of ours (a temporary folder holds files only).
@@ -132,11 +136,19 @@ export async function sealFolder(dir: string, options: { binding?: Binding; comp
     .filter((e) => e.isFile() && e.name !== MANIFEST_FILE && e.name !== COMPLETE_FILE && !e.name.endsWith(TEMP_SUFFIX))
     .map((e) => e.name)
     .sort();
-  const manifest: Manifest = { format: MANIFEST_FORMAT, ...(options.binding ? { binding: options.binding } : {}), files: {} };
+  const manifest: Manifest = {
+    format: MANIFEST_FORMAT,
+    ...(options.binding ? { binding: options.binding } : {}),
+    files: {},
+  };
   for (const name of names) manifest.files[name] = await hashFile(join(dir, name));
   const text = JSON.stringify(manifest, null, 2) + '\n';
   await writeFileAtomic(join(dir, MANIFEST_FILE), text, { syncFolder: false });
-  await writeFileAtomic(join(dir, COMPLETE_FILE), JSON.stringify({ manifestSha256: sha256(text), completedAt: completedAt.toISOString() }) + '\n', { syncFolder: false });
+  await writeFileAtomic(
+    join(dir, COMPLETE_FILE),
+    JSON.stringify({ manifestSha256: sha256(text), completedAt: completedAt.toISOString() }) + '\n',
+    { syncFolder: false },
+  );
   // One flush of the folder covers every file written into it (each written with syncFolder: false).
   await syncDir(dir);
 }
@@ -146,33 +158,61 @@ export async function readManifest(dir: string): Promise<Manifest> {
   return (await readSealedManifest(dir)).manifest;
 }
 
-/** A sealed folder's manifest and its SHA-256 as COMPLETE names it (what the next generation's binding names), checked as readManifest says. */
+/**
+ * A sealed folder's manifest and its SHA-256 as COMPLETE names it (what the next generation's binding names),
+ * checked as readManifest says.
+ */
 export async function readSealedManifest(dir: string): Promise<{ manifest: Manifest; digest: string }> {
   if ((await lstat(dir).catch(() => null))?.isSymbolicLink()) {
-    throw new CorruptFolderError(dir, `${dir} is a symbolic link; expected the folder collapse-lab wrote there (symbolic links are refused).`);
+    throw new CorruptFolderError(
+      dir,
+      `${dir} is a symbolic link; expected the folder collapse-lab wrote there (symbolic links are refused).`,
+    );
   }
   const completePath = join(dir, COMPLETE_FILE);
   const manifestPath = join(dir, MANIFEST_FILE);
   const complete = await readOrNull(completePath);
-  if (complete === null) throw new CorruptFolderError(completePath, `${completePath} is missing; expected a folder that was completely written.`);
+  if (complete === null)
+    throw new CorruptFolderError(
+      completePath,
+      `${completePath} is missing; expected a folder that was completely written.`,
+    );
   let expected: string | undefined;
   try {
     expected = (JSON.parse(complete.toString('utf8')) as { manifestSha256?: string }).manifestSha256;
   } catch {
     expected = undefined;
   }
-  if (typeof expected !== 'string') throw new CorruptFolderError(completePath, `${completePath} is damaged; expected JSON naming the SHA-256 of ${MANIFEST_FILE}.`);
+  if (typeof expected !== 'string')
+    throw new CorruptFolderError(
+      completePath,
+      `${completePath} is damaged; expected JSON naming the SHA-256 of ${MANIFEST_FILE}.`,
+    );
   const text = await readOrNull(manifestPath);
-  if (text === null) throw new CorruptFolderError(manifestPath, `${manifestPath} is missing; expected the list of the folder's files and their SHA-256.`);
-  if (sha256(text) !== expected) throw new CorruptFolderError(manifestPath, `${manifestPath} does not match the SHA-256 recorded in COMPLETE; expected it unaltered.`);
+  if (text === null)
+    throw new CorruptFolderError(
+      manifestPath,
+      `${manifestPath} is missing; expected the list of the folder's files and their SHA-256.`,
+    );
+  if (sha256(text) !== expected)
+    throw new CorruptFolderError(
+      manifestPath,
+      `${manifestPath} does not match the SHA-256 recorded in COMPLETE; expected it unaltered.`,
+    );
   let manifest: Manifest;
   try {
     manifest = JSON.parse(text.toString('utf8')) as Manifest;
   } catch {
-    throw new CorruptFolderError(manifestPath, `${manifestPath} is not JSON; expected the list of the folder's files and their SHA-256.`);
+    throw new CorruptFolderError(
+      manifestPath,
+      `${manifestPath} is not JSON; expected the list of the folder's files and their SHA-256.`,
+    );
   }
   if (manifest.format !== MANIFEST_FORMAT) {
-    throw new CorruptFolderError(manifestPath, `${manifestPath} has format '${manifest.format}'; expected '${MANIFEST_FORMAT}'.`);
+    throw new CorruptFolderError(
+      manifestPath,
+      `${manifestPath} has format '${manifest.format}'; expected '${MANIFEST_FORMAT}'.`,
+    );
   }
   return { manifest, digest: expected };
 }
@@ -187,7 +227,11 @@ export async function verifyFolder(dir: string): Promise<Manifest> {
   for (const [name, entry] of Object.entries(manifest.files)) {
     const path = join(dir, name);
     const info = await lstat(path).catch(() => null);
-    if (!info) throw new CorruptFolderError(path, `${path} is missing; expected the ${entry.size}-byte file listed in ${MANIFEST_FILE}.`);
+    if (!info)
+      throw new CorruptFolderError(
+        path,
+        `${path} is missing; expected the ${entry.size}-byte file listed in ${MANIFEST_FILE}.`,
+      );
     if (!info.isFile()) throw notAFile(path, info.isSymbolicLink());
     checkEntry(path, entry, info.size);
     if ((await hashFile(path)).sha256 !== entry.sha256) throw altered(path);
@@ -200,9 +244,17 @@ export async function readVerified(dir: string, name: string, checked?: Manifest
   const manifest = checked ?? (await readManifest(dir));
   const path = join(dir, name);
   const entry = manifest.files[name];
-  if (!entry) throw new CorruptFolderError(path, `${path} is not listed in ${join(dir, MANIFEST_FILE)}; expected every file of the folder to be.`);
+  if (!entry)
+    throw new CorruptFolderError(
+      path,
+      `${path} is not listed in ${join(dir, MANIFEST_FILE)}; expected every file of the folder to be.`,
+    );
   const data = await readOrNull(path);
-  if (data === null) throw new CorruptFolderError(path, `${path} is missing; expected the ${entry.size}-byte file listed in ${MANIFEST_FILE}.`);
+  if (data === null)
+    throw new CorruptFolderError(
+      path,
+      `${path} is missing; expected the ${entry.size}-byte file listed in ${MANIFEST_FILE}.`,
+    );
   checkEntry(path, entry, data.length);
   if (sha256(data) !== entry.sha256) throw altered(path);
   return data;
@@ -210,16 +262,28 @@ export async function readVerified(dir: string, name: string, checked?: Manifest
 
 function checkEntry(path: string, entry: ManifestEntry, size: number): void {
   if (size !== entry.size) {
-    throw new CorruptFolderError(path, `${path} is ${size} bytes; expected ${entry.size} as listed in ${MANIFEST_FILE} (truncated or altered).`);
+    throw new CorruptFolderError(
+      path,
+      `${path} is ${size} bytes; expected ${entry.size} as listed in ${MANIFEST_FILE} (truncated or altered).`,
+    );
   }
 }
 
 function notAFile(path: string, link: boolean): CorruptFolderError {
-  return new CorruptFolderError(path, link ? `${path} is a symbolic link; expected the file collapse-lab wrote there (symbolic links are refused).` : `${path} is not a file; expected the file collapse-lab wrote there.`);
+  return new CorruptFolderError(
+    path,
+    link
+      ? `${path} is a symbolic link; expected the file collapse-lab wrote there (symbolic links are ` + `refused).`
+      : `${path} is not a file; expected the file collapse-lab wrote there.`,
+  );
 }
 
 function altered(path: string): CorruptFolderError {
-  return new CorruptFolderError(path, `${path} does not match its SHA-256 in ${MANIFEST_FILE}; expected the bytes that were written (altered or corrupted).`);
+  return new CorruptFolderError(
+    path,
+    `${path} does not match its SHA-256 in ${MANIFEST_FILE}; expected the bytes that were ` +
+      `written (altered or corrupted).`,
+  );
 }
 
 /** A regular file's bytes, null when there is none; a symbolic link is refused, never followed. */
@@ -277,20 +341,44 @@ export async function checkReplaceable(path: string, known: ReadonlySet<string> 
   const info = await lstat(path).catch(() => null);
   if (!info) return;
   const away = 'move it away, then try again';
-  if (info.isSymbolicLink()) throw new ForeignEntryError(path, `${path} is a symbolic link, which collapse-lab does not make; expected a folder it wrote there (symbolic links are refused: ${away}).`);
-  if (!info.isDirectory()) throw new ForeignEntryError(path, `${path} is a file collapse-lab did not write; expected a folder it wrote there (${away}).`);
+  if (info.isSymbolicLink())
+    throw new ForeignEntryError(
+      path,
+      `${path} is a symbolic link, which collapse-lab does not make; expected a folder it wrote ` +
+        `there (symbolic links are refused: ${away}).`,
+    );
+  if (!info.isDirectory())
+    throw new ForeignEntryError(
+      path,
+      `${path} is a file collapse-lab did not write; expected a folder it wrote there (${away}).`,
+    );
   const listed = new Set(Object.keys((await readManifest(path).catch(() => null))?.files ?? {}));
-  const ours = (name: string) => known === 'any-file' || known.has(name) || listed.has(name) || name === MANIFEST_FILE || name === COMPLETE_FILE;
+  const ours = (name: string) =>
+    known === 'any-file' || known.has(name) || listed.has(name) || name === MANIFEST_FILE || name === COMPLETE_FILE;
   for (const e of await readdir(path, { withFileTypes: true })) {
     const temp = tempTargetOf(e.name);
-    if (!e.isFile()) throw new ForeignEntryError(join(path, e.name), `${path} holds ${e.name}, ${e.isSymbolicLink() ? 'a symbolic link' : 'a folder'} collapse-lab does not make there; expected only its own files in a folder it replaces (${away}).`);
-    if (!(ours(e.name) || (temp !== null && ours(temp)))) throw new ForeignEntryError(join(path, e.name), `${path} holds ${e.name}, which collapse-lab did not write there; expected only its own files in a folder it replaces (${away}).`);
+    if (!e.isFile())
+      throw new ForeignEntryError(
+        join(path, e.name),
+        `${path} holds ${e.name}, ${e.isSymbolicLink() ? 'a symbolic link' : 'a folder'} ` +
+          `collapse-lab does not make there; expected only its own files in a folder it replaces (${away}).`,
+      );
+    if (!(ours(e.name) || (temp !== null && ours(temp))))
+      throw new ForeignEntryError(
+        join(path, e.name),
+        `${path} holds ${e.name}, which collapse-lab did not write there; expected only its own ` +
+          `files in a folder it replaces (${away}).`,
+      );
   }
   for (const p of [path, dirname(path)]) {
     try {
       await access(p, constants.W_OK);
     } catch {
-      throw new ForeignEntryError(path, `${path} cannot be deleted by this process (${p === path ? 'it' : `the folder ${basename(p)} holding it`} is not writable); expected a folder this process may replace (make it writable, or ${away}).`);
+      throw new ForeignEntryError(
+        path,
+        `${path} cannot be deleted by this process (${p === path ? 'it' : `the folder ${basename(p)} holding it`} ` +
+          `is not writable); expected a folder this process may replace (make it writable, or ${away}).`,
+      );
     }
   }
 }
@@ -301,6 +389,10 @@ export async function removeOwnedFolder(path: string, known: ReadonlySet<string>
   try {
     await rm(path, { recursive: true, force: true });
   } catch (err) {
-    throw new ForeignEntryError(path, `${path} could not be deleted (${(err as { code?: string }).code ?? (err as Error).message}); expected a folder this process may replace.`);
+    throw new ForeignEntryError(
+      path,
+      `${path} could not be deleted (${(err as { code?: string }).code ?? (err as Error).message}); ` +
+        `expected a folder this process may replace.`,
+    );
   }
 }

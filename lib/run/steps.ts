@@ -49,7 +49,20 @@ export async function appendSteps(dir: string, steps: readonly StepRecord[]): Pr
   if (steps.length === 0) return;
   const handle = await open(runFile(dir, STEPS_LOG), 'a');
   try {
-    await handle.write(steps.map((s) => JSON.stringify({ step: s.step, generation: s.generation, epoch: s.epoch, loss: s.loss, seconds: s.seconds }) + '\n').join(''));
+    await handle.write(
+      steps
+        .map(
+          (s) =>
+            JSON.stringify({
+              step: s.step,
+              generation: s.generation,
+              epoch: s.epoch,
+              loss: s.loss,
+              seconds: s.seconds,
+            }) + '\n',
+        )
+        .join(''),
+    );
     await handle.sync();
   } finally {
     await handle.close();

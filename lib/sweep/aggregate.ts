@@ -36,9 +36,34 @@ export interface RunResult {
 }
 
 /** Record fields in the order the tables show them; other numeric fields follow by name. */
-const FIELD_ORDER = ['trainSize', 'realFraction', 'trainLoss', 'testLoss', 'testRecon', 'testKl', 'fid', 'classEntropy', 'precision', 'recall', 'latentStd', 'learningRate', 'metricSamples', 'numTensors', 'seconds', 'samplesPerSecond', 'rssMB'];
+const FIELD_ORDER = [
+  'trainSize',
+  'realFraction',
+  'trainLoss',
+  'testLoss',
+  'testRecon',
+  'testKl',
+  'fid',
+  'classEntropy',
+  'precision',
+  'recall',
+  'latentStd',
+  'learningRate',
+  'metricSamples',
+  'numTensors',
+  'seconds',
+  'samplesPerSecond',
+  'rssMB',
+];
 /** Numeric fields that are not results of the experiment. */
-const NOT_AGGREGATED = new Set<string>([...TIMING_FIELDS, 'numTensors', 'metricSamples', 'trainSize', 'realFraction', 'learningRate']);
+const NOT_AGGREGATED = new Set<string>([
+  ...TIMING_FIELDS,
+  'numTensors',
+  'metricSamples',
+  'trainSize',
+  'realFraction',
+  'learningRate',
+]);
 
 const AGGREGATE_STATS = ['n', 'mean', 'sd', 'ci95Low', 'ci95High'] as const;
 
@@ -50,7 +75,10 @@ export interface RunGap {
   why?: string;
 }
 
-export async function collectRuns(dir: string, plan: SweepPlan): Promise<{ results: RunResult[]; missing: RunGap[]; partial: RunGap[] }> {
+export async function collectRuns(
+  dir: string,
+  plan: SweepPlan,
+): Promise<{ results: RunResult[]; missing: RunGap[]; partial: RunGap[] }> {
   const results: RunResult[] = [];
   const missing: RunGap[] = [];
   const partial: RunGap[] = [];
@@ -85,8 +113,13 @@ export function sweepTables(plan: SweepPlan, results: readonly RunResult[]): Tab
   const axes = axisColumns(plan);
   const settingColumns = [...axes, 'scheme'];
   const numeric = new Set<string>();
-  for (const r of results) for (const rec of r.records) for (const [k, v] of Object.entries(rec)) if (typeof v === 'number' && k !== 'generation') numeric.add(k);
-  const fields = [...FIELD_ORDER.filter((f) => numeric.has(f)), ...[...numeric].filter((f) => !FIELD_ORDER.includes(f)).sort()];
+  for (const r of results)
+    for (const rec of r.records)
+      for (const [k, v] of Object.entries(rec)) if (typeof v === 'number' && k !== 'generation') numeric.add(k);
+  const fields = [
+    ...FIELD_ORDER.filter((f) => numeric.has(f)),
+    ...[...numeric].filter((f) => !FIELD_ORDER.includes(f)).sort(),
+  ];
   const summaryColumns = ['task', 'script', ...settingColumns, 'seed', 'generation', ...fields];
   const summary: Row[] = [];
   for (const r of results) {
@@ -116,7 +149,9 @@ export function sweepTables(plan: SweepPlan, results: readonly RunResult[]): Tab
   }
   // Settings in the order their first task appears, generations ascending.
   const rank = (row: Row) => settingRank.get(settingKey(row)) as number;
-  const ordered = [...groups.values()].sort((a, b) => rank(a[0]) - rank(b[0]) || (a[0].generation as number) - (b[0].generation as number));
+  const ordered = [...groups.values()].sort(
+    (a, b) => rank(a[0]) - rank(b[0]) || (a[0].generation as number) - (b[0].generation as number),
+  );
   const aggregate: Row[] = [];
   for (const rows of ordered) {
     for (const metric of metrics) {
@@ -125,7 +160,15 @@ export function sweepTables(plan: SweepPlan, results: readonly RunResult[]): Tab
       const s = meanCi(values);
       const row: Row = {};
       for (const c of settingColumns) row[c] = rows[0][c];
-      Object.assign(row, { generation: rows[0].generation, metric, n: s.n, mean: s.mean, sd: cell(s.sd), ci95Low: cell(s.ci95Low), ci95High: cell(s.ci95High) });
+      Object.assign(row, {
+        generation: rows[0].generation,
+        metric,
+        n: s.n,
+        mean: s.mean,
+        sd: cell(s.sd),
+        ci95Low: cell(s.ci95Low),
+        ci95High: cell(s.ci95High),
+      });
       aggregate.push(row);
     }
   }
@@ -161,8 +204,21 @@ export function formatAggregate(tables: Tables, metric: string): string {
   const rows = tables.aggregate.rows.filter((r) => r.metric === metric);
   const num = (v: Cell) => (typeof v === 'number' ? v.toFixed(2) : '-');
   const table = [[...tables.settingColumns, 'gen', 'n', 'mean', 'sd', 'ci95Low', 'ci95High']];
-  for (const r of rows) table.push([...tables.settingColumns.map((c) => String(r[c])), String(r.generation), String(r.n), num(r.mean), num(r.sd), num(r.ci95Low), num(r.ci95High)]);
+  for (const r of rows)
+    table.push([
+      ...tables.settingColumns.map((c) => String(r[c])),
+      String(r.generation),
+      String(r.n),
+      num(r.mean),
+      num(r.sd),
+      num(r.ci95Low),
+      num(r.ci95High),
+    ]);
   const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
-  const text = table.map((r) => r.map((c, i) => (i < tables.settingColumns.length ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')).join('\n');
+  const text = table
+    .map((r) =>
+      r.map((c, i) => (i < tables.settingColumns.length ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '),
+    )
+    .join('\n');
   return `${metric}: mean over seeds and 95% confidence interval of the mean (Student's t)\n${text}\n`;
 }

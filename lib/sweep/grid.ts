@@ -46,36 +46,64 @@ export function parseGrid(text: string, file: string): Grid {
   try {
     raw = yaml ? parseYaml(text) : JSON.parse(text);
   } catch (err) {
-    throw new Error(`Grid file ${file} is not valid ${yaml ? 'YAML' : 'JSON'} (${oneLine((err as Error).message)}); expected an object with script, flags and grid.`);
+    throw new Error(
+      `Grid file ${file} is not valid ${yaml ? 'YAML' : 'JSON'} (${oneLine((err as Error).message)}); ` +
+        `expected an object with script, flags and grid.`,
+    );
   }
   return checkGrid(raw, file);
 }
 
 /** Checks a grid object's shape (not the flags themselves: the script checks those). */
 export function checkGrid(raw: unknown, file = 'grid'): Grid {
-  if (!isObject(raw)) throw new Error(`Grid file ${file} holds ${describe(raw)}; expected an object with script, flags and grid.`);
+  if (!isObject(raw))
+    throw new Error(`Grid file ${file} holds ${describe(raw)}; expected an object with script, flags and grid.`);
   const unknown = Object.keys(raw).filter((k) => !TOP_KEYS.includes(k));
-  if (unknown.length > 0) throw new Error(`Grid file ${file} has the unknown key '${unknown[0]}'; expected only ${TOP_KEYS.join(', ')}.`);
-  if (typeof raw.script !== 'string' || raw.script === '') throw new Error(`Grid file ${file} has script ${describe(raw.script)}; expected the name of an experiment script, e.g. "vae-mnist".`);
+  if (unknown.length > 0)
+    throw new Error(`Grid file ${file} has the unknown key '${unknown[0]}'; expected only ${TOP_KEYS.join(', ')}.`);
+  if (typeof raw.script !== 'string' || raw.script === '')
+    throw new Error(
+      `Grid file ${file} has script ${describe(raw.script)}; expected the name of an experiment ` +
+        `script, e.g. "vae-mnist".`,
+    );
   const flags = raw.flags ?? {};
   const grid = raw.grid ?? {};
-  if (!isObject(flags)) throw new Error(`Grid file ${file} has flags ${describe(flags)}; expected an object of flag name -> value.`);
-  if (!isObject(grid)) throw new Error(`Grid file ${file} has grid ${describe(grid)}; expected an object of flag name -> list of values.`);
+  if (!isObject(flags))
+    throw new Error(`Grid file ${file} has flags ${describe(flags)}; expected an object of flag name -> value.`);
+  if (!isObject(grid))
+    throw new Error(`Grid file ${file} has grid ${describe(grid)}; expected an object of flag name -> list of values.`);
   for (const [name, value] of Object.entries(flags)) {
     checkName(name, file, 'flags');
-    if (!isFlagValue(value)) throw new Error(`Grid file ${file} gives flag '${name}' the value ${describe(value)}; expected a string, a number or true/false.`);
+    if (!isFlagValue(value))
+      throw new Error(
+        `Grid file ${file} gives flag '${name}' the value ${describe(value)}; expected a string, a ` +
+          `number or true/false.`,
+      );
   }
   for (const [name, values] of Object.entries(grid)) {
     checkName(name, file, 'grid');
-    if (Object.hasOwn(flags, name)) throw new Error(`Grid file ${file} names '${name}' both in flags and in grid; expected each flag in one of them.`);
-    if (!Array.isArray(values) || values.length === 0) throw new Error(`Grid file ${file} gives axis '${name}' ${describe(values)}; expected a non-empty list of values.`);
+    if (Object.hasOwn(flags, name))
+      throw new Error(
+        `Grid file ${file} names '${name}' both in flags and in grid; expected each flag in one of them.`,
+      );
+    if (!Array.isArray(values) || values.length === 0)
+      throw new Error(
+        `Grid file ${file} gives axis '${name}' ${describe(values)}; expected a non-empty list of values.`,
+      );
     const bad = values.find((v) => !isFlagValue(v));
-    if (bad !== undefined) throw new Error(`Grid file ${file} has ${describe(bad)} among the values of axis '${name}'; expected strings, numbers or true/false.`);
+    if (bad !== undefined)
+      throw new Error(
+        `Grid file ${file} has ${describe(bad)} among the values of axis '${name}'; expected ` +
+          `strings, numbers or true/false.`,
+      );
     const meanings = values.map(meaning);
     const i = meanings.findIndex((m, j) => meanings.indexOf(m) !== j);
     if (i >= 0) {
       const first = values[meanings.indexOf(meanings[i])];
-      const same = JSON.stringify(first) === JSON.stringify(values[i]) ? `${JSON.stringify(values[i])} twice` : `${JSON.stringify(first)} and ${JSON.stringify(values[i])}, which mean the same value,`;
+      const same =
+        JSON.stringify(first) === JSON.stringify(values[i])
+          ? `${JSON.stringify(values[i])} twice`
+          : `${JSON.stringify(first)} and ${JSON.stringify(values[i])}, which mean the same value,`;
       throw new Error(`Grid file ${file} lists ${same} in axis '${name}'; expected each value once.`);
     }
   }
@@ -93,11 +121,16 @@ export function expandGrid(grid: Grid): Settings[] {
 
 /** Command-line flags for the fixed flags plus one combination of the axes. */
 export function flagArgs(flags: Record<string, FlagValue>): string[] {
-  return Object.entries(flags).flatMap(([name, v]) => (v === true ? [`--${name}`] : v === false ? [`--no-${name}`] : [`--${name}`, String(v)]));
+  return Object.entries(flags).flatMap(([name, v]) =>
+    v === true ? [`--${name}`] : v === false ? [`--no-${name}`] : [`--${name}`, String(v)],
+  );
 }
 
 function checkName(name: string, file: string, where: string): void {
-  if (!/^[a-zA-Z][\w-]*$/.test(name)) throw new Error(`Grid file ${file} has the ${where} key '${name}'; expected a flag name without dashes, e.g. "train-size".`);
+  if (!/^[a-zA-Z][\w-]*$/.test(name))
+    throw new Error(
+      `Grid file ${file} has the ${where} key '${name}'; expected a flag name without dashes, ` + `e.g. "train-size".`,
+    );
   const why = RESERVED_FLAGS[name];
   if (why) throw new Error(`Grid file ${file} sets '${name}' in ${where}; expected it left out: ${why}.`);
 }

@@ -30,7 +30,10 @@ export interface LocalSweepOptions {
   dir: string;
   /** Tasks at once. Defaults to 1. */
   parallel?: number;
-  /** The command that runs task `index` in a child process (e.g. node --import tsx scripts/sweep.ts run --task N --dir D). */
+  /**
+   * The command that runs task `index` in a child process (e.g. node --import tsx scripts/sweep.ts run --task N
+   * --dir D).
+   */
   command: (index: number) => { file: string; args: string[]; cwd?: string };
   /** Environment of the children. Defaults to process.env. */
   env?: NodeJS.ProcessEnv;
@@ -59,14 +62,19 @@ export async function runLocalSweep(options: LocalSweepOptions): Promise<LocalSw
   const { dir } = options;
   const stderr = options.stderr ?? process.stderr;
   const parallel = options.parallel ?? 1;
-  if (!(Number.isInteger(parallel) && parallel > 0)) throw new Error(`parallel ${parallel} is not valid; expected a positive integer.`);
+  if (!(Number.isInteger(parallel) && parallel > 0))
+    throw new Error(`parallel ${parallel} is not valid; expected a positive integer.`);
   const plan = await readSweep(dir);
   // Logs, task runs and their reports are written into the sweep folder.
   const blocked = await whyNoFolder(dir);
-  if (blocked) throw new Error(`Sweep folder ${dir} ${blocked}; expected a folder this process may write its tasks' runs and logs into.`);
+  if (blocked)
+    throw new Error(
+      `Sweep folder ${dir} ${blocked}; expected a folder this process may write its tasks' runs and logs into.`,
+    );
   const before = await sweepStatus(dir, plan);
   const running = before.filter((s) => s.state === 'running' || s.state === 'queued');
-  for (const s of running) stderr.write(`Task ${s.index} is ${s.state} elsewhere (${s.last?.placement.host ?? 'Slurm'}); not started here.\n`);
+  for (const s of running)
+    stderr.write(`Task ${s.index} is ${s.state} elsewhere (${s.last?.placement.host ?? 'Slurm'}); not started here.\n`);
   const todo = before.filter((s) => s.state === 'pending' || s.state === 'failed').map((s) => s.index);
   const done = before.filter((s) => s.state === 'done').length;
   stderr.write(`${plan.tasks.length} tasks: ${done} done, ${todo.length} to run, ${parallel} at once.\n`);
@@ -78,11 +86,21 @@ export async function runLocalSweep(options: LocalSweepOptions): Promise<LocalSw
   const failed: LocalSweepResult['failed'] = [];
   const started: number[] = [];
   const limit = pLimit(parallel);
-  const progress = watchSweep({ dir, plan, stream: stderr, intervalMs: options.progressIntervalMs, running: () => new Set(live.keys()) });
+  const progress = watchSweep({
+    dir,
+    plan,
+    stream: stderr,
+    intervalMs: options.progressIntervalMs,
+    running: () => new Set(live.keys()),
+  });
   const onAbort = () => {
     // Tasks still queued see the signal when their turn comes and do not start.
     const pids = [...live.values()].filter((pid) => pid !== undefined);
-    if (pids.length > 0) stderr.write(`Stopping: ${pids.length} running task${pids.length > 1 ? 's' : ''} finish their current batch and save (tasks not yet started stay pending).\n`);
+    if (pids.length > 0)
+      stderr.write(
+        `Stopping: ${pids.length} running task${pids.length > 1 ? 's' : ''} finish their current ` +
+          `batch and save (tasks not yet started stay pending).\n`,
+      );
     for (const pid of pids) signalChild(pid, 'SIGTERM');
   };
   options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -91,7 +109,9 @@ export async function runLocalSweep(options: LocalSweepOptions): Promise<LocalSw
     if (options.signal?.aborted) return;
     const log = localLogPath(plan.tasks[index].dir);
     const handle = await open(join(dir, log), 'a');
-    await handle.write(`--- task ${index} (${describeSettings(plan.tasks[index].settings)}), started ${new Date().toISOString()}\n`);
+    await handle.write(
+      `--- task ${index} (${describeSettings(plan.tasks[index].settings)}), started ${new Date().toISOString()}\n`,
+    );
     const cmd = options.command(index);
     started.push(index);
     let pid: number | undefined;
@@ -124,7 +144,9 @@ export async function runLocalSweep(options: LocalSweepOptions): Promise<LocalSw
     if (code !== 0 && code !== 130) {
       const message = await lastError(join(dir, log));
       failed.push({ index, code, message, log });
-      stderr.write(`Task ${index} (${describeSettings(plan.tasks[index].settings)}) failed (exit ${code}): ${message} Log: ${join(dir, log)}\n`);
+      stderr.write(
+        `Task ${index} (${describeSettings(plan.tasks[index].settings)}) failed (exit ${code}): ${message} Log: ${join(dir, log)}\n`,
+      );
     }
   };
 
@@ -148,7 +170,10 @@ function signalChild(pid: number, signal: NodeJS.Signals): void {
 /** The last "Error: ..." line a task printed, or a pointer to its log. */
 async function lastError(path: string): Promise<string> {
   const text = await readFile(path, 'utf8').catch(() => '');
-  const line = text.split('\n').filter((l) => l.startsWith('Error: ')).at(-1);
+  const line = text
+    .split('\n')
+    .filter((l) => l.startsWith('Error: '))
+    .at(-1);
   return line ? line.slice('Error: '.length) : 'no error message; see the log.';
 }
 

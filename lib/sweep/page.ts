@@ -4,7 +4,7 @@
  * from disk: every picture and link is a relative path inside the sweep folder.
  */
 import { esc, pageHead } from '../report/html.ts';
-import type { Tables } from './aggregate.ts';
+import type { Row, Tables } from './aggregate.ts';
 import { describeSettings } from './plan.ts';
 import type { SweepPlan } from './plan.ts';
 import { settingLabel } from './plots.ts';
@@ -28,24 +28,44 @@ const href = (p: string) => esc(p.split('/').map(encodeURIComponent).join('/'));
 export function sweepPage(p: SweepPageInput): string {
   const { plan, tables } = p;
   const grid = `<table class="config"><tr><th>script</th><td>${esc(plan.grid.script)}</td></tr>
-<tr><th>fixed flags</th><td>${esc(Object.entries(plan.grid.flags).map(([k, v]) => `--${k} ${v}`).join(' ') || '–')}</td></tr>
-${Object.entries(plan.grid.grid).map(([k, v]) => `<tr><th>axis ${esc(k)}</th><td>${esc(v.join(', '))}</td></tr>`).join('\n')}
+<tr><th>fixed flags</th><td>${esc(
+    Object.entries(plan.grid.flags)
+      .map(([k, v]) => `--${k} ${v}`)
+      .join(' ') || '–',
+  )}</td></tr>
+${Object.entries(plan.grid.grid)
+  .map(([k, v]) => `<tr><th>axis ${esc(k)}</th><td>${esc(v.join(', '))}</td></tr>`)
+  .join('\n')}
 <tr><th>tasks</th><td>${plan.tasks.length}</td></tr></table>`;
   const tasks = p.statuses
     .map((s) => {
       const report = p.taskReports.get(s.index);
-      return `<tr data-task="${s.index}" data-state="${s.state}"><td>${s.index}</td><td>${esc(describeSettings(s.settings) || '–')}</td><td>${s.state}${s.problem ? `: ${esc(s.problem)}` : ''}</td><td>${s.generations.done}/${s.generations.total}</td><td>${report ? `<a href="${href(report)}">report</a>` : '–'}</td></tr>`;
+      const state = `${s.state}${s.problem ? `: ${esc(s.problem)}` : ''}`;
+      const link = report ? `<a href="${href(report)}">report</a>` : '–';
+      const cells = [
+        s.index,
+        esc(describeSettings(s.settings) || '–'),
+        state,
+        `${s.generations.done}/${s.generations.total}`,
+        link,
+      ];
+      return `<tr data-task="${s.index}" data-state="${s.state}">${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
     })
     .join('\n');
   const charts = p.plots
-    .map((c) => `<figure class="chart" id="chart-${esc(c.metric)}"><img src="${href(c.png)}" alt="${esc(c.title)}"><figcaption>${esc(c.title)}. <a href="${href(c.svg)}">SVG</a></figcaption></figure>`)
+    .map(
+      (c) =>
+        `<figure class="chart" id="chart-${esc(c.metric)}"><img src="${href(c.png)}" alt="${esc(c.title)}"><figcaption>${esc(c.title)}. ` +
+        `<a href="${href(c.svg)}">SVG</a></figcaption></figure>`,
+    )
     .join('\n');
   const metric = tables.metrics.includes('testLoss') ? 'testLoss' : tables.metrics[0];
   const rows = tables.aggregate.rows.filter((r) => r.metric === metric);
   const f = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(3)) : '–');
   const aggregate = metric
-    ? `<table class="aggregate" data-metric="${esc(metric)}"><thead><tr><th>setting</th><th>gen</th><th>n</th><th>mean</th><th>sd</th><th>95% CI</th></tr></thead><tbody>
-${rows.map((r) => `<tr><td>${esc(settingLabel(r, tables.settingColumns))}</td><td>${r.generation}</td><td>${r.n}</td><td>${f(r.mean)}</td><td>${f(r.sd)}</td><td>${typeof r.ci95Low === 'number' ? `${f(r.ci95Low)} – ${f(r.ci95High)}` : '–'}</td></tr>`).join('\n')}
+    ? `<table class="aggregate" data-metric="${esc(metric)}">
+<thead><tr>${['setting', 'gen', 'n', 'mean', 'sd', '95% CI'].map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>
+${rows.map((r) => aggregateRow(r, tables.settingColumns, f)).join('\n')}
 </tbody></table>`
     : '<p class="none">No complete generation yet.</p>';
   return `${pageHead(p.title)}
@@ -61,7 +81,15 @@ table { max-width: 100%; } td { overflow-wrap: anywhere; }
 </head>
 <body>
 <h1>${esc(p.title)}</h1>
-<p>Each line is the mean over seeds of one setting; the band is the 95% confidence interval of that mean (Student's t with n − 1 degrees of freedom; none where only one seed reached a generation). Tables: <a href="summary.csv">summary.csv</a> (one row per run and generation), <a href="aggregate.csv">aggregate.csv</a> (n, mean, sd and the interval per setting, generation and metric)${p.runsReport ? `; every run side by side: <a href="${href(p.runsReport)}">${esc(p.runsReport)}</a>` : ''}.</p>
+<p>Each line is the mean over seeds of one setting; the band is the 95% confidence interval of that mean
+(Student's t with n − 1 degrees of freedom; none where only one seed reached a generation). Tables: <a
+href="summary.csv">summary.csv</a> (one row per run and generation), <a href="aggregate.csv">aggregate.csv</a>
+(n, mean, sd and the interval per setting, generation and metric)${
+    p.runsReport
+      ? `; every run side by side:
+<a href="${href(p.runsReport)}">${esc(p.runsReport)}</a>`
+      : ''
+  }.</p>
 <h2 id="grid">Grid</h2>
 ${grid}
 <h2 id="curves">Curves</h2>
@@ -75,4 +103,11 @@ ${tasks}
 </body>
 </html>
 `;
+}
+
+/** One row of the aggregate table: the setting, the generation, n, mean, sd and the 95% interval. */
+function aggregateRow(r: Row, columns: readonly string[], f: (v: unknown) => string): string {
+  const ci = typeof r.ci95Low === 'number' ? `${f(r.ci95Low)} – ${f(r.ci95High)}` : '–';
+  const cells = [esc(settingLabel(r, columns)), r.generation, r.n, f(r.mean), f(r.sd), ci];
+  return `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
 }

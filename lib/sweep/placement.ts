@@ -19,7 +19,12 @@ export type Placement = {
 /** The placement an environment describes (pass process.env). */
 export function placementFrom(env: Record<string, string | undefined>, host = hostname()): Placement {
   const p: Placement = { host };
-  const map = { slurmJobId: 'SLURM_JOB_ID', slurmArrayJobId: 'SLURM_ARRAY_JOB_ID', slurmArrayTaskId: 'SLURM_ARRAY_TASK_ID', slurmNode: 'SLURMD_NODENAME' } as const;
+  const map = {
+    slurmJobId: 'SLURM_JOB_ID',
+    slurmArrayJobId: 'SLURM_ARRAY_JOB_ID',
+    slurmArrayTaskId: 'SLURM_ARRAY_TASK_ID',
+    slurmNode: 'SLURMD_NODENAME',
+  } as const;
   for (const [key, name] of Object.entries(map) as [keyof typeof map, string][]) if (env[name]) p[key] = env[name];
   return p;
 }

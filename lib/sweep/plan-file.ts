@@ -15,21 +15,40 @@ export function sealPlan(plan: SweepPlan): SweepPlan & { checksum: string } {
   return { ...body, checksum: checksumOf(body) };
 }
 
-/** Throws one sentence naming `path` when the plan read from it fails its checksum (when `sealed`) or a path in it leaves the sweep folder. */
+/**
+ * Throws one sentence naming `path` when the plan read from it fails its checksum (when `sealed`) or a path in
+ * it leaves the sweep folder.
+ */
 export function checkPlanFile(path: string, plan: SweepPlan & { checksum?: unknown }, sealed: boolean): void {
   if (sealed) {
     const { checksum, ...body } = plan;
-    if (checksum !== checksumOf(body)) throw new Error(`Sweep file ${path} does not match its own checksum (damaged or edited); expected the sweep.json 'sweep.ts plan' wrote.`);
+    if (checksum !== checksumOf(body))
+      throw new Error(
+        `Sweep file ${path} does not match its own checksum (damaged or edited); expected the ` +
+          `sweep.json 'sweep.ts plan' wrote.`,
+      );
   }
-  if (!Array.isArray(plan.tasks)) throw new Error(`Sweep file ${path} has no list of tasks; expected the sweep.json 'sweep.ts plan' wrote.`);
+  if (!Array.isArray(plan.tasks))
+    throw new Error(`Sweep file ${path} has no list of tasks; expected the sweep.json 'sweep.ts plan' wrote.`);
   const width = Math.max(3, String(plan.tasks.length - 1).length);
   for (const [index, task] of plan.tasks.entries()) {
     const dir = join(TASKS_DIR, String(index).padStart(width, '0'));
-    const bad = (what: string) => new Error(`Sweep file ${path} gives task ${index} ${what}; expected paths inside the sweep folder as planned (${dir} and its run folders).`);
+    const bad = (what: string) =>
+      new Error(
+        `Sweep file ${path} gives task ${index} ${what}; expected paths inside the sweep folder as ` +
+          `planned (${dir} and its run folders).`,
+      );
     if (task?.index !== index || task.dir !== dir) throw bad(`the folder ${JSON.stringify(task?.dir)}`);
     for (const run of Array.isArray(task.runs) ? task.runs : [null]) {
       const scheme = run?.scheme;
-      if (!(typeof scheme === 'string' && /^[\w.-]+$/.test(scheme) && scheme !== '.' && scheme !== '..' && run?.dir === join(dir, scheme))) throw bad(`the run folder ${JSON.stringify(run?.dir)}`);
+      if (!(
+        typeof scheme === 'string' &&
+        /^[\w.-]+$/.test(scheme) &&
+        scheme !== '.' &&
+        scheme !== '..' &&
+        run?.dir === join(dir, scheme)
+      ))
+        throw bad(`the run folder ${JSON.stringify(run?.dir)}`);
     }
   }
 }

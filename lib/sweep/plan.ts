@@ -85,7 +85,10 @@ export interface SweepPlan {
   tasks: PlannedTask[];
 }
 
-/** Options of planSweep: the sweep folder, the grid and its file, the scripts' checks, and whether to replace another plan. */
+/**
+ * Options of planSweep: the sweep folder, the grid and its file, the scripts' checks, and whether to replace
+ * another plan.
+ */
 export interface PlanOptions {
   /** The sweep folder. */
   dir: string;
@@ -111,10 +114,15 @@ export interface PlanResult {
 export async function planSweep(options: PlanOptions): Promise<PlanResult> {
   const { dir, grid, gridFile, experiments } = options;
   if (!experiments.names.includes(grid.script)) {
-    throw new Error(`Grid file ${gridFile} names the script '${grid.script}'; expected one of ${experiments.names.join(', ')}.`);
+    throw new Error(
+      `Grid file ${gridFile} names the script '${grid.script}'; expected one of ${experiments.names.join(', ')}.`,
+    );
   }
   const blocked = await whyNoFolder(dir);
-  if (blocked) throw new Error(`Sweep folder ${dir} ${blocked}; expected a folder this process may write the sweep into (choose another --dir).`);
+  if (blocked)
+    throw new Error(
+      `Sweep folder ${dir} ${blocked}; expected a folder this process may write the sweep into (choose another --dir).`,
+    );
   const combos = expandGrid(grid);
   const width = Math.max(3, String(combos.length - 1).length);
   const tasks: PlannedTask[] = [];
@@ -126,9 +134,18 @@ export async function planSweep(options: PlanOptions): Promise<PlanResult> {
       check = await experiments.check(grid.script, runArgs(args, join(resolve(dir), taskDir)));
     } catch (err) {
       const where = Object.keys(settings).length ? ` (task ${index}: ${describeSettings(settings)})` : '';
-      throw new Error(`Grid file ${gridFile} does not give ${grid.script} valid flags${where}: ${(err as Error).message.replace(/\.$/, '')}.`);
+      throw new Error(
+        `Grid file ${gridFile} does not give ${grid.script} valid flags${where}: ${(err as Error).message.replace(/\.$/, '')}.`,
+      );
     }
-    const runs = check.runs.map((r) => ({ dir: join(taskDir, r.scheme), scheme: r.scheme, seed: check.seed, generations: check.generations, images: r.images, config: check.config }));
+    const runs = check.runs.map((r) => ({
+      dir: join(taskDir, r.scheme),
+      scheme: r.scheme,
+      seed: check.seed,
+      generations: check.generations,
+      images: r.images,
+      config: check.config,
+    }));
     tasks.push({ index, settings, args, dir: taskDir, runs });
   }
 
@@ -136,7 +153,10 @@ export async function planSweep(options: PlanOptions): Promise<PlanResult> {
   if (existing) {
     if (JSON.stringify(existing.grid) === JSON.stringify(grid)) return { plan: existing, written: false };
     if (!options.force) {
-      throw new Error(`Sweep folder ${dir} was planned from another grid (${existing.gridFile}, ${existing.tasks.length} tasks); expected the same grid, or --force to replace that sweep and its results.`);
+      throw new Error(
+        `Sweep folder ${dir} was planned from another grid (${existing.gridFile}, ${existing.tasks.length} ` +
+          `tasks); expected the same grid, or --force to replace that sweep and its results.`,
+      );
     }
     // Only what the sweep made goes (its runs, logs and results, each shown to be ours first); the user's files stay.
     await removeSweepOutputs(dir, existing);
@@ -146,7 +166,8 @@ export async function planSweep(options: PlanOptions): Promise<PlanResult> {
       if (err.code === 'ENOTDIR') throw new Error(`Sweep folder ${dir} is a file; expected a folder.`);
       throw err;
     });
-    if (entries.length > 0) throw new Error(`Sweep folder ${dir} is not empty and holds no ${SWEEP_FILE}; expected a new or empty folder.`);
+    if (entries.length > 0)
+      throw new Error(`Sweep folder ${dir} is not empty and holds no ${SWEEP_FILE}; expected a new or empty folder.`);
   }
   const plan: SweepPlan = { format: SWEEP_FORMAT, grid, gridFile, createdAt: new Date().toISOString(), tasks };
   await mkdir(dir, { recursive: true });
@@ -154,7 +175,10 @@ export async function planSweep(options: PlanOptions): Promise<PlanResult> {
   return { plan, written: true };
 }
 
-/** The task's full command-line flags: its own, its --out, --resume, and one process per task unless the grid says otherwise. */
+/**
+ * The task's full command-line flags: its own, its --out, --resume, and one process per task unless the grid
+ * says otherwise.
+ */
 export function runArgs(args: readonly string[], out: string): string[] {
   const jobs = args.some((a) => a === '--jobs' || a.startsWith('--jobs='));
   return [...args, '--out', out, '--resume', ...(jobs ? [] : ['--jobs', '1'])];
@@ -174,16 +198,20 @@ async function readSweepIfAny(dir: string): Promise<SweepPlan | null> {
     text = await readFile(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') throw new Error(`Sweep folder ${dir} is a file; expected a folder.`);
+    if ((err as NodeJS.ErrnoException).code === 'ENOTDIR')
+      throw new Error(`Sweep folder ${dir} is a file; expected a folder.`);
     throw err;
   }
   let plan: SweepPlan;
   try {
     plan = JSON.parse(text) as SweepPlan;
   } catch (err) {
-    throw new Error(`Sweep file ${path} is not valid JSON (${(err as Error).message}); expected the ${SWEEP_FILE} 'sweep.ts plan' writes.`);
+    throw new Error(
+      `Sweep file ${path} is not valid JSON (${(err as Error).message}); expected the ${SWEEP_FILE} 'sweep.ts plan' writes.`,
+    );
   }
-  if (plan?.format !== SWEEP_FORMAT && plan?.format !== LEGACY_SWEEP_FORMAT) throw new Error(`Sweep file ${path} has format '${plan?.format}'; expected '${SWEEP_FORMAT}'.`);
+  if (plan?.format !== SWEEP_FORMAT && plan?.format !== LEGACY_SWEEP_FORMAT)
+    throw new Error(`Sweep file ${path} has format '${plan?.format}'; expected '${SWEEP_FORMAT}'.`);
   checkPlanFile(path, plan, plan.format === SWEEP_FORMAT);
   const { checksum: _checksum, ...body } = plan as SweepPlan & { checksum?: string };
   return body;
@@ -192,11 +220,16 @@ async function readSweepIfAny(dir: string): Promise<SweepPlan | null> {
 /** The task with this index; one sentence when there is none. */
 export function taskAt(plan: SweepPlan, index: number, source = '--task'): PlannedTask {
   const task = Number.isInteger(index) ? plan.tasks[index] : undefined;
-  if (!task) throw new Error(`${source} ${index} is not a task of this sweep; expected an integer from 0 to ${plan.tasks.length - 1}.`);
+  if (!task)
+    throw new Error(
+      `${source} ${index} is not a task of this sweep; expected an integer from 0 to ${plan.tasks.length - 1}.`,
+    );
   return task;
 }
 
 /** "scheme=replace seed=0" */
 export function describeSettings(settings: Record<string, FlagValue>): string {
-  return Object.entries(settings).map(([k, v]) => `${k}=${v}`).join(' ');
+  return Object.entries(settings)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
 }

@@ -31,7 +31,9 @@ export function metricChart(tables: Tables, metric: string): LineChart {
     const mine = rows.filter((r) => settingLabel(r, tables.settingColumns) === name);
     const num = (v: Row[string]) => (typeof v === 'number' ? v : NaN);
     const line: LineSeries = { name, x: mine.map((r) => r.generation as number), y: mine.map((r) => r.mean as number) };
-    return mine.some((r) => typeof r.ci95Low === 'number') ? { ...line, band: { lo: mine.map((r) => num(r.ci95Low)), hi: mine.map((r) => num(r.ci95High)) } } : line;
+    return mine.some((r) => typeof r.ci95Low === 'number')
+      ? { ...line, band: { lo: mine.map((r) => num(r.ci95Low)), hi: mine.map((r) => num(r.ci95High)) } }
+      : line;
   });
   const known = CURVE_FIELDS.find((f) => f.field === metric);
   const words = metricWords(metric);
@@ -55,7 +57,9 @@ export function metricWords(field: string): string {
  * Draws plots/<metric>.svg and .png for every metric, in memory: `pictures` (file name in plots/ ->
  * bytes) are written with the sweep page, as its pictures (report/ownership.ts).
  */
-export async function renderSweepPlots(tables: Tables): Promise<{ plots: SweepPlot[]; pictures: Map<string, Uint8Array | string> }> {
+export async function renderSweepPlots(
+  tables: Tables,
+): Promise<{ plots: SweepPlot[]; pictures: Map<string, Uint8Array | string> }> {
   const plots: SweepPlot[] = [];
   const pictures = new Map<string, Uint8Array | string>();
   for (const metric of tables.metrics) {
@@ -64,7 +68,12 @@ export async function renderSweepPlots(tables: Tables): Promise<{ plots: SweepPl
     const svg = await renderLineChartSvg(chart);
     pictures.set(`${metric}.svg`, svg);
     pictures.set(`${metric}.png`, await svgToPng(svg, 2));
-    plots.push({ metric, title: chart.title, svg: join(PLOTS_DIR, `${metric}.svg`), png: join(PLOTS_DIR, `${metric}.png`) });
+    plots.push({
+      metric,
+      title: chart.title,
+      svg: join(PLOTS_DIR, `${metric}.svg`),
+      png: join(PLOTS_DIR, `${metric}.png`),
+    });
   }
   return { plots, pictures };
 }

@@ -19,7 +19,10 @@ export interface SweepProgressOptions {
   bars?: boolean;
   /** This sweep's entries in the Slurm queue (for `slurm --wait`). Defaults to none. */
   queue?: () => Promise<readonly QueueEntry[] | null>;
-  /** Tasks the caller knows are running (its child processes), though they may not have said so yet. Defaults to none. */
+  /**
+   * Tasks the caller knows are running (its child processes), though they may not have said so yet. Defaults to
+   * none.
+   */
   running?: () => ReadonlySet<number>;
   /** Milliseconds between looks at the run directories. Defaults to 2000. */
   intervalMs?: number;
@@ -45,18 +48,27 @@ export function watchSweep(options: SweepProgressOptions): SweepProgress {
     const queue = options.queue ? await options.queue() : null;
     const statuses = await sweepStatus(options.dir, options.plan, { queue });
     const running = options.running?.() ?? new Set<number>();
-    for (const st of statuses) if (running.has(st.index) && (st.state === 'pending' || st.state === 'failed')) st.state = 'running';
+    for (const st of statuses)
+      if (running.has(st.index) && (st.state === 'pending' || st.state === 'failed')) st.state = 'running';
     const done = statuses.reduce((s, t) => s + t.images.done, 0);
-    const total = Math.max(1, statuses.reduce((s, t) => s + t.images.total, 0));
+    const total = Math.max(
+      1,
+      statuses.reduce((s, t) => s + t.images.total, 0),
+    );
     startImages ??= done;
     const rate = (done - startImages) / ((performance.now() - started) / 1000);
     const eta = done >= total ? '0s' : rate > 0 ? formatSeconds((total - done) / rate) : '?';
     const c = countStates(statuses);
     const gens = statuses.reduce((s, t) => s + t.generations.done, 0);
     const gensTotal = statuses.reduce((s, t) => s + t.generations.total, 0);
-    const info = `${c.done}/${statuses.length} tasks done, ${c.running} running${c.queued ? `, ${c.queued} queued` : ''}, ${c.failed} failed | ${gens}/${gensTotal} generations`;
+    const info =
+      `${c.done}/${statuses.length} tasks done, ${c.running} running${c.queued ? `, ${c.queued} queued` : ''}, ${c.failed} ` +
+      `failed | ${gens}/${gensTotal} generations`;
     if (bars) {
-      bar ??= new cliProgress.SingleBar({ stream, hideCursor: true, format: 'sweep |{bar}| {percentage}% | {info} | ETA {eta_text}' }, cliProgress.Presets.shades_classic);
+      bar ??= new cliProgress.SingleBar(
+        { stream, hideCursor: true, format: 'sweep |{bar}| {percentage}% | {info} | ETA {eta_text}' },
+        cliProgress.Presets.shades_classic,
+      );
       if (!bar.isActive) bar.start(total, done, { info, eta_text: eta });
       bar.update(done, { info, eta_text: eta });
     } else {

@@ -30,19 +30,31 @@ export async function removeSweepOutputs(dir: string, plan: SweepPlan): Promise<
   for (const task of plan.tasks) {
     const taskDir = join(dir, task.dir);
     parts.push({ check: () => checkFolder(taskDir), remove: async () => {} });
-    for (const run of task.runs) parts.push({ check: () => checkRemovableRun(join(dir, run.dir)), remove: () => removeRun(join(dir, run.dir)) });
-    parts.push(ownFile(join(taskDir, TASK_FILE)), report(join(taskDir, REPORT_FILE), reportFilesFolder(join(taskDir, REPORT_FILE))));
+    for (const run of task.runs)
+      parts.push({ check: () => checkRemovableRun(join(dir, run.dir)), remove: () => removeRun(join(dir, run.dir)) });
+    parts.push(
+      ownFile(join(taskDir, TASK_FILE)),
+      report(join(taskDir, REPORT_FILE), reportFilesFolder(join(taskDir, REPORT_FILE))),
+    );
     parts.push({ check: async () => {}, remove: () => removeIfEmpty(taskDir) });
   }
   parts.push({ check: async () => {}, remove: () => removeIfEmpty(join(dir, TASKS_DIR)) });
   parts.push(logs(join(dir, LOGS_DIR)));
   parts.push(...SWEEP_FILES.map((name) => ownFile(join(dir, name))));
-  parts.push(report(join(dir, REPORT_FILE), join(dir, PLOTS_DIR)), report(join(dir, RUNS_REPORT), reportFilesFolder(join(dir, RUNS_REPORT))));
+  parts.push(
+    report(join(dir, REPORT_FILE), join(dir, PLOTS_DIR)),
+    report(join(dir, RUNS_REPORT), reportFilesFolder(join(dir, RUNS_REPORT))),
+  );
   for (const p of parts) await p.check();
   for (const p of parts) await p.remove();
 }
 
-const inTheWay = (path: string, what: string) => new ForeignEntryError(path, `${path} is ${what}, which the sweep does not make there; expected the sweep's own output (move it away, then try again).`);
+const inTheWay = (path: string, what: string) =>
+  new ForeignEntryError(
+    path,
+    `${path} is ${what}, which the sweep does not make there; expected the sweep's own output ` +
+      `(move it away, then try again).`,
+  );
 
 /** Absent, or a real folder (not a symbolic link). */
 async function checkFolder(path: string): Promise<void> {
@@ -62,7 +74,10 @@ function ownFile(path: string): Part {
 }
 
 function report(page: string, pictures: string): Part {
-  return { check: () => checkOwnedReport('dir', page, pictures), remove: () => removeOwnedReport('dir', page, pictures) };
+  return {
+    check: () => checkOwnedReport('dir', page, pictures),
+    remove: () => removeOwnedReport('dir', page, pictures),
+  };
 }
 
 /** logs/: the files named like the sweep's logs go; anything else stays. */

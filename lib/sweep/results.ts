@@ -43,31 +43,60 @@ export interface AggregateResult {
   page: string;
 }
 
-/** Reads every run of a sweep and writes summary.csv, aggregate.csv (mean and 95% interval per setting), the charts and the sweep's pages. */
+/**
+ * Reads every run of a sweep and writes summary.csv, aggregate.csv (mean and 95% interval per setting), the
+ * charts and the sweep's pages.
+ */
 export async function aggregateSweep(options: AggregateOptions): Promise<AggregateResult> {
   const { dir } = options;
   const plan = await readSweep(dir);
   const { results, missing, partial } = await collectRuns(dir, plan);
-  if (results.length === 0) throw new Error(`Sweep folder ${dir} has no run with a complete generation yet; expected at least one (run 'sweep.ts local' or 'sweep.ts slurm --submit' first).`);
+  if (results.length === 0)
+    throw new Error(
+      `Sweep folder ${dir} has no run with a complete generation yet; expected at least one (run ` +
+        `'sweep.ts local' or 'sweep.ts slurm --submit' first).`,
+    );
   const tables = sweepTables(plan, results);
   const page = join(dir, REPORT_FILE);
   const plotsDir = join(dir, PLOTS_DIR);
   const runsReport = (options.runsReport ?? true) ? RUNS_REPORT : undefined;
   // The pages and pictures replace only their own earlier versions: checked before the first file is written.
-  await checkReportTarget('dir', page, plotsDir, options.plots === false ? [] : tables.metrics.flatMap((m) => [`${m}.svg`, `${m}.png`]));
+  await checkReportTarget(
+    'dir',
+    page,
+    plotsDir,
+    options.plots === false ? [] : tables.metrics.flatMap((m) => [`${m}.svg`, `${m}.png`]),
+  );
   if (runsReport) await checkReportPath('dir', join(dir, runsReport));
   const csv = await writeTables(dir, tables);
   const files = [csv.summary, csv.aggregate];
-  const { plots, pictures } = options.plots === false ? { plots: [], pictures: new Map<string, Uint8Array | string>() } : await renderSweepPlots(tables);
+  const { plots, pictures } =
+    options.plots === false
+      ? { plots: [], pictures: new Map<string, Uint8Array | string>() }
+      : await renderSweepPlots(tables);
   const statuses = await sweepStatus(dir, plan, { queue: options.queue });
   const taskReports = new Map<number, string>();
-  for (const t of plan.tasks) if (await stat(join(dir, t.dir, REPORT_FILE)).catch(() => null)) taskReports.set(t.index, join(t.dir, REPORT_FILE));
+  for (const t of plan.tasks)
+    if (await stat(join(dir, t.dir, REPORT_FILE)).catch(() => null)) taskReports.set(t.index, join(t.dir, REPORT_FILE));
   if (runsReport) {
-    const report = await writeReport({ runs: results.map((r) => join(dir, r.run.dir)), out: join(dir, runsReport), title: `Sweep ${dir}: every run`, curves: options.plots !== false });
+    const report = await writeReport({
+      runs: results.map((r) => join(dir, r.run.dir)),
+      out: join(dir, runsReport),
+      title: `Sweep ${dir}: every run`,
+      curves: options.plots !== false,
+    });
     files.push(...report.files);
   }
   // plots/ is the sweep page's pictures folder: a chart of a metric no longer aggregated is deleted with it.
   await mkdir(plotsDir, { recursive: true });
-  files.push(...(await writeOwnedReport('dir', page, plotsDir, sweepPage({ title: `Sweep ${dir}`, plan, statuses, tables, plots, taskReports, runsReport }), pictures)));
+  files.push(
+    ...(await writeOwnedReport(
+      'dir',
+      page,
+      plotsDir,
+      sweepPage({ title: `Sweep ${dir}`, plan, statuses, tables, plots, taskReports, runsReport }),
+      pictures,
+    )),
+  );
   return { tables, results, missing, partial, statuses, files, page };
 }

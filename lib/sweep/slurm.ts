@@ -49,7 +49,10 @@ export interface SbatchOptions extends SlurmResources {
   tasks: readonly number[];
   /** The job's working directory: the repository checkout whose code the tasks run. */
   workdir: string;
-  /** The command that runs one task; SLURM_ARRAY_TASK_ID picks it (e.g. node --import tsx scripts/sweep.ts run --dir D). */
+  /**
+   * The command that runs one task; SLURM_ARRAY_TASK_ID picks it (e.g. node --import tsx scripts/sweep.ts run
+   * --dir D).
+   */
   command: readonly string[];
 }
 
@@ -57,7 +60,10 @@ export interface SbatchOptions extends SlurmResources {
 export function sbatchScript(o: SbatchOptions): string {
   if (o.tasks.length === 0) throw new Error('No task to submit; expected at least one unfinished task.');
   for (const e of o.extra ?? []) {
-    if (!/^-[^\n]*$/.test(e)) throw new Error(`Extra sbatch option '${e}' is not one option; expected a single line starting with '-', e.g. --qos=long.`);
+    if (!/^-[^\n]*$/.test(e))
+      throw new Error(
+        `Extra sbatch option '${e}' is not one option; expected a single line starting with '-', ` + `e.g. --qos=long.`,
+      );
   }
   const dir = resolve(o.dir);
   const array = arraySpec(o.tasks) + (o.maxRunning ? `%${o.maxRunning}` : '');
@@ -77,7 +83,7 @@ export function sbatchScript(o: SbatchOptions): string {
     ...(o.time ? [`#SBATCH --time=${sbatchValue(o.time, '--time')}`] : []),
     ...(o.extra ?? []).map((e) => `#SBATCH ${e}`),
     '',
-    '# Dawn (WebGPU) wants a runtime folder; a login session\'s is not there on a compute node.',
+    "# Dawn (WebGPU) wants a runtime folder; a login session's is not there on a compute node.",
     'if [ -z "${XDG_RUNTIME_DIR:-}" ] || [ ! -d "$XDG_RUNTIME_DIR" ]; then',
     '  export XDG_RUNTIME_DIR="${TMPDIR:-/tmp}/collapse-lab-xdg-$(id -u)"',
     '  mkdir -p -m 700 "$XDG_RUNTIME_DIR"',
@@ -92,7 +98,7 @@ export function sbatchScript(o: SbatchOptions): string {
 export function arraySpec(tasks: readonly number[]): string {
   const sorted = [...new Set(tasks)].sort((a, b) => a - b);
   const parts: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
     parts.push(j === i ? String(sorted[i]) : `${sorted[i]}-${sorted[j]}`);
@@ -112,7 +118,16 @@ const UNSAFE_ALL = /[\s'"\\]/g;
 function sbatchValue(v: string, input: string, given = v): string {
   const bad = UNSAFE.exec(v)?.[0];
   if (bad === undefined) return v;
-  const what = bad === '\n' ? 'a newline' : bad === '\t' ? 'a tab' : /\s/.test(bad) ? 'a space' : bad === '\\' ? 'a backslash' : 'a quote';
+  const what =
+    bad === '\n'
+      ? 'a newline'
+      : bad === '\t'
+        ? 'a tab'
+        : /\s/.test(bad)
+          ? 'a space'
+          : bad === '\\'
+            ? 'a backslash'
+            : 'a quote';
   const sentence = `${input} ${JSON.stringify(given)} has ${what}, which an #SBATCH line cannot hold (sbatch reads those lines without a shell)`;
   throw new Error(`${sentence}; expected a value without spaces, newlines, quotes or backslashes.`);
 }
@@ -139,8 +154,13 @@ export async function submitSbatch(dir: string, tasks: readonly number[], sbatch
     ({ stdout } = await run(sbatch, ['--parsable', join(resolve(dir), SBATCH_FILE)]));
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { stderr?: string };
-    if (e.code === 'ENOENT') throw new Error(`sbatch was not found; expected Slurm's client commands on the PATH (on this machine: bash .ci/slurm.sh).`);
-    throw new Error(`sbatch refused ${join(dir, SBATCH_FILE)}: ${(e.stderr ?? e.message).trim().replace(/\s*\n\s*/g, ' ')}`);
+    if (e.code === 'ENOENT')
+      throw new Error(
+        `sbatch was not found; expected Slurm's client commands on the PATH (on this machine: bash ` + `.ci/slurm.sh).`,
+      );
+    throw new Error(
+      `sbatch refused ${join(dir, SBATCH_FILE)}: ${(e.stderr ?? e.message).trim().replace(/\s*\n\s*/g, ' ')}`,
+    );
   }
   const arrayJobId = stdout.trim().split(';')[0];
   if (!/^\d+$/.test(arrayJobId)) throw new Error(`sbatch printed '${stdout.trim()}'; expected a job id.`);
@@ -221,7 +241,8 @@ export async function waitForArrays(o: WaitOptions): Promise<TaskStatus[]> {
   try {
     for (;;) {
       const entries = await queue();
-      if (entries === null) throw new Error(`squeue was not found; expected Slurm's client commands on the PATH to wait for the jobs.`);
+      if (entries === null)
+        throw new Error(`squeue was not found; expected Slurm's client commands on the PATH to wait for the jobs.`);
       if (entries.length === 0 || o.signal?.aborted) break;
       await sleep(o.intervalMs ?? 5000, undefined, { signal: o.signal }).catch(() => {});
     }

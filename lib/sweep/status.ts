@@ -66,7 +66,16 @@ async function taskStatus(dir: string, task: PlannedTask, options: StatusOptions
   const { attempts } = await readTaskState(join(dir, task.dir));
   const last = attempts.at(-1);
   const queued = queue?.find((q) => q.taskId === task.index);
-  const base = { index: task.index, settings: task.settings, generations, images, attempts: attempts.length, last, queued, ...(problem ? { problem } : {}) };
+  const base = {
+    index: task.index,
+    settings: task.settings,
+    generations,
+    images,
+    attempts: attempts.length,
+    last,
+    queued,
+    ...(problem ? { problem } : {}),
+  };
   const state = ((): TaskStateName => {
     if (generations.done >= generations.total) return 'done';
     // A run that is not the planned one is not made right by running the task again.
@@ -90,8 +99,14 @@ export async function isTaskDone(dir: string, task: PlannedTask): Promise<boolea
   return generations.done >= generations.total;
 }
 
-/** Complete generations over the task's runs (each counted up to its planned number, only as far as they verify), and their training images. */
-async function taskProgress(dir: string, task: PlannedTask): Promise<Pick<TaskStatus, 'generations' | 'images' | 'problem'> & { foreign: boolean }> {
+/**
+ * Complete generations over the task's runs (each counted up to its planned number, only as far as they verify),
+ * and their training images.
+ */
+async function taskProgress(
+  dir: string,
+  task: PlannedTask,
+): Promise<Pick<TaskStatus, 'generations' | 'images' | 'problem'> & { foreign: boolean }> {
   const generations = { done: 0, total: 0 };
   const images = { done: 0, total: 0 };
   const problems: string[] = [];
@@ -123,17 +138,40 @@ export function formatStatus(statuses: readonly TaskStatus[]): string {
     const where = s.queued
       ? `Slurm job ${s.queued.arrayJobId}_${s.queued.taskId} ${s.queued.state.toLowerCase()}${s.queued.node ? ` on ${s.queued.node}` : ''}`
       : s.last
-        ? `${s.last.placement.host}${s.last.placement.slurmJobId ? ` (Slurm job ${s.last.placement.slurmArrayJobId ?? s.last.placement.slurmJobId}_${s.last.placement.slurmArrayTaskId ?? ''})` : ''}, ${s.last.exitCode === undefined ? `since ${s.last.startedAt}` : `exit ${s.last.exitCode}`}${s.state === 'failed' && s.last.log ? `, see ${s.last.log}` : ''}`
+        ? lastAttempt(s.last, s.state)
         : '-';
-    rows.push([String(s.index), describeSettings(s.settings) || '-', s.state, `${s.generations.done}/${s.generations.total}`, s.problem ? `${where}; ${s.problem}` : where]);
+    rows.push([
+      String(s.index),
+      describeSettings(s.settings) || '-',
+      s.state,
+      `${s.generations.done}/${s.generations.total}`,
+      s.problem ? `${where}; ${s.problem}` : where,
+    ]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  const lines = rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd());
+  const lines = rows.map((r) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd(),
+  );
   const counts = countStates(statuses);
-  lines.push(`${statuses.length} tasks: ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}`);
+  lines.push(
+    `${statuses.length} tasks: ${Object.entries(counts)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(', ')}`,
+  );
   return lines.join('\n') + '\n';
 }
 
 function sum(xs: readonly number[]): number {
   return xs.reduce((s, v) => s + v, 0);
+}
+
+/** Where and how a task's last attempt ran: "host (Slurm job 12_3), exit 0" or "host, since <time>". */
+function lastAttempt(last: NonNullable<TaskStatus['last']>, state: TaskStatus['state']): string {
+  const p = last.placement;
+  const slurm = p.slurmJobId ? ` (Slurm job ${p.slurmArrayJobId ?? p.slurmJobId}_${p.slurmArrayTaskId ?? ''})` : '';
+  const outcome = last.exitCode === undefined ? `since ${last.startedAt}` : `exit ${last.exitCode}`;
+  return `${p.host}${slurm}, ${outcome}${state === 'failed' && last.log ? `, see ${last.log}` : ''}`;
 }

@@ -16,6 +16,8 @@ export interface TaskEnvironment {
 /** Reads `env`; a task a local pool started also stops when that pool ends. */
 export function taskEnvironment(env: NodeJS.ProcessEnv = process.env): TaskEnvironment {
   if (env[SWEEP_CHILD_ENV]) stopWhenParentEnds();
-  const slurm = env.SLURM_ARRAY_JOB_ID ? slurmLogPath(env.SLURM_ARRAY_JOB_ID, String(env.SLURM_ARRAY_TASK_ID)) : undefined;
+  const slurm = env.SLURM_ARRAY_JOB_ID
+    ? slurmLogPath(env.SLURM_ARRAY_JOB_ID, String(env.SLURM_ARRAY_TASK_ID))
+    : undefined;
   return { logFile: env[SWEEP_LOG_ENV] ?? slurm, placement: placementFrom(env) };
 }

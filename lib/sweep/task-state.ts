@@ -33,11 +33,20 @@ export async function readTaskState(taskDir: string): Promise<TaskState> {
   return text === null ? { attempts: [] } : parseState(text, taskDir);
 }
 
-/** Records the start of an attempt; returns the function that records its end (synchronous: it runs in the process's 'exit' event). */
-export async function startAttempt(taskDir: string, attempt: Omit<Attempt, 'startedAt' | 'pid'>): Promise<(exitCode: number) => void> {
+/**
+ * Records the start of an attempt; returns the function that records its end (synchronous: it runs in the
+ * process's 'exit' event).
+ */
+export async function startAttempt(
+  taskDir: string,
+  attempt: Omit<Attempt, 'startedAt' | 'pid'>,
+): Promise<(exitCode: number) => void> {
   const state = await readTaskState(taskDir);
   const mine: Attempt = { ...attempt, pid: process.pid, startedAt: new Date().toISOString() };
-  await writeFileAtomic(join(taskDir, TASK_FILE), JSON.stringify({ attempts: [...state.attempts, mine] }, null, 2) + '\n');
+  await writeFileAtomic(
+    join(taskDir, TASK_FILE),
+    JSON.stringify({ attempts: [...state.attempts, mine] }, null, 2) + '\n',
+  );
   return (exitCode) => endAttempt(taskDir, mine.pid, mine.startedAt, exitCode);
 }
 
@@ -47,7 +56,9 @@ export async function startAttempt(taskDir: string, attempt: Omit<Attempt, 'star
  */
 export function endAttempt(taskDir: string, pid: number, startedAt: string | undefined, exitCode: number): void {
   const now = readStateSync(taskDir);
-  const last = now.attempts.filter((a) => a.pid === pid && (startedAt === undefined || a.startedAt === startedAt)).at(-1);
+  const last = now.attempts
+    .filter((a) => a.pid === pid && (startedAt === undefined || a.startedAt === startedAt))
+    .at(-1);
   if (!last || last.exitCode !== undefined) return;
   last.endedAt = new Date().toISOString();
   last.exitCode = exitCode;
@@ -67,7 +78,10 @@ function parseState(text: string, taskDir: string): TaskState {
     const state = JSON.parse(text) as TaskState;
     return Array.isArray(state.attempts) ? state : { attempts: [] };
   } catch (err) {
-    throw new Error(`Task file ${join(taskDir, TASK_FILE)} is not valid JSON (${(err as Error).message}); expected the file 'sweep.ts run' writes (delete it to forget the task's attempts).`);
+    throw new Error(
+      `Task file ${join(taskDir, TASK_FILE)} is not valid JSON (${(err as Error).message}); ` +
+        `expected the file 'sweep.ts run' writes (delete it to forget the task's attempts).`,
+    );
   }
 }
 

@@ -58,7 +58,9 @@ export async function runTask(options: RunTaskOptions): Promise<RunTaskResult> {
   // The experiment ends the process itself on errors and signals; the exit event still records how.
   const onExit = (code: number) => finish(code);
   process.once('exit', onExit);
-  stderr.write(`${name} on ${placement.host}${placement.slurmJobId ? ` (Slurm job ${placement.slurmJobId})` : ''}: ${plan.grid.script} ${task.args.join(' ')}\n`);
+  stderr.write(
+    `${name} on ${placement.host}${placement.slurmJobId ? ` (Slurm job ${placement.slurmJobId})` : ''}: ${plan.grid.script} ${task.args.join(' ')}\n`,
+  );
   try {
     await options.run(plan.grid.script, runArgs(task.args, out), placement);
   } catch (err) {
@@ -70,4 +72,3 @@ export async function runTask(options: RunTaskOptions): Promise<RunTaskResult> {
   finish(0);
   return { task, plan, outcome: 'finished' };
 }
-

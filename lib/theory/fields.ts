@@ -7,7 +7,10 @@ import { OptionError, opt, say } from '../options.ts';
 
 export { OptionError };
 
-/** A bad simulator option: "<option> <problem>; got <value>." (the library's one OptionError, so CLIs name it as their flag). */
+/**
+ * A bad simulator option: "<option> <problem>; got <value>." (the library's one OptionError, so CLIs name it as
+ * their flag).
+ */
 export function optionError(option: string, problem: string, value: unknown): OptionError {
   return new OptionError(option, value, say`${opt(option)} ${problem}; got ${printed(value)}.`);
 }
@@ -56,7 +59,9 @@ function fail(name: string, problem: string, value: unknown): never {
 type DefaultOf<V> = { default: V; defaultHelp?: string } | { default: (before: Resolved) => V; defaultHelp: string };
 
 /** An integer >= `min`. */
-export function integer(o: DefaultOf<number> & { min: number; help: string; also?: Condition<number>; quietDefault?: boolean }): Field<number> {
+export function integer(
+  o: DefaultOf<number> & { min: number; help: string; also?: Condition<number>; quietDefault?: boolean },
+): Field<number> {
   return {
     kind: 'integer',
     help: o.help,
@@ -74,7 +79,13 @@ export function integer(o: DefaultOf<number> & { min: number; help: string; also
 
 /** A finite number >= `min` (> `min` when `strict`). */
 export function real(
-  o: DefaultOf<number> & { min: number; strict?: boolean; help: string; also?: Condition<number>; quietDefault?: boolean },
+  o: DefaultOf<number> & {
+    min: number;
+    strict?: boolean;
+    help: string;
+    also?: Condition<number>;
+    quietDefault?: boolean;
+  },
 ): Field<number> {
   return {
     kind: 'number',
@@ -94,7 +105,12 @@ export function real(
 }
 
 /** One of a closed set of strings. */
-export function choice<const C extends string>(o: { choices: readonly C[]; default: NoInfer<C>; help: string; quietDefault?: boolean }): Field<C> {
+export function choice<const C extends string>(o: {
+  choices: readonly C[];
+  default: NoInfer<C>;
+  help: string;
+  quietDefault?: boolean;
+}): Field<C> {
   return {
     kind: 'choice',
     help: o.help,
@@ -125,8 +141,12 @@ export function vector(o: {
     defaultHelp: o.defaultHelp,
     check: (name, v, before) => {
       const n = o.length(before);
-      const ok = Array.isArray(v) && v.length === n && v.every((x) => typeof x === 'number' && Number.isFinite(x) && (!o.positive || x > 0));
-      if (!ok) fail(name, `must be ${n} ${o.positive ? 'positive' : 'finite'} numbers${o.what ? ` (${o.what})` : ''}`, v);
+      const ok =
+        Array.isArray(v) &&
+        v.length === n &&
+        v.every((x) => typeof x === 'number' && Number.isFinite(x) && (!o.positive || x > 0));
+      if (!ok)
+        fail(name, `must be ${n} ${o.positive ? 'positive' : 'finite'} numbers${o.what ? ` (${o.what})` : ''}`, v);
       return [...(v as number[])];
     },
   };
@@ -147,7 +167,12 @@ export function resolveFields<F extends Fields>(fields: F, given: Readonly<Recor
   const out: Record<string, unknown> = {};
   for (const [name, field] of Object.entries(fields)) {
     const v = given[name];
-    const value = v === undefined ? (typeof field.default === 'function' ? (field.default as (b: Resolved) => unknown)(out) : field.default) : v;
+    const value =
+      v === undefined
+        ? typeof field.default === 'function'
+          ? (field.default as (b: Resolved) => unknown)(out)
+          : field.default
+        : v;
     out[name] = field.check(name, value, out);
   }
   return out as ConfigOf<F>;

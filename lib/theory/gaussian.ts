@@ -8,7 +8,15 @@
  * estimator whose deviation ε = μ - x̄ is recorded for the lower bound of §3.1.1.
  */
 import { createRng, Stream } from '../rng.ts';
-import { assertNever, basel, meanEstimate, medianEstimate, perGeneration, ratioEstimate, varianceEstimate } from './common.ts';
+import {
+  assertNever,
+  basel,
+  meanEstimate,
+  medianEstimate,
+  perGeneration,
+  ratioEstimate,
+  varianceEstimate,
+} from './common.ts';
 import type { TrialRunOptions } from './common.ts';
 import { choice, integer, real } from './fields.ts';
 import type { OptionsOf } from './fields.ts';
@@ -38,7 +46,11 @@ const fields = {
   /** Standard deviation of the true distribution N(0, σ² I). */
   sigma: real({ default: 1, min: 0, strict: true, help: 'standard deviation of the truth N(0, σ²I)' }),
   /** Covariance estimator; eq. (1) of the survey uses the unbiased one. */
-  estimator: choice({ choices: ['unbiased', 'mle'] as const satisfies readonly Estimator[], default: 'unbiased', help: 'covariance divided by n - 1 (unbiased) or by n (mle)' }),
+  estimator: choice({
+    choices: ['unbiased', 'mle'] as const satisfies readonly Estimator[],
+    default: 'unbiased',
+    help: 'covariance divided by n - 1 (unbiased) or by n (mle)',
+  }),
   /** Growth of the sample sets: T_i = T·(i+1)^p; eq. (2)'s risk stays bounded only when it is superlinear. */
   TGrowth: choice({
     choices: ['constant', 'linear', 'quadratic'] as const satisfies readonly SampleGrowth[],
@@ -47,9 +59,20 @@ const fields = {
     help: 'sample set i has T·(i+1)^p samples, p = 0, 1, 2',
   }),
   /** Shrinkage s of the mean: μ = (1 - s)·x̄ + s·shrinkTo (a biased estimator, §3.1.1); 0 is the sample mean. */
-  shrinkage: real({ default: 0, min: 0, quietDefault: true, help: 'mean shrunk by this fraction towards shrinkTo (0: the sample mean)', also: (v) => (v > 1 ? 'must be at most 1' : undefined) }),
+  shrinkage: real({
+    default: 0,
+    min: 0,
+    quietDefault: true,
+    help: 'mean shrunk by this fraction towards shrinkTo (0: the sample mean)',
+    also: (v) => (v > 1 ? 'must be at most 1' : undefined),
+  }),
   /** Each coordinate of the point the mean is shrunk towards; the truth's mean is 0. */
-  shrinkTo: real({ default: 0, min: -Infinity, quietDefault: true, help: 'each coordinate of the point the mean is shrunk towards (the truth is 0)' }),
+  shrinkTo: real({
+    default: 0,
+    min: -Infinity,
+    quietDefault: true,
+    help: 'each coordinate of the point the mean is shrunk towards (the truth is 0)',
+  }),
 };
 
 /** The resolved configuration of a Gaussian simulation (every option with its value). */
@@ -67,7 +90,12 @@ const BOUND = 4;
 const MU = 5;
 
 /** Simulates trials [start, end) of the Gaussian loop; a worker entry point (see worker.ts). */
-export function gaussianTrials(c: GaussianConfig, start: number, end: number, progress?: (done: number) => void): Float64Array {
+export function gaussianTrials(
+  c: GaussianConfig,
+  start: number,
+  end: number,
+  progress?: (done: number) => void,
+): Float64Array {
   const { d, generations: G, scheme, sigma } = c;
   const w = MU + d;
   const stride = G * w;
@@ -252,7 +280,12 @@ function mergeInto(
  *   over the g sets (d = 1, replace), for comparison.
  * Sub-sampling schemes have no closed form here (null).
  */
-function gaussianTheory(c: GaussianConfig): Record<'testError' | 'riskVariance' | 'varianceRatio' | 'fittedVariance' | 'meanError' | 'marginalVariance', (number | null)[]> {
+function gaussianTheory(
+  c: GaussianConfig,
+): Record<
+  'testError' | 'riskVariance' | 'varianceRatio' | 'fittedVariance' | 'meanError' | 'marginalVariance',
+  (number | null)[]
+> {
   const { d, T, sigma, scheme } = c;
   const s2 = sigma * sigma;
   const sizes = sampleSizes(c);
@@ -291,7 +324,9 @@ function gaussianTheory(c: GaussianConfig): Record<'testError' | 'riskVariance' 
       const m1 = meanFactor(1);
       return m === null || m1 === null ? null : m / m1;
     }),
-    fittedVariance: perGeneration(G, (g) => (scheme === 'replace' ? sizes.slice(0, g).reduce((p, _, i) => p * cOf(i), 1) : null)),
+    fittedVariance: perGeneration(G, (g) =>
+      scheme === 'replace' ? sizes.slice(0, g).reduce((p, _, i) => p * cOf(i), 1) : null,
+    ),
     meanError: perGeneration(G, (g) => {
       const m = meanFactor(g);
       return m === null ? null : d * s2 * m;
@@ -323,7 +358,15 @@ function gaussianApproximations(c: GaussianConfig): { riskVariance: Record<'equa
   };
 }
 
-type Metric = 'testError' | 'riskVariance' | 'lowerBound' | 'varianceRatio' | 'fittedVariance' | 'fittedVarianceMedian' | 'meanError' | 'marginalVariance';
+type Metric =
+  | 'testError'
+  | 'riskVariance'
+  | 'lowerBound'
+  | 'varianceRatio'
+  | 'fittedVariance'
+  | 'fittedVarianceMedian'
+  | 'meanError'
+  | 'marginalVariance';
 
 export const gaussianSimulator = defineSimulator({
   name: 'gaussian',
@@ -372,4 +415,5 @@ export type GaussianResult = TheoryResultOf<'gaussian', typeof fields, Metric, n
 export type GaussianJson = TheoryJsonOf<'gaussian', typeof fields, Metric, never>;
 
 /** Simulates the Gaussian loop; see gaussianSimulator. */
-export const simulateGaussian = (options: GaussianOptions = {}): Promise<GaussianResult> => gaussianSimulator.simulate(options);
+export const simulateGaussian = (options: GaussianOptions = {}): Promise<GaussianResult> =>
+  gaussianSimulator.simulate(options);

@@ -206,7 +206,8 @@ export function glmTrials(
  * With Cauchy features (outside the theorem) these are the theorem's claims, which the simulation tests.
  */
 export function glmTheory(c: GlmConfig): { testError: (number | null)[]; varianceRatio: (number | null)[] } {
-  const factor = (g: number): number | null => (c.scheme === 'replace' ? g : c.scheme === 'accumulate' ? basel(g) : null);
+  const factor = (g: number): number | null =>
+    c.scheme === 'replace' ? g : c.scheme === 'accumulate' ? basel(g) : null;
   return {
     testError: perGeneration(c.generations, (g) => {
       const f = factor(g);
@@ -248,7 +249,10 @@ export function glmSpec(why: string) {
     },
     width: (c: GlmConfig) => GLM_THETA + c.d,
     closedForms: glmTheory,
-    summarise: (r: Records, c: GlmConfig) => ({ testError: meanEstimate(r, GLM_ERR), varianceRatio: ratioEstimate(r, GLM_THETA, c.d) }),
+    summarise: (r: Records, c: GlmConfig) => ({
+      testError: meanEstimate(r, GLM_ERR),
+      varianceRatio: ratioEstimate(r, GLM_THETA, c.d),
+    }),
     extras: {
       /** Fits per generation (summed over trials) that had not converged after maxIterations. */
       unconverged: (r: Records, c: GlmConfig) => unconvergedFits(r, c.generations),

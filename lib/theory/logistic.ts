@@ -21,7 +21,13 @@ const fields = {
   /** Number of features. */
   d: integer({ default: 5, min: 1, help: 'features' }),
   /** Rows per generation; more than d. */
-  T: integer({ default: 500, min: 1, help: 'rows per generation, more than d', also: (T, c) => (T <= (c.d as number) ? `must be more than d = ${c.d} for the maximum-likelihood fit to exist` : undefined) }),
+  T: integer({
+    default: 500,
+    min: 1,
+    help: 'rows per generation, more than d',
+    also: (T, c) =>
+      T <= (c.d as number) ? `must be more than d = ${c.d} for the maximum-likelihood fit to exist` : undefined,
+  }),
   /** ||θ0||; the truth is θ0 = signal·(1, ..., 1)/sqrt(d). */
   signal: real({ default: 1, min: 0, help: '‖θ0‖; θ0 = signal·(1, ..., 1)/sqrt(d)' }),
   /** Newton iterations per fit before it counts as not converged (e.g. separable data). */
@@ -52,7 +58,7 @@ export function fisherInformation(signal: number): { a: number; b: number } {
   const h = (2 * lim) / n;
   for (let i = 0; i <= n; i++) {
     const z = -lim + i * h;
-    const wgt = (i === 0 || i === n ? 0.5 : 1) * h * Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
+    const wgt = ((i === 0 || i === n ? 0.5 : 1) * h * Math.exp(-0.5 * z * z)) / Math.sqrt(2 * Math.PI);
     const p = sigmoid(signal * z);
     a += wgt * p * (1 - p);
     b += wgt * p * (1 - p) * z * z;
@@ -91,12 +97,22 @@ export function fitLogistic(
 }
 
 /** Simulates trials [start, end) of the logistic loop; a worker entry point (see worker.ts). */
-export function logisticTrials(c: LogisticConfig, start: number, end: number, progress?: (done: number) => void): Float64Array {
+export function logisticTrials(
+  c: LogisticConfig,
+  start: number,
+  end: number,
+  progress?: (done: number) => void,
+): Float64Array {
   return glmTrials(BERNOULLI, fisherInformation(c.signal), c, start, end, progress);
 }
 
 /** The logistic regression simulator: options, Monte Carlo and asymptotic forms. */
-export const logisticSimulator = defineSimulator<'logistic', typeof fields, 'testError' | 'varianceRatio', 'unconverged'>({
+export const logisticSimulator = defineSimulator<
+  'logistic',
+  typeof fields,
+  'testError' | 'varianceRatio',
+  'unconverged'
+>({
   name: 'logistic',
   title: 'Logistic regression',
   shared: { scheme: 'accumulate' },
@@ -114,4 +130,5 @@ export type LogisticResult = TheoryResultOf<'logistic', typeof fields, Metric, '
 export type LogisticJson = TheoryJsonOf<'logistic', typeof fields, Metric, 'unconverged'>;
 
 /** Simulates the logistic loop; see logisticSimulator. */
-export const simulateLogistic = (options: LogisticOptions = {}): Promise<LogisticResult> => logisticSimulator.simulate(options);
+export const simulateLogistic = (options: LogisticOptions = {}): Promise<LogisticResult> =>
+  logisticSimulator.simulate(options);

@@ -18,7 +18,13 @@ const fields = {
   /** Number of features. */
   d: integer({ default: 5, min: 1, help: 'features' }),
   /** Rows per generation; more than d. */
-  T: integer({ default: 500, min: 1, help: 'rows per generation, more than d', also: (T, c) => (T <= (c.d as number) ? `must be more than d = ${c.d} for the maximum-likelihood fit to exist` : undefined) }),
+  T: integer({
+    default: 500,
+    min: 1,
+    help: 'rows per generation, more than d',
+    also: (T, c) =>
+      T <= (c.d as number) ? `must be more than d = ${c.d} for the maximum-likelihood fit to exist` : undefined,
+  }),
   /** ||θ0||; the truth is θ0 = signal·(1, ..., 1)/sqrt(d). */
   signal: real({ default: 0.5, min: 0, help: '‖θ0‖; θ0 = signal·(1, ..., 1)/sqrt(d)' }),
   /** Newton iterations per fit before it counts as not converged. */
@@ -33,7 +39,8 @@ export type PoissonConfig = TheoryConfig<typeof fields>;
  * past 700 would underflow e^-rate and are refused: they mean the fit has run away.
  */
 export function poissonDraw(rng: Rng, rate: number): number {
-  if (!(rate <= 700)) throw new Error(`A Poisson rate of ${rate} is too large to draw; expected at most 700 (lower signal).`);
+  if (!(rate <= 700))
+    throw new Error(`A Poisson rate of ${rate} is too large to draw; expected at most 700 (lower signal).`);
   const u = rng.uniform();
   let k = 0;
   let p = Math.exp(-rate);
@@ -67,19 +74,26 @@ export function poissonFisher(signal: number): { a: number; b: number } {
 }
 
 /** Simulates trials [start, end) of the Poisson loop; a worker entry point (see worker.ts). */
-export function poissonTrials(c: PoissonConfig, start: number, end: number, progress?: (done: number) => void): Float64Array {
+export function poissonTrials(
+  c: PoissonConfig,
+  start: number,
+  end: number,
+  progress?: (done: number) => void,
+): Float64Array {
   return glmTrials(POISSON, poissonFisher(c.signal), c, start, end, progress);
 }
 
 /** The Poisson regression simulator: options, Monte Carlo and asymptotic forms. */
-export const poissonSimulator = defineSimulator<'poisson', typeof fields, 'testError' | 'varianceRatio', 'unconverged'>({
-  name: 'poisson',
-  title: 'Poisson regression',
-  shared: { scheme: 'accumulate' },
-  fields,
-  trials: poissonTrials,
-  ...glmSpec('the likelihood has no maximum, e.g. all counts 0 on one side'),
-});
+export const poissonSimulator = defineSimulator<'poisson', typeof fields, 'testError' | 'varianceRatio', 'unconverged'>(
+  {
+    name: 'poisson',
+    title: 'Poisson regression',
+    shared: { scheme: 'accumulate' },
+    fields,
+    trials: poissonTrials,
+    ...glmSpec('the likelihood has no maximum, e.g. all counts 0 on one side'),
+  },
+);
 
 type Metric = 'testError' | 'varianceRatio';
 /** Options of simulatePoisson. */
@@ -90,4 +104,5 @@ export type PoissonResult = TheoryResultOf<'poisson', typeof fields, Metric, 'un
 export type PoissonJson = TheoryJsonOf<'poisson', typeof fields, Metric, 'unconverged'>;
 
 /** Simulates the Poisson loop; see poissonSimulator. */
-export const simulatePoisson = (options: PoissonOptions = {}): Promise<PoissonResult> => poissonSimulator.simulate(options);
+export const simulatePoisson = (options: PoissonOptions = {}): Promise<PoissonResult> =>
+  poissonSimulator.simulate(options);

@@ -22,7 +22,10 @@ import { addOuterUpper, solveSymmetric, symmetrize } from './linalg.ts';
 import { RIDGE_FORMS, ridgeTerms } from './ridge.ts';
 import type { RidgeForm } from './ridge.ts';
 
-/** `fixed`: one design X per trial, reused by every generation (the survey's setting); `fresh`: a new X_k each generation. */
+/**
+ * `fixed`: one design X per trial, reused by every generation (the survey's setting); `fresh`: a new X_k each
+ * generation.
+ */
 export type Design = 'fixed' | 'fresh';
 
 /** The regression's own options; the defaults are the survey's Figure 6 setting. */
@@ -30,11 +33,21 @@ const fields = {
   /** Number of features. */
   d: integer({ default: 10, min: 1, help: 'features' }),
   /** Rows per generation; at least d + 2 (the under-parameterized regime of eq. (5)-(6)). */
-  T: integer({ default: 100, min: 1, help: 'rows per generation, at least d + 2', also: (T, c) => (T < (c.d as number) + 2 ? `must be at least d + 2 = ${(c.d as number) + 2} (under-parameterized)` : undefined) }),
+  T: integer({
+    default: 100,
+    min: 1,
+    help: 'rows per generation, at least d + 2',
+    also: (T, c) =>
+      T < (c.d as number) + 2 ? `must be at least d + 2 = ${(c.d as number) + 2} (under-parameterized)` : undefined,
+  }),
   /** Label noise standard deviation, the same every generation. */
   sigma: real({ default: 1, min: 0, help: 'label noise standard deviation' }),
   /** Ridge penalty of the reported model, λ >= 0 (times T^-lambdaExponent); 0 is least squares. */
-  lambda: real({ default: 0, min: 0, help: 'ridge penalty of the reported model (0 = least squares), times T^-ℓ with --lambda-exponent ℓ' }),
+  lambda: real({
+    default: 0,
+    min: 0,
+    help: 'ridge penalty of the reported model (0 = least squares), times T^-ℓ with --lambda-exponent ℓ',
+  }),
   /** Diagonal of the feature covariance Σ, d positive numbers. */
   covariance: vector({
     length: (c) => c.d as number,
@@ -45,7 +58,11 @@ const fields = {
     help: 'diagonal of the feature covariance Σ, d numbers',
   }),
   /** One design X per trial ('fixed'), or a fresh one each generation. */
-  design: choice({ choices: ['fixed', 'fresh'] as const satisfies readonly Design[], default: 'fixed', help: 'one design X per trial, or a fresh one each generation' }),
+  design: choice({
+    choices: ['fixed', 'fresh'] as const satisfies readonly Design[],
+    default: 'fixed',
+    help: 'one design X per trial, or a fresh one each generation',
+  }),
   /** The true weights w*. */
   wStar: vector({
     length: (c) => c.d as number,
@@ -59,17 +76,24 @@ const fields = {
     defaultHelp: 'T',
     min: 1,
     help: "rows each generator is fitted on (eq. (3)'s T0), at least d + 2",
-    also: (T0, c) => (T0 < (c.d as number) + 2 ? `must be at least d + 2 = ${(c.d as number) + 2} (under-parameterized)` : undefined),
+    also: (T0, c) =>
+      T0 < (c.d as number) + 2 ? `must be at least d + 2 = ${(c.d as number) + 2} (under-parameterized)` : undefined,
   }),
   /** Label noise of the generators' rows (eq. (3)'s σ0). */
-  sigma0: real({ default: (c) => c.sigma as number, defaultHelp: 'sigma', min: 0, help: "label noise standard deviation of the generators' rows (eq. (3)'s σ0)" }),
+  sigma0: real({
+    default: (c) => c.sigma as number,
+    defaultHelp: 'sigma',
+    min: 0,
+    help: "label noise standard deviation of the generators' rows (eq. (3)'s σ0)",
+  }),
   /** ℓ of the adaptive penalty λ = lambda·T^-ℓ; 0 keeps λ = lambda. */
   lambdaExponent: real({
     default: 0,
     min: 0,
     quietDefault: true,
     help: 'ℓ: the penalty is lambda·T^-ℓ (adaptive ridge)',
-    also: (l, c) => (l > 0 && c.lambda === 0 ? 'needs lambda > 0 (the penalty is lambda·T^-lambdaExponent)' : undefined),
+    also: (l, c) =>
+      l > 0 && c.lambda === 0 ? 'needs lambda > 0 (the penalty is lambda·T^-lambdaExponent)' : undefined,
   }),
 };
 
@@ -86,7 +110,10 @@ export function ridgePenalty(c: Pick<RegressionConfig, 'lambda' | 'lambdaExponen
   return c.lambda * c.T ** -c.lambdaExponent;
 }
 
-/** Whether each generation reports its generator (§4.1: T0 = T, σ0 = σ, λ = 0) rather than a separate ridge fit (§3.2). */
+/**
+ * Whether each generation reports its generator (§4.1: T0 = T, σ0 = σ, λ = 0) rather than a separate ridge fit
+ * (§3.2).
+ */
 function reportsGenerator(c: RegressionConfig): boolean {
   return c.T0 === c.T && c.sigma0 === c.sigma && ridgePenalty(c) === 0;
 }
@@ -98,7 +125,12 @@ function drawDesign(rng: Rng, T: number, scale: readonly number[], out: Float64A
 }
 
 /** Simulates trials [start, end) of the regression loop; a worker entry point (see worker.ts). */
-export function regressionTrials(c: RegressionConfig, start: number, end: number, progress?: (done: number) => void): Float64Array {
+export function regressionTrials(
+  c: RegressionConfig,
+  start: number,
+  end: number,
+  progress?: (done: number) => void,
+): Float64Array {
   // The generators' rows and noise; the reported ridge fit's, when separate, are c.T and c.sigma.
   const { d, T0: T, generations: G, scheme, design, sigma0: sigma } = c;
   const separate = !reportsGenerator(c);
@@ -117,7 +149,9 @@ export function regressionTrials(c: RegressionConfig, start: number, end: number
   const accXty = new Float64Array(d);
   const fixedGram = new Float64Array(d * d);
   const a = new Float64Array(d * d);
-  const ridge = separate ? { x: new Float64Array(c.T * d), gram: new Float64Array(d * d), xty: new Float64Array(d) } : null;
+  const ridge = separate
+    ? { x: new Float64Array(c.T * d), gram: new Float64Array(d * d), xty: new Float64Array(d) }
+    : null;
 
   for (let trial = start; trial < end; trial++) {
     const rng = createRng(c.seed, trial);
@@ -236,7 +270,8 @@ function ridgeFit(
  * accumulate, σ²d/(T-d-1)·Σ_{i<=k} 1/i², exact for a fixed design. Null otherwise.
  */
 function regressionTheory(c: RegressionConfig): { testError: (number | null)[]; varianceRatio: (number | null)[] } {
-  if (!reportsGenerator(c)) return { testError: separateTheory(c), varianceRatio: perGeneration(c.generations, () => null) };
+  if (!reportsGenerator(c))
+    return { testError: separateTheory(c), varianceRatio: perGeneration(c.generations, () => null) };
   const factor = (g: number): number | null => {
     if (c.scheme === 'replace') return g;
     if (c.scheme === 'accumulate' && c.design === 'fixed') return basel(g);
@@ -272,7 +307,14 @@ function separateTheory(c: RegressionConfig): (number | null)[] {
  * whose model is fitted on data of the (k - 1)-th generator. Null for the other schemes.
  */
 function ridgeApproximations(c: RegressionConfig): { testError: Record<RidgeForm, (number | null)[]> } {
-  const setting = { covariance: c.covariance, wStar: c.wStar, lambda: ridgePenalty(c), T: c.T, sigma: c.sigma, T0: c.T0 };
+  const setting = {
+    covariance: c.covariance,
+    wStar: c.wStar,
+    lambda: ridgePenalty(c),
+    T: c.T,
+    sigma: c.sigma,
+    T0: c.T0,
+  };
   const form = (f: RidgeForm): (number | null)[] => {
     const { clean, rho } = ridgeTerms(f, setting);
     return perGeneration(c.generations, (g) => (c.scheme === 'replace' ? clean + (g - 1) * c.sigma0 ** 2 * rho : null));
@@ -307,4 +349,5 @@ export type RegressionResult = TheoryResultOf<'regression', typeof fields, 'test
 export type RegressionJson = TheoryJsonOf<'regression', typeof fields, 'testError' | 'varianceRatio', never>;
 
 /** Simulates the regression loop; see regressionSimulator. */
-export const simulateRegression = (options: RegressionOptions = {}): Promise<RegressionResult> => regressionSimulator.simulate(options);
+export const simulateRegression = (options: RegressionOptions = {}): Promise<RegressionResult> =>
+  regressionSimulator.simulate(options);

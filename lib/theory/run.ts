@@ -15,10 +15,14 @@ import type { TheoryExperimentName } from './simulators.ts';
 type Simulators = typeof THEORY_SIMULATORS;
 
 /** What any of the simulators returns. */
-export type TheoryResult = { [K in TheoryExperimentName]: Awaited<ReturnType<Simulators[K]['simulate']>> }[TheoryExperimentName];
+export type TheoryResult = {
+  [K in TheoryExperimentName]: Awaited<ReturnType<Simulators[K]['simulate']>>;
+}[TheoryExperimentName];
 
 /** The per-generation curves each experiment reports, in table order. */
-export const THEORY_METRICS = Object.fromEntries(Object.entries(THEORY_SIMULATORS).map(([k, s]) => [k, Object.keys(s.metrics)])) as unknown as {
+export const THEORY_METRICS = Object.fromEntries(
+  Object.entries(THEORY_SIMULATORS).map(([k, s]) => [k, Object.keys(s.metrics)]),
+) as unknown as {
   [K in TheoryExperimentName]: readonly (keyof Simulators[K]['metrics'] & string)[];
 };
 
@@ -42,7 +46,10 @@ export const DEFAULT_PLOT: { [K in TheoryExperimentName]: readonly TheoryPlot<K>
   poisson: [FIGURE_6],
 };
 
-type OptionsOf<E extends TheoryExperimentName> = Omit<NonNullable<Parameters<Simulators[E]['simulate']>[0]>, 'scheme' | 'onProgress'>;
+type OptionsOf<E extends TheoryExperimentName> = Omit<
+  NonNullable<Parameters<Simulators[E]['simulate']>[0]>,
+  'scheme' | 'onProgress'
+>;
 
 /** One experiment, its options (everything but the scheme), and what to plot. */
 export type TheoryExperiment = {
@@ -88,22 +95,31 @@ export function theoryJson(r: TheoryResult): object {
   return simulatorOf(r.experiment).json(r);
 }
 
-const fmt = (v: number | null): string => (v === null || !Number.isFinite(v) ? '—' : Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toPrecision(5));
+const fmt = (v: number | null): string =>
+  v === null || !Number.isFinite(v)
+    ? '—'
+    : Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0)
+      ? v.toExponential(3)
+      : v.toPrecision(5);
 
 /** A per-generation table of every curve, its closed form beside it where one exists, then notes. */
 export function formatTheoryTable(r: TheoryResult): string {
   const sim = simulatorOf(r.experiment);
   const curves = Object.keys(sim.metrics).map((m) => [m, curveOf(r, m)] as const);
-  const cols: { head: string; cells: string[] }[] = [{ head: 'gen', cells: r.testError.sim.map((_, i) => String(i + 1)) }];
+  const cols: { head: string; cells: string[] }[] = [
+    { head: 'gen', cells: r.testError.sim.map((_, i) => String(i + 1)) },
+  ];
   for (const [name, c] of curves) {
     cols.push({ head: name, cells: c.sim.map(fmt) });
     if (c.theory.some((t) => t !== null)) cols.push({ head: 'theory', cells: c.theory.map(fmt) });
-    for (const [form, v] of Object.entries(c.forms)) if (v.some((t) => t !== null)) cols.push({ head: form, cells: v.map(fmt) });
+    for (const [form, v] of Object.entries(c.forms))
+      if (v.some((t) => t !== null)) cols.push({ head: form, cells: v.map(fmt) });
   }
   const widths = cols.map((c) => Math.max(c.head.length, ...c.cells.map((s) => s.length)));
   const line = (cells: string[]): string => cells.map((s, i) => s.padStart(widths[i])).join('  ');
   const lines = [
-    `${sim.title} · scheme ${r.scheme} · ${sim.describe(r)} · ${r.generations} generations · ${r.trials} trials (seed ${r.seed}) · ${r.seconds.toFixed(1)} s on ${r.workers} worker${r.workers === 1 ? '' : 's'}`,
+    `${sim.title} · scheme ${r.scheme} · ${sim.describe(r)} · ${r.generations} generations · ${r.trials} ` +
+      `trials (seed ${r.seed}) · ${r.seconds.toFixed(1)} s on ${r.workers} worker${r.workers === 1 ? '' : 's'}`,
     line(cols.map((c) => c.head)),
     ...r.testError.sim.map((_, i) => line(cols.map((c) => c.cells[i]))),
   ];
@@ -111,11 +127,17 @@ export function formatTheoryTable(r: TheoryResult): string {
   for (const [name, c] of curves) {
     const s = c.sim[last];
     const se = c.se[last];
-    const forms: [string, number | null][] = [['closed form', c.theory[last]], ...Object.entries(c.forms).map(([f, v]) => [`${f} form`, v[last]] as [string, number | null])];
+    const forms: [string, number | null][] = [
+      ['closed form', c.theory[last]],
+      ...Object.entries(c.forms).map(([f, v]) => [`${f} form`, v[last]] as [string, number | null]),
+    ];
     for (const [what, t] of forms) {
       if (t === null || !Number.isFinite(s)) continue;
       const z = Number.isFinite(se) && se > 0 ? `, ${((s - t) / se).toFixed(1)} SE` : '';
-      lines.push(`  gen ${last + 1} ${name}: ${fmt(s)} ± ${Number.isFinite(se) ? se.toPrecision(2) : '—'} simulated vs ${fmt(t)} ${what} (${(((s - t) / t) * 100).toFixed(2)}%${z})`);
+      lines.push(
+        `  gen ${last + 1} ${name}: ${fmt(s)} ± ${Number.isFinite(se) ? se.toPrecision(2) : '—'} ` +
+          `simulated vs ${fmt(t)} ${what} (${(((s - t) / t) * 100).toFixed(2)}%${z})`,
+      );
     }
   }
   for (const note of sim.notes(r)) lines.push(`  ${note}`);
@@ -125,7 +147,12 @@ export function formatTheoryTable(r: TheoryResult): string {
 const generationsOf = (c: Curve): number[] => c.sim.map((_, i) => i + 1);
 
 /** One colour per scheme in every figure (vega's tableau10), so accumulate looks the same in Figure 6 and elsewhere. */
-const SCHEME_COLORS: Record<TheoryScheme, string> = { replace: '#4c78a8', accumulate: '#f58518', sub: '#e45756', 'sub-repl': '#72b7b2' };
+const SCHEME_COLORS: Record<TheoryScheme, string> = {
+  replace: '#4c78a8',
+  accumulate: '#f58518',
+  sub: '#e45756',
+  'sub-repl': '#72b7b2',
+};
 
 /** Colours of the approximate closed forms, so they stand apart from every scheme's. */
 const FORM_COLORS: Record<string, string> = { lowDimensional: '#54a24b', randomMatrix: '#b279a2' };
@@ -145,10 +172,12 @@ function schemeSeries(r: TheoryResult, metric: string, closedForm: boolean): Lin
       band: hasSe ? { lo: c.sim.map((s, i) => s - 2 * c.se[i]), hi: c.sim.map((s, i) => s + 2 * c.se[i]) } : undefined,
     },
   ];
-  if (closedForm && c.theory.some((t) => t !== null)) series.push({ name: `${r.scheme} (closed form)`, group: r.scheme, x, y: c.theory, dashed: true });
+  if (closedForm && c.theory.some((t) => t !== null))
+    series.push({ name: `${r.scheme} (closed form)`, group: r.scheme, x, y: c.theory, dashed: true });
   if (closedForm) {
     for (const [form, y] of Object.entries(c.forms)) {
-      if (y.some((t) => t !== null)) series.push({ name: `${r.scheme} (${form} form)`, x, y, dashed: true, color: FORM_COLORS[form] });
+      if (y.some((t) => t !== null))
+        series.push({ name: `${r.scheme} (${form} form)`, x, y, dashed: true, color: FORM_COLORS[form] });
     }
   }
   return series;
@@ -163,8 +192,16 @@ function baselSeries(generations: number): LineSeries {
   return { name: 'π²/6 bound', x, y: x.map(() => BASEL), dashed: true, color: '#888' };
 }
 
-/** The panels of `plots` for these results; throws (before any simulation, given `schemes`) when one cannot be drawn. */
-function panelsFor(experiment: TheoryExperimentName, plots: readonly string[], schemes: readonly TheoryScheme[], results: readonly TheoryResult[]): ChartPanel[] {
+/**
+ * The panels of `plots` for these results; throws (before any simulation, given `schemes`) when one cannot be
+ * drawn.
+ */
+function panelsFor(
+  experiment: TheoryExperimentName,
+  plots: readonly string[],
+  schemes: readonly TheoryScheme[],
+  results: readonly TheoryResult[],
+): ChartPanel[] {
   const sim = simulatorOf(experiment);
   const of = (scheme: TheoryScheme) => results.filter((r) => r.scheme === scheme);
   const generations = results[0]?.generations ?? 1;
@@ -173,10 +210,19 @@ function panelsFor(experiment: TheoryExperimentName, plots: readonly string[], s
     if (plot === FIGURE_6) {
       const aggregating = schemes.filter((s) => s !== 'replace');
       if (aggregating.length === 0) {
-        throw optionError('plotMetric', `${FIGURE_6} draws accumulate, sub and sub-repl, but the schemes are only ${schemes.join(', ')}; add one of them or plot a metric such as varianceRatio`, plots);
+        throw optionError(
+          'plotMetric',
+          `${FIGURE_6} draws accumulate, sub and sub-repl, but the schemes are only ${schemes.join(', ')}; ` +
+            `add one of them or plot a metric such as varianceRatio`,
+          plots,
+        );
       }
       const label = sim.metrics.varianceRatio.label;
-      panels.push({ title: '(a) Comparison of aggregation methods', yLabel: label, series: aggregating.flatMap((s) => of(s).flatMap((r) => schemeSeries(r, 'varianceRatio', false))) });
+      panels.push({
+        title: '(a) Comparison of aggregation methods',
+        yLabel: label,
+        series: aggregating.flatMap((s) => of(s).flatMap((r) => schemeSeries(r, 'varianceRatio', false))),
+      });
       if (schemes.includes('accumulate')) {
         const accumulate = of('accumulate').flatMap((r) => schemeSeries(r, 'varianceRatio', true));
         // The title says what the simulated curve shows: below the bound in every generation, or not.
@@ -189,7 +235,11 @@ function panelsFor(experiment: TheoryExperimentName, plots: readonly string[], s
       }
     } else {
       if (!Object.hasOwn(sim.metrics, plot)) {
-        throw optionError('plotMetric', `must list ${FIGURE_6} or metrics of ${experiment} (${Object.keys(sim.metrics).join(', ')})`, plots);
+        throw optionError(
+          'plotMetric',
+          `must list ${FIGURE_6} or metrics of ${experiment} (${Object.keys(sim.metrics).join(', ')})`,
+          plots,
+        );
       }
       const series = results.flatMap((r) => schemeSeries(r, plot, true));
       if (plot === 'varianceRatio' && schemes.includes('accumulate')) series.push(baselSeries(generations));
@@ -204,7 +254,8 @@ export async function runTheory(o: TheoryRunOptions): Promise<TheoryResult[]> {
   const plots: readonly string[] = o.plotMetric ?? DEFAULT_PLOT[o.experiment];
   if (o.schemes.length === 0) throw optionError('schemes', 'must list at least one scheme', []);
   if (o.plot) {
-    if (!PLOT_EXTENSIONS.some((ext) => o.plot!.toLowerCase().endsWith(ext))) throw optionError('plot', 'must end in .png, .svg or .pdf', o.plot);
+    if (!PLOT_EXTENSIONS.some((ext) => o.plot!.toLowerCase().endsWith(ext)))
+      throw optionError('plot', 'must end in .png, .svg or .pdf', o.plot);
     if (plots.length === 0) throw optionError('plotMetric', 'must list at least one panel', []);
     panelsFor(o.experiment, plots, o.schemes, []);
   }
@@ -213,7 +264,11 @@ export async function runTheory(o: TheoryRunOptions): Promise<TheoryResult[]> {
   for (const scheme of o.schemes) {
     const bar = o.stderr.isTTY
       ? new cliProgress.SingleBar(
-          { stream: o.stderr as NodeJS.WritableStream, format: `${o.experiment} ${scheme} [{bar}] {value}/{total} trials · {duration}s`, clearOnComplete: true },
+          {
+            stream: o.stderr as NodeJS.WritableStream,
+            format: `${o.experiment} ${scheme} [{bar}] {value}/{total} trials · {duration}s`,
+            clearOnComplete: true,
+          },
           cliProgress.Presets.shades_classic,
         )
       : null;
@@ -243,7 +298,9 @@ export async function runTheory(o: TheoryRunOptions): Promise<TheoryResult[]> {
         xLabel: 'generation',
         panels: panels.length === 1 ? [{ ...panels[0], width: 480, height: 300 }] : panels,
         integerX: true,
-        dashLegend: panels.some((p) => p.series.some((s) => s.dashed)) ? ['simulated (±2 SE)', 'closed form'] : undefined,
+        dashLegend: panels.some((p) => p.series.some((s) => s.dashed))
+          ? ['simulated (±2 SE)', 'closed form']
+          : undefined,
       },
       o.plot,
     );

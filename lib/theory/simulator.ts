@@ -29,7 +29,13 @@ const SHARED_DEFAULTS = { generations: 10, trials: 1000, seed: 0 };
 function sharedFields(given: SimulatorSpec<string, Fields, string, string>['shared']) {
   const d = { ...SHARED_DEFAULTS, ...given };
   return {
-    head: { scheme: choice({ choices: THEORY_SCHEMES, default: d.scheme, help: 'how generation g >= 2 builds its training set' }) },
+    head: {
+      scheme: choice({
+        choices: THEORY_SCHEMES,
+        default: d.scheme,
+        help: 'how generation g >= 2 builds its training set',
+      }),
+    },
     tail: {
       generations: integer({ default: d.generations, min: 1, help: 'generations, the first fitted on real data' }),
       trials: integer({ default: d.trials, min: 2, help: 'independent repetitions' }),
@@ -46,7 +52,10 @@ export interface MetricSpec {
   readonly closedForm: boolean;
   /** Whether the estimate has a standard error. Defaults to true. */
   readonly se?: boolean;
-  /** Names of approximate closed forms (see Curve.forms); each is a `--json` key theory<Metric><Name>. Defaults to none. */
+  /**
+   * Names of approximate closed forms (see Curve.forms); each is a `--json` key theory<Metric><Name>. Defaults
+   * to none.
+   */
   readonly forms?: readonly string[];
 }
 
@@ -61,7 +70,10 @@ export interface SharedConfig {
 /** The resolved configuration of a simulator with own fields F. */
 export type TheoryConfig<F extends Fields> = SharedConfig & ConfigOf<F>;
 
-/** The `--json` key of a metric's closed form: `theory` for the test error (the first contract's key), else theoryVarianceRatio etc. */
+/**
+ * The `--json` key of a metric's closed form: `theory` for the test error (the first contract's key), else
+ * theoryVarianceRatio etc.
+ */
 export type TheoryKey<M extends string> = M extends 'testError' ? 'theory' : `theory${Capitalize<M>}`;
 
 export function theoryKey(metric: string): string {
@@ -110,15 +122,24 @@ export type TheoryResultOf<N extends string, F extends Fields, M extends string,
   readonly seconds: number;
 } & { readonly [K in M]: Curve } & { readonly [K in E]: number[] };
 
-export type TheoryJsonOf<N extends string, F extends Fields, M extends string, E extends string> = { experiment: N } & TheoryConfig<F> & {
-  [K in M]: number[];
-} & { [K in M as `${K}Se`]?: number[] } & { [K in M as TheoryKey<K>]?: (number | null)[] } & { [K in E]: number[] } & {
-  /** Approximate closed forms (MetricSpec.forms), e.g. theoryLowDimensional. */
-  [K: `theory${string}`]: (number | null)[] | undefined;
-};
+export type TheoryJsonOf<N extends string, F extends Fields, M extends string, E extends string> = {
+  experiment: N;
+} & TheoryConfig<F> & {
+    [K in M]: number[];
+  } & { [K in M as `${K}Se`]?: number[] } & { [K in M as TheoryKey<K>]?: (number | null)[] } & {
+    [K in E]: number[];
+  } & {
+    /** Approximate closed forms (MetricSpec.forms), e.g. theoryLowDimensional. */
+    [K: `theory${string}`]: (number | null)[] | undefined;
+  };
 
 /** A simulator made by defineSimulator: its fields, metrics, resolve(), simulate() and json(). */
-export interface Simulator<N extends string = string, F extends Fields = Fields, M extends string = string, E extends string = string> {
+export interface Simulator<
+  N extends string = string,
+  F extends Fields = Fields,
+  M extends string = string,
+  E extends string = string,
+> {
   readonly name: N;
   readonly title: string;
   /** Every field: the shared ones and the simulator's own, in order. */
@@ -131,7 +152,10 @@ export interface Simulator<N extends string = string, F extends Fields = Fields,
   simulate(options?: OptionsOf<SharedFields & F> & TrialRunOptions): Promise<TheoryResultOf<N, F, M, E>>;
   /** The `--json` object: configuration, estimates, standard errors, closed forms, extras. */
   json(r: TheoryResultOf<N, F, M, E>): TheoryJsonOf<N, F, M, E>;
-  /** The simulator's own options as `name=value` (vectors, computed defaults and quiet fields only where they differ from the default). */
+  /**
+   * The simulator's own options as `name=value` (vectors, computed defaults and quiet fields only where they
+   * differ from the default).
+   */
   describe(c: TheoryConfig<F>): string;
   /** Lines to print under the table, e.g. a warning. */
   notes(r: TheoryResultOf<N, F, M, E>): string[];
@@ -150,7 +174,12 @@ export function defineSimulator<const N extends string, F extends Fields, M exte
   const resolve = (options: Readonly<Record<string, unknown>> = {}): Config => {
     // A misspelt option would otherwise fall back to its default without a word.
     const unknown = Object.keys(options).find((k) => !Object.hasOwn(fields, k));
-    if (unknown) throw optionError(unknown, `is not an option of ${spec.name} (its options: ${Object.keys(fields).join(', ')})`, options[unknown]);
+    if (unknown)
+      throw optionError(
+        unknown,
+        `is not an option of ${spec.name} (its options: ${Object.keys(fields).join(', ')})`,
+        options[unknown],
+      );
     return resolveFields(fields, options) as Config;
   };
 
@@ -168,11 +197,15 @@ export function defineSimulator<const N extends string, F extends Fields, M exte
       const t0 = performance.now();
       const width = spec.width(c);
       const stride = c.generations * width;
-      const data = await runTrials({ experiment: spec.name, options: c, trials: c.trials, stride, run: spec.trials }, { workers, onProgress });
+      const data = await runTrials(
+        { experiment: spec.name, options: c, trials: c.trials, stride, run: spec.trials },
+        { workers, onProgress },
+      );
       const records: Records = { data, trials: c.trials, stride, width };
       const estimates = spec.summarise(records, c);
       const closed = spec.closedForms(c);
-      const approx: { readonly [K in M]?: Readonly<Record<string, (number | null)[]>> } = spec.approximations?.(c) ?? {};
+      const approx: { readonly [K in M]?: Readonly<Record<string, (number | null)[]>> } =
+        spec.approximations?.(c) ?? {};
       const none = (): (number | null)[] => perGeneration(c.generations, () => null);
       const curves = Object.fromEntries(
         metrics.map((m) => {
@@ -207,11 +240,14 @@ export function defineSimulator<const N extends string, F extends Fields, M exte
       const config = c as unknown as Record<string, unknown>;
       // Vectors, computed defaults and quiet fields are shown only where they differ from their default.
       const atDefault = (k: string, f: Field<unknown>): boolean => {
-        const d = typeof f.default === 'function' ? (f.default as (b: Record<string, unknown>) => unknown)(config) : f.default;
+        const d =
+          typeof f.default === 'function' ? (f.default as (b: Record<string, unknown>) => unknown)(config) : f.default;
         return Array.isArray(d) ? sameVector(config[k] as number[], d as number[]) : config[k] === d;
       };
       return Object.entries(spec.fields)
-        .filter(([k, f]) => !((f.kind === 'vector' || typeof f.default === 'function' || f.quietDefault) && atDefault(k, f)))
+        .filter(
+          ([k, f]) => !((f.kind === 'vector' || typeof f.default === 'function' || f.quietDefault) && atDefault(k, f)),
+        )
         .map(([k, f]) => `${k}=${f.kind === 'vector' ? `[${(config[k] as number[]).join(',')}]` : String(config[k])}`)
         .join(' ');
     },

@@ -31,9 +31,7 @@ export interface TrialPoolOptions {
 
 /** Message from worker.ts. */
 export type WorkerMessage =
-  | { type: 'progress'; done: number }
-  | { type: 'done'; records: Float64Array }
-  | { type: 'error'; message: string };
+  { type: 'progress'; done: number } | { type: 'done'; records: Float64Array } | { type: 'error'; message: string };
 
 /** Message to worker.ts. */
 export interface WorkerJob {
@@ -58,7 +56,10 @@ function startWorker(): Worker {
   const entry = siblingModule(import.meta.url, 'worker');
   if (!isTypeScript(entry)) return new Worker(entry);
   const api = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  return new Worker(`import(${api}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`, { eval: true });
+  return new Worker(
+    `import(${api}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`,
+    { eval: true },
+  );
 }
 
 export async function runTrials<O>(task: TrialTask<O>, pool: TrialPoolOptions = {}): Promise<Float64Array> {

@@ -8,17 +8,32 @@ import { crc32c } from '@aws-crypto/crc32c';
 import protobuf from 'protobufjs';
 import { appendFile, open } from 'node:fs/promises';
 
-/** The fields of event.proto, summary.proto, tensor.proto and tensor_shape.proto that collapse-lab writes (numbers as in TensorFlow). */
+/**
+ * The fields of event.proto, summary.proto, tensor.proto and tensor_shape.proto that collapse-lab writes
+ * (numbers as in TensorFlow).
+ */
 const PROTO = {
   nested: {
     Event: {
       oneofs: { what: { oneof: ['fileVersion', 'summary'] } },
-      fields: { wallTime: { type: 'double', id: 1 }, step: { type: 'int64', id: 2 }, fileVersion: { type: 'string', id: 3 }, summary: { type: 'Summary', id: 5 } },
+      fields: {
+        wallTime: { type: 'double', id: 1 },
+        step: { type: 'int64', id: 2 },
+        fileVersion: { type: 'string', id: 3 },
+        summary: { type: 'Summary', id: 5 },
+      },
     },
     Summary: {
       fields: { value: { rule: 'repeated', type: 'Value', id: 1 } },
       nested: {
-        Image: { fields: { height: { type: 'int32', id: 1 }, width: { type: 'int32', id: 2 }, colorspace: { type: 'int32', id: 3 }, encodedImageString: { type: 'bytes', id: 4 } } },
+        Image: {
+          fields: {
+            height: { type: 'int32', id: 1 },
+            width: { type: 'int32', id: 2 },
+            colorspace: { type: 'int32', id: 3 },
+            encodedImageString: { type: 'bytes', id: 4 },
+          },
+        },
         Value: {
           oneofs: { value: { oneof: ['simpleValue', 'image', 'tensor'] } },
           fields: {
@@ -32,11 +47,19 @@ const PROTO = {
       },
     },
     SummaryMetadata: {
-      fields: { pluginData: { type: 'PluginData', id: 1 }, displayName: { type: 'string', id: 2 }, summaryDescription: { type: 'string', id: 3 } },
+      fields: {
+        pluginData: { type: 'PluginData', id: 1 },
+        displayName: { type: 'string', id: 2 },
+        summaryDescription: { type: 'string', id: 3 },
+      },
       nested: { PluginData: { fields: { pluginName: { type: 'string', id: 1 }, content: { type: 'bytes', id: 2 } } } },
     },
     TensorProto: {
-      fields: { dtype: { type: 'int32', id: 1 }, tensorShape: { type: 'TensorShapeProto', id: 2 }, stringVal: { rule: 'repeated', type: 'bytes', id: 8 } },
+      fields: {
+        dtype: { type: 'int32', id: 1 },
+        tensorShape: { type: 'TensorShapeProto', id: 2 },
+        stringVal: { rule: 'repeated', type: 'bytes', id: 8 },
+      },
     },
     TensorShapeProto: {
       fields: { dim: { rule: 'repeated', type: 'Dim', id: 2 } },
@@ -58,7 +81,11 @@ export type SummaryValue =
 
 function valueMessage(v: SummaryValue): Record<string, unknown> {
   if ('scalar' in v) return { tag: v.tag, simpleValue: v.scalar };
-  if ('png' in v) return { tag: v.tag, image: { height: v.height, width: v.width, colorspace: v.channels, encodedImageString: v.png } };
+  if ('png' in v)
+    return {
+      tag: v.tag,
+      image: { height: v.height, width: v.width, colorspace: v.channels, encodedImageString: v.png },
+    };
   return {
     tag: v.tag,
     metadata: { pluginData: { pluginName: 'text' } },
@@ -82,7 +109,10 @@ export function maskedCrc(data: Uint8Array): number {
   return (((crc >>> 15) | (crc << 17)) + 0xa282ead8) >>> 0;
 }
 
-/** One record as TFRecord frames it: uint64 length, masked CRC of the length, the data, masked CRC of the data (little-endian). */
+/**
+ * One record as TFRecord frames it: uint64 length, masked CRC of the length, the data, masked CRC of the data
+ * (little-endian).
+ */
 export function frameRecord(data: Uint8Array): Buffer {
   const out = Buffer.alloc(8 + 4 + data.length + 4);
   out.writeBigUInt64LE(BigInt(data.length), 0);

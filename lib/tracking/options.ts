@@ -29,7 +29,11 @@ export function resolveTracking(o: TrackingOptions & { runDir?: string }): Resol
   const tb = o.tensorboard ?? TRACKING_DEFAULTS.tensorboard;
   if (tb === false) return { logEvery };
   if (tb === true) {
-    if (!o.runDir) throw new OptionError('tensorboard', true, say`${opt('tensorboard', true)} writes into the run directory, but there is none; expected ${opt('runDir')} too, or a folder as ${opt('tensorboard')}.`);
+    if (!o.runDir)
+      throw new OptionError('tensorboard', true, [
+        ...say`${opt('tensorboard', true)} writes into the run directory, but there is none; expected ${opt('runDir')} `,
+        ...say`too, or a folder as ${opt('tensorboard')}.`,
+      ]);
     return { logEvery, tensorboard: join(o.runDir, TENSORBOARD_DIR) };
   }
   if (typeof tb !== 'string') throw invalidOption('tensorboard', tb, 'true, false or a folder');

@@ -108,7 +108,10 @@ export function generationScalars(record: GenerationRecord): Record<string, numb
   return out;
 }
 
-/** The run's settings as Markdown (TensorBoard's Text tab renders it): a table of the configuration, seed and backend. */
+/**
+ * The run's settings as Markdown (TensorBoard's Text tab renders it): a table of the configuration, seed and
+ * backend.
+ */
 export function configText(info: RunInfo): string {
   const rows: [string, unknown][] = [...Object.entries(info.config), ['seed', info.seed], ['backend', info.backend]];
   const cell = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v)).replace(/\|/g, '\\|');

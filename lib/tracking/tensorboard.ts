@@ -32,19 +32,32 @@ export interface TensorBoardOptions {
 }
 
 /** Opens a new event file in `dir` (created if needed). */
-export async function createTensorBoardWriter(dir: string, options: TensorBoardOptions = {}): Promise<TensorBoardWriter> {
+export async function createTensorBoardWriter(
+  dir: string,
+  options: TensorBoardOptions = {},
+): Promise<TensorBoardWriter> {
   await mkdir(dir, { recursive: true });
   if (options.replace) {
-    for (const name of await readdir(dir)) if (name.startsWith('events.out.tfevents.') && name.endsWith(OUR_SUFFIX)) await rm(join(dir, name), { force: true });
+    for (const name of await readdir(dir))
+      if (name.startsWith('events.out.tfevents.') && name.endsWith(OUR_SUFFIX))
+        await rm(join(dir, name), { force: true });
   }
-  const file = await EventFile.create(join(dir, `events.out.tfevents.${Math.floor(Date.now() / 1000)}.${hostname()}.${process.pid}${OUR_SUFFIX}`));
+  const file = await EventFile.create(
+    join(dir, `events.out.tfevents.${Math.floor(Date.now() / 1000)}.${hostname()}.${process.pid}${OUR_SUFFIX}`),
+  );
   let pending: Uint8Array[] = [];
   const add = (step: number, value: SummaryValue) => pending.push(summaryEvent(step, [value]));
   return {
     dir,
     scalars(step, values) {
       const list = Object.entries(values).filter(([, v]) => Number.isFinite(v));
-      if (list.length > 0) pending.push(summaryEvent(step, list.map(([tag, scalar]) => ({ tag, scalar }))));
+      if (list.length > 0)
+        pending.push(
+          summaryEvent(
+            step,
+            list.map(([tag, scalar]) => ({ tag, scalar })),
+          ),
+        );
     },
     image(tag, step, png) {
       add(step, { tag, png, ...pngSize(png) });
@@ -64,7 +77,8 @@ export async function createTensorBoardWriter(dir: string, options: TensorBoardO
 /** Width, height and channels of a PNG, from its IHDR chunk (PNG spec 11.2.2). */
 export function pngSize(png: Uint8Array): { width: number; height: number; channels: 1 | 3 | 4 } {
   const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
-  if (png.length < 26 || view.getUint32(12) !== 0x49484452) throw new Error(`Image of ${png.length} bytes is not a PNG; expected an IHDR chunk first.`);
+  if (png.length < 26 || view.getUint32(12) !== 0x49484452)
+    throw new Error(`Image of ${png.length} bytes is not a PNG; expected an IHDR chunk first.`);
   const colorType = png[25];
   // Grey, RGB, palette (drawn as RGB), grey+alpha (TensorBoard has no 2-channel space: RGBA), RGBA.
   const channels = colorType === 0 ? 1 : colorType === 6 || colorType === 4 ? 4 : 3;

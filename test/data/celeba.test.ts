@@ -21,14 +21,21 @@ describe('loadCeleba', () => {
   it('reads the official split, center-crops and resizes, skips and counts an unreadable image, and writes a cache', async () => {
     const notes: string[] = [];
     const progress: number[] = [];
-    const c = await loadCeleba({ dir: official, imageSize: 16, log: (l) => notes.push(l), onProgress: (done, total) => progress.push(done / total) });
+    const c = await loadCeleba({
+      dir: official,
+      imageSize: 16,
+      log: (l) => notes.push(l),
+      onProgress: (done, total) => progress.push(done / total),
+    });
     expect(c.split).toBe('official');
     expect(c.train.shape).toEqual([16, 16, 3]);
     expect(c.train.count).toBe(15);
     expect(c.test.count).toBe(2);
     expect(c.skipped).toHaveLength(1);
     expect(c.skipped[0].file).toBe(join(official, 'img_align_celeba', '000005.jpg'));
-    expect(notes.join('\n')).toMatch(/1 unreadable image was skipped: .*000005\.jpg \((corrupt or truncated JPEG|VipsJpeg: premature end of JPEG image)\)/);
+    expect(notes.join('\n')).toMatch(
+      /1 unreadable image was skipped: .*000005\.jpg \((corrupt or truncated JPEG|VipsJpeg: premature end of JPEG image)\)/,
+    );
     expect(progress.at(-1)).toBe(1);
     expect(c.cache.reused).toBe(false);
     expect(c.cache.path.startsWith(join(official, 'collapse-lab-cache'))).toBe(true);
@@ -44,7 +51,12 @@ describe('loadCeleba', () => {
     const first = await loadCeleba({ dir: official, imageSize: 16 });
     const notes: string[] = [];
     let decoded = 0;
-    const second = await loadCeleba({ dir: official, imageSize: 16, log: (l) => notes.push(l), onProgress: () => decoded++ });
+    const second = await loadCeleba({
+      dir: official,
+      imageSize: 16,
+      log: (l) => notes.push(l),
+      onProgress: () => decoded++,
+    });
     expect(second.cache).toEqual({ path: first.cache.path, reused: true, sha256: first.cache.sha256 });
     expect(decoded).toBe(0);
     expect(Buffer.from(all(second.train)).equals(Buffer.from(all(first.train)))).toBe(true);
@@ -66,9 +78,13 @@ describe('loadCeleba', () => {
     const bytes = await readFile(first.cache.path);
     bytes[5] ^= 0xff;
     await writeFile(first.cache.path, bytes);
-    expect(await reload()).toMatch(/the cache .*\.u8 does not match the SHA-256 recorded when it was written \(edited or damaged\); decoding the images again/);
+    expect(await reload()).toMatch(
+      /the cache .*\.u8 does not match the SHA-256 recorded when it was written \(edited or damaged\); decoding the images again/,
+    );
     await truncate(first.cache.path, 100);
-    expect(await reload()).toMatch(/holds 100 bytes, not the \d+ its header gives \(truncated or edited\); decoding the images again/);
+    expect(await reload()).toMatch(
+      /holds 100 bytes, not the \d+ its header gives \(truncated or edited\); decoding the images again/,
+    );
     // A picture replaced by another one (a later modification time and another size).
     const picture = join(dir, 'img_align_celeba', faceName(0));
     await writeFile(picture, await readFile(join(dir, 'img_align_celeba', faceName(1))));
@@ -98,12 +114,20 @@ describe('loadCeleba', () => {
     expect(c.cache.path).not.toBe(full.cache.path);
   });
 
-  it("refuses an empty cacheDir (it would write the cache into the working folder)", async () => {
-    await expect(loadCeleba({ dir: official, imageSize: 8, cacheDir: '' })).rejects.toThrow("cacheDir '' is empty; expected a folder for the decoded-image cache");
+  it('refuses an empty cacheDir (it would write the cache into the working folder)', async () => {
+    await expect(loadCeleba({ dir: official, imageSize: 8, cacheDir: '' })).rejects.toThrow(
+      "cacheDir '' is empty; expected a folder for the decoded-image cache",
+    );
   });
 
   it('splits by seed when there is no partition file, the same way for the same seed', async () => {
-    const dir = await makeFaceFolder(join(root, 'unsplit'), { count: 10, width: 40, height: 48, partition: 'none', seed: 2 });
+    const dir = await makeFaceFolder(join(root, 'unsplit'), {
+      count: 10,
+      width: 40,
+      height: 48,
+      partition: 'none',
+      seed: 2,
+    });
     const a = await loadCeleba({ dir, imageSize: 8, seed: 3, testFraction: 0.2 });
     expect(a.split).toBe('seeded');
     expect([a.train.count, a.test.count]).toEqual([8, 2]);
@@ -115,23 +139,37 @@ describe('loadCeleba', () => {
   it('accepts a folder of images given directly and a Kaggle-style nested copy with a CSV partition', async () => {
     const kaggle = join(root, 'kaggle');
     await makeFaceFolder(join(kaggle, 'img_align_celeba'), { count: 6, width: 40, height: 48, partition: 'none' });
-    const csv = ['image_id,partition', ...Array.from({ length: 6 }, (_, i) => `${faceName(i)},${i < 4 ? 0 : 2}`)].join('\n');
+    const csv = ['image_id,partition', ...Array.from({ length: 6 }, (_, i) => `${faceName(i)},${i < 4 ? 0 : 2}`)].join(
+      '\n',
+    );
     await writeFile(join(kaggle, 'list_eval_partition.csv'), csv + '\n');
     const c = await loadCeleba({ dir: kaggle, imageSize: 8 });
     expect([c.split, c.train.count, c.test.count]).toEqual(['official', 4, 2]);
-    const direct = await loadCeleba({ dir: join(kaggle, 'img_align_celeba', 'img_align_celeba'), imageSize: 8, testFraction: 0.5 });
+    const direct = await loadCeleba({
+      dir: join(kaggle, 'img_align_celeba', 'img_align_celeba'),
+      imageSize: 8,
+      testFraction: 0.5,
+    });
     expect(direct.train.count + direct.test.count).toBe(6);
   });
 
   it('stops with a sentence naming the path when the folder is missing, empty, or its partition file is malformed', async () => {
-    await expect(loadCeleba({ dir: join(root, 'nowhere') })).rejects.toThrow(/CelebA folder .*nowhere does not exist; expected a folder holding img_align_celeba\/\*\.jpg/);
+    await expect(loadCeleba({ dir: join(root, 'nowhere') })).rejects.toThrow(
+      /CelebA folder .*nowhere does not exist; expected a folder holding img_align_celeba\/\*\.jpg/,
+    );
     const empty = join(root, 'empty');
     await mkdir(join(empty, 'img_align_celeba'), { recursive: true });
-    await expect(loadCeleba({ dir: empty })).rejects.toThrow(/CelebA folder .*empty has no \.jpg images in .*img_align_celeba/);
+    await expect(loadCeleba({ dir: empty })).rejects.toThrow(
+      /CelebA folder .*empty has no \.jpg images in .*img_align_celeba/,
+    );
     const bad = await makeFaceFolder(join(root, 'bad'), { count: 2, width: 40, height: 48, partition: 'none' });
     await writeFile(join(bad, 'list_eval_partition.txt'), '000001.jpg 0\n000002.jpg train\n');
-    await expect(loadCeleba({ dir: bad })).rejects.toThrow(/Partition file .*list_eval_partition\.txt line 2 is '000002\.jpg train'; expected an image name and 0, 1 or 2/);
-    await expect(loadCeleba({ dir: official, imageSize: 0 })).rejects.toThrow(/CelebA imageSize 0 is not valid; expected a positive integer/);
+    await expect(loadCeleba({ dir: bad })).rejects.toThrow(
+      /Partition file .*list_eval_partition\.txt line 2 is '000002\.jpg train'; expected an image name and 0, 1 or 2/,
+    );
+    await expect(loadCeleba({ dir: official, imageSize: 0 })).rejects.toThrow(
+      /CelebA imageSize 0 is not valid; expected a positive integer/,
+    );
     expect(await readdir(join(official, 'collapse-lab-cache'))).not.toContainEqual(expect.stringMatching(/\.tmp$/));
   });
 });

@@ -40,8 +40,12 @@ describe('openImageFile', () => {
 
   it('names the file and what was expected when something is wrong', async () => {
     expect(() => openImageFile(join(dir, 'missing.u8'), [2, 2, 3])).toThrow(/Image file .*missing\.u8 does not exist/);
-    expect(() => openImageFile(join(dir, 'ten.u8'), [3, 3, 3])).toThrow(/ten\.u8 holds 120 bytes after offset 0, not a whole number of 3x3x3 images/);
-    expect(() => openImageFile(join(dir, 'ten.u8'), [2, 2, 3], { count: 11 })).toThrow(/holds 10 2x2x3 images after offset 0; expected at least 11/);
+    expect(() => openImageFile(join(dir, 'ten.u8'), [3, 3, 3])).toThrow(
+      /ten\.u8 holds 120 bytes after offset 0, not a whole number of 3x3x3 images/,
+    );
+    expect(() => openImageFile(join(dir, 'ten.u8'), [2, 2, 3], { count: 11 })).toThrow(
+      /holds 10 2x2x3 images after offset 0; expected at least 11/,
+    );
     const file = openImageFile(join(dir, 'ten.u8'), [2, 2, 3]);
     expect(() => file.gather([10])).toThrow(/Image index 10 is out of range; expected 0 <= index < 10/);
     await writeFile(join(dir, 'short.u8'), set.pixels);
@@ -55,7 +59,16 @@ describe('the disk-backed accumulate pool (trainGenerations with a run directory
   it('gives the same numbers as the in-memory pool, and its sets match what was sampled', async () => {
     await useTestBackend();
     const data = await tinyMnist(100, 50);
-    const options = { model: tinyVae, data, scheme: parseScheme('accumulate'), generations: 3, epochs: 1, batchSize: 50, evalBatchSize: 100, seed: 4 };
+    const options = {
+      model: tinyVae,
+      data,
+      scheme: parseScheme('accumulate'),
+      generations: 3,
+      epochs: 1,
+      batchSize: 50,
+      evalBatchSize: 100,
+      seed: 4,
+    };
     const inMemory = await trainGenerations(options);
     const run = join(await tempDir(), 'run');
     const onDisk = await trainGenerations({ ...options, runDir: run });

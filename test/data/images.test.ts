@@ -3,7 +3,8 @@ import * as tf from '../../lib/tfjs.ts';
 import { concatSources, createImageSet, quantize, selectSource } from '../../data/images.ts';
 import { toFloatBatch } from '../../data/batch.ts';
 
-const set = (values: number[], labels?: number[]) => createImageSet(Uint8Array.from(values), [1, 2, 1], labels ? Uint8Array.from(labels) : undefined);
+const set = (values: number[], labels?: number[]) =>
+  createImageSet(Uint8Array.from(values), [1, 2, 1], labels ? Uint8Array.from(labels) : undefined);
 
 describe('image sets', () => {
   it('counts images and gathers them by index', () => {
@@ -16,7 +17,9 @@ describe('image sets', () => {
 
   it('rejects buffers that are not whole images and mismatched labels', () => {
     expect(() => createImageSet(new Uint8Array(5), [1, 2, 1])).toThrow(/not a whole number of 1x2x1 images/);
-    expect(() => createImageSet(new Uint8Array(4), [1, 2, 1], new Uint8Array(3))).toThrow(/Labels have 3 entries but there are 2 images/);
+    expect(() => createImageSet(new Uint8Array(4), [1, 2, 1], new Uint8Array(3))).toThrow(
+      /Labels have 3 entries but there are 2 images/,
+    );
   });
 
   it('joins and selects without copying, in the right order', () => {

@@ -26,14 +26,17 @@ describe('loadMnist', () => {
     const { train, test } = await loadMnist({ trainSize: 100, testSize: 10 });
     expect(train.count).toBe(100);
     expect(test.count).toBe(10);
-    await expect(loadMnist({ trainSize: 0 })).rejects.toThrow(/MNIST trainSize 0 is out of range; expected an integer from 1 to 60000/);
+    await expect(loadMnist({ trainSize: 0 })).rejects.toThrow(
+      /MNIST trainSize 0 is out of range; expected an integer from 1 to 60000/,
+    );
   });
 
   it('names a truncated or missing file', async () => {
     const dir = await tempDir();
     const src = mnistDataDir();
     await mkdir(dir, { recursive: true });
-    for (const f of ['t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte', 'train-labels-idx1-ubyte']) await copyFile(join(src, f), join(dir, f));
+    for (const f of ['t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte', 'train-labels-idx1-ubyte'])
+      await copyFile(join(src, f), join(dir, f));
     await expect(loadMnist({ dir })).rejects.toThrow(/train-images-idx3-ubyte does not exist/);
     await writeFile(join(dir, 'train-images-idx3-ubyte'), encodeIdx([60000, 28, 28], new Uint8Array(784 * 10)));
     await expect(loadMnist({ dir })).rejects.toThrow(/truncated or corrupt/);

@@ -14,7 +14,14 @@ import { childEnv, ROOT } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 /** Pages the docs test reads, relative to the repository root. */
-const PAGES = ['README.md', 'CONTRIBUTING.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
+const PAGES = [
+  'README.md',
+  'CONTRIBUTING.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .sort()
+    .map((f) => `docs/${f}`),
+];
 
 /**
  * Pages written on other branches and linked from these ones before they arrive. A link to one of them is
@@ -23,7 +30,11 @@ const PAGES = ['README.md', 'CONTRIBUTING.md', ...readdirSync(join(ROOT, 'docs')
 const ARRIVING = ['docs/performance.md', 'docs/reliability.md', 'docs/findings.md', 'docs/theory.md', 'docs/text.md'];
 
 const MARKER = /^<!-- docs-test: (run|skip \((.+)\)) -->$/;
-const LANGUAGES = { shell: ['sh', 'bash', 'shell'], ts: ['ts', 'typescript'], js: ['js', 'javascript', 'mjs'] } as const;
+const LANGUAGES = {
+  shell: ['sh', 'bash', 'shell'],
+  ts: ['ts', 'typescript'],
+  js: ['js', 'javascript', 'mjs'],
+} as const;
 type Kind = keyof typeof LANGUAGES;
 
 interface Block {
@@ -46,7 +57,13 @@ function fencedBlocks(page: string, text: string): Block[] {
     let end = i + 1;
     while (end < lines.length && !new RegExp(`^ {0,3}${fence[0]}{${fence.length},}\\s*$`).test(lines[end])) end++;
     const marker = MARKER.exec(lines[i - 1]?.trim() ?? '');
-    blocks.push({ page, line: i + 1, lang: open[2].toLowerCase(), body: lines.slice(i + 1, end).join('\n') + '\n', marker: marker ? (marker[1] === 'run' ? 'run' : 'skip') : undefined });
+    blocks.push({
+      page,
+      line: i + 1,
+      lang: open[2].toLowerCase(),
+      body: lines.slice(i + 1, end).join('\n') + '\n',
+      marker: marker ? (marker[1] === 'run' ? 'run' : 'skip') : undefined,
+    });
     i = end;
   }
   return blocks;
@@ -64,7 +81,9 @@ function prose(text: string): string {
 /** GitHub's anchors of a page's headings (duplicates numbered as GitHub numbers them). */
 function anchors(text: string): Set<string> {
   const slugger = new GithubSlugger();
-  const headings = prose(text).split('\n').filter((l) => /^#{1,6} /.test(l));
+  const headings = prose(text)
+    .split('\n')
+    .filter((l) => /^#{1,6} /.test(l));
   return new Set(headings.map((h) => slugger.slug(h.replace(/^#+ /, '').replace(/[*_]/g, '').trim())));
 }
 
@@ -97,7 +116,11 @@ describe('the documentation pages', () => {
   });
 
   it('run only blocks of a language the docs test can run (shell, TypeScript, JavaScript)', () => {
-    expect(blocks.filter((b) => b.marker === 'run' && !kindOf(b.lang)).map((b) => `${b.page}:${b.line} (${b.lang || 'no language'})`)).toEqual([]);
+    expect(
+      blocks
+        .filter((b) => b.marker === 'run' && !kindOf(b.lang))
+        .map((b) => `${b.page}:${b.line} (${b.lang || 'no language'})`),
+    ).toEqual([]);
   });
 
   it('link only to files that exist and to headings those pages have', () => {
@@ -113,7 +136,7 @@ describe('the documentation pages', () => {
     ]);
   });
 
-  it("keep README.md within 250 lines, opening with the commands package.json and CI define", async () => {
+  it('keep README.md within 250 lines, opening with the commands package.json and CI define', async () => {
     expect(texts['README.md'].trimEnd().split('\n').length).toBeLessThanOrEqual(250);
     const first = blocks.find((b) => b.page === 'README.md' && kindOf(b.lang) === 'shell')!;
     expect(first.body).toMatch(/npm install && npm start/);
@@ -157,7 +180,9 @@ function run(command: string, args: readonly string[], cwd: string): Promise<{ c
 beforeAll(async () => {
   // A fresh copy: the files git tracks or would track (the working tree's versions), and node_modules.
   copy = await tempDir('collapse-lab-docs-');
-  const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter(Boolean);
+  const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: ROOT, encoding: 'utf8' })
+    .split('\0')
+    .filter(Boolean);
   for (const f of files) if (existsSync(join(ROOT, f))) await cp(join(ROOT, f), join(copy, f), { recursive: true });
   await symlink(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
   // Each page's code examples live in a folder of their own, where they also run (their relative paths, such
@@ -171,7 +196,10 @@ beforeAll(async () => {
     const file = join(folder, named ?? `block-${block.line}.${ext}`);
     const index = relative(folder, join(copy, 'lib', 'index.ts'));
     await mkdir(folder, { recursive: true });
-    await writeFile(file, kind === 'shell' ? block.body : block.body.replaceAll("from 'collapse-lab'", `from '${index}'`));
+    await writeFile(
+      file,
+      kind === 'shell' ? block.body : block.body.replaceAll("from 'collapse-lab'", `from '${index}'`),
+    );
     examples.push({ block, kind, file, cwd: kind === 'shell' ? copy : folder });
   }
   // One type check over every TypeScript example, with the options docs/library.md gives a user.
@@ -179,9 +207,25 @@ beforeAll(async () => {
   typeErrors = new Map(tsExamples.map((e) => [e.file, []]));
   if (tsExamples.length) {
     const tsconfig = join(copy, 'docs-examples', 'tsconfig.json');
-    const compilerOptions = { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', types: ['node'], noEmit: true, allowImportingTsExtensions: true, skipLibCheck: true };
-    await writeFile(tsconfig, JSON.stringify({ compilerOptions, files: tsExamples.map((e) => relative(dirname(tsconfig), e.file)) }));
-    const r = await run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', tsconfig], copy);
+    const compilerOptions = {
+      strict: true,
+      module: 'NodeNext',
+      moduleResolution: 'NodeNext',
+      target: 'ES2022',
+      types: ['node'],
+      noEmit: true,
+      allowImportingTsExtensions: true,
+      skipLibCheck: true,
+    };
+    await writeFile(
+      tsconfig,
+      JSON.stringify({ compilerOptions, files: tsExamples.map((e) => relative(dirname(tsconfig), e.file)) }),
+    );
+    const r = await run(
+      process.execPath,
+      [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', tsconfig],
+      copy,
+    );
     for (const line of r.output.split('\n')) {
       const hit = /^(\S+?)\(\d+,\d+\): error/.exec(line);
       if (!hit) continue;
@@ -191,7 +235,8 @@ beforeAll(async () => {
     // An error outside the examples (in the library they import) fails every TypeScript example.
     const elsewhere = [...typeErrors].filter(([f]) => !tsExamples.some((e) => e.file === f)).flatMap(([, l]) => l);
     for (const e of tsExamples) typeErrors.get(e.file)!.push(...elsewhere);
-    if (r.code !== 0 && [...typeErrors.values()].every((l) => l.length === 0)) throw new Error(`tsc failed: ${r.output}`);
+    if (r.code !== 0 && [...typeErrors.values()].every((l) => l.length === 0))
+      throw new Error(`tsc failed: ${r.output}`);
   }
 });
 
@@ -204,14 +249,18 @@ describe.concurrent('the run-marked examples', () => {
       for (const example of examples.filter((e) => e.block.page === page)) {
         const where = `${page}:${example.block.line} (${example.block.lang})`;
         if (example.kind === 'ts') expect(typeErrors.get(example.file), where).toEqual([]);
-        const r = example.kind === 'shell'
-          ? await run('bash', ['-euo', 'pipefail', example.file], example.cwd)
-          : await run(process.execPath, ['--import', 'tsx', example.file], example.cwd);
+        const r =
+          example.kind === 'shell'
+            ? await run('bash', ['-euo', 'pipefail', example.file], example.cwd)
+            : await run(process.execPath, ['--import', 'tsx', example.file], example.cwd);
         expect(r.code, `${where}:\n${r.output.slice(-3000)}`).toBe(0);
         // The first library example says what it prints: a line per generation with its training-set size.
         if (example.file.endsWith('train.mjs')) {
           const lines = r.output.split('\n').filter((l) => /^\d+ \d+ \d+\.\d\d$/.test(l));
-          expect(lines.map((l) => l.split(' ').slice(0, 2).join(' ')), where).toEqual(['1 500', '2 1000']);
+          expect(
+            lines.map((l) => l.split(' ').slice(0, 2).join(' ')),
+            where,
+          ).toEqual(['1 500', '2 1000']);
         }
       }
     });

@@ -15,7 +15,19 @@ beforeAll(async () => {
   await useTestBackend();
   out = join(await tempDir(), 'exp');
   const sink = new Writable({ write: (_c, _e, done) => done() });
-  await runExperiment({ model: tinyVae, data: await tinyMnist(60, 20), schemes: [parseScheme('replace'), parseScheme('accumulate')], generations: 2, epochs: 1, batchSize: 30, evalBatchSize: 20, seed: 1, out, stderr: sink, logEvery: 1 });
+  await runExperiment({
+    model: tinyVae,
+    data: await tinyMnist(60, 20),
+    schemes: [parseScheme('replace'), parseScheme('accumulate')],
+    generations: 2,
+    epochs: 1,
+    batchSize: 30,
+    evalBatchSize: 20,
+    seed: 1,
+    out,
+    stderr: sink,
+    logEvery: 1,
+  });
 });
 
 describe('scripts/export.ts', () => {
@@ -24,8 +36,16 @@ describe('scripts/export.ts', () => {
     expect(r.stderr).toBe('4 generation rows of 2 runs.\n');
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(`${join(out, 'generations.csv')}\n${join(out, 'steps.csv')}\n`);
-    const rows = parse(await readFile(join(out, 'generations.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
-    expect(rows.map((x) => `${x.scheme} ${x.generation} ${x.trainSize}`)).toEqual(['replace 1 60', 'replace 2 60', 'accumulate 1 60', 'accumulate 2 120']);
+    const rows = parse(await readFile(join(out, 'generations.csv'), 'utf8'), { columns: true }) as Record<
+      string,
+      string
+    >[];
+    expect(rows.map((x) => `${x.scheme} ${x.generation} ${x.trainSize}`)).toEqual([
+      'replace 1 60',
+      'replace 2 60',
+      'accumulate 1 60',
+      'accumulate 2 120',
+    ]);
     const steps = parse(await readFile(join(out, 'steps.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
     expect(steps.filter((s) => s.scheme === 'accumulate').map((s) => s.step)).toEqual(['1', '2', '3', '4', '5', '6']);
   });
@@ -35,7 +55,9 @@ describe('scripts/export.ts', () => {
     expect(none.stderr).toBe('Error: No format given; expected --csv (export writes generations.csv and steps.csv).\n');
     expect(none.code).toBe(1);
     const empty = await runCli('export', [join(out, 'replace', 'gen-001'), '--csv']);
-    expect(empty.stderr).toMatch(/^Error: .*gen-001 holds no run\.json and no run directories; expected a run directory made by collapse-lab/);
+    expect(empty.stderr).toMatch(
+      /^Error: .*gen-001 holds no run\.json and no run directories; expected a run directory made by collapse-lab/,
+    );
     expect(empty.code).toBe(1);
   });
 });

@@ -4,7 +4,29 @@ import type { TrialResult } from '../helpers/faults.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 /** The configuration scripts/soak.ts uses: three generations of two epochs on 100 real MNIST images. */
-const ARGS = ['--train-size', '100', '--test-size', '50', '--generations', '3', '--epochs', '2', '--hidden', '16', '--latent-dim', '2', '--batch-size', '50', '--seed', '5', '--scheme', 'accumulate', '--backend', 'wasm', '--no-metrics'];
+const ARGS = [
+  '--train-size',
+  '100',
+  '--test-size',
+  '50',
+  '--generations',
+  '3',
+  '--epochs',
+  '2',
+  '--hidden',
+  '16',
+  '--latent-dim',
+  '2',
+  '--batch-size',
+  '50',
+  '--seed',
+  '5',
+  '--scheme',
+  'accumulate',
+  '--backend',
+  'wasm',
+  '--no-metrics',
+];
 const TRIALS = 12;
 let root: string;
 beforeAll(async () => {
@@ -22,15 +44,23 @@ describe('fault injection (scripts/vae-mnist.ts)', () => {
       concurrency: 2,
       killResume: 0.1,
       root,
-      onTrial: (i, r) => lines.push(`trial ${i + 1}: ${r.plan.kind} ${r.plan.at}${r.plan.kind === 'write' ? ` ${r.plan.phase}` : ' ms'} -> ${r.killed ? (r.insideSave ? `killed inside a save (${r.leftovers.join(', ')})` : 'killed') : 'finished first'}; ${r.ok ? 'ok' : r.problem}`),
+      onTrial: (i, r) =>
+        lines.push(
+          `trial ${i + 1}: ${r.plan.kind} ${r.plan.at}${r.plan.kind === 'write' ? ` ${r.plan.phase}` : ' ms'} -> ${r.killed ? (r.insideSave ? `killed inside a save (${r.leftovers.join(', ')})` : 'killed') : 'finished first'}; ${r.ok ? 'ok' : r.problem}`,
+        ),
     });
     const failed = results.filter((r: TrialResult) => !r.ok);
-    expect(failed.map((r) => r.problem), lines.join('\n')).toEqual([]);
+    expect(
+      failed.map((r) => r.problem),
+      lines.join('\n'),
+    ).toEqual([]);
     expect(results).toHaveLength(TRIALS);
     // The save path really was hit: most kills land at a write, and several leave a half-written save behind.
     expect(reference.writes).toBeGreaterThan(100);
     expect(results.filter((r) => r.killed).length).toBeGreaterThanOrEqual(TRIALS * 0.75);
     expect(results.filter((r) => r.insideSave).length).toBeGreaterThanOrEqual(5);
-    console.log(`fault injection: ${results.filter((r) => r.ok).length}/${TRIALS} passed, ${results.filter((r) => r.killed).length} kills, ${results.filter((r) => r.insideSave).length} inside a save\n${lines.join('\n')}`);
+    console.log(
+      `fault injection: ${results.filter((r) => r.ok).length}/${TRIALS} passed, ${results.filter((r) => r.killed).length} kills, ${results.filter((r) => r.insideSave).length} inside a save\n${lines.join('\n')}`,
+    );
   });
 });

@@ -12,7 +12,29 @@ import type { CliResult } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 // Its synthetic set (47 kB) and epoch checkpoint (over 100 kB) are larger than every limit below.
-const RUN = ['--train-size', '60', '--test-size', '30', '--generations', '2', '--epochs', '1', '--hidden', '8', '--latent-dim', '2', '--batch-size', '30', '--seed', '1', '--scheme', 'replace', '--backend', 'wasm', '--no-metrics'];
+const RUN = [
+  '--train-size',
+  '60',
+  '--test-size',
+  '30',
+  '--generations',
+  '2',
+  '--epochs',
+  '1',
+  '--hidden',
+  '8',
+  '--latent-dim',
+  '2',
+  '--batch-size',
+  '30',
+  '--seed',
+  '1',
+  '--scheme',
+  'replace',
+  '--backend',
+  'wasm',
+  '--no-metrics',
+];
 let root: string;
 let finished: string;
 beforeAll(async () => {
@@ -40,9 +62,16 @@ describe('--force on a full disk', () => {
       expect(r.stderr).toMatch(/file size limit/);
       expect(await verifyRun(dir)).toEqual({ completed: 2, found: 2 });
       expect(await readFile(join(dir, 'generations.jsonl'), 'utf8')).toBe(before);
-      expect((await readdir(dir)).sort()).toEqual(['gen-001', 'gen-002', 'generations.jsonl', 'run.json', 'timings.jsonl']);
+      expect((await readdir(dir)).sort()).toEqual([
+        'gen-001',
+        'gen-002',
+        'generations.jsonl',
+        'run.json',
+        'timings.jsonl',
+      ]);
       // Past run.json, the new run started and was undone: the user is told the old one is back.
-      if (!/run\.json failed/.test(r.stderr)) expect(r.stderr).toContain(`the run it was to replace in ${dir} was put back as it was`);
+      if (!/run\.json failed/.test(r.stderr))
+        expect(r.stderr).toContain(`the run it was to replace in ${dir} was put back as it was`);
     });
   }
 });

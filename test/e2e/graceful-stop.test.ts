@@ -9,7 +9,29 @@ import type { CliResult } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 // Thirty batches per epoch, so that a signal sent at the end of an epoch arrives mid-epoch.
-const ARGS = ['--train-size', '300', '--test-size', '50', '--generations', '3', '--epochs', '4', '--hidden', '16', '--latent-dim', '2', '--batch-size', '10', '--seed', '8', '--scheme', 'accumulate', '--backend', 'wasm', '--no-metrics'];
+const ARGS = [
+  '--train-size',
+  '300',
+  '--test-size',
+  '50',
+  '--generations',
+  '3',
+  '--epochs',
+  '4',
+  '--hidden',
+  '16',
+  '--latent-dim',
+  '2',
+  '--batch-size',
+  '10',
+  '--seed',
+  '8',
+  '--scheme',
+  'accumulate',
+  '--backend',
+  'wasm',
+  '--no-metrics',
+];
 let root: string;
 let reference: string;
 beforeAll(async () => {
@@ -30,7 +52,10 @@ const NPX = ['npx', 'tsx', 'scripts/vae-mnist.ts'];
  */
 function runAndSignal(command: string[], args: string[], when: RegExp, signal: NodeJS.Signals): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command[0], [...command.slice(1), ...args], { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0' } });
+    const child = spawn(command[0], [...command.slice(1), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, FORCE_COLOR: '0' },
+    });
     let stdout = '';
     let stderr = '';
     let sent = false;
@@ -85,7 +110,9 @@ describe('graceful stop (scripts/vae-mnist.ts)', () => {
       const r = await runAndSignal(NPX, [...ARGS, '--out', out], /generation 2\/3 epoch 1\/4/, signal);
       // The wrapper died of the signal; the training process noticed and stopped after its batch.
       expect(r.signal, r.stderr).toBe(signal);
-      expect(r.stderr).toMatch(/npm exec \(process \d+\), which started this process, has ended: stopping after the current batch/);
+      expect(r.stderr).toMatch(
+        /npm exec \(process \d+\), which started this process, has ended: stopping after the current batch/,
+      );
       expect(r.stderr).toContain('Stopped; every complete generation and epoch is saved. Resume with:');
       const dir = join(out, 'accumulate');
       const names = await readdir(dir);
@@ -103,7 +130,29 @@ describe('graceful stop (scripts/vae-mnist.ts)', () => {
 
   describe('within a long epoch', () => {
     // 200 batches in one epoch: a stop seen only at the epoch's end would leave an epoch checkpoint behind.
-    const LONG = ['--train-size', '1000', '--test-size', '50', '--generations', '1', '--epochs', '2', '--scheme', 'replace', '--hidden', '16', '--latent-dim', '2', '--batch-size', '5', '--seed', '3', '--backend', 'wasm', '--no-metrics'];
+    const LONG = [
+      '--train-size',
+      '1000',
+      '--test-size',
+      '50',
+      '--generations',
+      '1',
+      '--epochs',
+      '2',
+      '--scheme',
+      'replace',
+      '--hidden',
+      '16',
+      '--latent-dim',
+      '2',
+      '--batch-size',
+      '5',
+      '--seed',
+      '3',
+      '--backend',
+      'wasm',
+      '--no-metrics',
+    ];
     let longReference: string;
     beforeAll(async () => {
       const r = await runCli('vae-mnist', [...LONG, '--out', join(root, 'long reference')]);
@@ -113,7 +162,12 @@ describe('graceful stop (scripts/vae-mnist.ts)', () => {
 
     it('SIGINT early in the first epoch stops after the current batch, before the epoch ends', async () => {
       const out = join(root, 'long first');
-      const r = await runAndSignal(DIRECT, [...LONG, '--out', out], /generation 1\/1: training on 1000 images/, 'SIGINT');
+      const r = await runAndSignal(
+        DIRECT,
+        [...LONG, '--out', out],
+        /generation 1\/1: training on 1000 images/,
+        'SIGINT',
+      );
       expect(r.code, r.stderr).toBe(130);
       expect(r.stderr).toContain('SIGINT: stopping after the current batch');
       // No epoch line and no epoch checkpoint: the loop stopped inside epoch 1 (of 200 batches).
@@ -127,13 +181,16 @@ describe('graceful stop (scripts/vae-mnist.ts)', () => {
     it('a second SIGINT right after the first leaves the epoch finished before them saved, and a resume reaches the same numbers', async () => {
       const out = join(root, 'long twice');
       const r = await new Promise<CliResult>((resolve, reject) => {
-        const child = spawn(DIRECT[0], [...DIRECT.slice(1), ...LONG, '--out', out], { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0' } });
+        const child = spawn(DIRECT[0], [...DIRECT.slice(1), ...LONG, '--out', out], {
+          cwd: ROOT,
+          env: { ...process.env, FORCE_COLOR: '0' },
+        });
         let stderr = '';
         let sent = 0;
         child.stderr!.on('data', (d) => {
           stderr += d;
-          if (sent === 0 && /epoch 1\/2: train loss/.test(stderr)) child.kill('SIGINT'), (sent = 1);
-          else if (sent === 1 && /stopping after the current batch/.test(stderr)) child.kill('SIGINT'), (sent = 2);
+          if (sent === 0 && /epoch 1\/2: train loss/.test(stderr)) (child.kill('SIGINT'), (sent = 1));
+          else if (sent === 1 && /stopping after the current batch/.test(stderr)) (child.kill('SIGINT'), (sent = 2));
         });
         child.on('error', reject);
         child.on('close', (code, signal) => resolve({ code, signal, stdout: '', stderr }));

@@ -12,7 +12,9 @@ import type { Readable, Writable } from 'node:stream';
 
 /** The Chromium binary: $CHROMIUM, else the first of the usual names on PATH, else null. */
 export function findChromium(): string | null {
-  const names = [process.env.CHROMIUM, 'chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'].filter((n): n is string => Boolean(n));
+  const names = [process.env.CHROMIUM, 'chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'].filter(
+    (n): n is string => Boolean(n),
+  );
   for (const name of names) {
     const r = spawnSync(name, ['--version'], { encoding: 'utf8' });
     if (r.status === 0 && /chrom/i.test(r.stdout)) return name;
@@ -41,7 +43,18 @@ export async function launch(binary: string): Promise<Browser> {
   const profile = await mkdtemp(join(tmpdir(), 'collapse-lab-chromium-'));
   const child: ChildProcess = spawn(
     binary,
-    ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--hide-scrollbars', `--user-data-dir=${profile}`, '--remote-debugging-pipe', '--window-size=1400,1000', 'about:blank'],
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--no-first-run',
+      '--hide-scrollbars',
+      `--user-data-dir=${profile}`,
+      '--remote-debugging-pipe',
+      '--window-size=1400,1000',
+      'about:blank',
+    ],
     { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] },
   );
   let stderr = '';
@@ -50,7 +63,10 @@ export async function launch(binary: string): Promise<Browser> {
   const fromBrowser = child.stdio[4] as Readable;
   let nextId = 1;
   let sessionId: string | undefined;
-  const pending = new Map<number, { resolve: (v: Record<string, unknown>) => void; reject: (e: Error) => void; method: string }>();
+  const pending = new Map<
+    number,
+    { resolve: (v: Record<string, unknown>) => void; reject: (e: Error) => void; method: string }
+  >();
   const events: PageEvent[] = [];
   const waiters: { method: string; resolve: () => void }[] = [];
   let buffer = '';
@@ -59,7 +75,13 @@ export async function launch(binary: string): Promise<Browser> {
     buffer += chunk.toString('utf8');
     let end: number;
     while ((end = buffer.indexOf('\0')) >= 0) {
-      const msg = JSON.parse(buffer.slice(0, end)) as { id?: number; result?: Record<string, unknown>; error?: { message: string }; method?: string; params?: Record<string, unknown> };
+      const msg = JSON.parse(buffer.slice(0, end)) as {
+        id?: number;
+        result?: Record<string, unknown>;
+        error?: { message: string };
+        method?: string;
+        params?: Record<string, unknown>;
+      };
       buffer = buffer.slice(end + 1);
       if (msg.id !== undefined) {
         const p = pending.get(msg.id);
@@ -76,7 +98,9 @@ export async function launch(binary: string): Promise<Browser> {
     }
   });
   child.on('exit', (code, signal) => {
-    exited = new Error(`Chromium exited (code ${code}, signal ${signal}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    exited = new Error(
+      `Chromium exited (code ${code}, signal ${signal}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`,
+    );
     for (const p of pending.values()) p.reject(exited);
     pending.clear();
   });
@@ -85,7 +109,9 @@ export async function launch(binary: string): Promise<Browser> {
       if (exited) return reject(exited);
       const id = nextId++;
       pending.set(id, { resolve, reject, method });
-      toBrowser.write(JSON.stringify({ id, method, params, ...(browserLevel || !sessionId ? {} : { sessionId }) }) + '\0');
+      toBrowser.write(
+        JSON.stringify({ id, method, params, ...(browserLevel || !sessionId ? {} : { sessionId }) }) + '\0',
+      );
     });
   const waitFor = (method: string) => new Promise<void>((resolve) => waiters.push({ method, resolve }));
 
@@ -94,7 +120,9 @@ export async function launch(binary: string): Promise<Browser> {
     events,
     async open(url) {
       const { targetId } = (await send('Target.createTarget', { url: 'about:blank' }, true)) as { targetId: string };
-      ({ sessionId } = (await send('Target.attachToTarget', { targetId, flatten: true }, true)) as { sessionId: string });
+      ({ sessionId } = (await send('Target.attachToTarget', { targetId, flatten: true }, true)) as {
+        sessionId: string;
+      });
       await send('Page.enable');
       await send('Runtime.enable');
       await send('Log.enable');
@@ -105,8 +133,12 @@ export async function launch(binary: string): Promise<Browser> {
       await loaded;
     },
     async evaluate<T>(expression: string) {
-      const r = (await send('Runtime.evaluate', { expression, returnByValue: true, awaitPromise: true })) as { result: { value: T }; exceptionDetails?: { text: string; exception?: { description?: string } } };
-      if (r.exceptionDetails) throw new Error(`Page script failed: ${r.exceptionDetails.exception?.description ?? r.exceptionDetails.text}`);
+      const r = (await send('Runtime.evaluate', { expression, returnByValue: true, awaitPromise: true })) as {
+        result: { value: T };
+        exceptionDetails?: { text: string; exception?: { description?: string } };
+      };
+      if (r.exceptionDetails)
+        throw new Error(`Page script failed: ${r.exceptionDetails.exception?.description ?? r.exceptionDetails.text}`);
       return r.result.value;
     },
     async close() {

@@ -22,7 +22,8 @@ import { findChromium, launch } from './report-chromium.ts';
 import type { Browser } from './report-chromium.ts';
 
 const chromium = findChromium();
-const SKIP_REASON = 'no Chromium found (tried $CHROMIUM, chromium, chromium-browser, google-chrome); run bash .ci/chromium.sh or set CHROMIUM';
+const SKIP_REASON =
+  'no Chromium found (tried $CHROMIUM, chromium, chromium-browser, google-chrome); run bash .ci/chromium.sh or set CHROMIUM';
 if (!chromium) console.warn(`test/e2e/report.test.ts skipped: ${SKIP_REASON}.`);
 const GENERATIONS = 3;
 
@@ -51,9 +52,26 @@ describe.skipIf(!chromium)(`report.html in headless Chromium${chromium ? '' : ` 
     root = await tempDir();
     const data: { train: ImageSet; test: ImageSet } = await tinyMnist(200, 100);
     const classifier = await trainClassifier({ hidden: [32, 8], epochs: 1, batchSize: 50, maxShift: 0, ...data });
-    const analysis = createCollapseAnalysis({ model: tinyVae, classifier: async () => classifier, metricSamples: 60, fixedDraws: 20, batchSize: 50 });
+    const analysis = createCollapseAnalysis({
+      model: tinyVae,
+      classifier: async () => classifier,
+      metricSamples: 60,
+      fixedDraws: 20,
+      batchSize: 50,
+    });
     for (const scheme of ['replace', 'accumulate']) {
-      await trainGenerations({ model: tinyVae, data, scheme: parseScheme(scheme), generations: GENERATIONS, epochs: 1, batchSize: 50, syntheticSize: 100, seed: 5, runDir: join(root, 'exp', scheme), analyze: analysis.analyze });
+      await trainGenerations({
+        model: tinyVae,
+        data,
+        scheme: parseScheme(scheme),
+        generations: GENERATIONS,
+        epochs: 1,
+        batchSize: 50,
+        syntheticSize: 100,
+        seed: 5,
+        runDir: join(root, 'exp', scheme),
+        analyze: analysis.analyze,
+      });
     }
     analysis.dispose();
     const r = await runCli('report', [join(root, 'exp')]);
@@ -81,9 +99,13 @@ describe.skipIf(!chromium)(`report.html in headless Chromium${chromium ? '' : ` 
       { run: 'vae accumulate (seed 5)', rows: GENERATIONS },
     ]);
     expect(page.external).toEqual([]);
-    const failures = browser.events.filter((e) => e.method === 'Network.loadingFailed' || e.method === 'Runtime.exceptionThrown');
+    const failures = browser.events.filter(
+      (e) => e.method === 'Network.loadingFailed' || e.method === 'Runtime.exceptionThrown',
+    );
     expect(failures).toEqual([]);
-    const shot = (await browser.send('Page.captureScreenshot', { format: 'png', captureBeyondViewport: true })) as { data: string };
+    const shot = (await browser.send('Page.captureScreenshot', { format: 'png', captureBeyondViewport: true })) as {
+      data: string;
+    };
     expect(Buffer.from(shot.data, 'base64').length).toBeGreaterThan(10_000);
     if (process.env.COLLAPSE_LAB_REPORT_SCREENSHOT) {
       const { writeFile } = await import('node:fs/promises');
@@ -93,19 +115,35 @@ describe.skipIf(!chromium)(`report.html in headless Chromium${chromium ? '' : ` 
 
   it('takes several run directories, and refuses a folder that is not a run in one sentence', async () => {
     const out = join(root, 'two.html');
-    const r = await runCli('report', [join(root, 'exp', 'accumulate'), join(root, 'exp', 'replace'), '--out', out, '--no-curves']);
-    expect(r.stderr).toMatch(/Report of 2 runs \(vae accumulate \(seed 5\): 3 generations; vae replace \(seed 5\): 3 generations\)/);
+    const r = await runCli('report', [
+      join(root, 'exp', 'accumulate'),
+      join(root, 'exp', 'replace'),
+      '--out',
+      out,
+      '--no-curves',
+    ]);
+    expect(r.stderr).toMatch(
+      /Report of 2 runs \(vae accumulate \(seed 5\): 3 generations; vae replace \(seed 5\): 3 generations\)/,
+    );
     expect(r.stdout.trim()).toBe(out);
     const bad = await runCli('report', [join(root, 'exp', 'replace', 'gen-001')]);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/^Error: .*holds no run.json and no run directories; expected a run directory made by collapse-lab/m);
+    expect(bad.stderr).toMatch(
+      /^Error: .*holds no run.json and no run directories; expected a run directory made by collapse-lab/m,
+    );
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
   });
 
   it('fits five runs side by side in the window: no part of the page is wider than it', async () => {
     const five = [];
     for (const [i, scheme] of ['replace', 'accumulate', 'sub', 'sub-repl', 'mix-0.5'].entries()) {
-      five.push(await writeFakeRun(join(root, 'five', `a-run-folder-with-a-long-name-${scheme}`), { kind: i < 3 ? 'vae' : 'ae', scheme, generations: [{ fid: 5 }, { fid: 6 + i }, { fid: 7 }] }));
+      five.push(
+        await writeFakeRun(join(root, 'five', `a-run-folder-with-a-long-name-${scheme}`), {
+          kind: i < 3 ? 'vae' : 'ae',
+          scheme,
+          generations: [{ fid: 5 }, { fid: 6 + i }, { fid: 7 }],
+        }),
+      );
     }
     const { path } = await writeReport({ runs: five, curves: false });
     await browser.open(pathToFileURL(path).href);
@@ -123,7 +161,12 @@ describe.skipIf(!chromium)(`report.html in headless Chromium${chromium ? '' : ` 
   it('fits a window 1200 px wide with its curves (no sideways scroll), two charts a row', async () => {
     // On the tab open() makes: the page is laid out again at 1200 px.
     await browser.open(pathToFileURL(report).href);
-    await browser.send('Emulation.setDeviceMetricsOverride', { width: 1200, height: 900, deviceScaleFactor: 1, mobile: false });
+    await browser.send('Emulation.setDeviceMetricsOverride', {
+      width: 1200,
+      height: 900,
+      deviceScaleFactor: 1,
+      mobile: false,
+    });
     try {
       const size = await browser.evaluate<{ page: number; window: number; rows: number[] }>(`(() => ({
         page: document.documentElement.scrollWidth,

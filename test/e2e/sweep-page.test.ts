@@ -16,7 +16,8 @@ import { findChromium, launch } from './report-chromium.ts';
 import type { Browser } from './report-chromium.ts';
 
 const chromium = findChromium();
-const SKIP_REASON = 'no Chromium found (tried $CHROMIUM, chromium, chromium-browser, google-chrome); run bash .ci/chromium.sh or set CHROMIUM';
+const SKIP_REASON =
+  'no Chromium found (tried $CHROMIUM, chromium, chromium-browser, google-chrome); run bash .ci/chromium.sh or set CHROMIUM';
 if (!chromium) console.warn(`test/e2e/sweep-page.test.ts skipped: ${SKIP_REASON}.`);
 
 describe.skipIf(!chromium)(`the sweep page in headless Chromium${chromium ? '' : ` (skipped: ${SKIP_REASON})`}`, () => {
@@ -25,7 +26,11 @@ describe.skipIf(!chromium)(`the sweep page in headless Chromium${chromium ? '' :
 
   beforeAll(async () => {
     const dir = join(await tempDir(), 'sweep');
-    const grid = checkGrid({ script: 'vae-mnist', flags: { scheme: 'replace', generations: 3 }, grid: { lr: [0.001, 0.01], seed: [0, 1] } });
+    const grid = checkGrid({
+      script: 'vae-mnist',
+      flags: { scheme: 'replace', generations: 3 },
+      grid: { lr: [0.001, 0.01], seed: [0, 1] },
+    });
     const { plan } = await planSweep({ dir, grid, gridFile: 'g.json', experiments: fakeExperiments });
     for (const [i, t] of plan.tasks.entries()) {
       const generations = [1, 2, 3].map((g) => ({ testLoss: 100 + 10 * g + i, trainLoss: 90 + 5 * g, fid: g + i }));
@@ -41,9 +46,20 @@ describe.skipIf(!chromium)(`the sweep page in headless Chromium${chromium ? '' :
 
   it('fits a window 1200 px wide (no sideways scroll), two charts a row, with words on the axes', async () => {
     await browser.open(pathToFileURL(page).href);
-    await browser.send('Emulation.setDeviceMetricsOverride', { width: 1200, height: 900, deviceScaleFactor: 1, mobile: false });
+    await browser.send('Emulation.setDeviceMetricsOverride', {
+      width: 1200,
+      height: 900,
+      deviceScaleFactor: 1,
+      mobile: false,
+    });
     try {
-      const size = await browser.evaluate<{ page: number; window: number; rows: number[]; widths: number[]; loaded: boolean[] }>(`(() => ({
+      const size = await browser.evaluate<{
+        page: number;
+        window: number;
+        rows: number[];
+        widths: number[];
+        loaded: boolean[];
+      }>(`(() => ({
         page: document.documentElement.scrollWidth,
         window: document.documentElement.clientWidth,
         rows: [...document.querySelectorAll('figure.chart')].map((f) => Math.round(f.getBoundingClientRect().top)),

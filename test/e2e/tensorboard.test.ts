@@ -13,7 +13,30 @@ describe('vae-mnist --tensorboard', () => {
   it("writes event files for both schemes that TensorBoard's own reader lists: step, epoch and generation scalars, grids and the configuration", async (ctx) => {
     const out = join(root, 'quick');
     // The quick preset at a tiny size; the collapse metrics' classifier would take minutes to train here.
-    const args = ['--preset', 'quick', '--tensorboard', '--train-size', '200', '--test-size', '100', '--generations', '2', '--epochs', '1', '--hidden', '32', '--latent-dim', '4', '--batch-size', '50', '--log-every', '2', '--no-metrics', '--out', out];
+    const args = [
+      '--preset',
+      'quick',
+      '--tensorboard',
+      '--train-size',
+      '200',
+      '--test-size',
+      '100',
+      '--generations',
+      '2',
+      '--epochs',
+      '1',
+      '--hidden',
+      '32',
+      '--latent-dim',
+      '4',
+      '--batch-size',
+      '50',
+      '--log-every',
+      '2',
+      '--no-metrics',
+      '--out',
+      out,
+    ];
     const r = await runCli('vae-mnist', args);
     expect(r.stderr).not.toMatch(/Error/);
     expect(r.code).toBe(0);
@@ -32,14 +55,42 @@ describe('vae-mnist --tensorboard', () => {
       expect(text.config[0]).toMatch(/\| epochs \| 1 \|/);
     }
     // Generation 1 is the same under both schemes; generation 2 trains on 200 vs 400 images.
-    expect(read[folders[0]].scalars['generation/trainSize']).toEqual([[1, 200], [2, 200]]);
-    expect(read[folders[1]].scalars['generation/trainSize']).toEqual([[1, 200], [2, 400]]);
+    expect(read[folders[0]].scalars['generation/trainSize']).toEqual([
+      [1, 200],
+      [2, 200],
+    ]);
+    expect(read[folders[1]].scalars['generation/trainSize']).toEqual([
+      [1, 200],
+      [2, 400],
+    ]);
   });
 
   it('--tensorboard DIR writes one folder per scheme under DIR', async (ctx) => {
     const out = join(root, 'dir');
     const tb = join(root, 'tb');
-    const r = await runCli('vae-mnist', ['--scheme', 'replace', '--tensorboard', tb, '--train-size', '100', '--test-size', '50', '--generations', '1', '--epochs', '1', '--hidden', '16', '--latent-dim', '2', '--batch-size', '50', '--no-metrics', '--out', out]);
+    const r = await runCli('vae-mnist', [
+      '--scheme',
+      'replace',
+      '--tensorboard',
+      tb,
+      '--train-size',
+      '100',
+      '--test-size',
+      '50',
+      '--generations',
+      '1',
+      '--epochs',
+      '1',
+      '--hidden',
+      '16',
+      '--latent-dim',
+      '2',
+      '--batch-size',
+      '50',
+      '--no-metrics',
+      '--out',
+      out,
+    ]);
     expect(r.code).toBe(0);
     const tools = await pythonWith('tensorboard');
     if (!tools.ok) return ctx.skip(tools.skip);

@@ -17,7 +17,10 @@ if (!hasScript) console.warn(`test/e2e/terminal.test.ts skipped: ${SKIP}.`);
 /** The command's output on a pseudo-terminal of `cols` x 50, as raw bytes. */
 function onTerminal(command: string, cols: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qec', `stty cols ${cols} rows 50; exec ${command}`, '/dev/null'], { cwd: ROOT, env: childEnv({ TERM: 'xterm' }) });
+    const child = spawn('script', ['-qec', `stty cols ${cols} rows 50; exec ${command}`, '/dev/null'], {
+      cwd: ROOT,
+      env: childEnv({ TERM: 'xterm' }),
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
     child.on('error', reject);
@@ -42,13 +45,15 @@ function render(bytes: string, cols: number): Promise<string[]> {
 describe.skipIf(!hasScript)(`a run in a terminal${hasScript ? '' : ` (skipped: ${SKIP})`}`, () => {
   it('keeps every generation line of both schemes, with no blank line among the log lines', async () => {
     const out = join(await tempDir(), 'run');
-    const args = '--train-size 300 --test-size 100 --generations 2 --epochs 2 --batch-size 50 --no-metrics --jobs 1 --backend wasm';
+    const args =
+      '--train-size 300 --test-size 100 --generations 2 --epochs 2 --batch-size 50 --no-metrics --jobs 1 --backend wasm';
     const bytes = await onTerminal(`${process.execPath} --import tsx scripts/vae-mnist.ts ${args} --out ${out}`, 100);
     // The bars were drawn (this is the terminal path, not plain lines)...
     expect(bytes).toMatch(/\|[█░]+\| \d+%/);
     const lines = await render(bytes, 100);
     for (const scheme of ['replace', 'accumulate']) {
-      for (const g of [1, 2]) expect(lines.filter((l) => l.startsWith(`[${scheme}] generation ${g}: train loss`))).toHaveLength(1);
+      for (const g of [1, 2])
+        expect(lines.filter((l) => l.startsWith(`[${scheme}] generation ${g}: train loss`))).toHaveLength(1);
     }
     // From the first log line to the closing table, no line is blank and no bar is left behind.
     const first = lines.findIndex((l) => l.startsWith('[replace]'));

@@ -7,7 +7,11 @@ import { tempDir } from '../helpers/tmp.ts';
 
 describe('theory CLIs', () => {
   it('--json | head: a reader that closes stdout early ends the script quietly (exit 0, no EPIPE trace)', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/regression.ts', '--trials', '50', '--generations', '3', '--json'], { cwd: ROOT, env: childEnv() });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/regression.ts', '--trials', '50', '--generations', '3', '--json'],
+      { cwd: ROOT, env: childEnv() },
+    );
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     // Like `head -c 1`: read the first bytes, then close the pipe while the script still writes.
@@ -18,17 +22,66 @@ describe('theory CLIs', () => {
   });
 
   it('regression --json prints the contract object, one per scheme: configuration, estimates, standard errors, closed forms', async () => {
-    const r = await runCli('regression', ['--scheme', 'accumulate', '--d', '3', '--T', '12', '--sigma', '1', '--generations', '4', '--trials', '200', '--seed', '0', '--json']);
+    const r = await runCli('regression', [
+      '--scheme',
+      'accumulate',
+      '--d',
+      '3',
+      '--T',
+      '12',
+      '--sigma',
+      '1',
+      '--generations',
+      '4',
+      '--trials',
+      '200',
+      '--seed',
+      '0',
+      '--json',
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
     const j = JSON.parse(lines[0]);
     expect(Object.keys(j)).toEqual([
-      'experiment', 'scheme', 'd', 'T', 'sigma', 'lambda', 'covariance', 'design', 'wStar', 'T0', 'sigma0', 'lambdaExponent', 'generations', 'trials', 'seed',
-      'testError', 'varianceRatio', 'testErrorSe', 'varianceRatioSe', 'theory', 'theoryVarianceRatio', 'theoryLowDimensional', 'theoryRandomMatrix',
+      'experiment',
+      'scheme',
+      'd',
+      'T',
+      'sigma',
+      'lambda',
+      'covariance',
+      'design',
+      'wStar',
+      'T0',
+      'sigma0',
+      'lambdaExponent',
+      'generations',
+      'trials',
+      'seed',
+      'testError',
+      'varianceRatio',
+      'testErrorSe',
+      'varianceRatioSe',
+      'theory',
+      'theoryVarianceRatio',
+      'theoryLowDimensional',
+      'theoryRandomMatrix',
     ]);
-    expect(j).toMatchObject({ experiment: 'regression', scheme: 'accumulate', d: 3, T: 12, sigma: 1, lambda: 0, covariance: [1, 1, 1], design: 'fixed', generations: 4, trials: 200, seed: 0 });
+    expect(j).toMatchObject({
+      experiment: 'regression',
+      scheme: 'accumulate',
+      d: 3,
+      T: 12,
+      sigma: 1,
+      lambda: 0,
+      covariance: [1, 1, 1],
+      design: 'fixed',
+      generations: 4,
+      trials: 200,
+      seed: 0,
+    });
     expect(j.testError).toHaveLength(4);
     expect(j.testErrorSe.every((s: number) => s > 0)).toBe(true);
     expect(j.varianceRatio[0]).toBe(1);
@@ -40,8 +93,29 @@ describe('theory CLIs', () => {
   });
 
   it('keeps every option in the JSON (the issue: lambda, design and seed were lost), and the same line on 1 and 2 workers', async () => {
-    const args = ['--lambda', '0.5', '--design', 'fresh', '--seed', '7', '--scheme', 'replace', '--d', '2', '--T', '8', '--generations', '3', '--trials', '130', '--json'];
-    const [one, two] = await Promise.all([runCli('regression', [...args, '--workers', '1']), runCli('regression', [...args, '--workers', '2'])]);
+    const args = [
+      '--lambda',
+      '0.5',
+      '--design',
+      'fresh',
+      '--seed',
+      '7',
+      '--scheme',
+      'replace',
+      '--d',
+      '2',
+      '--T',
+      '8',
+      '--generations',
+      '3',
+      '--trials',
+      '130',
+      '--json',
+    ];
+    const [one, two] = await Promise.all([
+      runCli('regression', [...args, '--workers', '1']),
+      runCli('regression', [...args, '--workers', '2']),
+    ]);
     expect(one.code).toBe(0);
     expect(JSON.parse(one.stdout)).toMatchObject({ lambda: 0.5, design: 'fresh', seed: 7, theory: [null, null, null] });
     expect(two.stdout).toBe(one.stdout);
@@ -50,12 +124,48 @@ describe('theory CLIs', () => {
   it('gaussian and logistic print their own shape (null theory without a closed form) and draw the figure', async () => {
     const dir = await tempDir();
     const [g, l] = await Promise.all([
-      runCli('gaussian', ['--scheme', 'replace,sub', '--T', '10', '--generations', '3', '--trials', '100', '--json', '--plot', join(dir, 'g.png')]),
-      runCli('logistic', ['--scheme', 'sub-repl', '--d', '2', '--T', '50', '--generations', '2', '--trials', '20', '--workers', '1', '--json']),
+      runCli('gaussian', [
+        '--scheme',
+        'replace,sub',
+        '--T',
+        '10',
+        '--generations',
+        '3',
+        '--trials',
+        '100',
+        '--json',
+        '--plot',
+        join(dir, 'g.png'),
+      ]),
+      runCli('logistic', [
+        '--scheme',
+        'sub-repl',
+        '--d',
+        '2',
+        '--T',
+        '50',
+        '--generations',
+        '2',
+        '--trials',
+        '20',
+        '--workers',
+        '1',
+        '--json',
+      ]),
     ]);
     expect(g.code).toBe(0);
-    const [rep, sub] = g.stdout.trim().split('\n').map((s) => JSON.parse(s));
-    expect(rep).toMatchObject({ experiment: 'gaussian', scheme: 'replace', d: 1, T: 10, estimator: 'unbiased', seed: 0 });
+    const [rep, sub] = g.stdout
+      .trim()
+      .split('\n')
+      .map((s) => JSON.parse(s));
+    expect(rep).toMatchObject({
+      experiment: 'gaussian',
+      scheme: 'replace',
+      d: 1,
+      T: 10,
+      estimator: 'unbiased',
+      seed: 0,
+    });
     expect(rep.theory).toHaveLength(3);
     expect(rep.theoryMarginalVariance).toHaveLength(3);
     expect(rep.fittedVarianceSe).toHaveLength(3);
@@ -64,7 +174,16 @@ describe('theory CLIs', () => {
     expect((await readFile(join(dir, 'g.png'))).subarray(1, 4).toString()).toBe('PNG');
     expect(l.code).toBe(0);
     const lj = JSON.parse(l.stdout);
-    expect(lj).toMatchObject({ experiment: 'logistic', scheme: 'sub-repl', d: 2, T: 50, signal: 1, maxIterations: 50, theory: [null, null], unconverged: [0, 0] });
+    expect(lj).toMatchObject({
+      experiment: 'logistic',
+      scheme: 'sub-repl',
+      d: 2,
+      T: 50,
+      signal: 1,
+      maxIterations: 50,
+      theory: [null, null],
+      unconverged: [0, 0],
+    });
     expect(lj.varianceRatio).toHaveLength(2);
     expect(lj.varianceRatioSe).toHaveLength(2);
   });
@@ -75,7 +194,22 @@ describe('theory CLIs', () => {
     const [svg, pdf, two] = await Promise.all([
       runCli('regression', [...common, '--plot', join(dir, 'fig6.svg')]),
       runCli('regression', [...common, '--scheme', 'accumulate', '--plot', join(dir, 'fig6.pdf')]),
-      runCli('logistic', ['--d', '2', '--T', '40', '--generations', '3', '--trials', '40', '--workers', '1', '--plot-metric', 'testError,varianceRatio', '--plot', join(dir, 'two.svg')]),
+      runCli('logistic', [
+        '--d',
+        '2',
+        '--T',
+        '40',
+        '--generations',
+        '3',
+        '--trials',
+        '40',
+        '--workers',
+        '1',
+        '--plot-metric',
+        'testError,varianceRatio',
+        '--plot',
+        join(dir, 'two.svg'),
+      ]),
     ]);
     expect(svg.code).toBe(0);
     expect(svg.stdout).toContain(`figure: ${join(dir, 'fig6.svg')}`);
@@ -95,8 +229,16 @@ describe('theory CLIs', () => {
   });
 
   it('--help shows the shared usage line and that script’s own defaults', async () => {
-    const [reg, gau, log] = await Promise.all([runCli('regression', ['--help']), runCli('gaussian', ['--help']), runCli('logistic', ['--help'])]);
-    for (const [r, name] of [[reg, 'regression'], [gau, 'gaussian'], [log, 'logistic']] as const) {
+    const [reg, gau, log] = await Promise.all([
+      runCli('regression', ['--help']),
+      runCli('gaussian', ['--help']),
+      runCli('logistic', ['--help']),
+    ]);
+    for (const [r, name] of [
+      [reg, 'regression'],
+      [gau, 'gaussian'],
+      [log, 'logistic'],
+    ] as const) {
       expect(r.code).toBe(0);
       expect(r.stdout.split('\n')[0]).toBe(`Usage: npx tsx scripts/${name}.ts [flags]`);
     }
@@ -127,11 +269,15 @@ describe('theory CLIs', () => {
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
     }
     expect(scheme.stderr.trim()).toBe("Error: --scheme 'aug' is not one of replace, accumulate, sub or sub-repl.");
-    expect(spaced.stderr.trim()).toBe("Error: Unexpected argument 'accumulate'; several values go in one comma list: --scheme replace,accumulate.");
+    expect(spaced.stderr.trim()).toBe(
+      "Error: Unexpected argument 'accumulate'; several values go in one comma list: --scheme replace,accumulate.",
+    );
     expect(small.stderr.trim()).toBe('Error: --T must be at least d + 2 = 12 (under-parameterized); got 11.');
     expect(unknown.stderr.trim()).toBe('Error: Unknown flag --max-iteratons; did you mean --max-iterations?');
     expect(ext.stderr.trim()).toBe(`Error: --plot must end in .png, .svg or .pdf; got '${join(dir, 'g.jpg')}'.`);
-    expect(onlyReplace.stderr.trim()).toMatch(/^Error: --plot-metric fig6 draws accumulate, sub and sub-repl, but the schemes are only replace/);
+    expect(onlyReplace.stderr.trim()).toMatch(
+      /^Error: --plot-metric fig6 draws accumulate, sub and sub-repl, but the schemes are only replace/,
+    );
     expect(await readdir(dir)).toEqual([]);
   });
 });

@@ -21,7 +21,8 @@ export async function webgpuForTests(): Promise<{ ok: true } | { ok: false; skip
   const probe = await probeWebGpu();
   if (probe.ok) return { ok: true };
   const skip = `WebGPU tests skipped: ${probe.why}.`;
-  if (process.env.COLLAPSE_LAB_REQUIRE_WEBGPU === '1') throw new Error(`COLLAPSE_LAB_REQUIRE_WEBGPU is set, but ${skip}`);
+  if (process.env.COLLAPSE_LAB_REQUIRE_WEBGPU === '1')
+    throw new Error(`COLLAPSE_LAB_REQUIRE_WEBGPU is set, but ${skip}`);
   console.warn(skip);
   return { ok: false, skip };
 }

@@ -33,11 +33,19 @@ export interface CliResult {
  * Starts a script. `until`, when given, is called with stderr as it grows; returning true kills
  * the process with SIGKILL (to simulate a crash at that point). `env` adds to the environment.
  */
-export function runCli(script: string, args: string[], until?: (stderr: string) => boolean, env: Record<string, string> = {}): Promise<CliResult> {
+export function runCli(
+  script: string,
+  args: string[],
+  until?: (stderr: string) => boolean,
+  env: Record<string, string> = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     // node --import tsx runs the script in this one process; the tsx binary would start a second,
     // which a SIGKILL of the first leaves running.
-    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, ...args], { cwd: ROOT, env: childEnv(env) });
+    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, ...args], {
+      cwd: ROOT,
+      env: childEnv(env),
+    });
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d) => (stdout += d));
@@ -66,7 +74,12 @@ export function withFlags(base: readonly string[], over: readonly string[]): str
     return out;
   };
   const given = new Set(groups(over).map((g) => name(g[0])));
-  return [...groups(base).filter((g) => !given.has(name(g[0]))).flat(), ...over];
+  return [
+    ...groups(base)
+      .filter((g) => !given.has(name(g[0])))
+      .flat(),
+    ...over,
+  ];
 }
 
 /** Runs any command from the repository root, in the children's environment, and collects its output. */

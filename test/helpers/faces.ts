@@ -39,8 +39,13 @@ export async function makeFaceFolder(root: string, options: FaceFolderOptions): 
   const worker = async () => {
     while (next < count) {
       const i = next++;
-      const jpeg = await sharp(drawFace(width, height, seed, i), { raw: { width, height, channels: 3 } }).jpeg({ quality: 85 }).toBuffer();
-      await writeFile(join(images, faceName(i)), broken.includes(i) ? jpeg.subarray(0, Math.floor(jpeg.length / 3)) : jpeg);
+      const jpeg = await sharp(drawFace(width, height, seed, i), { raw: { width, height, channels: 3 } })
+        .jpeg({ quality: 85 })
+        .toBuffer();
+      await writeFile(
+        join(images, faceName(i)),
+        broken.includes(i) ? jpeg.subarray(0, Math.floor(jpeg.length / 3)) : jpeg,
+      );
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));

@@ -76,14 +76,23 @@ interface Exit {
 const STARTED = /^Backend: /m;
 
 /** Runs the script once; `killAfterMs` counts from the end of start-up. */
-function run(setup: FaultSetup, out: string, extra: string[], opts: { env?: Record<string, string>; killAfterMs?: number; preload?: boolean } = {}): Promise<Exit> {
+function run(
+  setup: FaultSetup,
+  out: string,
+  extra: string[],
+  opts: { env?: Record<string, string>; killAfterMs?: number; preload?: boolean } = {},
+): Promise<Exit> {
   return new Promise((resolve, reject) => {
     const imports = ['--import', 'tsx', ...(opts.preload ? ['--import', KILL_AT] : [])];
-    const child = spawn(process.execPath, [...imports, `scripts/${setup.script}.ts`, ...setup.args, '--out', out, ...extra], {
-      cwd: ROOT,
-      env: { ...process.env, FORCE_COLOR: '0', ...opts.env },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [...imports, `scripts/${setup.script}.ts`, ...setup.args, '--out', out, ...extra],
+      {
+        cwd: ROOT,
+        env: { ...process.env, FORCE_COLOR: '0', ...opts.env },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     const began = performance.now();
     let stderr = '';
     let startupMs: number | undefined;
@@ -114,7 +123,12 @@ export async function referenceRun(setup: FaultSetup, out: string): Promise<Refe
   if (r.code !== 0) throw new Error(`The reference run failed (exit ${r.code}): ${r.stderr.slice(-500)}`);
   const writes = Number(await readFile(countFile, 'utf8'));
   await rm(countFile, { force: true });
-  return { jsonl: await readFile(join(out, setup.scheme, 'generations.jsonl'), 'utf8'), writes, ms, startupMs: r.startupMs ?? 0 };
+  return {
+    jsonl: await readFile(join(out, setup.scheme, 'generations.jsonl'), 'utf8'),
+    writes,
+    ms,
+    startupMs: r.startupMs ?? 0,
+  };
 }
 
 /** Draws a trial: two in three kill at a write (the save path), one in three at a random time; a share `killResume` also kills the first resume. */
@@ -135,30 +149,52 @@ export async function runTrial(setup: FaultSetup, out: string, ref: Reference, p
   await mkdir(out, { recursive: true });
   const first =
     plan.kind === 'write'
-      ? await run(setup, out, [], { preload: true, env: { FAULT_DIR: out, FAULT_AT: String(plan.at), FAULT_PHASE: plan.phase } })
+      ? await run(setup, out, [], {
+          preload: true,
+          env: { FAULT_DIR: out, FAULT_AT: String(plan.at), FAULT_PHASE: plan.phase },
+        })
       : await run(setup, out, [], { killAfterMs: plan.at });
-  const result: TrialResult = { plan, killed: first.signal === 'SIGKILL', insideSave: false, leftovers: [], runs: 1, ok: false };
-  if (!result.killed && first.code !== 0) return { ...result, problem: `the first run failed (exit ${first.code}): ${lastLines(first.stderr)}` };
+  const result: TrialResult = {
+    plan,
+    killed: first.signal === 'SIGKILL',
+    insideSave: false,
+    leftovers: [],
+    runs: 1,
+    ok: false,
+  };
+  if (!result.killed && first.code !== 0)
+    return { ...result, problem: `the first run failed (exit ${first.code}): ${lastLines(first.stderr)}` };
   result.leftovers = await partials(out);
   result.insideSave = result.leftovers.length > 0;
   if (plan.killResume && result.killed) {
     const r = await run(setup, out, ['--resume'], { killAfterMs: plan.resumeDelayMs });
     result.runs++;
-    if (r.signal !== 'SIGKILL' && r.code !== 0) return { ...result, problem: `a resume failed (exit ${r.code}): ${lastLines(r.stderr)}` };
+    if (r.signal !== 'SIGKILL' && r.code !== 0)
+      return { ...result, problem: `a resume failed (exit ${r.code}): ${lastLines(r.stderr)}` };
   }
   const last = await run(setup, out, ['--resume']);
   result.runs++;
-  if (last.code !== 0) return { ...result, problem: `the final resume failed (exit ${last.code}): ${lastLines(last.stderr)}` };
+  if (last.code !== 0)
+    return { ...result, problem: `the final resume failed (exit ${last.code}): ${lastLines(last.stderr)}` };
   const dir = join(out, setup.scheme);
   const jsonl = await readFile(join(dir, 'generations.jsonl'), 'utf8');
-  if (jsonl !== ref.jsonl) return { ...result, problem: `generations.jsonl differs from the uninterrupted run:\n${jsonl}\nexpected\n${ref.jsonl}` };
+  if (jsonl !== ref.jsonl)
+    return {
+      ...result,
+      problem: `generations.jsonl differs from the uninterrupted run:\n${jsonl}\nexpected\n${ref.jsonl}`,
+    };
   const left = (await readdir(dir)).filter((n) => n.includes('.partial') || n.includes('.epoch-') || n === 'run.lock');
   if (left.length > 0) return { ...result, problem: `left behind after the resume: ${left.join(', ')}` };
   // Outside the run directory too (the report and its pictures): rewriting a file removes what a killed write of it left.
   const litter = await partials(out);
-  if (litter.length > 0) return { ...result, problem: `temporary files left in the output folder: ${litter.join(', ')}` };
+  if (litter.length > 0)
+    return { ...result, problem: `temporary files left in the output folder: ${litter.join(', ')}` };
   const verified = await verifyRun(dir);
-  if (verified.problem || verified.completed !== verified.found) return { ...result, problem: `the finished run does not verify: ${verified.problem?.message ?? `${verified.completed} of ${verified.found}`}` };
+  if (verified.problem || verified.completed !== verified.found)
+    return {
+      ...result,
+      problem: `the finished run does not verify: ${verified.problem?.message ?? `${verified.completed} of ${verified.found}`}`,
+    };
   return { ...result, ok: true };
 }
 

@@ -39,7 +39,8 @@ if (dir) {
   p.open = async (...args: unknown[]) => {
     const writing = typeof args[1] === 'string' && /[wax+]/.test(args[1]);
     // Folders are opened read-only to fsync them after a rename: that sync is part of the save path too.
-    const tracked = inside(args[0]) && (writing || fs.statSync(args[0] as string, { throwIfNoEntry: false })?.isDirectory());
+    const tracked =
+      inside(args[0]) && (writing || fs.statSync(args[0] as string, { throwIfNoEntry: false })?.isDirectory());
     const handle = (await (tracked && writing ? step(() => open(...args)) : open(...args))) as object;
     if (tracked) handles.add(handle);
     return handle;

@@ -7,7 +7,11 @@ import type { GenerativeModel } from '../../models/types.ts';
  * Takes `steps` Adam steps on one batch and checks that the loss fell below `factor` times the
  * first step's and that no step left a tensor behind. Disposes the optimizer, not the model.
  */
-export function expectLearnsWithoutLeak(m: GenerativeModel, x: tf.Tensor, options: { lr: number; steps: number; factor: number }): void {
+export function expectLearnsWithoutLeak(
+  m: GenerativeModel,
+  x: tf.Tensor,
+  options: { lr: number; steps: number; factor: number },
+): void {
   const opt = tf.train.adam(options.lr);
   const l0 = m.trainStep(x, opt, 0);
   const first = l0.dataSync()[0];

@@ -16,8 +16,12 @@ export async function pythonWith(...modules: string[]): Promise<{ ok: true } | {
     await run(PYTHON, ['-c', `import ${modules.join(', ')}`]);
     return { ok: true };
   } catch (err) {
-    const skip = `Skipped: ${PYTHON} cannot import ${modules.join(', ')} (${String((err as Error).message).split('\n').filter(Boolean).pop()}); bash .ci/tensorboard.sh installs them.`;
-    if (process.env.COLLAPSE_LAB_REQUIRE_PYTHON_TOOLS === '1') throw new Error(`COLLAPSE_LAB_REQUIRE_PYTHON_TOOLS is set, but ${skip}`);
+    const skip = `Skipped: ${PYTHON} cannot import ${modules.join(', ')} (${String((err as Error).message)
+      .split('\n')
+      .filter(Boolean)
+      .pop()}); bash .ci/tensorboard.sh installs them.`;
+    if (process.env.COLLAPSE_LAB_REQUIRE_PYTHON_TOOLS === '1')
+      throw new Error(`COLLAPSE_LAB_REQUIRE_PYTHON_TOOLS is set, but ${skip}`);
     console.warn(skip);
     return { ok: false, skip };
   }
@@ -40,5 +44,8 @@ export interface EventFolder {
 /** What TensorBoard's EventAccumulator reads from each folder. */
 export async function readEventFolders(folders: string[]): Promise<Record<string, EventFolder>> {
   const script = fileURLToPath(new URL('read-tensorboard.py', import.meta.url));
-  return JSON.parse((await run(PYTHON, [script, ...folders], { maxBuffer: 1 << 26 })).stdout) as Record<string, EventFolder>;
+  return JSON.parse((await run(PYTHON, [script, ...folders], { maxBuffer: 1 << 26 })).stdout) as Record<
+    string,
+    EventFolder
+  >;
 }

@@ -15,7 +15,11 @@ export async function sourceFiles(dir: string): Promise<string[]> {
 }
 
 /** "path:line: text" of every line matching `pattern` in the .ts files under the top folders `tops`, except files `skip` selects (by path from the repository root). */
-export async function matchingLines(tops: readonly string[], pattern: RegExp, skip: (rel: string) => boolean = () => false): Promise<{ files: number; hits: string[] }> {
+export async function matchingLines(
+  tops: readonly string[],
+  pattern: RegExp,
+  skip: (rel: string) => boolean = () => false,
+): Promise<{ files: number; hits: string[] }> {
   const hits: string[] = [];
   let files = 0;
   for (const top of tops) {

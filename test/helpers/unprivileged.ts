@@ -30,9 +30,15 @@ export function unprivileged(root: string): Unprivileged {
   if (cached) return cached;
   if (process.getuid?.() !== 0) return (cached = { prefix: [], ids: {}, reason: null });
   // Can the restricted process still start node on the checkout's files?
-  const probe = [process.execPath, '-e', `require('fs').accessSync(${JSON.stringify(join(root, 'package.json'))}, require('fs').constants.R_OK)`];
-  if (spawnSync('setpriv', [...DROP, ...probe]).status === 0) return (cached = { prefix: ['setpriv', ...DROP], ids: {}, reason: null });
-  if (spawnSync(probe[0], probe.slice(1), { uid: 65534, gid: 65534 }).status === 0) return (cached = { prefix: [], ids: { uid: 65534, gid: 65534 }, reason: null });
+  const probe = [
+    process.execPath,
+    '-e',
+    `require('fs').accessSync(${JSON.stringify(join(root, 'package.json'))}, require('fs').constants.R_OK)`,
+  ];
+  if (spawnSync('setpriv', [...DROP, ...probe]).status === 0)
+    return (cached = { prefix: ['setpriv', ...DROP], ids: {}, reason: null });
+  if (spawnSync(probe[0], probe.slice(1), { uid: 65534, gid: 65534 }).status === 0)
+    return (cached = { prefix: [], ids: { uid: 65534, gid: 65534 }, reason: null });
   return (cached = {
     prefix: [],
     ids: {},

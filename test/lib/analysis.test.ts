@@ -30,17 +30,40 @@ afterAll(() => classifier.dispose());
 
 /** The analysis with the shared tiny classifier; its dispose must not free the shared one. */
 const analysis = (over: Parameters<typeof createCollapseAnalysis>[0] | object = {}) =>
-  createCollapseAnalysis({ model: tinyVae, classifier: async () => ({ ...classifier, dispose: () => {} }), metricSamples: 60, fixedDraws: 20, batchSize: 40, ...over });
+  createCollapseAnalysis({
+    model: tinyVae,
+    classifier: async () => ({ ...classifier, dispose: () => {} }),
+    metricSamples: 60,
+    fixedDraws: 20,
+    batchSize: 40,
+    ...over,
+  });
 
 const base = (over: Partial<GenerationsOptions> = {}): GenerationsOptions => ({
-  model: tinyVae, data, scheme: parseScheme('replace'), generations: 3, epochs: 1, batchSize: 50, evalBatchSize: 100, syntheticSize: 100, seed: 7, ...over,
+  model: tinyVae,
+  data,
+  scheme: parseScheme('replace'),
+  generations: 3,
+  epochs: 1,
+  batchSize: 50,
+  evalBatchSize: 100,
+  syntheticSize: 100,
+  seed: 7,
+  ...over,
 });
 
 describe('createCollapseAnalysis', () => {
   it('gives FID 0 and precision = recall = 1 when the samples are the real test images', async () => {
     const a = analysis({ metricSamples: 100 });
     const model = tinyVae({ seed: 1 });
-    const r = await a.analyze({ generation: 1, model, samples: data.test, trainSet: data.train, data, rng: createRng(0) });
+    const r = await a.analyze({
+      generation: 1,
+      model,
+      samples: data.test,
+      trainSet: data.train,
+      data,
+      rng: createRng(0),
+    });
     expect(r.fields!.fid).toBeCloseTo(0, 6);
     expect(r.fields!.precision).toBe(1);
     expect(r.fields!.recall).toBe(1);
@@ -56,13 +79,22 @@ describe('createCollapseAnalysis', () => {
     const dir = join(root, 'run');
     const records = await trainGenerations(base({ runDir: dir, analyze: a.analyze }));
     for (const r of records) {
-      for (const f of ['fid', 'classEntropy', 'precision', 'recall', 'latentStd']) expect(Number.isFinite(r[f])).toBe(true);
+      for (const f of ['fid', 'classEntropy', 'precision', 'recall', 'latentStd'])
+        expect(Number.isFinite(r[f])).toBe(true);
       expect((r.classHistogram as number[]).reduce((s, c) => s + c, 0)).toBe(60);
       expect(r.classEntropy as number).toBeLessThanOrEqual(Math.log(10) + 1e-12);
     }
     expect(new Set(records.map((r) => r.numTensors)).size).toBe(1);
     const files = (await readdir(join(dir, 'gen-002'))).sort();
-    expect(files).toEqual(expect.arrayContaining(['analysis.json', 'fixed-samples.png', 'fixed-samples.u8', 'reconstructions.png', 'reconstructions.u8']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'analysis.json',
+        'fixed-samples.png',
+        'fixed-samples.u8',
+        'reconstructions.png',
+        'reconstructions.u8',
+      ]),
+    );
     const info = JSON.parse(await readFile(join(dir, 'gen-002', 'analysis.json'), 'utf8')) as AnalysisInfo;
     expect(info.reconstructions.labels).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(info.fixedSamples).toEqual({ count: 20, seed: 0 });
@@ -110,7 +142,12 @@ describe('createCollapseAnalysis', () => {
   });
 
   it('with metrics off writes only the grids', async () => {
-    const a = analysis({ metrics: false, classifier: async () => { throw new Error('not needed'); } });
+    const a = analysis({
+      metrics: false,
+      classifier: async () => {
+        throw new Error('not needed');
+      },
+    });
     const records = await trainGenerations(base({ generations: 1, analyze: a.analyze }));
     expect(records[0].fid).toBeUndefined();
     a.dispose();

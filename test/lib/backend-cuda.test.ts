@@ -13,7 +13,10 @@ function ldconfig(files: string[]): string {
 
 const ALL = CUDA_LIBRARIES.map((l) => l.file);
 const BASE = ['libc.so.6', 'libm.so.6', 'libstdc++.so.6'];
-const scan = (cache: string[], ldLibraryPath: LibraryScan['ldLibraryPath'] = []): LibraryScan => ({ ldconfig: ldconfig(cache), ldLibraryPath });
+const scan = (cache: string[], ldLibraryPath: LibraryScan['ldLibraryPath'] = []): LibraryScan => ({
+  ldconfig: ldconfig(cache),
+  ldLibraryPath,
+});
 
 describe('cudaProblem', () => {
   it('finds nothing wrong when the driver, CUDA 11 and cuDNN 8 libraries are all in the loader cache', () => {
@@ -30,20 +33,38 @@ describe('cudaProblem', () => {
   });
 
   it('says a CUDA 12 / cuDNN 9 install is the wrong major version', () => {
-    const cuda12 = ['libcuda.so.1', 'libcudart.so.12', 'libcublas.so.12', 'libcublasLt.so.12', 'libcufft.so.11', 'libcurand.so.10', 'libcusolver.so.11', 'libcusparse.so.12', 'libcudnn.so.9'];
+    const cuda12 = [
+      'libcuda.so.1',
+      'libcudart.so.12',
+      'libcublas.so.12',
+      'libcublasLt.so.12',
+      'libcufft.so.11',
+      'libcurand.so.10',
+      'libcusolver.so.11',
+      'libcusparse.so.12',
+      'libcudnn.so.9',
+    ];
     const why = cudaProblem(scan([...BASE, ...cuda12]))!;
-    expect(why).toMatch(/^tfjs-node-gpu cannot use the GPU: libcudart\.so\.11\.0 \(the CUDA 11 runtime\), libcublas\.so\.11 \(cuBLAS of CUDA 11\), libcublasLt\.so\.11 .* and libcudnn\.so\.8 \(cuDNN 8\) are not found/);
+    expect(why).toMatch(
+      /^tfjs-node-gpu cannot use the GPU: libcudart\.so\.11\.0 \(the CUDA 11 runtime\), libcublas\.so\.11 \(cuBLAS of CUDA 11\), libcublasLt\.so\.11 .* and libcudnn\.so\.8 \(cuDNN 8\) are not found/,
+    );
     expect(why).not.toMatch(/libcuda\.so\.1 \(/);
     expect(why).toContain('and cannot use the libcudart.so.12 and libcudnn.so.9 found here');
   });
 
   it('names the NVIDIA driver when libcuda.so.1 is missing', () => {
-    expect(cudaProblem(scan([...BASE, ...ALL.filter((f) => f !== 'libcuda.so.1')]))).toMatch(/: libcuda\.so\.1 \(the NVIDIA driver\) is not found/);
+    expect(cudaProblem(scan([...BASE, ...ALL.filter((f) => f !== 'libcuda.so.1')]))).toMatch(
+      /: libcuda\.so\.1 \(the NVIDIA driver\) is not found/,
+    );
   });
 
   it('counts libraries in LD_LIBRARY_PATH folders, as the dynamic loader does', () => {
     const cudnn = ['libcudnn.so.8', 'libcudnn.so.8.1.1', 'libcudnn_ops_infer.so.8'];
-    expect(cudaProblem(scan([...BASE, ...ALL.filter((f) => f !== 'libcudnn.so.8')], [{ dir: '/opt/cudnn/lib', files: cudnn }]))).toBeNull();
+    expect(
+      cudaProblem(
+        scan([...BASE, ...ALL.filter((f) => f !== 'libcudnn.so.8')], [{ dir: '/opt/cudnn/lib', files: cudnn }]),
+      ),
+    ).toBeNull();
   });
 
   it('leaves the decision to the check after import when ldconfig could not run', () => {

@@ -22,7 +22,9 @@ async function train(update: 'simd' | 'js' | 'tfjs', steps: number): Promise<Flo
     for (let s = 0; s < steps; s++) {
       // Gradients spanning many orders of magnitude, down to subnormal squares.
       const scale = 10 ** (4 - 9 * (s % 5));
-      optimizer.minimize(() => tf.mul(scale, tf.losses.meanSquaredError(y, tf.add(tf.matMul(x, w), b))) as tf.Scalar, true)?.dispose();
+      optimizer
+        .minimize(() => tf.mul(scale, tf.losses.meanSquaredError(y, tf.add(tf.matMul(x, w), b))) as tf.Scalar, true)
+        ?.dispose();
     }
     const [iterations, ...moments] = (await optimizer.getWeights()).map((t) => t.tensor);
     iterations.dispose();

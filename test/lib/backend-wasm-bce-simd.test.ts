@@ -16,7 +16,13 @@ describe('the SIMD binary cross-entropy module', () => {
     f.set([0.25, 0.5, 0.75, 1, 9, 9, 9, 9], 0);
     f.set([1, 0, 0.5, 0.3, 9, 9, 9, 9], 8);
     bceSimdFor(memory)!.rowGrad(0, 32, 64, 4, 2);
-    expect(Array.from(f.subarray(16, 21))).toEqual([-1.5, 1, 0.5, Math.fround(2 * Math.fround(1 - Math.fround(0.3))), 0]);
+    expect(Array.from(f.subarray(16, 21))).toEqual([
+      -1.5,
+      1,
+      0.5,
+      Math.fround(2 * Math.fround(1 - Math.fround(0.3))),
+      0,
+    ]);
   });
 
   it('sums a row of losses: about 4 ln 2 for four logits 0 (s = 1/2)', () => {

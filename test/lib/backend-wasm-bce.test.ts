@@ -14,7 +14,10 @@ beforeAll(async () => {
 async function lossAndGrad(l: tf.Tensor2D, x: tf.Tensor2D, w: tf.Tensor1D, simd: boolean): Promise<Float32Array[]> {
   setBceSimd(simd);
   try {
-    const [loss, grad] = tf.tidy(() => [bernoulliNll(l, x), tf.grad((lg: tf.Tensor) => tf.sum(tf.mul(bernoulliNll(lg, x), w)))(l)]);
+    const [loss, grad] = tf.tidy(() => [
+      bernoulliNll(l, x),
+      tf.grad((lg: tf.Tensor) => tf.sum(tf.mul(bernoulliNll(lg, x), w)))(l),
+    ]);
     const out = [(await loss.data()) as Float32Array, (await grad.data()) as Float32Array];
     tf.dispose([loss, grad]);
     return out;
@@ -25,7 +28,11 @@ async function lossAndGrad(l: tf.Tensor2D, x: tf.Tensor2D, w: tf.Tensor1D, simd:
 
 describe('binary cross-entropy kernels on wasm', () => {
   // 7 pixels a row exercise the SIMD functions' remainder loops; 784 is an MNIST image.
-  for (const [n, d] of [[5, 7], [3, 3], [16, 784]]) {
+  for (const [n, d] of [
+    [5, 7],
+    [3, 3],
+    [16, 784],
+  ]) {
     it(`${n} x ${d}: SIMD and JavaScript agree bit for bit, and both match the exact loss and gradient`, async () => {
       // Logits from -40 to 40: saturated pixels on both sides, and x anywhere in [0, 1].
       const l = tf.mul(40, tf.sub(tf.mul(2, tf.randomUniform([n, d], 0, 1, 'float32', 1)), 1)) as tf.Tensor2D;

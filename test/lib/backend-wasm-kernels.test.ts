@@ -35,7 +35,9 @@ function gradients(backend: string, c: Case): Float32Array[] {
       const f = tf.randomNormal(c.filter, 0, 1, 'float32', 2) as tf.Tensor4D;
       const yShape = tf.conv2d(x, f, c.strides, c.pad).shape;
       const w = tf.randomNormal(yShape, 0, 1, 'float32', 3) as tf.Tensor4D;
-      const [gx, gf] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad), w)))([x, f]);
+      const [gx, gf] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+        tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad), w)),
+      )([x, f]);
       const t = tf.conv2dTranspose(w, f, c.x, c.strides, c.pad);
       return [gx, gf, t].map((g) => g.dataSync() as Float32Array);
     });
@@ -91,9 +93,15 @@ describe('wasm conv kernels (Conv2DBackpropFilter, Conv2DBackpropInput)', () => 
   it('reject channels-first data with a clear sentence', () => {
     const x = tf.zeros([1, 2, 4, 4]) as tf.Tensor4D;
     const dy = tf.zeros([1, 3, 2, 2]) as tf.Tensor4D;
-    expect(() => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 2, pad: 'same', dataFormat: 'NCHW', filterShape: [2, 2, 2, 3] })).toThrow(
-      /supports dataFormat 'NHWC' only/,
-    );
+    expect(() =>
+      tf
+        .engine()
+        .runKernel(
+          'Conv2DBackpropFilter',
+          { x, dy },
+          { strides: 2, pad: 'same', dataFormat: 'NCHW', filterShape: [2, 2, 2, 3] },
+        ),
+    ).toThrow(/supports dataFormat 'NHWC' only/);
     tf.dispose([x, dy]);
   });
 

@@ -8,11 +8,20 @@ beforeAll(async () => {
 });
 
 /** The product with tfjs's transpose flags, and the same product with the operands transposed beforehand. */
-function bothWays(aShape: number[], bShape: number[], transposeA: boolean, transposeB: boolean): [Float32Array, Float32Array] {
+function bothWays(
+  aShape: number[],
+  bShape: number[],
+  transposeA: boolean,
+  transposeB: boolean,
+): [Float32Array, Float32Array] {
   return tf.tidy(() => {
     const a = tf.randomNormal(aShape, 0, 1, 'float32', 1);
     const b = tf.randomNormal(bShape, 0, 1, 'float32', 2);
-    const swap = (t: tf.Tensor) => tf.transpose(t, [...t.shape.keys()].map((i, _, all) => (i < all.length - 2 ? i : 2 * all.length - 3 - i)));
+    const swap = (t: tf.Tensor) =>
+      tf.transpose(
+        t,
+        [...t.shape.keys()].map((i, _, all) => (i < all.length - 2 ? i : 2 * all.length - 3 - i)),
+      );
     const flagged = tf.matMul(a, b, transposeA, transposeB);
     const explicit = tf.matMul(transposeA ? swap(a) : a, transposeB ? swap(b) : b);
     return [flagged.dataSync() as Float32Array, explicit.dataSync() as Float32Array];

@@ -24,16 +24,48 @@ describe("runExperiment's hooks", () => {
       const events: string[] = [];
       const losses: number[] = [];
       const options: ExperimentOptions = {
-        model: tinyVae, data, schemes: [parseScheme('replace'), parseScheme('accumulate')], generations: 2, epochs: 1, batchSize: 40, evalBatchSize: 40, seed: 4,
-        out: join(root, `jobs-${jobs}`), stderr: sink(), jobs, workerSetup: tinyWorkerSetup(SIZES), logEvery: 3,
-        onGenerationStart: (c) => { events.push(`start ${c.scheme} ${c.generation} ${c.trainSize}`); },
-        onBatch: (c) => { if (c.loss !== undefined) losses.push(c.loss); events.push(`batch ${c.scheme} ${c.generation} ${c.step}`); },
-        onEpochEnd: (c) => { events.push(`epoch ${c.scheme} ${c.generation} ${c.epoch}`); },
+        model: tinyVae,
+        data,
+        schemes: [parseScheme('replace'), parseScheme('accumulate')],
+        generations: 2,
+        epochs: 1,
+        batchSize: 40,
+        evalBatchSize: 40,
+        seed: 4,
+        out: join(root, `jobs-${jobs}`),
+        stderr: sink(),
+        jobs,
+        workerSetup: tinyWorkerSetup(SIZES),
+        logEvery: 3,
+        onGenerationStart: (c) => {
+          events.push(`start ${c.scheme} ${c.generation} ${c.trainSize}`);
+        },
+        onBatch: (c) => {
+          if (c.loss !== undefined) losses.push(c.loss);
+          events.push(`batch ${c.scheme} ${c.generation} ${c.step}`);
+        },
+        onEpochEnd: (c) => {
+          events.push(`epoch ${c.scheme} ${c.generation} ${c.epoch}`);
+        },
       };
       await runExperiment(options);
       const of = (scheme: string) => events.filter((e) => e.split(' ')[1] === scheme);
-      expect(of('replace')).toEqual(['start replace 1 120', 'batch replace 1 1', 'batch replace 1 2', 'batch replace 1 3', 'epoch replace 1 1', 'start replace 2 120', 'batch replace 2 1', 'batch replace 2 2', 'batch replace 2 3', 'epoch replace 2 1']);
-      expect(of('accumulate').filter((e) => e.startsWith('start'))).toEqual(['start accumulate 1 120', 'start accumulate 2 240']);
+      expect(of('replace')).toEqual([
+        'start replace 1 120',
+        'batch replace 1 1',
+        'batch replace 1 2',
+        'batch replace 1 3',
+        'epoch replace 1 1',
+        'start replace 2 120',
+        'batch replace 2 1',
+        'batch replace 2 2',
+        'batch replace 2 3',
+        'epoch replace 2 1',
+      ]);
+      expect(of('accumulate').filter((e) => e.startsWith('start'))).toEqual([
+        'start accumulate 1 120',
+        'start accumulate 2 240',
+      ]);
       // Step 3 of each fit (and step 6 of accumulate's second, on 240 images).
       expect(losses).toHaveLength(5);
       for (const l of losses) expect(l).toBeGreaterThan(0);

@@ -23,13 +23,28 @@ beforeAll(async () => {
 });
 
 const base = (over: Partial<GenerationsOptions> = {}): GenerationsOptions => ({
-  model: tinyVae, data, scheme: parseScheme('accumulate'), generations: 3, epochs: 1, batchSize: 50, evalBatchSize: 100, seed: 11, ...over,
+  model: tinyVae,
+  data,
+  scheme: parseScheme('accumulate'),
+  generations: 3,
+  epochs: 1,
+  batchSize: 50,
+  evalBatchSize: 100,
+  seed: 11,
+  ...over,
 });
 
 describe('trainGenerations', () => {
   it('trains generation 1 on real data, grows the pool under accumulate, and keeps the tensor count flat', async () => {
     const seen: number[] = [];
-    const records = await trainGenerations(base({ generations: 4, onGenerationEnd: (r) => { seen.push(r.generation); } }));
+    const records = await trainGenerations(
+      base({
+        generations: 4,
+        onGenerationEnd: (r) => {
+          seen.push(r.generation);
+        },
+      }),
+    );
     expect(records.map((r) => r.generation)).toEqual([1, 2, 3, 4]);
     expect(seen).toEqual([1, 2, 3, 4]);
     expect(records.map((r) => r.trainSize)).toEqual([200, 400, 600, 800]);
@@ -57,23 +72,46 @@ describe('trainGenerations', () => {
   it('fresh trains later generations on new real images from data.freshPool plus the last samples, and checks the pool up front', async () => {
     const { train, test, rest } = await loadMnist({ trainSize: 200, testSize: 100, rest: true });
     const dir = join(root, 'fresh');
-    const records = await trainGenerations(base({ data: { train, test, freshPool: rest }, scheme: parseScheme('fresh', { freshSize: 100 }), syntheticSize: 100, runDir: dir }));
+    const records = await trainGenerations(
+      base({
+        data: { train, test, freshPool: rest },
+        scheme: parseScheme('fresh', { freshSize: 100 }),
+        syntheticSize: 100,
+        runDir: dir,
+      }),
+    );
     expect(records.map((r) => r.scheme)).toEqual(['fresh-100', 'fresh-100', 'fresh-100']);
     expect(records.map((r) => r.trainSize)).toEqual([200, 200, 200]);
     expect(records.map((r) => r.realFraction)).toEqual([1, 0.5, 0.5]);
-    for (const r of records.slice(1)) expect([r.trainLossReal, r.trainLossSynthetic].every((v) => typeof v === 'number' && v > 0)).toBe(true);
+    for (const r of records.slice(1))
+      expect([r.trainLossReal, r.trainLossSynthetic].every((v) => typeof v === 'number' && v > 0)).toBe(true);
     expect(new Set(records.map((r) => r.numTensors)).size).toBe(1);
-    expect(JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')).config).toMatchObject({ scheme: 'fresh-100', trainSize: 200, freshPoolSize: 59800 });
+    expect(JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')).config).toMatchObject({
+      scheme: 'fresh-100',
+      trainSize: 200,
+      freshPoolSize: 59800,
+    });
     const small = join(root, 'fresh-small');
-    await expect(trainGenerations(base({ data: { train, test, freshPool: takeFirst(rest!, 150) }, scheme: parseScheme('fresh', { freshSize: 100 }), runDir: small }))).rejects.toThrow(
+    await expect(
+      trainGenerations(
+        base({
+          data: { train, test, freshPool: takeFirst(rest!, 150) },
+          scheme: parseScheme('fresh', { freshSize: 100 }),
+          runDir: small,
+        }),
+      ),
+    ).rejects.toThrow(
       /Scheme fresh-100 needs 100 new real images in each of generations 2 to 3 \(200 in all\) but only 150 real images are left for it .*; expected a freshSize of at most 75, or at most 2 generations\./,
     );
-    await expect(trainGenerations(base({ scheme: parseScheme('fresh', { freshSize: 100 }), runDir: small }))).rejects.toThrow(/Scheme fresh-100 draws new real images from data.freshPool, which is undefined/);
+    await expect(
+      trainGenerations(base({ scheme: parseScheme('fresh', { freshSize: 100 }), runDir: small })),
+    ).rejects.toThrow(/Scheme fresh-100 draws new real images from data.freshPool, which is undefined/);
     await expect(readdir(small)).rejects.toThrow(/ENOENT/);
   });
 
   it('samplingTemperature changes the samples and so generation 2, is in run.json, and a resume with another one is refused', async () => {
-    const cool: GenerationsOptions['model'] = (init) => createVae({ hidden: [32], latentDim: 4, samplingTemperature: 0.5, seed: init.seed });
+    const cool: GenerationsOptions['model'] = (init) =>
+      createVae({ hidden: [32], latentDim: 4, samplingTemperature: 0.5, seed: init.seed });
     const dir = join(root, 'cool');
     const plain = await trainGenerations(base({ generations: 2 }));
     const cooled = await trainGenerations(base({ generations: 2, model: cool, runDir: dir }));
@@ -81,7 +119,9 @@ describe('trainGenerations', () => {
     expect(cooled[1].testLoss).not.toBe(plain[1].testLoss);
     expect(cooled[1].trainLossSynthetic).not.toBe(plain[1].trainLossSynthetic);
     expect(JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')).config.model.samplingTemperature).toBe(0.5);
-    await expect(trainGenerations(base({ generations: 3, runDir: dir, resume: true }))).rejects.toThrow(/another configuration \(model\.samplingTemperature was 0\.5, now unset\)/);
+    await expect(trainGenerations(base({ generations: 3, runDir: dir, resume: true }))).rejects.toThrow(
+      /another configuration \(model\.samplingTemperature was 0\.5, now unset\)/,
+    );
   });
 
   it('gives the same numbers for the same seed and other numbers for another seed', async () => {
@@ -94,12 +134,35 @@ describe('trainGenerations', () => {
   it('writes the run directory contract, with a model tf.loadLayersModel can read', async () => {
     const dir = join(root, 'contract');
     const records = await trainGenerations(base({ runDir: dir, model: tinyAe }));
-    expect((await readdir(dir)).sort()).toEqual(['gen-001', 'gen-002', 'gen-003', 'generations.jsonl', 'run.json', 'steps.jsonl', 'timings.jsonl']);
-    expect((await readdir(join(dir, 'gen-002'))).sort()).toEqual(['COMPLETE', 'manifest.json', 'model.json', 'record.json', 'samples.png', 'synthetic.json', 'synthetic.u8', 'weights.bin']);
-    const lines = (await readFile(join(dir, 'generations.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect((await readdir(dir)).sort()).toEqual([
+      'gen-001',
+      'gen-002',
+      'gen-003',
+      'generations.jsonl',
+      'run.json',
+      'steps.jsonl',
+      'timings.jsonl',
+    ]);
+    expect((await readdir(join(dir, 'gen-002'))).sort()).toEqual([
+      'COMPLETE',
+      'manifest.json',
+      'model.json',
+      'record.json',
+      'samples.png',
+      'synthetic.json',
+      'synthetic.u8',
+      'weights.bin',
+    ]);
+    const lines = (await readFile(join(dir, 'generations.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.testLoss)).toEqual(records.map((r) => r.testLoss));
     expect(lines[0].seconds).toBeUndefined();
-    const timings = (await readFile(join(dir, 'timings.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const timings = (await readFile(join(dir, 'timings.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(timings[2].seconds).toBeGreaterThan(0);
     const run = JSON.parse(await readFile(join(dir, 'run.json'), 'utf8'));
     expect(run.config.model).toMatchObject({ kind: 'ae', hidden: [32], latentDim: 4 });
@@ -119,7 +182,16 @@ describe('trainGenerations', () => {
     await trainGenerations(base({ runDir: whole, scheme: parseScheme('sub') }));
     const controller = new AbortController();
     await expect(
-      trainGenerations(base({ runDir: cut, scheme: parseScheme('sub'), signal: controller.signal, onBatch: (c) => { if (c.generation === 3 && c.batch === 2) controller.abort(); } })),
+      trainGenerations(
+        base({
+          runDir: cut,
+          scheme: parseScheme('sub'),
+          signal: controller.signal,
+          onBatch: (c) => {
+            if (c.generation === 3 && c.batch === 2) controller.abort();
+          },
+        }),
+      ),
     ).rejects.toThrow(/aborted/);
     expect((await readdir(cut)).filter((n) => n.startsWith('gen-')).sort()).toEqual(['gen-001', 'gen-002']);
     // Leftovers of a crash inside a save are cleaned up on resume.
@@ -127,7 +199,9 @@ describe('trainGenerations', () => {
     await writeFile(join(cut, 'gen-003.partial', 'weights.bin'), 'half');
     const resumed = await trainGenerations(base({ runDir: cut, scheme: parseScheme('sub'), resume: true }));
     expect(resumed.map((r) => r.generation)).toEqual([1, 2, 3]);
-    expect(await readFile(join(cut, 'generations.jsonl'), 'utf8')).toBe(await readFile(join(whole, 'generations.jsonl'), 'utf8'));
+    expect(await readFile(join(cut, 'generations.jsonl'), 'utf8')).toBe(
+      await readFile(join(whole, 'generations.jsonl'), 'utf8'),
+    );
     expect((await readdir(cut)).some((n) => n.includes('partial'))).toBe(false);
   });
 
@@ -143,19 +217,25 @@ describe('trainGenerations', () => {
     const dir = join(root, 'guard');
     await trainGenerations(base({ runDir: dir, generations: 1 }));
     const before = await readFile(join(dir, 'generations.jsonl'), 'utf8');
-    await expect(trainGenerations(base({ runDir: dir, generations: 1 }))).rejects.toThrow(/already holds a run; expected resume: true to continue it or force: true to replace it/);
-    await expect(trainGenerations(base({ runDir: dir, generations: 2, epochs: 2, resume: true }))).rejects.toThrow(/another configuration \(epochs was 1, now 2\)/);
-    await expect(trainGenerations(base({ runDir: dir, generations: 2, seed: 3, resume: true }))).rejects.toThrow(/made with seed 11, not 3/);
+    await expect(trainGenerations(base({ runDir: dir, generations: 1 }))).rejects.toThrow(
+      /already holds a run; expected resume: true to continue it or force: true to replace it/,
+    );
+    await expect(trainGenerations(base({ runDir: dir, generations: 2, epochs: 2, resume: true }))).rejects.toThrow(
+      /another configuration \(epochs was 1, now 2\)/,
+    );
+    await expect(trainGenerations(base({ runDir: dir, generations: 2, seed: 3, resume: true }))).rejects.toThrow(
+      /made with seed 11, not 3/,
+    );
     expect(await readFile(join(dir, 'generations.jsonl'), 'utf8')).toBe(before);
     await trainGenerations(base({ runDir: dir, generations: 1, force: true, seed: 4 }));
     expect(await readFile(join(dir, 'generations.jsonl'), 'utf8')).not.toBe(before);
   });
 
-  it('refuses an analysis field that would overwrite one of the record\'s own, before the generation is written', async () => {
+  it("refuses an analysis field that would overwrite one of the record's own, before the generation is written", async () => {
     const dir = join(root, 'clash');
-    await expect(trainGenerations(base({ runDir: dir, analyze: async () => ({ fields: { extra: 1, trainSize: 0 } }) }))).rejects.toThrow(
-      /The analyze hook returned the field 'trainSize', which is one of the record's own/,
-    );
+    await expect(
+      trainGenerations(base({ runDir: dir, analyze: async () => ({ fields: { extra: 1, trainSize: 0 } }) })),
+    ).rejects.toThrow(/The analyze hook returned the field 'trainSize', which is one of the record's own/);
     // Only the epoch checkpoint of the training that was done; no generation folder.
     expect((await readdir(dir)).filter((n) => n.startsWith('gen-'))).toEqual(['gen-001.epoch-0001']);
     const records = await trainGenerations(base({ generations: 1, analyze: async () => ({ fields: { extra: 1 } }) }));
@@ -171,7 +251,9 @@ describe('trainGenerations', () => {
       // The third model built is generation 2's (the first is a probe that describes the run).
       return built === 3 ? { ...m, trainStep: () => tf.scalar(Number.NaN) } : m;
     };
-    await expect(trainGenerations(base({ runDir: dir, model }))).rejects.toThrow(/Generation 2: The training \(epoch 1\) loss is NaN.*Generations before 2 are kept/);
+    await expect(trainGenerations(base({ runDir: dir, model }))).rejects.toThrow(
+      /Generation 2: The training \(epoch 1\) loss is NaN.*Generations before 2 are kept/,
+    );
     expect((await readdir(dir)).filter((n) => n.startsWith('gen-'))).toEqual(['gen-001']);
   });
 });

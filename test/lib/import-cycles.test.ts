@@ -6,7 +6,11 @@ import { ROOT } from '../helpers/cli.ts';
 describe('import cycles', () => {
   it('finds none among the sources (type-only imports aside), and would find one', async () => {
     const skipTypes = { ts: { skipTypeImports: true }, tsx: { skipTypeImports: true }, es6: { skipTypeImports: true } };
-    const graph = await madge(['lib', 'models', 'data', 'scripts'], { baseDir: ROOT, fileExtensions: ['ts'], detectiveOptions: skipTypes });
+    const graph = await madge(['lib', 'models', 'data', 'scripts'], {
+      baseDir: ROOT,
+      fileExtensions: ['ts'],
+      detectiveOptions: skipTypes,
+    });
     expect(graph.circular()).toEqual([]);
     // The check itself sees cycles: a graph with one.
     expect(Object.keys(graph.obj()).length).toBeGreaterThan(100);

@@ -26,7 +26,11 @@ function strings(file: string, text: string): { line: number; text: string }[] {
   const visit = (node: ts.Node) => {
     if (ts.isStringLiteralLike(node) || ts.isTemplateLiteralToken(node)) {
       // Import specifiers are checked by the compiler.
-      if (!(ts.isImportDeclaration(node.parent) || ts.isExportDeclaration(node.parent) || ts.isExternalModuleReference(node.parent))) {
+      if (!(
+        ts.isImportDeclaration(node.parent) ||
+        ts.isExportDeclaration(node.parent) ||
+        ts.isExternalModuleReference(node.parent)
+      )) {
         out.push({ line: source.getLineAndCharacterOfPosition(node.getStart()).line + 1, text: node.text });
       }
     }
@@ -63,22 +67,29 @@ describe('messages', () => {
             checked++;
             const [page, section] = [m[1], m[2]];
             const headings = await headingsOf(page);
-            if (!headings.some((h) => h === section || h.startsWith(`${section} `) || h.startsWith(`${section}:`))) missing.push(`${rel}:${s.line}: ${page} has no section "${section}"`);
+            if (!headings.some((h) => h === section || h.startsWith(`${section} `) || h.startsWith(`${section}:`)))
+              missing.push(`${rel}:${s.line}: ${page} has no section "${section}"`);
           }
         }
       }
     }
     // The search finds what it looks for: in a message of the kind it checks, and in the sources
     // (how many of their messages name a path changes as commands are printed from invocation.ts).
-    const sample = 'expected a folder holding img_align_celeba/ (see docs/experiments.md, "Get CelebA", and scripts/vae-celeba.ts)';
+    const sample =
+      'expected a folder holding img_align_celeba/ (see docs/experiments.md, "Get CelebA", and scripts/vae-celeba.ts)';
     expect([...sample.matchAll(REPO_PATH)].map((m) => m[1])).toEqual(['docs/experiments.md', 'scripts/vae-celeba.ts']);
-    expect([...sample.matchAll(PAGE_SECTION)].map((m) => [m[1], m[2]])).toEqual([['docs/experiments.md', 'Get CelebA']]);
+    expect([...sample.matchAll(PAGE_SECTION)].map((m) => [m[1], m[2]])).toEqual([
+      ['docs/experiments.md', 'Get CelebA'],
+    ]);
     expect(checked).toBeGreaterThan(0);
     expect(missing).toEqual([]);
   });
 
   it('would catch a stale path and a section that is not there', () => {
-    const found = strings('x.ts', 'throw new Error(`Folder ${d} is empty (see docs/celeba.md and the README, "Get CelebA data").`);');
+    const found = strings(
+      'x.ts',
+      'throw new Error(`Folder ${d} is empty (see docs/celeba.md and the README, "Get CelebA data").`);',
+    );
     const text = found.map((f) => f.text).join('');
     expect([...text.matchAll(REPO_PATH)].map((m) => m[1])).toEqual(['docs/celeba.md']);
     expect([...text.matchAll(PAGE_SECTION)].map((m) => [m[1], m[2]])).toEqual([['README', 'Get CelebA data']]);

@@ -6,14 +6,29 @@ import type { BatchContext } from '../../lib/train.ts';
 /** A stream that keeps what is written; `isTTY` makes it a terminal for createProgress. */
 function capture(isTTY: boolean) {
   const chunks: string[] = [];
-  const stream = Object.assign(new Writable({ write: (c, _e, done) => (chunks.push(String(c)), done()) }), { isTTY, columns: 100, rows: 30, cursorTo: () => true, moveCursor: () => true, clearLine: () => true, clearScreenDown: () => true });
+  const stream = Object.assign(new Writable({ write: (c, _e, done) => (chunks.push(String(c)), done()) }), {
+    isTTY,
+    columns: 100,
+    rows: 30,
+    cursorTo: () => true,
+    moveCursor: () => true,
+    clearLine: () => true,
+    clearScreenDown: () => true,
+  });
   return { stream, text: () => chunks.join('') };
 }
 
 /** The batches of one epoch of `count` images in batches of `size`. */
 const epoch = (count: number, size: number, e = 1): BatchContext[] => {
   const batches = Math.ceil(count / size);
-  return Array.from({ length: batches }, (_, b) => ({ epoch: e, epochs: 2, batch: b + 1, batches, images: Math.min(count, (b + 1) * size), step: (e - 1) * batches + b + 1 }));
+  return Array.from({ length: batches }, (_, b) => ({
+    epoch: e,
+    epochs: 2,
+    batch: b + 1,
+    batches,
+    images: Math.min(count, (b + 1) * size),
+    step: (e - 1) * batches + b + 1,
+  }));
 };
 
 describe('createProgress', () => {

@@ -28,11 +28,21 @@ const sink = () => new Writable({ write: (_c, _e, done) => done() });
 
 describe('provenance', () => {
   it('describes the command line, the working directory and, in a checkout, its commit and whether it has changes', async () => {
-    const p = await describeProvenance({ argv: ['scripts/vae-mnist.ts', '--seed', '1'], cwd: '/somewhere', configFile: { path: 'a.json', flags: { epochs: 2 } } });
-    expect(p).toMatchObject({ argv: ['scripts/vae-mnist.ts', '--seed', '1'], cwd: '/somewhere', configFile: { path: 'a.json', flags: { epochs: 2 } } });
+    const p = await describeProvenance({
+      argv: ['scripts/vae-mnist.ts', '--seed', '1'],
+      cwd: '/somewhere',
+      configFile: { path: 'a.json', flags: { epochs: 2 } },
+    });
+    expect(p).toMatchObject({
+      argv: ['scripts/vae-mnist.ts', '--seed', '1'],
+      cwd: '/somewhere',
+      configFile: { path: 'a.json', flags: { epochs: 2 } },
+    });
     if (inGit) {
       const head = execFileSync('git', ['-C', ROOT, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
-      const changes = execFileSync('git', ['-C', ROOT, 'status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim();
+      const changes = execFileSync('git', ['-C', ROOT, 'status', '--porcelain', '--untracked-files=no'], {
+        encoding: 'utf8',
+      }).trim();
       expect(p.git).toEqual({ commit: head, dirty: changes !== '' });
     } else {
       expect(p.git).toBeUndefined();
@@ -49,11 +59,26 @@ describe('provenance', () => {
   it('is recorded in a new run.json, not compared on resume, and kept as the run first had it', async () => {
     const runDir = join(root, 'run');
     const first = await describeProvenance({ argv: ['first', '--generations', '1'] });
-    const options = { model: tinyVae, data, scheme: parseScheme('replace'), generations: 1, epochs: 1, batchSize: 30, evalBatchSize: 30, seed: 2, runDir };
+    const options = {
+      model: tinyVae,
+      data,
+      scheme: parseScheme('replace'),
+      generations: 1,
+      epochs: 1,
+      batchSize: 30,
+      evalBatchSize: 30,
+      seed: 2,
+      runDir,
+    };
     await trainGenerations({ ...options, provenance: first });
     expect((await runInfo(runDir)).provenance).toEqual(first);
     // Another command line, one generation more: the resume goes on; run.json still says how the run began.
-    const records = await trainGenerations({ ...options, generations: 2, resume: true, provenance: await describeProvenance({ argv: ['second', '--resume'] }) });
+    const records = await trainGenerations({
+      ...options,
+      generations: 2,
+      resume: true,
+      provenance: await describeProvenance({ argv: ['second', '--resume'] }),
+    });
     expect(records.map((r) => r.generation)).toEqual([1, 2]);
     expect((await runInfo(runDir)).provenance).toEqual(first);
   });
@@ -62,8 +87,28 @@ describe('provenance', () => {
     const out = join(root, 'jobs');
     const provenance = await describeProvenance({ argv: ['exp', '--jobs', '2'] });
     const placement = { host: 'here' };
-    const workerSetup = { module: new URL('../helpers/worker-setup.ts', import.meta.url).href, export: 'setup', args: { trainSize: 60, testSize: 30 } };
-    await runExperiment({ model: tinyVae, data, schemes: [parseScheme('replace'), parseScheme('accumulate')], generations: 1, epochs: 1, batchSize: 30, evalBatchSize: 30, seed: 2, out, jobs: 2, workerSetup, provenance, placement, stderr: sink() });
-    for (const scheme of ['replace', 'accumulate']) expect(await runInfo(join(out, scheme))).toMatchObject({ provenance, placement });
+    const workerSetup = {
+      module: new URL('../helpers/worker-setup.ts', import.meta.url).href,
+      export: 'setup',
+      args: { trainSize: 60, testSize: 30 },
+    };
+    await runExperiment({
+      model: tinyVae,
+      data,
+      schemes: [parseScheme('replace'), parseScheme('accumulate')],
+      generations: 1,
+      epochs: 1,
+      batchSize: 30,
+      evalBatchSize: 30,
+      seed: 2,
+      out,
+      jobs: 2,
+      workerSetup,
+      provenance,
+      placement,
+      stderr: sink(),
+    });
+    for (const scheme of ['replace', 'accumulate'])
+      expect(await runInfo(join(out, scheme))).toMatchObject({ provenance, placement });
   });
 });

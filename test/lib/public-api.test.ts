@@ -5,7 +5,17 @@ describe('the public API (lib/index.ts)', () => {
     const api = await import('../../lib/index.ts');
     expect(Object.keys(api).length).toBeLessThanOrEqual(90);
     // The main entry points a user starts from are there; a CLI helper is not at the top level.
-    for (const name of ['trainGenerations', 'runExperiment', 'readRun', 'writeReport', 'exportCsv', 'initBackend', 'RUN_SETTINGS', 'familyOf']) expect(api, name).toHaveProperty(name);
+    for (const name of [
+      'trainGenerations',
+      'runExperiment',
+      'readRun',
+      'writeReport',
+      'exportCsv',
+      'initBackend',
+      'RUN_SETTINGS',
+      'familyOf',
+    ])
+      expect(api, name).toHaveProperty(name);
     expect(api).not.toHaveProperty('submitSbatch');
     expect(typeof api.cliSupport.submitSbatch).toBe('function');
   });

@@ -28,26 +28,55 @@ beforeAll(async () => {
   root = await tempDir();
 });
 
-const base = (over: Partial<GenerationsOptions> = {}): GenerationsOptions => ({ model: tinyVae, data, scheme: parseScheme('replace'), generations: 1, epochs: 1, batchSize: 30, evalBatchSize: 30, seed: 1, ...over });
+const base = (over: Partial<GenerationsOptions> = {}): GenerationsOptions => ({
+  model: tinyVae,
+  data,
+  scheme: parseScheme('replace'),
+  generations: 1,
+  epochs: 1,
+  batchSize: 30,
+  evalBatchSize: 30,
+  seed: 1,
+  ...over,
+});
 const configOf = async (o: GenerationsOptions) => (await resolveOptions(o)).runInfo.config;
 
 describe('the configuration run.json records', () => {
-  it('holds the run\'s own settings and a digest of each data set', async () => {
+  it("holds the run's own settings and a digest of each data set", async () => {
     const config = await configOf(base());
     // freshPoolSize is recorded by scheme 'fresh' only (below), steps only when given.
-    expect(Object.keys(config).sort()).toEqual([...RUN_CONFIG_KEYS.filter((k) => k !== 'freshPoolSize' && k !== 'steps'), 'analysis'].sort());
-    expect(config.data).toEqual({ train: expect.stringMatching(/^sha256:[0-9a-f]{64}$/), test: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
-    expect(config).toMatchObject({ evalBatchSize: 30, analysis: 'none', model: { kind: 'vae', hidden: [32], latentDim: 4, sampling: 'mean' } });
+    expect(Object.keys(config).sort()).toEqual(
+      [...RUN_CONFIG_KEYS.filter((k) => k !== 'freshPoolSize' && k !== 'steps'), 'analysis'].sort(),
+    );
+    expect(config.data).toEqual({
+      train: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+      test: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+    });
+    expect(config).toMatchObject({
+      evalBatchSize: 30,
+      analysis: 'none',
+      model: { kind: 'vae', hidden: [32], latentDim: 4, sampling: 'mean' },
+    });
   });
 
   // Scheme 'fresh' draws from a pool; its images here are copies of training images (only the configuration is read).
   const pool = (): ImageSet => createImageSet(data.train.pixels.slice(0, 20 * 784), data.train.shape);
-  const fresh = (over: Partial<GenerationsOptions> = {}): GenerationsOptions => base({ scheme: parseScheme('fresh', { freshSize: 10 }), generations: 2, data: { ...data, freshPool: pool() }, ...over });
+  const fresh = (over: Partial<GenerationsOptions> = {}): GenerationsOptions =>
+    base({
+      scheme: parseScheme('fresh', { freshSize: 10 }),
+      generations: 2,
+      data: { ...data, freshPool: pool() },
+      ...over,
+    });
 
   it("records scheme 'fresh's pool: its size and a digest of its images", async () => {
     const config = await configOf(fresh());
     expect(Object.keys(config).sort()).toEqual([...RUN_CONFIG_KEYS.filter((k) => k !== 'steps'), 'analysis'].sort());
-    expect(config).toMatchObject({ scheme: 'fresh-10', freshPoolSize: 20, data: { freshPool: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) } });
+    expect(config).toMatchObject({
+      scheme: 'fresh-10',
+      freshPoolSize: 20,
+      data: { freshPool: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) },
+    });
   });
 
   // Every option that changes a number or a record, changed in turn: each must show in the configuration.
@@ -66,14 +95,26 @@ describe('the configuration run.json records', () => {
     ['warmStart', () => ({ warmStart: true, runDir: '/nonexistent/collapse-lab-run' })],
     ['scheme', () => ({ scheme: parseScheme('mix', 0.5) })],
     ['model (hidden sizes)', () => ({ model: (i) => createVae({ hidden: [16], latentDim: 4, seed: i.seed }) })],
-    ['model (sampling)', () => ({ model: (i) => createVae({ hidden: [32], latentDim: 4, sampling: 'bernoulli', seed: i.seed }) })],
-    ['model (sampling temperature)', () => ({ model: (i) => createVae({ hidden: [32], latentDim: 4, samplingTemperature: 0.5, seed: i.seed }) })],
-    ['model (threshold sampling)', () => ({ model: (i) => createVae({ hidden: [32], latentDim: 4, sampling: 'threshold', seed: i.seed }) })],
-    ['model (architecture)', () => ({ model: (i) => createConvVae({ imageShape: [28, 28, 1], latentDim: 4, seed: i.seed }) })],
+    [
+      'model (sampling)',
+      () => ({ model: (i) => createVae({ hidden: [32], latentDim: 4, sampling: 'bernoulli', seed: i.seed }) }),
+    ],
+    [
+      'model (sampling temperature)',
+      () => ({ model: (i) => createVae({ hidden: [32], latentDim: 4, samplingTemperature: 0.5, seed: i.seed }) }),
+    ],
+    [
+      'model (threshold sampling)',
+      () => ({ model: (i) => createVae({ hidden: [32], latentDim: 4, sampling: 'threshold', seed: i.seed }) }),
+    ],
+    [
+      'model (architecture)',
+      () => ({ model: (i) => createConvVae({ imageShape: [28, 28, 1], latentDim: 4, seed: i.seed }) }),
+    ],
     ['the training images (same count)', () => ({ data: { train: flipped(data.train), test: data.test } })],
     ['the test images (same count)', () => ({ data: { train: data.train, test: flipped(data.test) } })],
     ['an analysis hook', () => ({ analyze: async () => ({}) })],
-    ['the caller\'s own settings', () => ({ config: { dataset: 'other' } })],
+    ["the caller's own settings", () => ({ config: { dataset: 'other' } })],
   ];
   for (const [what, change] of changes) {
     it(`records ${what}`, async () => {
@@ -83,8 +124,11 @@ describe('the configuration run.json records', () => {
   }
   const freshChanges: [string, () => Partial<GenerationsOptions>][] = [
     ['freshSize', () => ({ scheme: parseScheme('fresh', { freshSize: 5 }) })],
-    ['the fresh pool\'s images (same count)', () => ({ data: { ...data, freshPool: flipped(pool()) } })],
-    ['the fresh pool\'s size', () => ({ data: { ...data, freshPool: createImageSet(data.train.pixels.slice(0, 25 * 784), data.train.shape) } })],
+    ["the fresh pool's images (same count)", () => ({ data: { ...data, freshPool: flipped(pool()) } })],
+    [
+      "the fresh pool's size",
+      () => ({ data: { ...data, freshPool: createImageSet(data.train.pixels.slice(0, 25 * 784), data.train.shape) } }),
+    ],
   ];
   for (const [what, change] of freshChanges) {
     it(`records scheme 'fresh's ${what}`, async () => {
@@ -96,16 +140,43 @@ describe('the configuration run.json records', () => {
   it('refuses a resume with another evalBatchSize, other images or the analysis turned off', async () => {
     const dir = join(root, 'made');
     await trainGenerations(base({ runDir: dir, analyze: async () => ({ fields: { mine: 1 } }) }));
-    await expect(trainGenerations(base({ runDir: dir, resume: true, evalBatchSize: 20, analyze: async () => ({}) }))).rejects.toThrow(/was made with another configuration \(evalBatchSize was 30, now 20\)/);
-    await expect(trainGenerations(base({ runDir: dir, resume: true }))).rejects.toThrow(/was made with another configuration \(analysis was "analyze hook", now "none"\)/);
-    await expect(trainGenerations(base({ runDir: dir, resume: true, analyze: async () => ({}), data: { train: flipped(data.train), test: data.test } }))).rejects.toThrow(/was made with another configuration \(data\.train was "sha256:[0-9a-f]+", now "sha256:[0-9a-f]+"\)/);
+    await expect(
+      trainGenerations(base({ runDir: dir, resume: true, evalBatchSize: 20, analyze: async () => ({}) })),
+    ).rejects.toThrow(/was made with another configuration \(evalBatchSize was 30, now 20\)/);
+    await expect(trainGenerations(base({ runDir: dir, resume: true }))).rejects.toThrow(
+      /was made with another configuration \(analysis was "analyze hook", now "none"\)/,
+    );
+    await expect(
+      trainGenerations(
+        base({
+          runDir: dir,
+          resume: true,
+          analyze: async () => ({}),
+          data: { train: flipped(data.train), test: data.test },
+        }),
+      ),
+    ).rejects.toThrow(
+      /was made with another configuration \(data\.train was "sha256:[0-9a-f]+", now "sha256:[0-9a-f]+"\)/,
+    );
   });
 
   it('an experiment records its collapse analysis settings (metrics on or off)', async () => {
     const out = join(root, 'exp');
     const quiet = new Writable({ write: (_c, _e, done) => done() });
-    await runExperiment({ ...base(), schemes: [parseScheme('replace')], out, analysis: { metrics: false, fixedDraws: 10 }, stderr: quiet });
-    expect((await readRunInfo(join(out, 'replace'))).config.analysis).toEqual({ metrics: false, fixedDraws: 10, batchSize: 1000 });
-    await expect(runExperiment({ ...base(), schemes: [parseScheme('replace')], out, resume: true, stderr: quiet })).rejects.toThrow(/analysis was \{"metrics":false,"fixedDraws":10,"batchSize":1000\}, now "none"/);
+    await runExperiment({
+      ...base(),
+      schemes: [parseScheme('replace')],
+      out,
+      analysis: { metrics: false, fixedDraws: 10 },
+      stderr: quiet,
+    });
+    expect((await readRunInfo(join(out, 'replace'))).config.analysis).toEqual({
+      metrics: false,
+      fixedDraws: 10,
+      batchSize: 1000,
+    });
+    await expect(
+      runExperiment({ ...base(), schemes: [parseScheme('replace')], out, resume: true, stderr: quiet }),
+    ).rejects.toThrow(/analysis was \{"metrics":false,"fixedDraws":10,"batchSize":1000\}, now "none"/);
   });
 });

@@ -47,11 +47,23 @@ describe('buildTrainingSet', () => {
     // Without replacement from a pool of 40, 10 draws never exceed a group's 10 images.
     expect(Math.max(...h)).toBeLessThanOrEqual(10);
     // Distinct pixel values per image: real 0..39, synthetic 40..79.
-    const realBig = createImageSet(Uint8Array.from({ length: 40 }, (_, i) => i), [1, 1, 1]);
-    const synthBig = createImageSet(Uint8Array.from({ length: 40 }, (_, i) => 40 + i), [1, 1, 1]);
+    const realBig = createImageSet(
+      Uint8Array.from({ length: 40 }, (_, i) => i),
+      [1, 1, 1],
+    );
+    const synthBig = createImageSet(
+      Uint8Array.from({ length: 40 }, (_, i) => 40 + i),
+      [1, 1, 1],
+    );
     const all40 = Uint32Array.from({ length: 40 }, (_, i) => i);
     const distinct = (name: string, seed: number) =>
-      new Set(buildTrainingSet(parseScheme(name), { real: realBig, synthetic: [synthBig], rng: createRng(seed) }).source.gather(all40)).size;
+      new Set(
+        buildTrainingSet(parseScheme(name), {
+          real: realBig,
+          synthetic: [synthBig],
+          rng: createRng(seed),
+        }).source.gather(all40),
+      ).size;
     expect(distinct('sub', 5)).toBe(40);
     // 40 draws with replacement from 80: all distinct with probability < 1e-4.
     expect(distinct('sub-repl', 5)).toBeLessThan(40);
@@ -72,20 +84,35 @@ describe('buildTrainingSet', () => {
   });
 
   it('rejects unknown schemes and bad fractions with a clear sentence', () => {
-    expect(() => parseScheme('keep')).toThrow(/Scheme 'keep' is not known; expected one of replace, accumulate, sub, sub-repl, mix, augment, fresh/);
+    expect(() => parseScheme('keep')).toThrow(
+      /Scheme 'keep' is not known; expected one of replace, accumulate, sub, sub-repl, mix, augment, fresh/,
+    );
     expect(() => parseScheme('mix', 1.5)).toThrow(/realFraction 1.5 is not valid; expected a number from 0 to 1/);
     expect(() => parseScheme('mix')).toThrow(/Scheme 'mix' needs realFraction; expected a number from 0 to 1/);
   });
 
   it('says which images are real: the parts hold the same images as the set, real ones only in the real part', () => {
     const schemes: Scheme[] = ['replace', 'accumulate', 'sub', 'sub-repl'].map((n) => parseScheme(n));
-    schemes.push(parseScheme('mix', 0.3), parseScheme('mix', 0), parseScheme('mix', 1), parseScheme('augment', { syntheticRatio: 0.5 }), parseScheme('fresh', { freshSize: 4 }));
+    schemes.push(
+      parseScheme('mix', 0.3),
+      parseScheme('mix', 0),
+      parseScheme('mix', 1),
+      parseScheme('augment', { syntheticRatio: 0.5 }),
+      parseScheme('fresh', { freshSize: 4 }),
+    );
     const pool = tagged(20, 0);
     for (const scheme of schemes) {
       for (const g of [1, 2, 4]) {
-        const s = buildTrainingSet(scheme, { real, synthetic: synthetic.slice(0, g - 1), rng: createRng(3, g), fresh: { pool, rng: createRng(3) } });
+        const s = buildTrainingSet(scheme, {
+          real,
+          synthetic: synthetic.slice(0, g - 1),
+          rng: createRng(3, g),
+          fresh: { pool, rng: createRng(3) },
+        });
         const { real: r, synthetic: y } = s.parts;
-        expect([...(r ? all(r) : []), ...(y ? all(y) : [])].sort(), `${schemeName(scheme)} generation ${g}`).toEqual(all(s.source).sort());
+        expect([...(r ? all(r) : []), ...(y ? all(y) : [])].sort(), `${schemeName(scheme)} generation ${g}`).toEqual(
+          all(s.source).sort(),
+        );
         expect(r ? all(r).every((v) => v === 0) : true).toBe(true);
         expect(y ? all(y).every((v) => v > 0) : true).toBe(true);
         expect(s.realFraction).toBe((r?.count ?? 0) / s.source.count);
@@ -98,11 +125,18 @@ describe('buildTrainingSet', () => {
 
   it('augment: the whole fixed real set every generation plus syntheticRatio times as many of the last samples', () => {
     // Real images with their own values, to see that every generation has the same ones.
-    const distinct = createImageSet(Uint8Array.from({ length: 10 }, (_, i) => 100 + i), [1, 1, 1]);
+    const distinct = createImageSet(
+      Uint8Array.from({ length: 10 }, (_, i) => 100 + i),
+      [1, 1, 1],
+    );
     const scheme = parseScheme('augment', { syntheticRatio: 0.5 });
     expect(schemeName(scheme)).toBe('augment-0.5');
     for (const g of [2, 3, 4]) {
-      const s = buildTrainingSet(scheme, { real: distinct, synthetic: synthetic.slice(0, g - 1), rng: createRng(5, g) });
+      const s = buildTrainingSet(scheme, {
+        real: distinct,
+        synthetic: synthetic.slice(0, g - 1),
+        rng: createRng(5, g),
+      });
       expect(all(s.parts.real!)).toEqual(all(distinct));
       // Five images, all from the last synthetic set (tag g - 1): the real share stays 10/15 (accumulate's falls as 1/g).
       expect(all(s.parts.synthetic!)).toEqual(new Array(5).fill(g - 1));
@@ -110,11 +144,15 @@ describe('buildTrainingSet', () => {
     }
     expect(plannedTrainSize(parseScheme('augment', { syntheticRatio: 2 }), 3, 100, 500)).toBe(300);
     const big = parseScheme('augment', { syntheticRatio: 2 });
-    expect(() => buildTrainingSet(big, { real, synthetic, rng: rng() })).toThrow('Scheme augment-2 needs 20 synthetic images but the last generation has 10; expected a synthetic size of at least 20.');
+    expect(() => buildTrainingSet(big, { real, synthetic, rng: rng() })).toThrow(
+      'Scheme augment-2 needs 20 synthetic images but the last generation has 10; expected a synthetic size of at least 20.',
+    );
   });
 
   it('rejects an augment scheme without a positive syntheticRatio', () => {
-    expect(() => parseScheme('augment')).toThrow("Scheme 'augment' needs syntheticRatio; expected a positive number (synthetic images per real image).");
+    expect(() => parseScheme('augment')).toThrow(
+      "Scheme 'augment' needs syntheticRatio; expected a positive number (synthetic images per real image).",
+    );
     expect(() => parseScheme('augment', { syntheticRatio: 0 })).toThrow(/syntheticRatio/);
     expect(() => parseScheme('augment', { syntheticRatio: -1 })).toThrow(/syntheticRatio/);
   });
@@ -125,17 +163,30 @@ describe('buildTrainingSet', () => {
     expect(schemeName(scheme)).toBe('fresh-5');
     const first = buildTrainingSet(scheme, { real, synthetic: [], rng: rng(), fresh: { pool, rng: createRng(0) } });
     expect(histogram(first.source)).toEqual([10, 0, 0, 0]);
-    const s = buildTrainingSet(scheme, { real, synthetic: synthetic.slice(0, 2), rng: rng(), fresh: { pool, rng: createRng(0) } });
+    const s = buildTrainingSet(scheme, {
+      real,
+      synthetic: synthetic.slice(0, 2),
+      rng: rng(),
+      fresh: { pool, rng: createRng(0) },
+    });
     expect(s.source.count).toBe(15);
     expect(s.realFraction).toBe(5 / 15);
     expect(all(s.parts.real!)).toEqual([9, 9, 9, 9, 9]);
     expect(all(s.parts.synthetic!)).toEqual(all(synthetic[1]));
-    expect(() => buildTrainingSet(scheme, { real, synthetic, rng: rng() })).toThrow(/needs a pool of fresh real images/);
+    expect(() => buildTrainingSet(scheme, { real, synthetic, rng: rng() })).toThrow(
+      /needs a pool of fresh real images/,
+    );
   });
 
   it('fresh: no real image is used twice in a run, and the same seed draws the same images', () => {
     // Every real image carries its own index as its two pixels (high, low byte): 0..99 generation 1's, 100..5099 the pool.
-    const ids = (from: number, count: number) => createImageSet(Uint8Array.from({ length: 2 * count }, (_, i) => (i % 2 === 0 ? (from + (i >> 1)) >> 8 : (from + (i >> 1)) & 255)), [1, 1, 2]);
+    const ids = (from: number, count: number) =>
+      createImageSet(
+        Uint8Array.from({ length: 2 * count }, (_, i) =>
+          i % 2 === 0 ? (from + (i >> 1)) >> 8 : (from + (i >> 1)) & 255,
+        ),
+        [1, 1, 2],
+      );
     const first = ids(0, 100);
     const pool = ids(100, 5000);
     const fake = createImageSet(new Uint8Array(2 * 100).fill(255), [1, 1, 2]);
@@ -143,7 +194,12 @@ describe('buildTrainingSet', () => {
     const used = (seed: number, generations: number) => {
       const out: number[] = [];
       for (let g = 1; g <= generations; g++) {
-        const s = buildTrainingSet(scheme, { real: first, synthetic: Array.from({ length: g - 1 }, () => fake), rng: createRng(seed, g), fresh: { pool, rng: createRng(seed, 9) } });
+        const s = buildTrainingSet(scheme, {
+          real: first,
+          synthetic: Array.from({ length: g - 1 }, () => fake),
+          rng: createRng(seed, g),
+          fresh: { pool, rng: createRng(seed, 9) },
+        });
         const px = all(s.parts.real!);
         for (let i = 0; i < px.length; i += 2) out.push(px[i] * 256 + px[i + 1]);
       }
@@ -170,12 +226,16 @@ describe('buildTrainingSet', () => {
     }
     expect(seen.size).toBe(59000);
     expect(Math.max(...seen)).toBeLessThan(60000);
-    expect(() => freshIndices(1000, 62, 60000, shared)).toThrow(/Generation 62 of scheme fresh-1000 needs 61000 fresh real images in all but the pool holds 60000; expected at most 61 generations/);
+    expect(() => freshIndices(1000, 62, 60000, shared)).toThrow(
+      /Generation 62 of scheme fresh-1000 needs 61000 fresh real images in all but the pool holds 60000; expected at most 61 generations/,
+    );
   });
 
   it('rejects a fresh scheme without a positive integer freshSize', () => {
     expect(() => parseScheme('fresh')).toThrow(/Scheme 'fresh' needs freshSize; expected a positive integer/);
-    expect(() => parseScheme('fresh', { freshSize: 0 })).toThrow(/freshSize 0 is not valid; expected a positive integer/);
+    expect(() => parseScheme('fresh', { freshSize: 0 })).toThrow(
+      /freshSize 0 is not valid; expected a positive integer/,
+    );
     expect(() => parseScheme('fresh', { freshSize: 2.5 })).toThrow(/freshSize 2.5 is not valid/);
   });
 

@@ -23,6 +23,14 @@ describe('the text analysis measures', () => {
     expect(distinctShare('abab', 1)).toBe(2 / 4);
     expect(distinctShare('abab', 2)).toBe(2 / 3);
     expect(distinctShare('ab', 3)).toBe(0);
-    expect(words("Call me Ishmael. Ishmael's whale-ship, CALL")).toEqual(['call', 'me', 'ishmael', "ishmael's", 'whale', 'ship', 'call']);
+    expect(words("Call me Ishmael. Ishmael's whale-ship, CALL")).toEqual([
+      'call',
+      'me',
+      'ishmael',
+      "ishmael's",
+      'whale',
+      'ship',
+      'call',
+    ]);
   });
 });

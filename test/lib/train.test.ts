@@ -20,9 +20,16 @@ describe('fit', () => {
     const batches: number[] = [];
     const epochs: number[] = [];
     const result = await fit({
-      model, data: train, epochs: 3, batchSize: 64, learningRate: 1e-3, rng: createRng(0, 1),
+      model,
+      data: train,
+      epochs: 3,
+      batchSize: 64,
+      learningRate: 1e-3,
+      rng: createRng(0, 1),
       onBatch: (c) => batches.push(c.images),
-      onEpochEnd: (c) => { epochs.push(c.trainLoss); },
+      onEpochEnd: (c) => {
+        epochs.push(c.trainLoss);
+      },
     });
     expect(tf.memory().numTensors).toBe(before);
     expect(batches.slice(0, 4)).toEqual([64, 128, 192, 200]);
@@ -38,14 +45,25 @@ describe('fit', () => {
     const perEpoch: number[] = [];
     const steps: number[] = [];
     const result = await fit({
-      model, data: train, epochs: 3, steps: 7, batchSize: 16, learningRate: 1e-3, rng: createRng(0, 1),
-      onBatch: (c) => { steps.push(c.step); if (c.batch === c.batches) perEpoch.push(c.batches); },
+      model,
+      data: train,
+      epochs: 3,
+      steps: 7,
+      batchSize: 16,
+      learningRate: 1e-3,
+      rng: createRng(0, 1),
+      onBatch: (c) => {
+        steps.push(c.step);
+        if (c.batch === c.batches) perEpoch.push(c.batches);
+      },
     });
     expect(perEpoch).toEqual([2, 2, 3]);
     // Steps count on across epochs of unequal length.
     expect(steps).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(result.epochLosses).toHaveLength(3);
-    await expect(fit({ model, data: train, epochs: 3, steps: 2, batchSize: 16, learningRate: 1e-3, rng: createRng(0, 1) })).rejects.toThrow('steps 2 is not valid; expected an integer of at least 3.');
+    await expect(
+      fit({ model, data: train, epochs: 3, steps: 2, batchSize: 16, learningRate: 1e-3, rng: createRng(0, 1) }),
+    ).rejects.toThrow('steps 2 is not valid; expected an integer of at least 3.');
     model.dispose();
   });
 
@@ -53,7 +71,16 @@ describe('fit', () => {
     const model = tinyVae({ seed: 1 });
     const before = tf.memory().numTensors;
     const seen: [number, number | undefined][] = [];
-    const result = await fit({ model, data: train, epochs: 2, batchSize: 50, learningRate: 1e-3, rng: createRng(0, 1), lossEvery: 3, onBatch: (c) => seen.push([c.step, c.loss]) });
+    const result = await fit({
+      model,
+      data: train,
+      epochs: 2,
+      batchSize: 50,
+      learningRate: 1e-3,
+      rng: createRng(0, 1),
+      lossEvery: 3,
+      onBatch: (c) => seen.push([c.step, c.loss]),
+    });
     expect(tf.memory().numTensors).toBe(before);
     // 200 images in batches of 50: steps 1..8 over two epochs; losses on steps 3 and 6.
     expect(seen.map(([s]) => s)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
@@ -62,7 +89,15 @@ describe('fit', () => {
     expect(seen[2][1]! / result.epochLosses[0]).toBeGreaterThan(0.5);
     expect(seen[2][1]! / result.epochLosses[0]).toBeLessThan(2);
     const quiet: (number | undefined)[] = [];
-    await fit({ model, data: train, epochs: 1, batchSize: 50, learningRate: 1e-3, rng: createRng(0, 1), onBatch: (c) => quiet.push(c.loss) });
+    await fit({
+      model,
+      data: train,
+      epochs: 1,
+      batchSize: 50,
+      learningRate: 1e-3,
+      rng: createRng(0, 1),
+      onBatch: (c) => quiet.push(c.loss),
+    });
     expect(quiet).toEqual([undefined, undefined, undefined, undefined]);
     model.dispose();
   });
@@ -70,7 +105,14 @@ describe('fit', () => {
   it('is repeatable for the same rng stream and differs for another', async () => {
     const run = async (seed: number) => {
       const model = tinyVae({ seed: 1 });
-      const r = await fit({ model, data: train, epochs: 1, batchSize: 50, learningRate: 1e-3, rng: createRng(seed, 1) });
+      const r = await fit({
+        model,
+        data: train,
+        epochs: 1,
+        batchSize: 50,
+        learningRate: 1e-3,
+        rng: createRng(seed, 1),
+      });
       const e = await evaluate(model, test, 40, createRng(seed, 2));
       model.dispose();
       return [r.trainLoss, e.total];
@@ -85,7 +127,18 @@ describe('fit', () => {
     const controller = new AbortController();
     const before = tf.memory().numTensors;
     await expect(
-      fit({ model, data: train, epochs: 2, batchSize: 50, learningRate: 1e-3, rng: createRng(0), signal: controller.signal, onBatch: (c) => { if (c.batch === 2) controller.abort(); } }),
+      fit({
+        model,
+        data: train,
+        epochs: 2,
+        batchSize: 50,
+        learningRate: 1e-3,
+        rng: createRng(0),
+        signal: controller.signal,
+        onBatch: (c) => {
+          if (c.batch === 2) controller.abort();
+        },
+      }),
     ).rejects.toThrow(/aborted/);
     expect(tf.memory().numTensors).toBe(before);
     model.dispose();
@@ -100,7 +153,18 @@ describe('fit', () => {
       seen.push(c.batch);
       if (c.batch === 2) setImmediate(() => controller.abort());
     };
-    await expect(fit({ model, data: train, epochs: 1, batchSize: 10, learningRate: 1e-3, rng: createRng(0), signal: controller.signal, onBatch })).rejects.toThrow(/aborted/);
+    await expect(
+      fit({
+        model,
+        data: train,
+        epochs: 1,
+        batchSize: 10,
+        learningRate: 1e-3,
+        rng: createRng(0),
+        signal: controller.signal,
+        onBatch,
+      }),
+    ).rejects.toThrow(/aborted/);
     // 20 batches in the epoch; the loop stopped after the batch in which the abort arrived.
     expect(seen).toEqual([1, 2]);
     model.dispose();
@@ -109,15 +173,23 @@ describe('fit', () => {
   it('refuses a non-finite loss, naming the epoch', async () => {
     const model = tinyVae({ seed: 1 });
     const broken = { ...model, trainStep: () => tf.scalar(Number.NaN) };
-    await expect(fit({ model: broken, data: train, epochs: 2, batchSize: 100, learningRate: 1e-3, rng: createRng(0) })).rejects.toThrow(NonFiniteLossError);
-    await expect(fit({ model: broken, data: train, epochs: 2, batchSize: 100, learningRate: 1e-3, rng: createRng(0) })).rejects.toThrow(/training \(epoch 1\) loss is NaN/);
+    await expect(
+      fit({ model: broken, data: train, epochs: 2, batchSize: 100, learningRate: 1e-3, rng: createRng(0) }),
+    ).rejects.toThrow(NonFiniteLossError);
+    await expect(
+      fit({ model: broken, data: train, epochs: 2, batchSize: 100, learningRate: 1e-3, rng: createRng(0) }),
+    ).rejects.toThrow(/training \(epoch 1\) loss is NaN/);
     model.dispose();
   });
 
   it('checks its arguments', async () => {
     const model = tinyVae({ seed: 1 });
-    await expect(fit({ model, data: train, epochs: 0, batchSize: 10, learningRate: 1e-3, rng: createRng(0) })).rejects.toThrow(/epochs 0 is not valid; expected a positive integer/);
-    await expect(fit({ model, data: train, epochs: 1, batchSize: 10, learningRate: -1, rng: createRng(0) })).rejects.toThrow(/learningRate -1 is not valid; expected a positive number/);
+    await expect(
+      fit({ model, data: train, epochs: 0, batchSize: 10, learningRate: 1e-3, rng: createRng(0) }),
+    ).rejects.toThrow(/epochs 0 is not valid; expected a positive integer/);
+    await expect(
+      fit({ model, data: train, epochs: 1, batchSize: 10, learningRate: -1, rng: createRng(0) }),
+    ).rejects.toThrow(/learningRate -1 is not valid; expected a positive number/);
     model.dispose();
   });
 });

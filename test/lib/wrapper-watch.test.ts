@@ -12,7 +12,16 @@ describe('wrapperKind', () => {
   });
 
   it('does not take the training process, a shell or other programs for wrappers', () => {
-    expect(wrapperKind(['/usr/bin/node', '--require', '/repo/node_modules/tsx/dist/preflight.cjs', '--import', 'file:///repo/node_modules/tsx/dist/loader.mjs', 'scripts/vae-mnist.ts'])).toBeNull();
+    expect(
+      wrapperKind([
+        '/usr/bin/node',
+        '--require',
+        '/repo/node_modules/tsx/dist/preflight.cjs',
+        '--import',
+        'file:///repo/node_modules/tsx/dist/loader.mjs',
+        'scripts/vae-mnist.ts',
+      ]),
+    ).toBeNull();
     expect(wrapperKind(['-bash'])).toBeNull();
     expect(wrapperKind(['bash', 'run.sh'])).toBeNull();
     expect(wrapperKind(['node', '/repo/node_modules/.bin/vitest', 'run'])).toBeNull();

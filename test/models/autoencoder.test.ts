@@ -33,12 +33,13 @@ describe('createAutoencoder (dense, 784-400-20-400-784)', () => {
     await m.prepareSampling(train, 100);
     const codes = m.encode(toFloatBatch(train, range(train.count), true));
     const draws = m.sampleLatent(20000, createRng(1));
-    const stat = (t: tf.Tensor2D) => tf.tidy(() => {
-      const mean = tf.mean(t, 0);
-      const centered = tf.sub(t, mean);
-      const cov = tf.div(tf.matMul(centered, centered, true, false), t.shape[0] - 1);
-      return [Array.from(mean.dataSync()), Array.from(cov.dataSync())];
-    });
+    const stat = (t: tf.Tensor2D) =>
+      tf.tidy(() => {
+        const mean = tf.mean(t, 0);
+        const centered = tf.sub(t, mean);
+        const cov = tf.div(tf.matMul(centered, centered, true, false), t.shape[0] - 1);
+        return [Array.from(mean.dataSync()), Array.from(cov.dataSync())];
+      });
     const [mc, cc] = stat(codes);
     const [md, cd] = stat(draws);
     const scale = Math.max(...cc.map(Math.abs));
@@ -80,7 +81,9 @@ describe('createAutoencoder (dense, 784-400-20-400-784)', () => {
     }
     expect(new Set(made['latent-gaussian'].pixels).size).toBeGreaterThan(2);
     expect(made.bernoulli.pixels.every((p) => p === 0 || p === 255)).toBe(true);
-    expect(Array.from(made.threshold.pixels)).toEqual(Array.from(made['latent-gaussian'].pixels, (p) => (p >= 128 ? 255 : 0)));
+    expect(Array.from(made.threshold.pixels)).toEqual(
+      Array.from(made['latent-gaussian'].pixels, (p) => (p >= 128 ? 255 : 0)),
+    );
     expect(Array.from(made.bernoulli.pixels)).not.toEqual(Array.from(made.threshold.pixels));
   });
 
@@ -98,7 +101,9 @@ describe('createAutoencoder (dense, 784-400-20-400-784)', () => {
 describe('sampling temperature range', () => {
   for (const t of [1e308, 1e-320]) {
     it(`refuses ${t}, whose float32 draws would make every sample the same image`, () => {
-      expect(() => createAutoencoder({ seed: 1, latentDim: 2, hidden: [8], samplingTemperature: t })).toThrow(`samplingTemperature ${t} is outside [1e-30, 1e+30]`);
+      expect(() => createAutoencoder({ seed: 1, latentDim: 2, hidden: [8], samplingTemperature: t })).toThrow(
+        `samplingTemperature ${t} is outside [1e-30, 1e+30]`,
+      );
     });
   }
 });

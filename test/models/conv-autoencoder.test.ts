@@ -19,7 +19,8 @@ beforeAll(async () => {
   for (let i = 0; i < 48; i++) {
     const r = rng.int(10);
     const c = rng.int(10);
-    for (let y = r; y < r + 6; y++) for (let x = c; x < c + 6; x++) px.set([40 + i, 200, 220], ((i * 16 + y) * 16 + x) * 3);
+    for (let y = r; y < r + 6; y++)
+      for (let x = c; x < c + 6; x++) px.set([40 + i, 200, 220], ((i * 16 + y) * 16 + x) * 3);
   }
   colour = createImageSet(px, [16, 16, 3]);
 });
@@ -77,7 +78,11 @@ describe('createConvAutoencoder', () => {
   });
 
   it('rejects bad options with a clear sentence', () => {
-    expect(() => createConvAutoencoder({ imageShape: [16, 16, 3], sampling: 'mean' as 'reconstruct' })).toThrow(/expected 'latent-gaussian', 'reconstruct', 'bernoulli' or 'threshold'/);
-    expect(() => createConvAutoencoder({ imageShape: [16, 16, 3], kernelSize: 0 })).toThrow(/kernelSize 0 must be a positive integer/);
+    expect(() => createConvAutoencoder({ imageShape: [16, 16, 3], sampling: 'mean' as 'reconstruct' })).toThrow(
+      /expected 'latent-gaussian', 'reconstruct', 'bernoulli' or 'threshold'/,
+    );
+    expect(() => createConvAutoencoder({ imageShape: [16, 16, 3], kernelSize: 0 })).toThrow(
+      /kernelSize 0 must be a positive integer/,
+    );
   });
 });

@@ -22,7 +22,8 @@ beforeAll(async () => {
   for (let i = 0; i < 48; i++) {
     const r = rng.int(10);
     const c = rng.int(10);
-    for (let y = r; y < r + 6; y++) for (let x = c; x < c + 6; x++) px.set([230, 180, 40 + i], ((i * 16 + y) * 16 + x) * 3);
+    for (let y = r; y < r + 6; y++)
+      for (let x = c; x < c + 6; x++) px.set([230, 180, 40 + i], ((i * 16 + y) * 16 + x) * 3);
   }
   colour = createImageSet(px, [16, 16, 3]);
 });
@@ -128,10 +129,18 @@ describe('createConvVae', () => {
   });
 
   it('rejects bad options with a clear sentence', () => {
-    expect(() => createConvVae({ imageShape: [30, 30, 3], channels: [8, 16] })).toThrow(/a 30x30 image cannot pass 2 stride-2 layers and back; expected height and width divisible by 4/);
-    expect(() => createConvVae({ imageShape: [16, 16, 3], channels: [] })).toThrow(/channels \[\] must be one or more positive integers/);
-    expect(() => createConvVae({ imageShape: [16, 16, 3], channels: [8], latentDim: 0 })).toThrow(/latentDim 0 must be a positive integer/);
-    expect(() => createConvVae({ imageShape: [16, 16, 3], sampling: 'reconstruct' as 'mean' })).toThrow(/expected 'mean', 'bernoulli' or 'threshold'/);
+    expect(() => createConvVae({ imageShape: [30, 30, 3], channels: [8, 16] })).toThrow(
+      /a 30x30 image cannot pass 2 stride-2 layers and back; expected height and width divisible by 4/,
+    );
+    expect(() => createConvVae({ imageShape: [16, 16, 3], channels: [] })).toThrow(
+      /channels \[\] must be one or more positive integers/,
+    );
+    expect(() => createConvVae({ imageShape: [16, 16, 3], channels: [8], latentDim: 0 })).toThrow(
+      /latentDim 0 must be a positive integer/,
+    );
+    expect(() => createConvVae({ imageShape: [16, 16, 3], sampling: 'reconstruct' as 'mean' })).toThrow(
+      /expected 'mean', 'bernoulli' or 'threshold'/,
+    );
   });
 });
 

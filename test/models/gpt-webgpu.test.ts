@@ -55,17 +55,21 @@ describe.skipIf(!gpu.ok)(`the GPT on WebGPU${gpu.ok ? '' : ` (${gpu.skip})`}`, (
     text = await loadText({ block: TINY.block, trainChars: 2000 });
   });
 
-  it(`trains ${STEPS} steps to wasm's losses and samples with and without the cache: no tensor left, no synchronous read`, async () => {
-    const wasm = await trainAndSample('wasm', text);
-    const webgpu = await trainAndSample('webgpu', text);
-    expect(webgpu.backend).toBe('webgpu');
-    expect(webgpu.syncReads).toEqual([]);
-    expect(webgpu.leaked).toBe(0);
-    webgpu.losses.forEach((v, i) => expect(Math.abs(v / wasm.losses[i] - 1)).toBeLessThan(LOSS_TOLERANCE));
-    // The steps moved the weights: the loss falls from about ln(83).
-    expect(webgpu.losses[STEPS - 1]).toBeLessThan(webgpu.losses[0]);
-    expect(webgpu.cached.map((c) => Array.from(c))).toEqual(webgpu.plain.map((c) => Array.from(c)));
-    expect(webgpu.cached.map((c) => c.length)).toEqual([40, 40]);
-    expect(new Set(webgpu.cached[0]).size).toBeGreaterThan(2);
-  }, SLOW);
+  it(
+    `trains ${STEPS} steps to wasm's losses and samples with and without the cache: no tensor left, no synchronous read`,
+    async () => {
+      const wasm = await trainAndSample('wasm', text);
+      const webgpu = await trainAndSample('webgpu', text);
+      expect(webgpu.backend).toBe('webgpu');
+      expect(webgpu.syncReads).toEqual([]);
+      expect(webgpu.leaked).toBe(0);
+      webgpu.losses.forEach((v, i) => expect(Math.abs(v / wasm.losses[i] - 1)).toBeLessThan(LOSS_TOLERANCE));
+      // The steps moved the weights: the loss falls from about ln(83).
+      expect(webgpu.losses[STEPS - 1]).toBeLessThan(webgpu.losses[0]);
+      expect(webgpu.cached.map((c) => Array.from(c))).toEqual(webgpu.plain.map((c) => Array.from(c)));
+      expect(webgpu.cached.map((c) => c.length)).toEqual([40, 40]);
+      expect(new Set(webgpu.cached[0]).size).toBeGreaterThan(2);
+    },
+    SLOW,
+  );
 });

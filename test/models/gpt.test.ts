@@ -181,6 +181,8 @@ describe('createGpt', () => {
   });
 
   it('refuses a head count that does not divide the width', () => {
-    expect(() => createGpt({ ...tiny, nHead: 3 })).toThrow('nHead 3 does not divide nEmbd 8; expected a number of heads that splits the width evenly.');
+    expect(() => createGpt({ ...tiny, nHead: 3 })).toThrow(
+      'nHead 3 does not divide nEmbd 8; expected a number of heads that splits the width evenly.',
+    );
   });
 });

@@ -23,7 +23,9 @@ describe('bernoulliNll', () => {
       expect(loss.shape).toEqual([3]);
       expect(grad.shape).toEqual([3, 4, 5, 1]);
       const e = exactBce((await l.data()) as Float32Array, (await x.data()) as Float32Array, w, 20);
-      (await loss.data()).forEach((v, r) => expect(Math.abs(v - e.loss[r])).toBeLessThan(1e-5 * Math.abs(e.loss[r]) + 1e-5));
+      (await loss.data()).forEach((v, r) =>
+        expect(Math.abs(v - e.loss[r])).toBeLessThan(1e-5 * Math.abs(e.loss[r]) + 1e-5),
+      );
       (await grad.data()).forEach((v, k) => expect(Math.abs(v - e.grad[k])).toBeLessThan(1e-6));
       tf.dispose([l, x, loss, grad]);
     });

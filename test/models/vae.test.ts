@@ -108,8 +108,12 @@ describe('createVae (dense, 784-400-20-400-784)', () => {
   it('rejects bad options with a clear sentence', () => {
     expect(() => createVae({ latentDim: 0 })).toThrow(/latentDim 0 must be a positive integer/);
     expect(() => createVae({ hidden: [400, -1] })).toThrow(/hidden sizes \[400,-1\] must be positive integers/);
-    expect(() => createVae({ sampling: 'reconstruct' as 'mean' })).toThrow(/expected 'mean', 'bernoulli' or 'threshold'/);
-    expect(() => createVae({ samplingTemperature: 0 })).toThrow(/samplingTemperature 0 is not valid; expected a positive number/);
+    expect(() => createVae({ sampling: 'reconstruct' as 'mean' })).toThrow(
+      /expected 'mean', 'bernoulli' or 'threshold'/,
+    );
+    expect(() => createVae({ samplingTemperature: 0 })).toThrow(
+      /samplingTemperature 0 is not valid; expected a positive number/,
+    );
     expect(() => createVae({ samplingTemperature: Number.NaN })).toThrow(/samplingTemperature NaN is not valid/);
   });
 });

@@ -6,7 +6,23 @@ import { COMMANDS } from '../../scripts/commands.ts';
 import { ROOT, runCli } from '../helpers/cli.ts';
 
 /** Modules of scripts/ that other scripts import; every other script is a command (or, soak and check-findings, a tool of this repository). */
-const NOT_COMMANDS = ['cli', 'collapse-lab', 'commands', 'config-file', 'experiments', 'flag-numbers', 'flag-words', 'flags', 'invocation', 'soak', 'check-findings', 'sweep-tasks', 'task-index', 'theory-flags', 'tracking-flags'];
+const NOT_COMMANDS = [
+  'cli',
+  'collapse-lab',
+  'commands',
+  'config-file',
+  'experiments',
+  'flag-numbers',
+  'flag-words',
+  'flags',
+  'invocation',
+  'soak',
+  'check-findings',
+  'sweep-tasks',
+  'task-index',
+  'theory-flags',
+  'tracking-flags',
+];
 
 describe('the collapse-lab command (scripts/collapse-lab.ts)', () => {
   it('has a command for every script, and --help lists each with one line', async () => {
@@ -20,7 +36,8 @@ describe('the collapse-lab command (scripts/collapse-lab.ts)', () => {
     // gpu-check is listed once its script is in the tree (it comes with the WebGPU backend).
     const built = Object.keys(COMMANDS).filter((name) => existsSync(join(ROOT, 'scripts', `${name}.ts`)));
     expect(lines.map((l) => l.trim().split(/\s+/)[0])).toEqual(built);
-    for (const line of lines) expect(line.trim().split(/\s{2,}/)[1]).toBe(COMMANDS[line.trim().split(/\s+/)[0] as keyof typeof COMMANDS]);
+    for (const line of lines)
+      expect(line.trim().split(/\s{2,}/)[1]).toBe(COMMANDS[line.trim().split(/\s+/)[0] as keyof typeof COMMANDS]);
   });
 
   it('runs a command in its own process with its flags, and names itself in the usage line', async () => {
@@ -46,7 +63,9 @@ describe('the collapse-lab command (scripts/collapse-lab.ts)', () => {
     expect(r.code).toBe(1);
     expect(r.stderr.trim()).toBe("Error: collapse-lab has no command 'vae-mnst'; did you mean vae-mnist?");
     const far = await runCli('collapse-lab', ['train']);
-    expect(far.stderr.trim()).toMatch(/^Error: collapse-lab has no command 'train'; expected one of vae-mnist, ae-mnist, /);
+    expect(far.stderr.trim()).toMatch(
+      /^Error: collapse-lab has no command 'train'; expected one of vae-mnist, ae-mnist, /,
+    );
     const none = await runCli('collapse-lab', []);
     expect(none.code).toBe(1);
     expect(none.stdout).toMatch(/^Usage: npx collapse-lab <command>/);

@@ -10,12 +10,21 @@ describe('experiment CLIs by name', () => {
     expect(isExperimentName('toString')).toBe(false);
   });
 
-  it('parses and checks a script\'s flags without running it, throwing one sentence on bad ones', async () => {
-    const { flags } = await parseExperimentArgs(EXPERIMENTS['ae-mnist'], ['--scheme', 'replace,accumulate', '--epochs', '2']);
+  it("parses and checks a script's flags without running it, throwing one sentence on bad ones", async () => {
+    const { flags } = await parseExperimentArgs(EXPERIMENTS['ae-mnist'], [
+      '--scheme',
+      'replace,accumulate',
+      '--epochs',
+      '2',
+    ]);
     expect(flags.epochs).toBe(2);
     expect(flags.schemes.map((s) => s.kind)).toEqual(['replace', 'accumulate']);
-    await expect(parseExperimentArgs(EXPERIMENTS['vae-mnist'], ['--bogus', '1'])).rejects.toThrow('Unknown flag --bogus; run with --help for the flags.');
-    await expect(parseExperimentArgs(EXPERIMENTS['vae-mnist'], ['--epochs', '0'])).rejects.toThrow('--epochs 0 is not valid');
+    await expect(parseExperimentArgs(EXPERIMENTS['vae-mnist'], ['--bogus', '1'])).rejects.toThrow(
+      'Unknown flag --bogus; run with --help for the flags.',
+    );
+    await expect(parseExperimentArgs(EXPERIMENTS['vae-mnist'], ['--epochs', '0'])).rejects.toThrow(
+      '--epochs 0 is not valid',
+    );
     await expect(parseExperimentArgs(EXPERIMENTS['vae-celeba'], [])).rejects.toThrow('--data-dir is required');
   });
 
@@ -24,10 +33,27 @@ describe('experiment CLIs by name', () => {
     expect([flags.generations, flags.epochs, flags.batchSize, flags.steps]).toEqual([5, 3, 32, undefined]);
     expect(flags.schemes).toEqual([{ kind: 'accumulate' }, { kind: 'fresh' }]);
     expect(flags.settings).toMatchObject({ corpus: 'moby-dick', block: 64, nLayer: 2 });
-    const quick = await parseExperimentArgs(EXPERIMENTS['lm-text'], ['--preset', 'quick', '--steps', '20', '--fresh-size', '5', '--scheme', 'fresh']);
-    expect([quick.flags.steps, quick.flags.settings.trainChars, quick.flags.schemes]).toEqual([20, 100000, [{ kind: 'fresh', freshSize: 5 }]]);
+    const quick = await parseExperimentArgs(EXPERIMENTS['lm-text'], [
+      '--preset',
+      'quick',
+      '--steps',
+      '20',
+      '--fresh-size',
+      '5',
+      '--scheme',
+      'fresh',
+    ]);
+    expect([quick.flags.steps, quick.flags.settings.trainChars, quick.flags.schemes]).toEqual([
+      20,
+      100000,
+      [{ kind: 'fresh', freshSize: 5 }],
+    ]);
     // Images count in --synthetic-size; text in --synthetic-chars.
-    await expect(parseExperimentArgs(EXPERIMENTS['lm-text'], ['--synthetic-size', '5'])).rejects.toThrow('Unknown flag --synthetic-size');
-    await expect(parseExperimentArgs(EXPERIMENTS['vae-mnist'], ['--scheme', 'fresh'])).rejects.toThrow("Scheme 'fresh' needs --fresh-size");
+    await expect(parseExperimentArgs(EXPERIMENTS['lm-text'], ['--synthetic-size', '5'])).rejects.toThrow(
+      'Unknown flag --synthetic-size',
+    );
+    await expect(parseExperimentArgs(EXPERIMENTS['vae-mnist'], ['--scheme', 'fresh'])).rejects.toThrow(
+      "Scheme 'fresh' needs --fresh-size",
+    );
   });
 });

@@ -22,7 +22,10 @@ const SCHEMES = ['replace', 'accumulate', 'sub', 'sub-repl'];
 function parser(args: readonly string[] = []) {
   return yargs([...args])
     .usage(usage('vae-mnist', 'Trains a VAE on MNIST.'))
-    .option('scheme', listOption('scheme', { describe: 'schemes', choices: SCHEMES, default: ['replace', 'accumulate'] }))
+    .option(
+      'scheme',
+      listOption('scheme', { describe: 'schemes', choices: SCHEMES, default: ['replace', 'accumulate'] }),
+    )
     .option('train-size', { type: 'number', describe: withDefault('real training images used', 60000) })
     .option('lr', { type: 'number', describe: withDefault('Adam learning rate', 0.001) })
     .option('arch', { type: 'string', choices: ['dense', 'conv'], describe: 'architecture' })
@@ -36,7 +39,15 @@ const problem = (args: string[]) => checkArgs(args, knownFlags(parser()));
 
 describe('scripts/flags', () => {
   it('parses one comma list per list flag, and numbers lists into numbers', async () => {
-    const argv = await parseFlags(parser(), ['--scheme', 'replace,sub-repl', '--hidden', '512,256', '--train-size', '100', '--json']);
+    const argv = await parseFlags(parser(), [
+      '--scheme',
+      'replace,sub-repl',
+      '--hidden',
+      '512,256',
+      '--train-size',
+      '100',
+      '--json',
+    ]);
     expect(argv.scheme).toEqual(['replace', 'sub-repl']);
     expect(argv.hidden).toEqual([512, 256]);
     expect(argv['train-size']).toBe(100);
@@ -55,18 +66,28 @@ describe('scripts/flags', () => {
   });
 
   it('refuses a space-separated list and a repeated flag, showing the comma form', () => {
-    expect(problem(['--scheme', 'replace', 'accumulate'])).toBe("Unexpected argument 'accumulate'; several values go in one comma list: --scheme replace,accumulate.");
-    expect(problem(['--scheme', 'replace', '--scheme', 'accumulate'])).toBe('--scheme is given twice; several values go in one comma list: --scheme replace,accumulate.');
+    expect(problem(['--scheme', 'replace', 'accumulate'])).toBe(
+      "Unexpected argument 'accumulate'; several values go in one comma list: --scheme replace,accumulate.",
+    );
+    expect(problem(['--scheme', 'replace', '--scheme', 'accumulate'])).toBe(
+      '--scheme is given twice; several values go in one comma list: --scheme replace,accumulate.',
+    );
     expect(problem(['--lr', '0.1', '--lr', '0.2'])).toBe('--lr is given twice; give each flag once.');
-    expect(problem(['--json', 'extra'])).toBe("Unexpected argument 'extra'; this script takes flags only (see --help).");
+    expect(problem(['--json', 'extra'])).toBe(
+      "Unexpected argument 'extra'; this script takes flags only (see --help).",
+    );
   });
 
   it('checks values as typed: numbers, choices, list items, missing values', () => {
     expect(problem(['--lr', 'fast'])).toBe("--lr 'fast' is not a number.");
     expect(problem(['--lr', '-0.5'])).toBeNull();
     expect(problem(['--arch', 'cnv'])).toBe("--arch 'cnv' is not one of dense or conv; did you mean conv?");
-    expect(problem(['--scheme', 'replace,acumulate'])).toBe("--scheme 'acumulate' is not one of replace, accumulate, sub or sub-repl; did you mean accumulate?");
-    expect(problem(['--scheme', 'replace,,sub'])).toBe("--scheme 'replace,,sub' has an empty item; expected a comma list without empty entries (e.g. --scheme replace,accumulate).");
+    expect(problem(['--scheme', 'replace,acumulate'])).toBe(
+      "--scheme 'acumulate' is not one of replace, accumulate, sub or sub-repl; did you mean accumulate?",
+    );
+    expect(problem(['--scheme', 'replace,,sub'])).toBe(
+      "--scheme 'replace,,sub' has an empty item; expected a comma list without empty entries (e.g. --scheme replace,accumulate).",
+    );
     expect(problem(['--scheme', 'sub,sub'])).toBe("--scheme lists 'sub' twice; expected each value once.");
     expect(problem(['--out'])).toBe('--out needs a value.');
     expect(problem(['--out', '--json'])).toBe('--out needs a value.');
@@ -74,13 +95,19 @@ describe('scripts/flags', () => {
   });
 
   it('parseFlags throws the sentence as a FlagError before yargs sees the arguments', async () => {
-    await expect(parseFlags(parser(), ['--train-sze', '5'])).rejects.toThrow(new FlagError('Unknown flag --train-sze; did you mean --train-size?'));
-    await expect(parseFlags(parser(), ['--hidden', '400,x'])).rejects.toThrow("--hidden '400,x' is not valid; expected numbers separated by commas, e.g. --hidden 1,2,0.5.");
+    await expect(parseFlags(parser(), ['--train-sze', '5'])).rejects.toThrow(
+      new FlagError('Unknown flag --train-sze; did you mean --train-size?'),
+    );
+    await expect(parseFlags(parser(), ['--hidden', '400,x'])).rejects.toThrow(
+      "--hidden '400,x' is not valid; expected numbers separated by commas, e.g. --hidden 1,2,0.5.",
+    );
   });
 
   it('parseList splits and checks a comma list on its own', () => {
     expect(parseList('scheme', 'replace, sub', SCHEMES)).toEqual(['replace', 'sub']);
-    expect(() => parseList('scheme', 'aug', SCHEMES)).toThrow("--scheme 'aug' is not one of replace, accumulate, sub or sub-repl.");
+    expect(() => parseList('scheme', 'aug', SCHEMES)).toThrow(
+      "--scheme 'aug' is not one of replace, accumulate, sub or sub-repl.",
+    );
   });
 
   it('suggests only near misses, and one-letter flags only for a different case', () => {
@@ -96,9 +123,15 @@ describe('scripts/flags', () => {
 
   it('maps a library OptionError to the flag that sets the option', () => {
     const flags = ['max-iterations', 'T', 'plot-metric'];
-    expect(flagMessage(optionError('maxIterations', 'must be an integer >= 1', 0), flags)).toBe('--max-iterations must be an integer >= 1; got 0.');
-    expect(flagMessage(optionError('T', 'must be at least d + 2 = 12', 11), flags)).toBe('--T must be at least d + 2 = 12; got 11.');
-    expect(flagMessage(optionError('wStar', 'must be 2 numbers', [1]), flags)).toBe('wStar must be 2 numbers; got [1].');
+    expect(flagMessage(optionError('maxIterations', 'must be an integer >= 1', 0), flags)).toBe(
+      '--max-iterations must be an integer >= 1; got 0.',
+    );
+    expect(flagMessage(optionError('T', 'must be at least d + 2 = 12', 11), flags)).toBe(
+      '--T must be at least d + 2 = 12; got 11.',
+    );
+    expect(flagMessage(optionError('wStar', 'must be 2 numbers', [1]), flags)).toBe(
+      'wStar must be 2 numbers; got [1].',
+    );
     expect(flagMessage(new Error('Something\n  else.'), flags)).toBe('Something else.');
   });
 

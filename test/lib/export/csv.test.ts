@@ -19,7 +19,19 @@ beforeAll(async () => {
   out = join(await tempDir(), 'experiment');
   const data = await tinyMnist(100, 40);
   const sink = new Writable({ write: (_c, _e, done) => done() });
-  const result = await runExperiment({ model: tinyVae, data, schemes: [parseScheme('replace'), parseScheme('accumulate')], generations: 2, epochs: 1, batchSize: 25, evalBatchSize: 40, seed: 2, out, stderr: sink, logEvery: 2 });
+  const result = await runExperiment({
+    model: tinyVae,
+    data,
+    schemes: [parseScheme('replace'), parseScheme('accumulate')],
+    generations: 2,
+    epochs: 1,
+    batchSize: 25,
+    evalBatchSize: 40,
+    seed: 2,
+    out,
+    stderr: sink,
+    logEvery: 2,
+  });
   records = Object.fromEntries(result.runs.map((r) => [r.scheme, r.records]));
 });
 
@@ -28,7 +40,12 @@ describe('runsCsv', () => {
     const t = await runsCsv([out]);
     expect(t.runs).toBe(2);
     const rows = parse(t.generations, { columns: true }) as Record<string, string>[];
-    expect(rows.map((r) => [r.run, r.scheme, r.seed, r.generation])).toEqual([['replace', 'replace', '2', '1'], ['replace', 'replace', '2', '2'], ['accumulate', 'accumulate', '2', '1'], ['accumulate', 'accumulate', '2', '2']]);
+    expect(rows.map((r) => [r.run, r.scheme, r.seed, r.generation])).toEqual([
+      ['replace', 'replace', '2', '1'],
+      ['replace', 'replace', '2', '2'],
+      ['accumulate', 'accumulate', '2', '1'],
+      ['accumulate', 'accumulate', '2', '2'],
+    ]);
     expect(Number(rows[3].testLoss)).toBe(records.accumulate[1].testLoss);
     expect(Number(rows[3].seconds)).toBe(records.accumulate[1].seconds);
     expect(JSON.parse(rows[0].epochLosses)).toEqual(records.replace[0].epochLosses);
@@ -36,7 +53,12 @@ describe('runsCsv', () => {
     expect(rows[1].trainLossReal).toBe('');
     const steps = parse(t.steps, { columns: true }) as Record<string, string>[];
     // 100 images in batches of 25: steps 2 and 4 of generation 1, 6 and 8 of replace's generation 2.
-    expect(steps.filter((s) => s.scheme === 'replace').map((s) => [s.generation, s.step])).toEqual([['1', '2'], ['1', '4'], ['2', '6'], ['2', '8']]);
+    expect(steps.filter((s) => s.scheme === 'replace').map((s) => [s.generation, s.step])).toEqual([
+      ['1', '2'],
+      ['1', '4'],
+      ['2', '6'],
+      ['2', '8'],
+    ]);
   });
 
   it('loads in pandas with integer generations and float losses', async (ctx) => {
@@ -50,8 +72,15 @@ print(json.dumps({"g": {c: str(t) for c, t in g.dtypes.items()}, "s": {c: str(t)
     const r = JSON.parse(await python(code, [written.generations, written.steps]));
     expect(r.rows).toBe(4);
     for (const c of ['generation', 'seed', 'trainSize', 'numTensors']) expect(r.g[c]).toBe('int64');
-    for (const c of ['trainLoss', 'testLoss', 'testRecon', 'testKl', 'trainLossReal', 'trainLossSynthetic', 'seconds']) expect(r.g[c]).toBe('float64');
-    expect(r.s).toMatchObject({ step: 'int64', generation: 'int64', epoch: 'int64', loss: 'float64', seconds: 'float64' });
+    for (const c of ['trainLoss', 'testLoss', 'testRecon', 'testKl', 'trainLossReal', 'trainLossSynthetic', 'seconds'])
+      expect(r.g[c]).toBe('float64');
+    expect(r.s).toMatchObject({
+      step: 'int64',
+      generation: 'int64',
+      epoch: 'int64',
+      loss: 'float64',
+      seconds: 'float64',
+    });
     expect(r.mean.replace).toBeCloseTo((records.replace[0].testLoss + records.replace[1].testLoss) / 2, 6);
     expect(await readFile(written.steps, 'utf8')).toMatch(/^run,scheme,seed,step,generation,epoch,loss,seconds\n/);
   });

@@ -4,7 +4,13 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createImageSet } from '../../../data/images.ts';
 import type { ImageSet } from '../../../data/images.ts';
-import { accuracy, loadClassifier, loadOrTrainClassifier, shiftImages, trainClassifier } from '../../../lib/metrics/classifier.ts';
+import {
+  accuracy,
+  loadClassifier,
+  loadOrTrainClassifier,
+  shiftImages,
+  trainClassifier,
+} from '../../../lib/metrics/classifier.ts';
 import { createRng } from '../../../lib/rng.ts';
 import { useTestBackend } from '../../helpers/backend.ts';
 import { tinyMnist } from '../../helpers/tiny.ts';
@@ -39,11 +45,24 @@ describe('classifier', () => {
     const dir = join(root, 'clf');
     let loads = 0;
     const lines: string[] = [];
-    const opts = { ...TINY, epochs: 1, dir, data: async () => (loads++, data), log: (l: string) => lines.push(l), minAccuracy: 0.99 };
+    const opts = {
+      ...TINY,
+      epochs: 1,
+      dir,
+      data: async () => (loads++, data),
+      log: (l: string) => lines.push(l),
+      minAccuracy: 0.99,
+    };
     const a = await loadOrTrainClassifier(opts);
     expect(loads).toBe(1);
     expect(lines.some((l) => /Warning: .*below 99\.0%/.test(l))).toBe(true);
-    expect((await readdir(dir)).sort()).toEqual(['COMPLETE', 'classifier.json', 'manifest.json', 'model.json', 'weights.bin']);
+    expect((await readdir(dir)).sort()).toEqual([
+      'COMPLETE',
+      'classifier.json',
+      'manifest.json',
+      'model.json',
+      'weights.bin',
+    ]);
     expect((await readdir(root)).filter((n) => n.includes('partial'))).toEqual([]);
     const info = JSON.parse(await readFile(join(dir, 'classifier.json'), 'utf8'));
     expect(info.config).toMatchObject({ hidden: [64, 16], epochs: 1, trainSize: 1000 });
@@ -77,6 +96,8 @@ describe('classifier', () => {
 
   it('refuses unlabelled images', async () => {
     const unlabelled = createImageSet(data.train.pixels.slice(0, 784 * 10), [28, 28, 1]);
-    await expect(trainClassifier({ ...TINY, train: unlabelled, test: data.test })).rejects.toThrow(/training set has no labels/);
+    await expect(trainClassifier({ ...TINY, train: unlabelled, test: data.test })).rejects.toThrow(
+      /training set has no labels/,
+    );
   });
 });

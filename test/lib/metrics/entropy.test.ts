@@ -18,7 +18,9 @@ describe('classHistogram and entropy', () => {
   });
 
   it('drops when one class takes over', () => {
-    expect(entropy([91, 1, 1, 1, 1, 1, 1, 1, 1, 1])).toBeLessThan(entropy([10, 10, 10, 10, 10, 10, 10, 10, 10, 10]) / 3);
+    expect(entropy([91, 1, 1, 1, 1, 1, 1, 1, 1, 1])).toBeLessThan(
+      entropy([10, 10, 10, 10, 10, 10, 10, 10, 10, 10]) / 3,
+    );
   });
 
   it('refuses labels outside the classes and empty histograms', () => {

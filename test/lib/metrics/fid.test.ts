@@ -21,15 +21,35 @@ describe('frechetDistance', () => {
   });
 
   it('sums per-dimension terms for diagonal covariances', () => {
-    const a = gaussian([0, 0, 1], [[1, 0, 0], [0, 4, 0], [0, 0, 9]]);
-    const b = gaussian([1, 0, 0], [[4, 0, 0], [0, 4, 0], [0, 0, 1]]);
+    const a = gaussian(
+      [0, 0, 1],
+      [
+        [1, 0, 0],
+        [0, 4, 0],
+        [0, 0, 9],
+      ],
+    );
+    const b = gaussian(
+      [1, 0, 0],
+      [
+        [4, 0, 0],
+        [0, 4, 0],
+        [0, 0, 1],
+      ],
+    );
     // means: 1 + 0 + 1; sds: (1-2)^2 + 0 + (3-1)^2
     expect(frechetDistance(a, b)).toBeCloseTo(2 + 1 + 4, 10);
   });
 
   it('matches the 2x2 closed form Tr sqrt(A^1/2 B A^1/2) = sqrt(tr(AB) + 2 sqrt(det A det B)) for covariances that do not commute', () => {
-    const A = [[2, 1], [1, 2]];
-    const B = [[3, 0], [0, 1]];
+    const A = [
+      [2, 1],
+      [1, 2],
+    ];
+    const B = [
+      [3, 0],
+      [0, 1],
+    ];
     const trAB = 2 * 3 + 2 * 1; // diagonal of AB
     const cross = Math.sqrt(trAB + 2 * Math.sqrt(3 * 3));
     const want = 4 + 4 - 2 * cross;
@@ -59,14 +79,28 @@ describe('frechetDistance', () => {
   });
 
   it('takes the symmetric square root of a PSD matrix', () => {
-    const m = new Matrix([[5, 2], [2, 2]]);
+    const m = new Matrix([
+      [5, 2],
+      [2, 2],
+    ]);
     const r = sqrtSymmetric(m);
     const back = r.mmul(r);
     for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) expect(back.get(i, j)).toBeCloseTo(m.get(i, j), 10);
   });
 
   it('refuses Gaussians of different dimensions and too few rows', () => {
-    expect(() => frechetDistance(gaussian([0], [[1]]), gaussian([0, 0], [[1, 0], [0, 1]]))).toThrow(/dimension 1 and 2/);
+    expect(() =>
+      frechetDistance(
+        gaussian([0], [[1]]),
+        gaussian(
+          [0, 0],
+          [
+            [1, 0],
+            [0, 1],
+          ],
+        ),
+      ),
+    ).toThrow(/dimension 1 and 2/);
     expect(() => fitGaussian(features([1, 2], 2))).toThrow(/at least 2 rows/);
   });
 });

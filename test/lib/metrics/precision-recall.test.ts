@@ -8,7 +8,10 @@ const line = (xs: number[]) => features(xs, 1);
 describe('precisionRecall', () => {
   it('is 1 and 1 for identical feature sets', () => {
     const rng = createRng(1);
-    const a = features(Array.from({ length: 200 * 5 }, () => rng.normal()), 5);
+    const a = features(
+      Array.from({ length: 200 * 5 }, () => rng.normal()),
+      5,
+    );
     expect(precisionRecall(a, a, 3)).toEqual({ precision: 1, recall: 1 });
   });
 
@@ -36,8 +39,14 @@ describe('precisionRecall', () => {
 
   it('gives the same answer against a prepared real manifold, which must share k', () => {
     const rng = createRng(2);
-    const a = features(Array.from({ length: 80 * 3 }, () => rng.normal()), 3);
-    const b = features(Array.from({ length: 60 * 3 }, () => 0.5 + rng.normal()), 3);
+    const a = features(
+      Array.from({ length: 80 * 3 }, () => rng.normal()),
+      3,
+    );
+    const b = features(
+      Array.from({ length: 60 * 3 }, () => 0.5 + rng.normal()),
+      3,
+    );
     const direct = precisionRecall(a, b, 3);
     expect(direct.precision).toBeGreaterThan(0);
     expect(direct.precision).toBeLessThan(1);

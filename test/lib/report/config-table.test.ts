@@ -13,13 +13,20 @@ beforeAll(async () => {
   runs = await loadRuns([
     await writeFakeRun(join(root, 'exp', 'replace'), { generations: [{}, {}] }),
     await writeFakeRun(join(root, 'exp', 'accumulate'), { scheme: 'accumulate', generations: [{}] }),
-    await writeFakeRun(join(root, 'exp', 'ae-mix'), { kind: 'ae', scheme: 'mix-0.5', generations: [{}], analysis: false }),
+    await writeFakeRun(join(root, 'exp', 'ae-mix'), {
+      kind: 'ae',
+      scheme: 'mix-0.5',
+      generations: [{}],
+      analysis: false,
+    }),
   ]);
 });
 
 /** The table as rows of cell texts: [row name, ...cells], each cell with its colspan when it has one. */
 function cells(html: string): string[][] {
-  return [...html.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) => [...row[1].matchAll(/<t[hd]([^>]*)>([^<]*)<\/t[hd]>/g)].map((c) => (/colspan/.test(c[1]) ? `${c[2]} [all]` : c[2])));
+  return [...html.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) =>
+    [...row[1].matchAll(/<t[hd]([^>]*)>([^<]*)<\/t[hd]>/g)].map((c) => (/colspan/.test(c[1]) ? `${c[2]} [all]` : c[2])),
+  );
 }
 
 describe('the configuration table', () => {
@@ -32,7 +39,11 @@ describe('the configuration table', () => {
     expect(rows.get('model')).toEqual(['VAE', 'VAE', 'autoencoder']);
     expect(rows.get('scheme')).toEqual(['replace', 'accumulate', 'mix-0.5']);
     expect(rows.get('generations done')).toEqual(['2', '1', '1']);
-    expect(rows.get('metrics classifier')).toEqual(['test accuracy 99.00%, 8 features, 20 synthetic images measured per generation (against 10 real test images for FID, 10 for precision and recall), k = 3', 'test accuracy 99.00%, 8 features, 20 synthetic images measured per generation (against 10 real test images for FID, 10 for precision and recall), k = 3', 'no metrics']);
+    expect(rows.get('metrics classifier')).toEqual([
+      'test accuracy 99.00%, 8 features, 20 synthetic images measured per generation (against 10 real test images for FID, 10 for precision and recall), k = 3',
+      'test accuracy 99.00%, 8 features, 20 synthetic images measured per generation (against 10 real test images for FID, 10 for precision and recall), k = 3',
+      'no metrics',
+    ]);
   });
 
   it('shows a setting every run shares once, across the runs', () => {
@@ -49,8 +60,17 @@ describe('the configuration table', () => {
 
   it('shows the data digests run.json records as short SHA-256 rows, one per data set', () => {
     const digest = (c: string) => `sha256:${c.repeat(64)}`;
-    const withData = (r: RunSummary, data: Record<string, string>): RunSummary => ({ ...r, info: { ...r.info, config: { ...r.info.config, data, evalBatchSize: 10, analysis: 'none' } } });
-    const html = configTable([withData(runs[0], { train: digest('a'), test: digest('b') }), withData(runs[1], { train: digest('a'), test: digest('b'), freshPool: digest('c') })], join(root, 'exp'));
+    const withData = (r: RunSummary, data: Record<string, string>): RunSummary => ({
+      ...r,
+      info: { ...r.info, config: { ...r.info.config, data, evalBatchSize: 10, analysis: 'none' } },
+    });
+    const html = configTable(
+      [
+        withData(runs[0], { train: digest('a'), test: digest('b') }),
+        withData(runs[1], { train: digest('a'), test: digest('b'), freshPool: digest('c') }),
+      ],
+      join(root, 'exp'),
+    );
     expect(html).not.toMatch(/sha256|[0-9a-f]{13}/);
     const rows = new Map(cells(html).map(([name, ...rest]) => [name, rest]));
     expect(rows.get('training images, SHA-256')).toEqual(['aaaaaaaaaaaa… [all]']);

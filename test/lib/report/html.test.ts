@@ -11,7 +11,10 @@ beforeAll(async () => {
   root = await tempDir('collapse lab <report> ');
   dirs = [
     await writeFakeRun(join(root, 'exp', 'replace'), { generations: [{ fid: 5 }, { fid: 9 }, { fid: 14 }] }),
-    await writeFakeRun(join(root, 'exp', 'accumulate'), { scheme: 'accumulate', generations: [{ fid: 5 }, { fid: 6 }] }),
+    await writeFakeRun(join(root, 'exp', 'accumulate'), {
+      scheme: 'accumulate',
+      generations: [{ fid: 5 }, { fid: 6 }],
+    }),
   ];
 });
 
@@ -31,7 +34,9 @@ describe('writeReport', () => {
     }
     expect(html).not.toMatch(/https?:\/\/(?!vega)/);
     // The records and steps as CSV, linked from the page: a row per generation of each run (3 + 2).
-    const csv = [...html.matchAll(/<a href="([^"]+\.csv)">/g)].map((m) => resolve(dirname(r.path), decodeURIComponent(m[1])));
+    const csv = [...html.matchAll(/<a href="([^"]+\.csv)">/g)].map((m) =>
+      resolve(dirname(r.path), decodeURIComponent(m[1])),
+    );
     expect(csv.map((p) => basename(p))).toEqual(['generations.csv', 'steps.csv']);
     expect((await readFile(csv[0], 'utf8')).trim().split('\n')).toHaveLength(1 + 3 + 2);
   });
@@ -59,23 +64,39 @@ describe('writeReport', () => {
     await writeFile(join(root, 'again-files', 'notes.txt'), 'mine\n');
     await writeReport({ runs: dirs.slice(0, 1), out, curves: false });
     // Its pictures of the earlier report are gone; the list of its files and the user's notes stay.
-    expect((await readdir(join(root, 'again-files'))).sort()).toEqual(['.collapse-lab-report-files.json', '01-vae-replace-seed-0-fixed-samples.png', '01-vae-replace-seed-0-reconstructions.png', 'generations.csv', 'notes.txt', 'steps.csv']);
+    expect((await readdir(join(root, 'again-files'))).sort()).toEqual([
+      '.collapse-lab-report-files.json',
+      '01-vae-replace-seed-0-fixed-samples.png',
+      '01-vae-replace-seed-0-reconstructions.png',
+      'generations.csv',
+      'notes.txt',
+      'steps.csv',
+    ]);
     expect(await readFile(join(root, 'again-files', 'notes.txt'), 'utf8')).toBe('mine\n');
     const list = JSON.parse(await readFile(join(root, 'again-files', '.collapse-lab-report-files.json'), 'utf8'));
-    expect(Object.keys(list.files).sort()).toEqual(['01-vae-replace-seed-0-fixed-samples.png', '01-vae-replace-seed-0-reconstructions.png', 'generations.csv', 'steps.csv']);
+    expect(Object.keys(list.files).sort()).toEqual([
+      '01-vae-replace-seed-0-fixed-samples.png',
+      '01-vae-replace-seed-0-reconstructions.png',
+      'generations.csv',
+      'steps.csv',
+    ]);
   });
 
   it('carries a generator tag, and never replaces a page or a picture that is not its own', async () => {
     const out = join(root, 'mine', 'report.html');
     await mkdir(join(root, 'mine', 'report-files'), { recursive: true });
     await writeFile(out, '<html>my page</html>\n');
-    await expect(writeReport({ runs: dirs, out, curves: false })).rejects.toThrow(/mine\/report\.html has no collapse-lab generator tag \(a page of your own\?\)/);
+    await expect(writeReport({ runs: dirs, out, curves: false })).rejects.toThrow(
+      /mine\/report\.html has no collapse-lab generator tag \(a page of your own\?\)/,
+    );
     expect(await readFile(out, 'utf8')).toBe('<html>my page</html>\n');
     expect(await readdir(join(root, 'mine', 'report-files'))).toEqual([]);
     await rm(out);
     // A picture of the user's where a curve goes.
     await writeFile(join(root, 'mine', 'report-files', 'vae-test-loss.png'), 'mine\n');
-    await expect(writeReport({ runs: dirs, out })).rejects.toThrow(/report-files\/vae-test-loss\.png is not a file the report wrote \(or was changed since\)/);
+    await expect(writeReport({ runs: dirs, out })).rejects.toThrow(
+      /report-files\/vae-test-loss\.png is not a file the report wrote \(or was changed since\)/,
+    );
     expect(await readFile(join(root, 'mine', 'report-files', 'vae-test-loss.png'), 'utf8')).toBe('mine\n');
     await expect(access(out)).rejects.toThrow();
     // Its own page and pictures it replaces; one of its pictures the user changed since is the user's.
@@ -84,7 +105,9 @@ describe('writeReport', () => {
     expect(await readFile(first.path, 'utf8')).toContain('<meta name="generator" content="collapse-lab report">');
     await writeReport({ runs: dirs, out, curves: false });
     await writeFile(join(root, 'mine', 'report-files', '01-vae-replace-seed-0-reconstructions.png'), 'edited\n');
-    await expect(writeReport({ runs: dirs, out, curves: false })).rejects.toThrow(/01-vae-replace-seed-0-reconstructions\.png is not a file the report wrote \(or was changed since\)/);
+    await expect(writeReport({ runs: dirs, out, curves: false })).rejects.toThrow(
+      /01-vae-replace-seed-0-reconstructions\.png is not a file the report wrote \(or was changed since\)/,
+    );
   });
 
   it('a report stopped while writing leaves names that are still its own', async () => {
@@ -100,7 +123,7 @@ describe('writeReport', () => {
     await expect(writeReport({ runs: dirs, out, curves: false })).resolves.toMatchObject({ path: out });
   });
 
-  it('defaults to report.html in the run, or in the runs\' common folder', () => {
+  it("defaults to report.html in the run, or in the runs' common folder", () => {
     expect(defaultReportPath(['/a/b/run'])).toBe('/a/b/run/report.html');
     expect(defaultReportPath(['/a/b/x', '/a/b/y'])).toBe('/a/b/report.html');
     expect(defaultReportPath(['/a/b/x', '/a/c/y/z'])).toBe('/a/report.html');
@@ -111,7 +134,9 @@ describe('writeReport', () => {
   });
 
   it("refuses an empty out, and a page inside a run's generation folder (it would fail that generation's verification)", async () => {
-    await expect(writeReport({ runs: dirs, out: '' })).rejects.toThrow("out '' is empty; expected the path of an .html page (or none, for report.html beside the runs).");
+    await expect(writeReport({ runs: dirs, out: '' })).rejects.toThrow(
+      "out '' is empty; expected the path of an .html page (or none, for report.html beside the runs).",
+    );
     const gen = join(dirs[0], 'gen-001');
     const before = (await readdir(gen)).sort();
     for (const out of [join(gen, 'report.html'), join(gen, 'pages', 'report.html')]) {

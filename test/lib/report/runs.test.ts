@@ -32,7 +32,10 @@ describe('report runs', () => {
 
   it('expands an experiment folder into its runs and keeps run folders as they are', async () => {
     // Scheme folders come in the survey's order, replace first.
-    expect(await expandRunDirs([join(root, 'exp')], schemeRank)).toEqual([join(root, 'exp', 'replace'), join(root, 'exp', 'accumulate')]);
+    expect(await expandRunDirs([join(root, 'exp')], schemeRank)).toEqual([
+      join(root, 'exp', 'replace'),
+      join(root, 'exp', 'accumulate'),
+    ]);
     expect(await expandRunDirs([join(root, 'exp', 'replace')])).toEqual([join(root, 'exp', 'replace')]);
   });
 
@@ -44,7 +47,9 @@ describe('report runs', () => {
 
   it('says what is wrong with a folder that is not a run', async () => {
     await mkdir(join(root, 'empty'), { recursive: true });
-    await expect(loadRun(join(root, 'empty'))).rejects.toThrow(/is not a run directory .*expected a folder with run.json/);
+    await expect(loadRun(join(root, 'empty'))).rejects.toThrow(
+      /is not a run directory .*expected a folder with run.json/,
+    );
     await expect(expandRunDirs([join(root, 'empty')])).rejects.toThrow(/holds no run.json and no run directories/);
     await expect(expandRunDirs([join(root, 'nowhere')])).rejects.toThrow(/does not exist/);
   });

@@ -9,7 +9,9 @@ describe('run.lock', () => {
     const dir = await tempDir();
     await writeFile(join(dir, 'run.lock'), 'garbage');
     await expect(checkLock(dir)).rejects.toThrow(
-      new RegExp(`^Run directory ${dir} has a run\\.lock without a process id, changed [\\d.]+ s ago \\(another process opening the run, or a file collapse-lab did not write\\); expected the lock file collapse-lab writes \\(try again in a moment; if it stays, delete ${join(dir, 'run.lock')}\\)\\.$`),
+      new RegExp(
+        `^Run directory ${dir} has a run\\.lock without a process id, changed [\\d.]+ s ago \\(another process opening the run, or a file collapse-lab did not write\\); expected the lock file collapse-lab writes \\(try again in a moment; if it stays, delete ${join(dir, 'run.lock')}\\)\\.$`,
+      ),
     );
   });
 });

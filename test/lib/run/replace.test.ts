@@ -30,7 +30,15 @@ beforeAll(async () => {
 });
 
 const base = (over: Partial<GenerationsOptions> = {}): GenerationsOptions => ({
-  model: tinyVae, data, scheme: parseScheme('replace'), generations: 2, epochs: 2, batchSize: 30, evalBatchSize: 30, seed: 5, ...over,
+  model: tinyVae,
+  data,
+  scheme: parseScheme('replace'),
+  generations: 2,
+  epochs: 2,
+  batchSize: 30,
+  evalBatchSize: 30,
+  seed: 5,
+  ...over,
 });
 const jsonl = (dir: string) => readFile(join(dir, 'generations.jsonl'), 'utf8');
 let copies = 0;
@@ -49,10 +57,18 @@ describe('force replaces a run only once the new one has sealed a checkpoint', (
     const failing = () => {
       throw new Error('The first batch failed.');
     };
-    await expect(trainGenerations(base({ runDir: dir, force: true, onBatch: failing, epochs: 3, log: (l) => lines.push(l) }))).rejects.toThrow('The first batch failed.');
+    await expect(
+      trainGenerations(base({ runDir: dir, force: true, onBatch: failing, epochs: 3, log: (l) => lines.push(l) })),
+    ).rejects.toThrow('The first batch failed.');
     expect(await verifyRun(dir)).toEqual({ completed: 2, found: 2 });
     expect(await jsonl(dir)).toBe(before);
-    expect((await readdir(dir)).sort()).toEqual(['gen-001', 'gen-002', 'generations.jsonl', 'run.json', 'timings.jsonl']);
+    expect((await readdir(dir)).sort()).toEqual([
+      'gen-001',
+      'gen-002',
+      'generations.jsonl',
+      'run.json',
+      'timings.jsonl',
+    ]);
     expect(lines.join('\n')).toContain(`the run it was to replace in ${dir} was put back as it was`);
   });
 
@@ -60,7 +76,9 @@ describe('force replaces a run only once the new one has sealed a checkpoint', (
     const dir = await copyOf(two);
     const old = (await readRunInfo(dir)).id;
     const controller = new AbortController();
-    const run = trainGenerations(base({ runDir: dir, force: true, epochs: 3, signal: controller.signal, onEpochEnd: () => controller.abort() }));
+    const run = trainGenerations(
+      base({ runDir: dir, force: true, epochs: 3, signal: controller.signal, onEpochEnd: () => controller.abort() }),
+    );
     await expect(run).rejects.toThrow(/aborted/);
     expect((await readRunInfo(dir)).id).not.toBe(old);
     expect((await readdir(dir)).sort()).toEqual(['gen-001.epoch-0001', 'run.json']);
@@ -72,7 +90,9 @@ describe('force replaces a run only once the new one has sealed a checkpoint', (
     const before = await jsonl(dir);
     await setAside(dir, ['run.json', 'generations.jsonl', 'timings.jsonl', 'gen-001', 'gen-002']);
     await writeFile(join(dir, 'run.json'), '{"half": "written"}\n');
-    expect(await recoverReplacement(dir)).toMatch(/interrupted before the new run saved anything; the old run was put back as it was/);
+    expect(await recoverReplacement(dir)).toMatch(
+      /interrupted before the new run saved anything; the old run was put back as it was/,
+    );
     expect(await verifyRun(dir)).toEqual({ completed: 2, found: 2 });
     expect(await jsonl(dir)).toBe(before);
 
@@ -88,7 +108,9 @@ describe('force replaces a run only once the new one has sealed a checkpoint', (
     const dir = await copyOf(two);
     await setAside(dir, ['gen-002']);
     await writeFile(join(dir, '.replaced-run', 'thesis.tex'), 'mine\n');
-    await expect(recoverReplacement(dir)).rejects.toThrow(`${join(dir, '.replaced-run')} holds thesis.tex, which collapse-lab did not put there`);
+    await expect(recoverReplacement(dir)).rejects.toThrow(
+      `${join(dir, '.replaced-run')} holds thesis.tex, which collapse-lab did not put there`,
+    );
     expect(await readFile(join(dir, '.replaced-run', 'thesis.tex'), 'utf8')).toBe('mine\n');
   });
 });
@@ -99,7 +121,9 @@ describe('a temporary name does not make a folder ours', () => {
       const dir = await copyOf(two);
       await mkdir(join(dir, name));
       await writeFile(join(dir, name, 'thesis.tex'), 'mine\n');
-      await expect(trainGenerations(base({ runDir: dir, resume: true, generations: 3 }))).rejects.toThrow(`${join(dir, name)} holds thesis.tex, which collapse-lab did not write there`);
+      await expect(trainGenerations(base({ runDir: dir, resume: true, generations: 3 }))).rejects.toThrow(
+        `${join(dir, name)} holds thesis.tex, which collapse-lab did not write there`,
+      );
       expect(await readFile(join(dir, name, 'thesis.tex'), 'utf8')).toBe('mine\n');
     });
   }

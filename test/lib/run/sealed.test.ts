@@ -1,7 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CorruptFolderError, isSealed, readChecked, readVerified, sealFolder, sha256, verifyFolder } from '../../../lib/run/sealed.ts';
+import {
+  CorruptFolderError,
+  isSealed,
+  readChecked,
+  readVerified,
+  sealFolder,
+  sha256,
+  verifyFolder,
+} from '../../../lib/run/sealed.ts';
 import { tempDir } from '../../helpers/tmp.ts';
 
 let root: string;
@@ -39,10 +47,22 @@ describe('sealFolder / verifyFolder', () => {
   });
 
   const cases: [string, (dir: string) => Promise<void>, RegExp][] = [
-    ['a truncated file', (d) => truncate(join(d, 'a.bin'), 2), /a\.bin is 2 bytes; expected 5 as listed in manifest\.json \(truncated or altered\)/],
+    [
+      'a truncated file',
+      (d) => truncate(join(d, 'a.bin'), 2),
+      /a\.bin is 2 bytes; expected 5 as listed in manifest\.json \(truncated or altered\)/,
+    ],
     ['an altered file', (d) => flipByte(join(d, 'b.json'), 3), /b\.json does not match its SHA-256 in manifest\.json/],
-    ['a deleted file', (d) => rm(join(d, 'a.bin')), /a\.bin is missing; expected the 5-byte file listed in manifest\.json/],
-    ['an altered manifest', (d) => flipByte(join(d, 'manifest.json'), 10), /manifest\.json does not match the SHA-256 recorded in COMPLETE/],
+    [
+      'a deleted file',
+      (d) => rm(join(d, 'a.bin')),
+      /a\.bin is missing; expected the 5-byte file listed in manifest\.json/,
+    ],
+    [
+      'an altered manifest',
+      (d) => flipByte(join(d, 'manifest.json'), 10),
+      /manifest\.json does not match the SHA-256 recorded in COMPLETE/,
+    ],
     ['a deleted manifest', (d) => rm(join(d, 'manifest.json')), /manifest\.json is missing/],
     ['a damaged COMPLETE', (d) => truncate(join(d, 'COMPLETE'), 5), /COMPLETE is damaged/],
     ['a deleted COMPLETE', (d) => rm(join(d, 'COMPLETE')), /COMPLETE is missing/],

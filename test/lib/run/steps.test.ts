@@ -10,7 +10,13 @@ beforeAll(async () => {
   root = await tempDir();
 });
 
-const step = (step: number, generation: number, epoch: number): StepRecord => ({ step, generation, epoch, loss: 100 - step, seconds: step / 10 });
+const step = (step: number, generation: number, epoch: number): StepRecord => ({
+  step,
+  generation,
+  epoch,
+  loss: 100 - step,
+  seconds: step / 10,
+});
 
 describe('steps.jsonl', () => {
   it('appends whole lines and reads them back', async () => {
@@ -19,7 +25,9 @@ describe('steps.jsonl', () => {
     await appendSteps(dir, []);
     await appendSteps(dir, [step(3, 2, 1)]);
     expect(await readSteps(dir)).toEqual([step(1, 1, 1), step(2, 1, 2), step(3, 2, 1)]);
-    expect((await readFile(join(dir, 'steps.jsonl'), 'utf8')).split('\n')[0]).toBe('{"step":1,"generation":1,"epoch":1,"loss":99,"seconds":0.1}');
+    expect((await readFile(join(dir, 'steps.jsonl'), 'utf8')).split('\n')[0]).toBe(
+      '{"step":1,"generation":1,"epoch":1,"loss":99,"seconds":0.1}',
+    );
   });
 
   it('reads nothing from a run without a log', async () => {
@@ -34,6 +42,8 @@ describe('steps.jsonl', () => {
     await cutSteps(dir, 2, 1);
     expect(await readSteps(dir)).toEqual([step(1, 1, 1), step(2, 1, 2), step(3, 2, 1)]);
     await cutSteps(dir, 2, 0);
-    expect(await readFile(join(dir, 'steps.jsonl'), 'utf8')).toBe([step(1, 1, 1), step(2, 1, 2)].map((s) => JSON.stringify(s) + '\n').join(''));
+    expect(await readFile(join(dir, 'steps.jsonl'), 'utf8')).toBe(
+      [step(1, 1, 1), step(2, 1, 2)].map((s) => JSON.stringify(s) + '\n').join(''),
+    );
   });
 });

@@ -9,10 +9,18 @@ const flag = (args: readonly string[], name: string) => {
 export const fakeExperiments: SweepExperiments = {
   names: ['vae-mnist'],
   async check(_script, args) {
-    const unknown = args.find((a) => a.startsWith('--') && !['--scheme', '--seed', '--generations', '--out', '--resume', '--jobs', '--lr'].includes(a));
+    const unknown = args.find(
+      (a) =>
+        a.startsWith('--') &&
+        !['--scheme', '--seed', '--generations', '--out', '--resume', '--jobs', '--lr'].includes(a),
+    );
     if (unknown) throw new Error(`Unknown argument: ${unknown.slice(2)}`);
     const generations = Number(flag(args, 'generations') ?? 2);
     const schemes = (flag(args, 'scheme') ?? 'replace,accumulate').split(',');
-    return { seed: Number(flag(args, 'seed') ?? 0), generations, runs: schemes.map((scheme) => ({ scheme, images: Array.from({ length: generations }, (_, g) => 100 * (g + 1)) })) };
+    return {
+      seed: Number(flag(args, 'seed') ?? 0),
+      generations,
+      runs: schemes.map((scheme) => ({ scheme, images: Array.from({ length: generations }, (_, g) => 100 * (g + 1)) })),
+    };
   },
 };

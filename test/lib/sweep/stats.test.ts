@@ -8,7 +8,7 @@ describe('meanCi', () => {
     expect(s.n).toBe(5);
     expect(s.mean).toBe(3);
     expect(s.sd).toBeCloseTo(Math.sqrt(2.5), 12);
-    const half = 2.7764451051977987 * Math.sqrt(2.5) / Math.sqrt(5);
+    const half = (2.7764451051977987 * Math.sqrt(2.5)) / Math.sqrt(5);
     expect(s.ci95Low).toBeCloseTo(3 - half, 9);
     expect(s.ci95High).toBeCloseTo(3 + half, 9);
   });

@@ -20,9 +20,18 @@ describe('theory/common', () => {
   it('reads one field across trials: mean with its standard error, and median', () => {
     // 3 trials, 2 generations, 2 numbers per generation.
     const r = records([
-      [[1, 0], [10, 0]],
-      [[2, 0], [20, 0]],
-      [[6, 0], [30, 0]],
+      [
+        [1, 0],
+        [10, 0],
+      ],
+      [
+        [2, 0],
+        [20, 0],
+      ],
+      [
+        [6, 0],
+        [30, 0],
+      ],
     ]);
     expect(meanOf(r, 1, 0).mean).toBe(3);
     expect(meanOf(r, 1, 0).se).toBeCloseTo(Math.sqrt(7 / 3), 12);
@@ -31,7 +40,12 @@ describe('theory/common', () => {
   });
 
   it('variance ratio is tr Cov(v_g)/tr Cov(v_1), exactly 4 when v_2 = 2 v_1 (and its SE is 0)', () => {
-    const v1 = [[1, 2], [3, -1], [0, 5], [2, 2]];
+    const v1 = [
+      [1, 2],
+      [3, -1],
+      [0, 5],
+      [2, 2],
+    ];
     const r = records(v1.map((v) => [v, v.map((x) => 2 * x)]));
     const { ratio, se } = varianceRatioOf(r, 2, 0, 2);
     expect(ratio).toBeCloseTo(4, 12);

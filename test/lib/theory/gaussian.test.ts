@@ -31,7 +31,7 @@ describe('theory/gaussian', () => {
     expectNear(r.varianceRatio.sim[4], r.varianceRatio.se[4], 5, 4, 0.08);
   });
 
-  it("E W2² follows the first-order form (3σ²/2)·g/T at d = 1, with g terms (not g + 1)", async () => {
+  it('E W2² follows the first-order form (3σ²/2)·g/T at d = 1, with g terms (not g + 1)', async () => {
     const r = await run({ scheme: 'replace', T: 400, generations: 4, trials: 4000 });
     expect(r.testError.theory[0]).toBeCloseTo(1.5 / 400, 12);
     expectNear(r.testError.sim[0], r.testError.se[0], 1.5 / 400, 4, 0.08);
@@ -47,7 +47,9 @@ describe('theory/gaussian', () => {
 
   it('accumulate: variance ratio near Σ1/i² (first order), below replace, sub schemes between', async () => {
     const o = { T: 200, generations: 5, trials: 3000 };
-    const [rep, acc, sub, subr] = await Promise.all((['replace', 'accumulate', 'sub', 'sub-repl'] as const).map((scheme) => run({ ...o, scheme })));
+    const [rep, acc, sub, subr] = await Promise.all(
+      (['replace', 'accumulate', 'sub', 'sub-repl'] as const).map((scheme) => run({ ...o, scheme })),
+    );
     expectNear(acc.varianceRatio.sim[4], acc.varianceRatio.se[4], basel(5), 4, 0.05);
     for (const r of [sub, subr]) {
       expect(r.testError.sim[4]).toBeGreaterThan(acc.testError.sim[4]);
@@ -74,7 +76,9 @@ describe('theory/gaussian', () => {
     }
     // Printed: (σ⁴/2)(3g + 4g(g-1))/T², 3/5 of the first-order value at g = 1, many standard errors away.
     expect(r.riskVariance.forms.equation2[0]).toBeCloseTo((16 / 2) * (3 / 400 ** 2), 15);
-    expect(Math.abs(r.riskVariance.sim[0] - r.riskVariance.forms.equation2[0]!)).toBeGreaterThan(5 * r.riskVariance.se[0]);
+    expect(Math.abs(r.riskVariance.sim[0] - r.riskVariance.forms.equation2[0]!)).toBeGreaterThan(
+      5 * r.riskVariance.se[0],
+    );
   });
 
   it('bounds the risk only when T_g grows superlinearly: Σ 1/T_i with T_i = T(i+1)^p', async () => {
@@ -103,7 +107,20 @@ describe('theory/gaussian', () => {
 
   it('prints the shared fields and its own, with theory arrays (null without a closed form)', async () => {
     const j = gaussianSimulator.json(await run({ scheme: 'sub-repl', generations: 2, trials: 10 }));
-    expect(Object.keys(j).slice(0, 12)).toEqual(['experiment', 'scheme', 'd', 'T', 'sigma', 'estimator', 'TGrowth', 'shrinkage', 'shrinkTo', 'generations', 'trials', 'seed']);
+    expect(Object.keys(j).slice(0, 12)).toEqual([
+      'experiment',
+      'scheme',
+      'd',
+      'T',
+      'sigma',
+      'estimator',
+      'TGrowth',
+      'shrinkage',
+      'shrinkTo',
+      'generations',
+      'trials',
+      'seed',
+    ]);
     expect(j.varianceRatio).toHaveLength(2);
     expect(j.theory).toEqual([null, null]);
     // The median has neither a standard error nor a closed form, so neither key is printed.
@@ -112,8 +129,10 @@ describe('theory/gaussian', () => {
   });
 
   it('rejects bad options with a sentence naming them', async () => {
-    await expect(run({ T: 1 })).rejects.toThrow("T must be an integer >= 2; got 1.");
-    await expect(run({ sigma: 0 })).rejects.toThrow("sigma must be a finite number > 0; got 0.");
-    await expect(run({ estimator: 'biased' as never })).rejects.toThrow("estimator must be 'unbiased' or 'mle'; got 'biased'.");
+    await expect(run({ T: 1 })).rejects.toThrow('T must be an integer >= 2; got 1.');
+    await expect(run({ sigma: 0 })).rejects.toThrow('sigma must be a finite number > 0; got 0.');
+    await expect(run({ estimator: 'biased' as never })).rejects.toThrow(
+      "estimator must be 'unbiased' or 'mle'; got 'biased'.",
+    );
   });
 });

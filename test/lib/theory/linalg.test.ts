@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { addOuterUpper, solveSymmetric, sqrtFactor, symmetricEigenvalues, symmetrize } from '../../../lib/theory/linalg.ts';
+import {
+  addOuterUpper,
+  solveSymmetric,
+  sqrtFactor,
+  symmetricEigenvalues,
+  symmetrize,
+} from '../../../lib/theory/linalg.ts';
 
 const mul = (a: Float64Array, x: Float64Array, d: number): number[] =>
   Array.from({ length: d }, (_, i) => x.reduce((s, xj, j) => s + a[i * d + j] * xj, 0));
@@ -37,7 +43,8 @@ describe('theory/linalg', () => {
     for (const s of [Float64Array.of(4, 2, 2, 3), Float64Array.of(1, 1, 1, 1)]) {
       const l = sqrtFactor(s, 2);
       for (let i = 0; i < 2; i++) {
-        for (let j = 0; j < 2; j++) expect(l[i * 2] * l[j * 2] + l[i * 2 + 1] * l[j * 2 + 1]).toBeCloseTo(s[i * 2 + j], 10);
+        for (let j = 0; j < 2; j++)
+          expect(l[i * 2] * l[j * 2] + l[i * 2 + 1] * l[j * 2 + 1]).toBeCloseTo(s[i * 2 + j], 10);
       }
     }
   });

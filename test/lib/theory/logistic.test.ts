@@ -10,7 +10,16 @@ describe('theory/logistic', () => {
     const x = Float64Array.from({ length: 20 }, (_, i) => (i < 10 ? 1 : -1));
     const y = Float64Array.from({ length: 20 }, (_, i) => (i < 10 ? Number(i < 7) : Number(i < 13)));
     const theta = new Float64Array(1);
-    expect(fitLogistic(x, y, Uint32Array.from({ length: 20 }, (_, i) => i), 1, theta, 50)).toBe(true);
+    expect(
+      fitLogistic(
+        x,
+        y,
+        Uint32Array.from({ length: 20 }, (_, i) => i),
+        1,
+        theta,
+        50,
+      ),
+    ).toBe(true);
     expect(theta[0]).toBeCloseTo(Math.log(7 / 3), 10);
   });
 
@@ -41,7 +50,9 @@ describe('theory/logistic', () => {
 
   it('accumulate tends to Σ1/i² while replace grows like k, subsampling between', async () => {
     const o = { d: 2, T: 300, generations: 4, trials: 600 };
-    const [rep, acc, sub] = await Promise.all((['replace', 'accumulate', 'sub'] as const).map((scheme) => run({ ...o, scheme })));
+    const [rep, acc, sub] = await Promise.all(
+      (['replace', 'accumulate', 'sub'] as const).map((scheme) => run({ ...o, scheme })),
+    );
     expect(Math.abs(acc.varianceRatio.sim[3] - basel(4))).toBeLessThan(4 * acc.varianceRatio.se[3]);
     expect(Math.abs(rep.varianceRatio.sim[3] - 4)).toBeLessThan(4 * rep.varianceRatio.se[3]);
     expect(sub.varianceRatio.sim[3]).toBeGreaterThan(acc.varianceRatio.sim[3]);
@@ -59,14 +70,31 @@ describe('theory/logistic', () => {
   it('prints the shared fields, the theory arrays and the count of unconverged fits', async () => {
     const j = logisticSimulator.json(await run({ d: 2, T: 40, generations: 2, trials: 8 }));
     expect(Object.keys(j)).toEqual([
-      'experiment', 'scheme', 'd', 'T', 'signal', 'maxIterations', 'features', 'generations', 'trials', 'seed',
-      'testError', 'varianceRatio', 'testErrorSe', 'varianceRatioSe', 'theory', 'theoryVarianceRatio', 'unconverged',
+      'experiment',
+      'scheme',
+      'd',
+      'T',
+      'signal',
+      'maxIterations',
+      'features',
+      'generations',
+      'trials',
+      'seed',
+      'testError',
+      'varianceRatio',
+      'testErrorSe',
+      'varianceRatioSe',
+      'theory',
+      'theoryVarianceRatio',
+      'unconverged',
     ]);
     expect(j.theoryVarianceRatio).toEqual([1, 1.25]);
   });
 
   it('rejects bad options with a sentence naming them', async () => {
-    await expect(run({ d: 5, T: 5 })).rejects.toThrow("T must be more than d = 5 for the maximum-likelihood fit to exist; got 5.");
-    await expect(run({ signal: Number.NaN })).rejects.toThrow("signal must be a finite number >= 0; got NaN.");
+    await expect(run({ d: 5, T: 5 })).rejects.toThrow(
+      'T must be more than d = 5 for the maximum-likelihood fit to exist; got 5.',
+    );
+    await expect(run({ signal: Number.NaN })).rejects.toThrow('signal must be a finite number >= 0; got NaN.');
   });
 });

@@ -18,7 +18,9 @@ describe('theory/poisson', () => {
       expect(Math.abs(mean - rate)).toBeLessThan(4 * Math.sqrt(rate / n));
       expect(Math.abs(variance / rate - 1)).toBeLessThan(0.05);
     }
-    expect(() => poissonDraw(rng, 1e4)).toThrow('A Poisson rate of 10000 is too large to draw; expected at most 700 (lower signal).');
+    expect(() => poissonDraw(rng, 1e4)).toThrow(
+      'A Poisson rate of 10000 is too large to draw; expected at most 700 (lower signal).',
+    );
   });
 
   it('Fisher information per row e^{s²/2}(I + θθᵀ): 1 at θ0 = 0', () => {
@@ -38,8 +40,20 @@ describe('theory/poisson', () => {
 
   it('prints the shared fields, its own and the theory arrays', async () => {
     const j = poissonSimulator.json(await run({ scheme: 'sub', d: 2, T: 30, generations: 2, trials: 10 }));
-    expect(Object.keys(j).slice(0, 9)).toEqual(['experiment', 'scheme', 'd', 'T', 'signal', 'maxIterations', 'generations', 'trials', 'seed']);
+    expect(Object.keys(j).slice(0, 9)).toEqual([
+      'experiment',
+      'scheme',
+      'd',
+      'T',
+      'signal',
+      'maxIterations',
+      'generations',
+      'trials',
+      'seed',
+    ]);
     expect(j.theory).toEqual([null, null]);
-    await expect(run({ d: 4, T: 4 })).rejects.toThrow('T must be more than d = 4 for the maximum-likelihood fit to exist; got 4.');
+    await expect(run({ d: 4, T: 4 })).rejects.toThrow(
+      'T must be more than d = 4 for the maximum-likelihood fit to exist; got 4.',
+    );
   });
 });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { degreesOfFreedom, effectiveRegularization, lowDimensionalTerms, randomMatrixTerms } from '../../../lib/theory/ridge.ts';
+import {
+  degreesOfFreedom,
+  effectiveRegularization,
+  lowDimensionalTerms,
+  randomMatrixTerms,
+} from '../../../lib/theory/ridge.ts';
 
 describe('theory/ridge: the closed forms of eq. (3)', () => {
   const s = [0.25, 1, 4];
@@ -11,7 +16,11 @@ describe('theory/ridge: the closed forms of eq. (3)', () => {
   });
 
   it('solves κ − λ = κ·df1(κ)/T, with κ > λ, κ → λ as T grows, and κ(0, T) = 0', () => {
-    for (const [lambda, T] of [[0.1, 5], [1, 10], [0.01, 4]]) {
+    for (const [lambda, T] of [
+      [0.1, 5],
+      [1, 10],
+      [0.01, 4],
+    ]) {
       const k = effectiveRegularization(s, lambda, T);
       expect(k - lambda).toBeCloseTo((k * degreesOfFreedom(s, k, 1)) / T, 12);
       expect(k).toBeGreaterThan(lambda);

@@ -12,13 +12,20 @@ let root: string;
 let png: Uint8Array;
 beforeAll(async () => {
   root = await tempDir();
-  png = await gridPng(createImageSet(new Uint8Array(4 * 28 * 28).fill(200), [28, 28, 1]), Uint32Array.from([0, 1, 2, 3]));
+  png = await gridPng(
+    createImageSet(new Uint8Array(4 * 28 * 28).fill(200), [28, 28, 1]),
+    Uint32Array.from([0, 1, 2, 3]),
+  );
 });
 
 describe('createTensorBoardWriter', () => {
   it("reads a PNG's size from its header, as sharp does", async () => {
     const meta = await sharp(png).metadata();
-    expect(pngSize(png)).toEqual({ width: meta.width, height: meta.height, channels: meta.channels === 1 ? 1 : meta.channels });
+    expect(pngSize(png)).toEqual({
+      width: meta.width,
+      height: meta.height,
+      channels: meta.channels === 1 ? 1 : meta.channels,
+    });
     expect(() => pngSize(new Uint8Array(30))).toThrow(/not a PNG/);
   });
 
@@ -34,7 +41,10 @@ describe('createTensorBoardWriter', () => {
     const tools = await pythonWith('tensorboard');
     if (!tools.ok) return ctx.skip(tools.skip);
     const read = (await readEventFolders([dir]))[dir];
-    expect(read.scalars['generation/testLoss']).toEqual([[1, 180.5], [2, 170.25]]);
+    expect(read.scalars['generation/testLoss']).toEqual([
+      [1, 180.5],
+      [2, 170.25],
+    ]);
     // Not-a-number values are left out rather than drawn as gaps.
     expect(read.scalars['generation/fid']).toBeUndefined();
     expect(read.images.samples).toEqual([[1, pngSize(png).width, pngSize(png).height]]);
