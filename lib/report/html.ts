@@ -371,9 +371,9 @@ ${figure9}
 <div class="charts">${chartHtml || '<p class="none">none</p>'}</div>
 ${p.text}
 <h2 id="records">Records</h2>
-<p>As CSV (one row per generation of every run, for pandas or R): <a
-href="${esc(p.csv.generations)}">generations.csv</a>; the training loss every few steps: <a
-href="${esc(p.csv.steps)}">steps.csv</a>.</p>
+<p>As CSV (one row per generation of every run, for pandas or R):
+<a href="${esc(p.csv.generations)}">generations.csv</a>; the training loss every few steps:
+<a href="${esc(p.csv.steps)}">steps.csv</a>.</p>
 ${runs.map((r) => `<h3>${esc(r.label)}</h3>\n${recordTable(r)}`).join('\n')}
 <h2 id="samples">Samples per generation</h2>
 <p>Each generation's samples.png (first 100 synthetic images) and its fixed latent draws.</p>

@@ -82,8 +82,8 @@ table { max-width: 100%; } td { overflow-wrap: anywhere; }
 <body>
 <h1>${esc(p.title)}</h1>
 <p>Each line is the mean over seeds of one setting; the band is the 95% confidence interval of that mean
-(Student's t with n − 1 degrees of freedom; none where only one seed reached a generation). Tables: <a
-href="summary.csv">summary.csv</a> (one row per run and generation), <a href="aggregate.csv">aggregate.csv</a>
+(Student's t with n − 1 degrees of freedom; none where only one seed reached a generation). Tables:
+<a href="summary.csv">summary.csv</a> (one row per run and generation), <a href="aggregate.csv">aggregate.csv</a>
 (n, mean, sd and the interval per setting, generation and metric)${
     p.runsReport
       ? `; every run side by side:
