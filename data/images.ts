@@ -1,9 +1,8 @@
 /**
  * Image sets: every image (real or synthetic) is stored as uint8 pixels in HWC order and is turned
- * into float32 in [0, 1] one batch at a time, so a dataset costs one byte per pixel in memory.
+ * into float32 in [0, 1] one batch at a time (batch.ts), so a dataset costs one byte per pixel in memory.
+ * This module loads no tfjs.
  */
-import * as tf from '@tensorflow/tfjs';
-
 /** Height, width, channels. */
 export type ImageShape = readonly [h: number, w: number, c: number];
 
@@ -145,19 +144,6 @@ export function range(n: number): Uint32Array {
   const out = new Uint32Array(n);
   for (let i = 0; i < n; i++) out[i] = i;
   return out;
-}
-
-/**
- * A float32 batch in [0, 1] of the images at `indices`: shape [n, h*w*c] when `flat`, else [n, h, w, c].
- * The caller owns (and disposes) the tensor.
- */
-export function toFloatBatch(source: ImageSource, indices: ArrayLike<number>, flat: boolean): tf.Tensor {
-  const bytes = source.gather(indices);
-  const [h, w, c] = source.shape;
-  const shape = flat ? [indices.length, h * w * c] : [indices.length, h, w, c];
-  const floats = new Float32Array(bytes.length);
-  for (let i = 0; i < bytes.length; i++) floats[i] = bytes[i] / 255;
-  return tf.tensor(floats, shape, 'float32');
 }
 
 /** Quantises pixel values in [0, 1] to uint8 (round to nearest, clamped). */

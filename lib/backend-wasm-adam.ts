@@ -12,7 +12,7 @@
  * ones: a variable's data may be shared with other tensors (tfjs counts references), and the wasm
  * matrix multiply caches packed weights by tensor.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tfjs.ts';
 import { adamSimdFor } from './backend-wasm-adam-simd.ts';
 
 /** The kernel's name in tfjs's registry. */

@@ -6,7 +6,7 @@
  * wasm Reshape and the cpu backend's Identity already do; the backend counts references, and no
  * wasm kernel writes into its inputs, so the values are the same as with a copy.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tfjs.ts';
 
 /** The parts of the wasm backend object these kernels use (it is not exported as a type). */
 interface WasmBackend {

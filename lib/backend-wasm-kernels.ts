@@ -16,7 +16,7 @@
  *
  * Only channels-last (NHWC) data and dilation 1 are handled, as by the wasm Conv2D kernel itself.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tfjs.ts';
 
 type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
 

@@ -11,7 +11,7 @@
  * (XNNPACK accumulates along the inner dimension one term after another), so the numbers are the
  * same as tfjs's own path; a test compares them bit for bit.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tfjs.ts';
 
 /** The parts of the wasm backend object used here (it is not exported as a type). */
 interface WasmBackend {

@@ -10,7 +10,7 @@
  * Threads split each XNNPACK matrix multiply by rows of the output; every output element is still
  * the same sum in the same order, so losses match the single-threaded build to the last digit.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tfjs.ts';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -6,7 +6,7 @@
  * Dawn's bindings give a `GPU` object; tfjs-backend-webgpu looks for it at `navigator.gpu` when it
  * is imported, and for the WebGPU constants (GPUBufferUsage, ...) as globals.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tfjs.ts';
 import { installCommand, isNotInstalled } from './optional-package.ts';
 
 /** The adapter WebGPU runs on, as Dawn describes it (GPUAdapterInfo). */

@@ -3,7 +3,7 @@
  * is backend-specific (a kernel workaround, a device check, a preflight) lives here or in a
  * lib/backend-*.ts file registered from here, and applies only to the backend it is for.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tfjs.ts';
 import { createRequire } from 'node:module';
 import { CUDA_REQUIREMENT, cudaProblem, scanLibraries } from './backend-cuda.ts';
 import { registerWasmFusedAdam } from './backend-wasm-adam.ts';
@@ -18,13 +18,14 @@ import type { GpuAdapter, WebGpuProbe } from './backend-webgpu.ts';
 
 export type { GpuAdapter } from './backend-webgpu.ts';
 
-/** A backend to ask for: 'auto' picks the best usable one (tfjs-node-gpu, WebGPU on hardware, tfjs-node, wasm, cpu). */
-export type BackendChoice = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
-export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
+// The choices live in a module without tfjs, so that a CLI's --help can list them.
+import { BACKEND_CHOICES, BACKEND_ROUTES } from './backend-choices.ts';
+import type { BackendChoice, BackendRoute } from './backend-choices.ts';
+export { BACKEND_CHOICES } from './backend-choices.ts';
+export type { BackendChoice } from './backend-choices.ts';
 
-/** The routes `auto` tries, in its order; tfjs-node-gpu and tfjs-node are both the 'tensorflow' backend. */
-export type BackendRoute = 'tfjs-node-gpu' | 'webgpu' | 'tfjs-node' | 'wasm' | 'cpu';
-export const BACKEND_ROUTES: readonly BackendRoute[] = ['tfjs-node-gpu', 'webgpu', 'tfjs-node', 'wasm', 'cpu'];
+export { BACKEND_ROUTES } from './backend-choices.ts';
+export type { BackendRoute } from './backend-choices.ts';
 
 /** The backend that initBackend started, with the reason each one before it was skipped. */
 export interface BackendInfo {
@@ -79,11 +80,11 @@ export function backendBanner(info: BackendInfo, verbose = false): string {
   return `Backend: ${describeBackend(info)}${slow}; skipped ${info.skipped.map((s) => s.backend).join(', ')} (why: run.json, backend.skipped)`;
 }
 
-const TFJS_VERSION = tf.version.tfjs;
+const TFJS_VERSION = tf.version_core;
 const GPU_PACKAGE = '@tensorflow/tfjs-node-gpu';
 const CPU_PACKAGE = '@tensorflow/tfjs-node';
 const INSTALL_HINT =
-  `install one of them at the version of @tensorflow/tfjs (${TFJS_VERSION}): ` +
+  `install one of them at the version of @tensorflow/tfjs-core (${TFJS_VERSION}): ` +
   `'npm install ${GPU_PACKAGE}@${TFJS_VERSION}' (CUDA 11.2 + cuDNN 8.1) or 'npm install ${CPU_PACKAGE}@${TFJS_VERSION}'`;
 
 let active: BackendInfo | null = null;

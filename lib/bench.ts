@@ -3,7 +3,7 @@
  * scripts/bench.ts. Numbers are wall-clock and depend on the machine: they belong in benchmarks,
  * never in test assertions.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tfjs.ts';
 import { takeFirst } from '../data/images.ts';
 import type { ImageSource } from '../data/images.ts';
 import type { GenerativeModel, ModelFactory } from '../models/types.ts';

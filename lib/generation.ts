@@ -4,7 +4,7 @@
  * real test set, sample the next synthetic set, run the analysis, and seal the generation in the run
  * directory. Returns the finished record; nothing is filled in later.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tfjs.ts';
 import type { ImageSet, ImageSource } from '../data/images.ts';
 import { range, selectSource } from '../data/images.ts';
 import type { GenerativeModel } from '../models/types.ts';
@@ -44,9 +44,6 @@ export interface GenerationOutput {
   synthetic?: ImageSource;
 }
 
-/** Images shown in each generation's samples.png. */
-const GRID_IMAGES = 100;
-
 export async function runGeneration(o: ResolvedOptions, g: number, input: GenerationInput): Promise<GenerationOutput> {
   if (o.signal?.aborted) throw abortError(o.signal);
   const began = performance.now();
@@ -84,7 +81,7 @@ export async function runGeneration(o: ResolvedOptions, g: number, input: Genera
       ...analysis.fields,
     };
     const last = g === o.generations;
-    const samplesPng = input.run || input.tracker ? await samplesGrid(samples) : undefined;
+    const samplesPng = input.run || input.tracker ? await samplesGrid(samples, o.sampleGrid) : undefined;
     await input.tracker?.endGeneration(record, { [GENERATION_FILES.samples]: samplesPng!, ...pngsOf(analysis.files) });
     if (!input.run) return { record, synthetic: last ? undefined : samples };
     await input.run.writeGeneration(g, { model, synthetic: samples, samplesPng: samplesPng!, record, extraFiles: analysis.files });
@@ -175,6 +172,7 @@ function pngsOf(files: Record<string, Uint8Array> | undefined): Record<string, U
   return Object.fromEntries(Object.entries(files ?? {}).filter(([name]) => name.endsWith('.png')));
 }
 
-function samplesGrid(samples: ImageSet): Promise<Uint8Array> {
-  return gridPng(samples, range(Math.min(GRID_IMAGES, samples.count)));
+/** The first `count` synthetic images as one picture (samples.png). */
+function samplesGrid(samples: ImageSet, count: number): Promise<Uint8Array> {
+  return gridPng(samples, range(Math.min(count, samples.count)));
 }

@@ -8,18 +8,20 @@ import { closest } from 'fastest-levenshtein';
 import { opt, OptionError, say } from './options.ts';
 import type { GenerativeModel } from '../models/types.ts';
 import type { GenerationsOptions } from './resolve.ts';
+import { RUN_SETTINGS } from './run-settings.ts';
 import { plannedTrainSize } from './schemes.ts';
 import type { Scheme } from './schemes.ts';
 
-/** Every key trainGenerations() reads; the type check below fails when GenerationsOptions gains one not listed. */
-const GENERATION_KEYS = [
-  'model', 'data', 'scheme', 'generations', 'epochs', 'batchSize', 'learningRate', 'syntheticSize', 'evalBatchSize', 'seed',
-  'warmStart', 'backend', 'runDir', 'resume', 'force', 'memoryBudget', 'config', 'placement', 'provenance', 'signal',
-  'onBatch', 'onEpochEnd', 'onGenerationStart', 'onGenerationEnd', 'analyze', 'log', 'wasmThreads', 'steps', 'logEvery', 'tensorboard',
+/** The keys of trainGenerations() besides the run settings (RUN_SETTINGS); the type check below fails when GenerationsOptions gains one not listed. */
+const OWN_KEYS = [
+  'model', 'data', 'scheme', 'runDir', 'memoryBudget', 'config', 'placement', 'provenance', 'signal',
+  'onBatch', 'onEpochEnd', 'onGenerationStart', 'onGenerationEnd', 'analyze', 'log', 'wasmThreads', 'logEvery', 'tensorboard',
 ] as const satisfies readonly (keyof GenerationsOptions)[];
-type Unlisted = Exclude<keyof GenerationsOptions, (typeof GENERATION_KEYS)[number]>;
+type Unlisted = Exclude<keyof GenerationsOptions, (typeof OWN_KEYS)[number] | keyof typeof RUN_SETTINGS>;
 const everyKeyListed: [Unlisted] extends [never] ? true : Unlisted = true;
 void everyKeyListed;
+/** Every key trainGenerations() reads. */
+const GENERATION_KEYS: readonly string[] = [...Object.keys(RUN_SETTINGS), ...OWN_KEYS];
 
 /** Refuses a key `known` does not hold, naming the nearest one. */
 export function checkKnownKeys(options: object, known: readonly string[] = GENERATION_KEYS): void {

@@ -3,7 +3,7 @@
  * (optional peer dependencies: PDF charts, the WebGPU backend): the command that installs one, and
  * an import that says so when it is missing.
  */
-import { ownPackage } from './versions.ts';
+import { ownPackage } from './own-package.ts';
 
 /** `npm install <pkg>@<the version package.json pins> ...`. */
 export function installCommand(...pkgs: string[]): string {

@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { access, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ownPackageDir } from './versions.ts';
+import { ownPackageDir } from './own-package.ts';
 
 const run = promisify(execFile);
 

@@ -9,15 +9,19 @@ import { totalmem } from 'node:os';
 import { pixelsPerImage, range } from '../data/images.ts';
 import type { ImageSet, ImageSource } from '../data/images.ts';
 import type { GenerativeModel, ModelFactory } from '../models/types.ts';
-import { BACKEND_CHOICES, backendRecord, initBackend } from './backend.ts';
-import type { BackendChoice, BackendInfo } from './backend.ts';
-import { checkBoolean, checkFunction, checkInteger, checkPath, checkPositive, definedOnly, invalidOption, OptionError, say, opt, show } from './options.ts';
+import { backendRecord, initBackend } from './backend.ts';
+import type { BackendInfo } from './backend.ts';
+import { configKeys, configOf, resolveSettings } from './declare.ts';
+import type { GivenOf } from './declare.ts';
+import { checkFunction, checkInteger, checkPath, checkPositive, definedOnly, invalidOption, OptionError, say, opt, show } from './options.ts';
 import type { Provenance } from './provenance.ts';
 import type { GenerationRecord } from './record.ts';
 import { newRunId, RUN_FORMAT } from './run/info.ts';
 import type { RunInfo } from './run/info.ts';
 import type { RunDir } from './run/run-dir.ts';
 import type { Rng } from './rng.ts';
+import { RUN_DEFAULTS, RUN_SETTINGS } from './run-settings.ts';
+import type { RunSettings } from './run-settings.ts';
 import { augmentSyntheticCount, freshNeeded, resolveScheme, schemeName } from './schemes.ts';
 import type { Scheme } from './schemes.ts';
 import { resolveTracking } from './tracking/options.ts';
@@ -27,8 +31,12 @@ import type { BatchContext, EpochContext } from './train.ts';
 import { versions } from './versions.ts';
 import { checkKnownKeys, checkMeaningfulRanges, checkTrainingSetSizes } from './option-checks.ts';
 
-/** Options of trainGenerations. Each field says its default; every one is checked before anything is written. */
-export interface GenerationsOptions extends TrackingOptions {
+/**
+ * trainGenerations' options: the run settings of RUN_SETTINGS (lib/run-settings.ts: generations,
+ * epochs, learningRate, seed, ...; each with its help and default there), and what is not plain
+ * data: the model factory, the data, the scheme, the run directory and the hooks.
+ */
+export interface GenerationsOptions extends GivenOf<typeof RUN_SETTINGS>, TrackingOptions {
   /** Builds a freshly initialised model from a seed; called once per generation. */
   model: ModelFactory;
   /**
@@ -38,43 +46,10 @@ export interface GenerationsOptions extends TrackingOptions {
   data: GenerationData;
   /** How each generation's training set is built. */
   scheme: Scheme;
-  /** Number of generations, the first trained on real data. Defaults to 7. */
-  generations?: number;
-  /** Epochs per generation. Defaults to 10. */
-  epochs?: number;
-  /**
-   * A fixed number of optimiser steps per generation instead of epochs over its training set: each
-   * step draws batchSize examples with replacement from the whole set, and `epochs` become
-   * checkpoints splitting the steps evenly (at least one step each). Defaults to none.
-   */
-  steps?: number;
-  /** Images per optimiser step. Defaults to 128. */
-  batchSize?: number;
-  /** Adam's learning rate. Defaults to 1e-3. */
-  learningRate?: number;
-  /** Images sampled per generation. Defaults to the size of the real training set. */
-  syntheticSize?: number;
-  /** Images per batch when evaluating and sampling (no gradients, so larger). Defaults to 1000. */
-  evalBatchSize?: number;
-  /** Seed of every random draw in the run. Defaults to 0. */
-  seed?: number;
-  /** Start each generation from the previous generation's weights instead of a fresh init. Defaults to false. */
-  warmStart?: boolean;
-  /** Backend to initialise if none is yet. Defaults to 'auto'. */
-  backend?: BackendChoice;
   /** Threads of the wasm backend (BackendOptions.wasmThreads): the same numbers as 1. Defaults to 1. */
   wasmThreads?: number;
   /** Run directory (checkpoints, samples, logs). Defaults to none: nothing is written. */
   runDir?: string;
-  /**
-   * Continue the run in `runDir` after its last complete generation that verifies, from the last
-   * end-of-epoch checkpoint of the generation in progress. The learning rate may differ from the
-   * run's (e.g. lower after a NaN): generations trained with another one carry `learningRate` in
-   * their record. Defaults to false.
-   */
-  resume?: boolean;
-  /** Replace a run already in `runDir`. Defaults to false. */
-  force?: boolean;
   /** Bytes one synthetic set may take in memory (it is sampled whole). Defaults to half of the machine's memory. */
   memoryBudget?: number;
   /**
@@ -142,25 +117,17 @@ export interface AnalyzeResult {
   files?: Record<string, Uint8Array>;
 }
 
-/** Defaults of the survey's MNIST experiment (7 generations x 10 epochs, Adam 1e-3, batch 128). */
-export const GENERATION_DEFAULTS = {
-  generations: 7,
-  epochs: 10,
-  batchSize: 128,
-  learningRate: 1e-3,
-  evalBatchSize: 1000,
-  seed: 0,
-  warmStart: false,
-  backend: 'auto',
-  resume: false,
-  force: false,
-  config: {},
-} as const satisfies Partial<GenerationsOptions>;
+/** The defaults of trainGenerations' options (RUN_SETTINGS' defaults, and no extra config). */
+export const GENERATION_DEFAULTS = { ...RUN_DEFAULTS, config: {} } as const;
 
 /** Every option checked and with its default: what the loop runs on. */
-export interface ResolvedOptions extends Required<Pick<GenerationsOptions, 'model' | 'data' | 'scheme' | 'generations' | 'epochs' | 'batchSize' | 'learningRate' | 'syntheticSize' | 'evalBatchSize' | 'seed' | 'warmStart' | 'resume' | 'force' | 'config'>>,
-    Pick<GenerationsOptions, 'steps' | 'runDir' | 'memoryBudget' | 'signal' | 'onBatch' | 'onEpochEnd' | 'onGenerationStart' | 'onGenerationEnd' | 'analyze' | 'log'>,
+export interface ResolvedOptions
+  extends Omit<RunSettings, 'backend' | 'syntheticSize'>,
+    Required<Pick<GenerationsOptions, 'model' | 'data' | 'scheme' | 'config'>>,
+    Pick<GenerationsOptions, 'runDir' | 'memoryBudget' | 'signal' | 'onBatch' | 'onEpochEnd' | 'onGenerationStart'>,
+    Pick<GenerationsOptions, 'onGenerationEnd' | 'analyze' | 'log'>,
     ResolvedTracking {
+  syntheticSize: number;
   /** The scheme's display name (records, folders). */
   schemeName: string;
   backend: BackendInfo;
@@ -183,24 +150,17 @@ export async function resolveOptions(options: GenerationsOptions, started?: Back
   const model = checkFunction<ModelFactory>('model', o.model, false)!;
   const { train, test } = checkData(o.data);
   const scheme = resolveScheme(o.scheme);
-  const syntheticSize = checkInteger('syntheticSize', o.syntheticSize ?? train.count, 1);
-  const generations = checkInteger('generations', o.generations, 1);
+  const settings = resolveSettings(RUN_SETTINGS, { ...o, syntheticSize: o.syntheticSize ?? train.count });
+  const { generations, backend: choice } = settings;
+  const syntheticSize = settings.syntheticSize!;
+  if (settings.steps !== undefined) checkSteps(settings.steps, settings.epochs);
   const freshPool = checkFreshPool(scheme, o.data, train, generations);
   const resolved = {
+    ...settings,
+    syntheticSize,
     model,
     data: { train, test, ...(freshPool ? { freshPool } : {}) },
     scheme,
-    generations,
-    epochs: checkInteger('epochs', o.epochs, 1),
-    steps: o.steps === undefined ? undefined : checkSteps(o.steps, o.epochs),
-    batchSize: checkInteger('batchSize', o.batchSize, 1),
-    learningRate: checkPositive('learningRate', o.learningRate),
-    syntheticSize,
-    evalBatchSize: checkInteger('evalBatchSize', o.evalBatchSize, 1),
-    seed: checkInteger('seed', o.seed, 0),
-    warmStart: checkBoolean('warmStart', o.warmStart),
-    resume: checkBoolean('resume', o.resume),
-    force: checkBoolean('force', o.force),
     runDir: checkPath('runDir', o.runDir),
     memoryBudget: o.memoryBudget,
     config: checkConfig(o.config),
@@ -212,30 +172,23 @@ export async function resolveOptions(options: GenerationsOptions, started?: Back
   checkMeaningfulRanges(resolved);
   checkMemory(syntheticSize, train, o.memoryBudget);
   checkMixSize(scheme, train.count, syntheticSize);
-  if (!BACKEND_CHOICES.includes(o.backend as BackendChoice)) throw invalidOption('backend', o.backend, `one of ${BACKEND_CHOICES.join(', ')}`);
   if (resolved.signal?.aborted) throw abortError(resolved.signal);
-  const backend = started ?? (await initBackend(o.backend as BackendChoice, { wasmThreads: o.wasmThreads }));
+  const backend = started ?? (await initBackend(choice, { wasmThreads: o.wasmThreads }));
   const name = schemeName(scheme);
   // Everything that changes a number or a record (README, "Reliability"); a resume must match it.
   const config = {
     model: describeModel(model, train, (m) => checkTrainingSetSizes(m, scheme, resolved.generations, train.count, syntheticSize)),
     scheme: name,
-    epochs: resolved.epochs,
-    ...(resolved.steps !== undefined ? { steps: resolved.steps } : {}),
-    batchSize: resolved.batchSize,
-    learningRate: resolved.learningRate,
-    syntheticSize,
-    evalBatchSize: resolved.evalBatchSize,
+    ...configOf(RUN_SETTINGS, settings),
     trainSize: train.count,
     testSize: test.count,
     data: { train: dataDigest(train), test: dataDigest(test), ...(freshPool ? { freshPool: dataDigest(freshPool) } : {}) },
-    warmStart: resolved.warmStart,
     // Scheme 'fresh': the pool's size (its images are in data.freshPool's digest above).
     ...(freshPool ? { freshPoolSize: freshPool.count } : {}),
     // What adds fields and files to the records; an experiment describes its collapse analysis here.
     analysis: o.analyze ? 'analyze hook' : 'none',
     ...resolved.config,
-  } satisfies Record<Exclude<(typeof RUN_CONFIG_KEYS)[number], 'freshPoolSize' | 'steps'> | 'analysis', unknown>;
+  };
   const runInfo: RunInfo = {
     format: RUN_FORMAT,
     id: newRunId(),
@@ -293,7 +246,12 @@ function checkFreshPool(scheme: Scheme, data: unknown, train: ImageSource, gener
 }
 
 /** Config keys resolveOptions records itself: `config` may not override them (run.json would misdescribe the run). */
-export const RUN_CONFIG_KEYS = ['model', 'scheme', 'epochs', 'steps', 'batchSize', 'learningRate', 'syntheticSize', 'evalBatchSize', 'trainSize', 'testSize', 'data', 'warmStart', 'freshPoolSize'] as const;
+export const RUN_CONFIG_KEYS: readonly string[] = [
+  'model',
+  'scheme',
+  ...configKeys(RUN_SETTINGS),
+  ...['trainSize', 'testSize', 'data', 'freshPoolSize'],
+];
 
 function checkConfig(config: unknown): Record<string, unknown> {
   if (typeof config !== 'object' || config === null || Array.isArray(config)) throw invalidOption('config', config, 'an object of extra settings');

@@ -282,3 +282,9 @@ export function plannedTrainSize(scheme: Scheme, g: number, realCount: number, s
 function assertNever(x: never): never {
   throw new Error(`Unhandled scheme ${JSON.stringify(x)}.`);
 }
+
+/** A scheme folder's place in the order the survey shows the schemes (replace, accumulate, ...); others after. */
+export function schemeRank(name: string): number {
+  const i = SCHEME_NAMES.findIndex((s) => name === s || name.startsWith(`${s}-`));
+  return i < 0 ? SCHEME_NAMES.length : i;
+}

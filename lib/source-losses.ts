@@ -24,8 +24,8 @@ export interface LossSourceArm {
   sampling: string;
   /** What the synthetic images are, in words. */
   form: string;
-  /** Generation g >= 2 starts from generation g - 1's weights (`warmStart`) instead of a fresh draw. Defaults to false. */
-  warmStart?: boolean;
+  /** 'warm': generation g >= 2 starts from generation g - 1's weights instead of a fresh draw. Defaults to 'fresh'. */
+  init?: 'warm' | 'fresh';
 }
 
 /** Every synthetic-image form the library makes, for the VAE and the autoencoder (latent Gaussian draws). */
@@ -37,16 +37,16 @@ export const LOSS_SOURCE_ARMS: readonly LossSourceArm[] = [
   { family: 'ae', sampling: 'bernoulli', form: 'Bernoulli draws (binary)' },
   { family: 'ae', sampling: 'threshold', form: 'thresholded at 1/2 (binary)' },
   // Warm start keeps what the previous generation learnt of the real images, which a fresh model must relearn.
-  { family: 'vae', sampling: 'mean', form: 'grey levels (decoded probabilities)', warmStart: true },
-  { family: 'ae', sampling: 'latent-gaussian', form: 'grey levels (decoded probabilities)', warmStart: true },
+  { family: 'vae', sampling: 'mean', form: 'grey levels (decoded probabilities)', init: 'warm' },
+  { family: 'ae', sampling: 'latent-gaussian', form: 'grey levels (decoded probabilities)', init: 'warm' },
 ];
 
 /** The schemes the experiment compares: the survey's two. */
 export const LOSS_SOURCE_SCHEMES = ['replace', 'accumulate'] as const;
 
 /** An arm's folder name under the experiment's output folder, e.g. 'vae-threshold' or 'vae-mean-warm'. */
-export function armName(arm: Pick<LossSourceArm, 'family' | 'sampling' | 'warmStart'>): string {
-  return `${arm.family}-${arm.sampling}${arm.warmStart ? '-warm' : ''}`;
+export function armName(arm: Pick<LossSourceArm, 'family' | 'sampling' | 'init'>): string {
+  return `${arm.family}-${arm.sampling}${arm.init === 'warm' ? '-warm' : ''}`;
 }
 
 /** How an arm's generations g >= 2 start, as the tables show it. */

@@ -16,7 +16,7 @@
  * 1's model, the reference the synthetic tails are read against). Generation 1's model is kept from
  * generation 1 or, after a resume, loaded from the run's gen-001/.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tfjs.ts';
 import { range } from '../data/images.ts';
 import type { ImageSource } from '../data/images.ts';
 import { decodeText } from '../data/text.ts';

@@ -6,9 +6,12 @@
 import { loadText } from '../data/text.ts';
 import type { TextOptions } from '../data/text.ts';
 import { createGpt } from '../models/gpt.ts';
-import type { TextModelOptions } from './text-experiment.ts';
+import type { GptOptions } from '../models/gpt.ts';
 import { benchTraining } from './bench.ts';
 import { createRng } from './rng.ts';
+
+/** The GPT's settings besides its vocabulary, block and seed (which come from the text and the run). */
+export type TextModelOptions = Omit<GptOptions, 'vocab' | 'block' | 'seed' | 'kvCache'>;
 
 /** Options of benchGpt. */
 export interface GptBenchOptions {

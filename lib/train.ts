@@ -3,13 +3,15 @@
  * from our seeded Rng (model.fit's shuffle uses Math.random). The trainer knows nothing about the
  * model beyond the GenerativeModel interface.
  */
-import * as tf from '@tensorflow/tfjs';
-import { range, toFloatBatch } from '../data/images.ts';
+import * as tf from './tfjs.ts';
+import { range } from '../data/images.ts';
+import { toFloatBatch } from '../data/batch.ts';
 import type { ImageSource } from '../data/images.ts';
 import type { GenerativeModel, LossParts } from '../models/types.ts';
 import { checkInteger, checkPositive, opt, OptionError, say } from './options.ts';
 import { Stream } from './rng.ts';
 import type { Rng } from './rng.ts';
+import type { EpochSnapshot, EpochState, OptimizerState } from './epoch-state.ts';
 
 /** What `onBatch` receives after each training step: where the step is within its epoch. */
 export interface BatchContext {
@@ -72,26 +74,7 @@ export interface TrainOptions {
   onEpochEnd?: (ctx: EpochContext) => void | Promise<void>;
 }
 
-/** Adam's whole state: `tensors` as optimizer.getWeights() gives them (iteration count, then first and second moments), plus beta1^t and beta2^t. */
-export interface OptimizerState {
-  tensors: { name: string; tensor: tf.Tensor }[];
-  accBeta1: number;
-  accBeta2: number;
-}
-
-/** Everything a fit needs to continue after `epoch` (epochs done). */
-export interface EpochState {
-  epoch: number;
-  epochLosses: number[];
-  /** Seconds spent training so far (for the throughput figure only). */
-  trainSeconds: number;
-  /** The network's weights in network.getWeights() order. */
-  weights: tf.Tensor[];
-  optimizer: OptimizerState;
-}
-
-/** The state handed to `saveEpoch`: the live weights and optimizer tensors, valid only until it returns (do not dispose them). */
-export type EpochSnapshot = EpochState;
+export type { EpochSnapshot, EpochState, OptimizerState } from './epoch-state.ts';
 
 /** What fit returns: the last epoch's training loss, each epoch's, and the images per second. */
 export interface TrainResult {

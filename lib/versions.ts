@@ -1,47 +1,11 @@
-/** Versions recorded in run.json, so a run says what produced it; and this package's own package.json. */
-import * as tf from '@tensorflow/tfjs';
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+/** Versions recorded in run.json, so a run says what produced it. */
+import * as tf from './tfjs.ts';
+import { ownPackage } from './own-package.ts';
 
-export interface OwnPackage {
-  name: string;
-  version: string;
-  peerDependencies?: Record<string, string>;
-  [field: string]: unknown;
-}
-
-let own: OwnPackage | undefined;
-let ownDir: string | undefined;
-
-/**
- * This package's package.json: the nearest one above this module, which is the package's own from
- * the sources (lib/) and compiled (dist/lib/) alike. (A path relative to a module, such as
- * '../package.json', would name dist/package.json in the compiled package, which does not exist.)
- */
-export function ownPackage(): OwnPackage {
-  if (own) return own;
-  for (let dir = new URL('./', import.meta.url); ; dir = new URL('../', dir)) {
-    const file = new URL('package.json', dir);
-    if (existsSync(file)) {
-      ownDir = fileURLToPath(dir);
-      return (own = JSON.parse(readFileSync(file, 'utf8')) as OwnPackage);
-    }
-    if (dir.pathname === '/') throw new Error(`No package.json above ${import.meta.url}.`);
-  }
-}
-
-/** The folder of this package's package.json (see ownPackage): the checkout, or the installed package. */
-export function ownPackageDir(): string {
-  ownPackage();
-  return ownDir!;
-}
-
-/** collapse-lab's own version (what `--version` prints). */
-export function collapseLabVersion(): string {
-  return ownPackage().version;
-}
+export { collapseLabVersion, ownPackage, ownPackageDir } from './own-package.ts';
+export type { OwnPackage } from './own-package.ts';
 
 export function versions(): Record<string, string> {
   const { name, version } = ownPackage();
-  return { [name]: version, '@tensorflow/tfjs': tf.version.tfjs, node: process.versions.node };
+  return { [name]: version, '@tensorflow/tfjs-core': tf.version_core, node: process.versions.node };
 }

@@ -4,7 +4,7 @@
  * Gaussian to its training set's codes ('latent-gaussian') or by re-encoding its training images
  * ('reconstruct').
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../lib/tfjs.ts';
 import { pixelsPerImage } from '../data/images.ts';
 import { applyStack, applyStackSymbolic, denseDecoder, denseUnit, hiddenUnits, trainableVariables } from './dense.ts';
 import type { DenseModelOptions } from './dense.ts';

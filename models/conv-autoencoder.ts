@@ -4,7 +4,7 @@
  * image. Made generative like the dense AE: a Gaussian fitted to its training set's codes
  * ('latent-gaussian') or re-encoded training images ('reconstruct').
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../lib/tfjs.ts';
 import { applyDecoder, applyEncoder, convDecoder, convEncoder, convVariablesOf, decoderSymbolic, decoderVariables, encoderSymbolic } from './conv.ts';
 import { resolveConvArch } from './conv-vae.ts';
 import type { ConvModelOptions } from './conv-vae.ts';

@@ -7,7 +7,7 @@
  * Presets: `CONV_MNIST` is the conv VAE Shumailov et al. (2024) use on MNIST (two 4x4 stride-2 convs
  * of 64 and 128 channels, latent 20); `CONV_CELEBA` is a DCGAN-style 64x64x3 model.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../lib/tfjs.ts';
 import type { ImageShape } from '../data/images.ts';
 import { applyDecoder, applyEncoder, convDecoder, convEncoder, convVariablesOf, decoderSymbolic, decoderVariables, encoderSymbolic } from './conv.ts';
 import { applyDense, denseUnit, trainableVariables } from './dense.ts';

@@ -5,7 +5,7 @@
  * forward pass calls the ops on their variables directly: tf.fused.conv2d does conv + bias + relu in
  * one kernel.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../lib/tfjs.ts';
 import type { ImageShape } from '../data/images.ts';
 import { createRng } from '../lib/rng.ts';
 import { applyDense, denseUnit, trainableVariables } from './dense.ts';

@@ -3,7 +3,7 @@
  * format), but the training forward pass calls tf.fused.matMul on their variables directly: one
  * kernel per layer (product + bias + activation) instead of the layer machinery's several.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../lib/tfjs.ts';
 import type { ImageShape } from '../data/images.ts';
 import { createRng } from '../lib/rng.ts';
 

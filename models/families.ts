@@ -3,7 +3,7 @@
  * encoding, decoding and sampling. An architecture (dense, conv) supplies only its network and the
  * functions that run its encoder and decoder; these builders make the GenerativeModel around them.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../lib/tfjs.ts';
 import type { ImageShape, ImageSource } from '../data/images.ts';
 import { tfSeed } from '../lib/rng.ts';
 import type { Rng } from '../lib/rng.ts';

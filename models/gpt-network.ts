@@ -6,7 +6,7 @@
  * tf.LayersModel that lib/run saves and tf.loadLayersModel reads back (once registerGptLayer() ran).
  * The forward pass optionally takes and returns each block's keys and values (the sampling cache).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../lib/tfjs.ts';
 
 /** The architecture (nanoGPT's GPTConfig names in camelCase). */
 export interface GptShape {
@@ -232,6 +232,6 @@ export function windowCrossEntropy(w: GptParams, s: GptShape, windows: tf.Tensor
   const inputs = tf.slice(windows, [0, 0], [n, t]);
   const targets = tf.slice(windows, [0, 1], [n, t]);
   const logp = tf.logSoftmax(forward(w, s, inputs).logits);
-  const picked = tf.sum(tf.mul(logp, tf.oneHot(tf.reshape(targets, [n * t]), s.vocabSize).reshape([n, t, s.vocabSize])), -1);
+  const picked = tf.sum(tf.mul(logp, tf.reshape(tf.oneHot(tf.reshape(targets, [n * t]), s.vocabSize), [n, t, s.vocabSize])), -1);
   return tf.neg(tf.mean(picked, -1)) as tf.Tensor1D;
 }

@@ -8,7 +8,7 @@
  * forward pass over the text in all); without it each character costs a forward pass over the
  * whole context. Both follow the same rule, so from the same seed they write the same characters.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../lib/tfjs.ts';
 import type { Rng } from '../lib/rng.ts';
 import { forward } from './gpt-network.ts';
 import type { GptParams, GptShape, KvCache } from './gpt-network.ts';

@@ -5,7 +5,7 @@
  * models), no weight decay, gradients clipped at global norm 1, no dropout. Sampling writes
  * `streams` texts at once (models/gpt-sampling.ts) and cuts them into windows.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../lib/tfjs.ts';
 import { createImageSet } from '../data/images.ts';
 import type { ImageSet, ImageSource } from '../data/images.ts';
 import { windowShape } from '../data/text.ts';
@@ -41,7 +41,8 @@ export interface GptOptions {
 }
 
 /** The quick preset's model (nanoGPT's shakespeare-char, scaled down for a CPU). */
-export const GPT_DEFAULTS = { block: 64, nLayer: 2, nHead: 4, nEmbd: 64, streams: 64, samplingTemperature: 1, kvCache: true, seed: 0 } as const;
+export { GPT_DEFAULTS } from './gpt-defaults.ts';
+import { GPT_DEFAULTS } from './gpt-defaults.ts';
 
 /** Adam as nanoGPT trains small character models: betas 0.9 and 0.99, epsilon 1e-8 (PyTorch's). */
 export const GPT_ADAM = { beta1: 0.9, beta2: 0.99, epsilon: 1e-8 } as const;

@@ -1,7 +1,8 @@
 /** A full-covariance Gaussian fitted to latent codes, for sampling an autoencoder. */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../lib/tfjs.ts';
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
-import { range, toFloatBatch } from '../data/images.ts';
+import { range } from '../data/images.ts';
+import { toFloatBatch } from '../data/batch.ts';
 import type { ImageSource } from '../data/images.ts';
 import type { Rng } from '../lib/rng.ts';
 import { readAndDispose } from './sampling.ts';

@@ -1,5 +1,5 @@
 /** Loss pieces shared by the model families, all per image and in nats. */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../lib/tfjs.ts';
 
 /**
  * Bernoulli negative log-likelihood of `x` (in [0, 1]) under logits `l`, summed over each image's

@@ -1,6 +1,7 @@
 /** Turning decoded pixel probabilities into uint8 synthetic images, batch by batch. */
-import * as tf from '@tensorflow/tfjs';
-import { createImageSet, pixelsPerImage, quantize, toFloatBatch } from '../data/images.ts';
+import * as tf from '../lib/tfjs.ts';
+import { createImageSet, pixelsPerImage, quantize } from '../data/images.ts';
+import { toFloatBatch } from '../data/batch.ts';
 import type { ImageSet, ImageShape, ImageSource } from '../data/images.ts';
 import type { Rng } from '../lib/rng.ts';
 import type { PixelForm } from './options.ts';

@@ -2,7 +2,7 @@
  * The interface every generative model family implements. lib/ depends on this file only, never on
  * a concrete model, so the trainer knows nothing about the model it trains.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../lib/tfjs.ts';
 import type { ImageSet, ImageShape, ImageSource } from '../data/images.ts';
 import type { Rng } from '../lib/rng.ts';
 

@@ -2,7 +2,7 @@
  * The classic dense MNIST VAE (Kingma & Welling 2014; pytorch/examples vae): 784-400-(20, 20)-400-784,
  * Bernoulli decoder on logits. Loss per image in nats: summed binary cross-entropy over pixels + KL.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../lib/tfjs.ts';
 import { pixelsPerImage } from '../data/images.ts';
 import { applyStack, applyStackSymbolic, denseDecoder, denseUnit, hiddenUnits, trainableVariables } from './dense.ts';
 import type { DenseModelOptions } from './dense.ts';

@@ -1,7 +1,7 @@
 /** GPT throughput on Moby Dick (training and sampling characters/s): npx tsx scripts/bench-text.ts --help */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { BACKEND_CHOICES, benchGpt, describeBackend, initBackend, peakRssMB } from '../lib/index.ts';
+import { BACKEND_CHOICES } from '../lib/declaration.ts';
 import type { BackendChoice } from '../lib/index.ts';
 import { configOption, intOption, parseFlagsOrExit, usage, withDefault, withDefaults } from './flags.ts';
 
@@ -19,6 +19,9 @@ const parser = yargs()
   .option('config', configOption())
   .help();
 const argv = withDefaults(await parseFlagsOrExit(parser, hideBin(process.argv)), DEFAULTS);
+
+// The library (and tfjs) loads only now that the flags are read: --help stays fast.
+const { benchGpt, describeBackend, initBackend, peakRssMB } = await import('../lib/index.ts');
 
 try {
   const backend = await initBackend(argv.backend);

@@ -1,7 +1,7 @@
 /** Training throughput, sampling and evaluation time, peak RSS: npx tsx scripts/bench.ts --help */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { BACKEND_CHOICES, benchModel, benchTraining, createAutoencoder, createVae, describeBackend, formatProfile, initBackend, loadMnist, peakRssMB, profileTraining } from '../lib/index.ts';
+import { BACKEND_CHOICES } from '../lib/declaration.ts';
 import type { BackendChoice } from '../lib/index.ts';
 import { configOption, intOption, parseFlagsOrExit, usage, withDefault, withDefaults } from './flags.ts';
 
@@ -20,6 +20,9 @@ const parser = yargs()
   .option('config', configOption())
   .help();
 const argv = withDefaults(await parseFlagsOrExit(parser, hideBin(process.argv)), DEFAULTS);
+// The library (and tfjs) loads only now that the flags are read: --help stays fast.
+const { benchModel, benchTraining, createAutoencoder, createVae, describeBackend, formatProfile, initBackend, loadMnist, peakRssMB, profileTraining } =
+  await import('../lib/index.ts');
 
 try {
   const backend = await initBackend(argv.backend, { workarounds: argv.workarounds, wasmThreads: argv.threads });

@@ -37,8 +37,8 @@ try {
     const out = join(argv.out, model);
     const cliArgs = ['--preset', 'paper', '--scheme', argv.scheme, '--generations', '1', '--seed', String(argv.seed), '--backend', String(argv.backend), '--out', out, '--resume'];
     process.stderr.write(`\n== ${model}: ${scriptCommand(spec.name)} ${cliArgs.map(typed).join(' ')}\n`);
-    const { raw, flags } = await parseExperimentArgs(spec, cliArgs);
-    await runExperiment(await experimentOptions(spec, cliArgs, flags, raw));
+    const { flags } = await parseExperimentArgs(spec, cliArgs);
+    await runExperiment(experimentOptions(spec, flags));
     const rerun = (await readRun(join(out, argv.scheme))).records[0] as unknown as Record<string, unknown>;
     const checks = compareRecords(committed, rerun, argv.tolerance);
     const bad = checks.filter((c) => !c.ok).length;

@@ -14,7 +14,7 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Node } from 'yaml';
-import { FlagError, suggestFlag, valueProblem } from './flags.ts';
+import { FlagError, suggestFlag, valueProblem } from './flag-words.ts';
 import type { FlagToken, Known } from './flags.ts';
 import { typed } from './flag-numbers.ts';
 

@@ -1,7 +1,6 @@
 /** Tidy CSVs of runs: npx tsx scripts/export.ts <run or experiment dir> [...] --csv (see --help) */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { exportCsv } from '../lib/index.ts';
 import { exitWithError, flagMessage, flagNames, parseFlagsOrExit, usage, withDefault } from './flags.ts';
 
 const parser = yargs()
@@ -18,6 +17,9 @@ const parser = yargs()
   .help();
 const argv = await parseFlagsOrExit(parser, hideBin(process.argv), { operands: { name: 'runs', min: 1, describe: 'run directory' } });
 if (argv.csv !== true) exitWithError('No format given; expected --csv (export writes generations.csv and steps.csv).');
+
+// The library (and tfjs) loads only now that the flags are read: --help stays fast.
+const { exportCsv } = await import('../lib/index.ts');
 
 try {
   const runs = (argv as { runs?: string[] }).runs ?? [];

@@ -21,27 +21,17 @@
  * `intOption`, `numberOption`, `listOption` and `configOption`, and parses with
  * `parseFlags(parser, args)` instead of `.parse()`.
  */
-import { collapseLabVersion, OptionError } from '../lib/index.ts';
+import { collapseLabVersion, OptionError } from '../lib/declaration.ts';
 import type { OptionNamer } from '../lib/index.ts';
 import { usageLine } from './invocation.ts';
-import { closest, distance } from 'fastest-levenshtein';
 import type { Argv, Options } from 'yargs';
 import { readConfigFile } from './config-file.ts';
+import { dashes, FlagError, kebab, listProblem, suggestFlag, valueProblem } from './flag-words.ts';
+
+export { FlagError, kebab, suggestFlag, valueProblem } from './flag-words.ts';
 import type { ConfigFile } from './config-file.ts';
 import { expectedNumber, parseNumber, typed } from './flag-numbers.ts';
 import type { NumberSpec } from './flag-numbers.ts';
-
-/** Bad command-line input, as one sentence naming the flag and the value as given. */
-export class FlagError extends Error {
-  constructor(
-    message: string,
-    /** The flag at fault, when there is one (its canonical name, without dashes). */
-    readonly flag?: string,
-  ) {
-    super(message);
-    this.name = 'FlagError';
-  }
-}
 
 /** `Usage: npx tsx scripts/<name>.ts [operands] [flags]` (or `npx collapse-lab <name> ...`), a blank line, then what the script does. */
 export function usage(name: string, summary: string, operands?: string): string {
@@ -54,11 +44,6 @@ export function withDefault(describe: string, value: unknown): string {
   return `${describe} (default: ${shown})`;
 }
 
-/** `a, b or c` */
-function either(choices: readonly string[]): string {
-  return choices.length === 1 ? choices[0] : `${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}`;
-}
-
 /**
  * Splits one comma list (`replace,accumulate` -> ['replace', 'accumulate']), checking each item
  * against `choices` (when given) and refusing empty items and repeats. `flag` names it in errors.
@@ -67,40 +52,6 @@ export function parseList(flag: string, text: string, choices?: readonly string[
   const problem = listProblem(flag, text, choices);
   if (problem) throw new FlagError(problem, flag);
   return text.split(',').map((s) => s.trim());
-}
-
-/** Within a small edit distance, or two neighbouring letters swapped (lcoal, local): a typo, not another word. */
-function near(typed: string, known: string): boolean {
-  if (distance(typed, known) <= Math.max(1, Math.floor(typed.length / 3))) return true;
-  const differ = [...typed].flatMap((c, i) => (c === known[i] ? [] : [i]));
-  return typed.length === known.length && differ.length === 2 && differ[1] === differ[0] + 1 && typed[differ[0]] === known[differ[1]] && typed[differ[1]] === known[differ[0]];
-}
-
-/** The word of `words` nearest to `typed` when it is a near miss (near), else undefined. */
-function nearest(typed: string, words: readonly string[]): string | undefined {
-  const swapped = words.find((w) => near(typed, w));
-  const best = closest(typed, [...words]);
-  return near(typed, best) ? best : swapped;
-}
-
-/** "--design 'frsh' is not one of fixed or fresh; did you mean fresh?" or null when `value` is a choice. */
-function choiceProblem(flag: string, value: string, choices: readonly string[]): string | null {
-  if (choices.includes(value)) return null;
-  const best = nearest(value, choices);
-  return `--${flag} '${value}' is not one of ${either(choices)}${best ? `; did you mean ${best}?` : '.'}`;
-}
-
-/** What is wrong with a comma list, or null. */
-function listProblem(flag: string, text: string, choices?: readonly string[]): string | null {
-  const items = text.split(',').map((s) => s.trim());
-  const example = choices && choices.length > 1 ? ` (e.g. --${flag} ${choices.slice(0, 2).join(',')})` : '';
-  if (items.some((s) => s === '')) return `--${flag} '${text}' has an empty item; expected a comma list without empty entries${example}.`;
-  for (const item of items) {
-    const problem = choices && choiceProblem(flag, item, choices);
-    if (problem) return problem;
-  }
-  const twice = items.find((s, i) => items.indexOf(s) !== i);
-  return twice ? `--${flag} lists '${twice}' twice; expected each value once.` : null;
 }
 
 /**
@@ -217,45 +168,12 @@ export function knownFlags(parser: Argv<unknown>): Known {
   return { names, booleans: new Set(o.boolean), numbers: new Set(o.number), lists, choices: new Map(Object.entries(o.choices)), required, repeatable: new Set(o.array), optional: new Set(Object.keys(o.key).filter((k) => OPTIONAL_VALUE_FLAGS.has(k))) };
 }
 
-/** The flag of a camelCase option name: maxIterations -> max-iterations (a lone capital stays: T -> T). */
-export const kebab = (s: string): string =>
-  s
-    .replace(/([a-z0-9])([A-Z])/g, (_, a: string, b: string) => `${a}-${b.toLowerCase()}`)
-    // A one-letter capital name before a word keeps its case: TGrowth -> T-growth.
-    .replace(/^([A-Z])([A-Z])(?=[a-z])/, (_, a: string, b: string) => `${a}-${b.toLowerCase()}`);
-
-/** The known flag nearest to `typed` (within a small edit distance, or one it starts), if any. */
-export function suggestFlag(typed: string, flags: readonly string[]): string | undefined {
-  const t = kebab(typed);
-  const exact = flags.find((f) => f.toLowerCase() === t.toLowerCase());
-  if (exact) return exact;
-  // One-letter flags (--d, --T) only for an exact match: any short typo is near them.
-  const candidates = flags.filter((f) => f.length > 1);
-  if (candidates.length === 0) return undefined;
-  const best = nearest(t, candidates);
-  if (best) return best;
-  const prefixed = candidates.filter((f) => f.startsWith(t));
-  return prefixed.length === 1 ? prefixed[0] : undefined;
-}
-
-const dashes = (name: string): string => `--${name}`;
-
 /** One flag as given: its canonical name, how it was typed, its value (booleans: none), --no- or not. */
 export interface FlagToken {
   name: string;
   typed: string;
   value?: string;
   negated: boolean;
-}
-
-/** The value checks that need no flag-specific code: numbers of `type: 'number'` flags, choices, list items. */
-export function valueProblem(t: FlagToken, known: Known): string | null {
-  const { name, value } = t;
-  if (value === undefined) return null;
-  if (known.numbers.has(name) && !(value.trim() !== '' && Number.isFinite(Number(value)))) return `${dashes(t.typed)} '${value}' is not a number.`;
-  const choices = known.choices.get(name);
-  if (known.lists.has(name)) return listProblem(name, value, choices);
-  return choices ? choiceProblem(name, value, choices) : null;
 }
 
 /** What tokenize finds in a command line: its flags in order, and its operands (words that are no flag's value). */
@@ -470,7 +388,7 @@ export function configFileOf(parsed: unknown): { path: string; flags: Record<str
 /**
  * How a CLI names the library's options in messages: the flag that sets each (`aliases` for options
  * whose flag is not their kebab-case, e.g. learningRate -> lr); `force: true` -> --force,
- * `warmStart: false` -> --no-warm-start. An option no flag sets keeps its API name.
+ * `resume: false` -> --no-resume. An option no flag sets keeps its API name.
  */
 export function flagNamer(flags: readonly string[], aliases: Readonly<Record<string, string>> = {}): OptionNamer {
   return (option, value) => {

@@ -1,7 +1,7 @@
 /** Which backends work here, the WebGPU adapter, and a short training run on each: npx tsx scripts/gpu-check.ts --help */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { BACKEND_ROUTES, formatGpuCheck, gpuCheck, loadMnist } from '../lib/index.ts';
+import { BACKEND_ROUTES } from '../lib/declaration.ts';
 import type { BackendRoute } from '../lib/index.ts';
 import { configOption, exitWithError, flagMessage, flagNames, intOption, listOption, parseFlagsOrExit, usage, withDefaults } from './flags.ts';
 
@@ -19,6 +19,8 @@ const parser = yargs()
   .option('config', configOption())
   .help();
 const argv = withDefaults(await parseFlagsOrExit(parser, hideBin(process.argv)), DEFAULTS);
+// The library (and tfjs) loads only now that the flags are read: --help stays fast.
+const { formatGpuCheck, gpuCheck, loadMnist } = await import('../lib/index.ts');
 
 try {
   const trainOn = argv['train-on'] as BackendRoute[] | undefined;

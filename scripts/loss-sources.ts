@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { hideBin } from 'yargs/helpers';
 import yargs from 'yargs';
-import { armName, BACKEND_CHOICES, entropyFloor, formatEntropyFloors, formatSourceLosses, formatTrainLossTrend, loadMnist, loadSynthetic, LOSS_SOURCE_ARMS, LOSS_SOURCE_SCHEMES, lossSourceRun, readRun, runExperiment, watchWrappers } from '../lib/index.ts';
+import { armName, BACKEND_CHOICES, LOSS_SOURCE_ARMS, LOSS_SOURCE_SCHEMES } from '../lib/declaration.ts';
 import type { BackendChoice, EntropyFloors, LossSourceRun } from '../lib/index.ts';
 import { experimentOptions, parseExperimentArgs } from './cli.ts';
 import { EXPERIMENTS } from './experiments.ts';
@@ -37,6 +37,8 @@ const parser = yargs()
   .option('config', configOption())
   .help();
 const argv = withDefaults(await parseFlagsOrExit(parser, hideBin(process.argv)), DEFAULTS);
+// The library (and tfjs) loads only now that the flags are read: --help stays fast.
+const { entropyFloor, formatEntropyFloors, formatSourceLosses, formatTrainLossTrend, loadMnist, loadSynthetic, lossSourceRun, readRun, runExperiment, watchWrappers } = await import('../lib/index.ts');
 const arms = argv.arms.map((name) => LOSS_SOURCE_ARMS.find((a) => armName(a) === name)!);
 
 const controller = new AbortController();
@@ -52,10 +54,10 @@ try {
     // The arm is the MNIST CLI with these flags (--resume: a finished arm is only read back).
     const cliArgs = ['--scheme', LOSS_SOURCE_SCHEMES.join(','), '--sampling', arm.sampling, '--train-size', String(argv['train-size']), '--test-size', String(argv['test-size']),
       '--generations', String(argv.generations), '--epochs', String(argv.epochs), '--seed', String(argv.seed), '--backend', String(argv.backend), '--no-metrics',
-      ...(arm.warmStart ? ['--warm-start'] : []), '--out', join(argv.out, armName(arm)), '--resume'];
-    process.stderr.write(`\n== ${armName(arm)}: ${arm.family.toUpperCase()}, synthetic images as ${arm.form}${arm.warmStart ? ', warm start' : ''} (${scriptCommand(spec.name)} ${cliArgs.map(typed).join(' ')})\n`);
-    const { raw, flags } = await parseExperimentArgs(spec, cliArgs);
-    await runExperiment({ ...(await experimentOptions(spec, cliArgs, flags, raw)), signal: controller.signal });
+      ...(arm.init === 'warm' ? ['--warm-start'] : []), '--out', join(argv.out, armName(arm)), '--resume'];
+    process.stderr.write(`\n== ${armName(arm)}: ${arm.family.toUpperCase()}, synthetic images as ${arm.form}${arm.init === 'warm' ? ', warm start' : ''} (${scriptCommand(spec.name)} ${cliArgs.map(typed).join(' ')})\n`);
+    const { flags } = await parseExperimentArgs(spec, cliArgs);
+    await runExperiment({ ...experimentOptions(spec, flags), signal: controller.signal });
   }
   const real = entropyFloor((await loadMnist({ trainSize: argv['train-size'], testSize: 1 })).train);
   const runs: LossSourceRun[] = [];

@@ -1,7 +1,6 @@
 /** The run report: npx tsx scripts/report.ts <run dir> [<run dir> ...] (see --help) */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { writeReport } from '../lib/index.ts';
 import { configOption, exitWithError, flagMessage, flagNames, parseFlagsOrExit, usage, withDefault } from './flags.ts';
 
 const parser = yargs()
@@ -19,6 +18,8 @@ const parser = yargs()
   .option('config', configOption())
   .help();
 const argv = await parseFlagsOrExit(parser, hideBin(process.argv), { operands: { name: 'runs', min: 1, describe: 'run directory' } });
+// The library (and tfjs) loads only now that the flags are read: --help stays fast.
+const { writeReport } = await import('../lib/index.ts');
 
 try {
   const runs = (argv as { runs?: string[] }).runs ?? [];

@@ -10,31 +10,7 @@ import { fileURLToPath } from 'node:url';
 import yargs from 'yargs';
 import type { Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import {
-  aggregateSweep,
-  countStates,
-  describeSettings,
-  formatAggregate,
-  formatStatus,
-  OptionError,
-  parseGrid,
-  placementFrom,
-  planSweep,
-  readSubmissions,
-  readSweep,
-  runLocalSweep,
-  runTask,
-  slurmLogPath,
-  squeue,
-  stopWhenParentEnds,
-  submitSbatch,
-  sweepStatus,
-  SWEEP_CHILD_ENV,
-  SWEEP_LOG_ENV,
-  waitForArrays,
-  watchWrappers,
-  writeSbatch,
-} from '../lib/index.ts';
+import { OptionError } from '../lib/declaration.ts';
 import type { QueueEntry, TaskStatus } from '../lib/index.ts';
 import { configOption, exitWithError, flagMessage, flagNames, intOption, numberOption, parseFlagsOrExit, repeatableOption, suggestFlag, usage, withDefault, withDefaults } from './flags.ts';
 import type { ParseOptions } from './flags.ts';
@@ -42,6 +18,9 @@ import { FROM_SOURCE, nodeCommand, scriptCommand } from './invocation.ts';
 import { typed } from './flag-numbers.ts';
 import { prepareTasks, runExperimentTask, sweepExperiments } from './sweep-tasks.ts';
 import { parseTaskIndex } from './task-index.ts';
+
+// The library (and tfjs) loads only once a command's flags are read: --help stays fast.
+let lib: typeof import('../lib/index.ts');
 
 const SELF = fileURLToPath(import.meta.url);
 /**
@@ -61,14 +40,14 @@ function fail(message: string): never {
 const dirOption = { type: 'string', demandOption: 'the sweep folder (--dir D)', describe: 'the sweep folder' } as const;
 
 async function queueOf(dir: string): Promise<QueueEntry[] | null> {
-  const submissions = await readSubmissions(dir);
-  return submissions.length ? squeue(submissions.map((s) => s.arrayJobId)) : null;
+  const submissions = await lib.readSubmissions(dir);
+  return submissions.length ? lib.squeue(submissions.map((s) => s.arrayJobId)) : null;
 }
 
 function failedLines(statuses: readonly TaskStatus[]): string {
   return statuses
     .filter((s) => s.state !== 'done')
-    .map((s) => `  task ${s.index} (${describeSettings(s.settings)}): ${s.state}${s.last?.exitCode !== undefined ? `, exit ${s.last.exitCode}` : ''}${s.last?.log ? `, log ${s.last.log}` : ''}`)
+    .map((s) => `  task ${s.index} (${lib.describeSettings(s.settings)}): ${s.state}${s.last?.exitCode !== undefined ? `, exit ${s.last.exitCode}` : ''}${s.last?.log ? `, log ${s.last.log}` : ''}`)
     .join('\n');
 }
 
@@ -83,7 +62,7 @@ function stopSignal(what: string): AbortSignal {
   process.on('SIGINT', () => on('SIGINT'));
   process.on('SIGTERM', () => on('SIGTERM'));
   // A signal sent to the wrapper alone never reaches this process (lib/wrapper-watch.ts).
-  watchWrappers((w) => on(`${w.name} (process ${w.pid}), which started this process, has ended`));
+  lib.watchWrappers((w) => on(`${w.name} (process ${w.pid}), which started this process, has ended`));
   return controller.signal;
 }
 
@@ -104,10 +83,10 @@ const COMMANDS: Record<string, Command> = {
       const file = (a.grid as string[])[0];
       const dir = a.dir as string;
       const text = await readFile(file, 'utf8').catch((err: Error) => fail(`Grid file ${file} could not be read (${err.message}); expected a JSON or YAML file.`));
-      const grid = parseGrid(text, file);
-      const { plan, written } = await planSweep({ dir: resolve(dir), grid, gridFile: file, experiments: sweepExperiments, force: a.force === true });
+      const grid = lib.parseGrid(text, file);
+      const { plan, written } = await lib.planSweep({ dir: resolve(dir), grid, gridFile: file, experiments: sweepExperiments, force: a.force === true });
       log(written ? `Planned ${plan.tasks.length} tasks of ${grid.script} in ${join(dir, 'sweep.json')}:` : `${join(dir, 'sweep.json')} already holds this grid (${plan.tasks.length} tasks); nothing changed.`);
-      for (const t of plan.tasks) process.stdout.write(`${t.index}\t${describeSettings(t.settings) || '-'}\t${t.dir}\n`);
+      for (const t of plan.tasks) process.stdout.write(`${t.index}\t${lib.describeSettings(t.settings) || '-'}\t${t.dir}\n`);
     },
   },
   run: {
@@ -120,10 +99,9 @@ const COMMANDS: Record<string, Command> = {
       const parsed = fromSlurm ? parseTaskIndex('SLURM_ARRAY_TASK_ID', raw) : Number(raw);
       if (typeof parsed !== 'number') fail(parsed.problem);
       const index = parsed as number;
-      const env = process.env;
-      if (env[SWEEP_CHILD_ENV]) stopWhenParentEnds();
-      const logFile = env[SWEEP_LOG_ENV] ?? (env.SLURM_ARRAY_JOB_ID ? slurmLogPath(env.SLURM_ARRAY_JOB_ID, String(env.SLURM_ARRAY_TASK_ID)) : undefined);
-      await runTask({ dir: resolve(a.dir as string), index, indexSource: fromSlurm ? 'SLURM_ARRAY_TASK_ID' : '--task', placement: placementFrom(env), log: logFile, run: runExperimentTask });
+      const { logFile, placement } = lib.taskEnvironment();
+      const indexSource = fromSlurm ? 'SLURM_ARRAY_TASK_ID' : '--task';
+      await lib.runTask({ dir: resolve(a.dir as string), index, indexSource, placement, log: logFile, run: runExperimentTask });
       // The parent watch (stdin) would keep the process alive.
       process.exit(0);
     },
@@ -135,12 +113,12 @@ const COMMANDS: Record<string, Command> = {
       const given = a.dir as string;
       const dir = resolve(given);
       const parallel = (a.parallel as number | undefined) ?? availableParallelism();
-      const plan = await readSweep(dir);
+      const plan = await lib.readSweep(dir);
       await prepareTasks(dir, plan, ROOT, log);
       const signal = stopSignal('running tasks finish their current batch and save');
       const cmd = taskCommand(dir);
-      const result = await runLocalSweep({ dir, parallel, signal, command: (i) => ({ file: cmd[0], args: [...cmd.slice(1), '--task', String(i)], cwd: ROOT }) });
-      const c = countStates(result.statuses);
+      const result = await lib.runLocalSweep({ dir, parallel, signal, command: (i) => ({ file: cmd[0], args: [...cmd.slice(1), '--task', String(i)], cwd: ROOT }) });
+      const c = lib.countStates(result.statuses);
       if (result.stopped) {
         log(`Stopped: ${c.done} of ${result.statuses.length} tasks done; the rest are saved where they stopped. Continue with:\n  ${scriptCommand('sweep')} local --dir ${typed(given)}`);
         process.exit(130);
@@ -173,16 +151,16 @@ const COMMANDS: Record<string, Command> = {
       if (a.wait && !a.submit) fail('--wait needs --submit; expected both (or neither).');
       const given = a.dir as string;
       const dir = resolve(given);
-      const plan = await readSweep(dir);
-      const before = await sweepStatus(dir, plan, { queue: await queueOf(dir) });
+      const plan = await lib.readSweep(dir);
+      const before = await lib.sweepStatus(dir, plan, { queue: await queueOf(dir) });
       const todo = before.filter((s) => s.state === 'pending' || s.state === 'failed').map((s) => s.index);
       const busy = before.filter((s) => s.state === 'running' || s.state === 'queued').map((s) => s.index);
       if (busy.length) log(`Tasks ${busy.join(', ')} are queued or running already; not submitted again.`);
       if (todo.length === 0) {
-        log(`Nothing to submit: ${countStates(before).done} of ${plan.tasks.length} tasks are done${busy.length ? `, ${busy.length} queued or running` : ''}.`);
+        log(`Nothing to submit: ${lib.countStates(before).done} of ${plan.tasks.length} tasks are done${busy.length ? `, ${busy.length} queued or running` : ''}.`);
         if (!a.wait || busy.length === 0) return;
       } else {
-        const path = await writeSbatch({
+        const path = await lib.writeSbatch({
           dir,
           tasks: todo,
           workdir: ROOT,
@@ -201,15 +179,15 @@ const COMMANDS: Record<string, Command> = {
           return;
         }
         await prepareTasks(dir, plan, ROOT, log);
-        const s = await submitSbatch(dir, todo);
-        log(`Submitted array job ${s.arrayJobId}: tasks ${todo.join(', ')}; logs in ${join(given, slurmLogPath(s.arrayJobId, '<task>'))}.`);
+        const s = await lib.submitSbatch(dir, todo);
+        log(`Submitted array job ${s.arrayJobId}: tasks ${todo.join(', ')}; logs in ${join(given, lib.slurmLogPath(s.arrayJobId, '<task>'))}.`);
         if (!a.wait) return;
       }
       const signal = stopSignal('the jobs go on; check on them with status');
-      const ids = (await readSubmissions(dir)).map((s) => s.arrayJobId);
-      const statuses = await waitForArrays({ dir, plan, arrayJobIds: ids, intervalMs: a.poll * 1000, signal });
+      const ids = (await lib.readSubmissions(dir)).map((s) => s.arrayJobId);
+      const statuses = await lib.waitForArrays({ dir, plan, arrayJobIds: ids, intervalMs: a.poll * 1000, signal });
       if (signal.aborted) process.exit(130);
-      const c = countStates(statuses);
+      const c = lib.countStates(statuses);
       if (c.done < statuses.length) {
         log(`${statuses.length - c.done} of ${statuses.length} tasks are not done:\n${failedLines(statuses)}`);
         fail(`The job array ended with ${statuses.length - c.done} of ${statuses.length} tasks not done; submit again to retry them (finished tasks are not resubmitted).`);
@@ -218,12 +196,12 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   status: {
-    describe: 'done / running / queued / failed / pending per task, from the run directories (and squeue)',
+    describe: 'done / running / queued / failed / pending per task, from the run directories (and lib.squeue)',
     flags: (y) => y.option('dir', dirOption).option('json', { type: 'boolean', describe: withDefault('one JSON array of task statuses on stdout', false) }),
     async run(a) {
       const dir = resolve(a.dir as string);
-      const statuses = await sweepStatus(dir, await readSweep(dir), { queue: await queueOf(dir) });
-      process.stdout.write(a.json === true ? JSON.stringify(statuses) + '\n' : formatStatus(statuses));
+      const statuses = await lib.sweepStatus(dir, await lib.readSweep(dir), { queue: await queueOf(dir) });
+      process.stdout.write(a.json === true ? JSON.stringify(statuses) + '\n' : lib.formatStatus(statuses));
     },
   },
   aggregate: {
@@ -237,11 +215,16 @@ const COMMANDS: Record<string, Command> = {
     async run(flags) {
       const a = withDefaults(flags, { metric: 'testLoss', plots: true, 'runs-report': true });
       const dir = resolve(a.dir as string);
-      const result = await aggregateSweep({ dir, plots: a.plots, runsReport: a['runs-report'], queue: await queueOf(dir) });
+      const result = await lib.aggregateSweep({ dir, plots: a.plots, runsReport: a['runs-report'], queue: await queueOf(dir) });
       if (!result.tables.metrics.includes(a.metric)) fail(`--metric ${a.metric} is not a metric of this sweep; expected one of ${result.tables.metrics.join(', ')}.`);
-      process.stdout.write(formatAggregate(result.tables, a.metric));
-      for (const m of result.missing) log(`Note: task ${m.task.index} (${describeSettings(m.task.settings)}) ${m.why ? `is left out: ${m.why}` : `has no complete generation in ${m.run.dir} yet; left out.`}`);
-      for (const m of result.partial) log(`Note: task ${m.task.index} (${describeSettings(m.task.settings)}) counts only its generations before the one that fails: ${m.why}.`);
+      process.stdout.write(lib.formatAggregate(result.tables, a.metric));
+      for (const m of result.missing) {
+        const why = m.why ? `is left out: ${m.why}` : `has no complete generation in ${m.run.dir} yet; left out.`;
+        log(`Note: task ${m.task.index} (${lib.describeSettings(m.task.settings)}) ${why}`);
+      }
+      for (const m of result.partial) {
+        log(`Note: task ${m.task.index} (${lib.describeSettings(m.task.settings)}) counts only its generations before the one that fails: ${m.why}.`);
+      }
       log(`Wrote ${result.files.length} files; the sweep page: ${result.page}`);
     },
   },
@@ -269,6 +252,7 @@ if (!command) {
 }
 const parser = command.flags(yargs().usage(usage('sweep', command.describe, `${name}${command.operands ? ` ${command.operands.usage}` : ''}`))).option('config', configOption()).help();
 const flags = (await parseFlagsOrExit(parser, rest, command.operands ? { operands: command.operands } : {})) as Record<string, unknown>;
+lib = await import('../lib/index.ts');
 try {
   await command.run(flags);
 } catch (err) {

@@ -6,7 +6,7 @@
 import yargs from 'yargs';
 import type { Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { DEFAULT_PLOT, FIGURE_6, runTheory, THEORY_METRICS, THEORY_SCHEMES, THEORY_SIMULATORS } from '../lib/index.ts';
+import { DEFAULT_PLOT, FIGURE_6, THEORY_METRICS, THEORY_SCHEMES, THEORY_SIMULATORS } from '../lib/declaration.ts';
 import type { TheoryExperimentName, TheoryField, TheoryRunOptions, TheoryScheme } from '../lib/index.ts';
 import { configOption, exitWithError, flagMessage, flagNames, intOption, kebab, listOption, numberListOption, numberOption, parseFlagsOrExit, usage, withDefault } from './flags.ts';
 
@@ -55,6 +55,8 @@ export async function theoryMain(name: TheoryExperimentName, summary: string, ar
   const args = hideBin([...argv]);
   const parser = theoryParser(name, summary, args);
   const flags = await parseFlagsOrExit(parser, args);
+  // The library loads only now that the flags are read: --help stays fast.
+  const { runTheory } = await import('../lib/index.ts');
   // Absent flags stay undefined, so the simulator applies its own defaults (the ones --help shows).
   const options: Record<string, unknown> = { workers: flags.workers };
   for (const key of Object.keys(THEORY_SIMULATORS[name].fields)) if (key !== 'scheme') options[key] = flags[kebab(key)];

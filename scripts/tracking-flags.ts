@@ -1,6 +1,6 @@
 /** The experiment CLIs' tracking flags: --tensorboard [DIR] and --log-every N, and the options they set. */
 import type { Argv } from 'yargs';
-import { TRACKING_DEFAULTS } from '../lib/index.ts';
+import { TRACKING_DEFAULTS } from '../lib/declaration.ts';
 import type { ExperimentOptions } from '../lib/index.ts';
 import { intOption, withDefault } from './flags.ts';
 

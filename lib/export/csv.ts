@@ -9,6 +9,7 @@ import { writeFileAtomic } from '../run/atomic.ts';
 import { EXPORT_FILES } from '../run/layout.ts';
 import { expandRunDirs, isRunDir, readRun } from '../run/read.ts';
 import { readSteps } from '../run/steps.ts';
+import { schemeRank } from '../schemes.ts';
 
 export interface CsvTables {
   /** One row per complete generation of each run. */
@@ -26,7 +27,7 @@ const STEP_COLUMNS = ['run', 'scheme', 'seed', 'step', 'generation', 'epoch', 'l
 
 /** The CSVs of the runs `paths` name (run directories, or experiment folders of them); every file is verified as it is read. */
 export async function runsCsv(paths: readonly string[]): Promise<CsvTables> {
-  const dirs = await expandRunDirs(paths);
+  const dirs = await expandRunDirs(paths, schemeRank);
   const base = paths.length === 1 && !(await isRunDir(paths[0])) ? resolve(paths[0]) : commonParent(dirs);
   const rows: Record<string, unknown>[] = [];
   const stepRows: Record<string, unknown>[] = [];

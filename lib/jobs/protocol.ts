@@ -31,14 +31,14 @@ export type WorkerOptions = Omit<
   'model' | 'data' | 'analyze' | 'signal' | 'log' | 'onBatch' | 'onEpochEnd' | 'onGenerationStart' | 'onGenerationEnd'
 >;
 
+/** What a worker builds its model and data from: a registered family and its settings, or the caller's setup module. */
+export type WorkerBuild = { family: string; settings: Record<string, unknown> } | { setup: WorkerSetup };
+
+/** The collapse analysis' options for a caller's own model (a family brings its own analysis). */
+export type WorkerAnalysis = Omit<CollapseAnalysisOptions, 'model' | 'seed' | 'log' | 'classifier' | 'classifierData'>;
+
 export type ToWorker =
-  | {
-      kind: 'job';
-      label: string;
-      setup: WorkerSetup;
-      options: WorkerOptions;
-      analysis?: Omit<CollapseAnalysisOptions, 'model' | 'seed' | 'log' | 'classifier'>;
-    }
+  | { kind: 'job'; label: string; build: WorkerBuild; options: WorkerOptions; analysis?: WorkerAnalysis }
   | { kind: 'stop' };
 
 export type FromWorker =

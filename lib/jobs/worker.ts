@@ -6,6 +6,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { createCollapseAnalysis } from '../analysis.ts';
+import { buildFamily } from '../families/build.ts';
 import { trainGenerations } from '../generations.ts';
 import { progressHooks } from './scheme.ts';
 import { errorData, progressTo } from './protocol.ts';
@@ -35,30 +36,15 @@ async function run(job: Extract<ToWorker, { kind: 'job' }>): Promise<void> {
   let code = 0;
   let dispose = () => {};
   try {
-    const url = job.setup.module.startsWith('file:') ? job.setup.module : pathToFileURL(job.setup.module).href;
-    const mod = (await import(url)) as Record<string, (args: unknown) => WorkerSetupResult | Promise<WorkerSetupResult>>;
-    const name = job.setup.export ?? 'setup';
-    if (typeof mod[name] !== 'function') {
-      const what = `Worker setup module ${job.setup.module} has no exported function '${name}'`;
-      throw new Error(`${what}; expected one returning { model, data }.`);
-    }
-    const built = await mod[name](job.setup.args);
     const progress = progressTo((m) => void send(m));
-    const analysisOptions = job.analysis && !built.analyze ? job.analysis : null;
-    const analysis = analysisOptions
-      ? createCollapseAnalysis({
-          ...analysisOptions,
-          model: built.model,
-          seed: job.options.seed ?? 0,
-          log: (line) => progress.log(line),
-        })
-      : null;
-    dispose = () => analysis?.dispose();
+    const log = (line: string) => progress.log(line);
+    const built = await build(job, log);
+    dispose = () => built.analysis?.dispose();
     const records = await trainGenerations({
       ...job.options,
       model: built.model,
       data: built.data,
-      analyze: built.analyze ?? analysis?.analyze,
+      analyze: built.analyze ?? built.analysis?.analyze,
       signal: controller.signal,
       ...progressHooks(job.label, progress, (record) => send({ kind: 'record', record })),
     });
@@ -72,4 +58,27 @@ async function run(job: Extract<ToWorker, { kind: 'job' }>): Promise<void> {
   // The IPC channel would keep this process alive.
   process.disconnect();
   process.exitCode = code;
+}
+
+/** The model factory, the data and the analysis, from the family registry or the caller's setup module. */
+async function build(job: Extract<ToWorker, { kind: 'job' }>, log: (line: string) => void) {
+  const seed = job.options.seed ?? 0;
+  if ('family' in job.build) {
+    const fresh = job.options.scheme.kind === 'fresh';
+    const built = await buildFamily(job.build.family, job.build.settings, { freshPool: fresh, log, seed, analysis: true });
+    return { ...built, analyze: undefined };
+  }
+  const setup = job.build.setup;
+  const url = setup.module.startsWith('file:') ? setup.module : pathToFileURL(setup.module).href;
+  const mod = (await import(url)) as Record<string, (args: unknown) => WorkerSetupResult | Promise<WorkerSetupResult>>;
+  const name = setup.export ?? 'setup';
+  if (typeof mod[name] !== 'function') throw noSetupFunction(setup.module, name);
+  const built = await mod[name](setup.args);
+  const own = job.analysis && !built.analyze;
+  const analysis = own ? createCollapseAnalysis({ ...job.analysis, model: built.model, seed, log }) : undefined;
+  return { ...built, analysis };
+}
+
+function noSetupFunction(module: string, name: string): Error {
+  return new Error(`Worker setup module ${module} has no exported function '${name}'; expected one returning { model, data }.`);
 }

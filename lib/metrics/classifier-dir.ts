@@ -9,6 +9,7 @@ import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { CLASSIFIER_FILE } from '../run/layout.ts';
 import { OptionError, opt, say } from '../options.ts';
+import type { ImageSource } from '../../data/images.ts';
 
 /** The default classifier folder for this environment (a relative XDG_CACHE_HOME is ignored, as the XDG spec asks). */
 export function defaultClassifierDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -40,4 +41,10 @@ export async function checkClassifierDir(dir: string, option = 'classifierDir'):
   ).catch(() => undefined);
   if (typeof info === 'string' && info.startsWith('collapse-lab-classifier/')) return;
   throw refuse(`holds files that are not a collapse-lab classifier (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', ...' : ''})`);
+}
+
+/** The labelled images the metrics' default classifier is trained on: MNIST's (loaded only when it must be trained). */
+export async function mnistClassifierData(): Promise<{ train: ImageSource; test: ImageSource }> {
+  const { loadMnist } = await import('../../data/mnist.ts');
+  return loadMnist();
 }

@@ -8,7 +8,7 @@
  * and cached (loadOrTrainClassifier): the folder holds the network and its description, sealed,
  * and appears in one rename, so a crash never leaves half a classifier.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tfjs.ts';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pixelsPerImage, range } from '../../data/images.ts';

@@ -3,8 +3,9 @@
  * shrink towards the mean generation after generation. Here every generation's samples are encoded
  * by generation 1's encoder, so the spaces agree.
  */
-import * as tf from '@tensorflow/tfjs';
-import { range, toFloatBatch } from '../../data/images.ts';
+import * as tf from '../tfjs.ts';
+import { range } from '../../data/images.ts';
+import { toFloatBatch } from '../../data/batch.ts';
 import type { ImageSource } from '../../data/images.ts';
 import { readAndDispose } from '../../models/sampling.ts';
 import type { GenerativeModel } from '../../models/types.ts';

@@ -4,6 +4,8 @@
  * cell across them, and long values wrap, so that five runs side by side still fit the page.
  */
 import { describeBackend } from '../backend.ts';
+import { reportRows } from '../declare.ts';
+import { RUN_SETTINGS } from '../run-settings.ts';
 import { relative } from 'node:path';
 import { esc, words } from './format.ts';
 import type { RunSummary } from './runs.ts';
@@ -29,17 +31,12 @@ const MODEL_ROWS: [key: string, name: string][] = [
   ['sampling', 'sampling'],
 ];
 
-/** Run settings (run.json's config) in order; the rest follow under their own names. */
+/** Run settings (run.json's config) in order: the declared ones as RUN_SETTINGS names them; the rest follow under their own names. */
 const CONFIG_ROWS: [key: string, name: string][] = [
   ['dataset', 'dataset'],
-  ['epochs', 'epochs per generation'],
   ['trainSize', 'real training images'],
-  ['syntheticSize', 'synthetic images per generation'],
   ['testSize', 'test images'],
-  ['batchSize', 'batch size'],
-  ['learningRate', 'learning rate'],
-  ['warmStart', 'warm start'],
-  ['evalBatchSize', 'evaluation batch size'],
+  ...reportRows(RUN_SETTINGS),
   ['freshPoolSize', 'fresh pool images'],
   ['analysis', 'analysis'],
 ];
@@ -89,7 +86,10 @@ function rows(runs: readonly RunSummary[], here: string): [string, Get][] {
     ['backend', (r) => describeBackend(r.info.backend)],
     ['metrics classifier', (r) => {
       const m = r.analyses.find((a) => a?.metrics)?.metrics;
-      return m ? `test accuracy ${(m.classifier.testAccuracy * 100).toFixed(2)}%, ${m.classifier.featureDim} features, ${m.samples} samples per generation, k = ${m.k}` : 'no metrics';
+      if (!m) return 'no metrics';
+      const real = m.real ? ` (against ${m.real.fid} real test images for FID, ${m.real.manifold} for precision and recall)` : '';
+      const classifier = `test accuracy ${(m.classifier.testAccuracy * 100).toFixed(2)}%, ${m.classifier.featureDim} features`;
+      return `${classifier}, ${m.samples} synthetic images measured per generation${real}, k = ${m.k}`;
     }],
     ['started', (r) => r.info.createdAt],
   );

@@ -10,7 +10,7 @@ export function formatNumber(v: number): string {
   return a >= 1000 ? v.toFixed(0) : a >= 10 ? v.toFixed(2) : v.toFixed(4);
 }
 
-/** A setting's name as words: warmStart -> warm start, trainImages -> train images. */
+/** A setting's name as words: batchSize -> batch size, trainImages -> train images. */
 export function words(key: string): string {
   return key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
 }

@@ -4,6 +4,8 @@ import type { AnalysisInfo } from '../analysis.ts';
 import { ANALYSIS_FILES } from '../run/layout.ts';
 import { expandRunDirs, readRun } from '../run/read.ts';
 import type { RunData } from '../run/read.ts';
+import { schemeRank } from '../schemes.ts';
+
 
 /** A run as the report reads it: readRun's data and each generation's analysis. */
 export interface RunSummary extends RunData {
@@ -39,7 +41,7 @@ export async function loadRun(dir: string): Promise<RunSummary> {
 export async function loadRuns(paths: readonly string[]): Promise<RunSummary[]> {
   if (paths.length === 0) throw new Error('No run directory given; expected at least one.');
   const runs: RunSummary[] = [];
-  for (const d of await expandRunDirs(paths)) runs.push(await loadRun(d));
+  for (const d of await expandRunDirs(paths, schemeRank)) runs.push(await loadRun(d));
   const seen = new Map<string, number>();
   for (const r of runs) seen.set(r.label, (seen.get(r.label) ?? 0) + 1);
   for (const r of runs) if (seen.get(r.label)! > 1) r.label = `${r.label} [${r.dir}]`;

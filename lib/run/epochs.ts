@@ -12,10 +12,10 @@
  * The random streams need no saving: epoch e's shuffle and noise are rng(seed, g).child(Stream.shuffle
  * | Stream.noise, e) (lib/rng.ts), so naming the epoch restores the RNG position.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tfjs.ts';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { EpochSnapshot, EpochState } from '../train.ts';
+import type { EpochSnapshot, EpochState } from '../epoch-state.ts';
 import { writeFileAtomic } from './atomic.ts';
 import { bindingFor, checkBinding } from './binding.ts';
 import type { Place, RunIdentity } from './binding.ts';

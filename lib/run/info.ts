@@ -2,9 +2,8 @@
  * run.json: what a run is (its identity, config, seed, backend, versions), written once at start,
  * with the SHA-256 of its own content. The checksum is mandatory: a run.json without one is damaged.
  *
- * Format 2 (this code) gives every run a random `id`, which every generation's manifest names
- * (binding.ts). Format 1 (before generations were bound) has none: such a run's identity is its
- * checksum, which is as unique as the run.json it seals (createdAt included).
+ * Every run has a random `id`, which every generation's manifest names (binding.ts). A run made by
+ * an older version (format 1) is refused with a sentence that says so.
  */
 import { randomUUID } from 'node:crypto';
 import type { BackendRecord } from '../backend.ts';
@@ -15,14 +14,14 @@ import { sha256 } from './sealed.ts';
 import type { Provenance } from '../provenance.ts';
 
 export const RUN_FORMAT = 'collapse-lab-run/2';
-/** run.json of runs made before generations were bound to their run: read, resumed, never written. */
-export const LEGACY_RUN_FORMAT = 'collapse-lab-run/1';
+/** run.json of runs made by older versions: recognised as ours (so `force` may replace them), never read. */
+export const OLD_RUN_FORMATS: readonly string[] = ['collapse-lab-run/1'];
 
 /** A run's run.json: its id, configuration, seed, backend, versions and provenance. */
 export interface RunInfo {
   format: string;
-  /** The run's identity, named by every generation's manifest. Absent only in format-1 runs. */
-  id?: string;
+  /** The run's identity, named by every generation's manifest. */
+  id: string;
   /** Everything that determines the run's numbers and records (generation count excluded: a run may be extended). */
   config: Record<string, unknown>;
   seed: number;
@@ -46,14 +45,6 @@ export interface RunInfo {
 /** A new run's identity. */
 export const newRunId = (): string => randomUUID();
 
-/** The identity a run's generations are bound to: its id, or for a format-1 run its checksum. */
-export function runIdentity(info: RunInfo): string {
-  return info.id ?? `legacy:${info.checksum}`;
-}
-
-/** True for a run made before generations were bound to their run (format 1). */
-export const isLegacyRun = (info: RunInfo): boolean => info.format === LEGACY_RUN_FORMAT;
-
 export async function writeRunInfo(dir: string, info: RunInfo): Promise<void> {
   const { checksum: _old, ...body } = info;
   const sealed: RunInfo = { ...body, checksum: checksumOf(body) };
@@ -69,8 +60,10 @@ export async function readRunInfo(dir: string): Promise<RunInfo> {
   } catch (err) {
     throw new Error(`Run file ${path} could not be read as JSON (${(err as Error).message}); expected the run.json collapse-lab writes.`);
   }
-  if (typeof parsed !== 'object' || parsed === null || (parsed.format !== RUN_FORMAT && parsed.format !== LEGACY_RUN_FORMAT)) {
-    throw new Error(`Run file ${path} has format '${(parsed as RunInfo | null)?.format}'; expected '${RUN_FORMAT}' (or '${LEGACY_RUN_FORMAT}' from before generations were bound).`);
+  const format = (parsed as RunInfo | null)?.format;
+  if (OLD_RUN_FORMATS.includes(format as string)) throw oldRun(path, format as string);
+  if (typeof parsed !== 'object' || parsed === null || format !== RUN_FORMAT) {
+    throw new Error(`Run file ${path} has format '${format}'; expected '${RUN_FORMAT}'.`);
   }
   const { checksum, ...body } = parsed;
   if (checksum === undefined) {
@@ -79,10 +72,17 @@ export async function readRunInfo(dir: string): Promise<RunInfo> {
   if (checksum !== checksumOf(body)) {
     throw new Error(`Run file ${path} does not match its own checksum (damaged or edited); expected the run.json collapse-lab wrote.`);
   }
-  if (parsed.format === RUN_FORMAT && !(typeof parsed.id === 'string' && parsed.id.length > 0)) {
+  if (!(typeof parsed.id === 'string' && parsed.id.length > 0)) {
     throw new Error(`Run file ${path} has no run id; expected the id every '${RUN_FORMAT}' run.json has.`);
   }
   return parsed;
+}
+
+/** A run of an older version: one sentence that says so, and what to do. */
+function oldRun(path: string, format: string): Error {
+  const what = `Run file ${path} is from an older collapse-lab (format '${format}'), which this version no longer reads`;
+  const todo = 'start the run again here, or read and resume it with the version that made it';
+  return new Error(`${what}; expected a run made by this version ('${RUN_FORMAT}'): ${todo}.`);
 }
 
 /** The checksum a self-checked JSON file (run.json, sweep.json) carries of the rest of its body. */
@@ -91,14 +91,12 @@ export function checksumOf(body: object): string {
 }
 
 /**
- * The config keys whose values differ, each as a short text ("epochs was 1, now 2"). `unrecorded`
- * keys (settings an older run.json format did not record) are skipped when `before` lacks them.
+ * The config keys whose values differ, each as a short text ("epochs was 1, now 2").
  */
-export function configDifferences(before: Record<string, unknown>, now: Record<string, unknown>, unrecorded: readonly string[] = []): { key: string; text: string }[] {
+export function configDifferences(before: Record<string, unknown>, now: Record<string, unknown>): { key: string; text: string }[] {
   const keys = new Set([...Object.keys(before), ...Object.keys(now)]);
   const out: { key: string; text: string }[] = [];
   for (const k of [...keys].sort()) {
-    if (!(k in before) && unrecorded.includes(k)) continue;
     const a = JSON.stringify(before[k]);
     const b = JSON.stringify(now[k]);
     if (a !== b) out.push({ key: k, text: `${k} was ${a ?? 'unset'}, now ${b ?? 'unset'}` });

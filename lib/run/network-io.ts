@@ -4,7 +4,7 @@
  * package has no file:// saver, and tfjs-node's writes in place. Used for every generation's
  * network and for the metrics classifier's cache.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tfjs.ts';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic.ts';
 import type { AtomicWriteOptions } from './atomic.ts';

@@ -15,7 +15,7 @@ import { access, constants, lstat, mkdir, readdir, readFile, rmdir, stat } from 
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { opt, OptionError, say } from '../options.ts';
 import { describeWriteError } from './atomic.ts';
-import { configDifferences, isLegacyRun, LEGACY_RUN_FORMAT, readRunInfo, RUN_FORMAT, writeRunInfo } from './info.ts';
+import { configDifferences, OLD_RUN_FORMATS, readRunInfo, RUN_FORMAT, writeRunInfo } from './info.ts';
 import type { RunInfo } from './info.ts';
 import {
   EPOCH_FOLDER_FILES,
@@ -103,7 +103,7 @@ export async function openRunDir(dir: string, info: RunInfo, options: OpenRunOpt
       await checkDiscards(run, verified);
       await removeLeftovers(dir);
       await run.discardGenerationsAfter(verified.completed);
-      notes.push(...discardNotes(verified), ...legacyNotes(found.resuming, verified.completed));
+      notes.push(...discardNotes(verified));
       await run.removeEpochFolders((g) => g <= verified.completed || g > verified.completed + 1);
       await run.rebuildLogs(verified.completed, notes);
       return { run, completed: verified.completed, info: found.resuming, notes, release };
@@ -191,9 +191,7 @@ async function inspect(dir: string, info: RunInfo, options: OpenRunOptions): Pro
     throw new OptionError('runDir', dir, say`${(err as Error).message.replace(/\.$/, '')} (restore it, or start over in another folder).`);
   }
   const mayChange = new Set(options.mayChange ?? []);
-  // A format-1 run.json did not record every setting this code does: those it lacks cannot be compared.
-  const unrecorded = isLegacyRun(found) ? Object.keys(info.config).filter((k) => !(k in found.config)) : [];
-  const diff = configDifferences(found.config, info.config, unrecorded).filter((d) => !mayChange.has(d.key));
+  const diff = configDifferences(found.config, info.config).filter((d) => !mayChange.has(d.key));
   if (diff.length > 0) {
     throw new OptionError('runDir', dir, say`Run directory ${dir} was made with another configuration (${diff.map((d) => d.text).join('; ')}); expected the same configuration to resume it (use another output folder, or ${opt('force', true)} without ${opt('resume', true)} to start over).`);
   }
@@ -203,7 +201,6 @@ async function inspect(dir: string, info: RunInfo, options: OpenRunOptions): Pro
   if (describeBackend(found.backend) !== describeBackend(info.backend)) {
     notes.push(`This run was started on ${describeBackend(found.backend)} and continues on ${describeBackend(info.backend)}: its numbers will not match an uninterrupted run bit for bit.`);
   }
-  if (unrecorded.length > 0) notes.push(`This run's run.json (format ${LEGACY_RUN_FORMAT}) does not record ${unrecorded.join(', ')}; those settings are not checked on resume.`);
   return { entries, resuming: found, notes };
 }
 
@@ -230,7 +227,8 @@ async function checkOurEntries(dir: string, entries: string[], forcing: boolean)
     } catch {
       format = undefined;
     }
-    if (format !== RUN_FORMAT && format !== LEGACY_RUN_FORMAT) {
+    // A run of an older version is ours too: force may replace it.
+    if (format !== RUN_FORMAT && !OLD_RUN_FORMATS.includes(format as string)) {
       throw new ForeignEntryError(join(dir, RUN_FILE), `${join(dir, RUN_FILE)} is not a run.json collapse-lab wrote; expected one before replacing the run (force replaces only a run collapse-lab made: move the folder away, or use another).`);
     }
   }
@@ -277,11 +275,6 @@ function discardNotes(v: RunVerification): string[] {
     return [`Generation ${v.problem.generation} is missing (${v.problem.path} was deleted or moved by hand): the ${later} generation${later > 1 ? 's' : ''} after it ${later > 1 ? 'were' : 'was'} discarded, to be trained again.`];
   }
   return [`Generation ${v.problem.generation} failed verification and was discarded${later > 0 ? `, with the ${later} generation${later > 1 ? 's' : ''} after it,` : ''} to be trained again: ${v.problem.message}`];
-}
-
-function legacyNotes(found: RunInfo, completed: number): string[] {
-  if (!isLegacyRun(found) || completed === 0) return [];
-  return [`This run was made before generations were bound to their run (${LEGACY_RUN_FORMAT}): its ${completed} generation${completed > 1 ? 's are' : ' is'} checked by the old rules (files and record numbers); generations added now are bound to it.`];
 }
 
 /** Deletes what a crash can leave behind in the run directory: our temporary files and half-written folders (checked: removeOurEntry). */

@@ -2,7 +2,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { GenerationRecord } from '../record.ts';
-import { SCHEME_NAMES } from '../schemes.ts';
 import type { RunInfo } from './info.ts';
 import { RUN_FILE, runFile } from './layout.ts';
 import { RunDir, runDirOf } from './run-dir.ts';
@@ -43,9 +42,10 @@ export async function isRunDir(dir: string): Promise<boolean> {
 
 /**
  * The run directories named by `paths`: a run directory stands for itself; a folder without
- * run.json stands for the run directories directly inside it (an experiment's output folder).
+ * run.json stands for the run directories directly inside it (an experiment's output folder),
+ * ordered by `rank` of their names, then by name.
  */
-export async function expandRunDirs(paths: readonly string[]): Promise<string[]> {
+export async function expandRunDirs(paths: readonly string[], rank: (name: string) => number = () => 0): Promise<string[]> {
   const out: string[] = [];
   for (const p of paths) {
     if (await isRunDir(p)) {
@@ -59,20 +59,16 @@ export async function expandRunDirs(paths: readonly string[]): Promise<string[]>
       throw new Error(`Run directory ${p} does not exist or cannot be read; expected a folder with run.json (or a folder of such folders).`);
     }
     const inside: string[] = [];
-    for (const n of names.sort(bySchemeOrder)) if (await isRunDir(join(p, n))) inside.push(join(p, n));
+    for (const n of names.sort(byRank(rank))) if (await isRunDir(join(p, n))) inside.push(join(p, n));
     if (inside.length === 0) throw new Error(`${p} holds no run.json and no run directories; expected a run directory made by collapse-lab (or a folder of them).`);
     out.push(...inside);
   }
   return out;
 }
 
-/** Scheme folders in the order the survey shows them (replace, accumulate, ...), others after by name. */
-function bySchemeOrder(a: string, b: string): number {
-  const rank = (n: string) => {
-    const i = SCHEME_NAMES.findIndex((s) => n === s || n.startsWith(`${s}-`));
-    return i < 0 ? SCHEME_NAMES.length : i;
-  };
-  return rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
+/** Run folders by `rank` (e.g. the order the survey shows its schemes in), then by name. */
+function byRank(rank: (name: string) => number) {
+  return (a: string, b: string): number => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
 }
 
 async function isFile(path: string): Promise<boolean> {

@@ -5,7 +5,7 @@
  * loaded; a generation is written as one sealed, bound unit, after which the two logs are rebuilt
  * from the generations' record.json files (so they can never disagree with the folders).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tfjs.ts';
 import { lstat, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openImageFile } from '../../data/file-source.ts';
@@ -19,7 +19,7 @@ import { bindingFor, checkBinding } from './binding.ts';
 import type { Place, RunIdentity } from './binding.ts';
 import { epochCheckpoints } from './epochs.ts';
 import type { EpochCheckpointKey, EpochCheckpoints } from './epochs.ts';
-import { isLegacyRun, readRunInfo, runIdentity } from './info.ts';
+import { readRunInfo } from './info.ts';
 import type { RunInfo } from './info.ts';
 import type { Replacement } from './replace.ts';
 import {
@@ -64,7 +64,7 @@ export interface RunVerification {
 /** Files written into a .partial folder skip their folder flush: sealing flushes the folder once. */
 const inFolder = { syncFolder: false } as const;
 
-export const identityOf = (info: RunInfo): RunIdentity => ({ id: runIdentity(info), legacy: isLegacyRun(info) });
+export const identityOf = (info: RunInfo): RunIdentity => ({ id: info.id });
 
 export class RunDir {
   private known?: Promise<RunIdentity>;
@@ -147,15 +147,12 @@ export class RunDir {
     return manifest;
   }
 
-  /** The manifest of a sealed generation (bound to its place), or null for a folder from before manifests (legacy runs only). */
-  private async sealedManifest(g: number): Promise<Manifest | null> {
+  /** The manifest of a sealed generation (bound to its place). */
+  private async sealedManifest(g: number): Promise<Manifest> {
     await this.checkGeneration(g);
     const dir = this.generationPath(g);
     if (await isSealed(dir)) return this.manifest(g);
-    if (!(await this.identity()).legacy) {
-      throw new CorruptFolderError(join(dir, MANIFEST_FILE), `${join(dir, MANIFEST_FILE)} is missing; expected the manifest every generation of this run has.`);
-    }
-    return null;
+    throw new CorruptFolderError(join(dir, MANIFEST_FILE), `${join(dir, MANIFEST_FILE)} is missing; expected the manifest every generation of this run has.`);
   }
 
   /** One file of generation g, checked against its manifest and its place. */

@@ -17,7 +17,6 @@ import { COMPLETE_FILE, MANIFEST_FILE } from './layout.ts';
 
 /** Format 2 may carry a binding; format 1 (before bindings) is still read. */
 export const MANIFEST_FORMAT = 'collapse-lab-manifest/2';
-export const LEGACY_MANIFEST_FORMAT = 'collapse-lab-manifest/1';
 
 /** Where a sealed folder belongs (binding.ts checks it). */
 export interface Binding {
@@ -172,8 +171,8 @@ export async function readSealedManifest(dir: string): Promise<{ manifest: Manif
   } catch {
     throw new CorruptFolderError(manifestPath, `${manifestPath} is not JSON; expected the list of the folder's files and their SHA-256.`);
   }
-  if (manifest.format !== MANIFEST_FORMAT && manifest.format !== LEGACY_MANIFEST_FORMAT) {
-    throw new CorruptFolderError(manifestPath, `${manifestPath} has format '${manifest.format}'; expected '${MANIFEST_FORMAT}' (or '${LEGACY_MANIFEST_FORMAT}').`);
+  if (manifest.format !== MANIFEST_FORMAT) {
+    throw new CorruptFolderError(manifestPath, `${manifestPath} has format '${manifest.format}'; expected '${MANIFEST_FORMAT}'.`);
   }
   return { manifest, digest: expected };
 }

@@ -51,7 +51,11 @@ ${rows.map((r) => `<tr><td>${esc(settingLabel(r, tables.settingColumns))}</td><t
   return `${pageHead(p.title)}
 <style>
 .charts { display: flex; flex-wrap: wrap; gap: 1.5em; }
-figure { margin: 0; } figure.chart figcaption { max-width: 560px; }
+figure { margin: 0; }
+/* Charts scale with the page: two a row on a wide screen, one on a narrow one; never wider than it. */
+figure.chart { flex: 1 1 420px; max-width: 640px; min-width: 0; }
+figure.chart img { width: 100%; height: auto; }
+table { max-width: 100%; } td { overflow-wrap: anywhere; }
 .none { color: #999; }
 </style>
 </head>

@@ -34,7 +34,21 @@ export function metricChart(tables: Tables, metric: string): LineChart {
     return mine.some((r) => typeof r.ci95Low === 'number') ? { ...line, band: { lo: mine.map((r) => num(r.ci95Low)), hi: mine.map((r) => num(r.ci95High)) } } : line;
   });
   const known = CURVE_FIELDS.find((f) => f.field === metric);
-  return { title: `${known?.title ?? metric}: mean and 95% CI over seeds`, xLabel: 'generation', yLabel: known?.unit ?? metric, series, width: 420, height: 240, integerX: true };
+  const words = metricWords(metric);
+  return {
+    title: `${known?.title ?? words}: mean and 95% CI over seeds`,
+    xLabel: 'generation',
+    yLabel: known?.unit ?? words,
+    series,
+    width: 420,
+    height: 240,
+    integerX: true,
+  };
+}
+
+/** A record field as words for an axis: pplMean -> "ppl mean", trainLossReal -> "train loss real". */
+export function metricWords(field: string): string {
+  return field.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
 }
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
-import { concatSources, createImageSet, quantize, selectSource, toFloatBatch } from '../../data/images.ts';
+import * as tf from '../../lib/tfjs.ts';
+import { concatSources, createImageSet, quantize, selectSource } from '../../data/images.ts';
+import { toFloatBatch } from '../../data/batch.ts';
 
 const set = (values: number[], labels?: number[]) => createImageSet(Uint8Array.from(values), [1, 2, 1], labels ? Uint8Array.from(labels) : undefined);
 

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadText } from '../../data/text.ts';
-import { runCli } from '../helpers/cli.ts';
+import { runCli, withFlags } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 let root: string;
@@ -33,6 +33,43 @@ describe('lm-text', () => {
     const read = (d: string, f: string) => readFile(join(d, 'accumulate', f), 'utf8');
     expect(await read(cut, 'generations.jsonl')).toBe(await read(whole, 'generations.jsonl'));
     expect(await read(cut, 'gen-002/sample.txt')).toBe(await read(whole, 'gen-002/sample.txt'));
+  });
+
+  it('--jobs 2 (two schemes in worker processes) writes the records of --jobs 1', async () => {
+    const two = ['--scheme', 'replace,fresh', '--generations', '2'];
+    const one = await runCli('lm-text', [...withFlags(tiny, two), '--out', join(root, 'jobs-1')]);
+    expect(one.code, one.stderr).toBe(0);
+    const side = await runCli('lm-text', [...withFlags(tiny, [...two, '--jobs', '2']), '--out', join(root, 'jobs-2')]);
+    expect(side.code, side.stderr).toBe(0);
+    expect(side.stderr).toContain('2 schemes at once, one process each');
+    // 1000 characters are 111 windows of 9: 'fresh' adds 10% of them, 11, per generation.
+    for (const scheme of ['replace', 'fresh-11']) {
+      const read = (d: string) => readFile(join(root, d, scheme, 'generations.jsonl'), 'utf8');
+      expect(await read('jobs-2')).toBe(await read('jobs-1'));
+    }
+  });
+
+  it('runs as a sweep: plan, local, aggregate', async () => {
+    const dir = join(root, 'sweep');
+    const grid = join(root, 'grid.json');
+    const flags = Object.fromEntries(withFlags(tiny, ['--generations', '2']).flatMap((a, i, all) => (a.startsWith('--') ? [[a.slice(2), all[i + 1]]] : [])));
+    await writeFile(grid, JSON.stringify({ script: 'lm-text', flags: { ...flags, scheme: 'replace,fresh' }, grid: { seed: [0, 1] } }));
+    const plan = await runCli('sweep', ['plan', grid, '--dir', dir]);
+    expect(plan.code, plan.stderr).toBe(0);
+    const planned = JSON.parse(await readFile(join(dir, 'sweep.json'), 'utf8'));
+    expect(planned.tasks.map((t: { runs: { dir: string }[] }) => t.runs.map((r) => r.dir))).toEqual([
+      ['tasks/000/replace', 'tasks/000/fresh-11'],
+      ['tasks/001/replace', 'tasks/001/fresh-11'],
+    ]);
+    const local = await runCli('sweep', ['local', '--dir', dir, '--parallel', '2']);
+    expect(local.code, local.stderr).toBe(0);
+    const agg = await runCli('sweep', ['aggregate', '--dir', dir, '--no-runs-report']);
+    expect(agg.code, agg.stderr).toBe(0);
+    // Two settings (replace, fresh-11), two seeds per generation.
+    const rows = ['replace\\s+1', 'replace\\s+2', 'fresh-11\\s+1', 'fresh-11\\s+2'].map((r) => `\\n${r}\\s+2\\s+[\\d.]+[^\\n]*`);
+    expect(agg.stdout).toMatch(new RegExp(`^testLoss: mean over seeds .*\\nscheme\\s+gen\\s+n\\s+mean[^\\n]*${rows.join('')}\\n`));
+    // The text analysis' fields are aggregated too, e.g. the perplexity tail.
+    expect(await readFile(join(dir, 'aggregate.csv'), 'utf8')).toMatch(/\nfresh-11,2,pplP99,2,[\d.]+/);
   });
 
   it('stops on bad input with one sentence naming the flag, before writing anything', async () => {

@@ -1,5 +1,5 @@
 /**
- * The package as a user gets it: `npm pack` (which builds dist/ through `prepare`), the tarball
+ * The package as a user gets it: `npm pack` (which builds dist/ through `prepack`, as a git install does), the tarball
  * installed into an empty project, then used there with plain node, a strict NodeNext tsc, and
  * `npx collapse-lab`. The slowest test of the suite (a build, an install, two type checks): it packs
  * and installs once, and every check below uses that one install.
@@ -80,7 +80,7 @@ describe.concurrent('the npm package (npm pack, installed into an empty project)
     await writeFile(
       join(project, 'train.mjs'),
       `import { trainGenerations, createVae, loadMnist } from 'collapse-lab';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tfjs.ts';
 const { train, test } = await loadMnist({ trainSize: 200, testSize: 100 });
 const records = await trainGenerations({
   model: (init) => createVae({ hidden: [16], latentDim: 2, seed: init.seed }),
@@ -155,6 +155,8 @@ createVae({ latentDim: 'two' });
 
   it('installs without the optional packages (PDF, WebGPU) and names the command that adds one when asked for it', async ({ expect }) => {
     for (const pkg of ['webgpu', '@tensorflow/tfjs-backend-webgpu', '@napi-rs/canvas', '@stdlib/stats-base-dists-t-quantile']) expect(existsSync(join(project, 'node_modules', pkg)), pkg).toBe(false);
+    // tfjs without the umbrella package's browser parts (lib/tfjs.ts).
+    for (const pkg of ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgl', '@tensorflow/tfjs-converter']) expect(existsSync(join(project, 'node_modules', pkg)), pkg).toBe(false);
     const pdf = await run('npx', ['collapse-lab', 'gaussian', '--trials', '2', '--generations', '2', '--plot', 'w2.pdf'], project);
     expect(pdf.stderr.trim()).toMatch(/^Error: PDF output needs @napi-rs\/canvas, an optional package that is not installed; expected it installed: 'npm install @napi-rs\/canvas@\^1\.1\.1'\.$/);
     expect(pdf.code).toBe(1);

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tfjs.ts';
 import { loadNetwork } from '../../lib/run/run-dir.ts';
 import { runCli, withFlags } from '../helpers/cli.ts';
 import { makeFaceFolder } from '../helpers/faces.ts';

@@ -1,5 +1,5 @@
 /** Checks every model test shares. */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tfjs.ts';
 import { expect } from 'vitest';
 import type { GenerativeModel } from '../../models/types.ts';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tfjs.ts';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ImageSet } from '../../data/images.ts';
@@ -70,6 +70,9 @@ describe('createCollapseAnalysis', () => {
     expect((await readFile(join(dir, 'gen-002', 'reconstructions.u8'))).length).toBe(2 * 10 * 784);
     expect(info.metrics!.baseline.precision).toBeGreaterThan(0);
     expect(info.metrics!.baseline.latentStd).toBeGreaterThan(0);
+    // 60 samples measured; FID against all 100 test images, precision and recall against the first 60.
+    expect(info.metrics!.samples).toBe(60);
+    expect(info.metrics!.real).toEqual({ fid: 100, manifold: 60 });
     a.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });

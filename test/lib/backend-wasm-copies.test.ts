@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tfjs.ts';
 import { initBackend } from '../../lib/backend.ts';
 
 // The kernels replace the wasm ones only, so this file runs there whatever the test backend.

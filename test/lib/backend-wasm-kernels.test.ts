@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tfjs.ts';
 import { initBackend } from '../../lib/backend.ts';
 import { registerWasmConvKernels } from '../../lib/backend-wasm-kernels.ts';
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tfjs.ts';
 import { initBackend } from '../../lib/backend.ts';
 
 // The kernel replaces the wasm one only, so this file runs there whatever the test backend.

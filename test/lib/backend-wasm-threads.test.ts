@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tfjs.ts';
 import { activeBackend, initBackend } from '../../lib/backend.ts';
 import { createVae } from '../../models/vae.ts';
 

@@ -2,11 +2,12 @@
  * The GPU code path: the library on WebGPU. It runs wherever Dawn finds an adapter, a software one
  * included (lavapipe here: slow, so everything is tiny), and skips with one sentence otherwise.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tfjs.ts';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { range, toFloatBatch } from '../../data/images.ts';
+import { range } from '../../data/images.ts';
+import { toFloatBatch } from '../../data/batch.ts';
 import type { ImageSet } from '../../data/images.ts';
 import { createConvVae } from '../../models/conv-vae.ts';
 import { createCollapseAnalysis } from '../../lib/analysis.ts';

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tfjs.ts';
 import { createImageSet } from '../../data/images.ts';
 import { formatProfile, profileTraining } from '../../lib/bench.ts';
 import { createVae } from '../../models/vae.ts';

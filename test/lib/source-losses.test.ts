@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { GenerationRecord } from '../../lib/record.ts';
-import * as tf from '@tensorflow/tfjs';
-import { createImageSet, toFloatBatch, range } from '../../data/images.ts';
+import * as tf from '../../lib/tfjs.ts';
+import { createImageSet, range } from '../../data/images.ts';
+import { toFloatBatch } from '../../data/batch.ts';
 import { armName, entropyFloor, formatEntropyFloors, formatSourceLosses, formatTrainLossTrend, LOSS_SOURCE_ARMS, lossSourceRun, mixOfSources } from '../../lib/source-losses.ts';
 import { bernoulliNll } from '../../models/losses.ts';
 import { createRng } from '../../lib/rng.ts';
@@ -17,9 +18,9 @@ describe('the loss-sources experiment', () => {
   it('covers every sampling mode that makes images from latent draws, for both families, with unique folder names', () => {
     for (const family of ['vae', 'ae'] as const) {
       const modes = SAMPLING_MODES[family].filter((m) => m !== 'reconstruct');
-      expect(LOSS_SOURCE_ARMS.filter((a) => a.family === family && !a.warmStart).map((a) => a.sampling).sort()).toEqual([...modes].sort());
+      expect(LOSS_SOURCE_ARMS.filter((a) => a.family === family && a.init !== 'warm').map((a) => a.sampling).sort()).toEqual([...modes].sort());
       // And one warm-started arm per family, on grey samples.
-      expect(LOSS_SOURCE_ARMS.filter((a) => a.family === family && a.warmStart).map(armName)).toEqual([{ vae: 'vae-mean-warm', ae: 'ae-latent-gaussian-warm' }[family]]);
+      expect(LOSS_SOURCE_ARMS.filter((a) => a.family === family && a.init === 'warm').map(armName)).toEqual([{ vae: 'vae-mean-warm', ae: 'ae-latent-gaussian-warm' }[family]]);
     }
     expect(new Set(LOSS_SOURCE_ARMS.map(armName)).size).toBe(LOSS_SOURCE_ARMS.length);
   });
@@ -34,7 +35,7 @@ describe('the loss-sources experiment', () => {
 
   it('tabulates the training loss per generation and its sources at generations 1, 2 and the last', () => {
     const run = lossSourceRun({
-      info: { format: 'x', config: { model: { kind: 'vae', sampling: 'threshold' }, scheme: 'accumulate', warmStart: true }, seed: 0, backend: { name: 'cpu', package: 'p', version: '1' }, versions: {}, createdAt: '' },
+      info: { format: 'x', id: 'x', config: { model: { kind: 'vae', sampling: 'threshold' }, scheme: 'accumulate', warmStart: true }, seed: 0, backend: { name: 'cpu', package: 'p', version: '1' }, versions: {}, createdAt: '' },
       records: [record(1, 1, 130, 125), record(2, 0.5, 120, 126, 110), record(3, 1 / 3, 115, 127, 108)],
     });
     expect(run).toMatchObject({ family: 'vae', sampling: 'threshold', init: 'warm', scheme: 'accumulate' });

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tfjs.ts';
 import { evaluate, fit, NonFiniteLossError } from '../../lib/train.ts';
 import { createRng } from '../../lib/rng.ts';
 import type { ImageSet } from '../../data/images.ts';

@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tfjs.ts';
 import { createAutoencoder } from '../../models/autoencoder.ts';
 import { loadMnist } from '../../data/mnist.ts';
-import { createImageSet, range, toFloatBatch } from '../../data/images.ts';
+import { createImageSet, range } from '../../data/images.ts';
+import { toFloatBatch } from '../../data/batch.ts';
 import type { ImageSet } from '../../data/images.ts';
 import { createRng } from '../../lib/rng.ts';
 import { useTestBackend } from '../helpers/backend.ts';

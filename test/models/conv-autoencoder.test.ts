@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tfjs.ts';
 import { createConvAutoencoder } from '../../models/conv-autoencoder.ts';
-import { createImageSet, range, toFloatBatch } from '../../data/images.ts';
+import { createImageSet, range } from '../../data/images.ts';
+import { toFloatBatch } from '../../data/batch.ts';
 import type { ImageSet } from '../../data/images.ts';
 import { loadNetworkFrom as loadNetwork, saveNetwork } from '../../lib/run/network-io.ts';
 import { createRng } from '../../lib/rng.ts';

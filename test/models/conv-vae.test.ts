@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tfjs.ts';
 import { createConvVae, CONV_CELEBA, CONV_MNIST, convPresetFor } from '../../models/conv-vae.ts';
 import { loadMnist } from '../../data/mnist.ts';
-import { createImageSet, range, toFloatBatch } from '../../data/images.ts';
+import { createImageSet, range } from '../../data/images.ts';
+import { toFloatBatch } from '../../data/batch.ts';
 import type { ImageSet } from '../../data/images.ts';
 import { loadNetworkFrom as loadNetwork, saveNetwork } from '../../lib/run/network-io.ts';
 import { createRng } from '../../lib/rng.ts';

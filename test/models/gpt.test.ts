@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../lib/tfjs.ts';
 import { createImageSet, range } from '../../data/images.ts';
 import { windowShape } from '../../data/text.ts';
 import { createGpt, streamWindows } from '../../models/gpt.ts';

@@ -9,20 +9,29 @@ const TINY = ['--train-size', '60', '--test-size', '30', '--no-metrics'];
 describe('scripts/cli', () => {
   it("resolves each dataset's own defaults; presets set only what differs", async () => {
     const mnist = (await parseExperimentArgs(EXPERIMENTS['vae-mnist'], [])).flags;
-    expect(mnist).toMatchObject({ trainSize: 60000, testSize: 10000, latentDim: 20, arch: 'dense', hidden: [400], metrics: true, generations: 7, epochs: 10, out: 'checkpoints/vae-mnist' });
+    expect(mnist).toMatchObject({ generations: 7, epochs: 10, out: 'checkpoints/vae-mnist' });
+    expect(mnist.settings).toMatchObject({ trainSize: 60000, testSize: 10000, latentDim: 20, arch: 'dense', hidden: [400], metrics: true });
     const quick = (await parseExperimentArgs(EXPERIMENTS['ae-mnist'], ['--preset', 'quick', '--epochs', '2'])).flags;
-    expect(quick).toMatchObject({ trainSize: 10000, generations: 5, epochs: 2, sampling: 'latent-gaussian', out: 'checkpoints/ae-mnist-quick' });
+    expect(quick).toMatchObject({ generations: 5, epochs: 2, out: 'checkpoints/ae-mnist-quick' });
+    expect(quick.settings).toMatchObject({ trainSize: 10000, sampling: 'latent-gaussian' });
     const celeba = (await parseExperimentArgs(EXPERIMENTS['vae-celeba'], ['--data-dir', 'x', '--preset', 'quick'])).flags;
-    expect(celeba).toMatchObject({ trainSize: undefined, testSize: undefined, latentDim: 128, arch: 'conv', metrics: false, generations: 5, epochs: 5 });
+    expect(celeba).toMatchObject({ generations: 5, epochs: 5 });
+    expect(celeba.settings.trainSize).toBeUndefined();
+    expect(celeba.settings).toMatchObject({ latentDim: 128, arch: 'conv', metrics: false });
   });
 
-  it('takes the classifier folder as an absolute path, into the analysis options', async () => {
-    const { raw, flags } = await parseExperimentArgs(EXPERIMENTS['vae-mnist'], withFlags(TINY, ['--metrics', '--classifier-dir', 'my/cache']));
-    expect(flags.classifierDir).toBe(join(process.cwd(), 'my/cache'));
-    const options = await experimentOptions(EXPERIMENTS['vae-mnist'], [], flags, raw);
-    expect(options.analysis).toEqual({ metrics: true, classifierDir: join(process.cwd(), 'my/cache') });
+  it("takes the classifier folder as an absolute path, into the family's settings", async () => {
+    const { flags } = await parseExperimentArgs(EXPERIMENTS['vae-mnist'], withFlags(TINY, ['--metrics', '--classifier-dir', 'my/cache']));
+    const options = experimentOptions(EXPERIMENTS['vae-mnist'], flags);
+    expect(options).toMatchObject({ family: 'mnist-vae', settings: { metrics: true, classifierDir: join(process.cwd(), 'my/cache') } });
     const plain = await parseExperimentArgs(EXPERIMENTS['vae-mnist'], TINY);
-    expect((await experimentOptions(EXPERIMENTS['vae-mnist'], [], plain.flags, plain.raw)).analysis).toEqual({ metrics: false });
+    expect(experimentOptions(EXPERIMENTS['vae-mnist'], plain.flags).settings).toMatchObject({ metrics: false, trainSize: 60 });
+  });
+
+  it('takes every run setting as its flag, into the experiment options (--sample-grid)', async () => {
+    const { flags } = await parseExperimentArgs(EXPERIMENTS['vae-mnist'], withFlags(TINY, ['--sample-grid', '4', '--lr', '0.01']));
+    expect(experimentOptions(EXPERIMENTS['vae-mnist'], flags)).toMatchObject({ sampleGrid: 4, learningRate: 0.01 });
+    await expect(parseExperimentArgs(EXPERIMENTS['vae-mnist'], ['--sample-grid', '0'])).rejects.toThrow('--sample-grid');
   });
 
   it('prints a resume command without --resume / --force and their values, quoted for a shell', () => {

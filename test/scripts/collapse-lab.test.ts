@@ -6,7 +6,7 @@ import { COMMANDS } from '../../scripts/commands.ts';
 import { ROOT, runCli } from '../helpers/cli.ts';
 
 /** Modules of scripts/ that other scripts import; every other script is a command (or, soak, check-findings and findings-figures, a tool of this repository). */
-const NOT_COMMANDS = ['cli', 'collapse-lab', 'commands', 'config-file', 'experiments', 'flag-numbers', 'flags', 'invocation', 'lm-text-flags', 'soak', 'check-findings', 'findings-figures', 'sweep-tasks', 'task-index', 'theory-flags', 'tracking-flags'];
+const NOT_COMMANDS = ['cli', 'collapse-lab', 'commands', 'config-file', 'experiments', 'flag-numbers', 'flag-words', 'flags', 'invocation', 'soak', 'check-findings', 'findings-figures', 'sweep-tasks', 'task-index', 'theory-flags', 'tracking-flags'];
 
 describe('the collapse-lab command (scripts/collapse-lab.ts)', () => {
   it('has a command for every script, and --help lists each with one line', async () => {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../../lib/tfjs.ts';
 import { features } from '../../../lib/metrics/features.ts';
 import { encodeAll, latentStd, meanStd } from '../../../lib/metrics/latent.ts';
 import { useTestBackend } from '../../helpers/backend.ts';

@@ -32,7 +32,7 @@ describe('the configuration table', () => {
     expect(rows.get('model')).toEqual(['VAE', 'VAE', 'autoencoder']);
     expect(rows.get('scheme')).toEqual(['replace', 'accumulate', 'mix-0.5']);
     expect(rows.get('generations done')).toEqual(['2', '1', '1']);
-    expect(rows.get('metrics classifier')).toEqual(['test accuracy 99.00%, 8 features, 20 samples per generation, k = 3', 'test accuracy 99.00%, 8 features, 20 samples per generation, k = 3', 'no metrics']);
+    expect(rows.get('metrics classifier')).toEqual(['test accuracy 99.00%, 8 features, 20 synthetic images measured per generation (against 10 real test images for FID, 10 for precision and recall), k = 3', 'test accuracy 99.00%, 8 features, 20 synthetic images measured per generation (against 10 real test images for FID, 10 for precision and recall), k = 3', 'no metrics']);
   });
 
   it('shows a setting every run shares once, across the runs', () => {

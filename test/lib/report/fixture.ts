@@ -1,16 +1,15 @@
 /**
- * Hand-made run directories (no training): known records, analysis files and tiny images. They
- * have the shape of runs from before manifests (run.json format 1, with its checksum; generation
- * folders without manifests), which readers still read as they are.
+ * Hand-made run directories (no training): known records, analysis files and tiny images, in
+ * sealed generation folders bound to their run as the trainer writes them.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { LEGACY_RUN_FORMAT, writeRunInfo } from '../../../lib/run/info.ts';
-import { genDirName } from '../../../lib/run/layout.ts';
-import { sealFolder } from '../../../lib/run/sealed.ts';
 import { bindingFor } from '../../../lib/run/binding.ts';
+import { newRunId, RUN_FORMAT, writeRunInfo } from '../../../lib/run/info.ts';
 import { RunDir } from '../../../lib/run/run-dir.ts';
+import { writeSealedFolder } from '../../../lib/run/sealed.ts';
+import { genDirName } from '../../../lib/run/layout.ts';
 import type { AnalysisInfo } from '../../../lib/analysis.ts';
 
 export interface FakeRun {
@@ -30,10 +29,10 @@ export async function writeFakeRun(dir: string, run: FakeRun): Promise<string> {
   const kind = run.kind ?? 'vae';
   const scheme = run.scheme ?? 'replace';
   const side = run.side ?? 4;
-  const per = side * side;
   await mkdir(dir, { recursive: true });
   const info = {
-    format: LEGACY_RUN_FORMAT,
+    format: RUN_FORMAT,
+    id: newRunId(),
     config: { model: { kind, arch: 'dense', imageShape: [side, side, 1] }, scheme, epochs: 1, batchSize: 10, learningRate: 0.001, syntheticSize: 20, trainSize: 20, testSize: 10, warmStart: false, dataset: 'fake' },
     seed: run.seed ?? 0,
     backend: { name: 'cpu', package: '@tensorflow/tfjs-backend-cpu', version: '4.22.0' },
@@ -41,10 +40,18 @@ export async function writeFakeRun(dir: string, run: FakeRun): Promise<string> {
     createdAt: '2026-01-01T00:00:00.000Z',
   };
   await writeRunInfo(dir, info);
+  const reader = new RunDir(dir);
   for (const [i, fields] of run.generations.entries()) {
     const g = i + 1;
-    const gen = join(dir, genDirName(g));
-    await mkdir(gen, { recursive: true });
+    const binding = bindingFor({ id: info.id }, await reader.place(g));
+    await writeSealedFolder(join(dir, genDirName(g)), (gen) => writeGeneration(gen, g, fields, run, scheme, side), { binding });
+  }
+  return dir;
+}
+
+async function writeGeneration(gen: string, g: number, fields: Record<string, unknown>, run: FakeRun, scheme: string, side: number): Promise<void> {
+  const per = side * side;
+  {
     const record = { generation: g, scheme, trainSize: 20, realFraction: g === 1 ? 1 : 0, trainLoss: 100 + g, testLoss: 100 + 2 * g, testRecon: 90, testKl: 10, epochLosses: [1], numTensors: 5, seconds: 1, samplesPerSecond: 10, rssMB: 100, ...fields };
     await writeFile(join(gen, 'record.json'), JSON.stringify(record));
     const png = await sharp(new Uint8Array(per * 4).fill(30 * g), { raw: { width: side * 2, height: side * 2, channels: 1 } }).png().toBuffer();
@@ -64,6 +71,7 @@ export async function writeFakeRun(dir: string, run: FakeRun): Promise<string> {
         reconstructions: { count: 10, testIndices: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], labels: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] },
         metrics: {
           samples: 20,
+          real: { fid: 10, manifold: 10 },
           k: 3,
           classifier: { testAccuracy: 0.99, featureDim: 8, hidden: [16, 8], trainSize: 60000 },
           baseline: { fid: 1, classEntropy: 2.3, classHistogram: [2, 2, 2, 2, 2, 2, 2, 2, 2, 2], precision: 0.8, recall: 0.8, latentStd: 1 },
@@ -71,9 +79,5 @@ export async function writeFakeRun(dir: string, run: FakeRun): Promise<string> {
       };
       await writeFile(join(gen, 'analysis.json'), JSON.stringify(a));
     }
-    // Sealed as collapse-lab seals a generation, so that readers that verify (a sweep's) trust it.
-    const sealed = new RunDir(dir);
-    await sealFolder(gen, { binding: bindingFor(await sealed.identity(), await sealed.place(g)) });
   }
-  return dir;
 }

@@ -3,6 +3,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadRun, loadRuns } from '../../../lib/report/runs.ts';
 import { expandRunDirs } from '../../../lib/run/read.ts';
+import { schemeRank } from '../../../lib/schemes.ts';
 import { tempDir } from '../../helpers/tmp.ts';
 import { writeFakeRun } from './fixture.ts';
 
@@ -31,7 +32,7 @@ describe('report runs', () => {
 
   it('expands an experiment folder into its runs and keeps run folders as they are', async () => {
     // Scheme folders come in the survey's order, replace first.
-    expect(await expandRunDirs([join(root, 'exp')])).toEqual([join(root, 'exp', 'replace'), join(root, 'exp', 'accumulate')]);
+    expect(await expandRunDirs([join(root, 'exp')], schemeRank)).toEqual([join(root, 'exp', 'replace'), join(root, 'exp', 'accumulate')]);
     expect(await expandRunDirs([join(root, 'exp', 'replace')])).toEqual([join(root, 'exp', 'replace')]);
   });
 
