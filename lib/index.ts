@@ -211,6 +211,9 @@ export type { TheoryExperiment, TheoryMetric, TheoryPlot, TheoryResult, TheoryRu
 /** Line charts, one panel or several side by side, to SVG, PNG or PDF (vega-lite). */
 export { writeChart, writeChartTo } from './report/plot.ts';
 export type { Chart, ChartPanel, LineChart, LineSeries, PanelChart, PlotOutput } from './report/plot.ts';
+/** The survey's Figures 10 and 11 (train and test loss by generation) from generation records. */
+export { formatLossRecords, lossCurvesChart } from './report/loss-chart.ts';
+export type { NamedRecords } from './report/loss-chart.ts';
 
 // ---- Sweeps: grids of runs, locally or as Slurm job arrays, aggregated with 95% intervals ----------
 export { parseGrid } from './sweep/grid.ts';

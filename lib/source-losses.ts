@@ -187,7 +187,7 @@ function signed(v: number): string {
 }
 
 /** A GitHub-flavoured markdown table, numbers right-aligned. */
-function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const numeric = header.map((_, i) => rows.length > 0 && rows.every((r) => /^[-+]?[\d.]+$|^-$/.test(r[i])));
   const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
   return [line(header), line(numeric.map((n) => (n ? '---:' : '---'))), ...rows.map(line)].join('\n') + '\n';

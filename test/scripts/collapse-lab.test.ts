@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { COMMANDS } from '../../scripts/commands.ts';
 import { ROOT, runCli } from '../helpers/cli.ts';
 
-/** Modules of scripts/ that other scripts import; every other script is a command (or, soak and check-findings, a tool of this repository). */
+/** Modules of scripts/ that other scripts import; every other script is a command (or, soak, check-findings and findings-figures, a tool of this repository). */
 const NOT_COMMANDS = [
   'cli',
   'collapse-lab',
@@ -18,6 +18,7 @@ const NOT_COMMANDS = [
   'invocation',
   'soak',
   'check-findings',
+  'findings-figures',
   'sweep-tasks',
   'task-index',
   'theory-flags',
