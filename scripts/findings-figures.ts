@@ -8,7 +8,9 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hideBin } from 'yargs/helpers';
 import yargs from 'yargs';
-import { formatLossRecords, lossCurvesChart, readRecordsFile, writeChartTo } from '../lib/index.ts';
+import { cliSupport, formatLossRecords, lossCurvesChart, writeChartTo } from '../lib/index.ts';
+
+const { readRecordsFile } = cliSupport;
 import type { NamedRecords } from '../lib/index.ts';
 import {
   exitWithError,
