@@ -178,6 +178,7 @@ export function formatProfile(p: TrainingProfile, minShare = 0.01): string {
   ].join('\n');
 }
 
+/** Trains, samples and evaluates one model on MNIST and reports images per second and seconds (npm run bench). */
 export async function benchModel(options: BenchOptions): Promise<ModelBench> {
   const evalBatch = options.evalBatchSize ?? 1000;
   const model = options.model({ seed: 1 });

@@ -19,6 +19,7 @@ import {
   say,
 } from './options.ts';
 
+/** One setting, declared once: its kind, help, default, check, flag, and whether run.json and the report show it. */
 export interface Setting<V> {
   readonly kind: 'integer' | 'number' | 'boolean' | 'choice' | 'integers' | 'text';
   /** One phrase for --help and the docs, e.g. 'epochs per generation'. */
@@ -47,6 +48,7 @@ export interface Setting<V> {
 }
 
 // A table mixes settings of every value type.
+/** A table of settings by name (RUN_SETTINGS, a family's own). */
 export type Settings = Readonly<Record<string, Setting<any>>>;
 
 /** The checked value of every setting (optional ones may stay undefined). */

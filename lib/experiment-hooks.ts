@@ -13,6 +13,7 @@ export interface SchemeContext {
   generations: number;
 }
 
+/** runExperiment's progress hooks: like trainGenerations' hooks, with the scheme's label first. */
 export interface ExperimentHooks {
   /** Called after every batch of every scheme; `loss` is there every `logEvery` steps. Defaults to none. */
   onBatch?: (ctx: BatchContext & SchemeContext) => void;

@@ -106,12 +106,14 @@ export interface ExperimentOptions extends Omit<GenerationsOptions, OwnOptions>,
  */
 export type ExperimentScheme = Scheme | { kind: 'fresh'; freshSize?: undefined };
 
+/** One scheme's run of an experiment: its name, run directory and records. */
 export interface SchemeRun {
   scheme: string;
   dir: string;
   records: GenerationRecord[];
 }
 
+/** What runExperiment returns: the backend it ran on, each scheme's run, and the report's path. */
 export interface ExperimentResult {
   backend: BackendInfo;
   runs: SchemeRun[];
@@ -399,6 +401,7 @@ function workerOptions(r: ResolvedOptions): WorkerOptions {
   };
 }
 
+/** What runExperiment will train: the training images in all, and those already done on disk. */
 export interface ExperimentPlan {
   /** Training images (epochs x training-set size, summed over generations and schemes). */
   totalImages: number;

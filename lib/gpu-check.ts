@@ -45,6 +45,7 @@ export interface GpuCheckResult {
   steps: number;
 }
 
+/** Every backend, usable or why not, and a short training run on each usable one (npm run gpu-check). */
 export async function gpuCheck(options: GpuCheckOptions): Promise<GpuCheckResult> {
   const steps = options.steps ?? 100;
   const warmup = Math.min(options.warmupSteps ?? 10, steps - 1);

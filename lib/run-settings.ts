@@ -69,6 +69,7 @@ export const RUN_SETTINGS = {
   force: flag({ help: 'replace runs already in --out', default: false }),
 } as const;
 
+/** The checked values of RUN_SETTINGS: what every run is trained with. */
 export type RunSettings = ValuesOf<typeof RUN_SETTINGS>;
 
 /** The defaults of RUN_SETTINGS. */

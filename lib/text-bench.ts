@@ -46,6 +46,7 @@ export interface GptBench {
   params: number;
 }
 
+/** The GPT's training and sampling characters per second on Moby Dick (npm run bench). */
 export async function benchGpt(options: GptBenchOptions = {}): Promise<GptBench> {
   const text = await loadText({ block: 64, ...options.text });
   const block = text.train.shape[1] - 1;

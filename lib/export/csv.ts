@@ -11,6 +11,7 @@ import { expandRunDirs, isRunDir, readRun } from '../run/read.ts';
 import { readSteps } from '../run/steps.ts';
 import { schemeRank } from '../schemes.ts';
 
+/** The two CSV tables of runs as text: a row per generation, and a row per logged step. */
 export interface CsvTables {
   /** One row per complete generation of each run. */
   generations: string;
@@ -70,6 +71,7 @@ function commonParent(dirs: readonly string[]): string {
   return out.join('/') || '/';
 }
 
+/** exportCsv's options: the runs (or folders of runs) and where the CSVs go. */
 export interface ExportCsvOptions {
   /** Run directories or experiment folders. */
   runs: readonly string[];
@@ -77,6 +79,7 @@ export interface ExportCsvOptions {
   out?: string;
 }
 
+/** What exportCsv wrote: the two files' paths and how many rows and runs they hold. */
 export interface ExportCsvResult {
   /** Paths of generations.csv and steps.csv. */
   generations: string;

@@ -49,6 +49,7 @@ export interface FamilyAnalysis {
    * added to config.analysis, so that a resume with another is refused. Defaults to nothing.
    */
   dependencies?(): Promise<Record<string, unknown>>;
+  /** Frees what the analysis holds (its classifier, its reference features). */
   dispose(): void;
 }
 
@@ -75,6 +76,7 @@ export interface ClosingInput {
   backend: string;
 }
 
+/** A family of data and model: its settings, presets, loader, model factory and analysis (see the top of this file). */
 export interface Family<S extends Settings = Settings, D extends FamilyData = FamilyData> {
   /** Its name in the registry, e.g. 'mnist-vae'. */
   readonly name: string;

@@ -7,6 +7,7 @@ import { stopWhenParentEnds, SWEEP_CHILD_ENV, SWEEP_LOG_ENV } from './local.ts';
 import { placementFrom } from './placement.ts';
 import type { Placement } from './placement.ts';
 
+/** Where a sweep task runs, read from its environment: its log file and its placement (host, Slurm ids). */
 export interface TaskEnvironment {
   /** The task's log file, when a pool or Slurm gave one. */
   logFile?: string;

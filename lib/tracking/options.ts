@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { checkInteger, checkPath, invalidOption, opt, OptionError, say } from '../options.ts';
 import { TENSORBOARD_DIR } from '../run/layout.ts';
 
+/** What trainGenerations logs besides its records: training losses every few steps, TensorBoard event files. */
 export interface TrackingOptions {
   /**
    * Optimiser steps between training losses read back for steps.jsonl, TensorBoard and onBatch's

@@ -13,6 +13,7 @@ import type { SummaryValue } from './event-file.ts';
 /** Event files of ours end so (TensorBoard needs only "tfevents" in the name): only these are ever deleted. */
 const OUR_SUFFIX = '.collapse-lab';
 
+/** Writes scalars, images and text to one TensorBoard event file (createTensorBoardWriter). */
 export interface TensorBoardWriter {
   /** The folder the event file is in. */
   readonly dir: string;
@@ -26,6 +27,7 @@ export interface TensorBoardWriter {
   flush(): Promise<void>;
 }
 
+/** Where a TensorBoard writer writes its event file, and under which run name. */
 export interface TensorBoardOptions {
   /** Delete the event files of ours already in `dir` (a run that starts over). Defaults to false. */
   replace?: boolean;
