@@ -157,3 +157,13 @@ export async function launch(binary: string): Promise<Browser> {
     },
   };
 }
+
+/** Evaluates `expression` on the open page laid out in a window `width` px wide, then restores the window. */
+export async function evaluateAtWidth<T>(browser: Browser, width: number, expression: string): Promise<T> {
+  await browser.send('Emulation.setDeviceMetricsOverride', { width, height: 900, deviceScaleFactor: 1, mobile: false });
+  try {
+    return await browser.evaluate<T>(expression);
+  } finally {
+    await browser.send('Emulation.clearDeviceMetricsOverride');
+  }
+}

@@ -18,7 +18,7 @@ import { runCli } from '../helpers/cli.ts';
 import { tinyMnist, tinyVae } from '../helpers/tiny.ts';
 import { writeFakeRun } from '../lib/report/fixture.ts';
 import { tempDir } from '../helpers/tmp.ts';
-import { findChromium, launch } from './report-chromium.ts';
+import { evaluateAtWidth, findChromium, launch } from './report-chromium.ts';
 import type { Browser } from './report-chromium.ts';
 
 const chromium = findChromium();
@@ -161,25 +161,19 @@ describe.skipIf(!chromium)(`report.html in headless Chromium${chromium ? '' : ` 
   it('fits a window 1200 px wide with its curves (no sideways scroll), two charts a row', async () => {
     // On the tab open() makes: the page is laid out again at 1200 px.
     await browser.open(pathToFileURL(report).href);
-    await browser.send('Emulation.setDeviceMetricsOverride', {
-      width: 1200,
-      height: 900,
-      deviceScaleFactor: 1,
-      mobile: false,
-    });
-    try {
-      const size = await browser.evaluate<{ page: number; window: number; rows: number[] }>(`(() => ({
-        page: document.documentElement.scrollWidth,
-        window: document.documentElement.clientWidth,
-        rows: [...document.querySelectorAll('figure.chart')].map((f) => Math.round(f.getBoundingClientRect().top)),
-      }))()`);
-      expect(size.window).toBe(1200);
-      expect(size.page).toBeLessThanOrEqual(1200);
-      // Nine charts, two a row: five rows.
-      expect(new Set(size.rows).size).toBe(5);
-    } finally {
-      await browser.send('Emulation.clearDeviceMetricsOverride');
-    }
+    const size = await evaluateAtWidth<{ page: number; window: number; rows: number[] }>(
+      browser,
+      1200,
+      `(() => ({
+      page: document.documentElement.scrollWidth,
+      window: document.documentElement.clientWidth,
+      rows: [...document.querySelectorAll('figure.chart')].map((f) => Math.round(f.getBoundingClientRect().top)),
+    }))()`,
+    );
+    expect(size.window).toBe(1200);
+    expect(size.page).toBeLessThanOrEqual(1200);
+    // Nine charts, two a row: five rows.
+    expect(new Set(size.rows).size).toBe(5);
   });
 
   it('notices a broken page: a missing picture is reported, not passed over', async () => {

@@ -12,7 +12,7 @@ import { aggregateSweep } from '../../lib/sweep/results.ts';
 import { writeFakeRun } from '../lib/report/fixture.ts';
 import { fakeExperiments } from '../lib/sweep/fake-experiments.ts';
 import { tempDir } from '../helpers/tmp.ts';
-import { findChromium, launch } from './report-chromium.ts';
+import { evaluateAtWidth, findChromium, launch } from './report-chromium.ts';
 import type { Browser } from './report-chromium.ts';
 
 const chromium = findChromium();
@@ -46,37 +46,26 @@ describe.skipIf(!chromium)(`the sweep page in headless Chromium${chromium ? '' :
 
   it('fits a window 1200 px wide (no sideways scroll), two charts a row, with words on the axes', async () => {
     await browser.open(pathToFileURL(page).href);
-    await browser.send('Emulation.setDeviceMetricsOverride', {
-      width: 1200,
-      height: 900,
-      deviceScaleFactor: 1,
-      mobile: false,
-    });
-    try {
-      const size = await browser.evaluate<{
-        page: number;
-        window: number;
-        rows: number[];
-        widths: number[];
-        loaded: boolean[];
-      }>(`(() => ({
-        page: document.documentElement.scrollWidth,
-        window: document.documentElement.clientWidth,
-        rows: [...document.querySelectorAll('figure.chart')].map((f) => Math.round(f.getBoundingClientRect().top)),
-        widths: [...document.querySelectorAll('figure.chart img')].map((i) => i.getBoundingClientRect().width),
-        loaded: [...document.querySelectorAll('figure.chart img')].map((i) => i.complete && i.naturalWidth > 0),
-      }))()`);
-      expect(size.window).toBe(1200);
-      expect(size.page).toBeLessThanOrEqual(1200);
-      expect(size.loaded.length).toBeGreaterThan(2);
-      expect(size.loaded.every(Boolean)).toBe(true);
-      // Scaled down from their 840 px pictures, at most the figure's max-width.
-      for (const w of size.widths) expect(w).toBeLessThanOrEqual(640);
-      // Two charts a row: each row's top is shared by two figures (the last may be alone).
-      expect(new Set(size.rows).size).toBe(Math.ceil(size.rows.length / 2));
-    } finally {
-      await browser.send('Emulation.clearDeviceMetricsOverride');
-    }
+    type Size = { page: number; window: number; rows: number[]; widths: number[]; loaded: boolean[] };
+    const size = await evaluateAtWidth<Size>(
+      browser,
+      1200,
+      `(() => ({
+      page: document.documentElement.scrollWidth,
+      window: document.documentElement.clientWidth,
+      rows: [...document.querySelectorAll('figure.chart')].map((f) => Math.round(f.getBoundingClientRect().top)),
+      widths: [...document.querySelectorAll('figure.chart img')].map((i) => i.getBoundingClientRect().width),
+      loaded: [...document.querySelectorAll('figure.chart img')].map((i) => i.complete && i.naturalWidth > 0),
+    }))()`,
+    );
+    expect(size.window).toBe(1200);
+    expect(size.page).toBeLessThanOrEqual(1200);
+    expect(size.loaded.length).toBeGreaterThan(2);
+    expect(size.loaded.every(Boolean)).toBe(true);
+    // Scaled down from their 840 px pictures, at most the figure's max-width.
+    for (const w of size.widths) expect(w).toBeLessThanOrEqual(640);
+    // Two charts a row: each row's top is shared by two figures (the last may be alone).
+    expect(new Set(size.rows).size).toBe(Math.ceil(size.rows.length / 2));
     const { readFile } = await import('node:fs/promises');
     const svg = await readFile(join(page, '..', 'plots', 'trainLoss.svg'), 'utf8');
     expect(svg).toContain('loss per image (nats)');
