@@ -98,7 +98,7 @@ describe.concurrent('the npm package (npm pack, installed into an empty project)
       await writeFile(
         join(project, 'train.mjs'),
         `import { trainGenerations, createVae, loadMnist } from 'collapse-lab';
-import * as tf from '../../lib/tfjs.ts';
+import * as tf from '@tensorflow/tfjs-core';
 const { train, test } = await loadMnist({ trainSize: 200, testSize: 100 });
 const records = await trainGenerations({
   model: (init) => createVae({ hidden: [16], latentDim: 2, seed: init.seed }),
