@@ -11,34 +11,9 @@ import { hideBin } from 'yargs/helpers';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { soak } from '../test/helpers/faults.ts';
+import { soak, SOAK_ARGS } from '../test/helpers/faults.ts';
 import type { TrialResult } from '../test/helpers/faults.ts';
 import { configOption, intOption, parseFlagsOrExit, usage, withDefault, withDefaults } from './flags.ts';
-
-/** The in-suite test's configuration: three generations of two epochs on 100 images, about a second of training. */
-export const SOAK_ARGS = [
-  '--train-size',
-  '100',
-  '--test-size',
-  '50',
-  '--generations',
-  '3',
-  '--epochs',
-  '2',
-  '--hidden',
-  '16',
-  '--latent-dim',
-  '2',
-  '--batch-size',
-  '50',
-  '--seed',
-  '5',
-  '--scheme',
-  'accumulate',
-  '--backend',
-  'wasm',
-  '--no-metrics',
-];
 
 const DEFAULTS = { trials: 200, seed: 1, concurrency: 1, keep: false };
 const parser = yargs()

@@ -1,32 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { soak } from '../helpers/faults.ts';
+import { soak, SOAK_ARGS } from '../helpers/faults.ts';
 import type { TrialResult } from '../helpers/faults.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
-/** The configuration scripts/soak.ts uses: three generations of two epochs on 100 real MNIST images. */
-const ARGS = [
-  '--train-size',
-  '100',
-  '--test-size',
-  '50',
-  '--generations',
-  '3',
-  '--epochs',
-  '2',
-  '--hidden',
-  '16',
-  '--latent-dim',
-  '2',
-  '--batch-size',
-  '50',
-  '--seed',
-  '5',
-  '--scheme',
-  'accumulate',
-  '--backend',
-  'wasm',
-  '--no-metrics',
-];
 const TRIALS = 12;
 let root: string;
 beforeAll(async () => {
@@ -37,7 +13,7 @@ describe('fault injection (scripts/vae-mnist.ts)', () => {
   it(`${TRIALS} SIGKILLs at random moments, weighted toward the save path, each resumed to the uninterrupted generations.jsonl`, async () => {
     const lines: string[] = [];
     const { reference, results } = await soak({
-      setup: { script: 'vae-mnist', args: ARGS, scheme: 'accumulate' },
+      setup: { script: 'vae-mnist', args: SOAK_ARGS, scheme: 'accumulate' },
       trials: TRIALS,
       // Kill points come from a seeded stream: a failure can be replayed with scripts/soak.ts --seed 7.
       seed: 7,

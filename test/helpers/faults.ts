@@ -252,3 +252,28 @@ async function partials(out: string): Promise<string[]> {
 function lastLines(text: string): string {
   return text.trim().split('\n').slice(-3).join(' | ');
 }
+
+/** The configuration of the fault-injection test and of scripts/soak.ts: three generations of two epochs on 100 images, about a second of training. */
+export const SOAK_ARGS = [
+  '--train-size',
+  '100',
+  '--test-size',
+  '50',
+  '--generations',
+  '3',
+  '--epochs',
+  '2',
+  '--hidden',
+  '16',
+  '--latent-dim',
+  '2',
+  '--batch-size',
+  '50',
+  '--seed',
+  '5',
+  '--scheme',
+  'accumulate',
+  '--backend',
+  'wasm',
+  '--no-metrics',
+];
