@@ -17,7 +17,7 @@
  * lane computes exactly what the scalar float32 operations compute.
  */
 
-import { F32, get, heapModuleBytes, I32, isShared, MEMARG, set, simd, uleb, V128 } from './wasm-module-bytes.ts';
+import { F32, get, heapInstance, heapModuleBytes, I32, MEMARG, set, simd, uleb, V128 } from './wasm-module-bytes.ts';
 
 /** adam(w, m, v, g, ow, om, ov, n, a1, a2, b1, c1, b2, c2, eps, negLr): byte offsets into the heap, n floats. */
 export type AdamSimd = (
@@ -94,16 +94,5 @@ const instances = new WeakMap<WebAssembly.Memory, AdamSimd | null>();
 
 /** The SIMD update over `memory`, or null where this WebAssembly engine cannot compile it. */
 export function adamSimdFor(memory: WebAssembly.Memory): AdamSimd | null {
-  if (instances.has(memory)) return instances.get(memory) ?? null;
-  let fn: AdamSimd | null = null;
-  try {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(adamModuleBytes(isShared(memory))), {
-      env: { memory },
-    });
-    fn = instance.exports.adam as AdamSimd;
-  } catch {
-    fn = null; // no SIMD here: the caller's JavaScript loop does the same operations
-  }
-  instances.set(memory, fn);
-  return fn;
+  return heapInstance(instances, memory, adamModuleBytes, (e) => e.adam as AdamSimd);
 }

@@ -13,7 +13,20 @@
  * f32x4 arithmetic is IEEE float32 lane by lane (no fused multiply-add), so the JavaScript loop of
  * lib/backend-wasm-bce.ts that does the same operations with Math.fround gets the same bits.
  */
-import { F32, f32, get, heapModuleBytes, I32, isShared, MEMARG, set, simd, uleb, V128 } from './wasm-module-bytes.ts';
+import {
+  F32,
+  f32,
+  get,
+  heapInstance,
+  heapModuleBytes,
+  I32,
+  loop,
+  MEMARG,
+  set,
+  simd,
+  uleb,
+  V128,
+} from './wasm-module-bytes.ts';
 
 /** rowLoss(l, x, s, n): byte offsets into the heap and n floats; the row's summed loss. */
 export type RowLoss = (l: number, x: number, s: number, n: number) => number;
@@ -26,39 +39,6 @@ export const ATANH_COEFFICIENTS = [1, 3, 5, 7, 9, 11, 13, 15].map((k) => Math.fr
 const [SPLAT_F32, EXTRACT_F32] = [0x13, 0x1f];
 const [ADD, SUB, MUL, DIV, MAX] = [0xe4, 0xe5, 0xe6, 0xe7, 0xe9];
 const F32_ADD = 0x92;
-
-/** Loop over i = 0, 16, ..., 4n - 16 (bytes), with i and end in the given locals. */
-function loop(n: number, i: number, end: number, body: number[]): number[] {
-  return [
-    ...get(n),
-    0x41,
-    2,
-    0x74,
-    ...set(end),
-    0x41,
-    0,
-    ...set(i), // end = n * 4; i = 0
-    0x02,
-    0x40,
-    0x03,
-    0x40, // block, loop
-    ...get(i),
-    ...get(end),
-    0x4f,
-    0x0d,
-    1, // if i >= end: break
-    ...body,
-    ...get(i),
-    0x41,
-    16,
-    0x6a,
-    ...set(i),
-    0x0c,
-    0, // i += 16; continue
-    0x0b,
-    0x0b, // end loop, end block
-  ];
-}
 
 function rowLossBody(): number[] {
   const [L, X, S, N, I, END] = [0, 1, 2, 3, 4, 5];
@@ -152,16 +132,8 @@ const instances = new WeakMap<WebAssembly.Memory, { rowLoss: RowLoss; rowGrad: R
 
 /** The SIMD functions over `memory`, or null where this WebAssembly engine cannot compile them. */
 export function bceSimdFor(memory: WebAssembly.Memory): { rowLoss: RowLoss; rowGrad: RowGrad } | null {
-  if (instances.has(memory)) return instances.get(memory) ?? null;
-  let fns: { rowLoss: RowLoss; rowGrad: RowGrad } | null = null;
-  try {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bceModuleBytes(isShared(memory))), {
-      env: { memory },
-    });
-    fns = { rowLoss: instance.exports.rowLoss as RowLoss, rowGrad: instance.exports.rowGrad as RowGrad };
-  } catch {
-    fns = null; // no SIMD here: the caller's JavaScript loop does the same operations
-  }
-  instances.set(memory, fns);
-  return fns;
+  return heapInstance(instances, memory, bceModuleBytes, (e) => ({
+    rowLoss: e.rowLoss as RowLoss,
+    rowGrad: e.rowGrad as RowGrad,
+  }));
 }

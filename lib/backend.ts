@@ -11,6 +11,7 @@ import { registerWasmBceKernels } from './backend-wasm-bce.ts';
 import { registerWasmSharedCopies } from './backend-wasm-copies.ts';
 import { registerWasmConvKernels } from './backend-wasm-kernels.ts';
 import { registerWasmTransposedMatMul } from './backend-wasm-matmul.ts';
+import { registerWasmColumnSum } from './backend-wasm-sum.ts';
 import { useWasmThreads } from './backend-wasm-threads.ts';
 import { firstLine, probeWebGpu, startWebGpu } from './backend-webgpu.ts';
 import { checkInteger } from './options.ts';
@@ -434,4 +435,5 @@ function applyWasmWorkarounds(): void {
   registerWasmTransposedMatMul();
   registerWasmFusedAdam();
   registerWasmSharedCopies();
+  registerWasmColumnSum();
 }

@@ -1,7 +1,8 @@
 /**
  * Helpers to write small WebAssembly modules out byte by byte: the library's SIMD kernels
- * (lib/backend-wasm-adam-simd.ts, lib/backend-wasm-bce-simd.ts) are modules of one or two
- * functions working on the wasm backend's own heap, which they import as memory `env.memory`.
+ * (lib/backend-wasm-adam-simd.ts, lib/backend-wasm-bce-simd.ts, lib/backend-wasm-sum.ts) are modules
+ * of one or two functions working on the wasm backend's own heap, which they import as memory
+ * `env.memory`.
  */
 
 export const I32 = 0x7f;
@@ -72,4 +73,59 @@ export function heapModuleBytes(shared: boolean, fns: WasmFunction[]): Uint8Arra
 /** Whether `memory` is the threaded build's shared heap. */
 export function isShared(memory: WebAssembly.Memory): boolean {
   return typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+}
+
+/**
+ * The module of `bytes(shared)` instantiated over `memory` (once per memory, kept in `cache`), with its
+ * exports picked by `pick`; null where this WebAssembly engine cannot compile it (no SIMD), so that
+ * the caller's JavaScript loop does the same operations.
+ */
+export function heapInstance<T>(
+  cache: WeakMap<WebAssembly.Memory, T | null>,
+  memory: WebAssembly.Memory,
+  bytes: (shared: boolean) => Uint8Array<ArrayBuffer>,
+  pick: (exports: WebAssembly.Exports) => T,
+): T | null {
+  if (cache.has(memory)) return cache.get(memory) ?? null;
+  let fns: T | null = null;
+  try {
+    fns = pick(new WebAssembly.Instance(new WebAssembly.Module(bytes(isShared(memory))), { env: { memory } }).exports);
+  } catch {
+    fns = null;
+  }
+  cache.set(memory, fns);
+  return fns;
+}
+
+/** Loop over i = 0, 16, ..., 4n - 16 (bytes), with i and end in the given locals. */
+export function loop(n: number, i: number, end: number, body: number[]): number[] {
+  return [
+    ...get(n),
+    0x41,
+    2,
+    0x74,
+    ...set(end),
+    0x41,
+    0,
+    ...set(i), // end = n * 4; i = 0
+    0x02,
+    0x40,
+    0x03,
+    0x40, // block, loop
+    ...get(i),
+    ...get(end),
+    0x4f,
+    0x0d,
+    1, // if i >= end: break
+    ...body,
+    ...get(i),
+    0x41,
+    16,
+    0x6a,
+    ...set(i),
+    0x0c,
+    0, // i += 16; continue
+    0x0b,
+    0x0b, // end loop, end block
+  ];
 }
