@@ -11,6 +11,8 @@ import type { CollapseAnalysisOptions } from './analysis.ts';
 import { bindDependencies, DEPENDENCY_KEYS } from './analysis-dependencies.ts';
 import { backendBanner, initBackend } from './backend.ts';
 import type { BackendInfo } from './backend.ts';
+import { BACKEND_CHOICES } from './backend-choices.ts';
+import type { BackendChoice } from './backend-choices.ts';
 import { withHooks } from './experiment-hooks.ts';
 import type { ExperimentHooks } from './experiment-hooks.ts';
 import { runGenerations } from './generations.ts';
@@ -21,7 +23,7 @@ import { pickSettings } from './declare.ts';
 import { buildFamily, checkFamilySettings } from './families/build.ts';
 import { familyOf } from './families/index.ts';
 import { withRunDefaults } from './families/run-settings.ts';
-import type { FamilyAnalysis } from './families/types.ts';
+import type { Family, FamilyAnalysis, FamilyCheckContext } from './families/types.ts';
 import { checkClassifierDir, defaultClassifierDir, defaultClassifierDirSource } from './metrics/classifier-dir.ts';
 import { checkBoolean, checkInteger, invalidOption, opt, OptionError, say } from './options.ts';
 import { createProgress } from './progress.ts';
@@ -254,9 +256,20 @@ function checkExperiment(options: ExperimentOptions): { fresh: boolean } {
   }
   if (options.model !== undefined || options.data !== undefined) throw familyAndModel();
   const f = familyOf(family);
-  checkFamilySettings(f, settings ?? {});
+  checkFamilySettings(f, settings ?? {}, familyCheckContext(f, options));
   if (fresh && !f.freshPool) throw noFreshPool(f.title, f.name);
   return { fresh };
+}
+
+/** The batch size and backend a family's memory check weighs: as given when valid (else checked later), else the defaults. */
+function familyCheckContext(f: Family, o: ExperimentOptions): FamilyCheckContext {
+  const given = o.batchSize;
+  const batchSize =
+    Number.isSafeInteger(given) && given! > 0
+      ? given!
+      : ((f.runSettings?.batchSize?.default as number | undefined) ?? (RUN_DEFAULTS.batchSize as number));
+  const backend = BACKEND_CHOICES.includes(o.backend as BackendChoice) ? o.backend! : 'auto';
+  return { batchSize, backend };
 }
 
 function badWorkerSetup(workerSetup: unknown): OptionError {

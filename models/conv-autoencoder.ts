@@ -15,8 +15,8 @@ import {
   decoderVariables,
   encoderSymbolic,
 } from './conv.ts';
-import { resolveConvArch } from './conv-vae.ts';
-import type { ConvModelOptions } from './conv-vae.ts';
+import { resolveConvArch } from './conv-presets.ts';
+import type { ConvModelOptions } from './conv-presets.ts';
 import { applyDense, denseUnit, trainableVariables } from './dense.ts';
 import { autoencoderFamily } from './families.ts';
 import { resolveCommon } from './options.ts';

@@ -82,7 +82,7 @@ const MIN_TEMPERATURE = 1e-30;
 const MAX_TEMPERATURE = 1e30;
 
 /** Bytes training needs per weight: the float32 weight, its gradient and Adam's two moments. */
-const TRAINING_BYTES_PER_WEIGHT = 16;
+export const TRAINING_BYTES_PER_WEIGHT = 16;
 
 /** Weights (kernels and biases) of a dense encoder -> `heads` latent heads -> mirrored decoder. */
 function denseWeightCount(pixels: number, hidden: readonly number[], latentDim: number, heads: number): number {

@@ -250,7 +250,7 @@ export function resolveFlags(raw: RawFlags, spec: MainSpec): ExperimentFlags {
   const run = resolveSettings(runSettings, givenOf(runSettings, raw, preset));
   const given = givenOf(family.settings, raw, preset);
   const settings = resolveSettings(family.settings, given);
-  family.check?.(settings, given);
+  family.check?.(settings, given, { batchSize: run.batchSize, backend: run.backend });
   return {
     ...run,
     schemes,

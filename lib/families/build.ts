@@ -7,15 +7,16 @@ import type { ModelFactory } from '../../models/types.ts';
 import { resolveSettings } from '../declare.ts';
 import type { GenerationData } from '../resolve.ts';
 import { familyOf } from './index.ts';
-import type { Family, FamilyAnalysis, LoadContext } from './types.ts';
+import type { Family, FamilyAnalysis, FamilyCheckContext, LoadContext } from './types.ts';
 
 /** A family's settings checked, each alone and then together, before anything is loaded. */
 export function checkFamilySettings(
   family: Family,
   given: Readonly<Record<string, unknown>> = {},
+  run?: FamilyCheckContext,
 ): Record<string, unknown> {
   const values = resolveSettings(family.settings, given);
-  family.check?.(values, given);
+  family.check?.(values, given, run);
   return values;
 }
 

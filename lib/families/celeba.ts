@@ -6,9 +6,13 @@
 import { flag, integer, text } from '../declare.ts';
 import type { ValuesOf } from '../declare.ts';
 import { opt, OptionError, say } from '../options.ts';
-import { resolveDenseArch } from '../../models/options.ts';
+import { createRequire } from 'node:module';
+import { totalmem } from 'node:os';
+import { convTrainingSize } from '../../models/conv-memory.ts';
+import { resolveConvArch } from '../../models/conv-presets.ts';
+import { resolveDenseArch, TRAINING_BYTES_PER_WEIGHT } from '../../models/options.ts';
 import { checkHidden, imageModel, imageModelSettings } from './image-models.ts';
-import type { Family } from './types.ts';
+import type { Family, FamilyCheckContext } from './types.ts';
 
 const CELEBA_SETTINGS = {
   dataDir: text({
@@ -42,9 +46,10 @@ const CELEBA_SETTINGS = {
 
 type CelebaValues = ValuesOf<typeof CELEBA_SETTINGS>;
 
-function checkCeleba(v: CelebaValues, given: Readonly<Record<string, unknown>>): void {
+function checkCeleba(v: CelebaValues, given: Readonly<Record<string, unknown>>, run?: FamilyCheckContext): void {
   // The image size first: it decides the model that --hidden may or may not apply to.
   checkImageSize(v);
+  if (run) checkConvMemory(v, run);
   checkHidden(v, given, 'CelebA');
   if (v.metrics) {
     const sentence = [
@@ -77,6 +82,47 @@ function checkImageSize(v: CelebaValues): void {
       ...say`lower ${opt('imageSize')}.`,
     ]);
   }
+}
+
+/** The wasm backend keeps every tensor in one WebAssembly heap, of at most 4 GiB. */
+const WASM_HEAP_BYTES = 2 ** 32;
+
+/**
+ * A conv VAE whose training (weights and one batch's feature maps) would not fit where it runs is refused
+ * before any picture is decoded: on wasm (also what 'auto' picks without tfjs-node) all tensors share one
+ * heap of 4 GiB, elsewhere half of this machine's memory is the limit.
+ */
+function checkConvMemory(v: CelebaValues, run: FamilyCheckContext): void {
+  if (v.arch !== 'conv') return;
+  const arch = resolveConvArch({ imageShape: [v.imageSize, v.imageSize, 3], latentDim: v.latentDim });
+  const size = convTrainingSize(arch, 2, run.batchSize);
+  const native = run.backend === 'tensorflow' || (run.backend === 'auto' && nativeBackendInstalled());
+  const heap = run.backend === 'wasm' || (run.backend === 'auto' && !native);
+  const limit = heap ? Math.min(WASM_HEAP_BYTES, totalmem() / 2) : totalmem() / 2;
+  if (size.bytes <= limit) return;
+  const gb = (b: number) => `${(b / 1e9).toFixed(1)} GB`;
+  const where = heap ? `${gb(limit)} (the wasm backend's heap)` : `${gb(limit)} (half of this machine's memory)`;
+  const sentence = [
+    ...say`${opt('imageSize')} ${v.imageSize} with ${opt('batchSize')} ${run.batchSize} gives the conv VAE `,
+    ...say`${size.weights.toExponential(2)} weights and ${size.activationsPerImage.toExponential(2)} feature-map values an image, `,
+    ...say`which need about ${gb(size.bytes)} to train; expected at most ${where}: lower ${opt('imageSize')}`,
+    // A smaller batch helps only where the weights alone fit.
+    ...(TRAINING_BYTES_PER_WEIGHT * size.weights < limit ? say` or ${opt('batchSize')}.` : say`.`),
+  ];
+  throw new OptionError('imageSize', v.imageSize, sentence);
+}
+
+/** Whether tfjs-node (GPU or CPU) is installed, which 'auto' would pick before wasm. */
+function nativeBackendInstalled(): boolean {
+  const require = createRequire(import.meta.url);
+  return ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'].some((pkg) => {
+    try {
+      require.resolve(pkg);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
 
 export const CELEBA_CONV_VAE = {

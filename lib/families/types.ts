@@ -9,6 +9,7 @@
  * when called), so that a CLI's --help lists a family's flags without starting anything.
  */
 import type { ImageSource } from '../../data/images.ts';
+import type { BackendChoice } from '../backend-choices.ts';
 import type { ModelFactory } from '../../models/types.ts';
 import type { Setting, Settings, ValuesOf } from '../declare.ts';
 import type { AnalyzeContext, AnalyzeResult } from '../resolve.ts';
@@ -65,6 +66,12 @@ export interface AnalysisContext<D extends FamilyData = FamilyData> {
 }
 
 /** How a family shows and defaults a run setting: its own default, help or flag (false: none). */
+/** The run settings a family's check may weigh its settings against. */
+export interface FamilyCheckContext {
+  batchSize: number;
+  backend: BackendChoice;
+}
+
 export type RunSettingOverride = Partial<Pick<Setting<unknown>, 'default' | 'defaultHelp' | 'help' | 'flag'>>;
 
 /** What an experiment's closing table is made from. */
@@ -98,8 +105,9 @@ export interface Family<S extends Settings = Settings, D extends FamilyData = Fa
   /**
    * Checks across its settings (each was checked on its own already), before any data is loaded.
    * `given` holds the settings as given, before defaults, so that a message can say "the default".
+   * `run`, where known, holds the run settings a family's limits depend on (its memory needs).
    */
-  check?(values: ValuesOf<S>, given: Readonly<Record<string, unknown>>): void;
+  check?(values: ValuesOf<S>, given: Readonly<Record<string, unknown>>, run?: FamilyCheckContext): void;
   /** Loads the real data. */
   load(values: ValuesOf<S>, ctx: LoadContext): Promise<D>;
   /** The model factory for this data (its example shape; a vocabulary). */

@@ -456,6 +456,13 @@ const CLI: CliCase[] = [
       /^Error: --image-size 3 is odd, so the conv VAE's stride-2 layers cannot halve it and double it back; expected an even size \(the default is 64\), or --arch dense\.$/,
   },
   {
+    what: 'a CelebA image size whose conv VAE would not fit in the wasm heap (named with the batch size, before any picture is read)',
+    script: 'vae-celeba',
+    args: ['--data-dir', 'S/faces', '--image-size', '1000', '--backend', 'wasm'],
+    message:
+      /^Error: --image-size 1000 with --batch-size \d+ gives the conv VAE [\d.e+]+ weights and [\d.e+]+ feature-map values an image, which need about [\d.]+ GB to train; expected at most 4\.3 GB \(the wasm backend's heap\): lower --image-size or --batch-size\.$/,
+  },
+  {
     what: 'a CelebA cache folder that is a device',
     script: 'vae-celeba',
     args: ['--data-dir', 'S/faces', '--image-size', '8', '--arch', 'dense', '--cache-dir', '/dev/null'],
