@@ -6,12 +6,11 @@
  * function reads B's rows in place and reads each A value with v128.load32_splat from any address,
  * so A may be given transposed (strides) at no cost:
  *
- *   gemm(a, sI, sK, b, ldb, c, ldc, transC, bias, m, n, k, relu): for i < m, j < (n rounded down to 4)
+ *   gemm(a, sI, sK, b, ldb, c, ldc, bias, m, n, k, relu): for i < m, j < (n rounded down to 4)
  *     acc = bias ? bias[j] : 0
  *     for kk = 0 .. k - 1: acc = acc + A(i, kk) * B(kk, j)     (f32x4.mul, then f32x4.add)
  *     C(i, j) = relu ? pmax(0, acc) : acc
- *   with A(i, kk) at a + i sI + kk sK, B(kk, j) at b + kk ldb + 4j (bytes), and C(i, j) at
- *   c + i ldc + 4j, or at c + j ldc + 4i when transC (stored lane by lane; then there is no bias).
+ *   with A(i, kk) at a + i sI + kk sK, B(kk, j) at b + kk ldb + 4j and C(i, j) at c + i ldc + 4j (bytes).
  *
  * Each output is the bias (or 0) plus the products added one after another along k, and relu is
  * XNNPACK's clamp pmax(0, acc): the operations of XNNPACK's f32 GEMM micro-kernels, which also run
@@ -23,7 +22,7 @@
  */
 import { f32, get, heapInstance, heapModuleBytes, I32, MEMARG, set, simd, uleb, V128 } from './wasm-module-bytes.ts';
 
-/** gemm(a, sI, sK, b, ldb, c, ldc, transC, bias, m, n, k, relu): byte addresses and strides; see the header. */
+/** gemm(a, sI, sK, b, ldb, c, ldc, bias, m, n, k, relu): byte addresses and strides; see the header. */
 export type Gemm = (
   a: number,
   sI: number,
@@ -32,7 +31,6 @@ export type Gemm = (
   ldb: number,
   c: number,
   ldc: number,
-  transC: number,
   bias: number,
   m: number,
   n: number,
@@ -40,20 +38,19 @@ export type Gemm = (
   relu: number,
 ) => void;
 
-const [A, SI, SK, B, LDB, C, LDC, TRANS_C, BIAS, M, N, K, RELU] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
-// i32 locals
-const [J, J_END8, I, M4, PA, PB, P_END, K_LDB, PC, SI2, SI3] = [13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23];
+const PARAMS = 12;
+const [A, SI, SK, B, LDB, C, LDC, BIAS, M, N, K, RELU] = [...Array(PARAMS).keys()];
+// i32 locals, then v128 locals
 const I32_LOCALS = 11;
-// v128 locals
-const [ZERO, SPLAT_V] = [24, 25];
-const BV = [26, 27];
-const ACC = [28, 29, 30, 31, 32, 33, 34, 35];
+const [J, J_END8, I, M4, PA, PB, P_END, K_LDB, PC, SI2, SI3] = [...Array(I32_LOCALS).keys()].map((l) => PARAMS + l);
+const [ZERO, SPLAT_V, BV0, BV1, ACC0] = [0, 1, 2, 3, 4].map((l) => PARAMS + I32_LOCALS + l);
+const BV = [BV0, BV1];
+const ACC = [...Array(8).keys()].map((r) => ACC0 + r);
 const V128_LOCALS = 12;
 
-const [LOAD, LOAD32_SPLAT, STORE, SPLAT_F32, EXTRACT_F32] = [0x00, 0x09, 0x0b, 0x13, 0x1f];
+const [LOAD, LOAD32_SPLAT, STORE, SPLAT_F32] = [0x00, 0x09, 0x0b, 0x13];
 const [ADD, MUL, PMAX] = [0xe4, 0xe6, 0xeb];
-const [I32_ADD, I32_MUL, I32_AND, I32_SHR_U, I32_GE_U, I32_GE_S] = [0x6a, 0x6c, 0x71, 0x76, 0x4f, 0x4e];
-const F32_STORE = 0x38;
+const [I32_ADD, I32_MUL, I32_AND, I32_GE_U, I32_GE_S] = [0x6a, 0x6c, 0x71, 0x4f, 0x4e];
 
 const i32 = (v: number) => [0x41, ...sleb(v)];
 const add = (x: number[], y: number[]) => [...x, ...y, I32_ADD];
@@ -102,25 +99,13 @@ function tile(rows: number, vecs: number): number[] {
   for (let r = 0; r < rows; r++)
     for (let v = 0; v < vecs; v++) relu.push(...get(ZERO), ...get(acc(r, v)), ...simd(PMAX), ...set(acc(r, v)));
   code.push(...ifThen(get(RELU), relu));
-  // Plain store: C + (I + r) ldc + J + 16 v; transposed: C + (J / 4 + 4 v + lane) ldc + 4 (I + r).
-  const plain: number[] = [...add(get(C), add(mul(get(I), get(LDC)), get(J))), ...set(PC)];
+  // store at C + (I + r) ldc + J + 16 v
+  code.push(...add(get(C), add(mul(get(I), get(LDC)), get(J))), ...set(PC));
   for (let r = 0; r < rows; r++)
     for (let v = 0; v < vecs; v++) {
-      plain.push(...get(PC), ...(r ? [...mul(i32(r), get(LDC)), I32_ADD] : []));
-      plain.push(...get(acc(r, v)), ...simd(STORE), ...at(16 * v));
+      code.push(...get(PC), ...(r ? [...mul(i32(r), get(LDC)), I32_ADD] : []));
+      code.push(...get(acc(r, v)), ...simd(STORE), ...at(16 * v));
     }
-  // transposed: PC = C + (J / 4) ldc + 4 I
-  const transposed: number[] = [
-    ...add(get(C), add(mul([...get(J), ...i32(2), I32_SHR_U], get(LDC)), mul(get(I), i32(4)))),
-    ...set(PC),
-  ];
-  for (let v = 0; v < vecs; v++)
-    for (let lane = 0; lane < 4; lane++)
-      for (let r = 0; r < rows; r++) {
-        transposed.push(...get(PC), ...mul(i32(4 * v + lane), get(LDC)), I32_ADD);
-        transposed.push(...get(acc(r, v)), ...simd(EXTRACT_F32), lane, F32_STORE, ...at(4 * r));
-      }
-  code.push(...get(TRANS_C), 0x04, 0x40, ...transposed, 0x05, ...plain, 0x0b);
   return code;
 }
 
@@ -149,7 +134,7 @@ function gemmBody(): number[] {
 
 /** The module's bytes; `shared` when the heap is a SharedArrayBuffer (the threaded build). */
 export function gemmModuleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
-  return heapModuleBytes(shared, [{ name: 'gemm', params: Array(13).fill(I32), results: [], body: gemmBody() }]);
+  return heapModuleBytes(shared, [{ name: 'gemm', params: Array(PARAMS).fill(I32), results: [], body: gemmBody() }]);
 }
 
 const instances = new WeakMap<WebAssembly.Memory, Gemm | null>();
@@ -166,13 +151,13 @@ export function gemmFor(memory: WebAssembly.Memory): Gemm | null {
  * or product computed in float64 and rounded once is the float32 operation's result.
  */
 export function gemmColumns(heap: Float32Array, args: Parameters<Gemm>, from: number): void {
-  const [a, sI, sK, b, ldb, c, ldc, transC, bias, m, n, k, relu] = args.map((v) => v >> 0);
+  const [a, sI, sK, b, ldb, c, ldc, bias, m, n, k, relu] = args;
   for (let j = from; j < n; j++)
     for (let i = 0; i < m; i++) {
-      let acc = bias ? heap[(bias >> 2) + j] : 0;
+      let acc = bias ? heap[bias / 4 + j] : 0;
       for (let kk = 0; kk < k; kk++)
-        acc = Math.fround(acc + Math.fround(heap[(a + i * sI + kk * sK) >> 2] * heap[(b + kk * ldb) / 4 + j]));
+        acc = Math.fround(acc + Math.fround(heap[(a + i * sI + kk * sK) / 4] * heap[(b + kk * ldb) / 4 + j]));
       if (relu && !(0 < acc)) acc = 0;
-      heap[transC ? (c + j * ldc) / 4 + i : (c + i * ldc) / 4 + j] = acc;
+      heap[(c + i * ldc) / 4 + j] = acc;
     }
 }

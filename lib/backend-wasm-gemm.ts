@@ -10,8 +10,9 @@
  * The routes, for float32 products without batch (or a batch of 1):
  * - a b: read in place;
  * - a^T b (the weight gradient x^T dy): a read through strides, nothing moved;
- * - a b^T (the input gradient dy W^T): the smaller operand transposed explicitly first; when it is a,
- *   the product computed as (b a^T)^T with the output stored transposed lane by lane.
+ * - a b^T (the input gradient dy W^T): b transposed explicitly first (for [400, 784] about a tenth of
+ *   the product's time; computing (b a^T)^T from a^T instead, whose rows are 512 bytes apart at batch
+ *   128, was slower: such strides share few cache sets).
  * Anything else (batches, a^T b^T, other activations, bias that is not one value per column, small
  * products) returns null, and the caller takes the package's route.
  */
@@ -57,52 +58,65 @@ export function simdMatMul(backend: object, p: Product, transpose: tf.KernelConf
   const wasm = backend as unknown as WasmBackend;
   const memory = wasm.wasm.wasmMemory ?? wasm.wasm.asm?.memory;
   const gemm = useGemm && memory ? gemmFor(memory) : null;
-  if (!gemm || !memory || a.dtype !== 'float32' || b.dtype !== 'float32' || (transposeA && transposeB)) return null;
-  if (a.shape.length < 2 || b.shape.length < 2 || batchOf(a.shape) !== 1 || batchOf(b.shape) !== 1) return null;
-  const [ra, ca] = a.shape.slice(-2);
-  const [rb, cb] = b.shape.slice(-2);
-  const [m, k] = transposeA ? [ca, ra] : [ra, ca];
-  const n = transposeB ? rb : cb;
-  if ((transposeB ? cb : rb) !== k || m * n * k < MIN_WORK) return null;
-  if (bias && (bias.dtype !== 'float32' || bias.shape.length !== 1 || bias.shape[0] !== n)) return null;
+  if (!gemm || !memory || a.dtype !== 'float32' || b.dtype !== 'float32' || (bias && bias.dtype !== 'float32'))
+    return null;
+  const dims = simdRoute(a.shape, b.shape, transposeA, transposeB, bias?.shape);
+  if (!dims) return null;
+  const { m, n, k } = dims;
   const lead = (a.shape.length > b.shape.length ? a.shape : b.shape).slice(0, -2);
-  // a b^T as (b a^T)^T transposes a (m k values) instead of b (n k); it has no bias column to add.
-  const swap = transposeB && !bias && m < n;
-  if ((swap ? m : n) < 8) return null;
-  const move = (t: tf.TensorInfo) =>
-    transpose.kernelFunc({
-      inputs: { x: t },
-      backend,
-      attrs: { perm: t.shape.map((_, i, all) => (i < all.length - 2 ? i : 2 * all.length - 3 - i)) },
-    }) as tf.TensorInfo;
-  const moved = transposeB ? move(swap ? a : b) : null;
+  // b^T is made explicitly: b [n x k] holds b^T's columns contiguously, and the SIMD function reads rows.
+  const bT = transposeB
+    ? (transpose.kernelFunc({ inputs: { x: b }, backend, attrs: { perm: swapLast(b.shape) } }) as tf.TensorInfo)
+    : null;
   const out = wasm.makeOutput([...lead, m, n], 'float32');
   // Views are taken after every allocation: growing the wasm heap detaches earlier views.
   const at = (t: tf.TensorInfo) => wasm.typedArrayFromHeap(t).byteOffset;
-  const relu = p.relu ? 1 : 0;
-  const args: Parameters<Gemm> = swap
-    ? [at(b), 4 * k, 4, at(moved!), 4 * m, at(out), 4 * n, 1, 0, n, m, k, relu]
-    : [
-        at(a),
-        transposeA ? 4 : 4 * k,
-        transposeA ? 4 * m : 4,
-        at(moved ?? b),
-        4 * n,
-        at(out),
-        4 * n,
-        0,
-        bias ? at(bias) : 0,
-        m,
-        n,
-        k,
-        relu,
-      ];
+  const [sI, sK] = transposeA ? [4, 4 * m] : [4 * k, 4];
+  const args: Parameters<Gemm> = [
+    at(a),
+    sI,
+    sK,
+    at(bT ?? b),
+    4 * n,
+    at(out),
+    4 * n,
+    bias ? at(bias) : 0,
+    m,
+    n,
+    k,
+    p.relu ? 1 : 0,
+  ];
   gemm(...args);
-  const columns = swap ? m : n;
-  if (columns % 4 !== 0) gemmColumns(new Float32Array(memory.buffer), args, columns - (columns % 4));
-  if (moved) wasm.disposeData(moved.dataId);
+  if (n % 4 !== 0) gemmColumns(new Float32Array(memory.buffer), args, n - (n % 4));
+  if (bT) wasm.disposeData(bT.dataId);
   return out;
 }
+
+/**
+ * The product's sizes when the SIMD route applies to these shapes and flags (see the header), else null: no batch
+ * (or a batch of 1), not both operands transposed, at least 8 columns, MIN_WORK multiply-adds, and a bias (if any)
+ * of one value per column.
+ */
+export function simdRoute(
+  aShape: number[],
+  bShape: number[],
+  transposeA: boolean,
+  transposeB: boolean,
+  biasShape?: number[],
+): { m: number; n: number; k: number } | null {
+  if (transposeA && transposeB) return null;
+  if (aShape.length < 2 || bShape.length < 2 || batchOf(aShape) !== 1 || batchOf(bShape) !== 1) return null;
+  const [ra, ca] = aShape.slice(-2);
+  const [rb, cb] = bShape.slice(-2);
+  const [m, k] = transposeA ? [ca, ra] : [ra, ca];
+  const n = transposeB ? rb : cb;
+  if ((transposeB ? cb : rb) !== k || n < 8 || m * n * k < MIN_WORK) return null;
+  if (biasShape && (biasShape.length !== 1 || biasShape[0] !== n)) return null;
+  return { m, n, k };
+}
+
+/** The permutation swapping the last two axes. */
+const swapLast = (shape: number[]) => shape.map((_, i, all) => (i < all.length - 2 ? i : 2 * all.length - 3 - i));
 
 const batchOf = (shape: number[]) => shape.slice(0, -2).reduce((p, d) => p * d, 1);
 

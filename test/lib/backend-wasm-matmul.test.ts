@@ -1,7 +1,7 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as tf from '../../lib/tfjs.ts';
 import { initBackend } from '../../lib/backend.ts';
-import { setSimdMatMul } from '../../lib/backend-wasm-gemm.ts';
+import { setSimdMatMul, simdRoute } from '../../lib/backend-wasm-gemm.ts';
 
 // The kernel replaces the wasm one only, so this file runs there whatever the test backend.
 beforeAll(async () => {
@@ -29,7 +29,10 @@ function bothWays(
   });
 }
 
-describe('BatchMatMul with transposed operands on wasm', () => {
+describe('BatchMatMul with transposed operands on wasm, on the routes kept for products without the SIMD route', () => {
+  beforeEach(() => setSimdMatMul(false));
+  afterEach(() => setSimdMatMul(true));
+
   it('a b^T with a wide b (computed as (b a^T)^T) equals the product of a and b transposed, bit for bit', () => {
     const [flagged, explicit] = bothWays([128, 784], [400, 784], false, true);
     expect(flagged.length).toBe(128 * 400);
@@ -92,6 +95,17 @@ describe('matrix products through the SIMD route on wasm', () => {
   it('is registered for BatchMatMul and _FusedMatMul', () => {
     expect(tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc.name).toBe('untransposedMatMul');
     expect(tf.getKernel('_FusedMatMul', 'wasm')!.kernelFunc.name).toBe('simdFusedMatMul');
+  });
+
+  it("takes the SIMD route for the dense VAE's products and not for batches, a^T b^T, thin or small products", () => {
+    expect(simdRoute([128, 784], [784, 400], false, false, [400])).toEqual({ m: 128, n: 400, k: 784 });
+    expect(simdRoute([128, 784], [128, 400], true, false)).toEqual({ m: 784, n: 400, k: 128 });
+    expect(simdRoute([1, 128, 20], [1, 400, 20], false, true)).toEqual({ m: 128, n: 400, k: 20 });
+    expect(simdRoute([2, 128, 20], [2, 20, 400], false, false)).toBeNull();
+    expect(simdRoute([128, 20], [400, 128], true, true)).toBeNull();
+    expect(simdRoute([128, 400], [400, 4], false, false)).toBeNull();
+    expect(simdRoute([8, 8], [8, 8], false, false)).toBeNull();
+    expect(simdRoute([128, 784], [784, 400], false, false, [1])).toBeNull();
   });
 
   it("gives the package's numbers bit for bit for every product of the dense VAE's step", async () => {
