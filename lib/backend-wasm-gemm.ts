@@ -7,18 +7,20 @@
  * products of dense layers forward (with bias and relu fused or not) and backward give the same
  * results as before, and test/lib/backend-wasm-matmul.test.ts compares the two routes.
  *
- * The routes, for float32 products without batch (or a batch of 1):
+ * The routes, for float32 products without batch (or a batch of 1) on the single-threaded build:
  * - a b: read in place;
  * - a^T b (the weight gradient x^T dy): a read through strides, nothing moved;
  * - a b^T (the input gradient dy W^T): b transposed explicitly first (for [400, 784] about a tenth of
  *   the product's time; computing (b a^T)^T from a^T instead, whose rows are 512 bytes apart at batch
  *   128, was slower: such strides share few cache sets).
  * Anything else (batches, a^T b^T, other activations, bias that is not one value per column, small
- * products) returns null, and the caller takes the package's route.
+ * products, and every product of the threaded build, whose XNNPACK splits them over its threads)
+ * returns null, and the caller takes the package's route.
  */
 import * as tf from './tfjs.ts';
 import { gemmColumns, gemmFor } from './backend-wasm-gemm-simd.ts';
 import type { Gemm } from './backend-wasm-gemm-simd.ts';
+import { isShared } from './wasm-module-bytes.ts';
 
 /** The parts of the wasm backend object used here (it is not exported as a type). */
 interface WasmBackend {
@@ -57,7 +59,8 @@ export function simdMatMul(backend: object, p: Product, transpose: tf.KernelConf
   const { a, b, transposeA, transposeB, bias } = p;
   const wasm = backend as unknown as WasmBackend;
   const memory = wasm.wasm.wasmMemory ?? wasm.wasm.asm?.memory;
-  const gemm = useGemm && memory ? gemmFor(memory) : null;
+  // The threaded build (a shared heap) splits XNNPACK's products over its threads: those stay there.
+  const gemm = useGemm && memory && !isShared(memory) ? gemmFor(memory) : null;
   if (!gemm || !memory || a.dtype !== 'float32' || b.dtype !== 'float32' || (bias && bias.dtype !== 'float32'))
     return null;
   const dims = simdRoute(a.shape, b.shape, transposeA, transposeB, bias?.shape);
