@@ -91,6 +91,15 @@ async function withSimd(c: Case, on: boolean): Promise<{ shape: number[]; values
 const identical = (x: ArrayLike<number>, y: ArrayLike<number>) =>
   x.length === y.length && Array.from(x).every((v, i) => Object.is(v, y[i]));
 
+/** Each product with the SIMD route has the shape and the bits it has on the package's route. */
+async function expectPackageBits(cases: Case[]): Promise<void> {
+  for (const c of cases) {
+    const [ours, theirs] = [await withSimd(c, true), await withSimd(c, false)];
+    expect(ours.shape, JSON.stringify(c)).toEqual(theirs.shape);
+    expect(identical(ours.values, theirs.values), JSON.stringify(c)).toBe(true);
+  }
+}
+
 describe('matrix products through the SIMD route on wasm', () => {
   it('is registered for BatchMatMul and _FusedMatMul', () => {
     expect(tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc.name).toBe('untransposedMatMul');
@@ -122,12 +131,9 @@ describe('matrix products through the SIMD route on wasm', () => {
       { a: [1, 128, 400], b: [1, 400, 784], bias: true },
       { a: [1, 128, 784], b: [1, 784, 400], bias: true, activation: 'relu' },
       { a: [1, 128, 400], b: [1, 400, 20], bias: true },
+      { a: [1, 128, 20], b: [1, 20, 400], bias: true, activation: 'relu' },
     ];
-    for (const c of cases) {
-      const [ours, theirs] = [await withSimd(c, true), await withSimd(c, false)];
-      expect(ours.shape, JSON.stringify(c)).toEqual(theirs.shape);
-      expect(identical(ours.values, theirs.values), JSON.stringify(c)).toBe(true);
-    }
+    await expectPackageBits(cases);
   });
 
   it('does the same for sizes that are not multiples of the tiles, and keeps the other routes', async () => {
@@ -145,11 +151,7 @@ describe('matrix products through the SIMD route on wasm', () => {
       { a: [40, 30], b: [50, 40], transposeA: true, transposeB: true },
       { a: [3, 4], b: [4, 5] },
     ];
-    for (const c of cases) {
-      const [ours, theirs] = [await withSimd(c, true), await withSimd(c, false)];
-      expect(ours.shape, JSON.stringify(c)).toEqual(theirs.shape);
-      expect(identical(ours.values, theirs.values), JSON.stringify(c)).toBe(true);
-    }
+    await expectPackageBits(cases);
   });
 
   it('leaves no tensor behind', async () => {
