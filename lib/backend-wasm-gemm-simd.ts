@@ -1,5 +1,5 @@
 /**
- * A 128-bit SIMD WebAssembly matrix multiply for the wasm backend's products (lib/backend-wasm-matmul.ts),
+ * A 128-bit SIMD WebAssembly matrix multiply for the wasm backend's products (lib/backend-wasm-gemm.ts),
  * working on the backend's own heap and reading its operands where they lie. The package's product
  * (XNNPACK) first packs the right operand into its own layout, and caches that packing by tensor:
  * every training step makes new weight tensors, so it packs the weights again on every call. This
@@ -146,7 +146,7 @@ export function gemmFor(memory: WebAssembly.Memory): Gemm | null {
 
 /**
  * The same product in JavaScript for columns `from` .. n - 1 (gemm leaves the last n % 4 columns to it; from = 0
- * is the whole product, for engines without SIMD and for tests). `heap` is a Float32Array over the whole heap;
+ * is the whole product, which the tests compare gemm with). `heap` is a Float32Array over the whole heap;
  * the addresses and strides are gemm's, in bytes. Each f32 operation is rounded with Math.fround: a float32 sum
  * or product computed in float64 and rounded once is the float32 operation's result.
  */
