@@ -154,10 +154,10 @@ describe('matrix products through the SIMD route on wasm', () => {
     await expectPackageBits(cases);
   });
 
-  it('leaves no tensor behind', async () => {
-    const before = tf.memory().numTensors;
+  it('leaves no tensor and no backend data behind (the transposed b of a b^T included)', async () => {
+    const before = [tf.memory().numTensors, tf.engine().backend.numDataIds()];
     await withSimd({ a: [128, 784], b: [400, 784], transposeB: true }, true);
     await withSimd({ a: [128, 20], b: [400, 20], transposeB: true }, true);
-    expect(tf.memory().numTensors).toBe(before);
+    expect([tf.memory().numTensors, tf.engine().backend.numDataIds()]).toEqual(before);
   });
 });
