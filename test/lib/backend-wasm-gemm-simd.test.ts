@@ -68,18 +68,23 @@ describe('the SIMD matrix multiply module', () => {
     expect(WebAssembly.validate(gemmModuleBytes(true))).toBe(true);
   });
 
-  it('multiplies a small product exactly, with bias and relu', () => {
-    const memory = new WebAssembly.Memory({ initial: 1 });
-    const gemm = gemmFor(memory)!;
-    const f = new Float32Array(memory.buffer);
-    // A [1 x 2] at float 0, B [2 x 8] at 8, bias at 24, C at 32.
-    f.set([2, -1], 0);
-    f.set([1, 2, 3, 4, 5, 6, 7, 8, 10, 20, 30, 40, 50, 60, 70, 80], 8);
-    f.set([0.5, 0.5, 0.5, 0.5, -100, 0, 0, 0], 24);
-    gemm(0, 8, 4, 32, 32, 128, 32, 96, 1, 8, 2, 1);
-    expect(Array.from(f.slice(32, 40))).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
-    gemm(0, 8, 4, 32, 32, 128, 32, 96, 1, 8, 2, 0);
-    expect(Array.from(f.slice(32, 40))).toEqual([-7.5, -15.5, -23.5, -31.5, -140, -48, -56, -64]);
+  it('multiplies a small product exactly, with bias and relu, on a plain and a shared heap', () => {
+    for (const memory of [
+      new WebAssembly.Memory({ initial: 1 }),
+      new WebAssembly.Memory({ initial: 1, maximum: 2, shared: true }),
+    ]) {
+      const gemm = gemmFor(memory)!;
+      expect(gemm).not.toBeNull();
+      const f = new Float32Array(memory.buffer);
+      // A [1 x 2] at float 0, B [2 x 8] at 8, bias at 24, C at 32.
+      f.set([2, -1], 0);
+      f.set([1, 2, 3, 4, 5, 6, 7, 8, 10, 20, 30, 40, 50, 60, 70, 80], 8);
+      f.set([0.5, 0.5, 0.5, 0.5, -100, 0, 0, 0], 24);
+      gemm(0, 8, 4, 32, 32, 128, 32, 96, 1, 8, 2, 1);
+      expect(Array.from(f.slice(32, 40))).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+      gemm(0, 8, 4, 32, 32, 128, 32, 96, 1, 8, 2, 0);
+      expect(Array.from(f.slice(32, 40))).toEqual([-7.5, -15.5, -23.5, -31.5, -140, -48, -56, -64]);
+    }
   });
 
   it('gets the bits of the float32 operations in order along k, for every tile and edge', () => {
