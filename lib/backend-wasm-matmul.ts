@@ -10,8 +10,12 @@
  * packed instead of 314K). Either way each output is the same products summed in the same order
  * (XNNPACK accumulates along the inner dimension one term after another), so the numbers are the
  * same as tfjs's own path; a test compares them bit for bit.
+ *
+ * Products without batch first try the SIMD route of lib/backend-wasm-gemm.ts (the same numbers
+ * without XNNPACK's packing); the routes here are for the products it leaves.
  */
 import * as tf from './tfjs.ts';
+import { simdMatMul } from './backend-wasm-gemm.ts';
 
 /** The parts of the wasm backend object used here (it is not exported as a type). */
 interface WasmBackend {
@@ -26,9 +30,11 @@ export function registerWasmTransposedMatMul(): void {
   const original = tf.getKernel('BatchMatMul', 'wasm');
   const transpose = tf.getKernel('Transpose', 'wasm');
   if (!original || !transpose) return;
-  const kernelFunc: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const kernelFunc: tf.KernelFunc = function untransposedMatMul({ inputs, backend, attrs }) {
     const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
+    const simd = simdMatMul(backend, { a, b, transposeA, transposeB }, transpose);
+    if (simd) return simd;
     if (!transposeA && !transposeB) return original.kernelFunc({ inputs, backend, attrs });
     const wasm = backend as unknown as WasmBackend;
     const swapLast = (t: tf.TensorInfo) => {

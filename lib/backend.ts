@@ -10,6 +10,7 @@ import { registerWasmFusedAdam } from './backend-wasm-adam.ts';
 import { registerWasmBceKernels } from './backend-wasm-bce.ts';
 import { registerWasmSharedCopies } from './backend-wasm-copies.ts';
 import { registerWasmConvKernels } from './backend-wasm-kernels.ts';
+import { registerWasmSimdFusedMatMul } from './backend-wasm-gemm.ts';
 import { registerWasmTransposedMatMul } from './backend-wasm-matmul.ts';
 import { registerWasmColumnSum } from './backend-wasm-sum.ts';
 import { useWasmThreads } from './backend-wasm-threads.ts';
@@ -433,6 +434,7 @@ const nodeEnvironment: BackendEnvironment = {
 /** The wasm backend's speed kernels, all with the same numbers as the package's own: see each file. */
 function applyWasmWorkarounds(): void {
   registerWasmTransposedMatMul();
+  registerWasmSimdFusedMatMul();
   registerWasmFusedAdam();
   registerWasmSharedCopies();
   registerWasmColumnSum();
