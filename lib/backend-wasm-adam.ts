@@ -13,18 +13,12 @@
  * matrix multiply caches packed weights by tensor.
  */
 import * as tf from './tfjs.ts';
+import { heapMemory } from './backend-wasm-heap.ts';
+import type { WasmBackend } from './backend-wasm-heap.ts';
 import { adamSimdFor } from './backend-wasm-adam-simd.ts';
 
 /** The kernel's name in tfjs's registry. */
 export const FUSED_ADAM = 'CollapseLabFusedAdam';
-
-/** The parts of the wasm backend object the kernel uses (it is not exported as a type). */
-interface WasmBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
-  /** The Emscripten module: its memory is `wasmMemory` in the threaded build, `asm.memory` otherwise. */
-  wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
-}
 
 interface FusedAdamAttrs {
   beta1: number;
@@ -81,7 +75,7 @@ function fusedAdam({ inputs, backend, attrs }: FusedAdamArgs): tf.TensorInfo[] {
   const c2 = f(1 - attrs.beta2);
   const eps = f(attrs.epsilon);
   const negLr = f(-attrs.learningRate);
-  const memory = backend.wasm.wasmMemory ?? backend.wasm.asm?.memory;
+  const memory = heapMemory(backend);
   const simd = memory && useSimd ? adamSimdFor(memory) : null;
   // SIMD does whole groups of 4 floats; this loop does the rest (or everything without SIMD).
   const from = simd ? W.length - (W.length % 4) : 0;

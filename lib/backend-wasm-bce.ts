@@ -11,19 +11,13 @@
  * float32 digits only: a test bounds the difference.
  */
 import * as tf from './tfjs.ts';
+import { heapMemory } from './backend-wasm-heap.ts';
+import type { WasmBackend } from './backend-wasm-heap.ts';
 import { ATANH_COEFFICIENTS, bceSimdFor } from './backend-wasm-bce-simd.ts';
 
 /** Kernel names in tfjs's registry. */
 export const BCE_LOGITS = 'CollapseLabBceLogits';
 export const BCE_LOGITS_GRAD = 'CollapseLabBceLogitsGrad';
-
-/** The parts of the wasm backend object the kernels use (it is not exported as a type). */
-interface WasmBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
-  /** The Emscripten module: its memory is `wasmMemory` in the threaded build, `asm.memory` otherwise. */
-  wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
-}
 
 const f = Math.fround;
 const C = ATANH_COEFFICIENTS;
@@ -36,7 +30,7 @@ export function setBceSimd(on: boolean): void {
 }
 
 function simdOf(backend: WasmBackend) {
-  const memory = backend.wasm.wasmMemory ?? backend.wasm.asm?.memory;
+  const memory = heapMemory(backend);
   return memory && useSimd ? bceSimdFor(memory) : null;
 }
 

@@ -7,11 +7,7 @@
  * wasm kernel writes into its inputs, so the values are the same as with a copy.
  */
 import * as tf from './tfjs.ts';
-
-/** The parts of the wasm backend object these kernels use (it is not exported as a type). */
-interface WasmBackend {
-  incRef(dataId: object): void;
-}
+import type { WasmBackend } from './backend-wasm-heap.ts';
 
 interface CopyArgs {
   inputs: { x: tf.TensorInfo };

@@ -18,18 +18,11 @@
  * returns null, and the caller takes the package's route.
  */
 import * as tf from './tfjs.ts';
+import { heapMemory } from './backend-wasm-heap.ts';
+import type { WasmBackend } from './backend-wasm-heap.ts';
 import { gemmColumns, gemmFor } from './backend-wasm-gemm-simd.ts';
 import type { Gemm } from './backend-wasm-gemm-simd.ts';
 import { isShared } from './wasm-module-bytes.ts';
-
-/** The parts of the wasm backend object used here (it is not exported as a type). */
-interface WasmBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
-  disposeData(dataId: object): void;
-  /** The Emscripten module: its memory is `wasmMemory` in the threaded build, `asm.memory` otherwise. */
-  wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
-}
 
 /** Below this many multiply-adds the package's route is kept (its fixed costs no longer matter above). */
 const MIN_WORK = 1 << 15;
@@ -58,7 +51,7 @@ export interface Product {
 export function simdMatMul(backend: object, p: Product, transpose: tf.KernelConfig): tf.TensorInfo | null {
   const { a, b, transposeA, transposeB, bias } = p;
   const wasm = backend as unknown as WasmBackend;
-  const memory = wasm.wasm.wasmMemory ?? wasm.wasm.asm?.memory;
+  const memory = heapMemory(wasm);
   // The threaded build (a shared heap) splits XNNPACK's products over its threads: those stay there.
   const gemm = useGemm && memory && !isShared(memory) ? gemmFor(memory) : null;
   if (!gemm || !memory || a.dtype !== 'float32' || b.dtype !== 'float32' || (bias && bias.dtype !== 'float32'))

@@ -17,15 +17,9 @@
  * Only channels-last (NHWC) data and dilation 1 are handled, as by the wasm Conv2D kernel itself.
  */
 import * as tf from './tfjs.ts';
+import type { WasmBackend } from './backend-wasm-heap.ts';
 
 type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-
-/** The parts of the wasm backend object these kernels use (it is not exported as a type). */
-interface WasmBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
-  disposeData(dataId: object): boolean;
-}
 
 export interface WasmConvKernelOptions {
   /**

@@ -15,12 +15,8 @@
  * without XNNPACK's packing); the routes here are for the products it leaves.
  */
 import * as tf from './tfjs.ts';
+import type { WasmBackend } from './backend-wasm-heap.ts';
 import { simdMatMul } from './backend-wasm-gemm.ts';
-
-/** The parts of the wasm backend object used here (it is not exported as a type). */
-interface WasmBackend {
-  disposeData(dataId: object): void;
-}
 
 let registered = false;
 

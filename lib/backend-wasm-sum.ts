@@ -13,6 +13,8 @@
  * and every non-float32 one, goes to the package's kernel.
  */
 import * as tf from './tfjs.ts';
+import { heapMemory } from './backend-wasm-heap.ts';
+import type { WasmBackend } from './backend-wasm-heap.ts';
 import {
   f32,
   get,
@@ -29,14 +31,6 @@ import {
 
 /** colSum(x, out, rows, n, stride): byte offsets into the heap, n floats (a multiple of 4), stride in bytes. */
 export type ColSum = (x: number, out: number, rows: number, n: number, stride: number) => void;
-
-/** The parts of the wasm backend object the kernel uses (it is not exported as a type). */
-interface WasmBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
-  /** The Emscripten module: its memory is `wasmMemory` in the threaded build, `asm.memory` otherwise. */
-  wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
-}
 
 const [SPLAT_F32, LOAD, STORE, ADD] = [0x13, 0x00, 0x0b, 0xe4];
 
@@ -138,7 +132,7 @@ export function registerWasmColumnSum(): void {
     // Views are taken after the allocation: growing the wasm heap detaches earlier views.
     const X = backend.typedArrayFromHeap(x);
     const O = backend.typedArrayFromHeap(out);
-    const memory = backend.wasm.wasmMemory ?? backend.wasm.asm?.memory;
+    const memory = heapMemory(backend);
     const colSum = memory && useSimd ? colSumFor(memory) : null;
     // SIMD adds whole groups of 4 columns, the loop the rest (or everything without SIMD).
     const whole = colSum ? n - (n % 4) : 0;

@@ -1,8 +1,7 @@
 /**
  * Helpers to write small WebAssembly modules out byte by byte: the library's SIMD kernels
- * (lib/backend-wasm-adam-simd.ts, lib/backend-wasm-bce-simd.ts, lib/backend-wasm-sum.ts) are modules
- * of one or two functions working on the wasm backend's own heap, which they import as memory
- * `env.memory`.
+ * (lib/backend-wasm-*-simd.ts, lib/backend-wasm-sum.ts) are modules of one or two functions working
+ * on the wasm backend's own heap, which they import as memory `env.memory`.
  */
 
 export const I32 = 0x7f;
