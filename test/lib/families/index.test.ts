@@ -1,4 +1,8 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runExperiment } from '../../../lib/experiment.ts';
+import { tempDir } from '../../helpers/tmp.ts';
 import { FAMILIES, familyOf } from '../../../lib/families/index.ts';
 import { buildFamily, checkFamilySettings } from '../../../lib/families/build.ts';
 
@@ -27,6 +31,38 @@ describe('the family registry', () => {
     expect(() => checkFamilySettings(familyOf('celeba-conv-vae'), { dataDir: '/x', metrics: true })).toThrow(
       'metrics: true asks for the collapse metrics',
     );
+  });
+
+  it("weighs a conv VAE's training memory against the batch size and backend it will run with", () => {
+    const celeba = familyOf('celeba-conv-vae');
+    const big = { dataDir: '/x', imageSize: 1000 };
+    // Alone (a worker rebuilding what its parent checked) the settings pass; with the run's batch and backend they do not.
+    expect(() => checkFamilySettings(celeba, big)).not.toThrow();
+    expect(() => checkFamilySettings(celeba, big, { batchSize: 128, backend: 'wasm' })).toThrow(
+      /^imageSize 1000 with batchSize 128 gives the conv VAE 7\.70e\+8 weights and 3\.40e\+7 feature-map values an image, which need about 64\.5 GB to train; expected at most 4\.3 GB \(the wasm backend's heap\): lower imageSize\.$/,
+    );
+    // The default 64x64 model fits easily; 256x256 fits the heap at batch 16 but not at 512.
+    expect(() => checkFamilySettings(celeba, { dataDir: '/x' }, { batchSize: 128, backend: 'wasm' })).not.toThrow();
+    const at = (batchSize: number) => () =>
+      checkFamilySettings(celeba, { dataDir: '/x', imageSize: 256 }, { batchSize, backend: 'wasm' });
+    expect(at(16)).not.toThrow();
+    expect(at(512)).toThrow(/lower imageSize or batchSize\.$/);
+  });
+
+  it('refuses that model through the API too, before anything is loaded or written', async () => {
+    const out = join(await tempDir(), 'runs');
+    const experiment = runExperiment({
+      family: 'celeba-conv-vae',
+      settings: { dataDir: '/nonexistent/celeba', imageSize: 1000 },
+      backend: 'wasm',
+      batchSize: 4,
+      schemes: [{ kind: 'replace' }],
+      out,
+    });
+    await expect(experiment).rejects.toThrow(
+      /^imageSize 1000 with batchSize 4 gives the conv VAE .*: lower imageSize\.$/,
+    );
+    expect(existsSync(out)).toBe(false);
   });
 
   it('builds the data, the model and the analysis from the name and settings alone', async () => {
