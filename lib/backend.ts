@@ -16,6 +16,7 @@ import { registerWasmColumnSum } from './backend-wasm-sum.ts';
 import { useWasmThreads } from './backend-wasm-threads.ts';
 import { firstLine, probeWebGpu, startWebGpu } from './backend-webgpu.ts';
 import { checkInteger } from './options.ts';
+import { isInstalled } from './optional-package.ts';
 import { hardwareGpuProblem } from './gpu-presence.ts';
 import type { GpuAdapter, WebGpuProbe } from './backend-webgpu.ts';
 
@@ -380,14 +381,7 @@ async function withoutProcessHandlers<T>(start: () => Promise<T>): Promise<T> {
 }
 
 const nodeEnvironment: BackendEnvironment = {
-  installed(pkg) {
-    try {
-      createRequire(import.meta.url).resolve(`${pkg}/package.json`);
-      return true;
-    } catch {
-      return false;
-    }
-  },
+  installed: isInstalled,
   version(pkg) {
     try {
       return (createRequire(import.meta.url)(`${pkg}/package.json`) as { version: string }).version;

@@ -3,12 +3,23 @@
  * (optional peer dependencies: PDF charts, the WebGPU backend): the command that installs one, and
  * an import that says so when it is missing.
  */
+import { createRequire } from 'node:module';
 import { ownPackage } from './own-package.ts';
 
 /** `npm install <pkg>@<the version package.json pins> ...`. */
 export function installCommand(...pkgs: string[]): string {
   const pins = ownPackage().peerDependencies;
   return `npm install ${pkgs.map((p) => `${p}${pins?.[p] ? `@${pins[p]}` : ''}`).join(' ')}`;
+}
+
+/** Whether `pkg` is installed where collapse-lab can import it (its package.json resolves). */
+export function isInstalled(pkg: string): boolean {
+  try {
+    createRequire(import.meta.url).resolve(`${pkg}/package.json`);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Whether an import failed because the package is not installed. */

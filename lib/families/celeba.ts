@@ -6,7 +6,7 @@
 import { flag, integer, text } from '../declare.ts';
 import type { ValuesOf } from '../declare.ts';
 import { opt, OptionError, say } from '../options.ts';
-import { createRequire } from 'node:module';
+import { isInstalled } from '../optional-package.ts';
 import { totalmem } from 'node:os';
 import { convTrainingSize } from '../../models/conv-memory.ts';
 import { resolveConvArch } from '../../models/conv-presets.ts';
@@ -84,6 +84,9 @@ function checkImageSize(v: CelebaValues): void {
   }
 }
 
+/** The packages of tfjs-node (GPU or CPU), which 'auto' picks before wasm when installed. */
+const NATIVE_BACKENDS = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'];
+
 /** The wasm backend keeps every tensor in one WebAssembly heap, of at most 4 GiB. */
 const WASM_HEAP_BYTES = 2 ** 32;
 
@@ -96,7 +99,7 @@ function checkConvMemory(v: CelebaValues, run: FamilyCheckContext): void {
   if (v.arch !== 'conv') return;
   const arch = resolveConvArch({ imageShape: [v.imageSize, v.imageSize, 3], latentDim: v.latentDim });
   const size = convTrainingSize(arch, 2, run.batchSize);
-  const native = run.backend === 'tensorflow' || (run.backend === 'auto' && nativeBackendInstalled());
+  const native = run.backend === 'tensorflow' || (run.backend === 'auto' && NATIVE_BACKENDS.some(isInstalled));
   const heap = run.backend === 'wasm' || (run.backend === 'auto' && !native);
   const limit = heap ? Math.min(WASM_HEAP_BYTES, totalmem() / 2) : totalmem() / 2;
   if (size.bytes <= limit) return;
@@ -110,19 +113,6 @@ function checkConvMemory(v: CelebaValues, run: FamilyCheckContext): void {
     ...(TRAINING_BYTES_PER_WEIGHT * size.weights < limit ? say` or ${opt('batchSize')}.` : say`.`),
   ];
   throw new OptionError('imageSize', v.imageSize, sentence);
-}
-
-/** Whether tfjs-node (GPU or CPU) is installed, which 'auto' would pick before wasm. */
-function nativeBackendInstalled(): boolean {
-  const require = createRequire(import.meta.url);
-  return ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'].some((pkg) => {
-    try {
-      require.resolve(pkg);
-      return true;
-    } catch {
-      return false;
-    }
-  });
 }
 
 export const CELEBA_CONV_VAE = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { importOptional, installCommand } from '../../lib/optional-package.ts';
+import { importOptional, installCommand, isInstalled } from '../../lib/optional-package.ts';
 
 describe('optional packages', () => {
   it('name the install command at the versions package.json pins', () => {
@@ -7,6 +7,13 @@ describe('optional packages', () => {
     expect(installCommand('webgpu', '@tensorflow/tfjs-backend-webgpu')).toBe(
       'npm install webgpu@0.6.2 @tensorflow/tfjs-backend-webgpu@4.22.0',
     );
+  });
+
+  it('tell an installed package (a scoped one too) from one that is not', () => {
+    expect(isInstalled('yargs')).toBe(true);
+    expect(isInstalled('@tensorflow/tfjs-backend-wasm')).toBe(true);
+    expect(isInstalled('collapse-lab-no-such-package')).toBe(false);
+    expect(isInstalled('@tensorflow/no-such-package')).toBe(false);
   });
 
   it('say in one sentence what needs a missing one and how to add it; other load errors pass through', async () => {
