@@ -23,7 +23,7 @@ import { pickSettings } from './declare.ts';
 import { buildFamily, checkFamilySettings } from './families/build.ts';
 import { familyOf } from './families/index.ts';
 import { withRunDefaults } from './families/run-settings.ts';
-import type { Family, FamilyAnalysis, FamilyCheckContext } from './families/types.ts';
+import type { FamilyAnalysis, FamilyCheckContext } from './families/types.ts';
 import { checkClassifierDir, defaultClassifierDir, defaultClassifierDirSource } from './metrics/classifier-dir.ts';
 import { checkBoolean, checkInteger, invalidOption, opt, OptionError, say } from './options.ts';
 import { createProgress } from './progress.ts';
@@ -256,18 +256,18 @@ function checkExperiment(options: ExperimentOptions): { fresh: boolean } {
   }
   if (options.model !== undefined || options.data !== undefined) throw familyAndModel();
   const f = familyOf(family);
-  checkFamilySettings(f, settings ?? {}, familyCheckContext(f, options));
+  checkFamilySettings(f, settings ?? {}, familyCheckContext(options));
   if (fresh && !f.freshPool) throw noFreshPool(f.title, f.name);
   return { fresh };
 }
 
-/** The batch size and backend a family's memory check weighs: as given when valid (else checked later), else the defaults. */
-function familyCheckContext(f: Family, o: ExperimentOptions): FamilyCheckContext {
+/**
+ * The batch size and backend a family's memory check weighs: as given when valid (else checked later), else the
+ * defaults (the family's own are already in `o`: withRunDefaults).
+ */
+function familyCheckContext(o: ExperimentOptions): FamilyCheckContext {
   const given = o.batchSize;
-  const batchSize =
-    Number.isSafeInteger(given) && given! > 0
-      ? given!
-      : ((f.runSettings?.batchSize?.default as number | undefined) ?? (RUN_DEFAULTS.batchSize as number));
+  const batchSize = Number.isSafeInteger(given) && given! > 0 ? given! : (RUN_DEFAULTS.batchSize as number);
   const backend = BACKEND_CHOICES.includes(o.backend as BackendChoice) ? o.backend! : 'auto';
   return { batchSize, backend };
 }
